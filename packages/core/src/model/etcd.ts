@@ -1,0 +1,63 @@
+import type { Freshness } from './freshness';
+
+/** etcd member IDs are uint64: carried as decimal strings, never as JS numbers (they exceed 2^53). */
+export type EtcdMemberId = string;
+
+export interface EtcdMemberStatus {
+  readonly leaderId: EtcdMemberId;
+  readonly raftTerm: string;
+  readonly raftIndex: string;
+  readonly dbSizeBytes: number;
+  readonly dbSizeInUseBytes: number | null;
+  readonly version: string;
+  readonly isLearner: boolean;
+  readonly errors: readonly string[];
+}
+
+export interface EtcdMember {
+  readonly id: EtcdMemberId;
+  readonly name: string;
+  readonly peerURLs: readonly string[];
+  readonly clientURLs: readonly string[];
+  readonly isLearner: boolean;
+  /** Whether hawk could read this member's status just now. */
+  readonly reachable: boolean;
+  readonly status: EtcdMemberStatus | null;
+  readonly error: string | null;
+  readonly checkedAt: number | null;
+}
+
+export type EtcdAlarm = { readonly memberId: EtcdMemberId; readonly alarm: 'NOSPACE' | 'CORRUPT' | string };
+
+export type EtcdTopology = 'stacked' | 'external' | 'unknown' | 'managed-hidden';
+
+export interface EtcdView {
+  /** Where the data came from: the etcd API itself, what apiservers report in /readyz, or nothing. */
+  readonly source: 'etcd-api' | 'apiserver-readyz' | 'none';
+  readonly members: readonly EtcdMember[];
+  readonly leaderId: EtcdMemberId | null;
+  readonly raftTerm: string | null;
+  readonly alarms: readonly EtcdAlarm[];
+  /** Backend quota (bytes): --quota-backend-bytes, 2 GiB when not known. */
+  readonly quotaBytes: number;
+  readonly topology: EtcdTopology;
+  /** Sentences saying what decided the topology ("member 10.0.0.11 is control-plane node cp-1's address"). */
+  readonly topologyEvidence: readonly string[];
+  /** Observed leader changes with their times (epoch ms), bounded; feeds the flapping rule. */
+  readonly leaderChanges: readonly { readonly at: number; readonly from: EtcdMemberId | null; readonly to: EtcdMemberId | null }[];
+  /** When the source is apiserver-readyz: how many apiservers report etcd healthy, out of how many answered. */
+  readonly readyzEtcd: { readonly ok: number; readonly answered: number } | null;
+  readonly freshness: Freshness;
+}
+
+export interface QuorumView {
+  readonly voters: number;
+  readonly healthy: number;
+  /** floor(voters/2)+1 */
+  readonly quorum: number;
+  /** How many more voters may fail with quorum kept: healthy - quorum (negative when lost). */
+  readonly failuresTolerated: number;
+  readonly hasQuorum: boolean;
+  /** Fault tolerance is the same as with one member fewer. */
+  readonly evenCount: boolean;
+}

@@ -1,0 +1,85 @@
+import type { Freshness } from './freshness';
+
+/** The Lease fields leader election writes, as read from the API; any may be missing on a malformed object. */
+export interface LeaseRecord {
+  readonly namespace: string;
+  readonly name: string;
+  readonly holderIdentity: string | null;
+  /** RFC 3339 timestamps as written by the holder; only used for display and skew, never for liveness. */
+  readonly acquireTime: string | null;
+  readonly renewTime: string | null;
+  readonly leaseDurationSeconds: number | null;
+  readonly leaseTransitions: number | null;
+  /** metadata.resourceVersion: a change means the holder wrote the record. */
+  readonly resourceVersion: string;
+  /** Holder's identity strategy, e.g. "OldestEmulationVersion" under coordinated leader election. */
+  readonly strategy: string | null;
+}
+
+/** A candidate for a leader lease, from a LeaseCandidate object or inferred from the component's pods. */
+export interface LeaseCandidate {
+  readonly identity: string;
+  readonly node: string | null;
+  readonly source: 'lease-candidate' | 'pod';
+  /** For LeaseCandidate objects: when hawk last saw its renewTime change (epoch ms). */
+  readonly observedRenewAt: number | null;
+}
+
+export type LeaseStatus =
+  /** Renewals observed on schedule. */
+  | 'held'
+  /** No renewal observed for longer than the learned cadence plus slack, but not yet past the lease duration. */
+  | 'renew-overdue'
+  /** No renewal observed for longer than leaseDurationSeconds: the leader is lost, a standby should take over. */
+  | 'expired'
+  /** The record has no holder (released, or never acquired). */
+  | 'no-holder'
+  /** The lease is malformed (missing renew time, zero duration): hawk cannot judge it. */
+  | 'malformed'
+  /** hawk's own watch is not live: the status is unknown, never "leader lost". */
+  | 'unknown';
+
+/** One change of holder, with how long the cluster had no renewing leader. */
+export interface LeaderTransition {
+  readonly lease: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  /** When hawk observed the new holder (epoch ms). */
+  readonly at: number;
+  /** Last observed renewal by the old holder to the observed acquire of the new one (ms); null if not measurable. */
+  readonly leaderlessMs: number | null;
+}
+
+/**
+ * What hawk knows of one leader-election lease over time. Built by folding observations with
+ * `observeLease` (lease/tracker.ts); judged by `leaseStatus`.
+ */
+export interface LeaseTrack {
+  readonly namespace: string;
+  readonly name: string;
+  /** Component the lease elects, e.g. "kube-controller-manager"; the lease name for unknown ones. */
+  readonly component: string;
+  readonly record: LeaseRecord | null;
+  /** hawk's clock when the record last changed (the observed renewal), as client-go's observedTime. */
+  readonly observedRenewAt: number | null;
+  /** hawk's clock when the current holder was first observed. */
+  readonly holderSinceAt: number | null;
+  /** Median interval between observed renewals of the current holder (ms), null until learned. */
+  readonly learnedCadenceMs: number | null;
+  /** Recent renewal intervals (ms), bounded, used to learn the cadence. */
+  readonly recentIntervalsMs: readonly number[];
+  /** observed - holder's renewTime at the last renewal (ms): positive means the holder's clock is behind. */
+  readonly skewMs: number | null;
+  readonly transitions: readonly LeaderTransition[];
+  readonly candidates: readonly LeaseCandidate[];
+  /** Whether LeaseCandidate objects are served (coordinated leader election), so candidates came from them. */
+  readonly candidatesSource: 'lease-candidate' | 'pod' | 'none';
+}
+
+/** A lease as shipped to screens: the track plus its judged status. */
+export interface LeaseView extends LeaseTrack {
+  readonly status: LeaseStatus;
+  /** Deadline for the next renewal judged from the observed renewal (epoch ms), null if unknown. */
+  readonly expiresAt: number | null;
+  readonly freshness: Freshness;
+}

@@ -1,0 +1,43 @@
+import type { ClusterState, Verdict } from './cluster';
+import type { Finding } from './finding';
+import type { TimelineEvent } from './timeline';
+
+/** One tile of the overview. */
+export interface ClusterSummary {
+  readonly id: string;
+  readonly context: string;
+  readonly verdict: Verdict;
+  readonly worstFinding: Finding | null;
+  readonly findingCounts: Readonly<Record<'critical' | 'warning' | 'info', number>>;
+  readonly observedAt: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Top-level keys of ClusterState that a patch may replace whole. */
+export type ClusterStatePart = keyof ClusterState;
+
+export interface SnapshotMessage { readonly clusterId: string; readonly version: number; readonly state: ClusterState }
+/** Replaces the named parts of the state at `baseVersion`, giving `version` (= baseVersion + 1). */
+export interface PatchMessage { readonly clusterId: string; readonly version: number; readonly baseVersion: number; readonly parts: Partial<ClusterState> }
+export interface OverviewMessage { readonly version: number; readonly clusters: readonly ClusterSummary[] }
+export interface ErrorMessage { readonly code: 'unknown-cluster' | 'bad-request' | 'too-many-subscriptions' | 'unauthorized'; readonly message: string }
+
+/** Socket.io events the server emits. */
+export interface ServerToClientEvents {
+  snapshot: (message: SnapshotMessage) => void;
+  patch: (message: PatchMessage) => void;
+  overview: (message: OverviewMessage) => void;
+  timeline: (event: TimelineEvent) => void;
+  'hawk-error': (message: ErrorMessage) => void;
+}
+
+/** What a client asks for: one cluster's state, or the overview of all. */
+export type Subscription = { readonly clusterId: string } | { readonly overview: true };
+
+/** Socket.io events the client emits. */
+export interface ClientToServerEvents {
+  subscribe: (subscription: Subscription) => void;
+  unsubscribe: (subscription: Subscription) => void;
+  /** Asks for a fresh snapshot, e.g. after a missed version. */
+  resync: (request: { readonly clusterId: string }) => void;
+}

