@@ -1,0 +1,67 @@
+'use client';
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMemo, useState } from 'react';
+import { parseTime } from '../lib/format';
+import { mergeTimeline } from '../lib/selectors';
+import { useStateAt, useTimelineHistory } from '../lib/use-history';
+import { useNow } from '../lib/use-now';
+import { withParams } from '../lib/urls';
+import { ClusterView } from './cluster-view';
+import { useHawk, useSubscription } from './hawk-provider';
+import { TimelinePanel } from './timeline-panel';
+
+const DEFAULT_SPAN_MS = 60 * 60_000;
+/** The live range's history is refetched when its start moves by this much (ms), not every second. */
+const HISTORY_STEP_MS = 60_000;
+
+/** /clusters/[id]: the live state from the socket, or the past from /state-at when `?at=` is set. */
+export function ClusterPage({ clusterId }: { clusterId: string }) {
+  useSubscription({ clusterId });
+  const { view } = useHawk();
+  const router = useRouter();
+  const pathname = usePathname();
+  const params = useSearchParams();
+  const now = useNow();
+  const [spanMs, setSpanMs] = useState(DEFAULT_SPAN_MS);
+
+  const pastAt = parseTime(params.get('at'));
+  const fixedFrom = parseTime(params.get('from'));
+  const fixedTo = parseTime(params.get('to'));
+  const fixed = fixedFrom !== null && fixedTo !== null && fixedFrom < fixedTo;
+  const to = fixed ? fixedTo : now || Date.now();
+  const from = fixed ? fixedFrom : to - spanMs;
+  const historyFrom = fixed ? fixedFrom : Math.floor(from / HISTORY_STEP_MS) * HISTORY_STEP_MS;
+  const historyTo = fixed ? fixedTo : Math.ceil((to + 1) / HISTORY_STEP_MS) * HISTORY_STEP_MS;
+
+  const live = view.clusters[clusterId];
+  const past = useStateAt(clusterId, pastAt);
+  const history = useTimelineHistory(clusterId, historyFrom, historyTo, view.connection.since);
+  const liveEvents = view.liveTimeline[clusterId];
+  const events = useMemo(() => mergeTimeline(history.value, liveEvents ?? [], from, to), [history.value, liveEvents, from, to]);
+
+  const scrub = (at: number) => router.replace(withParams(pathname, params, { at: String(Math.min(at, Date.now())) }), { scroll: false });
+  const changeSpan = (span: number) => {
+    setSpanMs(span);
+    if (fixed) router.replace(withParams(pathname, params, { from: null, to: null }), { scroll: false });
+  };
+
+  const timeline = <TimelinePanel events={events} from={from} to={to} at={pastAt} spanMs={fixed ? null : spanMs} onScrub={scrub} onSpan={changeSpan} error={history.error} />;
+
+  if (pastAt !== null) {
+    if (past.value) return <ClusterView state={past.value} pastAt={pastAt} highlightFinding={params.get('finding')} timeline={timeline} />;
+    return (
+      <div className="cluster-view cluster-view-past">
+        <div className="past-banner" role="status" data-testid="past-banner">
+          <strong>PAST</strong> {past.loading ? 'loading the state as it was…' : `no state for that moment: ${past.error ?? 'unknown'}`} Press <kbd>Esc</kbd> for live.
+        </div>
+        {timeline}
+      </div>
+    );
+  }
+  if (!live) {
+    const error = view.lastError?.code === 'unknown-cluster' ? `hawk does not watch a cluster called "${clusterId}".` : null;
+    return <p className="muted">{error ?? `waiting for ${clusterId}…`}</p>;
+  }
+  return <ClusterView state={live.state} highlightFinding={params.get('finding')} timeline={timeline} />;
+}

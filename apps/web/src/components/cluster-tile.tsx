@@ -1,0 +1,33 @@
+'use client';
+
+import type { ClusterSummary } from '@hawk/core';
+import Link from 'next/link';
+import { SEVERITY_DISPLAY, VERDICT_DISPLAY } from '../lib/verdict-display';
+import { FreshnessLabel } from './freshness-label';
+import { StatusIcon, StatusTag } from './status-icon';
+
+/** One cluster on the overview: verdict in word, colour and shape, the worst finding, and how fresh it is. */
+export function ClusterTile({ summary, href }: { summary: ClusterSummary; href: string }) {
+  const verdict = VERDICT_DISPLAY[summary.verdict];
+  const { critical, warning } = summary.findingCounts;
+  return (
+    <Link href={href} className={`tile tone-${verdict.tone} verdict-${summary.verdict}`} data-testid="cluster-tile" data-cluster={summary.id}>
+      <div className="tile-verdict">
+        <StatusIcon display={verdict} />
+        <span className="tile-verdict-word">{verdict.label}</span>
+      </div>
+      <h2 className="tile-name">{summary.context}</h2>
+      {summary.worstFinding ? (
+        <p className="tile-worst">
+          <StatusTag display={SEVERITY_DISPLAY[summary.worstFinding.severity]} /> {summary.worstFinding.title}
+        </p>
+      ) : (
+        <p className="tile-worst muted">{summary.verdict === 'not-visible' ? 'managed: control plane hidden' : 'nothing to act on'}</p>
+      )}
+      <p className="tile-counts">
+        {critical} critical · {warning} warning
+      </p>
+      <FreshnessLabel at={summary.observedAt} />
+    </Link>
+  );
+}

@@ -1,0 +1,83 @@
+'use client';
+
+import type { LeaseView } from '@hawk/core';
+import { formatClock, formatDuration, formatMs } from '../lib/format';
+import { LEASE_STATUS_TEXT, leaseHolder, leaseWindowMs, standbys } from '../lib/selectors';
+import type { Display } from '../lib/verdict-display';
+import { CountdownRing } from './countdown-ring';
+import { FreshnessLabel } from './freshness-label';
+import { StatusTag } from './status-icon';
+import { useFrozenAt, useViewNow } from './view-time';
+
+const STATUS_DISPLAY: Readonly<Record<LeaseView['status'], Display>> = {
+  held: { label: LEASE_STATUS_TEXT.held, tone: 'ok', shape: 'check' },
+  'renew-overdue': { label: LEASE_STATUS_TEXT['renew-overdue'], tone: 'warn', shape: 'triangle' },
+  expired: { label: LEASE_STATUS_TEXT.expired, tone: 'bad', shape: 'cross' },
+  'no-holder': { label: LEASE_STATUS_TEXT['no-holder'], tone: 'bad', shape: 'cross' },
+  malformed: { label: LEASE_STATUS_TEXT.malformed, tone: 'warn', shape: 'question' },
+  unknown: { label: LEASE_STATUS_TEXT.unknown, tone: 'unknown', shape: 'question' },
+};
+
+/** Transitions shown per lease; the timeline holds the rest. */
+const TRANSITIONS_SHOWN = 3;
+
+function Lease({ lease }: { lease: LeaseView }) {
+  const now = useViewNow();
+  const frozenAt = useFrozenAt();
+  const holder = leaseHolder(lease);
+  const display = STATUS_DISPLAY[lease.status];
+  const others = standbys(lease);
+  const transitions = lease.transitions.slice(-TRANSITIONS_SHOWN).reverse();
+  return (
+    <article className={`lease lease-${lease.status}`} data-testid="lease" data-lease={lease.component}>
+      <h3>{lease.component}</h3>
+      <div className="lease-main">
+        <CountdownRing
+          expiresAt={lease.expiresAt}
+          windowMs={leaseWindowMs(lease)}
+          frozenAt={frozenAt}
+          tone={display.tone}
+          label={`${lease.component} lease: seconds left before the deadline`}
+        />
+        <div className="lease-holder">
+          <StatusTag display={display} />
+          <div className="holder-name" data-testid="lease-holder">
+            {holder.identity ?? 'no holder'}
+          </div>
+          {holder.node && <div className="muted">on {holder.node}</div>}
+          {lease.holderSinceAt !== null && now !== 0 && (
+            <div className="muted">leading for {formatDuration(now - lease.holderSinceAt)}</div>
+          )}
+          {lease.observedRenewAt !== null && <div className="muted detail-only">last renewal seen {formatClock(lease.observedRenewAt)}</div>}
+        </div>
+      </div>
+      <div className="standbys" data-testid="standbys">
+        <span className="label">standbys ({others.length}):</span>{' '}
+        {others.length === 0 ? <span className="muted">none: no one to take over</span> : others.map((c) => <span key={c.identity} className="chip">{c.node ?? c.identity}</span>)}
+      </div>
+      {transitions.length > 0 && (
+        <ul className="transitions detail-only">
+          {transitions.map((t) => (
+            <li key={`${t.at}-${t.to}`}>
+              {formatClock(t.at)} {t.from ?? 'nobody'} → {t.to ?? 'nobody'}
+              {t.leaderlessMs !== null && <span className="gap"> leaderless {formatMs(t.leaderlessMs)}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <FreshnessLabel freshness={lease.freshness} />
+    </article>
+  );
+}
+
+/** Active-standby: per leader lease, who leads, how long until its lease runs out, who waits. */
+export function LeasesPanel({ leases }: { leases: readonly LeaseView[] }) {
+  return (
+    <section className="panel" aria-label="leader election">
+      <header className="panel-head">
+        <h2>Leader election</h2>
+      </header>
+      {leases.length === 0 ? <p className="muted">no leader-election leases seen</p> : leases.map((lease) => <Lease key={`${lease.namespace}/${lease.name}`} lease={lease} />)}
+    </section>
+  );
+}

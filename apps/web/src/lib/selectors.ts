@@ -1,0 +1,133 @@
+import { SEVERITY_RANK, type ApiServerInstance, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
+import { formatMs } from './format';
+
+/** Small pure derivations the panels render; the judging itself is the core's. */
+
+export interface FindingGroup {
+  readonly root: Finding;
+  /** Findings whose causedBy is this root, folded under it. */
+  readonly consequences: readonly Finding[];
+}
+
+/** Root causes first by severity, each with what follows from it; a consequence whose cause is gone stands alone. */
+export function groupFindings(findings: readonly Finding[]): readonly FindingGroup[] {
+  const ids = new Set(findings.map((finding) => finding.id));
+  const isRoot = (finding: Finding) => finding.causedBy === null || !ids.has(finding.causedBy);
+  const bySeverity = (a: Finding, b: Finding) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since;
+  return findings
+    .filter(isRoot)
+    .sort(bySeverity)
+    .map((root) => ({ root, consequences: findings.filter((finding) => finding.causedBy === root.id).sort(bySeverity) }));
+}
+
+export interface LeaseHolder {
+  readonly identity: string | null;
+  readonly node: string | null;
+}
+
+/** client-go identities read "<hostname>_<uuid>"; the hostname is the best guess at the node when no candidate says. */
+export function leaseHolder(lease: LeaseView): LeaseHolder {
+  const identity = lease.record?.holderIdentity ?? null;
+  if (!identity) return { identity: null, node: null };
+  const candidate = lease.candidates.find((c) => c.identity === identity);
+  return { identity, node: candidate?.node ?? identity.split('_')[0] ?? null };
+}
+
+export function standbys(lease: LeaseView) {
+  const holder = lease.record?.holderIdentity ?? null;
+  return lease.candidates.filter((candidate) => candidate.identity !== holder);
+}
+
+/** Full length of the countdown ring: the lease's duration, else the span the server judged. */
+export function leaseWindowMs(lease: LeaseView): number | null {
+  const seconds = lease.record?.leaseDurationSeconds;
+  if (seconds) return seconds * 1000;
+  if (lease.expiresAt !== null && lease.observedRenewAt !== null && lease.expiresAt > lease.observedRenewAt) return lease.expiresAt - lease.observedRenewAt;
+  return null;
+}
+
+/** Fraction of the lease left at `now`, 0–1. */
+export function leaseRemaining(expiresAt: number, windowMs: number, now: number): number {
+  return Math.min(1, Math.max(0, (expiresAt - now) / windowMs));
+}
+
+export const LEASE_STATUS_TEXT: Readonly<Record<LeaseView['status'], string>> = {
+  held: 'renewing',
+  'renew-overdue': 'leader not renewing',
+  expired: 'lease expired: leader lost',
+  'no-holder': 'no holder',
+  malformed: 'malformed lease',
+  unknown: 'unknown (hawk not watching)',
+};
+
+/** "3/3, tolerates 1 failure" or "quorum lost: 1/3 healthy, needs 2". */
+export function quorumText(quorum: QuorumView): string {
+  if (quorum.voters === 0) return 'no members known';
+  if (!quorum.hasQuorum) return `quorum lost: ${quorum.healthy}/${quorum.voters} healthy, needs ${quorum.quorum}`;
+  const tolerated = quorum.failuresTolerated;
+  return `${quorum.healthy}/${quorum.voters}, tolerates ${tolerated} failure${tolerated === 1 ? '' : 's'}`;
+}
+
+export function isEtcdLeader(state: ClusterState, member: EtcdMember): boolean {
+  return state.etcd.leaderId !== null && state.etcd.leaderId === member.id;
+}
+
+/** Ready and live from the two probes; null when not probed yet. */
+export function probeOk(health: EndpointHealth, probe: 'readyz' | 'livez'): boolean | null {
+  const result = health[probe];
+  return result ? result.ok : null;
+}
+
+export function instanceLabel(instance: ApiServerInstance): string {
+  return instance.host ?? instance.node ?? instance.address ?? instance.id;
+}
+
+export function latencyText(health: EndpointHealth): string {
+  const latency = health.readyz?.latencyMs ?? health.livez?.latencyMs ?? null;
+  return latency === null ? '—' : formatMs(latency);
+}
+
+/** One line for a timeline event, as shown in the strip's detail and the list. */
+export function describeEvent(event: TimelineEvent): { readonly title: string; readonly detail: string; readonly tone: 'ok' | 'warn' | 'bad' | 'info' } {
+  switch (event.kind) {
+    case 'leader-transition': {
+      const { lease, from, to, leaderlessMs } = event.transition;
+      const gap = leaderlessMs === null ? 'leaderless gap not measurable' : `leaderless for ${formatMs(leaderlessMs)}`;
+      return { title: `${lease}: ${from ?? 'nobody'} → ${to ?? 'nobody'}`, detail: gap, tone: 'warn' };
+    }
+    case 'finding-opened':
+      return { title: event.finding.title, detail: `opened (${event.finding.severity})`, tone: event.finding.severity === 'critical' ? 'bad' : event.finding.severity === 'warning' ? 'warn' : 'info' };
+    case 'finding-resolved':
+      return { title: event.title, detail: 'resolved', tone: 'ok' };
+    case 'probe-failed':
+      return { title: `${event.target} down`, detail: event.error, tone: 'bad' };
+    case 'probe-recovered':
+      return { title: `${event.target} back`, detail: 'probe recovered', tone: 'ok' };
+    case 'etcd-leader-change':
+      return { title: `etcd leader ${event.from ?? 'none'} → ${event.to ?? 'none'}`, detail: 'raft leader changed', tone: 'warn' };
+  }
+}
+
+/** Stable key for an event, to merge REST history with live pushes without duplicates. */
+export function eventKey(event: TimelineEvent): string {
+  switch (event.kind) {
+    case 'leader-transition':
+      return `${event.kind}|${event.at}|${event.transition.lease}|${event.transition.to ?? ''}`;
+    case 'finding-opened':
+      return `${event.kind}|${event.at}|${event.finding.id}`;
+    case 'finding-resolved':
+      return `${event.kind}|${event.at}|${event.findingId}`;
+    case 'probe-failed':
+    case 'probe-recovered':
+      return `${event.kind}|${event.at}|${event.target}`;
+    case 'etcd-leader-change':
+      return `${event.kind}|${event.at}|${event.to ?? ''}`;
+  }
+}
+
+/** History within [from, to] merged with live pushes, oldest first, without duplicates. */
+export function mergeTimeline(history: readonly TimelineEvent[], live: readonly TimelineEvent[], from: number, to: number): readonly TimelineEvent[] {
+  const seen = new Map<string, TimelineEvent>();
+  for (const event of [...history, ...live]) if (event.at >= from && event.at <= to) seen.set(eventKey(event), event);
+  return [...seen.values()].sort((a, b) => a.at - b.at);
+}
