@@ -9,6 +9,8 @@ export interface HawkConfig {
   readonly defaultRenewCadenceMs: number;
   /** Renewal intervals remembered per lease to learn its cadence. */
   readonly cadenceSamples: number;
+  /** Intervals needed before a cadence counts as learned (count): fewer is noise from watch start-up. */
+  readonly cadenceMinSamples: number;
   /** Lease transitions within `flapWindowMs` that count as flapping. */
   readonly flapTransitions: number;
   /** Window for counting lease transitions and etcd leader changes (ms). */
@@ -29,6 +31,7 @@ export const DEFAULT_CONFIG: HawkConfig = {
   renewSlackMs: 1000,
   defaultRenewCadenceMs: 2000,
   cadenceSamples: 8,
+  cadenceMinSamples: 3,
   flapTransitions: 3,
   flapWindowMs: 10 * 60_000,
   etcdLeaderFlapChanges: 3,
@@ -48,6 +51,7 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
   if (config.etcdDbCriticalRatio > 1) return { error: 'config.etcdDbCriticalRatio must be at most 1' };
   if (config.flapTransitions < 2) return { error: 'config.flapTransitions must be at least 2' };
   if (config.cadenceSamples < 1) return { error: 'config.cadenceSamples must be at least 1' };
+  if (config.cadenceMinSamples < 1 || config.cadenceMinSamples > config.cadenceSamples) return { error: 'config.cadenceMinSamples must be between 1 and config.cadenceSamples' };
   return { config };
 }
 

@@ -14,6 +14,8 @@ export interface LeaseRecord {
   readonly resourceVersion: string;
   /** Holder's identity strategy, e.g. "OldestEmulationVersion" under coordinated leader election. */
   readonly strategy: string | null;
+  /** metadata.labels, when known: tells apiserver identity leases from leader-election ones. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** A candidate for a leader lease, from a LeaseCandidate object or inferred from the component's pods. */
@@ -52,7 +54,7 @@ export interface LeaderTransition {
 
 /**
  * What hawk knows of one leader-election lease over time. Built by folding observations with
- * `observeLease` (lease/tracker.ts); judged by `leaseStatus`.
+ * `observeLease` (lease/tracker.ts); judged by `judgeLease` (lease/status.ts).
  */
 export interface LeaseTrack {
   readonly namespace: string;
@@ -81,5 +83,9 @@ export interface LeaseView extends LeaseTrack {
   readonly status: LeaseStatus;
   /** Deadline for the next renewal judged from the observed renewal (epoch ms), null if unknown. */
   readonly expiresAt: number | null;
+  /** When the lease turns renew-overdue if no renewal is observed: observed renewal + cadence + slack (epoch ms). */
+  readonly overdueAt: number | null;
+  /** Candidates other than the holder, ready to take over. */
+  readonly standbys: number;
   readonly freshness: Freshness;
 }

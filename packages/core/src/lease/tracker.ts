@@ -1,0 +1,150 @@
+/**
+ * The lease tracker folds what hawk reads of a leader-election Lease into a LeaseTrack.
+ *
+ * Clock model, as client-go's leader election: hawk never compares the holder's renewTime with its
+ * own clock. A renewal is a change of the record, stamped with hawk's clock when observed
+ * (`observedRenewAt`); liveness is judged from that stamp alone (lease/status.ts). The holder's
+ * renewTime only serves to measure skew (observed − written), which includes watch latency and is
+ * shown, never used to judge. Clocks on the holder may be minutes off without changing a verdict.
+ */
+import type { HawkConfig } from '../config';
+import type { LeaderTransition, LeaseRecord, LeaseTrack } from '../model/lease';
+import { componentForLease } from './lease-kind';
+
+export interface LeaseObservation {
+  readonly track: LeaseTrack;
+  /** Set when the holder changed with this observation. */
+  readonly transition: LeaderTransition | null;
+}
+
+/**
+ * observeLease folds one read of a lease (watch event, relist, or deletion as null) observed at
+ * `observedAt` (hawk's clock, epoch ms) into the previous track.
+ */
+export function observeLease(previous: LeaseTrack | undefined, record: LeaseRecord | null, observedAt: number, config: HawkConfig): LeaseObservation {
+  // 1. First sight: nothing to compare with, so the record counts as renewed now, as client-go
+  //    stamps observedTime when it first reads the lock.
+  if (previous === undefined) return { track: firstTrack(record, observedAt), transition: null };
+
+  // 2. Same record (a resync, or a relist after 410 Gone returning the same bytes): nothing happened.
+  if (!recordChanged(previous.record, record)) return { track: { ...previous, record }, transition: null };
+
+  const oldHolder = previous.record?.holderIdentity ?? null;
+  const newHolder = record?.holderIdentity ?? null;
+
+  // 3. Same holder wrote again: a renewal. Learn the cadence from the interval since the last one.
+  if (oldHolder === newHolder) {
+    const recentIntervalsMs = rememberInterval(previous, record, observedAt, config);
+    return {
+      track: {
+        ...previous,
+        record,
+        observedRenewAt: observedAt,
+        recentIntervalsMs,
+        learnedCadenceMs: recentIntervalsMs.length >= config.cadenceMinSamples ? median(recentIntervalsMs) : null,
+        skewMs: skewOf(record, observedAt) ?? previous.skewMs,
+      },
+      transition: null,
+    };
+  }
+
+  // 4. Holder changed: a transition. The cadence belongs to a holder, so it is learned afresh.
+  const transition: LeaderTransition = {
+    lease: previous.name,
+    from: oldHolder,
+    to: newHolder,
+    at: observedAt,
+    leaderlessMs: leaderlessGap(previous.observedRenewAt, record, observedAt),
+  };
+  return {
+    track: {
+      ...previous,
+      record,
+      observedRenewAt: observedAt,
+      holderSinceAt: newHolder === null ? null : observedAt,
+      learnedCadenceMs: null,
+      recentIntervalsMs: [],
+      skewMs: skewOf(record, observedAt),
+      transitions: [...previous.transitions, transition].slice(-config.transitionsKept),
+    },
+    transition,
+  };
+}
+
+function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack {
+  const name = record?.name ?? '';
+  return {
+    namespace: record?.namespace ?? '',
+    name,
+    component: componentForLease(name),
+    record,
+    observedRenewAt: record === null ? null : observedAt,
+    holderSinceAt: record?.holderIdentity ? observedAt : null,
+    learnedCadenceMs: null,
+    recentIntervalsMs: [],
+    skewMs: skewOf(record, observedAt),
+    transitions: [],
+    candidates: [],
+    candidatesSource: 'none',
+  };
+}
+
+/**
+ * Compares the leader-election fields only, as client-go compares its LeaderElectionRecord:
+ * resourceVersion also moves on metadata-only writes (an admin's label), which are not renewals.
+ */
+function recordChanged(a: LeaseRecord | null, b: LeaseRecord | null): boolean {
+  if (a === null || b === null) return a !== b;
+  return (
+    a.holderIdentity !== b.holderIdentity ||
+    a.renewTime !== b.renewTime ||
+    a.acquireTime !== b.acquireTime ||
+    a.leaseDurationSeconds !== b.leaseDurationSeconds ||
+    a.leaseTransitions !== b.leaseTransitions ||
+    a.strategy !== b.strategy
+  );
+}
+
+/** Intervals longer than the lease itself are gaps in hawk's view (or a paused holder), not the cadence. */
+function rememberInterval(previous: LeaseTrack, record: LeaseRecord | null, observedAt: number, config: HawkConfig): readonly number[] {
+  if (previous.observedRenewAt === null) return previous.recentIntervalsMs;
+  const interval = observedAt - previous.observedRenewAt;
+  const durationMs = (record?.leaseDurationSeconds ?? 0) * 1000;
+  if (interval <= 0 || (durationMs > 0 && interval > durationMs)) return previous.recentIntervalsMs;
+  return [...previous.recentIntervalsMs, interval].slice(-config.cadenceSamples);
+}
+
+function skewOf(record: LeaseRecord | null, observedAt: number): number | null {
+  const written = parseTime(record?.renewTime);
+  return written === null ? null : observedAt - written;
+}
+
+/**
+ * The leaderless gap runs from the old holder's last observed renewal to the new holder's acquire.
+ * The acquire is placed on hawk's clock as `observedAt − (renewTime − acquireTime)`: both times
+ * come from the new holder's own clock, so their difference is skew-free, and when hawk first sees
+ * the new holder several renewals late (a watch gap) the gap is not inflated by that delay. It is
+ * clamped to [old last renewal, observedAt] since neither bound can be crossed; without both times
+ * the first observation is the best hawk knows.
+ */
+function leaderlessGap(lastRenewAt: number | null, record: LeaseRecord | null, observedAt: number): number | null {
+  if (lastRenewAt === null || !record?.holderIdentity) return null;
+  const acquired = parseTime(record.acquireTime);
+  const renewed = parseTime(record.renewTime);
+  const heldFor = acquired !== null && renewed !== null ? Math.max(0, renewed - acquired) : 0;
+  const acquiredAt = Math.max(lastRenewAt, observedAt - heldFor);
+  return Math.max(0, acquiredAt - lastRenewAt);
+}
+
+function parseTime(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const parsed = Date.parse(value);
+  return Number.isNaN(parsed) ? null : parsed;
+}
+
+/** median of a non-empty list; the mean of the middle two for an even count. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

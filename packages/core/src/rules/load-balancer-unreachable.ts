@@ -1,0 +1,25 @@
+import type { Rule } from './rule';
+
+/** LoadBalancerUnreachable: the load balancer fails while apiservers behind it serve: its own fault. */
+export const loadBalancerUnreachable: Rule = {
+  id: 'LoadBalancerUnreachable',
+  component: 'load-balancer',
+  severity: 'critical',
+  impact: 'down',
+  summary: 'The load balancer in front of the apiservers does not answer while instances serve.',
+  evaluate: (input, derived) => {
+    const { frontDoor } = input;
+    const probe = frontDoor.health.readyz ?? frontDoor.health.livez;
+    // With no instance serving, the load balancer failing is a consequence, said by ApiServerReducedServing.
+    if (frontDoor.kind !== 'load-balancer' || probe === null || probe.ok || derived.serving.length === 0) return [];
+    return [
+      {
+        subject: frontDoor.url,
+        title: `load balancer down: ${frontDoor.url} does not answer while ${derived.serving.length}/${input.apiServers.length} apiservers serve`,
+        evidence: { server: frontDoor.url, httpStatus: probe.httpStatus, error: probe.error, serving: derived.serving.length, lastOkAt: frontDoor.health.lastOkAt },
+        remediation: 'Restart or fail over the load balancer (HAProxy, cloud LB, VIP); clients and kubelets using its address are cut off although the apiservers are fine.',
+        commands: [`curl -k ${frontDoor.url}/readyz`, 'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide'],
+      },
+    ];
+  },
+};
