@@ -1,0 +1,117 @@
+import type { Severity, TimelineEvent } from '@hawk/core';
+import { SEVERITY_RANK } from '@hawk/core';
+import type { ClusterHub } from '../hub';
+import type { AlertNotice, AlertSink } from './alert-notice';
+
+export interface AlertDispatcherOptions {
+  readonly hub: Pick<ClusterHub, 'onTimeline'>;
+  readonly sinks: readonly AlertSink[];
+  /** Least severe finding that is sent (default warning: info findings are for the screen only). */
+  readonly minSeverity?: Severity;
+  /** At most this many sends per sink per window; the rest wait for the next window, batched (default 10). */
+  readonly maxSendsPerWindow?: number;
+  /** Rate-limit window (ms, default 60 s). */
+  readonly windowMs?: number;
+  /** Firing alerts are re-sent this often so Alertmanager keeps them active (ms, default 60 s; 0 disables). */
+  readonly repeatFiringMs?: number;
+  /** Only the elected replica notifies, or every replica would page once. */
+  readonly isLeader?: () => boolean;
+  readonly now?: () => number;
+  readonly log?: { warn(object: object, message: string): void };
+}
+
+export interface AlertDispatcher {
+  stop(): void;
+  /** Sends what is queued now, ignoring the timer (tests, shutdown); respects the rate limit. */
+  flush(): Promise<void>;
+  stats(): { readonly sent: number; readonly failed: number; readonly queued: number; readonly active: number };
+}
+
+interface SinkState {
+  readonly sink: AlertSink;
+  queue: AlertNotice[];
+  windowStart: number;
+  sendsInWindow: number;
+  /** Sends to one sink are serialized, so a flush waits for the one already in flight. */
+  inflight: Promise<void>;
+}
+
+/**
+ * Turns findings opening and resolving into notices. Deduplicates by finding id (a finding already
+ * firing is not sent again on re-open from another replica's replay), sends resolve messages, and
+ * rate-limits per sink so a flapping leader does not flood the channel: excess notices wait and go
+ * out together in the next window.
+ */
+export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
+  const now = options.now ?? Date.now;
+  const minRank = SEVERITY_RANK[options.minSeverity ?? 'warning'];
+  const maxSends = options.maxSendsPerWindow ?? 10;
+  const windowMs = options.windowMs ?? 60_000;
+  const firing = new Map<string, AlertNotice>();
+  const sinks: SinkState[] = options.sinks.map((sink) => ({ sink, queue: [], windowStart: now(), sendsInWindow: 0, inflight: Promise.resolve() }));
+  let sent = 0;
+  let failed = 0;
+
+  const keyOf = (clusterId: string, findingId: string) => `${clusterId}\u0000${findingId}`;
+  const enqueue = (notice: AlertNotice) => { for (const state of sinks) state.queue.push(notice); };
+
+  const onEvent = (event: TimelineEvent) => {
+    if (options.isLeader && !options.isLeader()) return;
+    if (event.kind === 'finding-opened') {
+      if (SEVERITY_RANK[event.finding.severity] > minRank) return;
+      const key = keyOf(event.clusterId, event.finding.id);
+      if (firing.has(key)) return;
+      const notice: AlertNotice = { clusterId: event.clusterId, state: 'firing', finding: event.finding, resolvedAt: null };
+      firing.set(key, notice);
+      enqueue(notice);
+    } else if (event.kind === 'finding-resolved') {
+      const key = keyOf(event.clusterId, event.findingId);
+      const open = firing.get(key);
+      if (!open) return;
+      firing.delete(key);
+      enqueue({ ...open, state: 'resolved', resolvedAt: event.at });
+    } else {
+      return;
+    }
+    void flush();
+  };
+
+  async function sendQueued(state: SinkState): Promise<void> {
+    const at = now();
+    if (at - state.windowStart >= windowMs) { state.windowStart = at; state.sendsInWindow = 0; }
+    if (state.queue.length === 0 || state.sendsInWindow >= maxSends) return;
+    const batch = state.queue;
+    state.queue = [];
+    state.sendsInWindow += 1;
+    try {
+      await state.sink.send(batch);
+      sent += batch.length;
+    } catch (error) {
+      failed += batch.length;
+      // Put the batch back in front so nothing is lost; the next flush retries it.
+      state.queue = [...batch, ...state.queue];
+      options.log?.warn({ sink: state.sink.name, err: (error as Error).message }, 'alert sink delivery failed');
+    }
+  }
+
+  function flush(): Promise<void> {
+    return Promise.all(sinks.map((state) => (state.inflight = state.inflight.then(() => sendQueued(state))))).then(() => undefined);
+  }
+
+  const unsubscribe = options.hub.onTimeline(onEvent);
+  const tick = setInterval(() => void flush(), Math.min(windowMs, 5000));
+  tick.unref();
+  const repeatMs = options.repeatFiringMs ?? 60_000;
+  const repeat = repeatMs > 0 ? setInterval(() => {
+    if (options.isLeader && !options.isLeader()) return;
+    for (const notice of firing.values()) for (const state of sinks) if (state.sink.name === 'alertmanager') state.queue.push(notice);
+    void flush();
+  }, repeatMs) : null;
+  repeat?.unref();
+
+  return {
+    stop() { unsubscribe(); clearInterval(tick); if (repeat) clearInterval(repeat); },
+    flush,
+    stats: () => ({ sent, failed, queued: sinks.reduce((sum, state) => sum + state.queue.length, 0), active: firing.size }),
+  };
+}

@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding, TimelineEvent } from '@hawk/core';
+import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink } from '../../src/alerts';
+
+/** A real HTTP receiver on loopback that records what it was sent and answers with a chosen status. */
+interface Receiver { url: string; requests: { path: string; body: unknown }[]; status: number; server: Server }
+
+async function startReceiver(): Promise<Receiver> {
+  const receiver: Receiver = { url: '', requests: [], status: 200, server: createServer() };
+  receiver.server.on('request', async (request: IncomingMessage, response) => {
+    let raw = '';
+    for await (const chunk of request) raw += chunk;
+    receiver.requests.push({ path: request.url ?? '', body: JSON.parse(raw) });
+    response.writeHead(receiver.status).end();
+  });
+  await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}`;
+  return receiver;
+}
+
+function finding(id: string, severity: Finding['severity'] = 'critical'): Finding {
+  return {
+    id, ruleId: 'LeaderLeaseExpired', severity, component: 'kube-controller-manager', subject: 'kube-system/kube-controller-manager',
+    title: `leader lost (${id})`, evidence: { holder: 'cp-1_abc', secondsSinceRenewal: 17 }, since: 1_700_000_000_000,
+    remediation: 'Check the holder process on its node.', commands: ['kubectl -n kube-system get lease kube-controller-manager -o yaml'], causedBy: null,
+  };
+}
+
+function drivenHub() {
+  const listeners = new Set<(event: TimelineEvent) => void>();
+  return {
+    onTimeline(listener: (event: TimelineEvent) => void) { listeners.add(listener); return () => listeners.delete(listener); },
+    emit(event: TimelineEvent) { for (const listener of listeners) listener(event); },
+  };
+}
+
+const opened = (f: Finding, at = 1): TimelineEvent => ({ kind: 'finding-opened', clusterId: 'lab', at, finding: f });
+const resolved = (f: Finding, at = 2): TimelineEvent => ({ kind: 'finding-resolved', clusterId: 'lab', at, findingId: f.id, title: f.title });
+
+describe('alert dispatcher against a local HTTP receiver', () => {
+  let receiver: Receiver;
+  beforeEach(async () => { receiver = await startReceiver(); });
+  afterEach(() => new Promise<void>((resolve) => receiver.server.close(() => resolve())));
+
+  it('sends a firing alert to Alertmanager v2 and the webhook, then the resolve', async () => {
+    const hub = drivenHub();
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` }), createWebhookSink({ url: `${receiver.url}/hook` })],
+      repeatFiringMs: 0,
+    });
+    const lost = finding('lease-expired:kcm');
+    hub.emit(opened(lost));
+    await dispatcher.flush();
+    hub.emit(resolved(lost, 1_700_000_030_000));
+    await dispatcher.flush();
+    dispatcher.stop();
+
+    const alertmanager = receiver.requests.filter((request) => request.path === '/api/v2/alerts');
+    expect(alertmanager).toHaveLength(2);
+    const [firingAlert] = alertmanager[0]!.body as Record<string, unknown>[];
+    expect(firingAlert).toMatchObject({
+      labels: { alertname: 'HawkLeaderLeaseExpired', severity: 'critical', cluster: 'lab', finding_id: 'lease-expired:kcm' },
+      annotations: { summary: 'leader lost (lease-expired:kcm)' },
+      startsAt: new Date(1_700_000_000_000).toISOString(),
+    });
+    expect(firingAlert).not.toHaveProperty('endsAt');
+    expect((alertmanager[1]!.body as Record<string, unknown>[])[0]).toMatchObject({ endsAt: new Date(1_700_000_030_000).toISOString() });
+
+    const webhook = receiver.requests.filter((request) => request.path === '/hook').map((request) => (request.body as { text: string }).text);
+    expect(webhook[0]).toContain('CRITICAL [lab] leader lost (lease-expired:kcm) (holder=cp-1_abc, secondsSinceRenewal=17)');
+    expect(webhook[1]).toContain('RESOLVED [lab] leader lost');
+  });
+
+  it('deduplicates a finding already firing and drops severities below the threshold', async () => {
+    const hub = drivenHub();
+    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], repeatFiringMs: 0 });
+    hub.emit(opened(finding('a')));
+    hub.emit(opened(finding('a')));
+    hub.emit(opened(finding('stacked', 'info')));
+    await dispatcher.flush();
+    dispatcher.stop();
+    expect(receiver.requests).toHaveLength(1);
+    expect(dispatcher.stats()).toMatchObject({ sent: 1, active: 1 });
+  });
+
+  it('rate-limits per window and sends the held notices together in the next window', async () => {
+    let clock = 0;
+    const hub = drivenHub();
+    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], maxSendsPerWindow: 1, windowMs: 60_000, now: () => clock, repeatFiringMs: 0 });
+    hub.emit(opened(finding('one')));
+    await dispatcher.flush();
+    hub.emit(opened(finding('two')));
+    hub.emit(opened(finding('three')));
+    await dispatcher.flush();
+    expect(receiver.requests).toHaveLength(1);
+    expect(dispatcher.stats().queued).toBe(2);
+    clock = 61_000;
+    await dispatcher.flush();
+    dispatcher.stop();
+    expect(receiver.requests).toHaveLength(2);
+    expect((receiver.requests[1]!.body as { text: string }).text.split('\n').filter((line) => line.includes('[lab]'))).toHaveLength(2);
+  });
+
+  it('keeps notices when the receiver fails and delivers them on retry', async () => {
+    const hub = drivenHub();
+    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], repeatFiringMs: 0 });
+    receiver.status = 500;
+    hub.emit(opened(finding('x')));
+    await dispatcher.flush();
+    expect(dispatcher.stats().queued).toBe(1);
+    expect(dispatcher.stats().failed).toBeGreaterThan(0);
+    receiver.status = 200;
+    await dispatcher.flush();
+    dispatcher.stop();
+    expect(dispatcher.stats()).toMatchObject({ sent: 1, queued: 0 });
+    // Two refused attempts, then the delivery: the notice was never dropped.
+    expect(receiver.requests).toHaveLength(3);
+  });
+
+  it('stays silent on a replica that is not the elected one', async () => {
+    const hub = drivenHub();
+    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], isLeader: () => false, repeatFiringMs: 0 });
+    hub.emit(opened(finding('y')));
+    await dispatcher.flush();
+    dispatcher.stop();
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
