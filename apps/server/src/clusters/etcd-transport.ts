@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+
+/** Paths to PEM files for the etcd client; read once at start-up. */
+export interface EtcdTlsFiles {
+  readonly ca?: string | undefined;
+  readonly cert?: string | undefined;
+  readonly key?: string | undefined;
+}
+
+/**
+ * EtcdTransport posts to one etcd member's v3 JSON gateway. The client certificate stays inside:
+ * callers only name an endpoint, and each endpoint is asked on its own (no failover between
+ * members, or a dead member would be hidden behind a live one).
+ */
+export interface EtcdTransport {
+  readonly endpoints: readonly string[];
+  post(endpoint: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string }>;
+  close(): Promise<void>;
+}
+
+/** readPem names the field whose file cannot be read, so the cluster's error says what to fix. */
+function readPem(field: string, path: string | undefined): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new Error(`etcd.${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function createEtcdTransport(endpoints: readonly string[], files: EtcdTlsFiles): EtcdTransport {
+  const ca = readPem('ca', files.ca);
+  const cert = readPem('cert', files.cert);
+  const key = readPem('key', files.key);
+  if ((cert === undefined) !== (key === undefined)) throw new Error('etcd.cert and etcd.key must be given together');
+  const agent = new Agent({ connect: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }, keepAliveTimeout: 10_000 });
+  const normalized = endpoints.map((endpoint) => endpoint.replace(/\/+$/, ''));
+  return {
+    endpoints: normalized,
+    async post(endpoint, path, body, timeoutMs, signal) {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const response = await request(`${endpoint}${path}`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      return { status: response.statusCode, text: await response.body.text() };
+    },
+    async close() {
+      await agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import { loadConfigFile, type ClusterConfigEntry, type EtcdConfigEntry } from './cluster-config';
+import { createEtcdTransport, type EtcdTransport } from './etcd-transport';
+import { createKubeClient, type KubeClient } from './kube-client';
+import { uniqueIds } from './slug';
+
+/** Probe interval when neither the config file nor the options set one (ms). */
+export const DEFAULT_PROBE_INTERVAL_MS = 2000;
+
+/** One cluster to watch, resolved from kubeconfig and config; a misconfigured one carries `error` instead of clients. */
+export interface ClusterTarget {
+  readonly id: string;
+  readonly context: string;
+  /** The kubeconfig server URL, '' when the context has none. */
+  readonly server: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly probeIntervalMs: number;
+  readonly kube: KubeClient | null;
+  readonly etcd: EtcdTransport | null;
+  /** Why etcd is not asked directly although it was configured (unreadable cert …). */
+  readonly etcdError: string | null;
+  /** Why this cluster cannot be watched at all (unknown context, bad server URL …). */
+  readonly error: string | null;
+}
+
+export interface ResolveOptions {
+  /** Loaded kubeconfig; defaults to kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
+  readonly kubeconfig?: KubeConfig;
+  /** Path to the YAML config file (default env HAWK_CONFIG). */
+  readonly configFile?: string;
+  /** Contexts to watch (default env HAWK_CONTEXTS, comma-separated; else every context). */
+  readonly contexts?: readonly string[];
+  /** Probe interval for clusters the config file does not set (ms, default 2000). */
+  readonly probeIntervalMs?: number;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** loadKubeConfig follows kubectl's rules and refuses the library's silent localhost:8080 fallback. */
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const clusters = kubeConfig.getClusters();
+  const fellBack = clusters.length === 1 && clusters[0]?.name === 'cluster' && clusters[0].server === 'http://localhost:8080';
+  if (fellBack && !env.KUBECONFIG && !existsSync(`${env.HOME ?? ''}/.kube/config`)) {
+    throw new Error('no kubeconfig: set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account');
+  }
+  return kubeConfig;
+}
+
+/** scopedKubeConfig copies the kubeconfig with `context` current, so one cluster's client never sees another's. */
+function scopedKubeConfig(source: KubeConfig, context: string): KubeConfig {
+  const scoped = new KubeConfig();
+  scoped.loadFromOptions({ clusters: source.getClusters(), users: source.getUsers(), contexts: source.getContexts(), currentContext: context });
+  return scoped;
+}
+
+function etcdFromEnv(env: NodeJS.ProcessEnv): EtcdConfigEntry | undefined {
+  const endpoints = (env.HAWK_ETCD_ENDPOINTS ?? '')
+    .split(',')
+    .map((endpoint) => endpoint.trim())
+    .filter(Boolean);
+  if (endpoints.length === 0) return undefined;
+  return { endpoints, ca: env.HAWK_ETCD_CA || undefined, cert: env.HAWK_ETCD_CERT || undefined, key: env.HAWK_ETCD_KEY || undefined };
+}
+
+/**
+ * resolveClusters decides which contexts to watch and builds each one's clients. It throws only
+ * for what stops every cluster (no kubeconfig, a bad config file); a bad context becomes that
+ * cluster's own error.
+ */
+export function resolveClusters(options: ResolveOptions = {}): ClusterTarget[] {
+  const env = options.env ?? process.env;
+  const kubeConfig = options.kubeconfig ?? loadKubeConfig(env);
+  const configPath = options.configFile ?? (env.HAWK_CONFIG || undefined);
+  const file = configPath ? loadConfigFile(configPath) : undefined;
+  const fromEnv = env.HAWK_CONTEXTS?.split(',').map((context) => context.trim()).filter(Boolean);
+  const entries: ClusterConfigEntry[] =
+    file?.clusters ??
+    (options.contexts ?? (fromEnv?.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
+  const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+  const ids = uniqueIds(entries.map((entry) => entry.context));
+  const envEtcd = etcdFromEnv(env);
+  // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
+  const envEtcdIndex = Math.max(0, entries.findIndex((entry) => entry.context === kubeConfig.getCurrentContext()));
+
+  return entries.map((entry, index): ClusterTarget => {
+    const base = { id: ids[index] ?? entry.context, context: entry.context, labels: entry.labels, probeIntervalMs: entry.probeIntervalMs ?? defaultInterval };
+    const context = kubeConfig.getContextObject(entry.context);
+    if (!context) return { ...base, server: '', kube: null, etcd: null, etcdError: null, error: `context "${entry.context}" is not in the kubeconfig` };
+    const scoped = scopedKubeConfig(kubeConfig, entry.context);
+    const server = scoped.getCurrentCluster()?.server ?? '';
+    let kube: KubeClient;
+    try {
+      kube = createKubeClient(scoped);
+    } catch (error) {
+      return { ...base, server, kube: null, etcd: null, etcdError: null, error: `context "${entry.context}": ${(error as Error).message}` };
+    }
+    const etcdEntry = entry.etcd ?? (index === envEtcdIndex ? envEtcd : undefined);
+    let etcd: EtcdTransport | null = null;
+    let etcdError: string | null = null;
+    if (etcdEntry) {
+      try {
+        etcd = createEtcdTransport(etcdEntry.endpoints, etcdEntry);
+      } catch (error) {
+        etcdError = (error as Error).message;
+      }
+    }
+    return { ...base, server, kube, etcd, etcdError, error: null };
+  });
+}

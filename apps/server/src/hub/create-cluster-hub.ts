@@ -1,0 +1,109 @@
+import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, type TimelineEvent } from '@hawk/core';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterHub } from '../hub';
+import { resolveClusters } from '../clusters/resolve-clusters';
+import type { SourceStats } from '../sources/supervisor';
+import { ClusterRuntime } from './cluster-runtime';
+import { childLogger, silentLogger, type HubLogger } from './logger';
+
+export interface ClusterHubOptions {
+  /** Loaded kubeconfig; default: kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
+  readonly kubeconfig?: KubeConfig;
+  /** YAML file choosing contexts and per-cluster options (etcd, probe interval, labels); default env HAWK_CONFIG. */
+  readonly configFile?: string;
+  /** Contexts to watch; default env HAWK_CONTEXTS (comma-separated), else every context. */
+  readonly contexts?: readonly string[];
+  /** Apiserver and etcd probe interval where the config file sets none (ms, default 2000). */
+  readonly probeIntervalMs?: number;
+  /** Timeout of one probe request (ms, default 1500). */
+  readonly probeTimeoutMs?: number;
+  /** Thresholds for @hawk/core (default DEFAULT_CONFIG). */
+  readonly config?: Partial<HawkConfig>;
+  /** hawk's clock (epoch ms); injected by tests. */
+  readonly now?: () => number;
+  /** pino-compatible, e.g. Fastify's `app.log`. Credentials are never logged. */
+  readonly logger?: HubLogger;
+  /** Environment read for HAWK_CONFIG, HAWK_CONTEXTS, HAWK_ETCD_* (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** One source of one cluster, as the metrics read it. */
+export interface ClusterSourceStats extends SourceStats {
+  readonly clusterId: string;
+}
+
+/** The hub the server gets: the ClusterHub seam plus counters for metrics. */
+export interface SourcesHub extends ClusterHub {
+  /** Restarts, relists, stale restarts and last-event age of every watch of every cluster, read at call time. */
+  sourceStats(): readonly ClusterSourceStats[];
+}
+
+export type { SourceName, SourceStats };
+
+/**
+ * createClusterHub resolves the clusters to watch and prepares one runtime each. It throws only
+ * for what stops every cluster (no kubeconfig, an invalid config file, invalid thresholds); an
+ * unknown context or an unreachable server is that cluster's own error.
+ */
+export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const config = mustCreateConfig(options.config);
+  const targets = resolveClusters({
+    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.configFile ? { configFile: options.configFile } : {}),
+    ...(options.contexts ? { contexts: options.contexts } : {}),
+    ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
+  const stateListeners = new Set<(state: ClusterState) => void>();
+  const timelineListeners = new Set<(event: TimelineEvent) => void>();
+  const runtimes = targets.map(
+    (target) =>
+      new ClusterRuntime({
+        target,
+        config,
+        now,
+        logger: childLogger(logger, { cluster: target.id }),
+        probeTimeoutMs: options.probeTimeoutMs ?? 1500,
+        debounceMs: 50,
+        tickMs: 1000,
+        onState: (state) => notify(stateListeners, state, logger),
+        onTimeline: (event) => notify(timelineListeners, event, logger),
+      }),
+  );
+  const byId = new Map(runtimes.map((runtime) => [runtime.id, runtime]));
+  logger.info({ clusters: targets.map((target) => ({ id: target.id, context: target.context, server: target.server, etcd: target.etcd?.endpoints.length ?? 0 })) }, 'watching clusters');
+
+  return {
+    async start() {
+      for (const runtime of runtimes) runtime.start();
+    },
+    async stop() {
+      await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    },
+    list: () => runtimes.map((runtime) => runtime.current()),
+    get: (clusterId) => byId.get(clusterId)?.current(),
+    onState(listener) {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    onTimeline(listener) {
+      timelineListeners.add(listener);
+      return () => timelineListeners.delete(listener);
+    },
+    settled: () => runtimes.every((runtime) => runtime.settled()),
+    sourceStats: () => runtimes.flatMap((runtime) => runtime.sourceStats().map((stats) => ({ clusterId: runtime.id, ...stats }))),
+  };
+}
+
+/** notify isolates listeners: one that throws must not starve the others or the cluster. */
+function notify<T>(listeners: ReadonlySet<(value: T) => void>, value: T, logger: HubLogger): void {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch (error) {
+      logger.error({ error: (error as Error).stack ?? String(error) }, 'hub listener threw');
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { parseLease, type LeaseRecord } from '@hawk/core';
+import { labels, nameOf, text, field, type Mapped } from './raw';
+
+/** Label on the apiserver identity heartbeats that share kube-system with the leader-election leases. */
+export const IDENTITY_LABEL = 'apiserver.kubernetes.io/identity';
+
+/** Leader-election leases: kube-system only (kube-node-lease churns with the node count), minus identity heartbeats. */
+export const LEADER_LEASES = {
+  path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',
+  labelSelector: `!${IDENTITY_LABEL}`,
+} as const;
+
+export const IDENTITY_LEASES = {
+  path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',
+  labelSelector: IDENTITY_LABEL,
+} as const;
+
+/** mapLeaderLease reads a leader-election lease; a lease without holder or times still maps (it is shown as malformed). */
+export function mapLeaderLease(raw: unknown): Mapped<LeaseRecord> {
+  const record = parseLease(raw);
+  if ('error' in record) return record;
+  if (record.labels?.[IDENTITY_LABEL] !== undefined) return { error: `${record.name} is an apiserver identity lease` };
+  return { key: `${record.namespace}/${record.name}`, value: record };
+}
+
+/** An apiserver's identity lease: its heartbeat, renewed every 10 s while the apiserver runs. */
+export interface IdentityLeaseObservation {
+  readonly name: string;
+  /** `kubernetes.io/hostname` label: the host the apiserver runs on. */
+  readonly hostname: string | null;
+  readonly holderIdentity: string | null;
+  /** The apiserver's own renewTime: compared only with its previous value, to see a renewal. */
+  readonly renewTime: string | null;
+}
+
+export function mapIdentityLease(raw: unknown): Mapped<IdentityLeaseObservation> {
+  const name = nameOf(raw);
+  if (name === null) return { error: 'identity lease has no metadata.name' };
+  const renew = field(raw, 'spec', 'renewTime');
+  return {
+    key: name,
+    value: {
+      name,
+      hostname: labels(raw)['kubernetes.io/hostname'] ?? null,
+      holderIdentity: text(field(raw, 'spec', 'holderIdentity')),
+      renewTime: renew instanceof Date ? renew.toISOString() : text(renew),
+    },
+  };
+}

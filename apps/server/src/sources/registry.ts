@@ -1,0 +1,147 @@
+import type { LeaseRecord, ControlPlaneNode, ControlPlanePod, SourceName } from '@hawk/core';
+import type { KubeClient } from '../clusters/kube-client';
+import type { HubLogger } from '../hub/logger';
+import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
+import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservation } from './lease-candidates';
+import { IDENTITY_LEASES, LEADER_LEASES, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
+import { runListWatch, type WatchSpec } from './list-watch';
+import { CONTROL_PLANE_NODES, mapControlPlaneNode } from './nodes';
+import { CONTROL_PLANE_PODS, mapControlPlanePod } from './pods';
+import type { Mapped } from './raw';
+import type { Session } from './supervisor';
+
+/** Where a watch delivers: the full set after each list, then single changes. */
+export interface WatchSink<T> {
+  replace(items: ReadonlyMap<string, T>): void;
+  upsert(key: string, value: T): void;
+  remove(key: string): void;
+}
+
+/** One watched resource: what to watch, how to read it, and how long its silence is normal. */
+export interface WatchSource<T> {
+  readonly name: SourceName;
+  readonly spec: WatchSpec;
+  readonly map: (raw: unknown) => Mapped<T>;
+  /** Silence after which the watch is presumed dead (ms), asked on every check. */
+  readonly staleAfterMs: () => number;
+}
+
+/** Quiet resources: the watch ends and resumes every minute, so two minutes without even that is silence. */
+const QUIET_WATCH_SECONDS = 60;
+const QUIET_STALE_MS = 120_000;
+
+export interface Observations {
+  readonly leases: WatchSink<LeaseRecord>;
+  readonly identityLeases: WatchSink<IdentityLeaseObservation>;
+  readonly leaseCandidates: WatchSink<LeaseCandidateObservation>;
+  readonly endpointSlices: WatchSink<EndpointSliceObservation>;
+  readonly pods: WatchSink<ControlPlanePod>;
+  readonly nodes: WatchSink<ControlPlaneNode>;
+}
+
+/**
+ * watchSession lists and watches one source into its sink. A malformed object is logged and
+ * skipped (leases excepted: their mapper keeps them so they are shown as malformed).
+ */
+export function watchSession<T>(client: KubeClient, source: WatchSource<T>, sink: WatchSink<T>, logger: HubLogger): Session {
+  const keyed = new Map<string, string>();
+  const read = (raw: unknown): Mapped<T> => {
+    const mapped = source.map(raw);
+    if ('error' in mapped) logger.debug({ source: source.name, reason: mapped.error }, 'skipped an object');
+    return mapped;
+  };
+  return async (signal, report) => {
+    await runListWatch(
+      client,
+      source.spec,
+      {
+        onList(items) {
+          const next = new Map<string, T>();
+          keyed.clear();
+          for (const raw of items) {
+            const mapped = read(raw);
+            if ('error' in mapped) continue;
+            next.set(mapped.key, mapped.value);
+            keyed.set(uidOf(raw), mapped.key);
+          }
+          sink.replace(next);
+          report.synced();
+        },
+        onEvent(type, raw) {
+          report.activity();
+          const mapped = read(raw);
+          if (type === 'DELETED') {
+            const key = 'error' in mapped ? keyed.get(uidOf(raw)) : mapped.key;
+            if (key !== undefined) sink.remove(key);
+            keyed.delete(uidOf(raw));
+            return;
+          }
+          if ('error' in mapped) return;
+          keyed.set(uidOf(raw), mapped.key);
+          sink.upsert(mapped.key, mapped.value);
+        },
+        onActivity: report.activity,
+      },
+      signal,
+    );
+  };
+}
+
+function uidOf(raw: unknown): string {
+  const metadata = (raw as { metadata?: { uid?: string; name?: string } } | null)?.metadata;
+  return metadata?.uid ?? metadata?.name ?? '';
+}
+
+/** A randomised server-side watch timeout spreads the clusters' resumes apart (s). */
+const jitteredSeconds = (base: number) => Math.round(base * (0.8 + Math.random() * 0.4));
+
+export interface SourceSessions {
+  readonly name: SourceName;
+  readonly session: Session;
+  readonly staleAfterMs: () => number;
+}
+
+/**
+ * createWatchSessions is the registry: every resource hawk watches in one cluster.
+ * `leasesRenewing` tells whether leader leases are being renewed, which makes 10 s of silence on
+ * the leases watch a sign of a dead watch rather than of a quiet cluster.
+ */
+export function createWatchSessions(client: KubeClient, sinks: Observations, leasesRenewing: () => boolean, logger: HubLogger): SourceSessions[] {
+  const quiet = () => QUIET_STALE_MS;
+  const sources: SourceSessions[] = [
+    session({ name: 'leases', spec: { ...LEADER_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapLeaderLease, staleAfterMs: () => (leasesRenewing() ? 10_000 : QUIET_STALE_MS) }, sinks.leases),
+    // Identity leases renew every 10 s per apiserver; with one apiserver left, 30 s of silence is still not normal.
+    session({ name: 'identity-leases', spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapIdentityLease, staleAfterMs: quiet }, sinks.identityLeases),
+    session({ name: 'endpointslice', spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapEndpointSlice, staleAfterMs: quiet }, sinks.endpointSlices),
+    session({ name: 'pods', spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlanePod, staleAfterMs: quiet }, sinks.pods),
+    session({ name: 'nodes', spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlaneNode, staleAfterMs: quiet }, sinks.nodes),
+  ];
+  sources.push({
+    name: 'lease-candidates',
+    staleAfterMs: quiet,
+    session: async (signal, report) => {
+      const version = await discoverLeaseCandidates(client, signal);
+      if (version === null) {
+        report.unavailable('LeaseCandidate is not served (coordinated leader election is off); candidates come from pods');
+        sinks.leaseCandidates.replace(new Map());
+        // Discovery is asked again after a while: the feature may be turned on by an upgrade.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 10 * 60_000);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        if (!signal.aborted) throw new Error('re-checking LeaseCandidate discovery');
+        return;
+      }
+      const spec = { path: `/apis/coordination.k8s.io/${version}/namespaces/kube-system/leasecandidates`, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) };
+      await watchSession(client, { name: 'lease-candidates', spec, map: mapLeaseCandidate, staleAfterMs: quiet }, sinks.leaseCandidates, logger)(signal, report);
+    },
+  });
+  return sources;
+
+  function session<T>(source: WatchSource<T>, sink: WatchSink<T>): SourceSessions {
+    return { name: source.name, session: watchSession(client, source, sink, logger), staleAfterMs: source.staleAfterMs };
+  }
+}

@@ -1,0 +1,198 @@
+import type { Freshness, SourceName } from '@hawk/core';
+import { describeError } from '../clusters/kube-client';
+import { GoneError } from './list-watch';
+import type { HubLogger } from '../hub/logger';
+
+/** What a running session tells its supervisor. */
+export interface SessionReport {
+  /** Anything arrived from the server: a list, an event, a bookmark, a (re)opened watch. */
+  activity(): void;
+  /** The first full view is in: the source is live. */
+  synced(): void;
+  /** The API does not serve this resource: nothing to watch, and no silence to judge. */
+  unavailable(detail: string): void;
+}
+
+/** A session runs until it throws; it returns only when aborted. */
+export type Session = (signal: AbortSignal, report: SessionReport) => Promise<void>;
+
+/** Counters the metrics read; `lastEventAgeMs` is computed at read time. */
+export interface SourceStats {
+  readonly source: SourceName;
+  readonly state: Freshness['state'];
+  readonly restarts: number;
+  /** Restarts caused by 410 Gone (a relist, not an outage). */
+  readonly relists: number;
+  /** Restarts caused by the staleness watchdog. */
+  readonly staleRestarts: number;
+  readonly lastEventAt: number | null;
+  readonly lastEventAgeMs: number | null;
+  readonly lastError: string | null;
+}
+
+export interface SupervisorOptions {
+  readonly name: SourceName;
+  readonly session: Session;
+  /** Silence after which the watch is restarted (ms); read on every check so it may follow what was seen. */
+  staleAfterMs(): number;
+  onFreshness(freshness: Freshness): void;
+  readonly now: () => number;
+  readonly logger: HubLogger;
+  /** First retry delay (ms, default 250) and cap (ms, default 30 s); doubled per failure, with full jitter. */
+  readonly backoffInitialMs?: number;
+  readonly backoffMaxMs?: number;
+  /** How often the watchdog looks (ms, default 1000). */
+  readonly checkEveryMs?: number;
+}
+
+export interface Supervisor {
+  start(): void;
+  stop(): Promise<void>;
+  freshness(): Freshness;
+  stats(): SourceStats;
+}
+
+class StaleError extends Error {}
+
+/** A session that ran this long before failing was healthy: its failure starts the backoff afresh (ms). */
+const HEALTHY_RUN_MS = 10_000;
+
+/**
+ * createSupervisor keeps one source's session running, apart from the session's own logic:
+ * 1. run the session; it lists, then watches until something goes wrong;
+ * 2. on 410 Gone, relist at once (the data moved on, the server is fine);
+ * 3. on silence longer than `staleAfterMs`, mark the source stale and restart it at once;
+ * 4. on any other error, wait a jittered exponential backoff, then go to 1.
+ * Only one session runs at a time, so restarts never pile up.
+ */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const initialMs = options.backoffInitialMs ?? 250;
+  const maxMs = options.backoffMaxMs ?? 30_000;
+  let freshness: Freshness = { state: 'reconnecting', lastEventAt: null };
+  let restarts = 0;
+  let relists = 0;
+  let staleRestarts = 0;
+  let lastError: string | null = null;
+  let lastActivityAt = options.now();
+  let unavailable = false;
+  let stopped = true;
+  let current: AbortController | null = null;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  const setFreshness = (next: Freshness) => {
+    if (next.state === freshness.state && next.lastEventAt === freshness.lastEventAt && next.detail === freshness.detail) return;
+    freshness = next;
+    options.onFreshness(next);
+  };
+
+  const report = (): SessionReport => ({
+    activity() {
+      const at = options.now();
+      lastActivityAt = at;
+      setFreshness({ state: freshness.state === 'live' ? 'live' : freshness.state, lastEventAt: at, ...(freshness.state === 'live' ? {} : { detail: freshness.detail }) });
+    },
+    synced() {
+      const at = options.now();
+      lastActivityAt = at;
+      lastError = null;
+      setFreshness({ state: 'live', lastEventAt: at });
+    },
+    unavailable(detail) {
+      unavailable = true;
+      setFreshness({ state: 'unavailable', lastEventAt: options.now(), detail });
+    },
+  });
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  async function runOnce(): Promise<{ error: unknown; ranMs: number }> {
+    const controller = new AbortController();
+    current = controller;
+    unavailable = false;
+    lastActivityAt = options.now();
+    const startedAt = options.now();
+    const watchdog = setInterval(() => {
+      if (unavailable || controller.signal.aborted) return;
+      const silentMs = options.now() - lastActivityAt;
+      if (silentMs > options.staleAfterMs()) controller.abort(new StaleError(`no event for ${Math.round(silentMs / 1000)} s`));
+    }, options.checkEveryMs ?? 1000);
+    try {
+      await options.session(controller.signal, report());
+      return { error: controller.signal.reason ?? null, ranMs: options.now() - startedAt };
+    } catch (error) {
+      return { error: controller.signal.aborted ? controller.signal.reason : error, ranMs: options.now() - startedAt };
+    } finally {
+      clearInterval(watchdog);
+      controller.abort();
+      current = null;
+    }
+  }
+
+  async function supervise(): Promise<void> {
+    let failures = 0;
+    while (!stopped) {
+      const { error, ranMs } = await runOnce();
+      if (stopped) break;
+      restarts += 1;
+      if (ranMs >= HEALTHY_RUN_MS) failures = 0;
+      if (error instanceof StaleError) {
+        staleRestarts += 1;
+        lastError = error.message;
+        options.logger.warn({ source: options.name, reason: error.message }, 'source silent: restarting its watch');
+        setFreshness({ state: 'stale', lastEventAt: freshness.lastEventAt, detail: `${error.message}, restarting watch` });
+        continue;
+      }
+      if (error instanceof GoneError) {
+        relists += 1;
+        lastError = error.message;
+        options.logger.info({ source: options.name }, 'watch expired (410 Gone): relisting');
+        setFreshness({ state: freshness.state === 'live' ? 'reconnecting' : freshness.state, lastEventAt: freshness.lastEventAt, detail: '410 Gone, relisting' });
+        // A second 410 in a row is not the data moving on: back off as for any error.
+        if (failures++ === 0) continue;
+      } else {
+        failures += 1;
+        lastError = describeError(error);
+        options.logger.warn({ source: options.name, error: lastError }, 'source failed: reconnecting');
+        setFreshness({ state: freshness.state === 'stale' ? 'stale' : 'reconnecting', lastEventAt: freshness.lastEventAt, detail: lastError });
+      }
+      const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 20));
+      await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+    }
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      loop = supervise();
+    },
+    async stop() {
+      stopped = true;
+      current?.abort();
+      wake?.();
+      await loop;
+    },
+    freshness: () => freshness,
+    stats() {
+      const lastEventAt = freshness.lastEventAt;
+      return {
+        source: options.name,
+        state: freshness.state,
+        restarts,
+        relists,
+        staleRestarts,
+        lastEventAt,
+        lastEventAgeMs: lastEventAt === null ? null : options.now() - lastEventAt,
+        lastError,
+      };
+    },
+  };
+}
