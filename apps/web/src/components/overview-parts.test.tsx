@@ -1,0 +1,57 @@
+import type { ClusterSummary } from '@hawk/core';
+import { render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatClock } from '../lib/format';
+import { aFinding, NOW } from '../test-support/cluster-fixture';
+import { ClusterTile } from './cluster-tile';
+import { ConnectionBanner } from './connection-banner';
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const summary = (overrides: Partial<ClusterSummary>): ClusterSummary => ({
+  id: 'lab',
+  context: 'hawk-lab',
+  verdict: 'ha-ok',
+  worstFinding: null,
+  findingCounts: { critical: 0, warning: 0, info: 0 },
+  observedAt: NOW - 1000,
+  labels: {},
+  ...overrides,
+});
+
+describe('ClusterTile', () => {
+  it('says the verdict in words, names the worst finding and its freshness', () => {
+    const worst = aFinding({ id: 'etcd-quorum-lost', title: 'etcd quorum lost', severity: 'critical' });
+    render(<ClusterTile summary={summary({ verdict: 'down', worstFinding: worst, findingCounts: { critical: 1, warning: 2, info: 0 } })} href="/clusters/lab" />);
+    const tile = screen.getByTestId('cluster-tile');
+    expect(tile.className).toContain('tone-bad');
+    expect(tile.textContent).toContain('down');
+    expect(tile.textContent).toContain('etcd quorum lost');
+    expect(tile.textContent).toContain('1 critical · 2 warning');
+    expect(tile.textContent).toContain(`as of ${formatClock(NOW - 1000)}, 1 s ago`);
+    expect(tile.getAttribute('href')).toBe('/clusters/lab');
+  });
+
+  it('shows a managed cluster as not visible, neither healthy nor broken', () => {
+    render(<ClusterTile summary={summary({ verdict: 'not-visible' })} href="/clusters/lab" />);
+    expect(screen.getByTestId('cluster-tile').textContent).toContain('not visible');
+    expect(screen.getByTestId('cluster-tile').textContent).toContain('managed: control plane hidden');
+  });
+});
+
+describe('ConnectionBanner', () => {
+  it('says disconnected with the time of the last data', () => {
+    render(<ConnectionBanner connection={{ state: 'disconnected', since: NOW, lastMessageAt: NOW - 2000, error: 'transport close' }} />);
+    expect(screen.getByRole('alert').textContent).toContain(`disconnected — data as of ${formatClock(NOW - 2000)}`);
+  });
+
+  it('says nothing while live', () => {
+    render(<ConnectionBanner connection={{ state: 'live', since: NOW, lastMessageAt: NOW, error: null }} />);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

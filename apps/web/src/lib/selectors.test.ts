@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { aFinding, aLease, aQuorumLostCluster } from '../test-support/cluster-fixture';
+import { groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, standbys } from './selectors';
+
+describe('groupFindings', () => {
+  it('folds consequences under their root cause', () => {
+    const groups = groupFindings(aQuorumLostCluster().findings);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.root.id).toBe('etcd-quorum-lost');
+    expect(groups[0]?.consequences.map((f) => f.id)).toEqual(['apiserver-instance-not-ready:cp-1', 'leader-election-leader-lost:kube-scheduler']);
+  });
+
+  it('puts critical before warning and lets an orphaned consequence stand alone', () => {
+    const groups = groupFindings([aFinding({ id: 'a', title: 'a', severity: 'warning' }), aFinding({ id: 'b', title: 'b', severity: 'critical', causedBy: 'gone' })]);
+    expect(groups.map((g) => g.root.id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('quorumText', () => {
+  it.each([
+    [{ voters: 3, healthy: 3, quorum: 2, failuresTolerated: 1, hasQuorum: true, evenCount: false }, '3/3, tolerates 1 failure'],
+    [{ voters: 5, healthy: 5, quorum: 3, failuresTolerated: 2, hasQuorum: true, evenCount: false }, '5/5, tolerates 2 failures'],
+    [{ voters: 3, healthy: 2, quorum: 2, failuresTolerated: 0, hasQuorum: true, evenCount: false }, '2/3, tolerates 0 failures'],
+    [{ voters: 3, healthy: 1, quorum: 2, failuresTolerated: -1, hasQuorum: false, evenCount: false }, 'quorum lost: 1/3 healthy, needs 2'],
+  ])('%o reads %s', (quorum, text) => {
+    expect(quorumText(quorum)).toBe(text);
+  });
+});
+
+describe('leases', () => {
+  it('finds the holder’s node among the candidates, the rest are standbys', () => {
+    const lease = aLease('kube-scheduler');
+    expect(leaseHolder(lease)).toEqual({ identity: 'cp-1_kube-scheduler-uuid', node: 'cp-1' });
+    expect(standbys(lease).map((c) => c.node)).toEqual(['cp-2', 'cp-3']);
+  });
+
+  it('reads a lease without holder as such', () => {
+    expect(leaseHolder(aLease('x', { record: null }))).toEqual({ identity: null, node: null });
+  });
+
+  it('drains linearly and clamps', () => {
+    expect(leaseRemaining(15_000, 15_000, 0)).toBe(1);
+    expect(leaseRemaining(15_000, 15_000, 7_500)).toBe(0.5);
+    expect(leaseRemaining(15_000, 15_000, 20_000)).toBe(0);
+  });
+});
+
+describe('mergeTimeline', () => {
+  it('merges history and live pushes once, in order, within the range', () => {
+    const a = { kind: 'probe-failed', clusterId: 'lab', at: 10, target: 'cp-1', error: 'refused' } as const;
+    const b = { kind: 'probe-recovered', clusterId: 'lab', at: 20, target: 'cp-1' } as const;
+    const outside = { kind: 'probe-recovered', clusterId: 'lab', at: 99, target: 'cp-2' } as const;
+    expect(mergeTimeline([b, a], [b, outside], 0, 50)).toEqual([a, b]);
+  });
+});
