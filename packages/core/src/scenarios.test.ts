@@ -62,8 +62,9 @@ describe('scenarios', () => {
     expect(hawk.findings()).toEqual([stacked]);
     expect(hawk.timeline.filter((e) => e.finding.ruleId.startsWith('LeaderElection')).map((e) => [e.kind, e.finding.ruleId])).toEqual([
       ['opened', 'LeaderElectionRenewOverdue'],
-      ['resolved', 'LeaderElectionRenewOverdue'],
+      // Escalation: in one evaluation the overdue finding gives way to the lost one.
       ['opened', 'LeaderElectionLeaderLost'],
+      ['resolved', 'LeaderElectionRenewOverdue'],
       ['resolved', 'LeaderElectionLeaderLost'],
     ]);
   });
