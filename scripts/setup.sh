@@ -10,7 +10,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # 1. Debian packages the lab, the fan-out tests and the browser tests use.
 apt_needed=()
-for pair in haproxy:haproxy redis-server:redis-server chromium:chromium ip:iproute2 openssl:openssl; do
+for pair in haproxy:haproxy redis-server:redis-server chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || apt_needed+=("${pair#*:}")
 done
 if [ ${#apt_needed[@]} -gt 0 ]; then
@@ -42,4 +42,6 @@ export npm_config_store_dir="$HAWK_CACHE/pnpm-store"
 
 # 5. The lab's Kubernetes and etcd binaries, built from the Go module proxy.
 bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
+# helm, to lint and render the chart in the tests.
+export HAWK_HELM="$(bash "$HAWK_ROOT/deploy/scripts/install-helm.sh" | tail -n 1)"
 log "ready: node $(node --version), pnpm $(pnpm --version)"
