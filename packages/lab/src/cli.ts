@@ -1,0 +1,169 @@
+import { parseArgs } from 'node:util';
+import { ensureLab, labDown, openLab } from './lifecycle';
+import type { Lab } from './lab';
+import type { LabOptionsInput } from './options';
+import { readiness } from './readiness';
+import { formatStatus, labStatus } from './status';
+import type { ComponentKind, LeaderElectedKind } from './topology';
+
+const USAGE = `usage: pnpm lab <command>
+  up [--nodes N] [--etcd-members N] [--external-etcd] [--cle] [--single-zone]
+     [--lease-duration S --renew-deadline S --retry-period S]
+  down                      remove every process, namespace, link and file of the lab
+  status [--json]           processes, apiserver readiness, lease holders, etcd members and leader
+  env                       shell exports: eval "$(pnpm -s lab env)"
+  fault kill|freeze|thaw|stop|start|restart <component> <index>
+  fault kill-leader|freeze-leader controller-manager|scheduler
+  fault stop-etcd-leader | restart-etcd-leader
+  fault stop-lb | start-lb
+  fault cut <node> | restore <node>          node: cp-2 or 2
+  fault heal                restore the full healthy topology
+  fault log                 the fault log (JSON lines)
+components: apiserver, controller-manager, scheduler, etcd, lb`;
+
+const KIND_ALIASES: Record<string, ComponentKind> = {
+  apiserver: 'kube-apiserver',
+  'kube-apiserver': 'kube-apiserver',
+  'controller-manager': 'kube-controller-manager',
+  kcm: 'kube-controller-manager',
+  'kube-controller-manager': 'kube-controller-manager',
+  scheduler: 'kube-scheduler',
+  'kube-scheduler': 'kube-scheduler',
+  etcd: 'etcd',
+  lb: 'haproxy',
+  haproxy: 'haproxy',
+};
+
+function kindOf(name: string | undefined): ComponentKind {
+  const kind = name ? KIND_ALIASES[name] : undefined;
+  if (!kind) throw new Error(`unknown component ${name ?? '(none)'}; one of ${Object.keys(KIND_ALIASES).join(', ')}`);
+  return kind;
+}
+
+function leaderKindOf(name: string | undefined): LeaderElectedKind {
+  const kind = kindOf(name);
+  if (kind !== 'kube-controller-manager' && kind !== 'kube-scheduler') throw new Error(`${kind} does not elect a leader through a Lease`);
+  return kind;
+}
+
+function indexOf(value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected an instance number (1, 2, …), got ${value ?? '(none)'}`);
+  return n;
+}
+
+function nodeOf(value: string | undefined): string | number {
+  if (!value) throw new Error('expected a node: cp-2 or 2');
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+async function requireLab(): Promise<Lab> {
+  const lab = await openLab();
+  if (!lab) throw new Error('no lab is running: pnpm lab up');
+  return lab;
+}
+
+function upOptions(args: string[]): LabOptionsInput {
+  const { values } = parseArgs({
+    args,
+    options: {
+      nodes: { type: 'string' },
+      'etcd-members': { type: 'string' },
+      'external-etcd': { type: 'boolean' },
+      cle: { type: 'boolean' },
+      'single-zone': { type: 'boolean' },
+      'lease-duration': { type: 'string' },
+      'renew-deadline': { type: 'string' },
+      'retry-period': { type: 'string' },
+    },
+  });
+  const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const leaderElection = {
+    ...(values['lease-duration'] ? { leaseDurationSeconds: num(values['lease-duration']) } : {}),
+    ...(values['renew-deadline'] ? { renewDeadlineSeconds: num(values['renew-deadline']) } : {}),
+    ...(values['retry-period'] ? { retryPeriodSeconds: num(values['retry-period']) } : {}),
+  };
+  return {
+    ...(values.nodes ? { nodes: num(values.nodes) } : {}),
+    ...(values['etcd-members'] ? { etcdMembers: num(values['etcd-members']) } : {}),
+    ...(values['external-etcd'] ? { etcdTopology: 'external' as const } : {}),
+    ...(values.cle ? { coordinatedLeaderElection: true } : {}),
+    ...(values['single-zone'] ? { zones: 'single' as const } : {}),
+    leaderElection,
+  };
+}
+
+async function fault(args: string[]): Promise<void> {
+  const [action, a, b] = args;
+  const lab = await requireLab();
+  const f = lab.fault;
+  const record = await (async () => {
+    switch (action) {
+      case 'kill': return f.kill(kindOf(a), indexOf(b));
+      case 'freeze': return f.freeze(kindOf(a), indexOf(b));
+      case 'thaw': return f.thaw(kindOf(a), indexOf(b));
+      case 'stop': return f.stop(kindOf(a), indexOf(b));
+      case 'start': return f.start(kindOf(a), indexOf(b));
+      case 'restart': return f.restart(kindOf(a), indexOf(b));
+      case 'kill-leader': return f.killLeader(leaderKindOf(a));
+      case 'freeze-leader': return f.freezeLeader(leaderKindOf(a));
+      case 'stop-etcd-leader': return f.stopEtcdLeader();
+      case 'restart-etcd-leader': return f.restartEtcdLeader();
+      case 'stop-lb': return f.stopLoadBalancer();
+      case 'start-lb': return f.startLoadBalancer();
+      case 'cut': return f.cutNode(nodeOf(a));
+      case 'restore': return f.restoreNode(nodeOf(a));
+      case 'heal': return f.heal();
+      case 'log': {
+        for (const r of await lab.faultLog()) console.log(JSON.stringify(r));
+        return undefined;
+      }
+      default: throw new Error(`unknown fault ${action ?? '(none)'}\n${USAGE}`);
+    }
+  })();
+  if (record) console.log(JSON.stringify(record));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const progress = (line: string) => console.error(`lab: ${line}`);
+  switch (command) {
+    case 'up': {
+      const started = Date.now();
+      const lab = await ensureLab(upOptions(rest), { onProgress: progress });
+      progress(`up in ${((Date.now() - started) / 1000).toFixed(1)}s; API ${lab.apiServerUrl}; eval "$(pnpm -s lab env)"`);
+      return;
+    }
+    case 'down': {
+      const report = await labDown({ onProgress: progress });
+      if (report.remaining.length > 0) throw new Error(`could not remove: ${report.remaining.join(', ')}`);
+      return;
+    }
+    case 'status': {
+      const lab = await requireLab();
+      const status = await labStatus(lab);
+      if (rest.includes('--json')) console.log(JSON.stringify(status, null, 2));
+      else {
+        console.log(formatStatus(lab, status));
+        const r = await readiness(lab).catch((e: Error) => ({ ready: false, pending: [e.message] }));
+        console.log(r.ready ? 'ready' : `not ready: ${r.pending.join('; ')}`);
+      }
+      return;
+    }
+    case 'env': {
+      const lab = await requireLab();
+      for (const [key, value] of Object.entries(lab.env())) console.log(`export ${key}=${JSON.stringify(value)}`);
+      return;
+    }
+    case 'fault':
+      return fault(rest);
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  console.error(`lab: ${error.message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,165 @@
+import type { FaultRecord } from './fault-log';
+import type { Lab } from './lab';
+import { setHostLink } from './network';
+import { readiness } from './readiness';
+import type { ComponentInstance, ComponentKind, LeaderElectedKind } from './topology';
+import { instancesOf } from './topology';
+
+/** Order in which heal brings things back: storage first, then the API, its LB, then the API's clients. */
+const START_ORDER: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'haproxy', 'kube-controller-manager', 'kube-scheduler'];
+const HEAL_READY_TIMEOUT_MS = 180_000;
+
+/**
+ * Faults are the lab's reversible failures. Each one acts on real processes or links, then appends a timestamped
+ * record to the fault log (ground truth for hawk's timeline) and returns it. Indexes are 1-based.
+ */
+export class Faults {
+  constructor(private readonly lab: Lab) {}
+
+  /** kill sends SIGKILL: the process is gone until `start` or `heal`, as if its static pod had crashed. */
+  async kill(kind: ComponentKind, index: number): Promise<FaultRecord> {
+    return this.killInstance(this.lab.instance(kind, index));
+  }
+
+  async freeze(kind: ComponentKind, index: number): Promise<FaultRecord> {
+    return this.freezeInstance(this.lab.instance(kind, index));
+  }
+
+  async thaw(kind: ComponentKind, index: number): Promise<FaultRecord> {
+    const c = this.lab.instance(kind, index);
+    const pid = await this.lab.signalComponent(c, 'SIGCONT');
+    return this.lab.logFault('thaw', c.id, { pid });
+  }
+
+  /** stop ends an instance gracefully (SIGTERM), as `systemctl stop` or removing a static pod manifest would. */
+  async stop(kind: ComponentKind, index: number): Promise<FaultRecord> {
+    const c = this.lab.instance(kind, index);
+    const pid = await this.lab.stopComponent(c, 'terminate');
+    return this.lab.logFault('stop', c.id, { pid: pid ?? null });
+  }
+
+  async start(kind: ComponentKind, index: number): Promise<FaultRecord> {
+    const c = this.lab.instance(kind, index);
+    await this.lab.assertNetwork();
+    const outcome = await this.lab.startComponent(c);
+    const pid = (await this.lab.state())?.pids[c.id];
+    return this.lab.logFault('start', c.id, { outcome, pid });
+  }
+
+  async restart(kind: ComponentKind, index: number): Promise<FaultRecord> {
+    await this.stop(kind, index);
+    return this.start(kind, index);
+  }
+
+  /** killLeader SIGKILLs whichever instance holds the kind's Lease right now. */
+  async killLeader(kind: LeaderElectedKind): Promise<FaultRecord> {
+    const holder = await this.requireHolder(kind);
+    return this.killInstance(holder.instance, { leaderOf: kind, holderIdentity: holder.identity, leaseTransitions: holder.lease.spec.leaseTransitions ?? 0 });
+  }
+
+  /** freezeLeader SIGSTOPs the holder: a live process that no longer renews. */
+  async freezeLeader(kind: LeaderElectedKind): Promise<FaultRecord> {
+    const holder = await this.requireHolder(kind);
+    return this.freezeInstance(holder.instance, { leaderOf: kind, holderIdentity: holder.identity, leaseTransitions: holder.lease.spec.leaseTransitions ?? 0 });
+  }
+
+  stopApiServer(index: number): Promise<FaultRecord> {
+    return this.stop('kube-apiserver', index);
+  }
+
+  startApiServer(index: number): Promise<FaultRecord> {
+    return this.start('kube-apiserver', index);
+  }
+
+  stopEtcd(index: number): Promise<FaultRecord> {
+    return this.stop('etcd', index);
+  }
+
+  startEtcd(index: number): Promise<FaultRecord> {
+    return this.start('etcd', index);
+  }
+
+  async stopEtcdLeader(): Promise<FaultRecord> {
+    const leader = await this.requireEtcdLeader();
+    return this.stop('etcd', leader.index);
+  }
+
+  /** restartEtcdLeader stops the leader and starts it again at once: one forced leader change. */
+  async restartEtcdLeader(): Promise<FaultRecord> {
+    const leader = await this.requireEtcdLeader();
+    await this.stop('etcd', leader.index);
+    return this.start('etcd', leader.index);
+  }
+
+  stopLoadBalancer(): Promise<FaultRecord> {
+    return this.stop('haproxy', 1);
+  }
+
+  startLoadBalancer(): Promise<FaultRecord> {
+    return this.start('haproxy', 1);
+  }
+
+  /** cutNode takes the host end of the node's veth down: every process on it lives on, unreachable. `node` is a host name or a cp index. */
+  async cutNode(node: string | number): Promise<FaultRecord> {
+    const host = this.lab.host(typeof node === 'number' ? `cp-${node}` : node);
+    await this.lab.mutate(() => setHostLink(host, false));
+    return this.lab.logFault('cut-network', host.name, { link: host.hostLink });
+  }
+
+  async restoreNode(node: string | number): Promise<FaultRecord> {
+    const host = this.lab.host(typeof node === 'number' ? `cp-${node}` : node);
+    await this.lab.mutate(() => setHostLink(host, true));
+    return this.lab.logFault('restore-network', host.name, { link: host.hostLink });
+  }
+
+  /**
+   * heal restores the full topology: links up, frozen processes thawed, stopped ones started in dependency order,
+   * then (unless told not to) waits until the lab is ready again.
+   */
+  async heal(options: { wait?: boolean } = {}): Promise<FaultRecord> {
+    const actions: string[] = [];
+    await this.lab.mutate(async () => {
+      for (const host of this.lab.topology.hosts) {
+        if (!(await this.lab.isHostConnected(host.name))) {
+          await setHostLink(host, true);
+          actions.push(`restore-network ${host.name}`);
+        }
+      }
+      await this.lab.assertNetwork();
+      for (const kind of START_ORDER) {
+        for (const c of instancesOf(this.lab.topology, kind)) {
+          const outcome = await this.lab.startComponent(c);
+          if (outcome !== 'running') actions.push(`${outcome === 'started' ? 'start' : 'thaw'} ${c.id}`);
+        }
+      }
+    });
+    const record = await this.lab.logFault('heal', 'lab', { actions });
+    if (options.wait ?? true) {
+      await this.lab.waitFor(async () => (await readiness(this.lab)).ready, HEAL_READY_TIMEOUT_MS, { description: 'lab ready after heal', intervalMs: 500 });
+    }
+    return record;
+  }
+
+  private async killInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {
+    const pid = await this.lab.stopComponent(c, 'kill');
+    if (pid === undefined) throw new Error(`${c.id} is not running`);
+    return this.lab.logFault('kill', c.id, { pid, ...detail });
+  }
+
+  private async freezeInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {
+    const pid = await this.lab.signalComponent(c, 'SIGSTOP');
+    return this.lab.logFault('freeze', c.id, { pid, ...detail });
+  }
+
+  private async requireHolder(kind: LeaderElectedKind) {
+    const holder = await this.lab.leaseHolder(kind);
+    if (!holder) throw new Error(`${kind} lease has no holder`);
+    return holder;
+  }
+
+  private async requireEtcdLeader(): Promise<ComponentInstance> {
+    const leader = await this.lab.etcdLeader();
+    if (!leader) throw new Error('etcd has no leader');
+    return leader;
+  }
+}

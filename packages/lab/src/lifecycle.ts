@@ -1,0 +1,190 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { haproxyConfig } from './components';
+import { imageFor, registerNodes } from './cluster-objects';
+import { writeKubeconfig } from './kubeconfig';
+import { Lab } from './lab';
+import { withMutationLock } from './lock';
+import { createNetwork, destroyNetwork, listLabNetns } from './network';
+import { type LabOptionsInput, type LabOptions, mustResolveLabOptions, sameLab } from './options';
+import { HAPROXY_BINARY, type LabPaths, binaryDir, labPaths } from './paths';
+import { generatePki } from './pki';
+import { missingPrerequisites } from './prerequisites';
+import { findLabProcesses, signal, waitUntilExited } from './processes';
+import { readiness } from './readiness';
+import { readState, writeState } from './state';
+import { type ComponentKind, NETWORK, instancesOf } from './topology';
+
+export type Progress = (message: string) => void;
+
+export interface LifecycleOptions {
+  /** Called with one line per step; silent by default. */
+  readonly onProgress?: Progress;
+  /** How long `up` waits for the cluster to become ready. Default 240 s. */
+  readonly readyTimeoutMs?: number;
+  readonly paths?: LabPaths;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 240_000;
+
+/** openLab attaches to the running lab, or returns undefined when there is none. It verifies the network first. */
+export async function openLab(paths = labPaths()): Promise<Lab | undefined> {
+  const state = await readState(paths.state);
+  if (!state) return undefined;
+  const lab = new Lab(state.options, paths);
+  await lab.assertNetwork();
+  return lab;
+}
+
+/**
+ * ensureLab returns a ready lab built from `input`. A running lab with the same options is reused (healed if
+ * something is down); a lab with other options, or debris from a crashed run, is torn down first: only one lab runs
+ * per machine, because all labs share the `hawk-` names and the 10.213.0.0/24 range.
+ */
+export async function ensureLab(input: LabOptionsInput = {}, lifecycle: LifecycleOptions = {}): Promise<Lab> {
+  const options = mustResolveLabOptions(input);
+  const paths = lifecycle.paths ?? labPaths();
+  const progress = lifecycle.onProgress ?? (() => {});
+  const needsLb = options.nodes > 1;
+  const missing = await missingPrerequisites(binaryDir(), needsLb);
+  if (missing.length > 0) throw new Error(`hawk lab prerequisites missing:\n  - ${missing.join('\n  - ')}`);
+
+  return withMutationLock(paths.mutationLock, async () => {
+    const state = await readState(paths.state);
+    if (state && sameLab(state.options, options)) {
+      const lab = new Lab(state.options, paths);
+      const network = await lab.assertNetwork().then(() => true, () => false);
+      if (network) {
+        progress('lab already running: checking it');
+        const now = await readiness(lab).catch((e: Error) => ({ ready: false, pending: [e.message] }));
+        if (now.ready) {
+          await registerPlacement(lab);
+          return lab;
+        }
+        progress(`not ready (${now.pending.join('; ')}): healing`);
+        await lab.fault.heal({ wait: false });
+        await registerPlacement(lab);
+        await waitReady(lab, lifecycle.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, progress);
+        return lab;
+      }
+    }
+    if (state || (await leftovers(paths)).length > 0) {
+      progress(state ? 'a lab with other options (or a broken one) is running: taking it down' : 'cleaning up after an earlier run');
+      await labDown({ paths, onProgress: progress });
+    }
+    return createLab(options, paths, progress, lifecycle.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  });
+}
+
+async function createLab(options: LabOptions, paths: LabPaths, progress: Progress, readyTimeoutMs: number): Promise<Lab> {
+  const started = Date.now();
+  const lab = new Lab(options, paths);
+  const { topology } = lab;
+  const step = (message: string) => progress(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+
+  await mkdir(paths.logs, { recursive: true });
+  await mkdir(paths.etcdData, { recursive: true, mode: 0o700 });
+  step(`network: bridge ${topology.bridge} ${topology.bridgeIp}/${topology.prefixLength}, ${topology.hosts.length} hosts`);
+  await createNetwork(topology);
+  await lab.assertNetwork();
+
+  step('certificates and kubeconfigs (openssl)');
+  const pki = await generatePki(paths.pki, topology);
+  await Promise.all([
+    writeKubeconfig(paths.adminKubeconfig, lab.apiServerUrl, pki.ca.cert, 'kubernetes-admin', pki.admin),
+    writeKubeconfig(paths.controllerManagerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-controller-manager', pki.controllerManager),
+    writeKubeconfig(paths.schedulerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-scheduler', pki.scheduler),
+    writeFile(paths.haproxyConfig, haproxyConfig(topology)),
+  ]);
+  await writeState(paths.state, { version: 1, options, createdAt: new Date().toISOString(), pids: {} });
+
+  const startAll = async (kind: ComponentKind) => {
+    for (const c of instancesOf(topology, kind)) await lab.startComponent(c);
+  };
+  step(`etcd: starting ${instancesOf(topology, 'etcd').length} members`);
+  await startAll('etcd');
+  await lab.waitFor(async () => (await lab.etcdStatus()).leader, readyTimeoutMs, { description: 'etcd leader', intervalMs: 300 });
+  step('etcd: leader elected');
+
+  step('kube-apiserver: starting');
+  await startAll('kube-apiserver');
+  await startAll('haproxy');
+  await lab.waitFor(async () => (await lab.apiServerReadiness()).every((a) => a.ready), readyTimeoutMs, { description: 'every apiserver /readyz', intervalMs: 500 });
+  step('kube-apiserver: all ready');
+
+  step('kube-controller-manager, kube-scheduler: starting');
+  await startAll('kube-controller-manager');
+  await startAll('kube-scheduler');
+
+  step('registering Nodes and mirror Pods');
+  await registerPlacement(lab);
+
+  await waitReady(lab, readyTimeoutMs, step);
+  const readyAfterMs = Date.now() - started;
+  const state = await readState(paths.state);
+  if (state) await writeState(paths.state, { ...state, readyAt: new Date().toISOString(), readyAfterMs });
+  await lab.logFault('up', 'lab', { readyAfterMs, nodes: options.nodes, etcdMembers: options.etcdMembers });
+  return lab;
+}
+
+/** registerPlacement writes the Nodes and mirror Pods a kubeadm cluster's kubelets would; idempotent. */
+async function registerPlacement(lab: Lab): Promise<void> {
+  const etcdVersion = (await readFile(join(lab.binDir, 'etcd.version'), 'utf8').catch(() => 'v3.6.8')).trim();
+  const now = new Date().toISOString();
+  const pods = lab.topology.components
+    .filter((c) => c.kind !== 'haproxy' && lab.host(c.host).role === 'control-plane')
+    .map((c) => ({ instance: c, host: lab.host(c.host), command: lab.commandLine(c), image: imageFor(c, etcdVersion) }));
+  await lab.waitFor(() => lab.kubeAny((kube) => registerNodes(kube, lab.nodes, pods, now)).then(() => true), 60_000, {
+    description: 'Node and mirror Pod registration',
+  });
+}
+
+async function waitReady(lab: Lab, timeoutMs: number, progress: Progress): Promise<void> {
+  let lastReport = '';
+  await lab.waitFor(
+    async () => {
+      const r = await readiness(lab).catch((e: Error) => ({ ready: false, pending: [e.message] }));
+      const report = r.pending.join('; ');
+      if (!r.ready && report !== lastReport) progress(`waiting: ${report}`);
+      lastReport = report;
+      return r.ready;
+    },
+    timeoutMs,
+    { description: 'lab ready', intervalMs: 500 },
+  );
+  progress('ready');
+}
+
+/** leftovers names what a crashed run could have left: namespaces, and processes of the lab's binaries. */
+async function leftovers(paths: LabPaths): Promise<string[]> {
+  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((b) => join(binaryDir(), b));
+  const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig);
+  return [...(await listLabNetns()), ...pids.map((p) => `pid ${p}`)];
+}
+
+export interface DownReport {
+  readonly killed: number;
+  readonly remaining: readonly string[];
+}
+
+/**
+ * labDown removes everything a lab can leave, with or without a state file: processes found by the lab's binary
+ * paths (and haproxy by its config path), every `hawk-` namespace, `hk-` link and the bridge, and the lab directory.
+ */
+export async function labDown(lifecycle: Pick<LifecycleOptions, 'onProgress' | 'paths'> = {}): Promise<DownReport> {
+  const paths = lifecycle.paths ?? labPaths();
+  const progress = lifecycle.onProgress ?? (() => {});
+  return withMutationLock(paths.mutationLock, async () => {
+    const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((b) => join(binaryDir(), b));
+    const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig);
+    progress(`stopping ${pids.length} processes`);
+    for (const pid of pids) signal(pid, 'SIGKILL');
+    for (const pid of pids) await waitUntilExited(pid).catch(() => undefined);
+    progress('removing namespaces, links and bridge');
+    await destroyNetwork(NETWORK.bridge);
+    await rm(paths.root, { recursive: true, force: true });
+    const remaining = await leftovers(paths);
+    progress(remaining.length === 0 ? 'lab is down' : `left behind: ${remaining.join(', ')}`);
+    return { killed: pids.length, remaining };
+  });
+}

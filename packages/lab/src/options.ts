@@ -1,0 +1,80 @@
+/** Leader-election timings passed to every controller-manager and scheduler, in seconds. */
+export interface LeaderElectionTimings {
+  /** How long a standby waits after the last observed renewal before taking over. Default 15 (upstream). */
+  readonly leaseDurationSeconds: number;
+  /** How long the leader keeps retrying a renewal before it gives up leadership. Default 10 (upstream). */
+  readonly renewDeadlineSeconds: number;
+  /** Interval between acquire/renew attempts. Default 2 (upstream). */
+  readonly retryPeriodSeconds: number;
+}
+
+export type EtcdTopology = 'stacked' | 'external';
+
+/** LabOptions describe one lab; two labs with equal options are the same lab. */
+export interface LabOptions {
+  /** Control-plane nodes (apiserver, controller-manager, scheduler each). Default 3; 1 gives a single-master lab without a load balancer. */
+  readonly nodes: number;
+  /** 'stacked' puts member i on node i (extra members on dedicated etcd hosts); 'external' puts every member on its own host. Default 'stacked'. */
+  readonly etcdTopology: EtcdTopology;
+  /** etcd member count, even counts allowed. Default: one per node. */
+  readonly etcdMembers: number;
+  /** Serve coordination.k8s.io/v1beta1 LeaseCandidates and let the apiserver pick leaders. Default false. */
+  readonly coordinatedLeaderElection: boolean;
+  readonly leaderElection: LeaderElectionTimings;
+  /** 'spread' labels nodes zone-a, zone-b, …; 'single' puts all in zone-a. Default 'spread'. */
+  readonly zones: 'spread' | 'single';
+}
+
+export type LabOptionsInput = Partial<Omit<LabOptions, 'leaderElection'>> & {
+  readonly leaderElection?: Partial<LeaderElectionTimings>;
+};
+
+export const UPSTREAM_LEADER_ELECTION: LeaderElectionTimings = {
+  leaseDurationSeconds: 15,
+  renewDeadlineSeconds: 10,
+  retryPeriodSeconds: 2,
+};
+
+/** client-go's JitterFactor: renewDeadline must exceed retryPeriod times this. */
+const LEADER_ELECTION_JITTER = 1.2;
+/** The address plan has room for nine hosts of each role. */
+const MAX_HOSTS_PER_ROLE = 9;
+
+/** resolveLabOptions fills defaults and validates relations between fields once, returning an error list. */
+export function resolveLabOptions(input: LabOptionsInput = {}): { options: LabOptions; errors: string[] } {
+  const nodes = input.nodes ?? 3;
+  const options: LabOptions = {
+    nodes,
+    etcdTopology: input.etcdTopology ?? 'stacked',
+    etcdMembers: input.etcdMembers ?? nodes,
+    coordinatedLeaderElection: input.coordinatedLeaderElection ?? false,
+    leaderElection: { ...UPSTREAM_LEADER_ELECTION, ...input.leaderElection },
+    zones: input.zones ?? 'spread',
+  };
+  const errors: string[] = [];
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_HOSTS_PER_ROLE) errors.push(`nodes must be 1..${MAX_HOSTS_PER_ROLE}, got ${nodes}`);
+  const members = options.etcdMembers;
+  if (!Number.isInteger(members) || members < 1 || members > MAX_HOSTS_PER_ROLE) errors.push(`etcdMembers must be 1..${MAX_HOSTS_PER_ROLE}, got ${members}`);
+  const { leaseDurationSeconds: lease, renewDeadlineSeconds: renew, retryPeriodSeconds: retry } = options.leaderElection;
+  if (!(retry > 0)) errors.push(`retryPeriodSeconds must be > 0, got ${retry}`);
+  if (!(renew > retry * LEADER_ELECTION_JITTER)) errors.push(`renewDeadlineSeconds (${renew}) must exceed retryPeriodSeconds × ${LEADER_ELECTION_JITTER} (${retry * LEADER_ELECTION_JITTER})`);
+  if (!(lease > renew)) errors.push(`leaseDurationSeconds (${lease}) must exceed renewDeadlineSeconds (${renew})`);
+  return { options, errors };
+}
+
+/** mustResolveLabOptions is resolveLabOptions for boot paths: it throws on invalid options. */
+export function mustResolveLabOptions(input: LabOptionsInput = {}): LabOptions {
+  const { options, errors } = resolveLabOptions(input);
+  if (errors.length > 0) throw new Error(`invalid lab options: ${errors.join('; ')}`);
+  return options;
+}
+
+/** sameLab says whether a running lab built from `a` is the lab `b` asks for. */
+export function sameLab(a: LabOptions, b: LabOptions): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(o: LabOptions): unknown[] {
+  const le = o.leaderElection;
+  return [o.nodes, o.etcdTopology, o.etcdMembers, o.coordinatedLeaderElection, le.leaseDurationSeconds, le.renewDeadlineSeconds, le.retryPeriodSeconds, o.zones];
+}

@@ -1,0 +1,47 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** The Kubernetes release the lab runs; build-binaries.sh reads the same variable. */
+export const K8S_VERSION = process.env.HAWK_K8S_VERSION ?? 'v1.36.3';
+
+export const HAPROXY_BINARY = '/usr/sbin/haproxy';
+
+/** Where build-binaries.sh leaves kube-apiserver, kube-controller-manager, kube-scheduler and etcd. */
+export function binaryDir(): string {
+  if (process.env.HAWK_LAB_BIN) return process.env.HAWK_LAB_BIN;
+  const cache = process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
+  return join(cache, 'k8s', K8S_VERSION, 'bin');
+}
+
+/** LabPaths are every file the lab writes; all of it lives under one directory so `down` removes it in one go. */
+export interface LabPaths {
+  readonly root: string;
+  readonly state: string;
+  readonly faultLog: string;
+  readonly pki: string;
+  readonly logs: string;
+  readonly etcdData: string;
+  readonly haproxyConfig: string;
+  readonly adminKubeconfig: string;
+  readonly controllerManagerKubeconfig: string;
+  readonly schedulerKubeconfig: string;
+  /** Serialises mutations (up, down, faults) across processes. */
+  readonly mutationLock: string;
+}
+
+export function labPaths(root = process.env.HAWK_LAB_DIR ?? '/tmp/hawk-lab'): LabPaths {
+  return {
+    root,
+    state: join(root, 'state.json'),
+    faultLog: join(root, 'faults.jsonl'),
+    pki: join(root, 'pki'),
+    logs: join(root, 'logs'),
+    etcdData: join(root, 'etcd'),
+    haproxyConfig: join(root, 'haproxy.cfg'),
+    adminKubeconfig: join(root, 'admin.conf'),
+    controllerManagerKubeconfig: join(root, 'controller-manager.conf'),
+    schedulerKubeconfig: join(root, 'scheduler.conf'),
+    // Outside `root`: the lock must survive `down` removing the lab directory.
+    mutationLock: `${root}.mutation.lock`,
+  };
+}

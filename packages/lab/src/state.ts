@@ -1,0 +1,28 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import type { LabOptions } from './options';
+
+/** LabState is what survives between CLI invocations: the options the lab was built from and each process's pid. */
+export interface LabState {
+  readonly version: 1;
+  readonly options: LabOptions;
+  readonly createdAt: string;
+  readonly readyAt?: string;
+  /** Time from `up` starting to the cluster being ready, in ms, for the README figures. */
+  readonly readyAfterMs?: number;
+  readonly pids: Readonly<Record<string, number>>;
+}
+
+export async function readState(path: string): Promise<LabState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(path, 'utf8')) as LabState;
+    return state.version === 1 ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** writeState replaces the file atomically, so a reader never sees half a state. */
+export async function writeState(path: string, state: LabState): Promise<void> {
+  await writeFile(`${path}.tmp`, JSON.stringify(state, null, 2));
+  await rename(`${path}.tmp`, path);
+}

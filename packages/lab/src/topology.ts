@@ -1,0 +1,112 @@
+import type { LabOptions } from './options';
+
+export type HostRole = 'control-plane' | 'etcd' | 'load-balancer';
+export type ComponentKind = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'haproxy';
+/** Components that elect a leader through a Lease in kube-system named after them. */
+export type LeaderElectedKind = 'kube-controller-manager' | 'kube-scheduler';
+
+export const COMPONENT_KINDS: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'haproxy'];
+
+/** LabHost is one simulated machine: a network namespace with its own address and hostname. */
+export interface LabHost {
+  /** Also the hostname inside the host's UTS namespace and the Node name: cp-1, etcd-1, lb. */
+  readonly name: string;
+  readonly role: HostRole;
+  readonly ip: string;
+  readonly netns: string;
+  /** Host end of the veth pair on the bridge; taking it down cuts the host off. */
+  readonly hostLink: string;
+  readonly zone: string;
+}
+
+/** ComponentInstance is one process of the lab: `kind` number `index` (1-based) on `host`. */
+export interface ComponentInstance {
+  /** `<kind>-<host>`, e.g. kube-apiserver-cp-2: the mirror Pod name kubeadm would give it. */
+  readonly id: string;
+  readonly kind: ComponentKind;
+  readonly index: number;
+  readonly host: string;
+}
+
+export interface LabTopology {
+  readonly subnet: string;
+  readonly bridge: string;
+  readonly bridgeIp: string;
+  readonly prefixLength: number;
+  readonly hosts: readonly LabHost[];
+  readonly components: readonly ComponentInstance[];
+  /** The address clients use for the API: the load balancer, or the only apiserver. */
+  readonly apiEndpoint: { readonly ip: string; readonly port: number };
+}
+
+export const NETWORK = {
+  subnet: '10.213.0.0/24',
+  bridge: 'hawk-br0',
+  bridgeIp: '10.213.0.1',
+  prefixLength: 24,
+  loadBalancerIp: '10.213.0.10',
+  /** cp-i gets .(10+i), etcd-i gets .(20+i). */
+  controlPlaneBase: 10,
+  etcdBase: 20,
+} as const;
+
+export const NETNS_PREFIX = 'hawk-';
+export const HOST_LINK_PREFIX = 'hk-';
+export const API_PORT = 6443;
+
+const ZONES = ['zone-a', 'zone-b', 'zone-c'];
+
+function host(name: string, role: HostRole, lastOctet: number, zone: string): LabHost {
+  return { name, role, ip: `10.213.0.${lastOctet}`, netns: `${NETNS_PREFIX}${name}`, hostLink: `${HOST_LINK_PREFIX}${name}`, zone };
+}
+
+/** planTopology lays the options out on hosts and addresses. Pure. */
+export function planTopology(options: LabOptions): LabTopology {
+  const zoneOf = (i: number) => (options.zones === 'single' ? 'zone-a' : ZONES[(i - 1) % ZONES.length]!);
+  const hosts: LabHost[] = [];
+  const components: ComponentInstance[] = [];
+  const add = (kind: ComponentKind, index: number, hostName: string) =>
+    components.push({ id: `${kind}-${hostName}`, kind, index, host: hostName });
+
+  const hasLoadBalancer = options.nodes > 1;
+  if (hasLoadBalancer) hosts.push(host('lb', 'load-balancer', NETWORK.loadBalancerIp.split('.').map(Number)[3]!, zoneOf(1)));
+  for (let i = 1; i <= options.nodes; i++) hosts.push(host(`cp-${i}`, 'control-plane', NETWORK.controlPlaneBase + i, zoneOf(i)));
+  for (let m = 1; m <= options.etcdMembers; m++) {
+    const stackedOnNode = options.etcdTopology === 'stacked' && m <= options.nodes;
+    if (!stackedOnNode) hosts.push(host(`etcd-${m}`, 'etcd', NETWORK.etcdBase + m, zoneOf(m)));
+    add('etcd', m, stackedOnNode ? `cp-${m}` : `etcd-${m}`);
+  }
+  for (const kind of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const) {
+    for (let i = 1; i <= options.nodes; i++) add(kind, i, `cp-${i}`);
+  }
+  if (hasLoadBalancer) add('haproxy', 1, 'lb');
+
+  const apiHost = hasLoadBalancer ? NETWORK.loadBalancerIp : hosts.find((h) => h.name === 'cp-1')!.ip;
+  return {
+    subnet: NETWORK.subnet,
+    bridge: NETWORK.bridge,
+    bridgeIp: NETWORK.bridgeIp,
+    prefixLength: NETWORK.prefixLength,
+    hosts,
+    components,
+    apiEndpoint: { ip: apiHost, port: API_PORT },
+  };
+}
+
+export function hostOf(topology: LabTopology, name: string): LabHost {
+  const found = topology.hosts.find((h) => h.name === name);
+  if (!found) throw new Error(`no lab host named ${name}`);
+  return found;
+}
+
+export function instancesOf(topology: LabTopology, kind: ComponentKind): ComponentInstance[] {
+  return topology.components.filter((c) => c.kind === kind);
+}
+
+/** instance finds `kind` number `index` (1-based), with an error naming what exists. */
+export function instance(topology: LabTopology, kind: ComponentKind, index: number): ComponentInstance {
+  const all = instancesOf(topology, kind);
+  const found = all.find((c) => c.index === index);
+  if (!found) throw new Error(`no ${kind} ${index}: this lab has ${all.map((c) => c.index).join(', ') || 'none'}`);
+  return found;
+}
