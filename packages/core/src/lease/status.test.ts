@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config';
+import type { Freshness } from '../model/freshness';
+import type { LeaseRecord } from '../model/lease';
+import { setLeaseCandidates } from './candidates';
+import { judgeLease } from './status';
+import { observeLease } from './tracker';
+
+const T0 = Date.UTC(2026, 0, 1);
+const live: Freshness = { state: 'live', lastEventAt: T0 };
+const rec = (fields: Partial<LeaseRecord> = {}): LeaseRecord => ({
+  namespace: 'kube-system',
+  name: 'kube-controller-manager',
+  holderIdentity: 'cp-1_x',
+  acquireTime: new Date(T0).toISOString(),
+  renewTime: new Date(T0).toISOString(),
+  leaseDurationSeconds: 15,
+  leaseTransitions: 0,
+  resourceVersion: '1',
+  strategy: null,
+  ...fields,
+});
+const track = (fields: Partial<LeaseRecord> = {}) => observeLease(undefined, rec(fields), T0, DEFAULT_CONFIG).track;
+
+describe('judgeLease', () => {
+  it.each([
+    ['renewed just now', track(), 1000, live, 'held'],
+    ['silent past cadence + slack', track(), 3001, live, 'renew-overdue'],
+    ['silent exactly at cadence + slack', track(), 3000, live, 'held'],
+    ['silent past the lease duration', track(), 15_001, live, 'expired'],
+    ['watch reconnecting: unknown even long after', track(), 600_000, { state: 'reconnecting', lastEventAt: T0 }, 'unknown'],
+    ['watch stale', track(), 1000, { state: 'stale', lastEventAt: T0 }, 'unknown'],
+    ['no holder', track({ holderIdentity: null }), 1000, live, 'no-holder'],
+    ['no renew time', track({ renewTime: null }), 1000, live, 'malformed'],
+    ['zero duration', track({ leaseDurationSeconds: 0 }), 1000, live, 'malformed'],
+    ['no duration', track({ leaseDurationSeconds: null }), 1000, live, 'malformed'],
+    ['deleted', { ...track(), record: null }, 1000, live, 'no-holder'],
+    ['never observed renewing', { ...track(), observedRenewAt: null }, 1000, live, 'unknown'],
+    ['holder renewTime far in the future changes nothing', track({ renewTime: new Date(T0 + 3_600_000).toISOString() }), 16_000, live, 'expired'],
+  ] as const)('%s → %s', (_name, t, after, freshness, status) => {
+    expect(judgeLease(t, T0 + after, freshness, DEFAULT_CONFIG).status).toBe(status);
+  });
+
+  it('uses the learned cadence and gives the deadlines', () => {
+    const learned = { ...track(), learnedCadenceMs: 5000 };
+    const view = judgeLease(learned, T0 + 5500, live, DEFAULT_CONFIG);
+    expect(view).toMatchObject({ status: 'held', overdueAt: T0 + 6000, expiresAt: T0 + 15_000, freshness: live });
+  });
+
+  it.each([
+    ['LeaseCandidate identities include the holder', ['cp-1_x', 'cp-2_x', 'cp-3_x'], 2],
+    ['pod-named candidates: one of them is the holder', ['kcm-cp-1', 'kcm-cp-2'], 1],
+    ['no candidates', [], 0],
+  ])('standbys: %s', (_name, identities, standbys) => {
+    const withCandidates = setLeaseCandidates(track(), identities.map((identity) => ({ identity, node: null, source: 'lease-candidate' as const, observedRenewAt: null })), 'lease-candidate');
+    expect(judgeLease(withCandidates, T0, live, DEFAULT_CONFIG).standbys).toBe(standbys);
+  });
+
+  it('standbys without a holder are all candidates', () => {
+    const released = setLeaseCandidates(track({ holderIdentity: null }), [{ identity: 'a', node: null, source: 'pod', observedRenewAt: null }], 'pod');
+    expect(judgeLease(released, T0, live, DEFAULT_CONFIG).standbys).toBe(1);
+  });
+});
