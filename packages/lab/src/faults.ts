@@ -8,6 +8,8 @@ import { instancesOf } from './topology';
 /** Order in which heal brings things back: storage first, then the API, its LB, then the API's clients. */
 const START_ORDER: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'haproxy', 'kube-controller-manager', 'kube-scheduler'];
 const HEAL_READY_TIMEOUT_MS = 180_000;
+/** Leader-elected components exit when they find their lease lost after a thaw; restarting them is what a kubelet ends up doing. */
+const RESTART_WHEN_FROZEN: ReadonlySet<ComponentKind> = new Set(['kube-controller-manager', 'kube-scheduler']);
 
 /**
  * Faults are the lab's reversible failures. Each one acts on real processes or links, then appends a timestamped
@@ -113,10 +115,29 @@ export class Faults {
   }
 
   /**
-   * heal restores the full topology: links up, frozen processes thawed, stopped ones started in dependency order,
-   * then (unless told not to) waits until the lab is ready again.
+   * heal restores the full topology: links up, frozen processes thawed, stopped ones started in dependency order.
+   * Unless told not to, it then keeps doing so (as kubelets would) until the lab is ready: a thawed ex-leader exits
+   * by itself once it notices it lost the lease, and gets restarted here. A frozen controller-manager or scheduler is
+   * restarted rather than thawed, so heal never returns with an ex-leader about to exit.
    */
   async heal(options: { wait?: boolean } = {}): Promise<FaultRecord> {
+    const actions = await this.restoreOnce();
+    const record = await this.lab.logFault('heal', 'lab', { actions });
+    if (options.wait ?? true) {
+      await this.lab.waitFor(
+        async () => {
+          const later = await this.restoreOnce();
+          if (later.length > 0) await this.lab.logFault('heal', 'lab', { actions: later });
+          return (await readiness(this.lab)).ready;
+        },
+        HEAL_READY_TIMEOUT_MS,
+        { description: 'lab ready after heal', intervalMs: 1_000 },
+      );
+    }
+    return record;
+  }
+
+  private async restoreOnce(): Promise<string[]> {
     const actions: string[] = [];
     await this.lab.mutate(async () => {
       for (const host of this.lab.topology.hosts) {
@@ -128,16 +149,16 @@ export class Faults {
       await this.lab.assertNetwork();
       for (const kind of START_ORDER) {
         for (const c of instancesOf(this.lab.topology, kind)) {
+          if (RESTART_WHEN_FROZEN.has(kind) && (await this.lab.processState(c)) === 'frozen') {
+            await this.lab.stopComponent(c, 'kill');
+            actions.push(`kill frozen ${c.id}`);
+          }
           const outcome = await this.lab.startComponent(c);
           if (outcome !== 'running') actions.push(`${outcome === 'started' ? 'start' : 'thaw'} ${c.id}`);
         }
       }
     });
-    const record = await this.lab.logFault('heal', 'lab', { actions });
-    if (options.wait ?? true) {
-      await this.lab.waitFor(async () => (await readiness(this.lab)).ready, HEAL_READY_TIMEOUT_MS, { description: 'lab ready after heal', intervalMs: 500 });
-    }
-    return record;
+    return actions;
   }
 
   private async killInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {

@@ -62,9 +62,9 @@ export async function ensureLab(input: LabOptionsInput = {}, lifecycle: Lifecycl
           return lab;
         }
         progress(`not ready (${now.pending.join('; ')}): healing`);
-        await lab.fault.heal({ wait: false });
+        await lab.fault.heal();
         await registerPlacement(lab);
-        await waitReady(lab, lifecycle.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, progress);
+        progress('ready');
         return lab;
       }
     }

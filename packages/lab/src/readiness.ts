@@ -10,11 +10,16 @@ export interface Readiness {
 const LEADER_ELECTED: readonly LeaderElectedKind[] = ['kube-controller-manager', 'kube-scheduler'];
 
 /**
- * readiness is the lab's definition of "up": every etcd member healthy with a leader, every apiserver /readyz,
+ * readiness is the lab's definition of "up": every process running, every host connected, every etcd member healthy with a leader, every apiserver /readyz,
  * the LB answering, default/kubernetes listing every apiserver, and both leader leases held and fresh.
  */
 export async function readiness(lab: Lab, now = () => Date.now()): Promise<Readiness> {
   const pending: string[] = [];
+  const down = (await lab.processes()).filter((p) => p.state !== 'running').map((p) => `${p.id} ${p.state}`);
+  if (down.length > 0) pending.push(`processes not running: ${down.join(', ')}`);
+  const cut = [];
+  for (const h of lab.topology.hosts) if (!(await lab.isHostConnected(h.name))) cut.push(h.name);
+  if (cut.length > 0) pending.push(`hosts cut off: ${cut.join(', ')}`);
   const etcd = await lab.etcdStatus();
   const unhealthy = etcd.statuses.filter((s) => !s.healthy).map((s) => s.name);
   if (unhealthy.length > 0) pending.push(`etcd members not healthy: ${unhealthy.join(', ')}`);

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { resolveLabOptions } from '../src/options';
+import { cidrsOverlap } from '../src/network';
+import { planTopology } from '../src/topology';
+
+describe('lab options', () => {
+  it.each([
+    { input: {}, errors: 0 },
+    { input: { leaderElection: { leaseDurationSeconds: 4, renewDeadlineSeconds: 3, retryPeriodSeconds: 1 } }, errors: 0 },
+    { input: { leaderElection: { leaseDurationSeconds: 10, renewDeadlineSeconds: 10 } }, errors: 1 },
+    { input: { leaderElection: { renewDeadlineSeconds: 2.4, retryPeriodSeconds: 2 } }, errors: 1 },
+    { input: { nodes: 0 }, errors: 1 },
+    { input: { etcdMembers: 4 }, errors: 0 },
+  ])('$input → $errors error(s)', ({ input, errors }) => {
+    expect(resolveLabOptions(input).errors).toHaveLength(errors);
+  });
+});
+
+describe('lab topology', () => {
+  it('default: 3 stacked nodes behind a load balancer', () => {
+    const t = planTopology(resolveLabOptions().options);
+    expect(t.hosts.map((h) => `${h.name}=${h.ip}@${h.zone}`)).toEqual(['lb=10.213.0.10@zone-a', 'cp-1=10.213.0.11@zone-a', 'cp-2=10.213.0.12@zone-b', 'cp-3=10.213.0.13@zone-c']);
+    expect(t.components.filter((c) => c.kind === 'etcd').map((c) => c.host)).toEqual(['cp-1', 'cp-2', 'cp-3']);
+    expect(t.apiEndpoint).toEqual({ ip: '10.213.0.10', port: 6443 });
+  });
+
+  it('single node: no load balancer, the API is the apiserver itself', () => {
+    const t = planTopology(resolveLabOptions({ nodes: 1 }).options);
+    expect(t.hosts.map((h) => h.name)).toEqual(['cp-1']);
+    expect(t.components.map((c) => c.id)).toEqual(['etcd-cp-1', 'kube-apiserver-cp-1', 'kube-controller-manager-cp-1', 'kube-scheduler-cp-1']);
+    expect(t.apiEndpoint.ip).toBe('10.213.0.11');
+  });
+
+  it('four etcd members on three nodes: the fourth gets its own host', () => {
+    const t = planTopology(resolveLabOptions({ etcdMembers: 4 }).options);
+    expect(t.components.filter((c) => c.kind === 'etcd').map((c) => c.host)).toEqual(['cp-1', 'cp-2', 'cp-3', 'etcd-4']);
+    expect(t.hosts.find((h) => h.name === 'etcd-4')?.ip).toBe('10.213.0.24');
+  });
+
+  it('external etcd: every member on its own host', () => {
+    const t = planTopology(resolveLabOptions({ etcdTopology: 'external' }).options);
+    expect(t.hosts.filter((h) => h.role === 'etcd').map((h) => h.ip)).toEqual(['10.213.0.21', '10.213.0.22', '10.213.0.23']);
+  });
+
+  it.each([
+    ['10.213.0.0/24', '10.0.0.0/8', true],
+    ['10.213.0.0/24', '10.213.1.0/24', false],
+    ['10.213.0.0/24', '192.0.2.0/24', false],
+    ['10.213.0.0/24', '10.213.0.77/32', true],
+  ])('%s overlaps %s: %s', (a, b, overlap) => {
+    expect(cidrsOverlap(a, b)).toBe(overlap);
+  });
+});
