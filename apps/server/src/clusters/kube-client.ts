@@ -85,8 +85,10 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
 
   async function openAt(base: string, path: string, options: KubeRequestOptions): Promise<KubeStream> {
     const { agent, headers } = await tls();
-    const timeout = AbortSignal.timeout(options.headersTimeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    // The timeout covers waiting for the headers only: a watch's body then streams for minutes.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error(`${base}: no response within ${options.headersTimeoutMs} ms`)), options.headersTimeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
     try {
       const response = await request(`${base}${path}`, {
         method: 'GET',
@@ -98,8 +100,10 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       });
       return { status: response.statusCode, base, body: response.body };
     } catch (error) {
-      if (timeout.aborted && !options.signal?.aborted) throw new Error(`${base}: no response within ${options.headersTimeoutMs} ms`);
+      if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -48,6 +48,8 @@ export interface ClusterRuntimeOptions {
 
 /** An endpoint that left the slice and has not answered for this long is forgotten (ms). */
 const FORGET_ENDPOINT_MS = 10 * 60_000;
+/** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
+const FIRST_LOOK_MS = 10_000;
 /** Synthetic key of the front door's health. */
 const FRONT_DOOR = 'front-door';
 
@@ -64,6 +66,7 @@ export class ClusterRuntime {
   private lastEmitted = '';
   private readonly supervisors: Supervisor[] = [];
   private readonly loops: ProbeLoop[] = [];
+  private apiserverLoop: ProbeLoop | null = null;
   private readonly freshness: Partial<Record<SourceName, Freshness>> = {};
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
@@ -135,14 +138,13 @@ export class ClusterRuntime {
         this.freshness[name] = supervisor.freshness();
         this.supervisors.push(supervisor);
       }
-      this.loops.push(
-        createProbeLoop(
+      this.apiserverLoop = createProbeLoop(
           this.target.probeIntervalMs,
           () => [FRONT_DOOR, ...[...this.endpoints.values()].map((endpoint) => endpointId(endpoint.address, endpoint.port))],
           (key) => this.probe(key),
           () => this.probeRoundDone(),
-        ),
       );
+      this.loops.push(this.apiserverLoop);
     }
     if (this.target.etcd) this.loops.push(createProbeLoop(this.target.probeIntervalMs, () => ['etcd'], () => this.probeEtcd()));
     for (const supervisor of this.supervisors) supervisor.start();
@@ -269,6 +271,7 @@ export class ClusterRuntime {
   /** foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice. */
   private foldEndpoints(): void {
     const now = this.options.now();
+    const before = this.endpoints.size;
     const inSlice = new Map<string, KnownEndpoint>();
     for (const slice of this.slices.values()) for (const endpoint of slice.endpoints) inSlice.set(endpointId(endpoint.address, endpoint.port), { ...endpoint, inSlice: true });
     for (const [id, endpoint] of inSlice) this.endpoints.set(id, { ...endpoint, lastOkAt: this.endpoints.get(id)?.lastOkAt ?? null, leftSliceAt: null });
@@ -282,6 +285,8 @@ export class ClusterRuntime {
     }
     // Watches fail over to these addresses when the front door is down.
     this.target.kube?.setInstanceBases([...this.endpoints.values()].map((endpoint) => instanceBase(endpoint.address, endpoint.port)));
+    // A new instance is probed now, not an interval later.
+    if (this.endpoints.size > before) this.apiserverLoop?.kick();
   }
 
   // ── probes ──────────────────────────────────────────────────────────────
@@ -297,6 +302,7 @@ export class ClusterRuntime {
   }
 
   private recordProbe(key: string, result: EndpointProbe): void {
+    if (!this.started) return;
     const previous = this.health.get(key);
     const ok = result.livez.ok && result.readyz.ok;
     const lastOkAt = ok ? result.readyz.at : (previous?.lastOkAt ?? null);
@@ -328,6 +334,7 @@ export class ClusterRuntime {
     const transport = this.target.etcd;
     if (!transport) return;
     const answers = await Promise.all(transport.endpoints.map((endpoint) => askEndpoint(transport, endpoint, this.options.probeTimeoutMs)));
+    if (!this.started) return;
     const now = this.options.now();
     const members = foldEtcdAnswers(this.etcd.members, answers, now);
     for (const answer of answers) {
@@ -422,8 +429,10 @@ export class ClusterRuntime {
     if (this.target.error) return { state: 'unreachable', error: this.target.error, since: this.startedAt };
     const watching = this.supervisors.some((supervisor) => supervisor.freshness().state === 'live');
     const answered = [...this.health.values()].some((health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null);
+    // Until every known apiserver has been probed once, judging would call them "not probed yet".
+    const firstLook = this.options.now() - this.startedAt < FIRST_LOOK_MS && (this.probeRounds === 0 || [...this.endpoints.keys()].some((key) => !this.health.has(key)) || this.freshness.endpointslice?.lastEventAt == null);
+    if (firstLook) return { state: 'connecting' };
     if (watching || answered) return { state: 'reachable' };
-    if (this.probeRounds === 0) return { state: 'connecting' };
     const frontDoor = this.health.get(FRONT_DOOR);
     const previous = this.state?.reachability;
     const error = frontDoor?.readyz?.error ?? frontDoor?.livez?.error ?? 'no answer from any apiserver';
