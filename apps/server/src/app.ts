@@ -1,0 +1,139 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { createClient } from 'redis';
+import type { HawkEnv } from './env';
+import type { HistoryRepository } from './history/history-repository';
+import { openSqliteHistory } from './history/sqlite-history';
+import { requireBearerToken } from './http/auth-hook';
+import { clusterRoutes } from './http/cluster-routes';
+import type { HawkContext } from './http/hawk-context';
+import { healthRoutes } from './http/health-routes';
+import { metricsRoute } from './http/metrics-route';
+import type { ClusterHub } from './hub';
+import { createMetrics, type SourceStat } from './metrics/registry';
+import { createElector, type ElectorConfig } from './replication/elector';
+import { createSoloLeadership, type Leadership } from './replication/leadership';
+import { createRedisLock, type RedisClient } from './replication/redis-lock';
+import { createRedisRelay } from './replication/redis-state-relay';
+import { createReplica } from './replication/replica';
+import { createLocalRelay, type StateRelay } from './replication/state-relay';
+import { createPushServer } from './transport/socket-server';
+import { createVersionedStates } from './transport/versioned-states';
+
+export interface AppOptions {
+  readonly env: HawkEnv;
+  /** The clusters' sources (or a factory given the app's logger); started only while this replica leads. */
+  readonly hub: ClusterHub | ((logger: FastifyBaseLogger) => ClusterHub);
+  /** Defaults to the SQLite file at HAWK_DB. */
+  readonly history?: HistoryRepository;
+  /** Leader election timings when HAWK_REDIS_URL is set (tests shorten them). */
+  readonly election?: Omit<ElectorConfig, 'identity' | 'log'>;
+  /** Redis key prefix shared by the replicas of one installation (default "hawk"). */
+  readonly redisPrefix?: string;
+}
+
+/** A hub may count watch restarts; it is an optional member, not part of the seam. */
+type HubWithStats = ClusterHub & { sourceStats?: () => readonly SourceStat[] };
+
+/**
+ * buildApp is hawk's backend as a Fastify plugin. Load order: ecosystem plugins (security headers,
+ * CORS, rate limits, OpenAPI), then hawk's decorators (states, history, replication, socket.io,
+ * metrics), then routes.
+ */
+export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => {
+  const { env } = options;
+  const log = app.log;
+
+  // 1. Ecosystem plugins.
+  await app.register(helmet);
+  await app.register(cors, { origin: env.HAWK_WEB_ORIGIN, methods: ['GET', 'HEAD'], allowedHeaders: ['authorization', 'content-type'] });
+  await app.register(rateLimit, { max: env.HAWK_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'hawk', description: 'HA watch for Kubernetes control planes', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      ...(env.HAWK_TOKEN ? { security: [{ bearer: [] }] } : {}),
+    },
+  });
+  if (env.HAWK_TOKEN) requireBearerToken(app, env.HAWK_TOKEN);
+
+  // 2. Decorators: one replica's parts.
+  let redis: RedisClient | undefined;
+  let leadership: Leadership = createSoloLeadership(env.HAWK_REPLICA_ID);
+  let relay: StateRelay = createLocalRelay();
+  let adapter: ReturnType<typeof createAdapter> | undefined;
+  if (env.HAWK_REDIS_URL) {
+    const prefix = options.redisPrefix ?? 'hawk';
+    redis = createClient({ url: env.HAWK_REDIS_URL });
+    // Logged without the URL: it may carry a password.
+    redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
+    await redis.connect();
+    adapter = createAdapter(redis, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, blockTimeInMs: 1_000 });
+    leadership = createElector(createRedisLock(redis, `${prefix}:leader`), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
+    relay = createRedisRelay(redis, { prefix, log });
+  }
+  const history = options.history ?? openSqliteHistory({ path: env.HAWK_DB });
+  const states = createVersionedStates();
+  const push = createPushServer(app.server, { states, token: env.HAWK_TOKEN, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log });
+  const hub = (typeof options.hub === 'function' ? options.hub(log) : options.hub) as HubWithStats;
+  const metrics = createMetrics({
+    clusters: () => states.list().map((entry) => entry.state),
+    sourceStats: typeof hub.sourceStats === 'function' ? () => hub.sourceStats?.() ?? [] : undefined,
+    socketClients: push.localClients,
+    replica: leadership,
+    processMetrics: true,
+  });
+  const replica = createReplica({
+    hub,
+    leadership,
+    relay,
+    states,
+    history,
+    push,
+    onAccepted: metrics.observeState,
+    mirrorHistory: options.history === undefined && redis !== undefined,
+    retentionMs: env.HAWK_HISTORY_RETENTION_HOURS * 3_600_000,
+    log,
+  });
+  app.decorate('hawk', { states, history, leadership, replica, push, metrics } satisfies HawkContext);
+
+  app.addHook('onReady', async () => {
+    await replica.start();
+  });
+  // Open websockets would keep the http server from closing: disconnect them first.
+  app.addHook('preClose', async () => {
+    await push.close();
+  });
+  app.addHook('onClose', async () => {
+    await replica.stop();
+    await history.close();
+    await redis?.close().catch(() => undefined);
+  });
+
+  // 3. Routes.
+  const routes = app.withTypeProvider<TypeBoxTypeProvider>();
+  await routes.register(healthRoutes);
+  await routes.register(metricsRoute);
+  await routes.register(clusterRoutes);
+  routes.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+};
+
+/** A Fastify instance with hawk registered; `server.ts` only listens on it. */
+export async function createApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: options.env.HAWK_LOG_LEVEL,
+      // Belt and braces: nothing hawk logs carries these, and nothing that does should leak.
+      redact: { paths: ['req.headers.authorization', '*.token', '*.auth', '*.password', '*.kubeconfig', '*.key', '*.cert'], censor: '[redacted]' },
+    },
+    // The socket handshake and REST share the port; trust no proxy header unless deployed behind one.
+    trustProxy: false,
+  });
+  await app.register(buildApp, options);
+  return app;
+}

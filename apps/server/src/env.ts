@@ -1,0 +1,72 @@
+import { hostname } from 'node:os';
+import { isIP } from 'node:net';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** Every variable hawk's backend reads, with its default: the one place they are declared. */
+export const EnvSchema = Type.Object({
+  /** TCP port of REST and socket.io. */
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4000 }),
+  /** Interface to bind; loopback unless a token is set (see `assertSafeBinding`). */
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  /** The web UI's origin, the only one CORS allows. */
+  HAWK_WEB_ORIGIN: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
+  /** Bearer token required on REST and the socket handshake when set. */
+  HAWK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** '1' allows binding a non-loopback interface without a token (behind a trusted proxy). */
+  HAWK_ALLOW_OPEN: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
+  /** redis:// URL: enables several replicas (socket.io fan-out, leader lock, state relay). */
+  HAWK_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** SQLite history file. */
+  HAWK_DB: Type.String({ minLength: 1, default: '.hawk/history.db' }),
+  /** How long history is kept, in hours (default 7 days). */
+  HAWK_HISTORY_RETENTION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 168 }),
+  /** This replica's name in the leader lock and metrics. */
+  HAWK_REPLICA_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
+  /** REST requests per minute per client address. */
+  HAWK_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  HAWK_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
+});
+
+/** Never echoed in errors or logs: a token, or a URL that may carry a password. */
+const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL']);
+
+export type HawkEnv = Static<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`invalid environment variable ${variable}: ${detail}`);
+    this.name = 'EnvError';
+  }
+}
+
+/**
+ * loadEnv validates the environment against EnvSchema and fills defaults. Throws an EnvError naming
+ * the first bad variable, so a typo fails at boot rather than as odd behaviour later.
+ */
+export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
+  const known = Object.keys(EnvSchema.properties);
+  // Empty strings count as unset: `HAWK_TOKEN= pnpm start` must not demand a 16-character token.
+  const picked = Object.fromEntries(known.filter((key) => raw[key] !== undefined && raw[key] !== '').map((key) => [key, raw[key]]));
+  const withDefaults = Value.Default(EnvSchema, picked);
+  const converted = Value.Convert(EnvSchema, withDefaults);
+  const firstError = Value.Errors(EnvSchema, converted).First();
+  if (firstError) {
+    const variable = firstError.path.replace(/^\//, '') || 'environment';
+    const shown = SECRET_VARIABLES.has(variable) ? '(value hidden)' : `(got ${JSON.stringify(raw[variable] ?? null)})`;
+    throw new EnvError(variable, `${firstError.message} ${shown}`);
+  }
+  return converted as HawkEnv;
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/** Refuses to serve cluster data on a reachable interface without a token, unless explicitly allowed. */
+export function assertSafeBinding(env: Pick<HawkEnv, 'HOST' | 'HAWK_TOKEN' | 'HAWK_ALLOW_OPEN'>): void {
+  if (isLoopback(env.HOST) || env.HAWK_TOKEN !== undefined || env.HAWK_ALLOW_OPEN === '1') return;
+  throw new EnvError('HOST', `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN, or HAWK_ALLOW_OPEN=1 behind a trusted proxy`);
+}

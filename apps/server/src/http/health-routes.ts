@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+
+const Readiness = Type.Object({
+  ready: Type.Boolean(),
+  replica: Type.String(),
+  leader: Type.Boolean(),
+  /** The replica holding hawk's own leader lock, as this replica last saw it. */
+  leaderIdentity: Type.Union([Type.String(), Type.Null()]),
+  clusters: Type.Integer(),
+});
+
+/** Probes for hawk's own orchestrator; unauthenticated and not rate-limited, like a kubelet expects. */
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { replica, leadership, states } = app.hawk;
+  const open = { rateLimit: false, public: true };
+
+  app.get('/livez', { config: open, schema: { summary: 'The process serves requests', tags: ['health'], response: { 200: Type.Object({ live: Type.Boolean() }) } } }, async () => ({ live: true }));
+
+  app.get(
+    '/readyz',
+    { config: open, schema: { summary: "Sources synced (leader) or the leader's states loaded (follower), and hawk's own leadership", tags: ['health'], response: { 200: Readiness, 503: Readiness } } },
+    async (_request, reply) => {
+      const body = { ready: replica.ready(), replica: leadership.identity, leader: leadership.isLeader(), leaderIdentity: leadership.holder(), clusters: states.list().length };
+      return reply.code(body.ready ? 200 : 503).send(body);
+    },
+  );
+};

@@ -1,0 +1,40 @@
+import type { Severity } from '@hawk/core';
+import { bit, type ClusterFamily } from './family';
+
+const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+/** The cluster as a whole: reachability, verdict, findings, and the freshness of hawk's sources. */
+export const clusterFamilies: readonly ClusterFamily[] = [
+  {
+    name: 'hawk_cluster_reachable',
+    help: 'Whether hawk reaches the cluster; absent while first connecting.',
+    type: 'gauge',
+    labelNames: ['cluster'],
+    generate: (state) => (state.reachability.state === 'connecting' ? [] : [{ labels: { cluster: state.identity.id }, value: bit(state.reachability.state === 'reachable') }]),
+  },
+  {
+    name: 'hawk_cluster_verdict_info',
+    help: "hawk's verdict on the control plane (always 1; the verdict is the label).",
+    type: 'gauge',
+    labelNames: ['cluster', 'verdict'],
+    generate: (state) => [{ labels: { cluster: state.identity.id, verdict: state.verdict }, value: 1 }],
+  },
+  {
+    name: 'hawk_findings_active',
+    help: 'Findings open now, by severity.',
+    type: 'gauge',
+    labelNames: ['cluster', 'severity'],
+    // Zero here is a measured zero: hawk judged the cluster and found nothing of that severity.
+    generate: (state) => SEVERITIES.map((severity) => ({ labels: { cluster: state.identity.id, severity }, value: state.findings.filter((finding) => finding.severity === severity).length })),
+  },
+  {
+    name: 'hawk_watch_last_event_age_seconds',
+    help: 'Seconds since a source (watch or probe) last delivered anything.',
+    type: 'gauge',
+    labelNames: ['cluster', 'source'],
+    generate: (state, now) =>
+      Object.entries(state.sources).flatMap(([source, freshness]) =>
+        freshness?.lastEventAt == null ? [] : [{ labels: { cluster: state.identity.id, source }, value: Math.max(0, now - freshness.lastEventAt) / 1000 }],
+      ),
+  },
+];

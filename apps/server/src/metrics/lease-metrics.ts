@@ -1,0 +1,69 @@
+import type { ClusterFamily } from './family';
+
+const leaseName = (lease: { namespace: string; name: string }) => `${lease.namespace}/${lease.name}`;
+
+/** Leader-election leases (controller-manager, scheduler, any other lease hawk tracks). */
+export const leaseFamilies: readonly ClusterFamily[] = [
+  {
+    name: 'hawk_lease_holder_info',
+    help: 'Current holder of a leader-election lease (always 1; the holder is the label).',
+    type: 'gauge',
+    labelNames: ['cluster', 'lease', 'holder'],
+    generate: (state) =>
+      state.leases.flatMap((lease) => {
+        const holder = lease.record?.holderIdentity;
+        return holder ? [{ labels: { cluster: state.identity.id, lease: leaseName(lease), holder }, value: 1 }] : [];
+      }),
+  },
+  {
+    name: 'hawk_lease_seconds_since_renewal',
+    help: "Seconds since hawk observed the lease's last renewal (hawk's clock, not the holder's renewTime).",
+    type: 'gauge',
+    labelNames: ['cluster', 'lease'],
+    generate: (state, now) =>
+      state.leases.flatMap((lease) =>
+        lease.observedRenewAt === null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: Math.max(0, now - lease.observedRenewAt) / 1000 }],
+      ),
+  },
+  {
+    name: 'hawk_lease_duration_seconds',
+    help: 'leaseDurationSeconds written in the lease: how long standbys wait before taking over.',
+    type: 'gauge',
+    labelNames: ['cluster', 'lease'],
+    generate: (state) =>
+      state.leases.flatMap((lease) => {
+        const seconds = lease.record?.leaseDurationSeconds;
+        return seconds == null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: seconds }];
+      }),
+  },
+  {
+    name: 'hawk_lease_transitions_total',
+    help: 'Leader transitions of the lease, as counted in its leaseTransitions field.',
+    type: 'counter',
+    labelNames: ['cluster', 'lease'],
+    generate: (state) =>
+      state.leases.flatMap((lease) => {
+        const transitions = lease.record?.leaseTransitions;
+        return transitions == null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: transitions }];
+      }),
+  },
+  {
+    name: 'hawk_lease_last_leaderless_seconds',
+    help: 'Measured gap without a renewing leader at the last observed transition.',
+    type: 'gauge',
+    labelNames: ['cluster', 'lease'],
+    generate: (state) =>
+      state.leases.flatMap((lease) => {
+        const last = lease.transitions.at(-1);
+        return last?.leaderlessMs == null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: last.leaderlessMs / 1000 }];
+      }),
+  },
+  {
+    name: 'hawk_lease_standbys',
+    help: 'Candidates other than the holder, ready to take over; 0 means the leader is a single point of failure.',
+    type: 'gauge',
+    labelNames: ['cluster', 'lease'],
+    generate: (state) =>
+      state.leases.flatMap((lease) => (lease.candidatesSource === 'none' ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.standbys }])),
+  },
+];

@@ -1,0 +1,140 @@
+import type { ClusterState } from '@hawk/core';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { apiServerFamilies } from './apiserver-metrics';
+import { clusterFamilies } from './cluster-metrics';
+import { etcdFamilies } from './etcd-metrics';
+import type { ClusterFamily } from './family';
+import { leaseFamilies } from './lease-metrics';
+
+/** Every cluster family hawk exports; the one place that decides what is enabled. */
+export const CLUSTER_FAMILIES: readonly ClusterFamily[] = [...leaseFamilies, ...apiServerFamilies, ...etcdFamilies, ...clusterFamilies];
+
+/** Watch restarts per source, if the hub keeps count (an optional member of the hub). */
+export interface SourceStat {
+  readonly clusterId: string;
+  readonly source: string;
+  readonly restarts: number;
+}
+
+export interface MetricsInputs {
+  /** The states to describe, read at every scrape. */
+  readonly clusters: () => readonly ClusterState[];
+  readonly sourceStats?: () => readonly SourceStat[];
+  readonly socketClients: () => number;
+  /** hawk's own leader election: hawk applies to itself what it checks in others. */
+  readonly replica: { readonly identity: string; isLeader(): boolean; transitions(): number };
+  readonly now?: () => number;
+  /** Node process metrics (hawk_process_*, hawk_nodejs_*); off in table tests. */
+  readonly processMetrics?: boolean;
+}
+
+export interface HawkMetrics {
+  readonly registry: Registry;
+  /** Feeds the probe latency histogram from a new state (only probes not seen before count). */
+  observeState(state: ClusterState): void;
+}
+
+const PROBE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Builds hawk's own registry: cluster families are generated from the states on each scrape. */
+export function createMetrics(inputs: MetricsInputs): HawkMetrics {
+  const registry = new Registry();
+  const now = inputs.now ?? Date.now;
+  if (inputs.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'hawk_' });
+
+  for (const family of CLUSTER_FAMILIES) {
+    const labelNames = [...family.labelNames];
+    const samples = () => {
+      const at = now();
+      return inputs.clusters().flatMap((state) => family.generate(state, at));
+    };
+    if (family.type === 'gauge') {
+      new Gauge({
+        name: family.name,
+        help: family.help,
+        labelNames,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const sample of samples()) this.set(sample.labels, sample.value);
+        },
+      });
+    } else {
+      new Counter({
+        name: family.name,
+        help: family.help,
+        labelNames,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const sample of samples()) this.inc(sample.labels, sample.value);
+        },
+      });
+    }
+  }
+
+  if (inputs.sourceStats) {
+    const sourceStats = inputs.sourceStats;
+    new Counter({
+      name: 'hawk_watch_restarts_total',
+      help: 'Times a watch was restarted (error, 410 Gone, relist).',
+      labelNames: ['cluster', 'source'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, source: stat.source }, stat.restarts);
+      },
+    });
+  }
+
+  new Gauge({
+    name: 'hawk_socket_clients',
+    help: 'socket.io clients connected to this replica.',
+    registers: [registry],
+    collect() {
+      this.set(inputs.socketClients());
+    },
+  });
+  new Gauge({
+    name: 'hawk_replica_leader',
+    help: 'Whether this hawk replica holds the leader lock (watches, probes and writes history).',
+    labelNames: ['replica'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.set({ replica: inputs.replica.identity }, inputs.replica.isLeader() ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'hawk_replica_leadership_transitions_total',
+    help: 'Times this replica gained or lost leadership.',
+    labelNames: ['replica'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ replica: inputs.replica.identity }, inputs.replica.transitions());
+    },
+  });
+
+  const probeDuration = new Histogram({
+    name: 'hawk_apiserver_probe_duration_seconds',
+    help: "Latency of hawk's readiness probes of each apiserver instance.",
+    labelNames: ['cluster', 'instance'],
+    buckets: PROBE_BUCKETS,
+    registers: [registry],
+  });
+  const lastProbeAt = new Map<string, number>();
+
+  return {
+    registry,
+    observeState(state) {
+      for (const instance of state.apiServers.instances) {
+        const probe = instance.health.readyz;
+        const key = `${state.identity.id}\u0000${instance.id}`;
+        if (!probe || probe.latencyMs === null || lastProbeAt.get(key) === probe.at) continue;
+        lastProbeAt.set(key, probe.at);
+        probeDuration.observe({ cluster: state.identity.id, instance: instance.id }, probe.latencyMs / 1000);
+      }
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
+import type { ClientToServerEvents, ErrorMessage, OverviewMessage, PatchMessage, ServerToClientEvents, Subscription, TimelineEvent } from '@hawk/core';
+import { tokenMatches } from '../security/bearer-token';
+import { ResyncFrame, SubscriptionFrame } from './client-frames';
+import type { VersionedStates } from './versioned-states';
+
+export interface SocketServerOptions {
+  readonly states: VersionedStates;
+  /** Required as `auth.token` in the handshake when set. */
+  readonly token?: string;
+  /** The only origin browsers may connect from. */
+  readonly webOrigin: string;
+  /** socket.io adapter factory (Redis Streams for several replicas); in-memory when absent. */
+  readonly adapter?: ServerOptions['adapter'];
+  /** Subscriptions one socket may hold (default 64): bounds the rooms a client can make us fill. */
+  readonly maxSubscriptions?: number;
+  /** Largest frame a client may send, in bytes (default 16 KiB): client frames are tiny. */
+  readonly maxFrameBytes?: number;
+  readonly log: { warn(details: object, message: string): void };
+}
+
+/** The push side of hawk: who is connected, and what goes to which room. */
+export interface PushServer {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  broadcastPatch(patch: PatchMessage): void;
+  broadcastOverview(overview: OverviewMessage): void;
+  broadcastTimeline(event: TimelineEvent): void;
+  /** Sockets connected to this replica. */
+  localClients(): number;
+  close(): Promise<void>;
+}
+
+type HawkSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+const OVERVIEW_ROOM = 'overview';
+const clusterRoom = (clusterId: string) => `cluster:${clusterId}`;
+const CLIENT_EVENTS = new Set(['subscribe', 'unsubscribe', 'resync']);
+
+/** Attaches socket.io to Fastify's http server (fastify-socket.io does not support Fastify 5). */
+export function createPushServer(httpServer: HttpServer, options: SocketServerOptions): PushServer {
+  const { states, log } = options;
+  const maxSubscriptions = options.maxSubscriptions ?? 64;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    cors: { origin: options.webOrigin, credentials: false },
+    maxHttpBufferSize: options.maxFrameBytes ?? 16 * 1024,
+    // A dead peer is noticed within pingInterval + pingTimeout (15 s).
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+    // A client back within 2 minutes gets the patches it missed replayed instead of a snapshot;
+    // the middleware still runs so a revoked token cannot resume a session.
+    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    ...(options.adapter ? { adapter: options.adapter } : {}),
+  });
+
+  io.use((socket, next) => {
+    if (options.token === undefined) return next();
+    const presented: unknown = socket.handshake.auth?.token;
+    if (typeof presented === 'string' && tokenMatches(options.token, presented)) return next();
+    next(new Error('unauthorized'));
+  });
+
+  const reject = (socket: HawkSocket, code: ErrorMessage['code'], message: string) => socket.emit('hawk-error', { code, message });
+  const subscriptionCount = (socket: HawkSocket) => socket.rooms.size - 1; // every socket is in its own room
+
+  const sendSnapshot = (socket: HawkSocket, clusterId: string): boolean => {
+    const snapshot = states.snapshot(clusterId);
+    if (!snapshot) {
+      reject(socket, 'unknown-cluster', `no cluster with id ${JSON.stringify(clusterId.slice(0, 64))}`);
+      return false;
+    }
+    socket.emit('snapshot', snapshot);
+    return true;
+  };
+
+  const subscribe = (socket: HawkSocket, frame: unknown) => {
+    if (!SubscriptionFrame.Check(frame)) return reject(socket, 'bad-request', 'subscribe expects {clusterId: string} or {overview: true}');
+    const subscription = frame as Subscription;
+    const room = 'clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM;
+    if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxSubscriptions) {
+      return reject(socket, 'too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`);
+    }
+    if ('clusterId' in subscription) {
+      // Join before the snapshot: a patch racing it then shows up as a version the client can order.
+      if (!states.snapshot(subscription.clusterId)) return sendSnapshot(socket, subscription.clusterId);
+      void socket.join(room);
+      sendSnapshot(socket, subscription.clusterId);
+    } else {
+      void socket.join(room);
+      socket.emit('overview', states.overview());
+    }
+  };
+
+  const unsubscribe = (socket: HawkSocket, frame: unknown) => {
+    if (!SubscriptionFrame.Check(frame)) return reject(socket, 'bad-request', 'unsubscribe expects {clusterId: string} or {overview: true}');
+    const subscription = frame as Subscription;
+    void socket.leave('clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM);
+  };
+
+  const resync = (socket: HawkSocket, frame: unknown) => {
+    if (!ResyncFrame.Check(frame)) return reject(socket, 'bad-request', 'resync expects {clusterId: string}');
+    sendSnapshot(socket, frame.clusterId);
+  };
+
+  io.on('connection', (socket) => {
+    // Handlers are guarded: whatever a client sends, it gets an error event and the server carries on.
+    const guard = (handler: (socket: HawkSocket, frame: unknown) => void) => (frame: unknown) => {
+      try {
+        handler(socket, frame);
+      } catch (error) {
+        log.warn({ err: error, socket: socket.id }, 'socket handler failed');
+        reject(socket, 'bad-request', 'request could not be handled');
+      }
+    };
+    socket.on('subscribe', guard(subscribe));
+    socket.on('unsubscribe', guard(unsubscribe));
+    socket.on('resync', guard(resync));
+    socket.onAny((event: unknown) => {
+      if (typeof event !== 'string' || !CLIENT_EVENTS.has(event)) reject(socket, 'bad-request', `unknown event ${JSON.stringify(String(event).slice(0, 64))}`);
+    });
+  });
+
+  return {
+    io,
+    broadcastPatch: (patch) => io.to(clusterRoom(patch.clusterId)).emit('patch', patch),
+    broadcastOverview: (overview) => io.to(OVERVIEW_ROOM).emit('overview', overview),
+    broadcastTimeline: (event) => io.to(clusterRoom(event.clusterId)).emit('timeline', event),
+    localClients: () => io.of('/').sockets.size,
+    async close() {
+      // Not io.close(): that also closes the http server, which Fastify owns and closes itself.
+      io.local.disconnectSockets(true);
+      io.engine.close();
+      await new Promise<void>((resolve) => {
+        const adapter = io.of('/').adapter as { close?: () => Promise<void> | void };
+        Promise.resolve(adapter.close?.()).finally(resolve);
+      });
+    },
+  };
+}
