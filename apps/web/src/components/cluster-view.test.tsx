@@ -1,115 +1,135 @@
+import type { LeaseView } from '@hawk/core';
 import { render, screen, within } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
-import { aHealthyCluster, aLeaderOverdueCluster, aManagedCluster, anEtcdDegradedCluster, aQuorumLostCluster, NOW } from '../test-support/cluster-fixture';
+import { etcdDegraded, healthy, leaderOverdue, managed, quorumLost, unreachable, type Scenario } from '../test-support/cluster-fixture';
 import { ClusterView } from './cluster-view';
 
-beforeEach(() => {
-  vi.useFakeTimers({ now: NOW, toFake: ['Date'] });
-});
+/** Pins the browser's clock to the scenario's, so "ago" and the rings read as the server meant. */
+function at(scenario: Scenario): Scenario {
+  vi.useFakeTimers({ now: scenario.now, toFake: ['Date'] });
+  return scenario;
+}
 afterEach(() => {
   vi.useRealTimers();
 });
 
-const lease = (component: string) => screen.getAllByTestId('lease').find((el) => el.dataset.lease === component)!;
+const leaseCard = (component: string) => screen.getAllByTestId('lease').find((el) => el.dataset.lease === component)!;
+const verdict = () => document.querySelector('.verdict')?.textContent;
+const leaseOf = (scenario: Scenario, component: string): LeaseView => scenario.state.leases.find((l) => l.component === component)!;
 
 describe('ClusterView', () => {
-  it('healthy: holders with their nodes and standbys, 3/3 serving, quorum with its margin, no findings', () => {
-    render(<ClusterView state={aHealthyCluster()} />);
-    expect(screen.getByText('HA ok')).toBeTruthy();
-    expect(screen.getByTestId('no-findings')).toBeTruthy();
+  it('healthy: holders with their nodes and standbys, 3/3 serving, quorum with its margin', () => {
+    const scenario = at(healthy());
+    render(<ClusterView state={scenario.state} />);
+    expect(verdict()).toBe('HA ok');
+    expect(screen.getAllByTestId('finding').map((el) => el.dataset.findingId)).toEqual(['TopologyStackedEtcd']);
     expect(screen.getByTestId('apiservers-serving').textContent).toBe('3/3 serving');
     expect(screen.getAllByTestId('apiserver')).toHaveLength(3);
     expect(screen.getByTestId('front-door').textContent).toContain('Load balancer');
-    const cm = lease('kube-controller-manager');
-    expect(within(cm).getByTestId('lease-holder').textContent).toBe('cp-1_kube-controller-manager-uuid');
+    const cm = leaseCard('kube-controller-manager');
+    expect(within(cm).getByTestId('lease-holder').textContent).toBe(leaseOf(scenario, 'kube-controller-manager').record?.holderIdentity);
     expect(within(cm).getByText('on cp-1')).toBeTruthy();
     expect(within(cm).getByText('renewing')).toBeTruthy();
     expect(within(cm).getByTestId('standbys').textContent).toBe('standbys (2): cp-2cp-3');
-    expect(within(cm).getByText(/leaderless 14\.2 s/)).toBeTruthy();
+    expect(within(cm).getByTestId('countdown-ring').dataset.remainingMs).toBe('15000');
     expect(screen.getByTestId('quorum').textContent).toContain('3/3, tolerates 1 failure');
-    expect(screen.getByTestId('etcd-leader').closest('[data-testid="etcd-member"]')?.textContent).toContain('etcd-1');
-    expect(screen.getByText(/stacked/)).toBeTruthy();
+    expect(screen.getByTestId('etcd-leader').closest('[data-testid="etcd-member"]')?.textContent).toContain('cp-1');
+    expect(screen.getByText('stacked (etcd on the control-plane nodes)')).toBeTruthy();
     expect(screen.getAllByTestId('impact')).toHaveLength(3);
-    expect(screen.getAllByText(`as of ${formatClock(NOW - 1000)}, 1 s ago`).length).toBeGreaterThan(3);
+    expect(screen.getAllByText(`as of ${formatClock(scenario.now)}, just now`).length).toBeGreaterThan(3);
   });
 
-  it('leader overdue: the lease says so, the ring shows the time left, the finding carries its command', () => {
-    render(<ClusterView state={aLeaderOverdueCluster()} />);
-    const cm = lease('kube-controller-manager');
+  it('leader overdue: the lease says so, the ring has drained, the finding carries evidence and a command', () => {
+    const scenario = at(leaderOverdue());
+    render(<ClusterView state={scenario.state} />);
+    const cm = leaseCard('kube-controller-manager');
     expect(within(cm).getByText('leader not renewing')).toBeTruthy();
-    expect(within(cm).getByTestId('countdown-ring').dataset.remainingMs).toBe('9000');
+    expect(within(cm).getByTestId('countdown-ring').dataset.remainingMs).toBe('11000');
     expect(within(cm).getByTestId('countdown-ring').className).toContain('tone-warn');
-    const finding = screen.getByTestId('finding');
-    expect(finding.textContent).toContain('kube-controller-manager: leader not renewing');
-    expect(finding.textContent).toContain('sinceRenewalMs6000');
-    expect(within(finding).getByRole('button', { name: 'copy: kubectl -n kube-system get lease kube-controller-manager -o yaml' })).toBeTruthy();
-    expect(screen.getByText('degraded')).toBeTruthy();
+    const finding = screen.getAllByTestId('finding')[0]!;
+    expect(finding.textContent).toContain('kube-controller-manager leader not renewing');
+    expect(within(finding).getByText('silentMs').nextSibling?.textContent).toBe('4000');
+    expect(within(finding).getAllByRole('button', { name: /^copy: kubectl/ }).length).toBeGreaterThan(0);
+    expect(verdict()).toBe('degraded');
   });
 
   it('etcd degraded: no margin left, the stopped member marked unreachable', () => {
-    render(<ClusterView state={anEtcdDegradedCluster()} />);
+    render(<ClusterView state={at(etcdDegraded()).state} />);
     expect(screen.getByTestId('quorum').textContent).toContain('2/3, tolerates 0 failures');
     expect(screen.getByTestId('quorum').className).toContain('tone-warn');
-    const down = screen.getAllByTestId('etcd-member').find((el) => el.textContent?.includes('etcd-3'))!;
+    const down = screen.getAllByTestId('etcd-member').find((el) => el.textContent?.includes('cp-3'))!;
     expect(within(down).getByText('unreachable')).toBeTruthy();
     expect(within(down).getByText('context deadline exceeded')).toBeTruthy();
+    expect(screen.getAllByTestId('finding')[0]!.textContent).toContain('etcd 2/3: quorum held, one more failure loses it');
   });
 
   it('quorum lost: one root cause with its consequences folded under it', () => {
-    render(<ClusterView state={aQuorumLostCluster()} />);
+    const scenario = at(quorumLost());
+    render(<ClusterView state={scenario.state} />);
     const findings = screen.getAllByTestId('finding');
-    expect(findings).toHaveLength(1);
-    expect(findings[0]!.textContent).toContain('etcd quorum lost');
-    expect(within(findings[0]!).getByText('2 consequences of this')).toBeTruthy();
-    expect(within(findings[0]!).getAllByTestId('consequence').map((el) => el.textContent)).toEqual(['critical apiserver cp-1 not ready', 'critical kube-scheduler: leader lost']);
+    expect(findings.map((el) => el.dataset.findingId)).toEqual(['EtcdQuorumLost', 'TopologyStackedEtcd']);
+    expect(within(findings[0]!).getByText('7 consequences of this')).toBeTruthy();
+    expect(within(findings[0]!).getAllByTestId('consequence').map((el) => el.textContent)).toContain('critical etcd has no leader');
     expect(screen.getByTestId('quorum').textContent).toContain('quorum lost: 1/3 healthy, needs 2');
     expect(screen.getByTestId('apiservers-serving').textContent).toBe('0/3 serving');
     expect(screen.getAllByText('failing: etcd')).toHaveLength(3);
-    expect(within(lease('kube-scheduler')).getByText('lease expired: leader lost')).toBeTruthy();
-    expect(within(lease('kube-scheduler')).getByTestId('countdown-ring').dataset.remainingMs).toBe('0');
-    expect(screen.getByText('down')).toBeTruthy();
+    expect(within(leaseCard('kube-scheduler')).getByText('lease expired: leader lost')).toBeTruthy();
+    expect(within(leaseCard('kube-scheduler')).getByTestId('countdown-ring').dataset.remainingMs).toBe('0');
+    expect(verdict()).toBe('down');
   });
 
   it('managed: says it cannot see the control plane instead of showing empty panels', () => {
-    render(<ClusterView state={aManagedCluster()} />);
-    expect(screen.getByText('not visible')).toBeTruthy();
+    render(<ClusterView state={at(managed()).state} />);
+    expect(verdict()).toBe('not visible');
     expect(screen.getByTestId('managed').textContent).toContain('neither healthy nor broken');
     expect(screen.queryByLabelText('API servers')).toBeNull();
     expect(screen.queryByLabelText('etcd')).toBeNull();
   });
 
   it('unreachable: says since when and why, and that the rest is the last known state', () => {
-    render(<ClusterView state={aHealthyCluster({ verdict: 'unknown', reachability: { state: 'unreachable', error: 'connect ECONNREFUSED', since: NOW - 30_000 } })} />);
-    expect(screen.getByTestId('reachability').textContent).toContain(`unreachable since ${formatClock(NOW - 30_000)}`);
-    expect(screen.getByTestId('reachability').textContent).toContain('ECONNREFUSED');
-    expect(screen.getByText('unknown')).toBeTruthy();
+    const scenario = at(unreachable());
+    render(<ClusterView state={scenario.state} />);
+    const notice = screen.getByTestId('reachability').textContent;
+    expect(notice).toContain(`unreachable since ${formatClock(scenario.now - 30_000)}`);
+    expect(notice).toContain('ECONNREFUSED');
+    expect(notice).toContain('last known state');
   });
 
   it('etcd seen only through the apiservers says so', () => {
-    const base = aHealthyCluster();
-    render(<ClusterView state={{ ...base, etcd: { ...base.etcd, source: 'apiserver-readyz', readyzEtcd: { ok: 3, answered: 3 } } }} />);
+    const { state } = at(healthy());
+    render(<ClusterView state={{ ...state, etcd: { ...state.etcd, source: 'apiserver-readyz', readyzEtcd: { ok: 3, answered: 3 } } }} />);
     expect(screen.getByTestId('etcd-source').textContent).toBe('via apiserver /readyz: 3/3 apiservers report etcd ok');
   });
 
   it('a stale source shows its state, not just its age', () => {
-    const base = aHealthyCluster();
-    const stale = { state: 'stale', lastEventAt: NOW - 95_000, detail: '410 Gone, relisting' } as const;
-    render(<ClusterView state={{ ...base, etcd: { ...base.etcd, freshness: stale } }} />);
+    const { state, now } = at(healthy());
+    const stale = { state: 'stale', lastEventAt: now - 95_000, detail: '410 Gone, relisting' } as const;
+    render(<ClusterView state={{ ...state, etcd: { ...state.etcd, freshness: stale } }} />);
     const etcd = screen.getByLabelText('etcd');
     expect(within(etcd).getByText('stale')).toBeTruthy();
     expect(within(etcd).getByText('410 Gone, relisting')).toBeTruthy();
     expect(within(etcd).getByText(/1 min 35 s ago/)).toBeTruthy();
   });
 
+  it('a malformed lease is shown as such', () => {
+    const { state } = at(healthy());
+    const broken: LeaseView = { ...state.leases[0]!, status: 'malformed', expiresAt: null, record: { ...state.leases[0]!.record!, leaseDurationSeconds: 0, holderIdentity: null } };
+    render(<ClusterView state={{ ...state, leases: [broken] }} />);
+    expect(within(leaseCard('kube-controller-manager')).getByText('malformed lease')).toBeTruthy();
+    expect(within(leaseCard('kube-controller-manager')).getByTestId('lease-holder').textContent).toBe('no holder');
+    expect(within(leaseCard('kube-controller-manager')).getByTestId('countdown-ring').textContent).toBe('?');
+  });
+
   it('past: marked as such, with the ring frozen at the replayed instant', () => {
-    render(<ClusterView state={aLeaderOverdueCluster()} pastAt={NOW + 4000} />);
+    const scenario = at(leaderOverdue());
+    render(<ClusterView state={scenario.state} pastAt={scenario.now + 4000} />);
     expect(screen.getByTestId('past-banner').textContent).toContain('PAST');
-    expect(within(lease('kube-controller-manager')).getByTestId('countdown-ring').dataset.remainingMs).toBe('5000');
+    expect(within(leaseCard('kube-controller-manager')).getByTestId('countdown-ring').dataset.remainingMs).toBe('7000');
   });
 
   it('a finding named in the link is highlighted, even when folded under its cause', () => {
-    render(<ClusterView state={aQuorumLostCluster()} highlightFinding="leader-election-leader-lost:kube-scheduler" />);
-    expect(screen.getByTestId('finding').className).toContain('finding-highlighted');
+    render(<ClusterView state={at(quorumLost()).state} highlightFinding="EtcdNoLeader" />);
+    expect(screen.getAllByTestId('finding')[0]!.className).toContain('finding-highlighted');
   });
 });

@@ -2,7 +2,9 @@ import type { ClusterSummary } from '@hawk/core';
 import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
-import { aFinding, NOW } from '../test-support/cluster-fixture';
+import { aFinding } from '../test-support/cluster-fixture';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 3, 4);
 import { ClusterTile } from './cluster-tile';
 import { ConnectionBanner } from './connection-banner';
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { aHealthyCluster, aLease, NOW } from '../test-support/cluster-fixture';
+import type { ClusterState } from '@hawk/core';
+import { healthy } from '../test-support/cluster-fixture';
 import { foldMessage, INITIAL_VIEW, LIVE_TIMELINE_KEPT, type HawkMessage, type HawkView } from './fold-message';
 
-const snapshot = (version: number, state = aHealthyCluster()): HawkMessage => ({ type: 'snapshot', at: NOW, message: { clusterId: 'lab', version, state } });
+const { state: lab, now: NOW } = healthy();
+const snapshot = (version: number, state: ClusterState = lab): HawkMessage => ({ type: 'snapshot', at: NOW, message: { clusterId: 'lab', version, state } });
 const patch = (baseVersion: number, parts = { verdict: 'degraded' as const }): HawkMessage => ({ type: 'patch', at: NOW + 1, message: { clusterId: 'lab', baseVersion, version: baseVersion + 1, parts } });
 
 const foldAll = (messages: readonly HawkMessage[], view: HawkView = INITIAL_VIEW) =>
@@ -24,7 +26,7 @@ describe('foldMessage', () => {
   });
 
   it('applies a patch cut from the version it holds', () => {
-    const lease = aLease('kube-scheduler', { status: 'expired' });
+    const lease = { ...lab.leases[1]!, status: 'expired' as const };
     const { view, commands } = foldAll([snapshot(7), patch(7, { leases: [lease] } as never)]);
     expect(view.clusters.lab?.version).toBe(8);
     expect(view.clusters.lab?.state.leases).toEqual([lease]);
@@ -50,7 +52,7 @@ describe('foldMessage', () => {
   });
 
   it('takes a snapshot after a backend restart even with a lower version', () => {
-    const { view } = foldAll([snapshot(50), snapshot(1, aHealthyCluster({ verdict: 'spof' }))]);
+    const { view } = foldAll([snapshot(50), snapshot(1, { ...lab, verdict: 'spof' })]);
     expect(view.clusters.lab).toMatchObject({ version: 1, state: { verdict: 'spof' } });
   });
 

@@ -1,5 +1,5 @@
-import type { ClusterState, ClusterSummary, ErrorMessage, OverviewMessage, PatchMessage, SnapshotMessage, TimelineEvent } from '@hawk/core';
-import { patchState } from './patch-state';
+import { applyPatch, type ClusterState, type ClusterSummary, type ErrorMessage, type OverviewMessage, type PatchMessage, type SnapshotMessage, type TimelineEvent } from '@hawk/core';
+
 
 /** Live timeline events kept per cluster in the browser; older ones are fetched over REST when asked for. */
 export const LIVE_TIMELINE_KEPT = 200;
@@ -80,7 +80,7 @@ export function foldMessage(view: HawkView, message: HawkMessage): Folded {
       const entry = view.clusters[clusterId];
       if (entry && version <= entry.version) return { view: received(view, message.at), commands: [] };
       if (!entry || entry.version !== baseVersion) return { view: received(view, message.at), commands: [{ kind: 'resync', clusterId }] };
-      const next: ClusterEntry = { version, state: patchState(entry.state, parts), receivedAt: message.at };
+      const next: ClusterEntry = { version, state: applyPatch(entry.state, parts), receivedAt: message.at };
       return { view: { ...received(view, message.at), clusters: { ...view.clusters, [clusterId]: next } }, commands: [] };
     }
     case 'overview': {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { aFinding, aLease, aQuorumLostCluster } from '../test-support/cluster-fixture';
+import { aFinding, healthy, quorumLost } from '../test-support/cluster-fixture';
 import { groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, standbys } from './selectors';
 
 describe('groupFindings', () => {
   it('folds consequences under their root cause', () => {
-    const groups = groupFindings(aQuorumLostCluster().findings);
-    expect(groups).toHaveLength(1);
-    expect(groups[0]?.root.id).toBe('etcd-quorum-lost');
-    expect(groups[0]?.consequences.map((f) => f.id)).toEqual(['apiserver-instance-not-ready:cp-1', 'leader-election-leader-lost:kube-scheduler']);
+    const groups = groupFindings(quorumLost().state.findings);
+    expect(groups.map((g) => g.root.ruleId)).toEqual(['EtcdQuorumLost', 'TopologyStackedEtcd']);
+    expect(groups[0]?.consequences).toHaveLength(7);
+    expect(groups[0]?.consequences[0]?.severity).toBe('critical');
+    expect(groups[0]?.consequences.at(-1)?.severity).toBe('warning');
   });
 
   it('puts critical before warning and lets an orphaned consequence stand alone', () => {
@@ -29,13 +30,13 @@ describe('quorumText', () => {
 
 describe('leases', () => {
   it('finds the holder’s node among the candidates, the rest are standbys', () => {
-    const lease = aLease('kube-scheduler');
-    expect(leaseHolder(lease)).toEqual({ identity: 'cp-1_kube-scheduler-uuid', node: 'cp-1' });
+    const lease = healthy().state.leases.find((l) => l.component === 'kube-scheduler')!;
+    expect(leaseHolder(lease)).toEqual({ identity: lease.record?.holderIdentity, node: 'cp-1' });
     expect(standbys(lease).map((c) => c.node)).toEqual(['cp-2', 'cp-3']);
   });
 
   it('reads a lease without holder as such', () => {
-    expect(leaseHolder(aLease('x', { record: null }))).toEqual({ identity: null, node: null });
+    expect(leaseHolder({ ...healthy().state.leases[0]!, record: null })).toEqual({ identity: null, node: null });
   });
 
   it('drains linearly and clamps', () => {
