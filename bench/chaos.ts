@@ -1,0 +1,93 @@
+/**
+ * `pnpm chaos`: drives the real lab through a seeded random sequence of the faults in
+ * ../shared/scenarios.md, with recovery between them, and scores hawk as an SRE would: was every
+ * fault detected (recall), did anything fire with no fault behind it (false alarms, including a
+ * quiet steady-state period), how long from fault to finding, and how close each leaderless gap
+ * hawk measured is to the truth.
+ *
+ * Ground truth is the lab's: the fault log (what it did, when) and Leases read with the lab's own
+ * client, never through hawk's code. hawk is its real backend in a child process, followed over
+ * socket.io like the web follows it.
+ *
+ *   pnpm chaos [--seed 42] [--minutes 10] [--quiet-seconds 60]
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureLab } from '@hawk/lab';
+import { followCluster } from './support/cluster-feed';
+import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
+import { percentile, sleep, startHawk } from './support/hawk-process';
+
+const { values: args } = parseArgs({ options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' } } });
+const seed = Number(args.seed);
+const budgetMs = Number(args.minutes) * 60_000;
+const quietMs = Number(args['quiet-seconds']) * 1000;
+
+seedFaults(seed);
+const random = seededRandom(seed + 1);
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+const lab = await ensureLab({}, { onProgress: (message) => console.error(`[lab] ${message}`) });
+await lab.fault.heal();
+const hawk = await startHawk(lab.env());
+const feed = await followCluster(hawk.url);
+console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);
+
+// 1. Quiet period: steady state, nothing may fire above info.
+await sleep(10_000);
+const quietStart = feed.sightings().length;
+await sleep(quietMs);
+const quietFalseAlarms = feed.sightings().slice(quietStart).filter(significant).map((s) => s.ruleId);
+console.error(`[chaos] quiet ${quietMs / 1000}s: ${quietFalseAlarms.length} false alarm(s)`);
+
+// 2. Faults until the budget runs out, each healed before the next.
+const results: FaultResult[] = [];
+const started = Date.now();
+const order = [...FAULTS].sort(() => random() - 0.5);
+let next = 0;
+while (Date.now() - started < budgetMs) {
+  const plan = next < order.length ? order[next++]! : pick(FAULTS);
+  console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
+  const result = await runFault(lab, feed, plan);
+  results.push(result);
+  console.error(`[chaos]   detected=${result.detected} in ${result.detectionMs ?? '-'} ms (${result.firstRule ?? '-'}), gap truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ${result.falseAlarms.join(', ') || 'none'}`);
+}
+feed.close();
+await hawk.stop();
+
+// 3. Score.
+const detected = results.filter((r) => r.detected);
+const latencies = detected.map((r) => r.detectionMs!);
+const gaps = results.filter((r) => r.gapTruthMs !== null && r.gapHawkMs !== null).map((r) => Math.abs(r.gapHawkMs! - r.gapTruthMs!));
+const summary = {
+  seed,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+  at: new Date().toISOString(),
+  faults: results.length,
+  recall: detected.length / Math.max(1, results.length),
+  falseAlarms: results.reduce((sum, r) => sum + r.falseAlarms.length, 0) + quietFalseAlarms.length,
+  quietPeriodSeconds: quietMs / 1000,
+  quietFalseAlarms,
+  detectionMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) },
+  leaderlessGapErrorMs: { count: gaps.length, p50: percentile(gaps, 50), max: gaps.length ? Math.max(...gaps) : null },
+  results,
+};
+
+const table = [
+  '| fault | detected | fault → finding (ms) | first finding | gap truth (ms) | gap hawk (ms) | false alarms |',
+  '|---|---|---|---|---|---|---|',
+  ...results.map((r) => `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`),
+].join('\n');
+const markdown = `# chaos run ${summary.at}\n\ncommit ${summary.commit}, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
+  `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
+  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers)\n\n${table}\n`;
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'chaos-latest.json'), JSON.stringify(summary, null, 2));
+writeFileSync(join(dir, 'chaos-latest.md'), markdown);
+console.log(markdown);
+process.exit(0);

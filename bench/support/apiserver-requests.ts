@@ -1,0 +1,28 @@
+/** Reads each lab apiserver's own request counter, so hawk's load on the API is measured at the server. */
+import { request } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** Sums `apiserver_request_total` over every apiserver instance, read directly (not through the LB). */
+export async function apiserverRequestTotal(kubeconfigPath: string, instances: readonly string[]): Promise<number> {
+  const kubeconfig = new KubeConfig();
+  kubeconfig.loadFromFile(kubeconfigPath);
+  const tls: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string } = {};
+  await kubeconfig.applyToHTTPSOptions(tls as never);
+  let total = 0;
+  for (const base of instances) {
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request(`${base}/metrics`, { ...tls, timeout: 5000 }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    for (const line of text.split('\n')) {
+      if (line.startsWith('apiserver_request_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return total;
+}

@@ -1,0 +1,141 @@
+/** The faults of ../shared/scenarios.md as plans: how to inject each, and what hawk must say. */
+import type { Lab, LeaderElectedKind } from '@hawk/lab';
+import type { ClusterFeed, FindingSighting } from './cluster-feed';
+import { sleep } from './hawk-process';
+
+/** mulberry32: a tiny seeded PRNG so a run can be repeated exactly. */
+export function seededRandom(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state |= 0; state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let random: () => number = seededRandom(42);
+/** Seeds the choices plans make (which apiserver, which etcd member). */
+export function seedFaults(seed: number): void { random = seededRandom(seed); }
+
+export interface FaultPlan {
+  readonly name: string;
+  /** Rules of which at least one must appear for the fault to count as detected. */
+  readonly expected: readonly string[];
+  /** Rules that may follow from it (consequences, the recovery) without being false alarms. */
+  readonly allowed: readonly string[];
+  /** Injects and returns the fault time (ms) from the lab's own fault log. */
+  inject(lab: Lab): Promise<{ at: number; lease?: LeaderElectedKind; oldRenewTime?: number }>;
+}
+
+export const LEASE_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
+export const RECOVERY_NOISE = ['LeaderElectionSingleCandidate', 'LeaderElectionFlapping', 'HawkSourceStale'];
+
+function leaderFault(kind: LeaderElectedKind, how: 'kill' | 'freeze'): FaultPlan {
+  return {
+    name: `${how} the ${kind} leader`,
+    expected: LEASE_RULES,
+    allowed: [...LEASE_RULES, ...RECOVERY_NOISE],
+    async inject(lab) {
+      const before = await lab.leaseHolder(kind);
+      const record = how === 'kill' ? await lab.fault.killLeader(kind) : await lab.fault.freezeLeader(kind);
+      return { at: Date.parse(record.at), lease: kind, oldRenewTime: before?.lease.spec.renewTime ? Date.parse(before.lease.spec.renewTime) : Number.NaN };
+    },
+  };
+}
+
+export const FAULTS: readonly FaultPlan[] = [
+  leaderFault('kube-controller-manager', 'kill'),
+  leaderFault('kube-scheduler', 'kill'),
+  leaderFault('kube-controller-manager', 'freeze'),
+  leaderFault('kube-scheduler', 'freeze'),
+  {
+    name: 'stop one apiserver',
+    expected: ['ApiServerInstanceNotReady', 'ApiServerReducedServing'],
+    allowed: ['ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
+    async inject(lab) { return { at: Date.parse((await lab.fault.stop('kube-apiserver', 1 + Math.floor(random() * 3))).at) }; },
+  },
+  {
+    name: 'stop the load balancer',
+    expected: ['LoadBalancerUnreachable'],
+    allowed: ['LoadBalancerUnreachable', ...RECOVERY_NOISE, ...LEASE_RULES],
+    async inject(lab) { return { at: Date.parse((await lab.fault.stopLoadBalancer()).at) }; },
+  },
+  {
+    name: 'stop one etcd member',
+    expected: ['EtcdOneFailureFromQuorumLoss'],
+    allowed: ['EtcdOneFailureFromQuorumLoss', 'EtcdNoLeader', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
+    async inject(lab) { return { at: Date.parse((await lab.fault.stop('etcd', 1 + Math.floor(random() * 3))).at) }; },
+  },
+  {
+    name: 'stop two etcd members',
+    expected: ['EtcdQuorumLost'],
+    allowed: ['EtcdQuorumLost', 'EtcdNoLeader', 'EtcdOneFailureFromQuorumLoss', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', 'LoadBalancerUnreachable', 'TopologyNodeDown', 'ClusterUnreachable', ...RECOVERY_NOISE, ...LEASE_RULES],
+    async inject(lab) {
+      const first = 1 + Math.floor(random() * 3);
+      const record = await lab.fault.stop('etcd', first);
+      await lab.fault.stop('etcd', (first % 3) + 1);
+      return { at: Date.parse(record.at) };
+    },
+  },
+  {
+    name: 'restart the etcd leader 3 times',
+    expected: ['EtcdLeaderFlapping'],
+    allowed: ['EtcdLeaderFlapping', 'EtcdNoLeader', 'EtcdOneFailureFromQuorumLoss', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
+    async inject(lab) {
+      const first = await lab.fault.restartEtcdLeader();
+      for (let i = 0; i < 2; i++) { await sleep(4000); await lab.fault.restartEtcdLeader(); }
+      return { at: Date.parse(first.at) };
+    },
+  },
+];
+
+export interface FaultResult {
+  readonly fault: string;
+  readonly injectedAt: number;
+  readonly detected: boolean;
+  readonly detectionMs: number | null;
+  readonly firstRule: string | null;
+  readonly gapTruthMs: number | null;
+  readonly gapHawkMs: number | null;
+  readonly falseAlarms: readonly string[];
+}
+
+export const significant = (s: FindingSighting) => s.severity !== 'info';
+
+export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Promise<FaultResult> {
+  const sightingsBefore = feed.sightings().length;
+  const timelineBefore = feed.timeline().length;
+  const injected = await plan.inject(lab);
+  let detectionMs: number | null = null;
+  let firstRule: string | null = null;
+  try {
+    const seenAt = await feed.waitFor((state) => state.findings.some((f) => plan.expected.includes(f.ruleId)), 60_000);
+    const sighting = feed.sightings().slice(sightingsBefore).find((s) => plan.expected.includes(s.ruleId));
+    detectionMs = (sighting?.openedAt ?? seenAt) - injected.at;
+    firstRule = sighting?.ruleId ?? null;
+  } catch { /* not detected within a minute: counts against recall */ }
+
+  let gapTruthMs: number | null = null;
+  let gapHawkMs: number | null = null;
+  if (injected.lease) {
+    // Truth: the old holder's last renewTime to the new holder's acquireTime, both written by the
+    // components on this machine's clock and read with the lab's own client.
+    const kind = injected.lease;
+    const oldIdentity = (await lab.leaseHolder(kind))?.identity;
+    const next = await lab.waitFor(async () => { const h = await lab.leaseHolder(kind); return h && h.identity !== oldIdentity && h.lease.spec.acquireTime ? h : undefined; }, 60_000, { description: `a new ${kind} holder` }).catch(() => undefined);
+    if (next?.lease.spec.acquireTime && Number.isFinite(injected.oldRenewTime)) gapTruthMs = Date.parse(next.lease.spec.acquireTime) - injected.oldRenewTime!;
+    await sleep(2000);
+    const transition = feed.timeline().slice(timelineBefore).find((event) => event.kind === 'leader-transition' && event.transition.lease.endsWith(kind));
+    gapHawkMs = transition?.kind === 'leader-transition' ? transition.transition.leaderlessMs : null;
+  }
+
+  await sleep(5000);
+  await lab.fault.heal();
+  // Let findings resolve: every significant finding must close before the next fault.
+  await feed.waitFor((state) => !state.findings.some((f) => f.severity !== 'info' && !RECOVERY_NOISE.includes(f.ruleId)), 180_000).catch(() => undefined);
+  await sleep(3000);
+  const falseAlarms = feed.sightings().slice(sightingsBefore).filter((s) => significant(s) && !plan.allowed.includes(s.ruleId)).map((s) => s.ruleId);
+  return { fault: plan.name, injectedAt: injected.at, detected: detectionMs !== null, detectionMs, firstRule, gapTruthMs, gapHawkMs, falseAlarms };
+}
+
