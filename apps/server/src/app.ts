@@ -33,6 +33,8 @@ export interface AppOptions {
   readonly history?: HistoryRepository;
   /** Leader election timings when HAWK_REDIS_URL is set (tests shorten them). */
   readonly election?: Omit<ElectorConfig, 'identity' | 'log'>;
+  /** Bounds on what one socket may ask for (defaults in socket-server.ts). */
+  readonly socketLimits?: { readonly maxSubscriptions?: number; readonly maxFrameBytes?: number };
   /** Redis key prefix shared by the replicas of one installation (default "hawk"). */
   readonly redisPrefix?: string;
 }
@@ -79,7 +81,7 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   }
   const history = options.history ?? openSqliteHistory({ path: env.HAWK_DB });
   const states = createVersionedStates();
-  const push = createPushServer(app.server, { states, token: env.HAWK_TOKEN, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log });
+  const push = createPushServer(app.server, { states, token: env.HAWK_TOKEN, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log, ...options.socketLimits });
   const hub = (typeof options.hub === 'function' ? options.hub(log) : options.hub) as HubWithStats;
   const metrics = createMetrics({
     clusters: () => states.list().map((entry) => entry.state),

@@ -7,6 +7,7 @@ export interface MemoryHub extends ClusterHub {
   emitTimeline(event: TimelineEvent): void;
   setSettled(settled: boolean): void;
   readonly started: number;
+  readonly running: boolean;
 }
 
 export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHub {
@@ -15,14 +16,21 @@ export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHu
   const timelineListeners = new Set<(event: TimelineEvent) => void>();
   let settled = true;
   let started = 0;
+  let running = false;
   return {
     get started() {
       return started;
     },
+    get running() {
+      return running;
+    },
     async start() {
       started += 1;
+      running = true;
     },
-    async stop() {},
+    async stop() {
+      running = false;
+    },
     list: () => [...states.values()],
     get: (id) => states.get(id),
     onState(listener) {
@@ -36,10 +44,11 @@ export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHu
     settled: () => settled,
     push(state) {
       states.set(state.identity.id, state);
-      stateListeners.forEach((listener) => listener(state));
+      // Like the real hub: a stopped hub (a follower's) watches nothing and says nothing.
+      if (running) stateListeners.forEach((listener) => listener(state));
     },
     emitTimeline(event) {
-      timelineListeners.forEach((listener) => listener(event));
+      if (running) timelineListeners.forEach((listener) => listener(event));
     },
     setSettled(value) {
       settled = value;
