@@ -10,7 +10,14 @@ const T0 = Date.UTC(2026, 0, 1);
 const DURATION_S = 15;
 
 /** A lease's life as hawk sees it: writes by holders with arbitrary clocks, delivered at arbitrary times. */
-const eventsArb = fc.array(
+interface LeaseEvent {
+  readonly gapMs: number;
+  readonly holder: string | null;
+  readonly skewMs: number;
+  readonly changes: boolean;
+}
+
+const eventsArb: fc.Arbitrary<LeaseEvent[]> = fc.array(
   fc.record({
     gapMs: fc.integer({ min: 0, max: 20_000 }),
     holder: fc.constantFrom('a', 'b', null),
@@ -20,7 +27,7 @@ const eventsArb = fc.array(
   { minLength: 1, maxLength: 30 },
 );
 
-function fold(events: fc.infer<typeof eventsArb>, holderClockMs = 0) {
+function fold(events: readonly LeaseEvent[], holderClockMs = 0) {
   let track: LeaseTrack | undefined;
   let at = T0;
   let version = 0;

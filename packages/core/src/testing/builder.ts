@@ -147,7 +147,7 @@ export class ClusterBuilder {
       up: true,
       learner: i >= count,
     }));
-    this.leaderIndex = 0;
+    this.leaderIndex = count > 0 ? 0 : null;
     this.etcdView = undefined;
     this.foldEtcd();
     return this;

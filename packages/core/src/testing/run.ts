@@ -2,6 +2,8 @@ import { DEFAULT_CONFIG, type HawkConfig } from '../config';
 import { evaluateCluster } from '../evaluate';
 import type { ClusterState } from '../model/cluster';
 import type { Finding } from '../model/finding';
+import { deriveCluster } from '../analysis/derive';
+import type { FindingDraft, Rule } from '../rules/rule';
 import type { ClusterBuilder } from './builder';
 
 /** A finding as scenario tests assert it: what an SRE would read, without the prose. */
@@ -71,4 +73,10 @@ export function startHawk(cluster: ClusterBuilder, config: HawkConfig = DEFAULT_
 
 export function shapeOf(finding: Finding): FindingShape {
   return { ruleId: finding.ruleId, severity: finding.severity, component: finding.component, subject: finding.subject, causedBy: finding.causedBy };
+}
+
+/** judgeRule runs one rule on a fixture now, as evaluateCluster would, for rule tests. */
+export function judgeRule(rule: Rule, cluster: ClusterBuilder, config: HawkConfig = DEFAULT_CONFIG): readonly FindingDraft[] {
+  const input = cluster.build();
+  return rule.evaluate(input, deriveCluster(input, config, cluster.now), config, cluster.now);
 }

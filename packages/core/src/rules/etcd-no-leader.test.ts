@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { aCluster, type ClusterBuilder } from '../testing/index';
+import { judgeRule } from '../testing/run';
+import { etcdNoLeader } from './etcd-no-leader';
+
+describe('EtcdNoLeader', () => {
+  it.each<[string, () => ClusterBuilder, number]>([
+    ['leader elected', () => aCluster().withEtcd(3), 0],
+    ['leader gone with quorum: re-elected', () => aCluster().withEtcd(3).stopEtcdMember(1), 0],
+    ['quorum lost: no leader', () => aCluster().withEtcd(3).stopEtcdMember(1).stopEtcdMember(2), 1],
+    ['etcd not readable', () => aCluster(), 0],
+  ])('%s', (_name, cluster, count) => {
+    expect(judgeRule(etcdNoLeader, cluster())).toHaveLength(count);
+  });
+});
