@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { haproxyConfig } from './components';
 import { imageFor, registerNodes } from './cluster-objects';
@@ -68,10 +68,18 @@ export async function ensureLab(input: LabOptionsInput = {}, lifecycle: Lifecycl
         return lab;
       }
     }
-    if (state || (await leftovers(paths)).length > 0) {
-      progress(state ? 'a lab with other options (or a broken one) is running: taking it down' : 'cleaning up after an earlier run');
+    const debris = await leftovers(paths);
+    if (state || debris.length > 0) {
+      const reason = !state
+        ? `debris of an earlier run: ${debris.join(', ')}`
+        : sameLab(state.options, options)
+          ? 'the running lab has lost part of its network'
+          : `the running lab has other options (${JSON.stringify(state.options)})`;
+      progress(`replacing the lab: ${reason}`);
+      await recordHistory(paths, 'replace', reason);
       await labDown({ paths, onProgress: progress });
     }
+    await recordHistory(paths, 'create', JSON.stringify(options));
     return createLab(options, paths, progress, lifecycle.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   });
 }
@@ -96,7 +104,8 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
     writeKubeconfig(paths.schedulerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-scheduler', pki.scheduler),
     writeFile(paths.haproxyConfig, haproxyConfig(topology)),
   ]);
-  await writeState(paths.state, { version: 1, options, createdAt: new Date().toISOString(), pids: {} });
+  const createdBy = process.env.HAWK_LAB_OWNER ?? `pid ${process.pid}`;
+  await writeState(paths.state, { version: 1, options, createdAt: new Date().toISOString(), createdBy, pids: {} });
 
   const startAll = async (kind: ComponentKind) => {
     for (const c of instancesOf(topology, kind)) await lab.startComponent(c);
@@ -155,6 +164,12 @@ async function waitReady(lab: Lab, timeoutMs: number, progress: Progress): Promi
   progress('ready');
 }
 
+/** recordHistory appends to the lifecycle history, so a lab that vanished under someone's feet can be explained. */
+async function recordHistory(paths: LabPaths, event: string, detail: string): Promise<void> {
+  const line = { at: new Date().toISOString(), event, detail, pid: process.pid, argv: process.argv.slice(1).join(' ') };
+  await appendFile(paths.history, `${JSON.stringify(line)}\n`).catch(() => undefined);
+}
+
 /** leftovers names what a crashed run could have left: namespaces, and processes of the lab's binaries. */
 async function leftovers(paths: LabPaths): Promise<string[]> {
   const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((b) => join(binaryDir(), b));
@@ -183,6 +198,7 @@ export async function labDown(lifecycle: Pick<LifecycleOptions, 'onProgress' | '
     progress('removing namespaces, links and bridge');
     await destroyNetwork(NETWORK.bridge);
     await rm(paths.root, { recursive: true, force: true });
+    await recordHistory(paths, 'down', `${pids.length} processes killed`);
     const remaining = await leftovers(paths);
     progress(remaining.length === 0 ? 'lab is down' : `left behind: ${remaining.join(', ')}`);
     return { killed: pids.length, remaining };

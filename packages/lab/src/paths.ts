@@ -27,6 +27,8 @@ export interface LabPaths {
   readonly schedulerKubeconfig: string;
   /** Serialises mutations (up, down, faults) across processes. */
   readonly mutationLock: string;
+  /** Who created or removed a lab, when and why: outside `root` so it survives `down` (the lab is shared). */
+  readonly history: string;
 }
 
 export function labPaths(root = process.env.HAWK_LAB_DIR ?? '/tmp/hawk-lab'): LabPaths {
@@ -43,5 +45,6 @@ export function labPaths(root = process.env.HAWK_LAB_DIR ?? '/tmp/hawk-lab'): La
     schedulerKubeconfig: join(root, 'scheduler.conf'),
     // Outside `root`: the lock must survive `down` removing the lab directory.
     mutationLock: `${root}.mutation.lock`,
+    history: `${root}.history.jsonl`,
   };
 }

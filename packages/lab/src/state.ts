@@ -6,6 +6,8 @@ export interface LabState {
   readonly version: 1;
   readonly options: LabOptions;
   readonly createdAt: string;
+  /** HAWK_LAB_OWNER of the process that created the lab (a test run's id), else `pid <n>`: who may take it down. */
+  readonly createdBy?: string;
   readonly readyAt?: string;
   /** Time from `up` starting to the cluster being ready, in ms, for the README figures. */
   readonly readyAfterMs?: number;

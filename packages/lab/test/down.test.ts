@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ensureLab, labDown, labPaths } from '../src/index';
+import { withMutationLock } from '../src/lock';
 
 function leftovers(): string[] {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -20,12 +21,15 @@ function leftovers(): string[] {
 describe('lifecycle', () => {
   it('down after a crash (no state file) leaves nothing behind, and up brings the lab back', async () => {
     await ensureLab();
-    // A crashed CLI leaves processes and namespaces but may not have written its state: down must find them anyway.
-    rmSync(labPaths().state);
-    const report = await labDown();
-    expect(report.killed).toBe(13);
-    expect(report.remaining).toEqual([]);
-    expect(leftovers()).toEqual([]);
+    // Held across down and the check, so another engineer's ensureLab cannot recreate the lab in between.
+    await withMutationLock(labPaths().mutationLock, async () => {
+      // A crashed CLI leaves processes and namespaces but may not have written its state: down must find them anyway.
+      rmSync(labPaths().state);
+      const report = await labDown();
+      expect(report.killed).toBe(13);
+      expect(report.remaining).toEqual([]);
+      expect(leftovers()).toEqual([]);
+    });
 
     const started = Date.now();
     const lab = await ensureLab();

@@ -9,7 +9,7 @@ describe('lab options', () => {
     { input: { leaderElection: { leaseDurationSeconds: 4, renewDeadlineSeconds: 3, retryPeriodSeconds: 1 } }, errors: 0 },
     { input: { leaderElection: { leaseDurationSeconds: 10, renewDeadlineSeconds: 10 } }, errors: 1 },
     { input: { leaderElection: { renewDeadlineSeconds: 2.4, retryPeriodSeconds: 2 } }, errors: 1 },
-    { input: { nodes: 0 }, errors: 1 },
+    { input: { nodes: 0, etcdMembers: 1 }, errors: 1 },
     { input: { etcdMembers: 4 }, errors: 0 },
   ])('$input → $errors error(s)', ({ input, errors }) => {
     expect(resolveLabOptions(input).errors).toHaveLength(errors);

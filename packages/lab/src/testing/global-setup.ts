@@ -4,19 +4,28 @@ import { ensureLab, labDown, openLab } from '../lifecycle';
 /** Projects whose tests run against the lab; a run of only other projects (core, web) never needs root or the lab. */
 const PROJECTS_USING_THE_LAB = ['lab', 'server'];
 
+const log = (line: string) => console.log(`[hawk lab] ${line}`);
+
 /**
  * Vitest global setup (wired in the root vitest.config.ts, so it runs once per run for every project): brings the
- * default lab up and, at the end, takes it down again unless it was already running before the run, in which case
- * someone else owns it. A missing prerequisite throws here and fails the run with the reason; nothing is skipped.
+ * default lab up and, at the end, takes it down again only if it was not running before and this run created the
+ * lab that is there now. The lab is shared by everyone on the machine: a lab someone else started is left alone.
+ * A missing prerequisite throws here and fails the run with the reason; nothing is skipped.
  */
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const selected = project.vitest.projects.map((p) => p.name);
   if (!selected.some((name) => PROJECTS_USING_THE_LAB.includes(name))) return undefined;
+  // Inherited by the test workers, which start after this, so a lab a test recreates is still this run's.
+  const owner = `vitest ${process.pid} ${new Date().toISOString()}`;
+  process.env.HAWK_LAB_OWNER = owner;
   const wasRunning = (await openLab().catch(() => undefined)) !== undefined;
   const started = Date.now();
-  await ensureLab({}, { onProgress: (line) => console.log(`[hawk lab] ${line}`) });
-  console.log(`[hawk lab] ready after ${((Date.now() - started) / 1000).toFixed(1)}s (${wasRunning ? 'was running: will be left up' : 'started for this run: will be taken down'})`);
+  await ensureLab({}, { onProgress: log });
+  log(`ready after ${((Date.now() - started) / 1000).toFixed(1)}s (${wasRunning ? 'was running: will be left up' : 'started for this run'})`);
   return async () => {
-    if (!wasRunning) await labDown({ onProgress: (line) => console.log(`[hawk lab] ${line}`) });
+    const lab = await openLab().catch(() => undefined);
+    const createdBy = (await lab?.state())?.createdBy;
+    if (!wasRunning && createdBy === owner) await labDown({ onProgress: log });
+    else if (lab) log(`left running (created by ${createdBy ?? 'unknown'})`);
   };
 }
