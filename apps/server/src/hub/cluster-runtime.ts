@@ -343,7 +343,6 @@ export class ClusterRuntime {
       if (before && !before.reachable && before.checkedAt !== null && !answer.error) this.emitTimeline({ kind: 'probe-recovered', clusterId: this.id, at: now, target: `etcd ${answer.endpoint}` });
     }
     const leader = leaderOf(members);
-    const { topology, evidence } = etcdTopology(members, [...this.nodes.values()], [...this.pods.values()]);
     const next: EtcdView = {
       source: 'etcd-api',
       members,
@@ -351,8 +350,8 @@ export class ClusterRuntime {
       raftTerm: leader?.raftTerm ?? null,
       alarms: answers.find((answer) => answer.alarms !== null)?.alarms ?? [],
       quotaBytes: DEFAULT_ETCD_QUOTA_BYTES,
-      topology,
-      topologyEvidence: evidence,
+      topology: 'unknown',
+      topologyEvidence: [],
       leaderChanges: this.etcd.leaderChanges,
       readyzEtcd: null,
       // The round finished: the answers, even all failures, are current.
@@ -378,8 +377,6 @@ export class ClusterRuntime {
   /** Without etcd credentials, what the apiservers' /readyz says of etcd is all hawk knows. */
   private etcdFromReadyz(): EtcdView {
     const verdicts = [...this.endpoints.keys()].map((key) => this.health.get(key)?.etcdOk ?? null).filter((ok): ok is boolean => ok !== null);
-    const pods = [...this.pods.values()];
-    const { topology, evidence } = etcdTopology([], [...this.nodes.values()], pods);
     const probes = this.freshness['apiserver-probes'] ?? { state: 'reconnecting', lastEventAt: null };
     return {
       ...this.etcd,
@@ -387,8 +384,6 @@ export class ClusterRuntime {
       members: [],
       leaderId: null,
       raftTerm: null,
-      topology: this.controlPlaneHidden() ? 'managed-hidden' : topology,
-      topologyEvidence: evidence,
       readyzEtcd: { ok: verdicts.filter(Boolean).length, answered: verdicts.length },
       freshness: probes,
     };
@@ -459,11 +454,18 @@ export class ClusterRuntime {
       apiServers: instances,
       frontDoor: classifyFrontDoor(this.target.server, instances, this.health.get(FRONT_DOOR) ?? NO_HEALTH),
       leases,
-      etcd: this.etcd,
+      etcd: this.etcdWithTopology(nodes, pods),
       nodes,
       pods,
       controlPlaneHidden: this.controlPlaneHidden(),
     };
+  }
+
+  /** Topology is decided at judging time, from the members and the placement known then. */
+  private etcdWithTopology(nodes: readonly ControlPlaneNode[], pods: readonly ControlPlanePod[]): EtcdView {
+    if (this.controlPlaneHidden() && this.etcd.source !== 'etcd-api') return { ...this.etcd, topology: 'managed-hidden', topologyEvidence: ['no control-plane pods, component leases or apiserver identities are visible'] };
+    const { topology, evidence } = etcdTopology(this.etcd.members, nodes, pods);
+    return { ...this.etcd, topology, topologyEvidence: evidence };
   }
 
   /** changed coalesces bursts (a relist, a probe round) into one judgement. */

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLab, type Lab } from '@hawk/lab';
+import { finding, startLabHub, steady, type LabHub } from './hub-harness';
+
+// Scenarios 7 and 8: etcd read member by member through its own API, with the lab's client certs.
+describe('etcd members stop', () => {
+  let lab: Lab;
+  let h: LabHub;
+
+  beforeAll(async () => {
+    lab = await ensureLab();
+    await lab.fault.heal();
+    h = await startLabHub({ lab });
+    await h.until('steady state', steady, 60_000);
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await lab?.fault.heal();
+  });
+
+  it('scenario 7 then 8: one member stops (quorum held, one failure from loss), then a second (quorum lost, consequences grouped)', async () => {
+    const leader = await lab.etcdLeader();
+    // Stop followers, so the first step is about membership and not about an election.
+    const followers = [1, 2, 3].filter((n) => n !== leader?.index);
+    const faultAt = Date.now();
+    await lab.fault.stopEtcd(followers[0]!);
+    const oneDownAt = await h.until('etcd 2/3', (s) => finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined && s.etcd.quorum.healthy === 2);
+    h.measure('7 (one etcd member stops → "quorum held, one more failure loses it")', faultAt, oneDownAt);
+    let state = h.state();
+    expect(state.etcd.quorum).toMatchObject({ voters: 3, healthy: 2, hasQuorum: true, failuresTolerated: 0 });
+    expect(state.etcd.members.find((m) => m.name === `cp-${followers[0]}`)?.reachable).toBe(false);
+    expect(finding(state, 'EtcdQuorumLost')).toBeUndefined();
+
+    const secondAt = Date.now();
+    await lab.fault.stopEtcd(followers[1]!);
+    const lostAt = await h.until('etcd quorum lost', (s) => finding(s, 'EtcdQuorumLost') !== undefined);
+    h.measure('8 (second etcd member stops → "etcd quorum lost")', secondAt, lostAt);
+    // What follows from it (apiservers not ready, leases not renewing) comes under the root cause.
+    const groupedAt = await h.until('consequences grouped under quorum loss', (s) => s.findings.some((f) => f.causedBy === finding(s, 'EtcdQuorumLost')?.id), 60_000);
+    h.measure('8 (second etcd member stops → consequences grouped under it)', secondAt, groupedAt);
+    state = h.state();
+    const root = finding(state, 'EtcdQuorumLost')!;
+    expect(root.severity).toBe('critical');
+    expect(state.etcd.quorum.hasQuorum).toBe(false);
+    const criticalRoots = state.findings.filter((f) => f.severity === 'critical' && f.causedBy === null);
+    console.log(`[scenario 8] roots: ${criticalRoots.map((f) => f.id).join(', ')}; grouped: ${state.findings.filter((f) => f.causedBy === root.id).map((f) => f.id).join(', ')}`);
+    expect(criticalRoots.map((f) => f.id)).toEqual([root.id]);
+
+    await lab.fault.heal();
+    const healedAt = await h.until('etcd healthy again', (s) => s.etcd.quorum.healthy === 3 && !finding(s, 'EtcdQuorumLost') && !finding(s, 'EtcdOneFailureFromQuorumLoss'), 120_000);
+    console.log(`[scenario 8] heal → etcd 3/3 seen: ${healedAt - faultAt} ms after the first fault`);
+  });
+});

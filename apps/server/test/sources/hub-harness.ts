@@ -1,0 +1,96 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterState, Finding, TimelineEvent } from '@hawk/core';
+import { ensureLab, type Lab } from '@hawk/lab';
+import { createClusterHub, type ClusterHubOptions, type SourcesHub } from '../../src/hub/index';
+
+/** A hub watching the lab, with the helpers the scenario tests read like. */
+export interface LabHub {
+  readonly lab: Lab;
+  readonly hub: SourcesHub;
+  readonly clusterId: string;
+  readonly timeline: TimelineEvent[];
+  /** When the hub was started (epoch ms). */
+  readonly startedAt: number;
+  state(clusterId?: string): ClusterState;
+  /** Polls the judged state every 50 ms until `predicate` holds; returns when it did (epoch ms). */
+  until(description: string, predicate: (state: ClusterState) => boolean, timeoutMs?: number, clusterId?: string): Promise<number>;
+  /** Logs the time from `faultAt` to `at` in the agreed format and returns it. */
+  measure(scenario: string, faultAt: number, at: number): number;
+  stop(): Promise<void>;
+}
+
+export const finding = (state: ClusterState, ruleId: string, subject?: (subject: string | null) => boolean): Finding | undefined =>
+  state.findings.find((f) => f.ruleId === ruleId && (subject === undefined || subject(f.subject)));
+
+export const aboveInfo = (state: ClusterState) => state.findings.filter((f) => f.severity !== 'info');
+
+/** labKubeConfig loads the lab's admin kubeconfig, optionally pointing it elsewhere or adding a context. */
+export function labKubeConfig(lab: Lab, change: { server?: string; extraContext?: { name: string; server: string } } = {}): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(lab.kubeconfigPath);
+  const clusters = kubeConfig.getClusters().map((cluster) => (change.server ? { ...cluster, server: change.server } : cluster));
+  const contexts = [...kubeConfig.getContexts()];
+  const users = [...kubeConfig.getUsers()];
+  if (change.extraContext) {
+    const base = clusters[0]!;
+    clusters.push({ ...base, name: change.extraContext.name, server: change.extraContext.server });
+    contexts.push({ name: change.extraContext.name, cluster: change.extraContext.name, user: contexts[0]!.user });
+  }
+  const result = new KubeConfig();
+  result.loadFromOptions({ clusters, contexts, users, currentContext: kubeConfig.getCurrentContext() });
+  return result;
+}
+
+export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: Lab } = {}): Promise<LabHub> {
+  const lab = options.lab ?? (await ensureLab());
+  const env = { ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' };
+  const kubeconfig = options.kubeconfig ?? labKubeConfig(lab);
+  const hub = createClusterHub({ env, kubeconfig, probeIntervalMs: 1000, ...options, logger: options.logger ?? quietLogger() });
+  const timeline: TimelineEvent[] = [];
+  hub.onTimeline((event) => timeline.push(event));
+  const startedAt = Date.now();
+  await hub.start();
+  const clusterId = hub.list()[0]!.identity.id;
+  const state = (id = clusterId) => hub.get(id)!;
+  const until = async (description: string, predicate: (state: ClusterState) => boolean, timeoutMs = 60_000, id = clusterId) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = state(id);
+      if (predicate(current)) return Date.now();
+      if (Date.now() > deadline) {
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; findings: ${current.findings.map((f) => f.id).join(', ') || 'none'}; sources: ${JSON.stringify(current.sources)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return {
+    lab,
+    hub,
+    clusterId,
+    timeline,
+    startedAt,
+    state,
+    until,
+    measure(scenario, faultAt, at) {
+      const ms = at - faultAt;
+      console.log(`[fault→finding] scenario ${scenario}: ${ms} ms`);
+      return ms;
+    },
+    stop: () => hub.stop(),
+  };
+}
+
+/** Warnings and errors only, so a failing test shows what the hub complained about. */
+function quietLogger() {
+  const noop = () => undefined;
+  const print = (level: string) => (object: object, message: string) => console.log(`[hub ${level}] ${message} ${JSON.stringify(object)}`);
+  return { debug: noop, info: noop, warn: print('warn'), error: print('error') };
+}
+
+/** Steady: full HA, everything live and nothing above info. */
+export const steady = (state: ClusterState) =>
+  state.reachability.state === 'reachable' &&
+  state.apiServers.serving === 3 &&
+  state.etcd.quorum.healthy === 3 &&
+  state.leases.filter((lease) => lease.status === 'held').length >= 2 &&
+  aboveInfo(state).length === 0;
