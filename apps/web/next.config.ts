@@ -4,6 +4,8 @@ const config: NextConfig = {
   // @hawk/core ships TypeScript sources, not a build.
   transpilePackages: ['@hawk/core'],
   output: 'standalone',
+  // The e2e tests build into their own directory so they never overwrite (or race) a developer's .next.
+  distDir: process.env.HAWK_WEB_DIST_DIR || '.next',
   reactStrictMode: true,
   poweredByHeader: false,
 };
