@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const RULES_DIR = join(import.meta.dirname, '../../../../deploy/prometheus');
+
+function promtool(...args: string[]): { status: number | null; output: string } {
+  const run = spawnSync('promtool', args, { cwd: RULES_DIR, encoding: 'utf8' });
+  if (run.error) {
+    throw new Error(`promtool not found (${run.error.message}): install Debian's prometheus package (scripts/setup.sh does) to test the alerting rules`);
+  }
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
+}
+
+describe('Prometheus alerting rules (deploy/prometheus)', () => {
+  it('are valid rules', () => {
+    const result = promtool('check', 'rules', 'hawk-rules.yaml');
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it('pass their scenario tests', () => {
+    const result = promtool('test', 'rules', 'tests/hawk-rules.test.yaml');
+    expect(result.status, result.output).toBe(0);
+  });
+
+  it('only use metrics hawk exports', async () => {
+    const { createMetrics } = await import('../../src/metrics/registry');
+    const metrics = createMetrics({ clusters: () => [], sourceStats: () => [], socketClients: () => 0, replica: { identity: 'r', isLeader: () => true, transitions: () => 0 } });
+    const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((family) => family.name));
+    const rules = readFileSync(join(RULES_DIR, 'hawk-rules.yaml'), 'utf8');
+    const used = new Set([...rules.matchAll(/\bhawk_[a-z_]+/g)].map((match) => match[0].replace(/_(bucket|count|sum)$/, '')));
+    expect([...used].filter((name) => !exported.has(name))).toEqual([]);
+  });
+});
