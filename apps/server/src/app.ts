@@ -53,7 +53,8 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
 
   // 1. Ecosystem plugins.
   await app.register(helmet);
-  await app.register(cors, { origin: env.HAWK_WEB_ORIGIN, methods: ['GET', 'HEAD'], allowedHeaders: ['authorization', 'content-type'] });
+  // A list, not a string: the header is then sent only to that origin rather than to every caller.
+  await app.register(cors, { origin: [env.HAWK_WEB_ORIGIN], methods: ['GET', 'HEAD'], allowedHeaders: ['authorization', 'content-type'] });
   await app.register(rateLimit, { max: env.HAWK_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 });
   await app.register(swagger, {
     openapi: {

@@ -42,7 +42,7 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
   const { states, log } = options;
   const maxSubscriptions = options.maxSubscriptions ?? 64;
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
-    cors: { origin: options.webOrigin, credentials: false },
+    cors: { origin: [options.webOrigin], credentials: false },
     maxHttpBufferSize: options.maxFrameBytes ?? 16 * 1024,
     // A dead peer is noticed within pingInterval + pingTimeout (15 s).
     pingInterval: 10_000,
