@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiServerInstance } from '../model/apiserver';
+import { aCluster, shapeOf, startHawk } from '../testing/index';
+import { failsEtcdCheck } from './root-cause';
+
+describe('root-cause grouping', () => {
+  it('a down node is the root of what ran on it', () => {
+    const cluster = aCluster().withApiServers(3).withEtcd(3).withLease('kube-scheduler').withNodes(3);
+    const hawk = startHawk(cluster).advance(5_000);
+    cluster.stopNode('cp-1');
+    hawk.advance(5_000);
+    const root = 'TopologyNodeDown:cp-1';
+    expect(hawk.state.findings.map(shapeOf)).toEqual([
+      { ruleId: 'TopologyNodeDown', severity: 'warning', component: 'topology', subject: 'cp-1', causedBy: null },
+      { ruleId: 'ApiServerInstanceNotReady', severity: 'warning', component: 'apiserver', subject: '10.0.0.11:6443', causedBy: root },
+      { ruleId: 'ApiServerReducedServing', severity: 'warning', component: 'apiserver', subject: null, causedBy: root },
+      { ruleId: 'EtcdOneFailureFromQuorumLoss', severity: 'warning', component: 'etcd', subject: null, causedBy: root },
+      // The holder on cp-1 falls overdue a few seconds later.
+      { ruleId: 'LeaderElectionRenewOverdue', severity: 'warning', component: 'kube-scheduler', subject: 'kube-system/kube-scheduler', causedBy: root },
+      { ruleId: 'TopologyStackedEtcd', severity: 'info', component: 'topology', subject: null, causedBy: null },
+    ]);
+  });
+
+  it('hawk\'s stale watches follow from no apiserver serving, itself from quorum loss', () => {
+    const cluster = aCluster().withApiServers(2).withEtcd(3);
+    const hawk = startHawk(cluster).advance(2_000);
+    cluster.stopEtcdMember(1).stopEtcdMember(2).withSource('leases', 'reconnecting');
+    hawk.advance(2_000);
+    const stale = hawk.state.findings.find((f) => f.ruleId === 'HawkSourceStale')!;
+    expect(stale.causedBy).toBe('EtcdQuorumLost');
+  });
+
+  it('instances down for different reasons keep the serving count a root', () => {
+    const cluster = aCluster().withApiServers(3).withEtcd(3).withNodes(3);
+    const hawk = startHawk(cluster).advance(2_000);
+    cluster.stopNode('cp-1').stopApiServer(2);
+    hawk.advance(2_000);
+    expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!.causedBy).toBeNull();
+  });
+
+  it.each([
+    [['etcd'], true],
+    [['etcd-readiness'], true],
+    [['poststarthook/rbac'], false],
+    [[], false],
+  ])('failing checks %j are an etcd failure: %s', (failedChecks, expected) => {
+    const instance = { health: { readyz: { at: 0, ok: false, httpStatus: 500, latencyMs: 1, failedChecks, error: null }, livez: null, lastOkAt: null } } as unknown as ApiServerInstance;
+    expect(failsEtcdCheck(instance)).toBe(expected);
+  });
+});
