@@ -9,7 +9,7 @@
  */
 import type { HawkConfig } from '../config';
 import type { LeaderTransition, LeaseRecord, LeaseTrack } from '../model/lease';
-import { componentForLease } from './lease-kind';
+import { componentForLease, leaseKey } from './lease-kind';
 
 export interface LeaseObservation {
   readonly track: LeaseTrack;
@@ -50,7 +50,7 @@ export function observeLease(previous: LeaseTrack | undefined, record: LeaseReco
 
   // 4. Holder changed: a transition. The cadence belongs to a holder, so it is learned afresh.
   const transition: LeaderTransition = {
-    lease: previous.name,
+    lease: leaseKey(previous),
     from: oldHolder,
     to: newHolder,
     at: observedAt,

@@ -43,6 +43,7 @@ export type LeaseStatus =
 
 /** One change of holder, with how long the cluster had no renewing leader. */
 export interface LeaderTransition {
+  /** "namespace/name", as ClusterInput keys leases. */
   readonly lease: string;
   readonly from: string | null;
   readonly to: string | null;
