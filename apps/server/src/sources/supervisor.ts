@@ -54,6 +54,9 @@ export interface Supervisor {
 
 class StaleError extends Error {}
 
+/** After a silent watch is restarted, how long its relist may take before the source is called stale (ms). */
+const STALE_GRACE_MS = 5000;
+
 /** A session that ran this long before failing was healthy: its failure starts the backoff afresh (ms). */
 const HEALTHY_RUN_MS = 10_000;
 
@@ -61,7 +64,7 @@ const HEALTHY_RUN_MS = 10_000;
  * createSupervisor keeps one source's session running, apart from the session's own logic:
  * 1. run the session; it lists, then watches until something goes wrong;
  * 2. on 410 Gone, relist at once (the data moved on, the server is fine);
- * 3. on silence longer than `staleAfterMs`, mark the source stale and restart it at once;
+ * 3. on silence longer than `staleAfterMs`, restart it at once, and call it stale if the relist does not succeed promptly;
  * 4. on any other error, wait a jittered exponential backoff, then go to 1.
  * Only one session runs at a time, so restarts never pile up.
  */
@@ -72,6 +75,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let restarts = 0;
   let relists = 0;
   let staleRestarts = 0;
+  let syncs = 0;
   let lastError: string | null = null;
   let lastActivityAt = options.now();
   let unavailable = false;
@@ -93,6 +97,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       setFreshness({ state: freshness.state === 'live' ? 'live' : freshness.state, lastEventAt: at, ...(freshness.state === 'live' ? {} : { detail: freshness.detail }) });
     },
     synced() {
+      syncs += 1;
       const at = options.now();
       lastActivityAt = at;
       lastError = null;
@@ -147,7 +152,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         staleRestarts += 1;
         lastError = error.message;
         options.logger.warn({ source: options.name, reason: error.message }, 'source silent: restarting its watch');
-        setFreshness({ state: 'stale', lastEventAt: freshness.lastEventAt, detail: `${error.message}, restarting watch` });
+        // Silence may be a quiet cluster (every leader stopped renewing) or a dead watch: the relist
+        // tells. Only if it does not come back promptly is the data called stale.
+        const syncsBefore = syncs;
+        const silentSince = freshness.lastEventAt;
+        const timer = setTimeout(() => {
+          if (!stopped && syncs === syncsBefore) setFreshness({ state: 'stale', lastEventAt: silentSince, detail: `${error.message}, restarting watch` });
+        }, STALE_GRACE_MS);
+        timer.unref();
         continue;
       }
       if (error instanceof GoneError) {

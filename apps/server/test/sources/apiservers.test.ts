@@ -20,10 +20,7 @@ describe('apiservers and the load balancer', () => {
   });
 
   it('scenario 4: one apiserver stops: that instance is red within a probe interval, 2/3 serving, the LB still up', async () => {
-    const faultAt = Date.now();
-    await lab.fault.stopApiServer(3);
-    const redAt = await h.until('apiserver 3 red', (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false);
-    h.measure('4 (apiserver 3 stops → instance red)', faultAt, redAt);
+    const { faultAt } = await h.faultUntil('4 (apiserver 3 stops → instance red)', () => lab.fault.stopApiServer(3), (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false);
     const foundAt = await h.until('reduced serving finding', (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2);
     h.measure('4 (apiserver 3 stops → "2/3 apiservers serving")', faultAt, foundAt);
     const state = h.state();
@@ -38,18 +35,18 @@ describe('apiservers and the load balancer', () => {
   });
 
   it('scenario 6: the load balancer stops: "LB down" on its own, and hawk keeps watching through the instances', async () => {
-    const faultAt = Date.now();
-    await lab.fault.stopLoadBalancer();
-    const foundAt = await h.until('LB unreachable finding', (s) => finding(s, 'LoadBalancerUnreachable') !== undefined);
-    h.measure('6 (LB stops → "LB down")', faultAt, foundAt);
-    // The watches go on: lease renewals keep arriving after the LB died, through a direct instance address.
-    const renewalAt = await h.until('a lease renewal seen after the LB stopped', (s) => s.leases.some((l) => (l.observedRenewAt ?? 0) > foundAt + 2000) && s.sources.leases?.state === 'live', 30_000);
-    h.measure('6 (LB stops → watches live again through an instance)', faultAt, renewalAt);
+    const { faultAt, at: foundAt } = await h.faultUntil('6 (LB stops → "LB down")', () => lab.fault.stopLoadBalancer(), (s) => finding(s, 'LoadBalancerUnreachable') !== undefined);
+    // The watches go on through a direct instance address: the apiservers' identity leases (renewed
+    // by each apiserver itself, not through the LB) keep arriving after the LB died.
+    const renewalAt = await h.until('identity lease events after the LB stopped', (s) => (s.sources['identity-leases']?.lastEventAt ?? 0) > foundAt + 2000 && s.sources['identity-leases']?.state === 'live' && s.sources.leases?.state === 'live', 30_000);
+    h.measure('6 (LB stops → watches delivering again through an instance)', faultAt, renewalAt);
     const state = h.state();
     expect(state.apiServers.serving).toBe(3);
     expect(state.reachability.state).toBe('reachable');
     expect(finding(state, 'ApiServerReducedServing')).toBeUndefined();
-    expect(state.findings.filter((f) => f.ruleId.startsWith('LeaderElection'))).toEqual([]);
+    expect(state.apiServers.frontDoor.kind).toBe('load-balancer');
+    // The lab's controller-managers and schedulers reach the API through the LB, so their renewals stop for real.
+    console.log(`[scenario 6] leader-election findings while the LB is down: ${state.findings.filter((f) => f.ruleId.startsWith('LeaderElection')).map((f) => f.id).join(', ') || 'none'}`);
     for (const source of ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'] as const) expect(state.sources[source]?.state, source).toBe('live');
     await lab.fault.heal();
     await h.until('LB back', (s) => !finding(s, 'LoadBalancerUnreachable'), 60_000);
@@ -62,14 +59,12 @@ describe('apiservers and the load balancer', () => {
       await direct.until('steady through apiserver 1', (s) => s.sources.leases?.state === 'live' && s.apiServers.serving === 3, 60_000);
       expect(direct.state().apiServers.frontDoor.kind).toBe('instance');
       const restartsBefore = direct.hub.sourceStats().find((s) => s.source === 'leases')!.restarts;
-      const faultAt = Date.now();
-      await lab.fault.restart('kube-apiserver', 1);
-      const liveAt = await direct.until(
-        'leases watch restarted and live again',
-        (s) => direct.hub.sourceStats().find((x) => x.source === 'leases')!.restarts > restartsBefore && s.sources.leases?.state === 'live' && s.leases.some((l) => (l.observedRenewAt ?? 0) > faultAt + 1000),
+      await direct.faultUntil(
+        '12 (apiserver under the watch restarts → leases watch restarted and live again)',
+        () => lab.fault.restart('kube-apiserver', 1),
+        (s) => direct.hub.sourceStats().find((x) => x.source === 'leases')!.restarts > restartsBefore && s.sources.leases?.state === 'live' && (s.sources['identity-leases']?.lastEventAt ?? 0) > Date.now() - 5000,
         60_000,
       );
-      direct.measure('12 (apiserver under the watch restarts → watch live again)', faultAt, liveAt);
       await lab.waitFor(async () => (await lab.apiServerReadiness()).every((r) => r.ready), 90_000, { description: 'apiservers ready' });
       await direct.until('all sources live, nothing stale', (s) => ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'].every((name) => s.sources[name as 'leases']?.state === 'live') && s.apiServers.serving === 3, 60_000);
       const stats = direct.hub.sourceStats();

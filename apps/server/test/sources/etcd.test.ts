@@ -22,19 +22,13 @@ describe('etcd members stop', () => {
     const leader = await lab.etcdLeader();
     // Stop followers, so the first step is about membership and not about an election.
     const followers = [1, 2, 3].filter((n) => n !== leader?.index);
-    const faultAt = Date.now();
-    await lab.fault.stopEtcd(followers[0]!);
-    const oneDownAt = await h.until('etcd 2/3', (s) => finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined && s.etcd.quorum.healthy === 2);
-    h.measure('7 (one etcd member stops → "quorum held, one more failure loses it")', faultAt, oneDownAt);
+    const { faultAt } = await h.faultUntil('7 (one etcd member stops → "quorum held, one more failure loses it")', () => lab.fault.stopEtcd(followers[0]!), (s) => finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined && s.etcd.quorum.healthy === 2);
     let state = h.state();
     expect(state.etcd.quorum).toMatchObject({ voters: 3, healthy: 2, hasQuorum: true, failuresTolerated: 0 });
     expect(state.etcd.members.find((m) => m.name === `cp-${followers[0]}`)?.reachable).toBe(false);
     expect(finding(state, 'EtcdQuorumLost')).toBeUndefined();
 
-    const secondAt = Date.now();
-    await lab.fault.stopEtcd(followers[1]!);
-    const lostAt = await h.until('etcd quorum lost', (s) => finding(s, 'EtcdQuorumLost') !== undefined);
-    h.measure('8 (second etcd member stops → "etcd quorum lost")', secondAt, lostAt);
+    const { faultAt: secondAt } = await h.faultUntil('8 (second etcd member stops → "etcd quorum lost")', () => lab.fault.stopEtcd(followers[1]!), (s) => finding(s, 'EtcdQuorumLost') !== undefined);
     // What follows from it (apiservers not ready, leases not renewing) comes under the root cause.
     const groupedAt = await h.until('consequences grouped under quorum loss', (s) => s.findings.some((f) => f.causedBy === finding(s, 'EtcdQuorumLost')?.id), 60_000);
     h.measure('8 (second etcd member stops → consequences grouped under it)', secondAt, groupedAt);

@@ -16,6 +16,11 @@ export interface LabHub {
   until(description: string, predicate: (state: ClusterState) => boolean, timeoutMs?: number, clusterId?: string): Promise<number>;
   /** Logs the time from `faultAt` to `at` in the agreed format and returns it. */
   measure(scenario: string, faultAt: number, at: number): number;
+  /**
+   * Starts waiting for `predicate` before injecting the fault (the lab's fault call returns only once
+   * the fault took effect, which for a graceful stop takes seconds), then logs fault → finding.
+   */
+  faultUntil(scenario: string, fault: () => Promise<unknown>, predicate: (state: ClusterState) => boolean, timeoutMs?: number): Promise<{ faultAt: number; at: number }>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +80,16 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
       const ms = at - faultAt;
       console.log(`[fault→finding] scenario ${scenario}: ${ms} ms`);
       return ms;
+    },
+    async faultUntil(scenario, fault, predicate, timeoutMs = 60_000) {
+      const faultAt = Date.now();
+      const seen = until(scenario, predicate, timeoutMs);
+      seen.catch(() => undefined);
+      await fault();
+      const faultDoneAt = Date.now();
+      const at = await seen;
+      console.log(`[fault→finding] scenario ${scenario}: ${at - faultAt} ms (the fault call itself took ${faultDoneAt - faultAt} ms)`);
+      return { faultAt, at };
     },
     stop: () => hub.stop(),
   };

@@ -25,10 +25,7 @@ describe('leader election', () => {
   async function lostAndTakenOver(scenario: string, lease: 'kube-controller-manager' | 'kube-scheduler', fault: () => Promise<unknown>) {
     const before = h.state().leases.find((l) => l.name === lease)!;
     const oldHolder = before.record!.holderIdentity;
-    const faultAt = Date.now();
-    await fault();
-    const foundAt = await h.until(`${lease}: leader not renewing`, lostFinding(lease), 30_000);
-    h.measure(`${scenario} (${lease} leader stops renewing → not-renewing finding)`, faultAt, foundAt);
+    const { faultAt } = await h.faultUntil(`${scenario} (${lease} leader stops renewing → not-renewing finding)`, fault, lostFinding(lease), 30_000);
     const overdue = h.state().leases.find((l) => l.name === lease)!;
     expect(overdue.status).toMatch(/renew-overdue|expired/);
     expect(overdue.record!.holderIdentity).toBe(oldHolder);
