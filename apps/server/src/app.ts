@@ -35,6 +35,8 @@ export interface AppOptions {
   readonly election?: Omit<ElectorConfig, 'identity' | 'log'>;
   /** Bounds on what one socket may ask for (defaults in socket-server.ts). */
   readonly socketLimits?: { readonly maxSubscriptions?: number; readonly maxFrameBytes?: number };
+  /** Where logs go (default stdout); tests read them back to check that no secret is logged. */
+  readonly logStream?: NodeJS.WritableStream;
   /** Redis key prefix shared by the replicas of one installation (default "hawk"). */
   readonly redisPrefix?: string;
 }
@@ -133,6 +135,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
       level: options.env.HAWK_LOG_LEVEL,
       // Belt and braces: nothing hawk logs carries these, and nothing that does should leak.
       redact: { paths: ['req.headers.authorization', '*.token', '*.auth', '*.password', '*.kubeconfig', '*.key', '*.cert'], censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // The socket handshake and REST share the port; trust no proxy header unless deployed behind one.
     trustProxy: false,

@@ -35,7 +35,7 @@ describe('SQLite history', () => {
     const { repository } = open(3);
     for (const state of states) await repository.appendState(state);
     expect(await repository.stateAt('lab', T0 - 1)).toBeUndefined();
-    for (const [index, state] of states.entries()) {
+    for (const state of states) {
       expect(await repository.stateAt('lab', state.observedAt)).toEqual(state);
       expect(await repository.stateAt('lab', state.observedAt + 999)).toEqual(state);
     }

@@ -1,3 +1,4 @@
+import type { ClusterState, ClusterSummary, TimelineEvent } from '@hawk/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clusterState, finding, T0 } from '../transport/support/cluster-state';
 import { connectClient, nextEvent, startHawk, type RunningHawk } from '../transport/support/hawk-server';
@@ -16,6 +17,8 @@ async function start(env: Record<string, string> = {}): Promise<{ hub: MemoryHub
   return { hub, hawk };
 }
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${hawk?.url}${path}`, { headers });
+const getJson = async <T>(path: string): Promise<T> => (await get(path)).json() as Promise<T>;
+type StateBody = { clusterId: string; version: number; state: ClusterState };
 
 describe('REST API', () => {
   it('lists clusters, serves one state, its findings, timeline and replay', async () => {
@@ -23,26 +26,26 @@ describe('REST API', () => {
     hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 500, target: '127.0.0.1:6441', error: 'refused' });
     hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'degraded' }));
 
-    const list = await (await get('/api/clusters')).json();
+    const list = await getJson<{ clusters: ClusterSummary[] }>('/api/clusters');
     expect(list.clusters).toEqual([expect.objectContaining({ id: 'lab', verdict: 'degraded', findingCounts: { critical: 0, warning: 0, info: 0 } })]);
 
-    const one = await (await get('/api/clusters/lab')).json();
+    const one = await getJson<StateBody>('/api/clusters/lab');
     expect(one).toMatchObject({ clusterId: 'lab', version: 2 });
     expect(one.state).toEqual(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'degraded' }));
     expect((await get('/api/clusters/nope')).status).toBe(404);
 
-    const findings = await (await get('/api/clusters/lab/findings')).json();
+    const findings = await getJson<unknown>('/api/clusters/lab/findings');
     expect(findings).toEqual({ clusterId: 'lab', findings: [] });
 
-    const timeline = await (await get(`/api/clusters/lab/timeline?from=${new Date(T0).toISOString()}&to=${T0 + 1_000}`)).json();
+    const timeline = await getJson<{ events: TimelineEvent[] }>(`/api/clusters/lab/timeline?from=${new Date(T0).toISOString()}&to=${T0 + 1_000}`);
     expect(timeline.events).toEqual([{ kind: 'probe-failed', clusterId: 'lab', at: T0 + 500, target: '127.0.0.1:6441', error: 'refused' }]);
     expect((await get('/api/clusters/lab/timeline?from=yesterday')).status).toBe(400);
     expect((await get(`/api/clusters/lab/timeline?from=${T0 + 10}&to=${T0}`)).status).toBe(400);
 
-    const before = await (await get(`/api/clusters/lab/state-at?t=${T0 + 999}`)).json();
+    const before = await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 999}`);
     expect(before.state.verdict).toBe('ha-ok');
-    expect(before.state.findings.map((entry: { id: string }) => entry.id)).toEqual(['etcd-one-failure:lab']);
-    const after = await (await get(`/api/clusters/lab/state-at?t=${new Date(T0 + 1_000).toISOString()}`)).json();
+    expect(before.state.findings.map((entry) => entry.id)).toEqual(['etcd-one-failure:lab']);
+    const after = await getJson<StateBody>(`/api/clusters/lab/state-at?t=${new Date(T0 + 1_000).toISOString()}`);
     expect(after.state.verdict).toBe('degraded');
     expect((await get(`/api/clusters/lab/state-at?t=${T0 - 1}`)).status).toBe(404);
     expect((await get('/api/clusters/lab/state-at')).status).toBe(400);
@@ -55,7 +58,7 @@ describe('REST API', () => {
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toContain('hawk_replica_leader{replica=');
     expect(metrics).toContain('hawk_etcd_members{cluster="lab",state="healthy"} 3');
-    const openapi = await (await get('/docs/json')).json();
+    const openapi = await getJson<{ paths: Record<string, unknown> }>('/docs/json');
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(['/api/clusters', '/api/clusters/{id}', '/api/clusters/{id}/findings', '/api/clusters/{id}/timeline', '/api/clusters/{id}/state-at', '/livez', '/readyz', '/metrics']),
     );

@@ -16,7 +16,7 @@ interface Replica {
 }
 
 async function readiness(replica: Replica): Promise<{ ready: boolean; leader: boolean; leaderIdentity: string | null }> {
-  return (await fetch(`${replica.hawk.url}/readyz`)).json();
+  return (await fetch(`${replica.hawk.url}/readyz`)).json() as Promise<{ ready: boolean; leader: boolean; leaderIdentity: string | null }>;
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
@@ -91,10 +91,10 @@ describe('two replicas behind Redis', () => {
     // The follower serves REST from what the leader relayed, history included.
     const follower = replicas.find((replica) => !replica.hub.running)!;
     await waitFor('the relayed state on the follower', async () => {
-      const body = await (await fetch(`${follower.hawk.url}/api/clusters/lab`)).json();
-      return body.version === onA.version ? body : undefined;
+      const body = (await (await fetch(`${follower.hawk.url}/api/clusters/lab`)).json()) as { version: number };
+      return body.version === onA!.version ? body : undefined;
     });
-    const timeline = await (await fetch(`${follower.hawk.url}/api/clusters/lab/timeline?from=${T0}&to=${T0 + 2_000}`)).json();
+    const timeline = (await (await fetch(`${follower.hawk.url}/api/clusters/lab/timeline?from=${T0}&to=${T0 + 2_000}`)).json()) as { events: unknown[] };
     expect(timeline.events).toHaveLength(1);
   });
 
@@ -102,7 +102,7 @@ describe('two replicas behind Redis', () => {
     const leaderIndex = replicas.findIndex((replica) => replica.hub.running);
     const leader = replicas[leaderIndex]!;
     const survivor = replicas[1 - leaderIndex]!;
-    const before = await (await fetch(`${survivor.hawk.url}/api/clusters/lab`)).json();
+    const before = (await (await fetch(`${survivor.hawk.url}/api/clusters/lab`)).json()) as { version: number };
 
     leader.client?.disconnect();
     await leader.hawk.close();
