@@ -6,6 +6,8 @@ const config: NextConfig = {
   output: 'standalone',
   // The e2e tests build into their own directory so they never overwrite (or race) a developer's .next.
   distDir: process.env.HAWK_WEB_DIST_DIR || '.next',
+  // *.dev.tsx pages (fixture views for layout work) exist under `next dev` only, never in a build.
+  pageExtensions: process.env.NODE_ENV === 'development' ? ['dev.tsx', 'tsx', 'ts'] : ['tsx', 'ts'],
   reactStrictMode: true,
   poweredByHeader: false,
 };

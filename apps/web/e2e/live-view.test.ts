@@ -98,7 +98,7 @@ describe('hawk web against the lab', () => {
     const holder = await lab.leaseHolder('kube-controller-manager');
     expect(holder, 'the lab has a controller-manager leader').toBeDefined();
     await expect.poll(() => holderShown('kube-controller-manager'), { timeout: 20_000 }).toBe(holder!.identity);
-    expect(await leaseCard('kube-controller-manager').textContent()).toContain(`on ${holder!.node}`);
+    expect(await leaseCard('kube-controller-manager').getByTestId('lease-holder-node').textContent()).toBe(`on ${holder!.node}`);
     expect(await page.getByTestId('quorum').textContent()).toContain('3/3, tolerates 1 failure');
     expect(await page.getByTestId('apiservers-serving').textContent()).toBe('3/3 serving');
     await page.waitForTimeout(1000);

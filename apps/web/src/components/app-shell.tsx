@@ -10,6 +10,7 @@ import { clusterIdOf, hrefWith, withParams } from '../lib/urls';
 import { useNow } from '../lib/use-now';
 import { ConnectionBanner } from './connection-banner';
 import { useHawk, useSubscription } from './hawk-provider';
+import { StillAtContext } from './view-time';
 
 function Clock() {
   const now = useNow();
@@ -173,7 +174,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         />
       )}
       {helpOpen && <Help onClose={() => setHelpOpen(false)} />}
-      <main className="page">{children}</main>
+      <StillAtContext.Provider value={connection.state === 'disconnected' ? (connection.lastMessageAt ?? connection.since) : null}>
+        <main className="page">{children}</main>
+      </StillAtContext.Provider>
     </div>
   );
 }

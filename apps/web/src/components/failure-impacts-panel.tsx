@@ -5,7 +5,7 @@ import { StatusTag } from './status-icon';
 export function FailureImpactsPanel({ impacts }: { impacts: readonly FailureImpact[] }) {
   const sorted = [...impacts].sort((a, b) => Number(a.survivable) - Number(b.survivable) || a.name.localeCompare(b.name));
   return (
-    <section className="panel" aria-label="N-1">
+    <section className="panel n1" aria-label="N-1">
       <header className="panel-head">
         <h2>If we lost one…</h2>
       </header>

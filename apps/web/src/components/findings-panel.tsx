@@ -3,7 +3,7 @@
 import type { Finding } from '@hawk/core';
 import { useEffect, useRef } from 'react';
 import { formatClock, formatDuration } from '../lib/format';
-import { groupFindings } from '../lib/selectors';
+import { formatEvidence, groupFindings } from '../lib/selectors';
 import { SEVERITY_DISPLAY } from '../lib/verdict-display';
 import { CopyCommand } from './copy-command';
 import { StatusTag } from './status-icon';
@@ -17,7 +17,7 @@ function EvidenceList({ evidence }: { evidence: Finding['evidence'] }) {
       {entries.map(([key, value]) => (
         <div key={key}>
           <dt>{key}</dt>
-          <dd>{value === null ? '—' : String(value)}</dd>
+          <dd>{formatEvidence(key, value)}</dd>
         </div>
       ))}
     </dl>

@@ -7,7 +7,7 @@ import type { Display } from '../lib/verdict-display';
 import { CountdownRing } from './countdown-ring';
 import { FreshnessLabel } from './freshness-label';
 import { StatusTag } from './status-icon';
-import { useFrozenAt, useViewNow } from './view-time';
+import { useCountdownStop, useViewNow } from './view-time';
 
 const STATUS_DISPLAY: Readonly<Record<LeaseView['status'], Display>> = {
   held: { label: LEASE_STATUS_TEXT.held, tone: 'ok', shape: 'check' },
@@ -23,7 +23,7 @@ const TRANSITIONS_SHOWN = 3;
 
 function Lease({ lease }: { lease: LeaseView }) {
   const now = useViewNow();
-  const frozenAt = useFrozenAt();
+  const stopAt = useCountdownStop();
   const holder = leaseHolder(lease);
   const display = STATUS_DISPLAY[lease.status];
   const others = standbys(lease);
@@ -35,16 +35,18 @@ function Lease({ lease }: { lease: LeaseView }) {
         <CountdownRing
           expiresAt={lease.expiresAt}
           windowMs={leaseWindowMs(lease)}
-          frozenAt={frozenAt}
+          frozenAt={stopAt}
           tone={display.tone}
           label={`${lease.component} lease: seconds left before the deadline`}
         />
         <div className="lease-holder">
           <StatusTag display={display} />
-          <div className="holder-name" data-testid="lease-holder">
+          <div className="holder-node" data-testid="lease-holder-node">
+            {holder.node ? `on ${holder.node}` : holder.identity ? 'node unknown' : 'no holder'}
+          </div>
+          <div className="holder-name" data-testid="lease-holder" title="holder identity">
             {holder.identity ?? 'no holder'}
           </div>
-          {holder.node && <div className="muted">on {holder.node}</div>}
           {lease.holderSinceAt !== null && now !== 0 && (
             <div className="muted">leading for {formatDuration(now - lease.holderSinceAt)}</div>
           )}

@@ -16,3 +16,16 @@ export function useViewNow(): number {
 export function useFrozenAt(): number | null {
   return useContext(FrozenAtContext);
 }
+
+/**
+ * When the data stopped being live (disconnected), null while live. Countdown rings stop there: a
+ * ring draining on stale data would announce a leader loss nobody observed.
+ */
+export const StillAtContext = createContext<number | null>(null);
+
+/** The instant countdowns are drawn at when they must not move: the replayed moment, or when the data stopped. */
+export function useCountdownStop(): number | null {
+  const frozenAt = useContext(FrozenAtContext);
+  const stillAt = useContext(StillAtContext);
+  return frozenAt ?? stillAt;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aFinding, healthy, quorumLost } from '../test-support/cluster-fixture';
-import { groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, standbys } from './selectors';
+import { formatEvidence, groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, standbys } from './selectors';
 
 describe('groupFindings', () => {
   it('folds consequences under their root cause', () => {
@@ -52,5 +52,25 @@ describe('mergeTimeline', () => {
     const b = { kind: 'probe-recovered', clusterId: 'lab', at: 20, target: 'cp-1' } as const;
     const outside = { kind: 'probe-recovered', clusterId: 'lab', at: 99, target: 'cp-2' } as const;
     expect(mergeTimeline([b, a], [b, outside], 0, 50)).toEqual([a, b]);
+  });
+});
+
+describe('formatEvidence', () => {
+  it.each([
+    ['expiresAt', Date.UTC(2026, 0, 1, 12, 0, 5), /^\d\d:\d\d:05$/],
+    ['silentMs', 3602, /^3\.6 s$/],
+    ['holder', 'cp-1_x', /^cp-1_x$/],
+    ['standbys', 2, /^2$/],
+    ['missing', null, /^—$/],
+  ])('%s', (key, value, shown) => {
+    expect(formatEvidence(key, value)).toMatch(shown);
+  });
+});
+
+describe('standbys', () => {
+  it('leaves out a candidate on the holder’s node even under another identity', () => {
+    const lease = healthy().state.leases[0]!;
+    const podCandidate = { ...lease.candidates[0]!, identity: 'kube-controller-manager-cp-1' };
+    expect(standbys({ ...lease, candidates: [podCandidate, ...lease.candidates.slice(1)] }).map((c) => c.node)).toEqual(['cp-2', 'cp-3']);
   });
 });

@@ -1,5 +1,5 @@
 import { SEVERITY_RANK, type ApiServerInstance, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
-import { formatMs } from './format';
+import { formatClock, formatMs } from './format';
 
 /** Small pure derivations the panels render; the judging itself is the core's. */
 
@@ -33,9 +33,18 @@ export function leaseHolder(lease: LeaseView): LeaseHolder {
   return { identity, node: candidate?.node ?? identity.split('_')[0] ?? null };
 }
 
+/** Candidates that could take over: not the holder, and not on the holder's node (a pod-derived candidate there is the holder). */
 export function standbys(lease: LeaseView) {
-  const holder = lease.record?.holderIdentity ?? null;
-  return lease.candidates.filter((candidate) => candidate.identity !== holder);
+  const holder = leaseHolder(lease);
+  return lease.candidates.filter((candidate) => candidate.identity !== holder.identity && (holder.node === null || candidate.node !== holder.node));
+}
+
+/** Evidence values as read by a person: epoch times as clock times, durations in units, the rest verbatim. */
+export function formatEvidence(key: string, value: string | number | boolean | null): string {
+  if (value === null) return '—';
+  if (typeof value === 'number' && /At$/.test(key) && value > 1e12) return formatClock(value);
+  if (typeof value === 'number' && /Ms$/.test(key)) return formatMs(value);
+  return String(value);
 }
 
 /** Full length of the countdown ring: the lease's duration, else the span the server judged. */

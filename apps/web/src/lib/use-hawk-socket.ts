@@ -53,7 +53,11 @@ export function useHawkSocket(): HawkConnection {
       for (const { subscription } of subscriptionsRef.current.values()) socket.emit('subscribe', subscription);
     });
     socket.on('connect_error', (error) => dispatch({ type: 'connect-failed', at: Date.now(), error: error.message }));
-    socket.on('disconnect', () => dispatch({ type: 'disconnected', at: Date.now() }));
+    socket.on('disconnect', (reason) => {
+      dispatch({ type: 'disconnected', at: Date.now() });
+      // socket.io retries by itself except when the server closed the socket (a backend shutting down): retry then too.
+      if (reason === 'io server disconnect') socket.connect();
+    });
     socket.on('snapshot', (message) => dispatch({ type: 'snapshot', at: Date.now(), message }));
     socket.on('patch', (message) => dispatch({ type: 'patch', at: Date.now(), message }));
     socket.on('overview', (message) => dispatch({ type: 'overview', at: Date.now(), message }));
