@@ -22,6 +22,8 @@ let web: Started | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let clusterId: string;
+/** Set by the leader-kill test for the replay test: who led before, and when it was killed. */
+let beforeKill: { holder: string; at: number } | undefined;
 const historyFile = join(mkdtempSync(join(tmpdir(), 'hawk-web-e2e-')), 'history.db');
 
 async function bootBackend(): Promise<Started> {
@@ -77,7 +79,17 @@ afterAll(async () => {
 describe('hawk web against the lab', () => {
   it('the wall display shows the lab cluster as HA ok, with a clock and LIVE', async () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
-    await page.goto(`${WEB_URL}/?kiosk=1`);
+    const scripts: { url: string; encoded: number; decoded: number }[] = [];
+    page.on('requestfinished', async (request) => {
+      if (request.resourceType() !== 'script') return;
+      const sizes = await request.sizes();
+      const body = await (await request.response())?.body();
+      scripts.push({ url: request.url(), encoded: sizes.responseBodySize, decoded: body?.length ?? 0 });
+    });
+    await page.goto(`${WEB_URL}/?kiosk=1`, { waitUntil: 'networkidle' });
+    page.removeAllListeners('requestfinished');
+    const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+    log(`first load of / fetched ${scripts.length} scripts: ${kib(scripts.reduce((n, s) => n + s.encoded, 0))} transferred, ${kib(scripts.reduce((n, s) => n + s.decoded, 0))} uncompressed`);
     const tile = page.locator(`[data-testid="cluster-tile"][data-cluster="${clusterId}"]`);
     await tile.waitFor({ timeout: 30_000 });
     await expect.poll(() => tile.locator('.tile-verdict-word').textContent(), { timeout: 60_000 }).toBe('HA ok');
@@ -110,6 +122,7 @@ describe('hawk web against the lab', () => {
     const old = await holderShown('kube-controller-manager');
     await lab.fault.killLeader('kube-controller-manager');
     const killedAt = Date.now();
+    beforeKill = { holder: old!, at: killedAt };
 
     // The ring drains between renewals by itself; with the leader dead it keeps draining, never refilling.
     const first = await ringRemaining('kube-controller-manager');
@@ -150,5 +163,27 @@ describe('hawk web against the lab', () => {
     const holder = await lab.leaseHolder('kube-controller-manager');
     await expect.poll(() => holderShown('kube-controller-manager'), { timeout: 20_000 }).toBe(holder?.identity);
     expect(await page.evaluate(() => (window as unknown as { hawkSamePage?: boolean }).hawkSamePage)).toBe(true);
+  });
+
+  it('replays the past from history (kept across the backend restart), and Esc returns to live', async () => {
+    expect(beforeKill, 'the leader-kill test ran first').toBeDefined();
+    const at = beforeKill!.at - 3000;
+    await page.goto(`${WEB_URL}/clusters/${clusterId}?at=${at}`);
+    await page.getByTestId('past-banner').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('mode').textContent()).toBe('PAST');
+    await expect.poll(() => holderShown('kube-controller-manager'), { timeout: 20_000 }).toBe(beforeKill!.holder);
+    expect(await page.getByTestId('playhead').count()).toBe(1);
+    await shoot('cluster-replay');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('past-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.getByTestId('mode').textContent()).toBe('LIVE');
+    const holder = await lab.leaseHolder('kube-controller-manager');
+    await expect.poll(() => holderShown('kube-controller-manager'), { timeout: 20_000 }).toBe(holder?.identity);
+  });
+
+  it('the wall display cycles through the clusters when asked', async () => {
+    await page.goto(`${WEB_URL}/?kiosk=1&cycle=2`);
+    await page.waitForURL(new RegExp(`/clusters/${clusterId}\\?kiosk=1&cycle=2$`), { timeout: 15_000 });
+    await page.waitForURL(new RegExp(`${WEB_URL}/\\?kiosk=1&cycle=2$`), { timeout: 15_000 });
   });
 });
