@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { CHART_DIR, REPO_ROOT, helm, requireCommand } from './deploy-tools';
+
+interface Manifest { kind: string; metadata: { name: string; namespace?: string }; rules?: { apiGroups?: string[]; resources?: string[]; verbs: string[]; nonResourceURLs?: string[] }[]; spec?: Record<string, unknown> }
+
+function render(extra: readonly string[] = []): Manifest[] {
+  const text = helm(['template', 'hawk', CHART_DIR, '--namespace', 'hawk', ...extra]);
+  return parseAllDocuments(text).map((document) => document.toJS() as Manifest).filter(Boolean);
+}
+
+describe('Helm chart (real helm)', () => {
+  it('passes helm lint', () => {
+    expect(helm(['lint', CHART_DIR])).toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+
+  it('renders two spread replicas, a PDB and read-only RBAC', () => {
+    const manifests = render();
+    const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'hawk-hawk');
+    expect(deployment?.spec?.replicas).toBe(2);
+    expect(JSON.stringify(deployment?.spec)).toContain('podAntiAffinity');
+    expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(true);
+    const rules = manifests.filter((m) => m.kind === 'Role' || m.kind === 'ClusterRole').flatMap((m) => m.rules ?? []);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const rule of rules) expect(rule.verbs.every((verb) => ['get', 'list', 'watch'].includes(verb))).toBe(true);
+    const resources = rules.flatMap((rule) => rule.resources ?? []).sort();
+    expect(resources).toEqual(['endpointslices', 'leasecandidates', 'leases', 'nodes', 'pods']);
+    expect(manifests.some((m) => m.kind === 'Ingress' || m.kind === 'ServiceMonitor')).toBe(false);
+  });
+
+  it('renders the optional Ingress, ServiceMonitor, PrometheusRule and etcd cert mount when asked', () => {
+    const manifests = render(['--set', 'ingress.enabled=true', '--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true', '--set', 'etcd.clientCertSecret=etcd-client', '--set', 'etcd.endpoints={https://10.0.0.1:2379}']);
+    expect(manifests.map((m) => m.kind)).toEqual(expect.arrayContaining(['Ingress', 'ServiceMonitor', 'PrometheusRule']));
+    const rule = manifests.find((m) => m.kind === 'PrometheusRule');
+    expect(JSON.stringify(rule?.spec)).toContain('groups');
+    expect(JSON.stringify(manifests.find((m) => m.kind === 'Deployment'))).toContain('/etc/hawk/etcd/tls.crt');
+  });
+
+  it('ships the same alerting rules in the chart as in deploy/prometheus', () => {
+    const chartCopy = readFileSync(join(CHART_DIR, 'files', 'hawk-rules.yaml'), 'utf8');
+    const source = readFileSync(join(REPO_ROOT, 'deploy', 'prometheus', 'hawk-rules.yaml'), 'utf8');
+    expect(chartCopy).toBe(source);
+  });
+});
+
+describe('docker-compose.yml (Debian docker-compose)', () => {
+  it('validates and wires two replicas to Redis with the kubeconfig read-only', () => {
+    const compose = requireCommand('docker-compose', 'apt-get install docker-compose (scripts/setup.sh does)');
+    const text = execFileSync(compose, ['-f', join(REPO_ROOT, 'docker-compose.yml'), 'config'], { encoding: 'utf8', env: { ...process.env, HAWK_TOKEN: 'x'.repeat(32), KUBECONFIG_FILE: '/dev/null' } });
+    const config = parseAllDocuments(text)[0]!.toJS() as { services: Record<string, { environment?: Record<string, string>; volumes?: unknown[] }> };
+    expect(Object.keys(config.services).sort()).toEqual(['redis', 'server-a', 'server-b', 'web']);
+    for (const name of ['server-a', 'server-b']) {
+      expect(config.services[name]!.environment?.HAWK_REDIS_URL).toBe('redis://redis:6379');
+      expect(JSON.stringify(config.services[name]!.volumes)).toMatch(/\/kube\/config.*(:ro|read_only)/);
+    }
+  });
+});

@@ -1,0 +1,27 @@
+/** Finds the real tools the deploy tests run (built or installed by scripts/setup.sh), failing clearly when one is missing. */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..');
+export const CHART_DIR = join(REPO_ROOT, 'deploy', 'helm', 'hawk');
+
+export function helmBinary(): string {
+  const candidates = [process.env.HAWK_HELM, join(process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk'), 'tools', 'helm-v3.22.0', 'helm')];
+  const found = candidates.find((path): path is string => !!path && existsSync(path));
+  if (!found) throw new Error(`helm not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which builds it from the Go module proxy`);
+  return found;
+}
+
+export function requireCommand(command: string, installHint: string): string {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
+  } catch {
+    throw new Error(`${command} is not installed: ${installHint}`);
+  }
+}
+
+export function helm(args: readonly string[]): string {
+  return execFileSync(helmBinary(), [...args], { encoding: 'utf8', cwd: REPO_ROOT });
+}
