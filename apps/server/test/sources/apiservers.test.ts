@@ -21,8 +21,8 @@ describe('apiservers and the load balancer', () => {
 
   it('scenario 4: one apiserver stops: that instance is red within a probe interval, 2/3 serving, the LB still up', async () => {
     const { faultAt } = await h.faultUntil('4 (apiserver 3 stops → instance red)', () => lab.fault.stopApiServer(3), (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false);
-    const foundAt = await h.until('reduced serving finding', (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2);
-    h.measure('4 (apiserver 3 stops → "2/3 apiservers serving")', faultAt, foundAt);
+    await h.until('reduced serving finding', (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2);
+    h.measure('4 (apiserver 3 stops → "2/3 apiservers serving" opened)', faultAt, h.openedAt('ApiServerReducedServing', faultAt)!);
     const state = h.state();
     expect(finding(state, 'ApiServerReducedServing')?.title).toMatch(/2\/3/);
     expect(finding(state, 'ApiServerInstanceNotReady', (s) => s === instanceId(3))).toBeDefined();

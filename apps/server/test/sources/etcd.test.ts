@@ -31,7 +31,7 @@ describe('etcd members stop', () => {
     const { faultAt: secondAt } = await h.faultUntil('8 (second etcd member stops → "etcd quorum lost")', () => lab.fault.stopEtcd(followers[1]!), (s) => finding(s, 'EtcdQuorumLost') !== undefined);
     // What follows from it (apiservers not ready, leases not renewing) comes under the root cause.
     const groupedAt = await h.until('consequences grouped under quorum loss', (s) => s.findings.some((f) => f.causedBy === finding(s, 'EtcdQuorumLost')?.id), 60_000);
-    h.measure('8 (second etcd member stops → consequences grouped under it)', secondAt, groupedAt);
+    h.measure('8 (second etcd member stops → consequences grouped under it; bounded below by the stop call)', secondAt, groupedAt);
     state = h.state();
     const root = finding(state, 'EtcdQuorumLost')!;
     expect(root.severity).toBe('critical');

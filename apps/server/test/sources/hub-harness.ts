@@ -21,6 +21,8 @@ export interface LabHub {
    * the fault took effect, which for a graceful stop takes seconds), then logs fault → finding.
    */
   faultUntil(scenario: string, fault: () => Promise<unknown>, predicate: (state: ClusterState) => boolean, timeoutMs?: number): Promise<{ faultAt: number; at: number }>;
+  /** When the timeline first said `ruleId` opened at or after `since` (epoch ms), undefined if not yet. */
+  openedAt(ruleId: string, since: number): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
       console.log(`[fault→finding] scenario ${scenario}: ${at - faultAt} ms (the fault call itself took ${faultDoneAt - faultAt} ms)`);
       return { faultAt, at };
     },
+    openedAt: (ruleId, since) => timeline.find((e) => e.kind === 'finding-opened' && e.finding.ruleId === ruleId && e.at >= since)?.at,
     stop: () => hub.stop(),
   };
 }

@@ -32,7 +32,7 @@ describe('leader election', () => {
 
     const takenAt = await h.until(`${lease}: new holder`, (s) => s.leases.find((l) => l.name === lease)?.record?.holderIdentity !== oldHolder, 60_000);
     h.measure(`${scenario} (${lease} leader stops renewing → standby acquires)`, faultAt, takenAt);
-    const transition = h.timeline.find((e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> => e.kind === 'leader-transition' && e.transition.lease === lease && e.at >= faultAt);
+    const transition = h.timeline.find((e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> => e.kind === 'leader-transition' && e.transition.lease.endsWith(lease) && e.at >= faultAt);
     expect(transition?.transition.from).toBe(oldHolder);
     expect(transition?.transition.to).not.toBe(oldHolder);
     // The gap runs from the last renewal seen to the acquire: at least what the lease duration makes it wait.
