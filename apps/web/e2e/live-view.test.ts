@@ -5,7 +5,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The lab is imported by path: apps/web declares no dependency on it outside these tests.
 import { ensureLab, labDown, openLab, type Lab } from '../../../packages/lab/src/index';
@@ -79,15 +79,16 @@ afterAll(async () => {
 describe('hawk web against the lab', () => {
   it('the wall display shows the lab cluster as HA ok, with a clock and LIVE', async () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
-    const scripts: { url: string; encoded: number; decoded: number }[] = [];
-    page.on('requestfinished', async (request) => {
+    // First-load JS as the browser fetches it (compressed on the wire, and unpacked).
+    const measured: Promise<{ encoded: number; decoded: number }>[] = [];
+    const onFinished = (request: Request) => {
       if (request.resourceType() !== 'script') return;
-      const sizes = await request.sizes();
-      const body = await (await request.response())?.body();
-      scripts.push({ url: request.url(), encoded: sizes.responseBodySize, decoded: body?.length ?? 0 });
-    });
+      measured.push(Promise.all([request.sizes(), request.response().then((response) => response?.body())]).then(([sizes, body]) => ({ encoded: sizes.responseBodySize, decoded: body?.length ?? 0 })));
+    };
+    page.on('requestfinished', onFinished);
     await page.goto(`${WEB_URL}/?kiosk=1`, { waitUntil: 'networkidle' });
-    page.removeAllListeners('requestfinished');
+    page.off('requestfinished', onFinished);
+    const scripts = await Promise.all(measured);
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     log(`first load of / fetched ${scripts.length} scripts: ${kib(scripts.reduce((n, s) => n + s.encoded, 0))} transferred, ${kib(scripts.reduce((n, s) => n + s.decoded, 0))} uncompressed`);
     const tile = page.locator(`[data-testid="cluster-tile"][data-cluster="${clusterId}"]`);

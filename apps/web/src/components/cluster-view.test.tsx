@@ -24,6 +24,7 @@ describe('ClusterView', () => {
     render(<ClusterView state={scenario.state} />);
     expect(verdict()).toBe('HA ok');
     expect(screen.getAllByTestId('finding').map((el) => el.dataset.findingId)).toEqual(['TopologyStackedEtcd']);
+    expect(screen.getByTestId('finding').querySelector('details.finding-details')?.hasAttribute('open'), 'info folds its details').toBe(false);
     expect(screen.getByTestId('apiservers-serving').textContent).toBe('3/3 serving');
     expect(screen.getAllByTestId('apiserver')).toHaveLength(3);
     expect(screen.getByTestId('front-door').textContent).toContain('Load balancer');

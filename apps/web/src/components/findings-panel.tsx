@@ -40,18 +40,22 @@ function FindingCard({ finding, highlighted, consequences }: { finding: Finding;
           {now ? ` (${formatDuration(now - finding.since)})` : ''}
         </span>
       </header>
-      <div className="finding-body detail-only">
-        <EvidenceList evidence={finding.evidence} />
-        {finding.remediation && (
-          <p className="remediation">
-            <strong>What to do: </strong>
-            {finding.remediation}
-          </p>
-        )}
-        {finding.commands.map((command) => (
-          <CopyCommand key={command} command={command} />
-        ))}
-      </div>
+      {/* Info findings fold their details away so the control plane stays above the fold; the linked one opens. */}
+      <details className="finding-details detail-only" open={finding.severity !== 'info' || highlighted}>
+        <summary>evidence, what to do, commands</summary>
+        <div className="finding-body">
+          <EvidenceList evidence={finding.evidence} />
+          {finding.remediation && (
+            <p className="remediation">
+              <strong>What to do: </strong>
+              {finding.remediation}
+            </p>
+          )}
+          {finding.commands.map((command) => (
+            <CopyCommand key={command} command={command} />
+          ))}
+        </div>
+      </details>
       {consequences.length > 0 && (
         <details className="consequences" open>
           <summary>
