@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveLabOptions } from '../src/options';
 import { cidrsOverlap } from '../src/network';
 import { planTopology } from '../src/topology';
+import { missingPrerequisites } from '../src/prerequisites';
 
 describe('lab options', () => {
   it.each([
@@ -49,5 +50,12 @@ describe('lab topology', () => {
     ['10.213.0.0/24', '10.213.0.77/32', true],
   ])('%s overlaps %s: %s', (a, b, overlap) => {
     expect(cidrsOverlap(a, b)).toBe(overlap);
+  });
+});
+
+describe('prerequisites', () => {
+  it('name what is missing and how to get it', async () => {
+    const missing = await missingPrerequisites('/nonexistent/bin', true);
+    expect(missing.join('\n')).toMatch(/missing kube-apiserver, kube-controller-manager, kube-scheduler, etcd in \/nonexistent\/bin: run packages\/lab\/scripts\/build-binaries\.sh/);
   });
 });
