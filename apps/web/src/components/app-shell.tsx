@@ -114,9 +114,6 @@ export function AppShell({ children }: { children: ReactNode }) {
         case 'help':
           setHelpOpen((open) => !open);
           break;
-        case 'close':
-          setHelpOpen(false);
-          break;
       }
     };
     window.addEventListener('keydown', onKey);

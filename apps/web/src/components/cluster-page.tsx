@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import { parseTime } from '../lib/format';
 import { mergeTimeline } from '../lib/selectors';
 import { useStateAt, useTimelineHistory } from '../lib/use-history';
+import { timelineRange } from '../lib/timeline-range';
 import { useNow } from '../lib/use-now';
 import { withParams } from '../lib/urls';
 import { ClusterView } from './cluster-view';
@@ -12,8 +13,6 @@ import { useHawk, useSubscription } from './hawk-provider';
 import { TimelinePanel } from './timeline-panel';
 
 const DEFAULT_SPAN_MS = 60 * 60_000;
-/** The live range's history is refetched when its start moves by this much (ms), not every second. */
-const HISTORY_STEP_MS = 60_000;
 
 /** /clusters/[id]: the live state from the socket, or the past from /state-at when `?at=` is set. */
 export function ClusterPage({ clusterId }: { clusterId: string }) {
@@ -26,13 +25,7 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
   const [spanMs, setSpanMs] = useState(DEFAULT_SPAN_MS);
 
   const pastAt = parseTime(params.get('at'));
-  const fixedFrom = parseTime(params.get('from'));
-  const fixedTo = parseTime(params.get('to'));
-  const fixed = fixedFrom !== null && fixedTo !== null && fixedFrom < fixedTo;
-  const to = fixed ? fixedTo : now || Date.now();
-  const from = fixed ? fixedFrom : to - spanMs;
-  const historyFrom = fixed ? fixedFrom : Math.floor(from / HISTORY_STEP_MS) * HISTORY_STEP_MS;
-  const historyTo = fixed ? fixedTo : Math.ceil((to + 1) / HISTORY_STEP_MS) * HISTORY_STEP_MS;
+  const { from, to, fixed, historyFrom, historyTo } = timelineRange(parseTime(params.get('from')), parseTime(params.get('to')), spanMs, now || Date.now());
 
   const live = view.clusters[clusterId];
   const past = useStateAt(clusterId, pastAt);

@@ -1,6 +1,6 @@
 /** Keyboard shortcuts as a pure interpreter, so the shell only listens and acts. */
 
-export type ShortcutAction = 'overview' | 'previous-cluster' | 'next-cluster' | 'live' | 'help' | 'close';
+export type ShortcutAction = 'overview' | 'previous-cluster' | 'next-cluster' | 'live' | 'help';
 
 export interface KeyState {
   /** A pending first key of a two-key sequence ("g"), with when it was pressed. */
