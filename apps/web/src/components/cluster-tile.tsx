@@ -1,13 +1,14 @@
 'use client';
 
-import type { ClusterSummary } from '@hawk/core';
+import type { ClusterState, ClusterSummary } from '@hawk/core';
+import { componentGlance } from '../lib/selectors';
 import Link from 'next/link';
 import { SEVERITY_DISPLAY, VERDICT_DISPLAY } from '../lib/verdict-display';
 import { FreshnessLabel } from './freshness-label';
 import { StatusIcon, StatusTag } from './status-icon';
 
 /** One cluster on the overview: verdict in word, colour and shape, the worst finding, and how fresh it is. */
-export function ClusterTile({ summary, href }: { summary: ClusterSummary; href: string }) {
+export function ClusterTile({ summary, href, state = null }: { summary: ClusterSummary; href: string; state?: ClusterState | null }) {
   const verdict = VERDICT_DISPLAY[summary.verdict];
   const { critical, warning } = summary.findingCounts;
   return (
@@ -23,6 +24,16 @@ export function ClusterTile({ summary, href }: { summary: ClusterSummary; href: 
         </p>
       ) : (
         <p className="tile-worst muted">{summary.verdict === 'not-visible' ? 'managed: control plane hidden' : 'nothing to act on'}</p>
+      )}
+      {state && (
+        <dl className="glance" data-testid="glance">
+          {componentGlance(state).map((item) => (
+            <div key={item.label} className={`glance-item tone-${item.tone}`}>
+              <dt>{item.label}</dt>
+              <dd>{item.value}</dd>
+            </div>
+          ))}
+        </dl>
       )}
       <p className="tile-counts">
         {critical} critical · {warning} warning

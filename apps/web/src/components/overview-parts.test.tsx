@@ -2,7 +2,7 @@ import type { ClusterSummary } from '@hawk/core';
 import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
-import { aFinding } from '../test-support/cluster-fixture';
+import { aFinding, healthy, quorumLost } from '../test-support/cluster-fixture';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 3, 4);
 import { ClusterTile } from './cluster-tile';
@@ -55,5 +55,20 @@ describe('ConnectionBanner', () => {
   it('says nothing while live', () => {
     render(<ConnectionBanner connection={{ state: 'live', since: NOW, lastMessageAt: NOW, error: null }} />);
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+});
+
+describe('ClusterTile with its state', () => {
+  it('glances at each tier: serving apiservers, leaders by node, etcd quorum', () => {
+    const { state } = healthy();
+    render(<ClusterTile summary={summary({})} href="/clusters/lab" state={state} />);
+    const items = [...screen.getByTestId('glance').querySelectorAll('.glance-item')].map((el) => el.textContent);
+    expect(items).toEqual(['apiservers3/3', 'controller-managercp-1', 'schedulercp-1', 'etcd3/3']);
+  });
+
+  it('marks the failing tiers when quorum is lost', () => {
+    render(<ClusterTile summary={summary({ verdict: 'down' })} href="/clusters/lab" state={quorumLost().state} />);
+    const tones = [...screen.getByTestId('glance').querySelectorAll('.glance-item')].map((el) => el.className.replace('glance-item ', ''));
+    expect(tones).toEqual(['tone-bad', 'tone-bad', 'tone-bad', 'tone-bad']);
   });
 });

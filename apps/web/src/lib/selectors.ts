@@ -140,3 +140,28 @@ export function mergeTimeline(history: readonly TimelineEvent[], live: readonly 
   for (const event of [...history, ...live]) if (event.at >= from && event.at <= to) seen.set(eventKey(event), event);
   return [...seen.values()].sort((a, b) => a.at - b.at);
 }
+
+export interface ComponentGlance {
+  readonly label: string;
+  readonly value: string;
+  readonly tone: 'ok' | 'warn' | 'bad' | 'unknown';
+}
+
+/** One line per tier for an overview tile: serving apiservers, each lease's holder node, etcd's quorum margin. */
+export function componentGlance(state: ClusterState): readonly ComponentGlance[] {
+  if (state.controlPlaneHidden) return [];
+  const { serving, instances } = state.apiServers;
+  const apiTone = serving === 0 ? 'bad' : serving < instances.length || serving === 1 ? 'warn' : 'ok';
+  const leases = state.leases.map((lease): ComponentGlance => {
+    const holder = leaseHolder(lease);
+    const tone = lease.status === 'held' ? 'ok' : lease.status === 'renew-overdue' || lease.status === 'malformed' ? 'warn' : lease.status === 'unknown' ? 'unknown' : 'bad';
+    return { label: lease.component.replace(/^kube-/, ''), value: holder.node ?? holder.identity ?? 'no leader', tone };
+  });
+  const { quorum } = state.etcd;
+  const etcdTone = !quorum.hasQuorum ? 'bad' : quorum.failuresTolerated < 1 ? 'warn' : 'ok';
+  return [
+    { label: 'apiservers', value: `${serving}/${instances.length}`, tone: apiTone },
+    ...leases,
+    { label: 'etcd', value: quorum.voters === 0 ? 'unknown' : `${quorum.healthy}/${quorum.voters}`, tone: quorum.voters === 0 ? 'unknown' : etcdTone },
+  ];
+}
