@@ -16,7 +16,8 @@ export interface ClusterFeed {
 }
 
 export async function followCluster(url: string, clusterId?: string, token?: string): Promise<ClusterFeed> {
-  const id = clusterId ?? ((await (await fetch(`${url}/api/clusters`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).json()) as { id: string }[])[0]?.id;
+  const listing = (await (await fetch(`${url}/api/clusters`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).json()) as { clusters: { id: string }[] };
+  const id = clusterId ?? listing.clusters[0]?.id;
   if (!id) throw new Error('hawk watches no cluster');
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], ...(token ? { auth: { token } } : {}) });
   let current: ClusterState | null = null;

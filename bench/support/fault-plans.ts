@@ -106,13 +106,15 @@ export const significant = (s: FindingSighting) => s.severity !== 'info';
 export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Promise<FaultResult> {
   const sightingsBefore = feed.sightings().length;
   const timelineBefore = feed.timeline().length;
+  // The fault starts when the action is sent: a graceful stop takes seconds and its log record is written after.
+  const startedAt = Date.now();
   const injected = await plan.inject(lab);
   let detectionMs: number | null = null;
   let firstRule: string | null = null;
   try {
     const seenAt = await feed.waitFor((state) => state.findings.some((f) => plan.expected.includes(f.ruleId)), 60_000);
     const sighting = feed.sightings().slice(sightingsBefore).find((s) => plan.expected.includes(s.ruleId));
-    detectionMs = (sighting?.openedAt ?? seenAt) - injected.at;
+    detectionMs = (sighting?.openedAt ?? seenAt) - startedAt;
     firstRule = sighting?.ruleId ?? null;
   } catch { /* not detected within a minute: counts against recall */ }
 
@@ -136,6 +138,6 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Pr
   await feed.waitFor((state) => !state.findings.some((f) => f.severity !== 'info' && !RECOVERY_NOISE.includes(f.ruleId)), 180_000).catch(() => undefined);
   await sleep(3000);
   const falseAlarms = feed.sightings().slice(sightingsBefore).filter((s) => significant(s) && !plan.allowed.includes(s.ruleId)).map((s) => s.ruleId);
-  return { fault: plan.name, injectedAt: injected.at, detected: detectionMs !== null, detectionMs, firstRule, gapTruthMs, gapHawkMs, falseAlarms };
+  return { fault: plan.name, injectedAt: startedAt, detected: detectionMs !== null, detectionMs, firstRule, gapTruthMs, gapHawkMs, falseAlarms };
 }
 

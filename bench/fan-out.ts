@@ -1,0 +1,107 @@
+// Broadcast time to 1,000 clients: from the hub's change to the last of 1,000 socket.io clients
+// (opened by a separate child process) receiving it. Compared in the same run: one replica against
+// two replicas behind a real redis-server (clients split between them, the leader broadcasting
+// through the Redis Streams adapter). Run: pnpm exec tsx bench/fan-out.ts [clients]
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import { io } from 'socket.io-client';
+import { createApp } from '../apps/server/src/app';
+import { loadEnv } from '../apps/server/src/env';
+import { clusterState, lease, T0 } from '../apps/server/test/transport/support/cluster-state';
+import { createMemoryHub, type MemoryHub } from '../apps/server/test/transport/support/memory-hub';
+import { startRedis } from '../apps/server/test/replication/support/redis-server';
+
+const CLIENTS = Number(process.argv[2] === '--client' ? 0 : (process.argv[2] ?? 1000));
+const UPDATES = 20;
+const clock = () => performance.timeOrigin + performance.now();
+
+if (process.argv[2] === '--client') {
+  // 1,000 browsers in one process, spread over the replicas' URLs.
+  const [count, ...urls] = process.argv.slice(3);
+  const received = new Map<number, number[]>();
+  let subscribed = 0;
+  const sockets = Array.from({ length: Number(count) }, (_, index) => {
+    const socket = io(urls[index % urls.length]!, { transports: ['websocket'], forceNew: true });
+    socket.on('connect', () => socket.emit('subscribe', { clusterId: 'lab' }));
+    socket.once('snapshot', () => {
+      if (++subscribed === Number(count)) process.send!('ready');
+    });
+    socket.on('patch', (message: { version: number }) => {
+      const at = clock();
+      (received.get(message.version) ?? received.set(message.version, []).get(message.version)!).push(at);
+    });
+    return socket;
+  });
+  const progress = setInterval(() => {
+    const connected = sockets.filter((socket) => socket.connected).length;
+    if (subscribed < Number(count)) console.error(`[fan-out client] ${connected} connected, ${subscribed}/${count} subscribed`);
+  }, 5_000);
+  progress.unref();
+  process.on('message', () => {
+    process.send!([...received.entries()]);
+    sockets.forEach((socket) => socket.disconnect());
+    process.exit(0);
+  });
+} else {
+  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  const dir = mkdtempSync(join(tmpdir(), 'hawk-fanout-'));
+
+  async function startReplica(name: string, env: Record<string, string>): Promise<{ app: FastifyInstance; hub: MemoryHub; url: string }> {
+    const hub = createMemoryHub([clusterState('lab')]);
+    const app = await createApp({ env: loadEnv({ HAWK_DB: join(dir, `${name}.db`), HAWK_LOG_LEVEL: 'silent', HAWK_REPLICA_ID: name, ...env }), hub, redisPrefix: `bench-${process.pid}` });
+    return { app, hub, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
+  }
+
+  async function run(name: string, urls: string[], leaderHub: MemoryHub) {
+    const child = fork(fileURLToPath(import.meta.url), ['--client', String(CLIENTS), ...urls], { execArgv: ['--import', 'tsx'] });
+    const connectStart = clock();
+    await new Promise((resolve) => child.once('message', resolve));
+    const connectMs = clock() - connectStart;
+    const sentAt = new Map<number, number>();
+    for (let n = 1; n <= UPDATES; n++) {
+      const start = clock();
+      leaderHub.push({ ...clusterState('lab'), observedAt: T0 + n * 1_000, leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')] });
+      sentAt.set(n + 1, start);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    child.send('done');
+    const received = (await new Promise((resolve) => child.once('message', resolve))) as [number, number[]][];
+    const toAll: number[] = [];
+    const toHalf: number[] = [];
+    let complete = 0;
+    for (const [version, times] of received) {
+      const start = sentAt.get(version);
+      if (start === undefined) continue;
+      if (times.length === CLIENTS) complete += 1;
+      toAll.push(Math.max(...times) - start);
+      toHalf.push(quantile(times, 0.5) - start);
+    }
+    console.log(
+      `${name.padEnd(30)} ${CLIENTS} clients, ${complete}/${UPDATES} updates reached all  ` +
+        `to all: p50 ${quantile(toAll, 0.5).toFixed(1)} ms, max ${Math.max(...toAll).toFixed(1)} ms  ` +
+        `to half: p50 ${quantile(toHalf, 0.5).toFixed(1)} ms  (connect+subscribe ${connectMs.toFixed(0)} ms)`,
+    );
+  }
+
+  // 1. One replica.
+  const single = await startReplica('single', {});
+  await run('one replica', [single.url], single.hub);
+  await single.app.close();
+
+  // 2. Two replicas behind Redis; the leader's hub speaks, clients split evenly.
+  const redis = await startRedis();
+  const a = await startReplica('a', { HAWK_REDIS_URL: redis.url });
+  const b = await startReplica('b', { HAWK_REDIS_URL: redis.url });
+  const leader = a.app.hawk.leadership.isLeader() ? a : b;
+  await run('two replicas behind Redis', [a.url, b.url], leader.hub);
+  await a.app.close();
+  await b.app.close();
+  await redis.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
