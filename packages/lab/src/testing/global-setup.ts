@@ -2,7 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureLab, labDown, openLab } from '../lifecycle';
 
 /** Projects whose tests run against the lab; a run of only other projects (core, web) never needs root or the lab. */
-const PROJECTS_USING_THE_LAB = ['lab', 'server'];
+const PROJECTS_USING_THE_LAB = ['lab', 'server', 'e2e'];
 
 const log = (line: string) => console.log(`[hawk lab] ${line}`);
 
