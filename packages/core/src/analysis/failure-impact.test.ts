@@ -39,6 +39,11 @@ describe('failureImpacts', () => {
     expect(zone.summary).toBe('losing zone a now would leave 0/1 apiservers serving, no candidate left for kube-scheduler');
   });
 
+  it('a candidate already down is not counted on: losing the node of the last live one loses the lease', () => {
+    const cluster = aCluster().withLease('kube-scheduler', { candidates: 2, deadCandidates: [2] }).withNodes(2);
+    expect(impacts(cluster).map((i) => i.leasesWithoutCandidate)).toEqual([['kube-scheduler'], []]);
+  });
+
   it('a holder without candidates is placed by its identity', () => {
     const cluster = aCluster().withLease('kube-scheduler', { candidates: 0 }).withNodes(2);
     expect(impacts(cluster).map((i) => i.leasesWithoutCandidate)).toEqual([['kube-scheduler'], []]);

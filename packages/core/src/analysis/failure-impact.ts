@@ -1,4 +1,4 @@
-import { holderNode } from '../lease/candidates';
+import { holderNode, liveCandidates } from '../lease/candidates';
 import type { ClusterInput, FailureImpact } from '../model/cluster';
 import type { Derived } from './derive';
 import { nodeOfInstance, nodeOfMember } from './placement';
@@ -22,7 +22,8 @@ function impactOf(kind: FailureImpact['kind'], name: string, lost: ReadonlySet<s
   const apiServersTotal = input.apiServers.length;
   const leasesWithoutCandidate = derived.leases
     .filter((lease) => {
-      const placed = lease.candidates.length > 0 ? lease.candidates.map((c) => c.node) : lease.record?.holderIdentity ? [holderNode(lease)] : [];
+      // A candidate already down is not counted on to survive the loss of another node.
+      const placed = lease.candidates.length > 0 ? liveCandidates(lease).map((c) => c.node) : lease.record?.holderIdentity ? [holderNode(lease)] : [];
       return placed.length > 0 && placed.every((node) => !survives(node));
     })
     .map((lease) => lease.name);

@@ -18,11 +18,20 @@ export function holderNode(track: LeaseTrack): string | null {
   return separator > 0 ? holder.slice(0, separator) : null;
 }
 
-/** standbyCount: candidates other than the holder. */
+/** liveCandidates: candidates not known to be dead (unknown liveness counts as live). */
+export function liveCandidates(track: LeaseTrack): readonly LeaseCandidate[] {
+  return track.candidates.filter((c) => c.live !== false);
+}
+
+/** standbyCount: live candidates other than the holder. */
 export function standbyCount(track: LeaseTrack): number {
+  const live = liveCandidates(track);
   const holder = track.record?.holderIdentity ?? null;
-  if (holder === null) return track.candidates.length;
-  // Pod-derived candidates are named after pods, not identities: then one of them is the holder.
-  const others = track.candidates.filter((c) => c.identity !== holder).length;
-  return others === track.candidates.length ? Math.max(0, others - 1) : others;
+  if (holder === null) return live.length;
+  // Pod-derived candidates are named after pods, not identities: the holder's is the one on its node.
+  const node = holderNode(track);
+  const isHolder = (c: LeaseCandidate) => c.identity === holder || (c.source === 'pod' && node !== null && c.node === node);
+  if (track.candidates.some(isHolder)) return live.filter((c) => !isHolder(c)).length;
+  // Pod-named candidates with no node to tell: one of them is the holder.
+  return Math.max(0, live.length - 1);
 }

@@ -25,6 +25,12 @@ export interface LeaseCandidate {
   readonly source: 'lease-candidate' | 'pod';
   /** For LeaseCandidate objects: when hawk last saw its renewTime change (epoch ms). */
   readonly observedRenewAt: number | null;
+  /**
+   * Whether this candidate could take over now: its own health endpoint answered (pods), or its
+   * LeaseCandidate renewal is recent. false is a dead candidate, not counted as a standby;
+   * null or absent is unknown, and counted (hawk does not cry wolf over what it cannot see).
+   */
+  readonly live?: boolean | null;
 }
 
 export type LeaseStatus =
@@ -86,7 +92,7 @@ export interface LeaseView extends LeaseTrack {
   readonly expiresAt: number | null;
   /** When the lease turns renew-overdue if no renewal is observed: observed renewal + cadence + slack (epoch ms). */
   readonly overdueAt: number | null;
-  /** Candidates other than the holder, ready to take over. */
+  /** Live (or unknown) candidates other than the holder, ready to take over. */
   readonly standbys: number;
   readonly freshness: Freshness;
 }

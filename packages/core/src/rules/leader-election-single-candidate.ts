@@ -1,3 +1,4 @@
+import { liveCandidates } from '../lease/candidates';
 import { findingComponentForLease } from '../lease/lease-kind';
 import { leaseCommands, leaseSubject } from './lease-commands';
 import type { Rule } from './rule';
@@ -8,16 +9,24 @@ export const leaderElectionSingleCandidate: Rule = {
   component: 'leader-election',
   severity: 'warning',
   impact: 'spof',
-  summary: 'A leader-election lease has one candidate or none besides the holder.',
+  summary: 'A leader-election lease has one live candidate or none besides the holder.',
   evaluate: (_input, derived) =>
     derived.leases
-      .filter((lease) => lease.candidatesSource !== 'none' && lease.candidates.length <= 1)
-      .map((lease) => ({
-        subject: leaseSubject(lease),
-        component: findingComponentForLease(lease.component),
-        title: `one candidate for ${lease.name}: no standby to take over`,
-        evidence: { lease: leaseSubject(lease), candidates: lease.candidates.length, standbys: lease.standbys, source: lease.candidatesSource },
-        remediation: `Run ${lease.component} on at least three control-plane nodes with --leader-elect=true, so a standby acquires the lease when the leader dies.`,
-        commands: leaseCommands(lease),
-      })),
+      // Dead candidates (health probe failing, LeaseCandidate not renewed) cannot take over: they do not count.
+      .filter((lease) => lease.candidatesSource !== 'none' && liveCandidates(lease).length <= 1)
+      .map((lease) => {
+        const live = liveCandidates(lease).length;
+        const dead = lease.candidates.length - live;
+        return {
+          subject: leaseSubject(lease),
+          component: findingComponentForLease(lease.component),
+          title: dead > 0 ? `${live} live candidate${live === 1 ? '' : 's'} for ${lease.name} (${dead} down): no standby to take over` : `one candidate for ${lease.name}: no standby to take over`,
+          evidence: { lease: leaseSubject(lease), candidates: lease.candidates.length, live, standbys: lease.standbys, source: lease.candidatesSource },
+          remediation:
+            dead > 0
+              ? `Bring the ${lease.component} instances that are down back (their health endpoint does not answer), so a standby can acquire the lease when the leader dies.`
+              : `Run ${lease.component} on at least three control-plane nodes with --leader-elect=true, so a standby acquires the lease when the leader dies.`,
+          commands: leaseCommands(lease),
+        };
+      }),
 };

@@ -36,6 +36,8 @@ export interface LeaseOptions {
   readonly namespace?: string;
   /** Where candidates come from (default LeaseCandidate objects). */
   readonly candidatesSource?: 'lease-candidate' | 'pod';
+  /** Candidates (1-based) known to be down: their health probe fails. */
+  readonly deadCandidates?: readonly number[];
 }
 
 export interface EtcdOptions {
@@ -112,6 +114,7 @@ export class ClusterBuilder {
       node: `cp-${i + 1}`,
       source: options.candidatesSource ?? ('lease-candidate' as const),
       observedRenewAt: this.now,
+      live: !(options.deadCandidates ?? []).includes(i + 1),
     }));
     const holder = options.holder ?? 1;
     const skewMs = options.holderSkewMs ?? 0;
