@@ -97,26 +97,45 @@ export function classifyFrontDoor(server: string, instances: readonly ApiServerI
 }
 
 /**
+ * LeaseCandidate objects are renewed every 5 minutes (client-go's requeueInterval) and when the
+ * election controller pings them: one not renewed for longer, plus slack, has no live process behind it.
+ */
+export const LEASE_CANDIDATE_STALE_MS = 6 * 60_000;
+
+/** How live each candidate is, as the runtime observed it. */
+export interface CandidateLiveness {
+  readonly now: number;
+  /** A component pod's own /healthz: true healthy, false down, null unknown (not probed, not reachable). */
+  readonly pod: (pod: ControlPlanePod) => boolean | null;
+}
+
+/**
  * candidatesFor lists who could take a lease over: LeaseCandidate objects when the API serves them,
- * else the pods of the lease's component (placement evidence, not liveness).
+ * else the pods of the lease's component, each marked live or not (a mirror pod always says
+ * Running, so only the component's own health endpoint tells a live standby from a dead one).
  */
 export function candidatesFor(
   track: LeaseTrack,
   served: boolean,
   candidates: readonly (LeaseCandidateObservation & { observedRenewAt: number })[],
   pods: readonly ControlPlanePod[],
+  liveness: CandidateLiveness,
 ): { candidates: LeaseCandidate[]; source: 'lease-candidate' | 'pod' } {
+  const componentPods = pods.filter((pod) => pod.component === track.component);
   const fromObjects = candidates
     .filter((candidate) => candidate.leaseName === track.name)
     .map((candidate): LeaseCandidate => {
       const identity = candidateIdentity(candidate);
       const separator = identity.lastIndexOf('_');
-      return { identity, node: separator > 0 ? identity.slice(0, separator) : null, source: 'lease-candidate', observedRenewAt: candidate.observedRenewAt };
+      const node = separator > 0 ? identity.slice(0, separator) : null;
+      const stale = liveness.now - candidate.observedRenewAt > LEASE_CANDIDATE_STALE_MS;
+      // The renewal only tells "gone" after minutes; the same node's pod answering or not tells it now.
+      const pod = node === null ? undefined : componentPods.find((p) => p.node === node);
+      const podLive = pod ? liveness.pod(pod) : null;
+      return { identity, node, source: 'lease-candidate', observedRenewAt: candidate.observedRenewAt, live: !stale && podLive !== false };
     });
   if (served && fromObjects.length > 0) return { candidates: fromObjects, source: 'lease-candidate' };
-  const fromPods = pods
-    .filter((pod) => pod.component === track.component)
-    .map((pod): LeaseCandidate => ({ identity: pod.name, node: pod.node, source: 'pod', observedRenewAt: null }));
+  const fromPods = componentPods.map((pod): LeaseCandidate => ({ identity: pod.name, node: pod.node, source: 'pod', observedRenewAt: null, live: liveness.pod(pod) }));
   return { candidates: fromPods, source: 'pod' };
 }
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import {
   evaluateCluster,
   observeEtcdLeader,
@@ -21,11 +22,13 @@ import {
 import { instanceBase } from '../clusters/kube-client';
 import type { ClusterTarget } from '../clusters/resolve-clusters';
 import { probeEndpoint, type EndpointProbe } from '../probes/apiserver-probe';
+import { createComponentHealthProber, type ComponentHealth, type ComponentHealthProber } from '../probes/component-health';
 import { askEndpoint, foldEtcdAnswers } from '../probes/etcd-probe';
 import { createProbeLoop, type ProbeLoop } from '../probes/probe-loop';
 import type { EndpointSliceObservation } from '../sources/endpoint-slice';
 import type { LeaseCandidateObservation } from '../sources/lease-candidates';
 import type { IdentityLeaseObservation } from '../sources/leases';
+import { toControlPlanePod, type PodObservation } from '../sources/pods';
 import { createWatchSessions, type Observations, type WatchSink } from '../sources/registry';
 import { createSupervisor, type SourceStats, type Supervisor } from '../sources/supervisor';
 import { assembleInstances, candidatesFor, classifyFrontDoor, DEFAULT_ETCD_QUOTA_BYTES, endpointId, etcdTopology, NO_HEALTH, type KnownEndpoint, type ObservedIdentity } from './assemble';
@@ -67,6 +70,8 @@ export class ClusterRuntime {
   private readonly supervisors: Supervisor[] = [];
   private readonly loops: ProbeLoop[] = [];
   private apiserverLoop: ProbeLoop | null = null;
+  private componentLoop: ProbeLoop | null = null;
+  private componentProber: ComponentHealthProber | null = null;
   private readonly freshness: Partial<Record<SourceName, Freshness>> = {};
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
@@ -79,7 +84,9 @@ export class ClusterRuntime {
   private candidates = new Map<string, LeaseCandidateObservation & { observedRenewAt: number }>();
   private slices = new Map<string, EndpointSliceObservation>();
   private endpoints = new Map<string, KnownEndpoint & { lastOkAt: number | null; leftSliceAt: number | null }>();
-  private pods = new Map<string, ControlPlanePod>();
+  private pods = new Map<string, PodObservation>();
+  /** Each controller-manager and scheduler pod's own /healthz, by pod name. */
+  private readonly componentHealth = new Map<string, ComponentHealth>();
   private nodes = new Map<string, ControlPlaneNode>();
   private readonly health = new Map<string, EndpointHealth & { etcdOk: boolean | null }>();
   private probeRounds = 0;
@@ -145,6 +152,13 @@ export class ClusterRuntime {
           () => this.probeRoundDone(),
       );
       this.loops.push(this.apiserverLoop);
+      this.componentProber = createComponentHealthProber();
+      this.componentLoop = createProbeLoop(
+        this.target.probeIntervalMs,
+        () => [...this.pods.values()].filter((pod) => this.healthAddress(pod) !== null).map((pod) => pod.name),
+        (name) => this.probeComponent(name),
+      );
+      this.loops.push(this.componentLoop);
     }
     if (this.target.etcd) this.loops.push(createProbeLoop(this.target.probeIntervalMs, () => ['etcd'], () => this.probeEtcd()));
     for (const supervisor of this.supervisors) supervisor.start();
@@ -159,6 +173,7 @@ export class ClusterRuntime {
     if (this.debounce) clearTimeout(this.debounce);
     for (const loop of this.loops) loop.stop();
     await Promise.all(this.supervisors.map((supervisor) => supervisor.stop()));
+    await this.componentProber?.close();
     await this.target.kube?.close();
     await this.target.etcd?.close();
   }
@@ -199,6 +214,7 @@ export class ClusterRuntime {
         (next) => {
           this.pods = next;
         },
+        () => this.foldPods(),
       ),
       nodes: this.mapSink(
         () => this.nodes,
@@ -289,6 +305,14 @@ export class ClusterRuntime {
     if (this.endpoints.size > before) this.apiserverLoop?.kick();
   }
 
+  /** foldPods forgets the health of pods that left, and probes new components now rather than an interval later. */
+  private foldPods(): void {
+    let added = false;
+    for (const name of this.componentHealth.keys()) if (!this.pods.has(name)) this.componentHealth.delete(name);
+    for (const pod of this.pods.values()) if (pod.health && !this.componentHealth.has(pod.name)) added = true;
+    if (added) this.componentLoop?.kick();
+  }
+
   // ── probes ──────────────────────────────────────────────────────────────
 
   private async probe(key: string): Promise<void> {
@@ -320,6 +344,40 @@ export class ClusterRuntime {
       this.emitTimeline({ kind: 'probe-recovered', clusterId: this.id, at: result.readyz.at, target });
     }
     this.changed();
+  }
+
+  /** Where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the node's), else the node's. */
+  private healthAddress(pod: PodObservation): { host: string; port: number } | null {
+    const target = pod.health;
+    if (target === null || 'reason' in target) return null;
+    const nodeAddress = pod.node === null ? undefined : this.nodes.get(pod.node)?.addresses.find((address) => isIP(address) !== 0);
+    const host = target.host ?? pod.podIP ?? nodeAddress ?? null;
+    return host === null ? null : { host, port: target.port };
+  }
+
+  private async probeComponent(name: string): Promise<void> {
+    const pod = this.pods.get(name);
+    const address = pod ? this.healthAddress(pod) : null;
+    if (!pod || !address || !this.componentProber) return;
+    const result = await this.componentProber.probe(address.host, address.port, this.options.probeTimeoutMs, this.options.now);
+    // The pod may have left (or hawk stopped) while the probe was in flight.
+    if (!this.started || !this.pods.has(name)) return;
+    const previous = this.componentHealth.get(name);
+    this.componentHealth.set(name, result);
+    const target = `${pod.component} on ${pod.node ?? address.host} (${address.host}:${address.port}/healthz)`;
+    if (result.live === false && previous?.live !== false) {
+      this.log.warn({ cluster: this.id, target, error: result.error }, 'component health probe failed');
+      this.emitTimeline({ kind: 'probe-failed', clusterId: this.id, at: result.at, target, error: result.error ?? 'failed' });
+    } else if (result.live !== false && previous?.live === false) {
+      this.log.info({ cluster: this.id, target }, 'component health probe recovered');
+      this.emitTimeline({ kind: 'probe-recovered', clusterId: this.id, at: result.at, target });
+    }
+    if (previous?.live !== result.live) this.changed();
+  }
+
+  /** podLive: what a component pod's own health endpoint said last; null when not probed or not reachable. */
+  private podLive(name: string): boolean | null {
+    return this.componentHealth.get(name)?.live ?? null;
   }
 
   private probeRoundDone(): void {
@@ -436,13 +494,14 @@ export class ClusterRuntime {
 
   private input(): ClusterInput {
     const nodes = [...this.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const pods = [...this.pods.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const pods = [...this.pods.values()].sort((a, b) => a.name.localeCompare(b.name)).map(toControlPlanePod);
     const instances = assembleInstances([...this.endpoints.values()], [...this.identities.values()], nodes, pods, this.health);
     const served = this.freshness['lease-candidates']?.state === 'live';
     const candidates = [...this.candidates.values()];
+    const liveness = { now: this.options.now(), pod: (pod: { name: string }) => this.podLive(pod.name) };
     const leases: Record<string, LeaseTrack> = {};
     for (const [key, track] of this.leases) {
-      const found = candidatesFor(track, served, candidates, pods);
+      const found = candidatesFor(track, served, candidates, pods, liveness);
       leases[key] = setLeaseCandidates(track, found.candidates, found.source);
     }
     const sources: Partial<Record<SourceName, Freshness>> = { ...this.freshness };

@@ -7,20 +7,63 @@ export const CONTROL_PLANE_PODS = {
   labelSelector: 'tier=control-plane',
 } as const;
 
-/** etcdServersOf reads `--etcd-servers` from the apiserver container's command and args ("--etcd-servers=a,b" or "--etcd-servers a,b"). */
-export function etcdServersOf(containers: readonly unknown[]): string[] {
-  for (const container of containers) {
-    const argv = [...list(field(container, 'command')), ...list(field(container, 'args'))].filter((arg): arg is string => typeof arg === 'string');
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i]!;
-      const value = arg.startsWith('--etcd-servers=') ? arg.slice('--etcd-servers='.length) : arg === '--etcd-servers' ? (argv[i + 1] ?? '') : null;
-      if (value !== null) return value.split(',').map((server) => server.trim()).filter(Boolean);
-    }
-  }
-  return [];
+/** Default --secure-port of the components whose own /healthz tells a live standby from a dead one. */
+export const COMPONENT_HEALTH_PORTS: Readonly<Record<string, number>> = {
+  'kube-controller-manager': 10257,
+  'kube-scheduler': 10259,
+};
+
+/**
+ * Where a component's own health endpoint answers. `host` null means "the pod's or node's
+ * address"; `reason` set means hawk cannot reach it from outside the node (liveness unknown).
+ */
+export type HealthTarget = { readonly host: string | null; readonly port: number } | { readonly reason: string };
+
+/** A control-plane pod plus what hawk reads from its command line; only the ControlPlanePod part goes to the core. */
+export interface PodObservation extends ControlPlanePod {
+  /** For controller-manager and scheduler: their /healthz; null for other components. */
+  readonly health: HealthTarget | null;
 }
 
-export function mapControlPlanePod(raw: unknown): Mapped<ControlPlanePod> {
+function argvOf(containers: readonly unknown[]): string[][] {
+  return containers.map((container) => [...list(field(container, 'command')), ...list(field(container, 'args'))].filter((arg): arg is string => typeof arg === 'string'));
+}
+
+/** flagValue reads `--name=value` or `--name value` from the first container that has it. */
+export function flagValue(containers: readonly unknown[], name: string): string | null {
+  for (const argv of argvOf(containers)) {
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i]!;
+      if (arg.startsWith(`${name}=`)) return arg.slice(name.length + 1);
+      if (arg === name) return argv[i + 1] ?? '';
+    }
+  }
+  return null;
+}
+
+/** etcdServersOf reads `--etcd-servers` from the apiserver container's command and args ("--etcd-servers=a,b" or "--etcd-servers a,b"). */
+export function etcdServersOf(containers: readonly unknown[]): string[] {
+  const value = flagValue(containers, '--etcd-servers');
+  return value === null ? [] : value.split(',').map((server) => server.trim()).filter(Boolean);
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+const ANY = new Set(['', '0.0.0.0', '::']);
+
+/** healthTargetOf: the component's --secure-port and --bind-address, with upstream defaults (all addresses). */
+export function healthTargetOf(component: string, containers: readonly unknown[]): HealthTarget | null {
+  const defaultPort = COMPONENT_HEALTH_PORTS[component];
+  if (defaultPort === undefined) return null;
+  const portFlag = flagValue(containers, '--secure-port');
+  const port = portFlag === null ? defaultPort : Number(portFlag);
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return { reason: `--secure-port=${portFlag}: no secure health endpoint` };
+  const bind = (flagValue(containers, '--bind-address') ?? '0.0.0.0').trim();
+  // kubeadm's default: serving on the node's loopback only, out of hawk's reach.
+  if (LOOPBACK.has(bind)) return { reason: `--bind-address=${bind}: health endpoint only reachable on the node` };
+  return { host: ANY.has(bind) ? null : bind, port };
+}
+
+export function mapControlPlanePod(raw: unknown): Mapped<PodObservation> {
   const name = nameOf(raw);
   if (name === null) return { error: 'pod has no metadata.name' };
   const podLabels = labels(raw);
@@ -34,6 +77,12 @@ export function mapControlPlanePod(raw: unknown): Mapped<ControlPlanePod> {
       node: text(field(raw, 'spec', 'nodeName')),
       podIP: text(field(raw, 'status', 'podIP')),
       etcdServers: component === 'kube-apiserver' ? etcdServersOf(containers) : [],
+      health: healthTargetOf(component, containers),
     },
   };
+}
+
+/** toControlPlanePod keeps what the core knows of a pod. */
+export function toControlPlanePod(pod: PodObservation): ControlPlanePod {
+  return { name: pod.name, component: pod.component, node: pod.node, podIP: pod.podIP, etcdServers: pod.etcdServers };
 }

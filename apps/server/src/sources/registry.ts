@@ -1,4 +1,4 @@
-import type { LeaseRecord, ControlPlaneNode, ControlPlanePod, SourceName } from '@hawk/core';
+import type { LeaseRecord, ControlPlaneNode, SourceName } from '@hawk/core';
 import type { KubeClient } from '../clusters/kube-client';
 import type { HubLogger } from '../hub/logger';
 import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
@@ -6,7 +6,7 @@ import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservat
 import { IDENTITY_LEASES, LEADER_LEASES, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
 import { runListWatch, type WatchSpec } from './list-watch';
 import { CONTROL_PLANE_NODES, mapControlPlaneNode } from './nodes';
-import { CONTROL_PLANE_PODS, mapControlPlanePod } from './pods';
+import { CONTROL_PLANE_PODS, mapControlPlanePod, type PodObservation } from './pods';
 import type { Mapped } from './raw';
 import type { Session } from './supervisor';
 
@@ -35,7 +35,7 @@ export interface Observations {
   readonly identityLeases: WatchSink<IdentityLeaseObservation>;
   readonly leaseCandidates: WatchSink<LeaseCandidateObservation>;
   readonly endpointSlices: WatchSink<EndpointSliceObservation>;
-  readonly pods: WatchSink<ControlPlanePod>;
+  readonly pods: WatchSink<PodObservation>;
   readonly nodes: WatchSink<ControlPlaneNode>;
 }
 

@@ -8,8 +8,9 @@ import { mapEndpointSlice } from '../../src/sources/endpoint-slice';
 import { candidateIdentity, mapLeaseCandidate, pickServedVersion } from '../../src/sources/lease-candidates';
 import { mapIdentityLease, mapLeaderLease } from '../../src/sources/leases';
 import { mapControlPlaneNode } from '../../src/sources/nodes';
-import { etcdServersOf, mapControlPlanePod } from '../../src/sources/pods';
-import { classifyFrontDoor, etcdTopology, NO_HEALTH } from '../../src/hub/assemble';
+import { etcdServersOf, healthTargetOf, mapControlPlanePod } from '../../src/sources/pods';
+import { candidatesFor, classifyFrontDoor, etcdTopology, LEASE_CANDIDATE_STALE_MS, NO_HEALTH } from '../../src/hub/assemble';
+import { observeLease, DEFAULT_CONFIG, type ControlPlanePod } from '@hawk/core';
 
 const lease = (spec: object, metadata: object = {}) => ({ metadata: { name: 'kube-scheduler', namespace: 'kube-system', resourceVersion: '7', ...metadata }, spec });
 
@@ -82,9 +83,38 @@ describe('control-plane pods', () => {
 
   it('maps an apiserver mirror pod', () => {
     const raw = { metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, spec: { nodeName: 'cp-1', containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.0.0.11:2379'] }] }, status: { podIP: '10.0.0.11' } };
-    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'] } });
+    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'], health: null } });
   });
-  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [] } }));
+  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null } }));
+
+  it.each([
+    ['controller-manager, upstream defaults: every address', 'kube-controller-manager', [{ command: ['kube-controller-manager'] }], { host: null, port: 10257 }],
+    ['scheduler on a chosen port and address', 'kube-scheduler', [{ command: ['kube-scheduler', '--secure-port=11259', '--bind-address', '10.0.0.12'] }], { host: '10.0.0.12', port: 11259 }],
+    ['kubeadm default: loopback only', 'kube-scheduler', [{ command: ['kube-scheduler', '--bind-address=127.0.0.1'] }], { reason: '--bind-address=127.0.0.1: health endpoint only reachable on the node' }],
+    ['secure serving off', 'kube-controller-manager', [{ command: ['kube-controller-manager', '--secure-port=0'] }], { reason: '--secure-port=0: no secure health endpoint' }],
+    ['not a leader-elected component', 'etcd', [{ command: ['etcd'] }], null],
+  ])('health target: %s', (_name, component, containers, expected) => expect(healthTargetOf(component, containers)).toEqual(expected));
+});
+
+describe('candidatesFor', () => {
+  const T0 = 1_700_000_000_000;
+  const track = observeLease(undefined, { namespace: 'kube-system', name: 'kube-controller-manager', holderIdentity: 'cp-1_a', acquireTime: null, renewTime: new Date(T0).toISOString(), leaseDurationSeconds: 15, leaseTransitions: 0, resourceVersion: '1', strategy: null }, T0, DEFAULT_CONFIG).track;
+  const pods: ControlPlanePod[] = [1, 2, 3].map((n) => ({ name: `kube-controller-manager-cp-${n}`, component: 'kube-controller-manager', node: `cp-${n}`, podIP: `10.0.0.1${n}`, etcdServers: [] }));
+  const podLive = (live: Record<string, boolean | null>) => ({ now: T0, pod: (pod: ControlPlanePod) => live[pod.node!] ?? null });
+
+  it('pods carry what their own health endpoint said', () => {
+    const found = candidatesFor(track, false, [], pods, podLive({ 'cp-1': true, 'cp-2': false }));
+    expect(found.source).toBe('pod');
+    expect(found.candidates.map((c) => [c.node, c.live])).toEqual([['cp-1', true], ['cp-2', false], ['cp-3', null]]);
+  });
+
+  it('LeaseCandidates: a stale renewal or a dead pod on the same node is not live', () => {
+    const candidate = (n: number, observedRenewAt: number) => ({ name: `kube-controller-manager-cp-${n}_x`, leaseName: 'kube-controller-manager', renewTime: null, binaryVersion: null, emulationVersion: null, observedRenewAt });
+    const objects = [candidate(1, T0), candidate(2, T0 - LEASE_CANDIDATE_STALE_MS - 1), candidate(3, T0)];
+    const found = candidatesFor(track, true, objects, pods, podLive({ 'cp-3': false }));
+    expect(found.source).toBe('lease-candidate');
+    expect(found.candidates.map((c) => [c.identity, c.live])).toEqual([['cp-1_x', true], ['cp-2_x', false], ['cp-3_x', false]]);
+  });
 });
 
 describe('mapControlPlaneNode', () => {

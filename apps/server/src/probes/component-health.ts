@@ -1,0 +1,50 @@
+import { Agent, request } from 'undici';
+import { describeError } from '../clusters/kube-client';
+
+/** One look at a controller-manager's or scheduler's own /healthz. */
+export interface ComponentHealth {
+  readonly at: number;
+  /** true: answered healthy; false: down, unhealthy or silent; null: answered but would not say (401/403). */
+  readonly live: boolean | null;
+  readonly httpStatus: number | null;
+  readonly error: string | null;
+}
+
+/**
+ * ComponentHealthProber asks kube-controller-manager and kube-scheduler instances directly, so a
+ * dead standby is not counted just because its mirror pod still says Running.
+ *
+ * Anonymous on purpose: /healthz is in both components' default --authorization-always-allow-paths,
+ * and the kubeconfig's credentials must never be sent to ports hawk only reads health from.
+ * Certificate verification is off for this probe only: these components serve a self-signed
+ * certificate generated at start-up (no CA hawk could trust), and nothing is sent or believed
+ * beyond "this address answers healthy".
+ */
+export interface ComponentHealthProber {
+  probe(host: string, port: number, timeoutMs: number, now: () => number): Promise<ComponentHealth>;
+  close(): Promise<void>;
+}
+
+export function createComponentHealthProber(): ComponentHealthProber {
+  // No keep-alive: one request per address per interval, and a frozen process must not hold a socket.
+  const agent = new Agent({ connect: { rejectUnauthorized: false }, pipelining: 0 });
+  return {
+    async probe(host, port, timeoutMs, now) {
+      const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`;
+      const deadline = AbortSignal.timeout(timeoutMs);
+      try {
+        const response = await request(url, { method: 'GET', dispatcher: agent, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const body = (await response.body.text()).trim().slice(0, 200);
+        const status = response.statusCode;
+        if (status === 200) return { at: now(), live: true, httpStatus: status, error: null };
+        // It answered, so the process is up, but hawk may not read its health: neither live nor dead.
+        if (status === 401 || status === 403) return { at: now(), live: null, httpStatus: status, error: `HTTP ${status}: /healthz not readable anonymously` };
+        return { at: now(), live: false, httpStatus: status, error: `HTTP ${status}${body ? `: ${body.split('\n').filter((line) => line.startsWith('[-]')).join(', ') || body}` : ''}` };
+      } catch (error) {
+        const message = deadline.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+        return { at: now(), live: false, httpStatus: null, error: message };
+      }
+    },
+    close: () => agent.destroy(),
+  };
+}
