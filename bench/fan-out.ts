@@ -1,53 +1,64 @@
 // Broadcast time to 1,000 clients: from the hub's change to the last of 1,000 socket.io clients
-// (opened by a separate child process) receiving it. Compared in the same run: one replica against
+// (opened by a separate plain Node process) receiving it. Compared in the same run: one replica against
 // two replicas behind a real redis-server (clients split between them, the leader broadcasting
 // through the Redis Streams adapter). Run: pnpm exec tsx bench/fan-out.ts [clients]
-import { fork } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
-import { io } from 'socket.io-client';
 import { createApp } from '../apps/server/src/app';
 import { loadEnv } from '../apps/server/src/env';
 import { clusterState, lease, T0 } from '../apps/server/test/transport/support/cluster-state';
 import { createMemoryHub, type MemoryHub } from '../apps/server/test/transport/support/memory-hub';
 import { startRedis } from '../apps/server/test/replication/support/redis-server';
 
-const CLIENTS = Number(process.argv[2] === '--client' ? 0 : (process.argv[2] ?? 1000));
+const CLIENTS = Number(process.argv[2] ?? 1000);
+/** Where socket.io-client resolves from for the client process. */
+const SERVER_DIR = fileURLToPath(new URL('../apps/server/', import.meta.url));
 const UPDATES = 20;
 const clock = () => performance.timeOrigin + performance.now();
 
-if (process.argv[2] === '--client') {
-  // 1,000 browsers in one process, spread over the replicas' URLs.
-  const [count, ...urls] = process.argv.slice(3);
-  const received = new Map<number, number[]>();
+/** The next IPC message from `child` that `match` accepts (tsx's own messages share the channel). */
+const nextMessage = (child: ChildProcess, match: (message: unknown) => boolean) =>
+  new Promise<unknown>((resolve) => {
+    const listener = (message: unknown) => {
+      if (!match(message)) return;
+      child.off('message', listener);
+      resolve(message);
+    };
+    child.on('message', listener);
+  });
+
+// The 1,000 browsers, in one plain Node process (no tsx loader, whose IPC would share the channel).
+const CLIENT_SOURCE = `
+  import { io } from 'socket.io-client';
+  const clock = () => performance.timeOrigin + performance.now();
+  const [count, ...urls] = process.argv.slice(1);
+  const received = new Map();
   let subscribed = 0;
   const sockets = Array.from({ length: Number(count) }, (_, index) => {
-    const socket = io(urls[index % urls.length]!, { transports: ['websocket'], forceNew: true });
+    const socket = io(urls[index % urls.length], { transports: ['websocket'], forceNew: true });
     socket.on('connect', () => socket.emit('subscribe', { clusterId: 'lab' }));
-    socket.once('snapshot', () => {
-      if (++subscribed === Number(count)) process.send!('ready');
-    });
-    socket.on('patch', (message: { version: number }) => {
+    socket.once('snapshot', () => { if (++subscribed === Number(count)) process.send('ready'); });
+    socket.on('patch', (message) => {
       const at = clock();
-      (received.get(message.version) ?? received.set(message.version, []).get(message.version)!).push(at);
+      if (!received.has(message.version)) received.set(message.version, []);
+      received.get(message.version).push(at);
     });
     return socket;
   });
-  const progress = setInterval(() => {
-    const connected = sockets.filter((socket) => socket.connected).length;
-    if (subscribed < Number(count)) console.error(`[fan-out client] ${connected} connected, ${subscribed}/${count} subscribed`);
-  }, 5_000);
-  progress.unref();
-  process.on('message', () => {
-    process.send!([...received.entries()]);
+  process.on('message', (message) => {
+    if (message !== 'done') return;
     sockets.forEach((socket) => socket.disconnect());
-    process.exit(0);
+    // Exit only once the (large) message is handed over, or it is lost.
+    process.send([...received.entries()], () => process.exit(0));
   });
-} else {
+`;
+
+{
   const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
   const dir = mkdtempSync(join(tmpdir(), 'hawk-fanout-'));
 
@@ -58,9 +69,12 @@ if (process.argv[2] === '--client') {
   }
 
   async function run(name: string, urls: string[], leaderHub: MemoryHub) {
-    const child = fork(fileURLToPath(import.meta.url), ['--client', String(CLIENTS), ...urls], { execArgv: ['--import', 'tsx'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SOURCE, String(CLIENTS), ...urls], { cwd: SERVER_DIR, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const connectStart = clock();
-    await new Promise((resolve) => child.once('message', resolve));
+    child.once('exit', (code) => {
+      if (code !== 0) console.error(`[fan-out] client process exited with ${code}`);
+    });
+    await nextMessage(child, (message) => message === 'ready');
     const connectMs = clock() - connectStart;
     const sentAt = new Map<number, number>();
     for (let n = 1; n <= UPDATES; n++) {
@@ -70,7 +84,7 @@ if (process.argv[2] === '--client') {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     child.send('done');
-    const received = (await new Promise((resolve) => child.once('message', resolve))) as [number, number[]][];
+    const received = (await nextMessage(child, Array.isArray)) as [number, number[]][];
     const toAll: number[] = [];
     const toHalf: number[] = [];
     let complete = 0;

@@ -1,7 +1,7 @@
 // Push latency: hub onState → a socket.io client in another process receives it, on loopback,
 // p50/p99 over 500 updates. Compared in the same run: versioned patches (what hawk sends) against a
 // full snapshot per update. Run: pnpm exec tsx bench/push-latency.ts
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,17 @@ const GAP_MS = 4;
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
 const clock = () => performance.timeOrigin + performance.now();
 
+/** The next IPC message from `child` that `match` accepts (tsx's own messages share the channel). */
+const nextMessage = (child: ChildProcess, match: (message: unknown) => boolean) =>
+  new Promise<unknown>((resolve) => {
+    const listener = (message: unknown) => {
+      if (!match(message)) return;
+      child.off('message', listener);
+      resolve(message);
+    };
+    child.on('message', listener);
+  });
+
 if (process.argv[2] === '--client') {
   // The browser's part, in its own process: record when each version arrives.
   const received: [number, number][] = [];
@@ -29,10 +40,12 @@ if (process.argv[2] === '--client') {
     if (received.length === 1) process.send!('ready');
   });
   socket.on('connect', () => socket.emit('subscribe', { clusterId: 'lab' }));
-  process.on('message', () => {
-    process.send!(received);
+  // Only our own word: tsx's loader talks over the same IPC channel.
+  process.on('message', (message) => {
+    if (message !== 'done') return;
     socket.disconnect();
-    process.exit(0);
+    // Exit only once the message is handed over, or it is lost.
+    process.send!(received, () => process.exit(0));
   });
 } else {
   const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
@@ -49,7 +62,7 @@ if (process.argv[2] === '--client') {
   const app = await createApp({ env: loadEnv({ HAWK_DB: process.env.BENCH_DB ?? join(dir, 'history.db'), HAWK_LOG_LEVEL: 'silent' }), hub });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const child = fork(fileURLToPath(import.meta.url), ['--client', url], { execArgv: ['--import', 'tsx'] });
-  await new Promise((resolve) => child.once('message', resolve));
+  await nextMessage(child, (message) => message === 'ready');
 
   const sentAt = new Map<number, number>();
   const bytes = { patches: 0, snapshots: 0 };
@@ -74,7 +87,7 @@ if (process.argv[2] === '--client') {
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
   child.send('done');
-  const received = (await new Promise((resolve) => child.once('message', resolve))) as [number, number][];
+  const received = (await nextMessage(child, Array.isArray)) as [number, number][];
 
   const latencies = (from: number, to: number) => received.filter(([version]) => version >= from && version < to && sentAt.has(version)).map(([version, at]) => at - sentAt.get(version)!);
   const report = (name: string, values: number[], totalBytes: number) =>

@@ -4,6 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import fp from 'fastify-plugin';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { createClient } from 'redis';
 import type { HawkEnv } from './env';
@@ -140,6 +141,7 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     // The socket handshake and REST share the port; trust no proxy header unless deployed behind one.
     trustProxy: false,
   });
-  await app.register(buildApp, options);
+  // Not encapsulated: the instance server.ts (and a bench) holds is hawk's, decorators included.
+  await app.register(fp(buildApp, { name: 'hawk', fastify: '5.x' }), options);
   return app;
 }

@@ -23,10 +23,10 @@ const SCHEMA = `
 /**
  * History in an embedded SQLite file (node:sqlite), nothing to install.
  *
- * Durability: WAL with synchronous=FULL. Every commit is appended to the WAL before the call
- * returns, so a kill -9 loses nothing committed (NORMAL would already give that); FULL also
+ * Durability: WAL with synchronous=FULL. Every commit is appended to the WAL before its promise
+ * resolves, so a kill -9 loses nothing committed (NORMAL would already give that); FULL also
  * fsyncs the WAL on each commit, so an OS crash or power loss does not roll back the last
- * transitions either. At hawk's write rate (state changes, not a timer) the fsync is cheap.
+ * transitions either. Group commit keeps that to one fsync per event-loop turn, whatever the rate.
  */
 export function openSqliteHistory(options: SqliteHistoryOptions): HistoryRepository {
   const snapshotEvery = options.snapshotEvery ?? 100;
@@ -48,9 +48,36 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
   // process starts every cluster with a full snapshot, so no row depends on memory lost in a crash.
   const written = new Map<string, { state: ClusterState; at: number; sinceFull: number }>();
 
+  // Group commit: writes queued in one turn of the event loop share one transaction (one fsync),
+  // run after the turn's socket writes, so persisting never delays a push. Each write's promise
+  // resolves once its transaction is committed.
+  let queue: { write: () => void; clusterId: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0 || !db.isOpen) return;
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const entry of batch) entry.write();
+      db.exec('COMMIT');
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      // The patch chain may now miss a row: start those clusters again from a full snapshot.
+      for (const entry of batch) written.delete(entry.clusterId);
+      for (const entry of batch) entry.reject(error);
+    }
+  };
+  const enqueue = (clusterId: string, write: () => void) =>
+    new Promise<void>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ write, clusterId, resolve, reject });
+    });
+
   return {
-    async appendTimeline(event) {
-      insertEvent.run(event.clusterId, event.at, event.kind, JSON.stringify(event));
+    appendTimeline(event) {
+      const body = JSON.stringify(event);
+      return enqueue(event.clusterId, () => insertEvent.run(event.clusterId, event.at, event.kind, body));
     },
     async appendState(state) {
       const clusterId = state.identity.id;
@@ -58,19 +85,22 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
       // Times kept non-decreasing per cluster, so "every row up to t" is a prefix of the rows.
       const at = Math.max(state.observedAt, previous?.at ?? 0);
       if (!previous || previous.sinceFull + 1 >= snapshotEvery) {
-        insertState.run(clusterId, at, 1, JSON.stringify(state));
         written.set(clusterId, { state, at, sinceFull: 0 });
-        return;
+        const body = JSON.stringify(state);
+        return enqueue(clusterId, () => insertState.run(clusterId, at, 1, body));
       }
       const parts = diffStates(previous.state, state);
       if (Object.keys(parts).length === 0) return;
-      insertState.run(clusterId, at, 0, JSON.stringify(parts));
       written.set(clusterId, { state, at, sinceFull: previous.sinceFull + 1 });
+      const body = JSON.stringify(parts);
+      return enqueue(clusterId, () => insertState.run(clusterId, at, 0, body));
     },
     async timeline(clusterId, from, to, limit = 1000) {
+      flush(); // read your writes
       return selectEvents.all(clusterId, from, to, limit).map((row) => JSON.parse(String(row.body)) as TimelineEvent);
     },
     async stateAt(clusterId, t) {
+      flush();
       const base = selectBase.get(clusterId, t);
       if (!base) return undefined;
       let state = JSON.parse(String(base.body)) as ClusterState;
@@ -80,6 +110,7 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
       return state;
     },
     async prune(before) {
+      flush();
       db.exec('BEGIN IMMEDIATE');
       try {
         let states = 0;
@@ -96,6 +127,7 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
       }
     },
     async close() {
+      flush();
       if (db.isOpen) db.close();
     },
   };

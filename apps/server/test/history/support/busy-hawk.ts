@@ -1,12 +1,22 @@
 // A hawk backend under steady change, for the kill -9 test: the real app and history path, with the
-// hub driven by hand. After each change it prints the number of the last change it made.
+// hub driven by hand. It prints the number of each change once history has committed it.
 import { loadEnv } from '../../../src/env';
 import { createApp } from '../../../src/app';
+import { openSqliteHistory } from '../../../src/history/sqlite-history';
 import { clusterState, finding, T0 } from '../../transport/support/cluster-state';
 import { createMemoryHub } from '../../transport/support/memory-hub';
 
 const hub = createMemoryHub([clusterState('lab')]);
-const app = await createApp({ env: loadEnv({ HAWK_DB: process.argv[2], HAWK_LOG_LEVEL: 'silent' }), hub });
+const history = openSqliteHistory({ path: process.argv[2]! });
+const committed = (change: number) => () => {
+  process.stdout.write(`${change}\n`);
+};
+const app = await createApp({
+  env: loadEnv({ HAWK_LOG_LEVEL: 'silent' }),
+  hub,
+  // The app's own repository, watched: a change is reported when its timeline row is committed.
+  history: { ...history, appendTimeline: (event) => history.appendTimeline(event).then(committed('target' in event ? Number(event.target.slice('change-'.length)) : 0)) },
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 
 let change = 0;
@@ -15,5 +25,4 @@ setInterval(() => {
   const at = T0 + change * 1_000;
   hub.push({ ...clusterState('lab'), observedAt: at, findings: [finding(`change:${change}`, 'info', at)] });
   hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at, target: `change-${change}`, error: 'refused' });
-  process.stdout.write(`${change}\n`);
 }, 2);
