@@ -21,5 +21,7 @@ try {
     console.error(`hawk: ${error.message}`);
     process.exit(2);
   }
-  throw error;
+  // Nothing to watch (no kubeconfig, a bad config file): the message says what to fix.
+  console.error(`hawk: cannot start: ${(error as Error).message}`);
+  process.exit(1);
 }
