@@ -53,6 +53,8 @@ export interface ClusterRuntimeOptions {
 const FORGET_ENDPOINT_MS = 10 * 60_000;
 /** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
 const FIRST_LOOK_MS = 10_000;
+/** Components whose lease, once deleted, is still shown (as having no holder) until a relist. */
+const COMPONENTS_WORTH_A_DELETED_LEASE = new Set(['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager']);
 /** Synthetic key of the front door's health. */
 const FRONT_DOOR = 'front-door';
 
@@ -192,7 +194,10 @@ export class ClusterRuntime {
         this.changed();
       },
       remove: (key) => {
-        this.observeLease(key, null);
+        // A deleted lease of a control-plane component is shown (nothing elects it any more); any
+        // other lease deleted is simply gone, as kubectl would show it, not a warning kept until a relist.
+        if (COMPONENTS_WORTH_A_DELETED_LEASE.has(this.leases.get(key)?.component ?? '')) this.observeLease(key, null);
+        else this.leases.delete(key);
         this.changed();
       },
     };
