@@ -529,7 +529,16 @@ export class ClusterRuntime {
   private etcdWithTopology(nodes: readonly ControlPlaneNode[], pods: readonly ControlPlanePod[]): EtcdView {
     if (this.controlPlaneHidden() && this.etcd.source !== 'etcd-api') return { ...this.etcd, topology: 'managed-hidden', topologyEvidence: ['no control-plane pods, component leases or apiserver identities are visible'] };
     const { topology, evidence } = etcdTopology(this.etcd.members, nodes, pods);
-    return { ...this.etcd, topology, topologyEvidence: evidence };
+    return { ...this.etcd, topology, topologyEvidence: evidence, quotaBytes: this.etcdQuotaBytes() };
+  }
+
+  /**
+   * etcdQuotaBytes: the smallest --quota-backend-bytes among the etcd pods (the first member to
+   * reach its quota raises NOSPACE for the whole cluster); etcd's default when none sets it.
+   */
+  private etcdQuotaBytes(): number {
+    const quotas = [...this.pods.values()].filter((pod) => pod.component === 'etcd').map((pod) => pod.quotaBackendBytes ?? DEFAULT_ETCD_QUOTA_BYTES);
+    return quotas.length > 0 ? Math.min(...quotas) : DEFAULT_ETCD_QUOTA_BYTES;
   }
 
   /** changed coalesces bursts (a relist, a probe round) into one judgement. */

@@ -23,6 +23,8 @@ export type HealthTarget = { readonly host: string | null; readonly port: number
 export interface PodObservation extends ControlPlanePod {
   /** For controller-manager and scheduler: their /healthz; null for other components. */
   readonly health: HealthTarget | null;
+  /** For etcd: its --quota-backend-bytes when set (positive); null means etcd's default. */
+  readonly quotaBackendBytes: number | null;
 }
 
 function argvOf(containers: readonly unknown[]): string[][] {
@@ -49,6 +51,14 @@ export function etcdServersOf(containers: readonly unknown[]): string[] {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const ANY = new Set(['', '0.0.0.0', '::']);
+
+/** quotaBackendBytesOf reads etcd's --quota-backend-bytes; absent, zero or unreadable is etcd's default. */
+export function quotaBackendBytesOf(containers: readonly unknown[]): number | null {
+  const value = flagValue(containers, '--quota-backend-bytes');
+  if (value === null || !/^\d+$/.test(value.trim())) return null;
+  const bytes = Number(value.trim());
+  return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : null;
+}
 
 /** healthTargetOf: the component's --secure-port and --bind-address, with upstream defaults (all addresses). */
 export function healthTargetOf(component: string, containers: readonly unknown[]): HealthTarget | null {
@@ -78,6 +88,7 @@ export function mapControlPlanePod(raw: unknown): Mapped<PodObservation> {
       podIP: text(field(raw, 'status', 'podIP')),
       etcdServers: component === 'kube-apiserver' ? etcdServersOf(containers) : [],
       health: healthTargetOf(component, containers),
+      quotaBackendBytes: component === 'etcd' ? quotaBackendBytesOf(containers) : null,
     },
   };
 }

@@ -8,7 +8,7 @@ import { mapEndpointSlice } from '../../src/sources/endpoint-slice';
 import { candidateIdentity, mapLeaseCandidate, pickServedVersion } from '../../src/sources/lease-candidates';
 import { mapIdentityLease, mapLeaderLease } from '../../src/sources/leases';
 import { mapControlPlaneNode } from '../../src/sources/nodes';
-import { etcdServersOf, healthTargetOf, mapControlPlanePod } from '../../src/sources/pods';
+import { etcdServersOf, healthTargetOf, mapControlPlanePod, quotaBackendBytesOf } from '../../src/sources/pods';
 import { candidatesFor, classifyFrontDoor, etcdTopology, LEASE_CANDIDATE_STALE_MS, NO_HEALTH } from '../../src/hub/assemble';
 import { observeLease, DEFAULT_CONFIG, type ControlPlanePod } from '@hawk/core';
 
@@ -83,9 +83,9 @@ describe('control-plane pods', () => {
 
   it('maps an apiserver mirror pod', () => {
     const raw = { metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, spec: { nodeName: 'cp-1', containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.0.0.11:2379'] }] }, status: { podIP: '10.0.0.11' } };
-    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'], health: null } });
+    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'], health: null, quotaBackendBytes: null } });
   });
-  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null } }));
+  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null, quotaBackendBytes: null } }));
 
   it.each([
     ['controller-manager, upstream defaults: every address', 'kube-controller-manager', [{ command: ['kube-controller-manager'] }], { host: null, port: 10257 }],
@@ -94,6 +94,21 @@ describe('control-plane pods', () => {
     ['secure serving off', 'kube-controller-manager', [{ command: ['kube-controller-manager', '--secure-port=0'] }], { reason: '--secure-port=0: no secure health endpoint' }],
     ['not a leader-elected component', 'etcd', [{ command: ['etcd'] }], null],
   ])('health target: %s', (_name, component, containers, expected) => expect(healthTargetOf(component, containers)).toEqual(expected));
+});
+
+describe('etcd quota', () => {
+  it.each([
+    [[{ command: ['etcd', '--quota-backend-bytes=8589934592'] }], 8_589_934_592],
+    [[{ command: ['etcd'], args: ['--quota-backend-bytes', '4294967296'] }], 4_294_967_296],
+    [[{ command: ['etcd', '--quota-backend-bytes=0'] }], null],
+    [[{ command: ['etcd', '--quota-backend-bytes=8Gi'] }], null],
+    [[{ command: ['etcd'] }], null],
+  ])('--quota-backend-bytes %#', (containers, expected) => expect(quotaBackendBytesOf(containers)).toBe(expected));
+
+  it('an etcd pod carries its quota', () => {
+    const raw = { metadata: { name: 'etcd-cp-1', labels: { component: 'etcd' } }, spec: { containers: [{ command: ['etcd', '--quota-backend-bytes=8589934592'] }] } };
+    expect(mapControlPlanePod(raw)).toMatchObject({ value: { quotaBackendBytes: 8_589_934_592 } });
+  });
 });
 
 describe('candidatesFor', () => {
