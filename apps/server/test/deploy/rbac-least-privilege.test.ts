@@ -24,11 +24,12 @@ function statusOf(error: unknown): number | undefined {
 async function tokenKubeconfig(): Promise<KubeConfig> {
   const core = admin.makeApiClient(CoreV1Api);
   const request = await core.createNamespacedServiceAccountToken({ name: 'hawk-hawk', namespace: NAMESPACE, body: { spec: { expirationSeconds: 3600, audiences: [] } } as never });
+  if (!request.status?.token) throw new Error('the lab apiserver answered the TokenRequest without a token');
   const cluster = admin.getCurrentCluster()!;
   const restricted = new KubeConfig();
   restricted.loadFromOptions({
     clusters: [{ name: 'lab', server: cluster.server, caData: cluster.caData, caFile: cluster.caFile, skipTLSVerify: false }],
-    users: [{ name: 'hawk', token: request.status.token }],
+    users: [{ name: 'hawk', token: request.status?.token ?? '' }],
     contexts: [{ name: 'lab-as-hawk', cluster: 'lab', user: 'hawk' }],
     currentContext: 'lab-as-hawk',
   });

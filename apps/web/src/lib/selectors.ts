@@ -33,10 +33,13 @@ export function leaseHolder(lease: LeaseView): LeaseHolder {
   return { identity, node: candidate?.node ?? identity.split('_')[0] ?? null };
 }
 
-/** Candidates that could take over: not the holder, and not on the holder's node (a pod-derived candidate there is the holder). */
+/**
+ * Candidates that could take over: not the holder, not on the holder's node (a pod-derived candidate
+ * there is the holder), and not known dead (core counts the same way for `lease.standbys`).
+ */
 export function standbys(lease: LeaseView) {
   const holder = leaseHolder(lease);
-  return lease.candidates.filter((candidate) => candidate.identity !== holder.identity && (holder.node === null || candidate.node !== holder.node));
+  return lease.candidates.filter((candidate) => candidate.live !== false && candidate.identity !== holder.identity && (holder.node === null || candidate.node !== holder.node));
 }
 
 /** Evidence values as read by a person: epoch times as clock times, durations in units, the rest verbatim. */
