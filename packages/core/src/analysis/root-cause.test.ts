@@ -38,6 +38,20 @@ describe('root-cause grouping', () => {
     expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!.causedBy).toBeNull();
   });
 
+  it('without quorum, an apiserver whose /readyz hangs is a consequence; one that refuses connections is not', () => {
+    const cluster = aCluster().withApiServers(3).withEtcd(3).hangReadyzWithoutQuorum(1).hangReadyzWithoutQuorum(2).hangReadyzWithoutQuorum(3);
+    const hawk = startHawk(cluster).advance(2_000);
+    cluster.stopEtcdMember(1).stopEtcdMember(2);
+    hawk.advance(2_000);
+    const reduced = () => hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!;
+    expect(reduced().causedBy).toBe('EtcdQuorumLost');
+    expect(hawk.state.findings.filter((f) => f.ruleId === 'ApiServerInstanceNotReady').every((f) => f.causedBy === 'EtcdQuorumLost')).toBe(true);
+    cluster.stopApiServer(3);
+    hawk.advance(2_000);
+    expect(reduced().causedBy).toBeNull();
+    expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerInstanceNotReady' && f.subject === '10.0.0.13:6443')!.causedBy).toBeNull();
+  });
+
   it.each([
     [['etcd'], true],
     [['etcd-readiness'], true],

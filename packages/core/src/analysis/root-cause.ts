@@ -24,7 +24,7 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
   const instanceRoot = (instance: ApiServerInstance): string | null => {
     const onDownNode = nodeRoots.get(nodeOfInstance(instance, input.nodes));
     if (onDownNode) return onDownNode;
-    return quorumRoot !== null && failsEtcdCheck(instance) ? quorumRoot : null;
+    return quorumRoot !== null && (failsEtcdCheck(instance) || stalledWhileAlive(instance)) ? quorumRoot : null;
   };
   const sameRoot = (roots: readonly (string | null)[]): string | null =>
     roots.length > 0 && roots.every((root) => root !== null && root === roots[0]) ? roots[0]! : null;
@@ -69,4 +69,17 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
 export function failsEtcdCheck(instance: ApiServerInstance): boolean {
   const probe = instance.health.readyz;
   return probe !== null && !probe.ok && probe.failedChecks.some((check) => check === 'etcd' || check.startsWith('etcd-') || check.startsWith('etcd/'));
+}
+
+/**
+ * stalledWhileAlive: the instance is not ready, but its process is there: it answered a probe, or a
+ * probe timed out rather than being refused. Without quorum an apiserver's /readyz often blocks on
+ * its etcd check past the probe timeout instead of naming the check, and that is the quorum's doing,
+ * not the instance's; a refused connection means the process is gone, a cause of its own.
+ */
+export function stalledWhileAlive(instance: ApiServerInstance): boolean {
+  const { livez, readyz } = instance.health;
+  if (readyz === null || readyz.ok) return false;
+  const reached = (probe: typeof readyz | null) => probe !== null && (probe.httpStatus !== null || /time|abort/i.test(probe.error ?? ''));
+  return reached(livez) || reached(readyz);
 }

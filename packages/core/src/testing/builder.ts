@@ -71,7 +71,7 @@ export class ClusterBuilder {
   now: number;
   private readonly config: HawkConfig;
   private readonly id: string;
-  private instances: { index: number; up: boolean; lastOkAt: number | null }[] = [];
+  private instances: { index: number; up: boolean; lastOkAt: number | null; readyzHangs?: boolean }[] = [];
   private frontDoorKind: ApiServerFrontDoor['kind'] = 'load-balancer';
   private loadBalancerUp = true;
   private loadBalancerLastOkAt: number | null;
@@ -228,6 +228,12 @@ export class ClusterBuilder {
     return this;
   }
 
+  /** The instance's /readyz hangs past the probe timeout while etcd has no quorum (its etcd check blocks), instead of naming the check. */
+  hangReadyzWithoutQuorum(index: number): this {
+    this.instance(index).readyzHangs = true;
+    return this;
+  }
+
   startApiServer(index: number): this {
     this.instance(index).up = true;
     return this;
@@ -330,7 +336,7 @@ export class ClusterBuilder {
     const quorumLost = this.members.length > 0 && !this.etcdWritable();
     const apiServers = this.instances.map((sim): ApiServerInstance => {
       if (sim.up) sim.lastOkAt = quorumLost ? sim.lastOkAt : this.now;
-      const probe = !sim.up ? refused(this.now) : quorumLost ? etcdFailing(this.now) : ok(this.now);
+      const probe = !sim.up ? refused(this.now) : quorumLost ? (sim.readyzHangs ? timedOut(this.now) : etcdFailing(this.now)) : ok(this.now);
       return {
         id: `${addressOf(sim.index)}:6443`,
         address: addressOf(sim.index),
@@ -486,6 +492,10 @@ function ok(at: number): ProbeResult {
 
 function refused(at: number): ProbeResult {
   return { at, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'connect ECONNREFUSED' };
+}
+
+function timedOut(at: number): ProbeResult {
+  return { at, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'timeout after 1500 ms' };
 }
 
 function etcdFailing(at: number): ProbeResult {
