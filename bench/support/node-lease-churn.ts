@@ -10,7 +10,7 @@ export async function startNodeLeaseChurn(kubeconfigPath: string, count: number,
   const api = kubeconfig.makeApiClient(CoordinationV1Api);
   const namespace = 'kube-node-lease';
   const names = Array.from({ length: count }, (_, i) => `hawk-bench-node-${String(i).padStart(4, '0')}`);
-  const body = (name: string): V1Lease => ({ metadata: { name, namespace }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: new Date() as never } });
+  const body = (name: string): V1Lease => ({ metadata: { name, namespace }, spec: { holderIdentity: name, leaseDurationSeconds: 40 } });
   for (let i = 0; i < names.length; i += 50) {
     await Promise.all(names.slice(i, i + 50).map((name) => api.createNamespacedLease({ namespace, body: body(name) }).catch(() => api.replaceNamespacedLease({ name, namespace, body: body(name) }))));
   }
