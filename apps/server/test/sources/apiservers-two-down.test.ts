@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, type Lab } from '@hawk/lab';
-import { finding, startLabHub, steady, type LabHub } from './hub-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '@hawk/lab';
+import { finding, type LabHub, useLabHub } from './hub-harness';
 
 // Scenario 5: two of three apiservers stop: one left is a critical single point of failure.
 describe('two apiservers stop', () => {
+  const labHub = useLabHub();
   let lab: Lab;
   let h: LabHub;
-
-  beforeAll(async () => {
-    lab = await ensureLab();
-    await lab.fault.heal();
-    h = await startLabHub({ lab });
-    await h.until('steady state', steady, 60_000);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await lab?.fault.heal();
+  beforeAll(() => {
+    h = labHub();
+    lab = h.lab;
   });
 
   it('scenario 5: critical SPOF, one apiserver left', async () => {

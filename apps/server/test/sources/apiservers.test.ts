@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, type Lab } from '@hawk/lab';
-import { finding, labKubeConfig, startLabHub, steady, type LabHub } from './hub-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '@hawk/lab';
+import { finding, labKubeConfig, startLabHub, type LabHub, useLabHub } from './hub-harness';
 
 const instanceId = (n: number) => `10.213.0.${10 + n}:6443`;
 
 describe('apiservers and the load balancer', () => {
+  const labHub = useLabHub();
   let lab: Lab;
   let h: LabHub;
-
-  beforeAll(async () => {
-    lab = await ensureLab();
-    await lab.fault.heal();
-    h = await startLabHub({ lab });
-    await h.until('steady state', steady, 60_000);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await lab?.fault.heal();
+  beforeAll(() => {
+    h = labHub();
+    lab = h.lab;
   });
 
   it('scenario 4: one apiserver stops: that instance is red within a probe interval, 2/3 serving, the LB still up', async () => {

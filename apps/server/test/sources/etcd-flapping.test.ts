@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, type Lab } from '@hawk/lab';
-import { finding, startLabHub, steady, type LabHub } from './hub-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '@hawk/lab';
+import { finding, steady, type LabHub, useLabHub } from './hub-harness';
 
 // Scenario 9: the etcd leader restarts several times: each change counted, flapping warned.
 describe('etcd leader restarts', () => {
+  const labHub = useLabHub((s) => steady(s) && s.etcd.leaderId !== null, 'steady state with an etcd leader');
   let lab: Lab;
   let h: LabHub;
-
-  beforeAll(async () => {
-    lab = await ensureLab();
-    await lab.fault.heal();
-    h = await startLabHub({ lab });
-    await h.until('steady state with an etcd leader', (s) => steady(s) && s.etcd.leaderId !== null, 60_000);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await lab?.fault.heal();
+  beforeAll(() => {
+    h = labHub();
+    lab = h.lab;
   });
 
   it('scenario 9: three leader restarts → 3 leader changes counted, EtcdLeaderFlapping', async () => {

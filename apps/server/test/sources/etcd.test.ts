@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, type Lab } from '@hawk/lab';
-import { finding, startLabHub, steady, type LabHub } from './hub-harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Lab } from '@hawk/lab';
+import { finding, type LabHub, useLabHub } from './hub-harness';
 
 // Scenarios 7 and 8: etcd read member by member through its own API, with the lab's client certs.
 describe('etcd members stop', () => {
+  const labHub = useLabHub();
   let lab: Lab;
   let h: LabHub;
-
-  beforeAll(async () => {
-    lab = await ensureLab();
-    await lab.fault.heal();
-    h = await startLabHub({ lab });
-    await h.until('steady state', steady, 60_000);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await lab?.fault.heal();
+  beforeAll(() => {
+    h = labHub();
+    lab = h.lab;
   });
 
   it('scenario 7 then 8: one member stops (quorum held, one failure from loss), then a second (quorum lost, consequences grouped)', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState, Finding, TimelineEvent } from '@hawk/core';
 import { ensureLab, type Lab } from '@hawk/lab';
@@ -112,3 +113,26 @@ export const steady = (state: ClusterState) =>
   state.etcd.quorum.healthy === 3 &&
   state.leases.filter((lease) => lease.status === 'held').length >= 2 &&
   aboveInfo(state).length === 0;
+
+/**
+ * Registers the set-up every lab scenario file shares: the lab healed, a hub on it that reached
+ * `ready`, and after the file the hub stopped and the lab healed again. Call the returned function
+ * inside hooks or tests to get the hub.
+ */
+export function useLabHub(ready: (state: ClusterState) => boolean = steady, description = 'steady state'): () => LabHub {
+  let hub: LabHub | undefined;
+  beforeAll(async () => {
+    const lab = await ensureLab();
+    await lab.fault.heal();
+    hub = await startLabHub({ lab });
+    await hub.until(description, ready, 60_000);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await hub?.lab.fault.heal();
+  });
+  return () => {
+    if (!hub) throw new Error('the lab hub is not started yet: use it inside a hook or a test');
+    return hub;
+  };
+}

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab } from '@hawk/lab';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
-import { finding, startLabHub, steady, type LabHub } from './hub-harness';
+import { finding, type LabHub, useLabHub } from './hub-harness';
 
 const LOST_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
 const aboutLease = (name: string) => (subject: string | null) => subject?.endsWith(name) ?? false;
@@ -9,17 +8,10 @@ const lostFinding = (name: string) => (state: Parameters<typeof finding>[0]) => 
 
 // Scenarios 2 and 3: a leader that stops renewing, killed or frozen, is a lost leader until a standby takes over.
 describe('leader election', () => {
+  const labHub = useLabHub();
   let h: LabHub;
-
-  beforeAll(async () => {
-    const lab = await ensureLab();
-    await lab.fault.heal();
-    h = await startLabHub({ lab });
-    await h.until('steady state', steady, 60_000);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await h?.lab.fault.heal();
+  beforeAll(() => {
+    h = labHub();
   });
 
   async function lostAndTakenOver(scenario: string, lease: 'kube-controller-manager' | 'kube-scheduler', fault: () => Promise<unknown>) {

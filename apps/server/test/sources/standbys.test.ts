@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab } from '@hawk/lab';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterState } from '@hawk/core';
-import { aboveInfo, startLabHub, steady, type LabHub } from './hub-harness';
+import { aboveInfo, type LabHub, useLabHub } from './hub-harness';
 
 const KCM = 'kube-controller-manager';
 const lease = (state: ClusterState, name: string) => state.leases.find((l) => l.name === name);
@@ -10,17 +9,10 @@ const standbys = (state: ClusterState, name: string) => lease(state, name)?.stan
 // Scenarios 1 and 2 without LeaseCandidates: a standby is a component whose own /healthz answers,
 // not a mirror pod that always says Running.
 describe('standby liveness', () => {
+  const labHub = useLabHub();
   let h: LabHub;
-
-  beforeAll(async () => {
-    const lab = await ensureLab();
-    await lab.fault.heal();
-    h = await startLabHub({ lab });
-    await h.until('steady state', steady, 60_000);
-  });
-  afterAll(async () => {
-    await h?.stop();
-    await h?.lab.fault.heal();
+  beforeAll(() => {
+    h = labHub();
   });
 
   it('scenario 1: each lease shows its holder and 2 live standbys', async () => {
