@@ -2,13 +2,13 @@
 // (opened by a separate plain Node process) receiving it. Compared in the same run: one replica against
 // two replicas behind a real redis-server (clients split between them, the leader broadcasting
 // through the Redis Streams adapter). Run: pnpm exec tsx bench/fan-out.ts [clients]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
+import { clock, nextMessage } from './support/ipc';
 import { createApp } from '../apps/server/src/app';
 import { loadEnv } from '../apps/server/src/env';
 import { clusterState, lease, T0 } from '../apps/server/test/transport/support/cluster-state';
@@ -19,24 +19,12 @@ const CLIENTS = Number(process.argv[2] ?? 1000);
 /** Where socket.io-client resolves from for the client process. */
 const SERVER_DIR = fileURLToPath(new URL('../apps/server/', import.meta.url));
 const UPDATES = 20;
-const clock = () => performance.timeOrigin + performance.now();
 
-/** The next IPC message from `child` that `match` accepts (tsx's own messages share the channel). */
-const nextMessage = (child: ChildProcess, match: (message: unknown) => boolean) =>
-  new Promise<unknown>((resolve) => {
-    const listener = (message: unknown) => {
-      if (!match(message)) return;
-      child.off('message', listener);
-      resolve(message);
-    };
-    child.on('message', listener);
-  });
 
 // The 1,000 browsers, in one plain Node process (no tsx loader, whose IPC would share the channel).
 const CLIENT_SOURCE = `
   import { io } from 'socket.io-client';
-  const clock = () => performance.timeOrigin + performance.now();
-  const [count, ...urls] = process.argv.slice(1);
+    const [count, ...urls] = process.argv.slice(1);
   const received = new Map();
   let subscribed = 0;
   const sockets = Array.from({ length: Number(count) }, (_, index) => {

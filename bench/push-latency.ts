@@ -1,14 +1,14 @@
 // Push latency: hub onState → a socket.io client in another process receives it, on loopback,
 // p50/p99 over 500 updates. Compared in the same run: versioned patches (what hawk sends) against a
 // full snapshot per update. Run: pnpm exec tsx bench/push-latency.ts
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import type { ClusterState } from '@hawk/core';
 import { io } from 'socket.io-client';
+import { clock, nextMessage } from './support/ipc';
 import { createApp } from '../apps/server/src/app';
 import { loadEnv } from '../apps/server/src/env';
 import { clusterState, lease, T0 } from '../apps/server/test/transport/support/cluster-state';
@@ -16,19 +16,7 @@ import { createMemoryHub } from '../apps/server/test/transport/support/memory-hu
 
 const UPDATES = 500;
 const GAP_MS = 4;
-/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
-const clock = () => performance.timeOrigin + performance.now();
 
-/** The next IPC message from `child` that `match` accepts (tsx's own messages share the channel). */
-const nextMessage = (child: ChildProcess, match: (message: unknown) => boolean) =>
-  new Promise<unknown>((resolve) => {
-    const listener = (message: unknown) => {
-      if (!match(message)) return;
-      child.off('message', listener);
-      resolve(message);
-    };
-    child.on('message', listener);
-  });
 
 if (process.argv[2] === '--client') {
   // The browser's part, in its own process: record when each version arrives.
