@@ -31,7 +31,7 @@ export interface ResolveOptions {
   readonly configFile?: string;
   /** Contexts to watch (default env HAWK_CONTEXTS, comma-separated; else every context). */
   readonly contexts?: readonly string[];
-  /** Probe interval for clusters the config file does not set (ms, default 2000). */
+  /** Probe interval for clusters the config file does not set (ms; default env HAWK_PROBE_INTERVAL_MS, else 2000). */
   readonly probeIntervalMs?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -53,6 +53,17 @@ function scopedKubeConfig(source: KubeConfig, context: string): KubeConfig {
   const scoped = new KubeConfig();
   scoped.loadFromOptions({ clusters: source.getClusters(), users: source.getUsers(), contexts: source.getContexts(), currentContext: context });
   return scoped;
+}
+
+/** HAWK_PROBE_INTERVAL_MS, in the same bounds as the config file's probeIntervalMs. */
+function probeIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.HAWK_PROBE_INTERVAL_MS;
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 200 || value > 600_000) {
+    throw new Error(`HAWK_PROBE_INTERVAL_MS must be a whole number of milliseconds from 200 to 600000 (got ${JSON.stringify(raw)})`);
+  }
+  return value;
 }
 
 function etcdFromEnv(env: NodeJS.ProcessEnv): EtcdConfigEntry | undefined {
@@ -78,7 +89,7 @@ export function resolveClusters(options: ResolveOptions = {}): ClusterTarget[] {
   const entries: ClusterConfigEntry[] =
     file?.clusters ??
     (options.contexts ?? (fromEnv?.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
-  const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+  const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? probeIntervalFromEnv(env) ?? DEFAULT_PROBE_INTERVAL_MS;
   const ids = uniqueIds(entries.map((entry) => entry.context));
   const envEtcd = etcdFromEnv(env);
   // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
