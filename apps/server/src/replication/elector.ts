@@ -1,5 +1,5 @@
 import type { Leadership } from './leadership';
-import type { LeaderLock } from './redis-lock';
+import type { LeaderLock } from './leader-lock';
 
 export interface ElectorConfig {
   readonly identity: string;

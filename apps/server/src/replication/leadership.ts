@@ -1,7 +1,7 @@
 /**
  * Leadership decides which replica watches the clusters and writes history. The elector (timing)
  * is apart from the lock (storage), as in client-go: this file holds the neutral interface and the
- * single-instance case; redis-leadership.ts holds the Redis lock.
+ * single-instance case; the locks are in leader-lock.ts, redis-lock.ts and lease-lock.ts.
  */
 export interface Leadership {
   /** This replica's identity, as written in the lock. */

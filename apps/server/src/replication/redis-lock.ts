@@ -1,17 +1,7 @@
 import type { createClient } from 'redis';
+import type { LeaderLock } from './leader-lock';
 
 export type RedisClient = ReturnType<typeof createClient>;
-
-/** The storage half of leader election: a record with a holder and an expiry, nothing about timing. */
-export interface LeaderLock {
-  /** Takes the lock if vacant; true when this identity now holds it. */
-  tryAcquire(identity: string, ttlMs: number): Promise<boolean>;
-  /** Extends the lock only if this identity still holds it. */
-  renew(identity: string, ttlMs: number): Promise<boolean>;
-  /** Gives the lock up only if this identity holds it. */
-  release(identity: string): Promise<void>;
-  holder(): Promise<string | null>;
-}
 
 // Compare-and-act in one script: a holder whose lock expired and was taken must not extend or
 // delete its successor's record.
