@@ -6,11 +6,12 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import fp from 'fastify-plugin';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { KubeConfig } from '@kubernetes/client-node';
 import { createClient } from 'redis';
 import type { HawkEnv } from './env';
 import type { HistoryRepository } from './history/history-repository';
 import { openSqliteHistory } from './history/sqlite-history';
-import { requireBearerToken } from './http/auth-hook';
+import { requireAuthentication } from './http/auth-hook';
 import { clusterRoutes } from './http/cluster-routes';
 import type { HawkContext } from './http/hawk-context';
 import { healthRoutes } from './http/health-routes';
@@ -19,10 +20,13 @@ import type { ClusterHub } from './hub';
 import { createMetrics, type SourceStat } from './metrics/registry';
 import { createElector, type ElectorConfig } from './replication/elector';
 import { createSoloLeadership, type Leadership } from './replication/leadership';
+import { createLeaseLockFromKubeConfig, parseLeaseRef } from './replication/lease-lock';
 import { createRedisLock, type RedisClient } from './replication/redis-lock';
 import { createRedisRelay } from './replication/redis-state-relay';
 import { createReplica } from './replication/replica';
 import { createLocalRelay, type StateRelay } from './replication/state-relay';
+import { createAuthenticator } from './security/authenticator';
+import { createTrustedProxy } from './security/trusted-proxy';
 import { createPushServer } from './transport/socket-server';
 import { createVersionedStates } from './transport/versioned-states';
 
@@ -32,12 +36,14 @@ export interface AppOptions {
   readonly hub: ClusterHub | ((logger: FastifyBaseLogger) => ClusterHub);
   /** Defaults to the SQLite file at HAWK_DB. */
   readonly history?: HistoryRepository;
-  /** Leader election timings when HAWK_REDIS_URL is set (tests shorten them). */
+  /** Leader election timings when HAWK_REDIS_URL or HAWK_LEADER_LEASE is set (tests shorten them). */
   readonly election?: Omit<ElectorConfig, 'identity' | 'log'>;
   /** Bounds on what one socket may ask for (defaults in socket-server.ts). */
   readonly socketLimits?: { readonly maxSubscriptions?: number; readonly maxFrameBytes?: number };
   /** Where logs go (default stdout); tests read them back to check that no secret is logged. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Credentials for HAWK_LEADER_LEASE (default: KubeConfig.loadFromDefault(), the pod's ServiceAccount in a cluster). */
+  readonly leaseKubeConfig?: KubeConfig;
   /** Redis key prefix shared by the replicas of one installation (default "hawk"). */
   readonly redisPrefix?: string;
 }
@@ -66,7 +72,11 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
       ...(env.HAWK_TOKEN ? { security: [{ bearer: [] }] } : {}),
     },
   });
-  if (env.HAWK_TOKEN) requireBearerToken(app, env.HAWK_TOKEN);
+  const authenticator = createAuthenticator({
+    token: env.HAWK_TOKEN,
+    trustedProxy: env.HAWK_TRUSTED_PROXY_HEADER && env.HAWK_TRUSTED_PROXY_CIDRS ? createTrustedProxy(env.HAWK_TRUSTED_PROXY_HEADER, env.HAWK_TRUSTED_PROXY_CIDRS) : undefined,
+  });
+  if (authenticator.required) requireAuthentication(app, authenticator);
 
   // 2. Decorators: one replica's parts.
   let redis: RedisClient | undefined;
@@ -80,12 +90,19 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
     redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
     await redis.connect();
     adapter = createAdapter(redis, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, blockTimeInMs: 1_000 });
-    leadership = createElector(createRedisLock(redis, `${prefix}:leader`), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
+    if (!env.HAWK_LEADER_LEASE) leadership = createElector(createRedisLock(redis, `${prefix}:leader`), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
     relay = createRedisRelay(redis, { prefix, log });
+  }
+  // In a cluster, hawk's own Lease elects instead of the Redis lock; Redis, if set, still fans out.
+  const lease = env.HAWK_LEADER_LEASE ? parseLeaseRef(env.HAWK_LEADER_LEASE) : null;
+  if (lease) {
+    const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig();
+    leadership = createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
+    if (!redis) log.warn({ lease: env.HAWK_LEADER_LEASE }, 'HAWK_LEADER_LEASE without HAWK_REDIS_URL: followers get no state from the leader to serve');
   }
   const history = options.history ?? openSqliteHistory({ path: env.HAWK_DB });
   const states = createVersionedStates();
-  const push = createPushServer(app.server, { states, token: env.HAWK_TOKEN, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log, ...options.socketLimits });
+  const push = createPushServer(app.server, { states, authenticator, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log, ...options.socketLimits });
   const hub = (typeof options.hub === 'function' ? options.hub(log) : options.hub) as HubWithStats;
   const metrics = createMetrics({
     clusters: () => states.list().map((entry) => entry.state),
@@ -128,6 +145,13 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   await routes.register(clusterRoutes);
   routes.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 };
+
+/** The kubeconfig in KUBECONFIG or ~/.kube/config, else the pod's ServiceAccount. */
+function defaultKubeConfig(): KubeConfig {
+  const kubeconfig = new KubeConfig();
+  kubeconfig.loadFromDefault();
+  return kubeconfig;
+}
 
 /** A Fastify instance with hawk registered; `server.ts` only listens on it. */
 export async function createApp(options: AppOptions): Promise<FastifyInstance> {

@@ -2,12 +2,13 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { parseCidrs } from './security/trusted-proxy';
 
 /** Every variable hawk's backend reads, with its default: the one place they are declared. */
 export const EnvSchema = Type.Object({
   /** TCP port of REST and socket.io. */
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4000 }),
-  /** Interface to bind; loopback unless a token is set (see `assertSafeBinding`). */
+  /** Interface to bind; loopback unless a token or trusted proxy is set (see `assertSafeBinding`). */
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   /** The web UI's origin, the only one CORS allows. */
   HAWK_WEB_ORIGIN: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
@@ -17,6 +18,15 @@ export const EnvSchema = Type.Object({
   HAWK_ALLOW_OPEN: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
   /** redis:// URL: enables several replicas (socket.io fan-out, leader lock, state relay). */
   HAWK_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /**
+   * `namespace/name` of a coordination.k8s.io/v1 Lease: in a cluster, replicas elect their leader on
+   * it (as kube-controller-manager does) instead of a Redis lock. Redis still fans out, if set.
+   */
+  HAWK_LEADER_LEASE: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$' })),
+  /** A header an authenticating proxy sets to the user's name (e.g. oauth2-proxy's X-Auth-Request-User); needs HAWK_TRUSTED_PROXY_CIDRS. */
+  HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' })),
+  /** Comma-separated CIDRs of that proxy: the header counts only from these TCP peers. */
+  HAWK_TRUSTED_PROXY_CIDRS: Type.Optional(Type.String({ minLength: 1 })),
   /** SQLite history file. */
   HAWK_DB: Type.String({ minLength: 1, default: '.hawk/history.db' }),
   /** How long history is kept, in hours (default 7 days). */
@@ -56,7 +66,20 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
     const shown = SECRET_VARIABLES.has(variable) ? '(value hidden)' : `(got ${JSON.stringify(raw[variable] ?? null)})`;
     throw new EnvError(variable, `${firstError.message} ${shown}`);
   }
-  return converted as HawkEnv;
+  const env = converted as HawkEnv;
+  assertTrustedProxy(env);
+  return env;
+}
+
+/** The header alone would trust anyone who sets it: it needs the proxy's addresses, which must parse. */
+function assertTrustedProxy(env: HawkEnv): void {
+  if (env.HAWK_TRUSTED_PROXY_HEADER === undefined) return;
+  if (env.HAWK_TRUSTED_PROXY_CIDRS === undefined) throw new EnvError('HAWK_TRUSTED_PROXY_CIDRS', 'required when HAWK_TRUSTED_PROXY_HEADER is set: the addresses of the proxy that sets it');
+  try {
+    parseCidrs(env.HAWK_TRUSTED_PROXY_CIDRS);
+  } catch (error) {
+    throw new EnvError('HAWK_TRUSTED_PROXY_CIDRS', (error as Error).message);
+  }
 }
 
 export function isLoopback(host: string): boolean {
@@ -66,7 +89,7 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Refuses to serve cluster data on a reachable interface without a token, unless explicitly allowed. */
-export function assertSafeBinding(env: Pick<HawkEnv, 'HOST' | 'HAWK_TOKEN' | 'HAWK_ALLOW_OPEN'>): void {
-  if (isLoopback(env.HOST) || env.HAWK_TOKEN !== undefined || env.HAWK_ALLOW_OPEN === '1') return;
-  throw new EnvError('HOST', `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN, or HAWK_ALLOW_OPEN=1 behind a trusted proxy`);
+export function assertSafeBinding(env: Pick<HawkEnv, 'HOST' | 'HAWK_TOKEN' | 'HAWK_ALLOW_OPEN' | 'HAWK_TRUSTED_PROXY_HEADER'>): void {
+  if (isLoopback(env.HOST) || env.HAWK_TOKEN !== undefined || env.HAWK_TRUSTED_PROXY_HEADER !== undefined || env.HAWK_ALLOW_OPEN === '1') return;
+  throw new EnvError('HOST', `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN or HAWK_TRUSTED_PROXY_HEADER (with HAWK_TRUSTED_PROXY_CIDRS), or HAWK_ALLOW_OPEN=1 behind a proxy that authenticates`);
 }

@@ -1,14 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ErrorMessage, OverviewMessage, PatchMessage, ServerToClientEvents, Subscription, TimelineEvent } from '@hawk/core';
-import { tokenMatches } from '../security/bearer-token';
+import type { Authenticator } from '../security/authenticator';
 import { ResyncFrame, SubscriptionFrame } from './client-frames';
 import type { VersionedStates } from './versioned-states';
 
 export interface SocketServerOptions {
   readonly states: VersionedStates;
-  /** Required as `auth.token` in the handshake when set. */
-  readonly token?: string;
+  /** Checks the handshake: `auth.token`, or the trusted proxy's header from a trusted peer. Open when absent. */
+  readonly authenticator?: Authenticator;
   /** The only origin browsers may connect from. */
   readonly webOrigin: string;
   /** socket.io adapter factory (Redis Streams for several replicas); in-memory when absent. */
@@ -17,7 +17,7 @@ export interface SocketServerOptions {
   readonly maxSubscriptions?: number;
   /** Largest frame a client may send, in bytes (default 16 KiB): client frames are tiny. */
   readonly maxFrameBytes?: number;
-  readonly log: { warn(details: object, message: string): void };
+  readonly log: { warn(details: object, message: string): void; debug?(details: object, message: string): void };
 }
 
 /** The push side of hawk: who is connected, and what goes to which room. */
@@ -54,10 +54,14 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
   });
 
   io.use((socket, next) => {
-    if (options.token === undefined) return next();
+    const { authenticator } = options;
+    if (!authenticator?.required) return next();
     const presented: unknown = socket.handshake.auth?.token;
-    if (typeof presented === 'string' && tokenMatches(options.token, presented)) return next();
-    next(new Error('unauthorized'));
+    // The TCP peer of the handshake request, never a forwarded-for header.
+    const principal = authenticator.authenticate({ peer: socket.request.socket.remoteAddress, headers: socket.handshake.headers, token: typeof presented === 'string' ? presented : null });
+    if (!principal) return next(new Error('unauthorized'));
+    if (principal.user !== null) log.debug?.({ user: principal.user, via: principal.via, socket: socket.id }, 'socket authenticated');
+    next();
   });
 
   const reject = (socket: HawkSocket, code: ErrorMessage['code'], message: string) => socket.emit('hawk-error', { code, message });
