@@ -1,26 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClusterState, TimelineEvent } from '@hawk/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRepository } from '../../src/history/history-repository';
-import { openSqliteHistory } from '../../src/history/sqlite-history';
+import { openPostgresHistory } from '../../src/history/postgres-history';
 import { clusterState, etcdMember, finding, T0 } from '../transport/support/cluster-state';
-
-const dirs: string[] = [];
-const repositories: HistoryRepository[] = [];
-function open(snapshotEvery = 3, path?: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'hawk-history-'));
-  dirs.push(dir);
-  const repository = openSqliteHistory({ path: path ?? join(dir, 'history.db'), snapshotEvery });
-  repositories.push(repository);
-  return { repository, path: path ?? join(dir, 'history.db'), dir };
-}
-afterEach(async () => {
-  await Promise.all(repositories.splice(0).map((repository) => repository.close()));
-  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
-});
+import { historyBackends, openHistory } from './support/history-backends';
 
 /** Ten distinct states of one cluster, one second apart. */
 const states: ClusterState[] = Array.from({ length: 10 }, (_, index) => ({
@@ -30,9 +15,44 @@ const states: ClusterState[] = Array.from({ length: 10 }, (_, index) => ({
   etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, index < 5)] },
 }));
 
-describe('SQLite history', () => {
+const repositories: HistoryRepository[] = [];
+async function open(store: string, snapshotEvery = 3) {
+  const repository = await openHistory(store, snapshotEvery);
+  repositories.push(repository);
+  return repository;
+}
+afterEach(async () => {
+  await Promise.all(repositories.splice(0).map((repository) => repository.close().catch(() => undefined)));
+});
+
+/** Runs test/history/support/busy-hawk.ts on `store` and kills it with SIGKILL once it reported `atLeast` commits. */
+async function killBusyHawk(store: string, atLeast: number): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/busy-hawk.ts'), store], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let lastReported = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`busy hawk exited early (${code})`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = chunk.toString().trim().split('\n');
+      lastReported = Number(lines.at(-1));
+      // Kill mid-stream, well into a run of patches between snapshots.
+      if (lastReported >= atLeast) {
+        child.removeAllListeners('exit');
+        child.kill('SIGKILL');
+        resolve();
+      }
+    });
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return lastReported;
+}
+
+describe.each(historyBackends)('$name history', (backend) => {
+  beforeAll(() => backend.setUp(), 60_000);
+  afterAll(() => backend.tearDown());
+
   it('replays the full state at any past second from snapshots and patches', async () => {
-    const { repository } = open(3);
+    const repository = await open(await backend.newStore(), 3);
     for (const state of states) await repository.appendState(state);
     expect(await repository.stateAt('lab', T0 - 1)).toBeUndefined();
     for (const state of states) {
@@ -42,17 +62,24 @@ describe('SQLite history', () => {
     expect(await repository.stateAt('other', T0 + 5_000)).toBeUndefined();
   });
 
+  it('replays changes written in one turn of the event loop (one group commit)', async () => {
+    const repository = await open(await backend.newStore(), 3);
+    await Promise.all(states.map((state) => repository.appendState(state)));
+    for (const state of states) expect(await repository.stateAt('lab', state.observedAt)).toEqual(state);
+  });
+
   it('serves a time range of the timeline, oldest first', async () => {
-    const { repository } = open();
+    const repository = await open(await backend.newStore());
     const events: TimelineEvent[] = [3, 1, 2].map((n) => ({ kind: 'probe-recovered', clusterId: 'lab', at: T0 + n * 1_000, target: `t${n}` }));
     for (const event of events) await repository.appendTimeline(event);
     await repository.appendTimeline({ kind: 'probe-recovered', clusterId: 'other', at: T0 + 1_500, target: 'x' });
     expect((await repository.timeline('lab', T0 + 1_000, T0 + 2_000)).map((event) => event.at)).toEqual([T0 + 1_000, T0 + 2_000]);
     expect(await repository.timeline('lab', T0, T0 + 10_000, 1)).toHaveLength(1);
+    expect(await repository.timeline('lab', T0 + 3_000, T0 + 3_000)).toEqual([events[0]]);
   });
 
   it('prunes old rows but keeps what replaying the kept window needs', async () => {
-    const { repository } = open(3);
+    const repository = await open(await backend.newStore(), 3);
     for (const state of states) await repository.appendState(state);
     await repository.appendTimeline({ kind: 'probe-recovered', clusterId: 'lab', at: T0, target: 'old' });
     await repository.appendTimeline({ kind: 'probe-recovered', clusterId: 'lab', at: T0 + 8_000, target: 'new' });
@@ -63,44 +90,62 @@ describe('SQLite history', () => {
     for (const state of states.filter((candidate) => candidate.observedAt >= cut - 1_000)) {
       expect(await repository.stateAt('lab', state.observedAt)).toEqual(state);
     }
+    expect(await repository.prune(cut)).toEqual({ timeline: 0, states: 0 });
   });
 
   it('survives a restart: a new process starts with a full snapshot and replays across the boundary', async () => {
-    const { repository, path } = open(100);
+    const store = await backend.newStore();
+    const repository = await open(store, 100);
     for (const state of states.slice(0, 5)) await repository.appendState(state);
     await repository.close();
-    const reopened = open(100, path).repository;
+    const reopened = await open(store, 100);
     for (const state of states.slice(5)) await reopened.appendState(state);
     for (const state of states) expect(await reopened.stateAt('lab', state.observedAt)).toEqual(state);
   });
 
   it('loses nothing committed when the backend is killed with SIGKILL', async () => {
-    const { dir } = open();
-    const path = join(dir, 'killed.db');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/busy-hawk.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let lastReported = 0;
-    await new Promise<void>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('exit', (code) => reject(new Error(`busy hawk exited early (${code})`)));
-      child.stdout.on('data', (chunk: Buffer) => {
-        const lines = chunk.toString().trim().split('\n');
-        lastReported = Number(lines.at(-1));
-        // Kill mid-stream, well into a run of patches between snapshots.
-        if (lastReported >= 150) {
-          child.removeAllListeners('exit');
-          child.kill('SIGKILL');
-          resolve();
-        }
-      });
-    });
-    await new Promise((resolve) => child.once('exit', resolve));
-
-    const history = open(100, path).repository;
+    const store = await backend.newStore();
+    const lastReported = await killBusyHawk(store, 150);
+    const history = await open(store, 100);
     const events = await history.timeline('lab', T0, T0 + 1_000_000, 10_000);
     // Every change the process reported was committed before it said so.
     expect(events.length).toBeGreaterThanOrEqual(lastReported);
     expect(events.map((event) => event.at)).toEqual(events.map((_, index) => T0 + (index + 1) * 1_000));
     const replayed = await history.stateAt('lab', T0 + lastReported * 1_000);
     expect(replayed?.findings.map((entry) => entry.id)).toEqual([`change:${lastReported}`]);
+  }, 30_000);
+});
+
+describe('PostgreSQL history shared by replicas', () => {
+  const postgres = historyBackends.find((backend) => backend.name === 'PostgreSQL')!;
+  beforeAll(() => postgres.setUp(), 60_000);
+  afterAll(() => postgres.tearDown());
+
+  it('keeps one replayable chain when leadership moves back and forth between two writers', async () => {
+    const store = await postgres.newStore();
+    const [a, b] = await Promise.all([open(store, 100), open(store, 100)]);
+    // a leads, b takes over, then a again: a's memory of its last row is stale by then.
+    for (const state of states.slice(0, 4)) await a.appendState(state);
+    for (const state of states.slice(4, 7)) await b.appendState(state);
+    for (const state of states.slice(7)) await a.appendState(state);
+    for (const reader of [a, b]) {
+      for (const state of states) expect(await reader.stateAt('lab', state.observedAt)).toEqual(state);
+    }
+  });
+
+  it('keeps times non-decreasing when the next writer’s clock is behind', async () => {
+    const store = await postgres.newStore();
+    const [a, b] = await Promise.all([open(store, 100), open(store, 100)]);
+    await a.appendState(states[5]!);
+    await b.appendState({ ...states[6]!, observedAt: states[4]!.observedAt });
+    expect(await a.stateAt('lab', states[5]!.observedAt)).toEqual({ ...states[6]!, observedAt: states[4]!.observedAt });
+  });
+
+  it('fails naming the unreachable database, without its password', async () => {
+    const url = 'postgres://hawk:s3cret-pw@127.0.0.1:1/hawk_history';
+    const failure = await openPostgresHistory({ url, connectTimeoutMs: 2_000 }).catch((error: unknown) => error as Error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(/cannot use PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/hawk_history: .*ECONNREFUSED/);
+    expect((failure as Error).message).not.toContain('s3cret');
   });
 });

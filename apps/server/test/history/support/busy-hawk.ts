@@ -1,13 +1,14 @@
 // A hawk backend under steady change, for the kill -9 test: the real app and history path, with the
 // hub driven by hand. It prints the number of each change once history has committed it.
+// Usage: busy-hawk.ts <SQLite file path | postgres:// URL>
 import { loadEnv } from '../../../src/env';
 import { createApp } from '../../../src/app';
-import { openSqliteHistory } from '../../../src/history/sqlite-history';
 import { clusterState, finding, T0 } from '../../transport/support/cluster-state';
 import { createMemoryHub } from '../../transport/support/memory-hub';
+import { openHistory } from './history-backends';
 
 const hub = createMemoryHub([clusterState('lab')]);
-const history = openSqliteHistory({ path: process.argv[2]! });
+const history = await openHistory(process.argv[2]!);
 const committed = (change: number) => () => {
   process.stdout.write(`${change}\n`);
 };
