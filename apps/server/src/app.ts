@@ -10,6 +10,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createClient } from 'redis';
 import type { HawkEnv } from './env';
 import type { HistoryRepository } from './history/history-repository';
+import { openPostgresHistory } from './history/postgres-history';
 import { openSqliteHistory } from './history/sqlite-history';
 import { requireAuthentication } from './http/auth-hook';
 import { clusterRoutes } from './http/cluster-routes';
@@ -34,7 +35,7 @@ export interface AppOptions {
   readonly env: HawkEnv;
   /** The clusters' sources (or a factory given the app's logger); started only while this replica leads. */
   readonly hub: ClusterHub | ((logger: FastifyBaseLogger) => ClusterHub);
-  /** Defaults to the SQLite file at HAWK_DB. */
+  /** Defaults to the PostgreSQL database at HAWK_DATABASE_URL, else the SQLite file at HAWK_DB. */
   readonly history?: HistoryRepository;
   /** Leader election timings when HAWK_REDIS_URL or HAWK_LEADER_LEASE is set (tests shorten them). */
   readonly election?: Omit<ElectorConfig, 'identity' | 'log'>;
@@ -100,7 +101,7 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
     leadership = createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
     if (!redis) log.warn({ lease: env.HAWK_LEADER_LEASE }, 'HAWK_LEADER_LEASE without HAWK_REDIS_URL: followers get no state from the leader to serve');
   }
-  const history = options.history ?? openSqliteHistory({ path: env.HAWK_DB });
+  const history = options.history ?? (env.HAWK_DATABASE_URL ? await openPostgresHistory({ url: env.HAWK_DATABASE_URL, log }) : openSqliteHistory({ path: env.HAWK_DB }));
   const states = createVersionedStates();
   const push = createPushServer(app.server, { states, authenticator, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log, ...options.socketLimits });
   const hub = (typeof options.hub === 'function' ? options.hub(log) : options.hub) as HubWithStats;
@@ -119,7 +120,8 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
     history,
     push,
     onAccepted: metrics.observeState,
-    mirrorHistory: options.history === undefined && redis !== undefined,
+    // Each replica's own SQLite file needs the leader's writes mirrored; a shared database does not.
+    mirrorHistory: options.history === undefined && redis !== undefined && !env.HAWK_DATABASE_URL,
     retentionMs: env.HAWK_HISTORY_RETENTION_HOURS * 3_600_000,
     log,
   });

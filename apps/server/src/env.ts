@@ -27,7 +27,9 @@ export const EnvSchema = Type.Object({
   HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' })),
   /** Comma-separated CIDRs of that proxy: the header counts only from these TCP peers. */
   HAWK_TRUSTED_PROXY_CIDRS: Type.Optional(Type.String({ minLength: 1 })),
-  /** SQLite history file. */
+  /** postgres:// URL of a PostgreSQL database: history shared by every replica, instead of the SQLite file. */
+  HAWK_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** SQLite history file (unless HAWK_DATABASE_URL is set). */
   HAWK_DB: Type.String({ minLength: 1, default: '.hawk/history.db' }),
   /** How long history is kept, in hours (default 7 days). */
   HAWK_HISTORY_RETENTION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 168 }),
@@ -39,7 +41,7 @@ export const EnvSchema = Type.Object({
 });
 
 /** Never echoed in errors or logs: a token, or a URL that may carry a password. */
-const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL']);
+const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL', 'HAWK_DATABASE_URL']);
 
 export type HawkEnv = Static<typeof EnvSchema>;
 
