@@ -1,0 +1,80 @@
+/**
+ * Two real hawk replicas behind Redis; the leader, in a process of its own, is SIGKILLed, so it
+ * releases nothing. The follower must wait out the lock's TTL, then lead: watch, push and write history.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
+import { clusterState, T0 } from '../transport/support/cluster-state';
+import { connectClient, nextEvent, startHawk, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
+import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
+import { spawnScript, type Child } from './support/child-process';
+import { startRedis, type RunningRedis } from './support/redis-server';
+
+const election = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 1_000 };
+// A tick's Redis round trips and the leadership hand-off add milliseconds to the bound.
+const SLACK_MS = 250;
+
+describe('Redis lock: failover by expiry after the leader is killed', () => {
+  const prefix = `hawk-kill-${process.pid}`;
+  let redis: RunningRedis;
+  let probe: ReturnType<typeof createClient>;
+  let victim: Child;
+  let survivor: RunningHawk;
+  let hub: MemoryHub;
+  let client: HawkClient | undefined;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    probe = createClient({ url: redis.url });
+    await probe.connect();
+    victim = spawnScript('./hawk-replica.ts', { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-victim', ELECTION: JSON.stringify(election), REDIS_PREFIX: prefix });
+    await victim.line((message) => message.leading === true);
+    hub = createMemoryHub([clusterState('lab')]);
+    survivor = await startHawk(hub, { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-survivor' }, { election, redisPrefix: prefix });
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await victim?.kill9().catch(() => undefined);
+    await survivor?.close().catch(() => undefined);
+    await probe?.close().catch(() => undefined);
+    await redis?.stop();
+  });
+
+  it('takes over only once the TTL has run out, then watches, pushes and writes history', async () => {
+    const leadership = survivor.app.hawk.leadership;
+    expect(leadership.isLeader()).toBe(false);
+    expect(hub.running).toBe(false);
+    client = await connectClient(survivor.url);
+    const snapshot = nextEvent(client, 'snapshot');
+    client.emit('subscribe', { clusterId: 'lab' });
+    const { version } = await snapshot;
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few renewals
+
+    const takeover = new Promise<number>((resolve) => leadership.onChange((leading) => leading && resolve(Date.now())));
+    const killedAt = await victim.kill9();
+    // The key's remaining TTL says when its last renewal was, on Redis's single clock.
+    const measuredAt = Date.now();
+    const remaining = await probe.pTTL(`${prefix}:leader`);
+    expect(remaining).toBeGreaterThan(0);
+    const expiresAt = measuredAt + remaining;
+    const tookOverAt = await takeover;
+
+    const sinceLastRenewal = tookOverAt - (expiresAt - election.leaseDurationMs);
+    console.log(`[redis-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastRenewal} ms (TTL ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`);
+    expect(tookOverAt).toBeGreaterThanOrEqual(expiresAt - 20); // Redis expired it; pTTL is read a few ms late
+    expect(sinceLastRenewal).toBeLessThanOrEqual(election.leaseDurationMs + 2 * election.retryPeriodMs + SLACK_MS);
+    expect(await probe.get(`${prefix}:leader`)).toBe('hawk-survivor');
+
+    // The new leader watches and serves: its hub runs, clients get patches, history is written.
+    await expect.poll(() => hub.running).toBe(true);
+    const ready = (await (await fetch(`${survivor.url}/readyz`)).json()) as { leader: boolean; leaderIdentity: string };
+    expect(ready).toMatchObject({ leader: true, leaderIdentity: 'hawk-survivor' });
+    const patch = nextEvent(client, 'patch');
+    hub.push(clusterState('lab', { observedAt: T0 + 5_000, verdict: 'degraded' }));
+    hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 5_000, target: 'etcd-3', error: 'refused' });
+    expect(await patch).toMatchObject({ clusterId: 'lab', baseVersion: version, version: version + 1 });
+    await expect
+      .poll(async () => ((await (await fetch(`${survivor.url}/api/clusters/lab/timeline?from=${T0 + 4_000}&to=${T0 + 6_000}`)).json()) as { events: unknown[] }).events.length)
+      .toBe(1);
+  });
+});
