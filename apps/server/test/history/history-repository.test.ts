@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import type { ClusterState, TimelineEvent } from '@hawk/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryRepository } from '../../src/history/history-repository';
+import { createApp } from '../../src/app';
+import { EnvError, loadEnv } from '../../src/env';
 import { openPostgresHistory } from '../../src/history/postgres-history';
 import { clusterState, etcdMember, finding, T0 } from '../transport/support/cluster-state';
+import { createMemoryHub } from '../transport/support/memory-hub';
 import { historyBackends, openHistory } from './support/history-backends';
 
 /** Ten distinct states of one cluster, one second apart. */
@@ -147,5 +150,15 @@ describe('PostgreSQL history shared by replicas', () => {
     expect(failure).toBeInstanceOf(Error);
     expect((failure as Error).message).toMatch(/cannot use PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/hawk_history: .*ECONNREFUSED/);
     expect((failure as Error).message).not.toContain('s3cret');
+  });
+
+  it('HAWK_DATABASE_URL: hawk refuses to boot on an unreachable database, naming it without the password', async () => {
+    const env = loadEnv({ HAWK_DATABASE_URL: 'postgresql://hawk:s3cret-pw@127.0.0.1:1/hawk_history', HAWK_LOG_LEVEL: 'silent' });
+    const failure = await createApp({ env, hub: createMemoryHub() }).catch((error: unknown) => error as Error);
+    expect((failure as Error).message).toMatch(/postgres:\/\/127\.0\.0\.1:1\/hawk_history/);
+    expect((failure as Error).message).not.toContain('s3cret');
+    // A URL of another scheme is refused by the schema, its value not echoed.
+    expect(() => loadEnv({ HAWK_DATABASE_URL: 'mysql://hawk:s3cret-pw@db/hawk' })).toThrow(EnvError);
+    expect(() => loadEnv({ HAWK_DATABASE_URL: 'mysql://hawk:s3cret-pw@db/hawk' })).not.toThrow(/s3cret/);
   });
 });
