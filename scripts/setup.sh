@@ -10,7 +10,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # 1. Debian packages the lab, the fan-out tests and the browser tests use.
 apt_needed=()
-for pair in haproxy:haproxy redis-server:redis-server chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux; do
+for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || apt_needed+=("${pair#*:}")
 done
 if [ ${#apt_needed[@]} -gt 0 ]; then
