@@ -84,6 +84,7 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   let leadership: Leadership = createSoloLeadership(env.HAWK_REPLICA_ID);
   let relay: StateRelay = createLocalRelay();
   let adapter: ReturnType<typeof createAdapter> | undefined;
+  let lockName: { kind: 'lease' | 'redis'; name: string } | undefined;
   if (env.HAWK_REDIS_URL) {
     const prefix = options.redisPrefix ?? 'hawk';
     redis = createClient({ url: env.HAWK_REDIS_URL });
@@ -91,7 +92,10 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
     redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
     await redis.connect();
     adapter = createAdapter(redis, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, blockTimeInMs: 1_000 });
-    if (!env.HAWK_LEADER_LEASE) leadership = createElector(createRedisLock(redis, `${prefix}:leader`), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
+    if (!env.HAWK_LEADER_LEASE) {
+      leadership = createElector(createRedisLock(redis, `${prefix}:leader`), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
+      lockName = { kind: 'redis', name: `${prefix}:leader` };
+    }
     relay = createRedisRelay(redis, { prefix, log });
   }
   // In a cluster, hawk's own Lease elects instead of the Redis lock; Redis, if set, still fans out.
@@ -99,6 +103,7 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   if (lease) {
     const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig();
     leadership = createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
+    lockName = { kind: 'lease', name: env.HAWK_LEADER_LEASE! };
     if (!redis) log.warn({ lease: env.HAWK_LEADER_LEASE }, 'HAWK_LEADER_LEASE without HAWK_REDIS_URL: followers get no state from the leader to serve');
   }
   const history = options.history ?? (env.HAWK_DATABASE_URL ? await openPostgresHistory({ url: env.HAWK_DATABASE_URL, log }) : openSqliteHistory({ path: env.HAWK_DB }));
@@ -110,6 +115,7 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
     sourceStats: typeof hub.sourceStats === 'function' ? () => hub.sourceStats?.() ?? [] : undefined,
     socketClients: push.localClients,
     replica: leadership,
+    ...(lockName ? { replicaLock: { ...lockName, holder: leadership.holder } } : {}),
     processMetrics: true,
   });
   const replica = createReplica({

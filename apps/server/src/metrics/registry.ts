@@ -23,6 +23,8 @@ export interface MetricsInputs {
   readonly socketClients: () => number;
   /** hawk's own leader election: hawk applies to itself what it checks in others. */
   readonly replica: { readonly identity: string; isLeader(): boolean; transitions(): number };
+  /** The lock the replicas elect on and its holder as this replica last saw it; absent for a lone replica. */
+  readonly replicaLock?: { readonly kind: 'lease' | 'redis'; readonly name: string; holder(): string | null };
   readonly now?: () => number;
   /** Node process metrics (hawk_process_*, hawk_nodejs_*); off in table tests. */
   readonly processMetrics?: boolean;
@@ -105,6 +107,19 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       this.set({ replica: inputs.replica.identity }, inputs.replica.isLeader() ? 1 : 0);
     },
   });
+  if (inputs.replicaLock) {
+    const lock = inputs.replicaLock;
+    new Gauge({
+      name: 'hawk_replica_leader_lock_info',
+      help: 'The leader lock hawk replicas elect on (a Lease or a Redis key) and its holder as this replica last observed it.',
+      labelNames: ['replica', 'lock', 'name', 'holder'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.set({ replica: inputs.replica.identity, lock: lock.kind, name: lock.name, holder: lock.holder() ?? '' }, 1);
+      },
+    });
+  }
   new Counter({
     name: 'hawk_replica_leadership_transitions_total',
     help: 'Times this replica gained or lost leadership.',

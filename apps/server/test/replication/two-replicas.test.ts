@@ -62,6 +62,10 @@ describe('two replicas behind Redis', () => {
     expect(replicas.map((replica) => replica.hub.running)).toEqual(states.map((state) => state.leader));
     const metrics = await Promise.all(replicas.map(async (replica) => (await fetch(`${replica.hawk.url}/metrics`)).text()));
     expect(metrics.map((text) => /hawk_replica_leader\{replica="[^"]+"\} (\d)/.exec(text)?.[1])).toEqual(states.map((state) => (state.leader ? '1' : '0')));
+    // Both name the lock and the holder they see: hawk applies to itself what it checks in others.
+    expect(metrics.map((text) => /hawk_replica_leader_lock_info\{[^}]*\} 1/.exec(text)?.[0])).toEqual(
+      replicas.map((replica) => `hawk_replica_leader_lock_info{replica="${replica.name}",lock="redis",name="${prefix}:leader",holder="${leader.name}"} 1`),
+    );
   });
 
   it('delivers the same snapshot, patches and timeline to clients of either replica', async () => {
