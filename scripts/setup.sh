@@ -44,4 +44,6 @@ export npm_config_store_dir="$HAWK_CACHE/pnpm-store"
 bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
 # helm, to lint and render the chart in the tests.
 export HAWK_HELM="$(bash "$HAWK_ROOT/deploy/scripts/install-helm.sh" | tail -n 1)"
+# The ServiceMonitor and PrometheusRule CRDs, so the lab apiserver can validate the chart's monitoring objects.
+export HAWK_MONITORING_CRDS="$(bash "$HAWK_ROOT/deploy/scripts/fetch-monitoring-crds.sh" | tail -n 1)"
 log "ready: node $(node --version), pnpm $(pnpm --version)"

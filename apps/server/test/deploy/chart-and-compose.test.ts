@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CHART_DIR, REPO_ROOT, helm, requireCommand } from './deploy-tools';
 
-interface Manifest { kind: string; metadata: { name: string; namespace?: string }; rules?: { apiGroups?: string[]; resources?: string[]; verbs: string[]; nonResourceURLs?: string[] }[]; spec?: Record<string, unknown> }
+interface Manifest { kind: string; metadata: { name: string; namespace?: string }; rules?: { apiGroups?: string[]; resources?: string[]; resourceNames?: string[]; verbs: string[]; nonResourceURLs?: string[] }[]; spec?: Record<string, unknown> }
 
 function render(extra: readonly string[] = []): Manifest[] {
   const text = helm(['template', 'hawk', CHART_DIR, '--namespace', 'hawk', ...extra]);
@@ -23,11 +23,21 @@ describe('Helm chart (real helm)', () => {
     expect(deployment?.spec?.replicas).toBe(2);
     expect(JSON.stringify(deployment?.spec)).toContain('podAntiAffinity');
     expect(manifests.some((m) => m.kind === 'PodDisruptionBudget')).toBe(true);
-    const rules = manifests.filter((m) => m.kind === 'Role' || m.kind === 'ClusterRole').flatMap((m) => m.rules ?? []);
-    expect(rules.length).toBeGreaterThan(0);
-    for (const rule of rules) expect(rule.verbs.every((verb) => ['get', 'list', 'watch'].includes(verb))).toBe(true);
-    const resources = rules.flatMap((rule) => rule.resources ?? []).sort();
-    expect(resources).toEqual(['endpointslices', 'leasecandidates', 'leases', 'nodes', 'pods']);
+    const roles = manifests.filter((m) => m.kind === 'Role' || m.kind === 'ClusterRole');
+    // Toward what hawk watches: read only.
+    const readRules = roles.filter((m) => m.metadata.name !== 'hawk-hawk-leader-election').flatMap((m) => m.rules ?? []);
+    for (const rule of readRules) expect(rule.verbs.every((verb) => ['get', 'list', 'watch'].includes(verb))).toBe(true);
+    expect(readRules.flatMap((rule) => rule.resources ?? []).sort()).toEqual(['endpointslices', 'leasecandidates', 'leases', 'nodes', 'pods']);
+    // Its own leader Lease, in its own namespace, is the one write.
+    const election = roles.find((m) => m.metadata.name === 'hawk-hawk-leader-election');
+    expect(election?.kind).toBe('Role');
+    expect(election?.metadata.namespace).toBe('hawk');
+    expect(election?.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['hawk-hawk-leader'], verbs: ['get', 'update'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    ]);
+    const env = JSON.stringify(deployment?.spec);
+    expect(env).toContain('"name":"HAWK_LEADER_LEASE","value":"hawk/hawk-hawk-leader"');
     expect(manifests.some((m) => m.kind === 'Ingress' || m.kind === 'ServiceMonitor')).toBe(false);
   });
 
@@ -37,6 +47,16 @@ describe('Helm chart (real helm)', () => {
     const rule = manifests.find((m) => m.kind === 'PrometheusRule');
     expect(JSON.stringify(rule?.spec)).toContain('groups');
     expect(JSON.stringify(manifests.find((m) => m.kind === 'Deployment'))).toContain('/etc/hawk/etcd/tls.crt');
+  });
+
+  it('keeps deploy/manifests/hawk.yaml equal to a fresh render (deploy/scripts/render-manifests.sh)', () => {
+    const committed = readFileSync(join(REPO_ROOT, 'deploy', 'manifests', 'hawk.yaml'), 'utf8');
+    const fresh = helm(['template', 'hawk', CHART_DIR, '--namespace', 'hawk', '--set', 'auth.existingSecret=hawk-token']);
+    const header = committed.slice(0, committed.length - fresh.length);
+    expect(committed.endsWith(fresh)).toBe(true);
+    expect(header.split('\n').filter(Boolean).every((line) => line.startsWith('#'))).toBe(true);
+    // The plain manifests reference a token Secret the user creates; a rendered one would give everyone the same token.
+    expect(parseAllDocuments(committed).some((document) => (document.toJS() as Manifest | null)?.kind === 'Secret')).toBe(false);
   });
 
   it('ships the same alerting rules in the chart as in deploy/prometheus', () => {

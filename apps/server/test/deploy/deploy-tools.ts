@@ -25,3 +25,11 @@ export function requireCommand(command: string, installHint: string): string {
 export function helm(args: readonly string[]): string {
   return execFileSync(helmBinary(), [...args], { encoding: 'utf8', cwd: REPO_ROOT });
 }
+
+/** The prometheus-operator CRDs that scripts/setup.sh fetches, so the lab can validate ServiceMonitor and PrometheusRule. */
+export function monitoringCrdsDir(): string {
+  const candidates = [process.env.HAWK_MONITORING_CRDS, join(process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk'), 'tools', 'prometheus-operator-v0.85.0', 'crds')];
+  const found = candidates.find((path): path is string => !!path && existsSync(join(path, 'monitoring.coreos.com_servicemonitors.yaml')));
+  if (!found) throw new Error(`prometheus-operator CRDs not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which fetches them from the Go module proxy`);
+  return found;
+}

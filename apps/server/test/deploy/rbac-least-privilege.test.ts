@@ -83,6 +83,24 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
     }
   });
 
+  it('lets hawk create and renew its own leader Lease, and no other, in its own namespace', async () => {
+    const coordination = (await tokenKubeconfig()).makeApiClient(CoordinationV1Api);
+    const spec = { holderIdentity: 'hawk-0', leaseDurationSeconds: 10 };
+    const created = await coordination.createNamespacedLease({ namespace: NAMESPACE, body: { metadata: { name: 'hawk-hawk-leader' }, spec } });
+    const renewed = await coordination.replaceNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE, body: { ...created, spec: { ...spec, leaseDurationSeconds: 11 } } });
+    expect(renewed.spec?.leaseDurationSeconds).toBe(11);
+    await admin.makeApiClient(CoordinationV1Api).createNamespacedLease({ namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec } });
+    const forbidden: [string, () => Promise<unknown>][] = [
+      ['update another Lease in its namespace', async () => coordination.replaceNamespacedLease({ name: 'someone-else', namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'hawk' } } })],
+      ['delete its own Lease', () => coordination.deleteNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE })],
+      ['list Leases in its namespace', () => coordination.listNamespacedLease({ namespace: NAMESPACE })],
+    ];
+    for (const [what, write] of forbidden) {
+      const outcome = await write().then(() => 'allowed', (error) => statusOf(error));
+      expect(outcome, what).toBe(403);
+    }
+  });
+
   it('refuses every write, and reading Secrets, with 403', async () => {
     const kubeconfig = await tokenKubeconfig();
     const coordination = kubeconfig.makeApiClient(CoordinationV1Api);

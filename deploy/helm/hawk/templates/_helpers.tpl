@@ -15,3 +15,4 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- define "hawk.tokenSecret" -}}
 {{- if .Values.auth.existingSecret -}}{{ .Values.auth.existingSecret }}{{- else -}}{{ include "hawk.name" . }}-token{{- end -}}
 {{- end -}}
+{{- define "hawk.leaderLease" -}}{{ include "hawk.name" . }}-leader{{- end -}}

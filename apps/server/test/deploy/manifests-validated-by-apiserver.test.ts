@@ -1,0 +1,129 @@
+/**
+ * The chart's objects, validated by a real apiserver (the lab's): every rendered object is created
+ * with dryRun=All and fieldValidation=Strict, so an unknown field, a wrong type or an invalid value
+ * fails here rather than at an SRE's `helm install`. ServiceMonitor and PrometheusRule are checked
+ * against prometheus-operator's own CRDs, installed into the lab first.
+ */
+import { request } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { ApiextensionsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1CustomResourceDefinition } from '@kubernetes/client-node';
+import { ensureLab } from '@hawk/lab';
+import { CHART_DIR, REPO_ROOT, helm, monitoringCrdsDir } from './deploy-tools';
+
+const NAMESPACE = `hawk-validate-${Date.now().toString(36)}`;
+let kubeconfig: KubeConfig;
+
+/** Exposes the client's discovery-backed URL of an object, which the library keeps protected. */
+class ObjectPaths extends KubernetesObjectApi {
+  createPath(object: KubernetesObject): Promise<string> {
+    return this.specUriPath(object, 'create');
+  }
+}
+
+interface CreateOutcome { readonly status: number; readonly message: string }
+
+/**
+ * POSTs the object as it is, bypassing the typed client's serializer (which drops schema keys such
+ * as `x-kubernetes-int-or-string` from CRDs). With `dryRun`, the apiserver validates with strict
+ * fields and stores nothing.
+ */
+async function createRaw(object: KubernetesObject, { dryRun }: { dryRun: boolean }): Promise<CreateOutcome> {
+  const path = await kubeconfig.makeApiClient(ObjectPaths).createPath(object);
+  const url = new URL(`${kubeconfig.getCurrentCluster()!.server}${path}`);
+  url.searchParams.set('fieldValidation', 'Strict');
+  if (dryRun) url.searchParams.set('dryRun', 'All');
+  const options: Parameters<typeof request>[1] = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' } };
+  await kubeconfig.applyToHTTPSOptions(options as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
+  return new Promise((resolve, reject) => {
+    const call = request(url, options, (response) => {
+      let body = '';
+      response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => {
+        const status = response.statusCode ?? 0;
+        resolve({ status, message: status < 300 ? 'ok' : ((JSON.parse(body) as { message?: string }).message ?? body) });
+      });
+    });
+    call.on('error', reject);
+    call.end(JSON.stringify(object));
+  });
+}
+
+const strictDryRunCreate = (object: KubernetesObject) => createRaw(object, { dryRun: true });
+
+function parseObjects(text: string): KubernetesObject[] {
+  return parseAllDocuments(text).map((document) => document.toJS() as KubernetesObject | null).filter((object): object is KubernetesObject => !!object?.kind);
+}
+
+/** Puts namespaced objects the chart leaves unplaced into the test namespace; cluster-scoped ones stay as they are. */
+function placed(objects: readonly KubernetesObject[]): KubernetesObject[] {
+  const clusterScoped = new Set(['ClusterRole', 'ClusterRoleBinding', 'Namespace']);
+  return objects.map((object) => (clusterScoped.has(object.kind!) || object.metadata?.namespace ? object : { ...object, metadata: { ...object.metadata, namespace: NAMESPACE } }));
+}
+
+async function installMonitoringCrds(): Promise<void> {
+  const extensions = kubeconfig.makeApiClient(ApiextensionsV1Api);
+  const directory = monitoringCrdsDir();
+  for (const file of ['monitoring.coreos.com_servicemonitors.yaml', 'monitoring.coreos.com_prometheusrules.yaml']) {
+    const crd = parseObjects(readFileSync(join(directory, file), 'utf8'))[0] as V1CustomResourceDefinition;
+    const created = await createRaw(crd, { dryRun: false });
+    if (created.status >= 300 && created.status !== 409) throw new Error(`the lab refused CRD ${crd.metadata!.name}: ${created.status} ${created.message}`);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const current = await extensions.readCustomResourceDefinition({ name: crd.metadata!.name! });
+      if (current.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True')) break;
+      if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata!.name} never became Established in the lab`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+describe('chart and plain manifests, validated by the lab apiserver (dry run, strict fields)', () => {
+  beforeAll(async () => {
+    const lab = await ensureLab();
+    kubeconfig = new KubeConfig();
+    kubeconfig.loadFromFile(lab.env().KUBECONFIG!);
+    await installMonitoringCrds();
+    await kubeconfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
+  });
+
+  afterAll(async () => {
+    await kubeconfig?.makeApiClient(CoreV1Api).deleteNamespace({ name: NAMESPACE }).catch(() => undefined);
+  });
+
+  it('accepts every object of the chart with all options on', async () => {
+    const rendered = helm([
+      'template', 'hawk', CHART_DIR, '--namespace', NAMESPACE,
+      '--set', 'ingress.enabled=true', '--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true',
+      '--set', 'etcd.clientCertSecret=etcd-client', '--set', 'etcd.endpoints={https://10.0.0.11:2379}',
+      '--set', 'extraKubeconfigSecret=other-clusters', '--set', 'history.databaseUrlSecret=hawk-postgres',
+    ]);
+    const objects = placed(parseObjects(rendered));
+    expect(objects.map((object) => object.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Secret', 'Ingress', 'ServiceMonitor', 'PrometheusRule', 'PodDisruptionBudget', 'Role', 'ClusterRole']));
+    const refused: string[] = [];
+    for (const object of objects) {
+      const outcome = await strictDryRunCreate(object);
+      if (outcome.status >= 300) refused.push(`${object.kind}/${object.metadata?.name}: ${outcome.status} ${outcome.message}`);
+    }
+    expect(refused).toEqual([]);
+  });
+
+  it('accepts every object of deploy/manifests/hawk.yaml', async () => {
+    // The file is rendered for namespace `hawk`; validate it in the test namespace instead.
+    const inTestNamespace = parseObjects(readFileSync(join(REPO_ROOT, 'deploy', 'manifests', 'hawk.yaml'), 'utf8'))
+      .map((object) => (object.metadata?.namespace === 'hawk' ? { ...object, metadata: { ...object.metadata, namespace: NAMESPACE } } : object));
+    const objects = placed(inTestNamespace);
+    expect(objects.length).toBeGreaterThan(10);
+    const outcomes = await Promise.all(objects.map(async (object) => `${object.kind}/${object.metadata?.name}: ${(await strictDryRunCreate(object)).message}`));
+    expect(outcomes.filter((outcome) => !outcome.endsWith(': ok'))).toEqual([]);
+  });
+
+  it('refuses a misspelt field the same way, so the checks above can fail', async () => {
+    const deployment = placed(parseObjects(readFileSync(join(REPO_ROOT, 'deploy', 'manifests', 'hawk.yaml'), 'utf8'))).find((object) => object.kind === 'Deployment' && object.metadata?.name === 'hawk-hawk')!;
+    const misspelt = { ...deployment, spec: { ...(deployment as { spec: object }).spec, replicass: 2 } } as KubernetesObject;
+    const outcome = await strictDryRunCreate(misspelt);
+    expect(outcome.status).toBe(400);
+    expect(outcome.message).toContain('replicass');
+  });
+});
