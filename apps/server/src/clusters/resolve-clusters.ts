@@ -36,10 +36,22 @@ export interface ResolveOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** loadKubeConfig follows kubectl's rules and refuses the library's silent localhost:8080 fallback. */
-export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env): KubeConfig {
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * loadKubeConfig follows kubectl's rules and refuses the library's silent localhost:8080 fallback.
+ * In a pod, KUBECONFIG (the chart's extraKubeconfigSecret) names neighbouring clusters; kubectl's
+ * rules would then drop the pod's own cluster, so it is added back as context `inClusterContext`.
+ * `serviceAccountRoot` prefixes the service-account paths (tests).
+ */
+export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
+  if (env.KUBECONFIG && env.KUBERNETES_SERVICE_HOST && existsSync(`${serviceAccountRoot}${SERVICE_ACCOUNT_TOKEN}`)) {
+    const own = new KubeConfig();
+    own.loadFromCluster(serviceAccountRoot);
+    kubeConfig.mergeConfig(own, true);
+  }
   const clusters = kubeConfig.getClusters();
   const fellBack = clusters.length === 1 && clusters[0]?.name === 'cluster' && clusters[0].server === 'http://localhost:8080';
   if (fellBack && !env.KUBECONFIG && !existsSync(`${env.HOME ?? ''}/.kube/config`)) {

@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROBE_INTERVAL_MS, resolveClusters } from '../../src/clusters/resolve-clusters';
+import { DEFAULT_PROBE_INTERVAL_MS, loadKubeConfig, resolveClusters } from '../../src/clusters/resolve-clusters';
 
 // Builds clients only; nothing here dials the (loopback) server.
 function kubeconfig(): KubeConfig {
@@ -29,5 +32,33 @@ describe('resolveClusters', () => {
     const [prod, ghost] = resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod', 'ghost'], env: {} });
     expect(prod?.error).toBeNull();
     expect(ghost?.error).toContain('"ghost" is not in the kubeconfig');
+  });
+});
+
+describe('loadKubeConfig in a pod', () => {
+  it('watches the pod\'s own cluster besides the KUBECONFIG\'s neighbours (the chart\'s extraKubeconfigSecret)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'hawk-sa-'));
+    const serviceAccount = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+    mkdirSync(serviceAccount, { recursive: true });
+    writeFileSync(join(serviceAccount, 'token'), 'not-a-real-token');
+    writeFileSync(join(serviceAccount, 'ca.crt'), '');
+    const neighbours = join(root, 'neighbours.yaml');
+    writeFileSync(neighbours, kubeconfig().exportConfig());
+    const saved = { KUBECONFIG: process.env.KUBECONFIG, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT };
+    // The library reads these from process.env itself.
+    Object.assign(process.env, { KUBECONFIG: neighbours, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443' });
+    try {
+      const inPod = loadKubeConfig(process.env, root);
+      expect(inPod.getContexts().map((context) => context.name).sort()).toEqual(['inClusterContext', 'missing-cluster', 'prod']);
+      expect(inPod.getCurrentContext()).toBe('prod');
+      expect(inPod.getCluster('inCluster')?.server).toBe('https://127.0.0.1:6443');
+      const outsidePod = loadKubeConfig({ KUBECONFIG: neighbours }, root);
+      expect(outsidePod.getContexts().map((context) => context.name)).not.toContain('inClusterContext');
+    } finally {
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
   });
 });
