@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -154,10 +155,15 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   routes.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 };
 
-/** The kubeconfig in KUBECONFIG or ~/.kube/config, else the pod's ServiceAccount. */
+/**
+ * Where hawk's own Lease lives: in a pod, always the pod's cluster and ServiceAccount, even when
+ * KUBECONFIG names other clusters to watch (the chart's extraKubeconfigSecret); elsewhere KUBECONFIG
+ * or ~/.kube/config.
+ */
 function defaultKubeConfig(): KubeConfig {
   const kubeconfig = new KubeConfig();
-  kubeconfig.loadFromDefault();
+  if (process.env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) kubeconfig.loadFromCluster();
+  else kubeconfig.loadFromDefault();
   return kubeconfig;
 }
 
