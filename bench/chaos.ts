@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
 import { followCluster } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
-import { percentile, sleep, startHawk } from './support/hawk-process';
+import { percentile, processUsage, sleep, startHawk } from './support/hawk-process';
 
 const { values: args } = parseArgs({ options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' } } });
 const seed = Number(args.seed);
@@ -35,6 +35,9 @@ await lab.fault.heal();
 const hawk = await startHawk(lab.env());
 const feed = await followCluster(hawk.url);
 console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);
+// hawk's memory over the run: a leak shows here before the OOM killer shows it.
+let peakRssBytes = 0;
+const rssTimer = setInterval(() => { try { peakRssBytes = Math.max(peakRssBytes, processUsage(hawk.pid).rssBytes); } catch { /* exited */ } }, 5000);
 
 // 1. Quiet period: steady state, nothing may fire above info.
 await sleep(10_000);
@@ -48,19 +51,36 @@ const results: FaultResult[] = [];
 const started = Date.now();
 const order = [...FAULTS].sort(() => random() - 0.5);
 let next = 0;
+let backendDied: string | null = null;
 while (Date.now() - started < budgetMs) {
   const plan = next < order.length ? order[next++]! : pick(FAULTS);
   console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
   const result = await runFault(lab, feed, plan);
+  if (!hawk.alive()) {
+    // Not a miss of hawk's judgement but its death: score what ran before, and say so.
+    backendDied = `hawk's backend died during "${plan.name}" (${hawk.child.signalCode ?? `exit ${hawk.child.exitCode}`}; SIGKILL here is the kernel's OOM killer unless someone else killed it)`;
+    console.error(`[chaos] ${backendDied}: stopping the run`);
+    await lab.fault.heal();
+    break;
+  }
   results.push(result);
   console.error(`[chaos]   detected=${result.detected} in ${result.detectionMs ?? '-'} ms (${result.firstRule ?? '-'}), gap truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ${result.falseAlarms.join(', ') || 'none'}`);
 }
+clearInterval(rssTimer);
 feed.close();
 await hawk.stop();
 
 // 3. Score.
+/** Per fault kind: how often it ran, was detected, and its fault → finding p50/p95/max. */
+function byFault(all: readonly FaultResult[]) {
+  return [...new Set(all.map((r) => r.fault))].map((fault) => {
+    const runs = all.filter((r) => r.fault === fault);
+    const ms = runs.filter((r) => r.detectionMs !== null).map((r) => r.detectionMs!);
+    return { fault, runs: runs.length, detected: runs.filter((r) => r.detected).length, alreadyShown: runs.filter((r) => r.alreadyShown).length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms.length ? Math.max(...ms) : null, falseAlarms: runs.reduce((n, r) => n + r.falseAlarms.length, 0) };
+  });
+}
 const detected = results.filter((r) => r.detected);
-const latencies = detected.map((r) => r.detectionMs!);
+const latencies = detected.filter((r) => r.detectionMs !== null).map((r) => r.detectionMs!);
 const gaps = results.filter((r) => r.gapTruthMs !== null && r.gapHawkMs !== null).map((r) => Math.abs(r.gapHawkMs! - r.gapTruthMs!));
 const summary = {
   seed,
@@ -72,7 +92,10 @@ const summary = {
   falseAlarms: results.reduce((sum, r) => sum + r.falseAlarms.length, 0) + quietFalseAlarms.length,
   quietPeriodSeconds: quietMs / 1000,
   quietFalseAlarms,
-  detectionMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: Math.max(...latencies) },
+  backendDied,
+  hawkPeakRssMiB: Math.round(peakRssBytes / 2 ** 20),
+  detectionMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null },
+  byFault: byFault(results),
   leaderlessGapErrorMs: { count: gaps.length, p50: percentile(gaps, 50), max: gaps.length ? Math.max(...gaps) : null },
   results,
 };
@@ -82,9 +105,14 @@ const table = [
   '|---|---|---|---|---|---|---|',
   ...results.map((r) => `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`),
 ].join('\n');
+const perKind = [
+  '| fault kind | runs | detected | p50 (ms) | p95 (ms) | max (ms) | false alarms |',
+  '|---|---|---|---|---|---|---|',
+  ...summary.byFault.map((k) => `| ${k.fault} | ${k.runs} | ${k.detected}/${k.runs}${k.alreadyShown ? ` (${k.alreadyShown} already shown)` : ''} | ${Number.isNaN(k.p50) ? '-' : k.p50} | ${Number.isNaN(k.p95) ? '-' : k.p95} | ${k.max ?? '-'} | ${k.falseAlarms} |`),
+].join('\n');
 const markdown = `# chaos run ${summary.at}\n\ncommit ${summary.commit}, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
   `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
-  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers)\n\n${table}\n`;
+  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} MiB\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## Every fault, in order\n\n${table}\n`;
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'chaos-latest.json'), JSON.stringify(summary, null, 2));

@@ -12,6 +12,8 @@ export interface HawkProcess {
   readonly url: string;
   readonly pid: number;
   readonly child: ChildProcess;
+  /** false once the backend has exited, for whatever reason. */
+  alive(): boolean;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -43,12 +45,18 @@ export async function startHawk(env: NodeJS.ProcessEnv, options: { readonly quie
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('hawk did not answer /livez within 60 s'); }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  let stopping = false;
+  // A backend that dies under a run (killed, out of memory) must say so, not pass for a missed detection.
+  child.once('exit', (code, signal) => { if (!stopping) console.error(`[bench] hawk (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}`); });
   return {
     url,
     pid: child.pid!,
     child,
+    alive: () => child.exitCode === null && child.signalCode === null,
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      stopping = true;
+      // Killed by a signal, exitCode stays null: waiting for 'exit' would never end.
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill(signal);
       setTimeout(() => child.kill('SIGKILL'), 5000).unref();
