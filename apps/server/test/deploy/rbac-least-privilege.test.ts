@@ -8,6 +8,8 @@ import { CoordinationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type Kub
 import { ensureLab, type Lab } from '@hawk/lab';
 import { createClusterHub } from '../../src/hub/index';
 import type { ClusterState } from '@hawk/core';
+import { createElector } from '../../src/replication/elector';
+import { createLeaseLockFromKubeConfig } from '../../src/replication/lease-lock';
 import { CHART_DIR, helm } from './deploy-tools';
 
 // A fresh namespace per run: a previous run's namespace may still be terminating, which refuses new objects.
@@ -83,13 +85,25 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
     }
   });
 
-  it('lets hawk create and renew its own leader Lease, and no other, in its own namespace', async () => {
-    const coordination = (await tokenKubeconfig()).makeApiClient(CoordinationV1Api);
-    const spec = { holderIdentity: 'hawk-0', leaseDurationSeconds: 10 };
-    const created = await coordination.createNamespacedLease({ namespace: NAMESPACE, body: { metadata: { name: 'hawk-hawk-leader' }, spec } });
-    const renewed = await coordination.replaceNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE, body: { ...created, spec: { ...spec, leaseDurationSeconds: 11 } } });
-    expect(renewed.spec?.leaseDurationSeconds).toBe(11);
-    await admin.makeApiClient(CoordinationV1Api).createNamespacedLease({ namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec } });
+  it('lets hawk elect its leader with its own Lease, and touch no other Lease', async () => {
+    const restricted = await tokenKubeconfig();
+    // hawk's own elector and Lease lock, as app.ts builds them for HAWK_LEADER_LEASE, under the chart's token.
+    const leadership = createElector(createLeaseLockFromKubeConfig(restricted, { namespace: NAMESPACE, name: 'hawk-hawk-leader' }), { identity: 'hawk-0', leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 1000 });
+    await leadership.start();
+    try {
+      expect(leadership.isLeader()).toBe(true);
+      const first = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE });
+      expect(first.spec?.holderIdentity).toBe('hawk-0');
+      // Renewals (update) go through too: the resourceVersion moves and it still leads.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const later = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE });
+      expect(later.metadata?.resourceVersion).not.toBe(first.metadata?.resourceVersion);
+      expect(leadership.isLeader()).toBe(true);
+    } finally {
+      await leadership.stop();
+    }
+    const coordination = restricted.makeApiClient(CoordinationV1Api);
+    await admin.makeApiClient(CoordinationV1Api).createNamespacedLease({ namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'other' } } });
     const forbidden: [string, () => Promise<unknown>][] = [
       ['update another Lease in its namespace', async () => coordination.replaceNamespacedLease({ name: 'someone-else', namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'hawk' } } })],
       ['delete its own Lease', () => coordination.deleteNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE })],
