@@ -58,7 +58,7 @@ while (Date.now() - started < budgetMs) {
   const result = await runFault(lab, feed, plan);
   if (!hawk.alive()) {
     // Not a miss of hawk's judgement but its death: score what ran before, and say so.
-    backendDied = `hawk's backend died during "${plan.name}" (${hawk.child.signalCode ?? `exit ${hawk.child.exitCode}`}; SIGKILL here is the kernel's OOM killer unless someone else killed it)`;
+    backendDied = `hawk's backend died during "${plan.name}" (${hawk.death()})`;
     console.error(`[chaos] ${backendDied}: stopping the run`);
     await lab.fault.heal();
     break;

@@ -24,7 +24,10 @@ const UPDATES = 20;
 // The 1,000 browsers, in one plain Node process (no tsx loader, whose IPC would share the channel).
 const CLIENT_SOURCE = `
   import { io } from 'socket.io-client';
-    const [count, ...urls] = process.argv.slice(1);
+  import { performance } from 'node:perf_hooks';
+  // support/ipc's clock, restated: this source runs on its own, without tsx to import it.
+  const clock = () => performance.timeOrigin + performance.now();
+  const [count, ...urls] = process.argv.slice(1);
   const received = new Map();
   let subscribed = 0;
   const sockets = Array.from({ length: Number(count) }, (_, index) => {

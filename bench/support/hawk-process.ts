@@ -14,6 +14,8 @@ export interface HawkProcess {
   readonly child: ChildProcess;
   /** false once the backend has exited, for whatever reason. */
   alive(): boolean;
+  /** Why it exited, when it did: a signal, an exit code, or the bench's memory watchdog. */
+  death(): string | null;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -46,13 +48,31 @@ export async function startHawk(env: NodeJS.ProcessEnv, options: { readonly quie
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   let stopping = false;
+  let death: string | null = null;
   // A backend that dies under a run (killed, out of memory) must say so, not pass for a missed detection.
-  child.once('exit', (code, signal) => { if (!stopping) console.error(`[bench] hawk (pid ${child.pid}) exited unexpectedly: ${signal ?? `code ${code}`}`); });
+  child.once('exit', (code, signal) => {
+    death ??= signal ?? `exit code ${code}`;
+    if (!stopping) console.error(`[bench] hawk (pid ${child.pid}) exited unexpectedly: ${death}`);
+  });
+  // The machine is shared: a runaway backend is stopped here, well before the kernel's OOM killer picks a victim.
+  const limitBytes = Number(process.env.HAWK_BENCH_RSS_LIMIT_MIB ?? 4096) * 2 ** 20;
+  const watchdog = setInterval(() => {
+    try {
+      const { rssBytes } = processUsage(child.pid!);
+      if (rssBytes > limitBytes) {
+        death = `killed by the bench at ${(rssBytes / 2 ** 30).toFixed(1)} GiB RSS (limit ${(limitBytes / 2 ** 30).toFixed(0)} GiB, HAWK_BENCH_RSS_LIMIT_MIB)`;
+        child.kill('SIGKILL');
+      }
+    } catch { /* exited */ }
+  }, 1000);
+  watchdog.unref();
+  child.once('exit', () => clearInterval(watchdog));
   return {
     url,
     pid: child.pid!,
     child,
     alive: () => child.exitCode === null && child.signalCode === null,
+    death: () => death,
     stop: (signal = 'SIGTERM') => new Promise((resolve) => {
       stopping = true;
       // Killed by a signal, exitCode stays null: waiting for 'exit' would never end.
