@@ -45,7 +45,11 @@ function leaderFault(kind: LeaderElectedKind, how: 'kill' | 'freeze'): FaultPlan
     async inject(lab) {
       const before = await lab.leaseHolder(kind);
       const record = how === 'kill' ? await lab.fault.killLeader(kind) : await lab.fault.freezeLeader(kind);
-      return { at: Date.parse(record.at), lease: kind, oldRenewTime: before?.lease.spec.renewTime ? Date.parse(before.lease.spec.renewTime) : Number.NaN };
+      // The old holder's last renewal is read once it can renew no more: read before, a renewal in between
+      // made the truth one retry period (2 s) too long.
+      const after = await lab.leaseHolder(kind);
+      const last = after && after.identity === before?.identity ? after : before;
+      return { at: Date.parse(record.at), lease: kind, oldRenewTime: last?.lease.spec.renewTime ? Date.parse(last.lease.spec.renewTime) : Number.NaN };
     },
   };
 }
