@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
+import { linkAbort } from './linked-abort';
 
 /** Paths to PEM files for the etcd client; read once at start-up. */
 export interface EtcdTlsFiles {
@@ -39,17 +40,21 @@ export function createEtcdTransport(endpoints: readonly string[], files: EtcdTls
   return {
     endpoints: normalized,
     async post(endpoint, path, body, timeoutMs, signal) {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const response = await request(`${endpoint}${path}`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      return { status: response.statusCode, text: await response.body.text() };
+      const abort = linkAbort(signal, timeoutMs, () => new DOMException(`${endpoint}: no answer within ${timeoutMs} ms`, 'TimeoutError'));
+      try {
+        const response = await request(`${endpoint}${path}`, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: abort.signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+        return { status: response.statusCode, text: await response.body.text() };
+      } finally {
+        abort.detach();
+      }
     },
     async close() {
       await agent.destroy();

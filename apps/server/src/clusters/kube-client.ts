@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request, type Dispatcher } from 'undici';
+import { linkAbort } from './linked-abort';
 
 /** A response whose body has not been read yet; `base` says which address answered. */
 export interface KubeStream {
@@ -86,24 +87,24 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   async function openAt(base: string, path: string, options: KubeRequestOptions): Promise<KubeStream> {
     const { agent, headers } = await tls();
     // The timeout covers waiting for the headers only: a watch's body then streams for minutes.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error(`${base}: no response within ${options.headersTimeoutMs} ms`)), options.headersTimeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+    const abort = linkAbort(options.signal, options.headersTimeoutMs, () => new Error(`${base}: no response within ${options.headersTimeoutMs} ms`));
     try {
       const response = await request(`${base}${path}`, {
         method: 'GET',
         dispatcher: agent,
         headers: { ...headers, accept: 'application/json' },
-        signal,
+        signal: abort.signal,
         headersTimeout: options.headersTimeoutMs,
         bodyTimeout: options.bodyTimeoutMs ?? options.headersTimeoutMs,
       });
+      abort.stopTimer();
+      // The caller's signal must still end a streaming body; once the body is done, unlink.
+      response.body.once('close', abort.detach);
       return { status: response.statusCode, base, body: response.body };
     } catch (error) {
-      if (deadline.signal.aborted && !options.signal?.aborted) throw deadline.signal.reason;
+      abort.detach();
+      if (abort.timedOut() && !options.signal?.aborted) throw abort.signal.reason;
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

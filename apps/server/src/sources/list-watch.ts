@@ -36,6 +36,17 @@ export class HttpStatusError extends Error {
   }
 }
 
+/** ShortWatchError: the server ended a watch within SHORT_WATCH_MS having sent nothing. */
+export class ShortWatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ShortWatchError';
+  }
+}
+
+/** A watch ended by the server sooner than this (ms) with no event is a failure, as in client-go. */
+const SHORT_WATCH_MS = 1000;
+
 /** Time allowed for list and watch response headers (ms): long enough for a busy apiserver, short enough to fail over. */
 const HEADERS_TIMEOUT_MS = 5000;
 const LIST_PAGE = 500;
@@ -88,7 +99,7 @@ function resourceVersionOf(object: unknown): string | undefined {
  * watchOnce streams one watch from `resourceVersion` until the server ends it, returning the last
  * resourceVersion seen so the next watch resumes there. Throws GoneError on 410 in either form.
  */
-async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: string, handlers: WatchHandlers, signal: AbortSignal): Promise<string> {
+async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: string, handlers: WatchHandlers, signal: AbortSignal): Promise<{ latest: string; events: number }> {
   const path =
     spec.path +
     query({
@@ -104,6 +115,7 @@ async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: s
   if (response.status !== 200) throw statusError(response.status, await response.body.text(), `watch ${spec.path}`);
   handlers.onActivity();
   let latest = resourceVersion;
+  let events = 0;
   let buffered = '';
   response.body.setEncoding('utf8');
   for await (const chunk of response.body as AsyncIterable<string>) {
@@ -121,11 +133,12 @@ async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: s
         throw new HttpStatusError(status?.code ?? 500, `watch ${spec.path}: ${status?.message ?? 'ERROR event'}`);
       }
       latest = resourceVersionOf(event.object) ?? latest;
+      events += 1;
       if (event.type === 'BOOKMARK') handlers.onActivity();
       else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') handlers.onEvent(event.type, event.object);
     }
   }
-  return latest;
+  return { latest, events };
 }
 
 /**
@@ -138,6 +151,14 @@ export async function runListWatch(client: KubeClient, spec: WatchSpec, handlers
   handlers.onList(listed.items);
   let resourceVersion = listed.resourceVersion;
   while (!signal.aborted) {
-    resourceVersion = await watchOnce(client, spec, resourceVersion, handlers, signal);
+    const openedAt = performance.now();
+    const watched = await watchOnce(client, spec, resourceVersion, handlers, signal);
+    // As client-go's reflector: a watch the server ends at once with nothing in it is a failure
+    // (an apiserver whose cache is rebuilding after etcd came back does this), not a normal end.
+    // Re-opening it at once would spin; the supervisor's backoff paces the retries instead.
+    if (watched.events === 0 && performance.now() - openedAt < SHORT_WATCH_MS && !signal.aborted) {
+      throw new ShortWatchError(`watch ${spec.path}: closed by the server after ${Math.round(performance.now() - openedAt)} ms with no event`);
+    }
+    resourceVersion = watched.latest;
   }
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -128,6 +129,35 @@ describe('supervisor', () => {
     expect(supervisor.stats().restarts).toBe(2);
     expect(freshness.some((f) => f.state === 'reconnecting' && f.detail?.includes('HTTP 500'))).toBe(true);
     await supervisor.stop();
+  });
+
+  it('backs off, rather than spinning, when the server ends every watch at once with nothing in it', async () => {
+    // An apiserver rebuilding its watch cache after etcd came back answers watches this way.
+    const api = await fakeApi(Array.from({ length: 1000 }, () => list('10', ['a'])), Array.from({ length: 100_000 }, () => events([])));
+    const { supervisor, freshness } = supervise(api.url);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const watches = api.seen.filter((request) => request.startsWith('watch')).length;
+    await supervisor.stop();
+    // Unpaced, this loop re-opened thousands of watches a second; with backoff from 20 ms it is a handful.
+    expect(watches).toBeGreaterThan(1);
+    expect(watches).toBeLessThan(20);
+    expect(freshness.some((f) => f.state === 'reconnecting' && f.detail?.includes('with no event'))).toBe(true);
+  });
+
+  it('leaves nothing linked to the caller\'s long-lived signal once a request is over', async () => {
+    const api = await fakeApi(Array.from({ length: 50 }, () => list('10', ['a'])), []);
+    const kube = client(api.url);
+    const session = new AbortController();
+    for (let i = 0; i < 50; i++) {
+      const response = await kube.open('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', { signal: session.signal, headersTimeoutMs: 1000 });
+      await response.body.text();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(session.signal, 'abort')).toHaveLength(0);
+    // AbortSignal.any composites hide in this Node-internal set instead, one per request (nodejs/node#64476).
+    const dependants = Object.getOwnPropertySymbols(session.signal).find((symbol) => symbol.description === 'kDependantSignals');
+    expect((dependants ? (session.signal as unknown as Record<symbol, Set<unknown> | undefined>)[dependants]?.size : 0) ?? 0).toBe(0);
+    await kube.close();
   });
 
   it('restarts a silent watch, and calls it stale only when the relist does not come back', async () => {
