@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -9,6 +8,7 @@ import fp from 'fastify-plugin';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createClient } from 'redis';
+import { runningInPod } from './clusters/resolve-clusters';
 import type { HawkEnv } from './env';
 import type { HistoryRepository } from './history/history-repository';
 import { openPostgresHistory } from './history/postgres-history';
@@ -162,7 +162,7 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
  */
 function defaultKubeConfig(): KubeConfig {
   const kubeconfig = new KubeConfig();
-  if (process.env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token')) kubeconfig.loadFromCluster();
+  if (runningInPod()) kubeconfig.loadFromCluster();
   else kubeconfig.loadFromDefault();
   return kubeconfig;
 }

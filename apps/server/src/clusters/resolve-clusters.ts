@@ -38,6 +38,11 @@ export interface ResolveOptions {
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
+/** runningInPod: a service account is mounted and the apiserver's service is announced. */
+export function runningInPod(env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): boolean {
+  return !!env.KUBERNETES_SERVICE_HOST && existsSync(`${serviceAccountRoot}${SERVICE_ACCOUNT_TOKEN}`);
+}
+
 /**
  * loadKubeConfig follows kubectl's rules and refuses the library's silent localhost:8080 fallback.
  * In a pod, KUBECONFIG (the chart's extraKubeconfigSecret) names neighbouring clusters; kubectl's
@@ -47,7 +52,7 @@ const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/tok
 export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
-  if (env.KUBECONFIG && env.KUBERNETES_SERVICE_HOST && existsSync(`${serviceAccountRoot}${SERVICE_ACCOUNT_TOKEN}`)) {
+  if (env.KUBECONFIG && runningInPod(env, serviceAccountRoot)) {
     const own = new KubeConfig();
     own.loadFromCluster(serviceAccountRoot);
     kubeConfig.mergeConfig(own, true);
