@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiServerInstance } from '../model/apiserver';
+import { DEFAULT_CONFIG } from '../config';
+import { evaluateCluster } from '../evaluate';
+import type { ApiServerInstance, ProbeResult } from '../model/apiserver';
+import type { ClusterInput } from '../model/cluster';
 import { aCluster, shapeOf, startHawk } from '../testing/index';
 import { failsEtcdCheck } from './root-cause';
 
@@ -50,6 +53,24 @@ describe('root-cause grouping', () => {
     hawk.advance(2_000);
     expect(reduced().causedBy).toBeNull();
     expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerInstanceNotReady' && f.subject === '10.0.0.13:6443')!.causedBy).toBeNull();
+  });
+
+  it('without quorum, a load balancer relaying an apiserver\'s etcd failure is a consequence; one refusing connections is not', () => {
+    const cluster = aCluster().withApiServers(3).withEtcd(3);
+    const hawk = startHawk(cluster).advance(2_000);
+    cluster.stopEtcdMember(1).stopEtcdMember(2);
+    hawk.advance(2_000);
+    const input = cluster.build();
+    const ready = { at: cluster.now, ok: true, httpStatus: 200, latencyMs: 3, failedChecks: [], error: null };
+    // Probes race: instance 3 was last probed ready, while the LB's probe was relayed to instance 1.
+    const withFrontDoor = (readyz: ProbeResult): ClusterInput => ({
+      ...input,
+      apiServers: input.apiServers.map((instance, n) => (n === 2 ? { ...instance, health: { ...instance.health, readyz: ready } } : instance)),
+      frontDoor: { ...input.frontDoor, health: { ...input.frontDoor.health, livez: readyz, readyz } },
+    });
+    const loadBalancerFinding = (readyz: ProbeResult) => evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find((f) => f.ruleId === 'LoadBalancerUnreachable');
+    expect(loadBalancerFinding(input.apiServers[0]!.health.readyz!)?.causedBy).toBe('EtcdQuorumLost');
+    expect(loadBalancerFinding({ at: cluster.now, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'connect ECONNREFUSED' })?.causedBy).toBeNull();
   });
 
   it.each([

@@ -37,6 +37,10 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
       }
       case 'ApiServerReducedServing':
         return sameRoot(input.apiServers.filter((i) => !derived.serving.includes(i)).map(instanceRoot));
+      // The load balancer relays one apiserver's /readyz: without quorum it relays that apiserver's
+      // etcd failure (or its stall) while another instance's last probe still said ready.
+      case 'LoadBalancerUnreachable':
+        return quorumRoot !== null && (failsEtcdCheck(input.frontDoor) || stalledWhileAlive(input.frontDoor)) ? quorumRoot : null;
       case 'EtcdNoLeader':
         return quorumRoot;
       case 'EtcdOneFailureFromQuorumLoss':
@@ -65,9 +69,9 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
   });
 }
 
-/** failsEtcdCheck: the instance answers but reports its etcd checks failing ("etcd", "etcd-readiness"). */
-export function failsEtcdCheck(instance: ApiServerInstance): boolean {
-  const probe = instance.health.readyz;
+/** failsEtcdCheck: the instance (or the load balancer relaying it) answers but reports its etcd checks failing ("etcd", "etcd-readiness"). */
+export function failsEtcdCheck(endpoint: Pick<ApiServerInstance, 'health'>): boolean {
+  const probe = endpoint.health.readyz;
   return probe !== null && !probe.ok && probe.failedChecks.some((check) => check === 'etcd' || check.startsWith('etcd-') || check.startsWith('etcd/'));
 }
 
@@ -77,8 +81,8 @@ export function failsEtcdCheck(instance: ApiServerInstance): boolean {
  * its etcd check past the probe timeout instead of naming the check, and that is the quorum's doing,
  * not the instance's; a refused connection means the process is gone, a cause of its own.
  */
-export function stalledWhileAlive(instance: ApiServerInstance): boolean {
-  const { livez, readyz } = instance.health;
+export function stalledWhileAlive(endpoint: Pick<ApiServerInstance, 'health'>): boolean {
+  const { livez, readyz } = endpoint.health;
   if (readyz === null || readyz.ok) return false;
   const reached = (probe: typeof readyz | null) => probe !== null && (probe.httpStatus !== null || /time|abort/i.test(probe.error ?? ''));
   return reached(livez) || reached(readyz);
