@@ -25,6 +25,12 @@ export interface HawkConfig {
   readonly etcdDbCriticalRatio: number;
   /** Transitions kept per lease (count); older ones live in history. */
   readonly transitionsKept: number;
+  /**
+   * A holder's clock off from hawk's by more than this is pointed out on screens (ms). Only a note:
+   * liveness is judged by observed renewals, never the holder's clock. The measured skew includes
+   * watch latency (well under a second), hence a margin above it.
+   */
+  readonly clockSkewNoteMs: number;
 }
 
 export const DEFAULT_CONFIG: HawkConfig = {
@@ -39,6 +45,7 @@ export const DEFAULT_CONFIG: HawkConfig = {
   etcdDbWarnRatio: 0.8,
   etcdDbCriticalRatio: 0.95,
   transitionsKept: 50,
+  clockSkewNoteMs: 10_000,
 };
 
 /** Merges overrides into the defaults and validates relations between fields; returns an error instead of throwing. */

@@ -55,7 +55,7 @@ describe('scenarios', () => {
     hawk.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
     hawk.advance(5_000);
     const lease = hawk.state.leases.find((l) => l.name === 'kube-controller-manager')!;
-    expect(lease.transitions).toEqual([{ lease: 'kube-system/kube-controller-manager', from: identityOf(1), to: identityOf(2), at: acquiredAt, leaderlessMs: acquiredAt - lastRenewal }]);
+    expect(lease.transitions).toEqual([{ lease: 'kube-system/kube-controller-manager', from: identityOf(1), to: identityOf(2), at: acquiredAt, leaderlessMs: acquiredAt - lastRenewal, handover: 'expired' }]);
     expect(acquiredAt - lastRenewal).toBeGreaterThan(15_000);
     expect(lease.status).toBe('held');
     expect(lease.standbys).toBe(1);

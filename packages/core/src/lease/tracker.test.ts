@@ -55,16 +55,16 @@ describe('observeLease', () => {
     [
       'holder change: gap from the old holder\'s last observed renewal to the new holder\'s first observation',
       [[T0, record('a', T0)], [T0 + 2000, record('a', T0 + 2000)], [T0 + 19_000, record('b', T0 + 19_000, { acquireTime: iso(T0 + 19_000) })]],
-      [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 19_000, leaderlessMs: 17_000 }],
+      [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 19_000, leaderlessMs: 17_000, handover: 'expired' }],
     ],
     [
       'new holder seen late (watch gap): its acquire is placed by renewTime − acquireTime, skew-free',
       [[T0, record('a', T0)], [T0 + 30_000, record('b', T0 + 600_000 + 10_000, { acquireTime: iso(T0 + 600_000) })]],
-      [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 30_000, leaderlessMs: 20_000 }],
+      [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 30_000, leaderlessMs: 20_000, handover: 'expired' }],
     ],
-    ['release then acquire: two transitions', [[T0, record('a', T0)], [T0 + 1000, record(null, T0 + 1000)], [T0 + 3000, record('b', T0 + 3000, { acquireTime: iso(T0 + 3000) })]], [
-      { lease: 'kube-system/kube-scheduler', from: 'a', to: null, at: T0 + 1000, leaderlessMs: null },
-      { lease: 'kube-system/kube-scheduler', from: null, to: 'b', at: T0 + 3000, leaderlessMs: 2000 },
+    ['release then acquire: two transitions, both a graceful handover', [[T0, record('a', T0)], [T0 + 1000, record(null, T0 + 1000)], [T0 + 3000, record('b', T0 + 3000, { acquireTime: iso(T0 + 3000) })]], [
+      { lease: 'kube-system/kube-scheduler', from: 'a', to: null, at: T0 + 1000, leaderlessMs: null, handover: 'released' },
+      { lease: 'kube-system/kube-scheduler', from: null, to: 'b', at: T0 + 3000, leaderlessMs: 2000, handover: 'released' },
     ]],
   ] as const)('%s', (_name, events, expected) => {
     expect(fold(events).transitions).toEqual(expected);

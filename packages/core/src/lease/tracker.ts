@@ -55,6 +55,7 @@ export function observeLease(previous: LeaseTrack | undefined, record: LeaseReco
     to: newHolder,
     at: observedAt,
     leaderlessMs: leaderlessGap(previous.observedRenewAt, record, observedAt),
+    handover: oldHolder === null || newHolder === null ? 'released' : 'expired',
   };
   return {
     track: {

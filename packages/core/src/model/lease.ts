@@ -18,6 +18,12 @@ export interface LeaseRecord {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * What a candidate's liveness was judged by: its own health endpoint, the kubelet's readiness of its
+ * mirror pod, its LeaseCandidate renewals, or nothing hawk can observe from where it runs.
+ */
+export type LivenessBasis = 'health-endpoint' | 'kubelet-readiness' | 'lease-candidate' | 'not-observable';
+
 /** A candidate for a leader lease, from a LeaseCandidate object or inferred from the component's pods. */
 export interface LeaseCandidate {
   readonly identity: string;
@@ -31,6 +37,10 @@ export interface LeaseCandidate {
    * null or absent is unknown, and counted (hawk does not cry wolf over what it cannot see).
    */
   readonly live?: boolean | null;
+  /** What `live` was judged by; absent on candidates built before it was recorded. */
+  readonly liveBasis?: LivenessBasis;
+  /** One sentence saying why, e.g. "--bind-address=127.0.0.1: judged by the kubelet's readiness". */
+  readonly liveNote?: string | null;
 }
 
 export type LeaseStatus =
@@ -57,6 +67,13 @@ export interface LeaderTransition {
   readonly at: number;
   /** Last observed renewal by the old holder to the observed acquire of the new one (ms); null if not measurable. */
   readonly leaderlessMs: number | null;
+  /**
+   * How leadership changed hands: 'released' when the record passed through no holder (the holder
+   * cleared it on a graceful exit, or the lease was free), 'expired' when a new holder replaced a
+   * named one, which client-go only does after the old holder's lease ran out (a crash or hang).
+   * Absent on transitions recorded before hawk tracked it.
+   */
+  readonly handover?: 'released' | 'expired';
 }
 
 /**
