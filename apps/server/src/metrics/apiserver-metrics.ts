@@ -13,11 +13,12 @@ export const apiServerFamilies: readonly ClusterFamily[] = [
     name: 'hawk_apiserver_up',
     help: 'Whether the apiserver instance answered its last readiness probe (1) or not (0).',
     type: 'gauge',
-    labelNames: ['cluster', 'instance'],
+    // `apiserver`, not `instance`: Prometheus owns `instance` (the scrape target) and would rename ours `exported_instance`.
+    labelNames: ['cluster', 'apiserver'],
     generate: (state) =>
       state.apiServers.instances.flatMap((instance) => {
         const up = upOf(instance.health);
-        return up === null ? [] : [{ labels: { cluster: state.identity.id, instance: instance.id }, value: up }];
+        return up === null ? [] : [{ labels: { cluster: state.identity.id, apiserver: instance.id }, value: up }];
       }),
   },
   {

@@ -9,7 +9,7 @@ async function expose(states: readonly ClusterState[], sourceStats?: readonly So
     clusters: () => states,
     ...(sourceStats ? { sourceStats: () => sourceStats } : {}),
     socketClients: () => 2,
-    replica: { identity: 'hawk-0', isLeader: () => true, transitions: () => 1 },
+    replica: { identity: 'hawk-0', isLeader: () => true, lockReachable: () => true, transitions: () => 1 },
     now: () => T0,
   });
   for (const state of states) metrics.observeState(state);
@@ -42,9 +42,9 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
         'hawk_lease_last_leaderless_seconds{cluster="lab",lease="kube-system/kube-scheduler"} 4.2',
       ],
       hawk_apiserver_up: [
-        'hawk_apiserver_up{cluster="lab",instance="127.0.0.1:6441"} 1',
-        'hawk_apiserver_up{cluster="lab",instance="127.0.0.1:6442"} 1',
-        'hawk_apiserver_up{cluster="lab",instance="127.0.0.1:6443"} 1',
+        'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6441"} 1',
+        'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6442"} 1',
+        'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6443"} 1',
       ],
       hawk_load_balancer_up: ['hawk_load_balancer_up{cluster="lab"} 1'],
       hawk_etcd_members: ['hawk_etcd_members{cluster="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",state="healthy"} 3'],
@@ -55,6 +55,7 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       hawk_watch_last_event_age_seconds: ['hawk_watch_last_event_age_seconds{cluster="lab",source="leases"} 1', 'hawk_watch_last_event_age_seconds{cluster="lab",source="etcd"} 0.5'],
       hawk_socket_clients: ['hawk_socket_clients 2'],
       hawk_replica_leader: ['hawk_replica_leader{replica="hawk-0"} 1'],
+      hawk_replica_leader_lock_reachable: ['hawk_replica_leader_lock_reachable{replica="hawk-0"} 1'],
     },
   },
   {
@@ -66,7 +67,7 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       findings: [finding('etcd-quorum-lost:lab', 'critical'), finding('kcm:lab', 'warning')],
     },
     families: {
-      hawk_apiserver_up: ['hawk_apiserver_up{cluster="lab",instance="127.0.0.1:6441"} 1', 'hawk_apiserver_up{cluster="lab",instance="127.0.0.1:6442"} 0'],
+      hawk_apiserver_up: ['hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6441"} 1', 'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6442"} 0'],
       hawk_etcd_members: ['hawk_etcd_members{cluster="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",state="healthy"} 1'],
       hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab"} 0'],
       hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab"} -1'],
@@ -108,11 +109,11 @@ describe('metrics exposition', () => {
   it('observes each new probe once in the latency histogram', async () => {
     const lines = await expose([healthy, healthy]);
     expect(labelsOf(lines, 'hawk_apiserver_probe_duration_seconds_count')).toEqual([
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",instance="127.0.0.1:6441"} 1',
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",instance="127.0.0.1:6442"} 1',
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",instance="127.0.0.1:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",apiserver="127.0.0.1:6441"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",apiserver="127.0.0.1:6442"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",apiserver="127.0.0.1:6443"} 1',
     ]);
-    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",instance="127.0.0.1:6441"} 1');
+    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",apiserver="127.0.0.1:6441"} 1');
   });
 
   it('exports watch restarts when the hub counts them, and nothing when it does not', async () => {
@@ -120,8 +121,23 @@ describe('metrics exposition', () => {
     expect(labelsOf(await expose([healthy]), 'hawk_watch_restarts_total')).toEqual([]);
   });
 
+  it('counts watch sessions per source, so a duplicated watch shows as 2', async () => {
+    const stats = [
+      { clusterId: 'lab', source: 'leases', restarts: 0 },
+      { clusterId: 'lab', source: 'leases', restarts: 1 },
+      { clusterId: 'lab', source: 'etcd', restarts: 0 },
+    ];
+    expect(labelsOf(await expose([healthy], stats), 'hawk_watch_sessions')).toEqual(['hawk_watch_sessions{cluster="lab",source="leases"} 2', 'hawk_watch_sessions{cluster="lab",source="etcd"} 1']);
+  });
+
+  it("uses none of the target labels Prometheus attaches (they would be renamed exported_*)", async () => {
+    const lines = await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 0 }]);
+    expect(lines.length).toBeGreaterThan(20);
+    expect(lines.filter((line) => /[{,](instance|job|pod|namespace|service|container|endpoint)="/.test(line))).toEqual([]);
+  });
+
   it('keeps every family name under the hawk_ prefix', async () => {
-    const metrics = createMetrics({ clusters: () => [healthy], socketClients: () => 0, replica: { identity: 'r', isLeader: () => false, transitions: () => 0 }, processMetrics: true });
+    const metrics = createMetrics({ clusters: () => [healthy], socketClients: () => 0, replica: { identity: 'r', isLeader: () => false, lockReachable: () => false, transitions: () => 0 }, processMetrics: true });
     const names = (await metrics.registry.getMetricsAsJSON()).map((family) => family.name);
     expect(names.filter((name) => !name.startsWith('hawk_'))).toEqual([]);
   });
