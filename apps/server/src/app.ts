@@ -3,11 +3,11 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { createAdapter } from '@socket.io/redis-streams-adapter';
 import fp from 'fastify-plugin';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createClient } from 'redis';
+import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink, type AlertSink } from './alerts';
 import { runningInPod } from './clusters/resolve-clusters';
 import type { HawkEnv } from './env';
 import type { HistoryRepository } from './history/history-repository';
@@ -21,20 +21,19 @@ import { metricsRoute } from './http/metrics-route';
 import type { ClusterHub } from './hub';
 import { createMetrics, type SourceStat } from './metrics/registry';
 import { createElector, type ElectorConfig } from './replication/elector';
-import { createSoloLeadership, type Leadership } from './replication/leadership';
+import { createSoloLeadership, mustActAlone, type Leadership } from './replication/leadership';
 import { createLeaseLockFromKubeConfig, parseLeaseRef } from './replication/lease-lock';
 import { createRedisLock, type RedisClient } from './replication/redis-lock';
-import { createRedisRelay } from './replication/redis-state-relay';
 import { createReplica } from './replication/replica';
-import { createLocalRelay, type StateRelay } from './replication/state-relay';
 import { createAuthenticator } from './security/authenticator';
+import { createRequestOriginPolicy } from './security/request-origin';
 import { createTrustedProxy } from './security/trusted-proxy';
 import { createPushServer } from './transport/socket-server';
 import { createVersionedStates } from './transport/versioned-states';
 
 export interface AppOptions {
   readonly env: HawkEnv;
-  /** The clusters' sources (or a factory given the app's logger); started only while this replica leads. */
+  /** The clusters' sources (or a factory given the app's logger); every replica runs its own from start to close. */
   readonly hub: ClusterHub | ((logger: FastifyBaseLogger) => ClusterHub);
   /** Defaults to the PostgreSQL database at HAWK_DATABASE_URL, else the SQLite file at HAWK_DB. */
   readonly history?: HistoryRepository;
@@ -48,15 +47,21 @@ export interface AppOptions {
   readonly leaseKubeConfig?: KubeConfig;
   /** Redis key prefix shared by the replicas of one installation (default "hawk"). */
   readonly redisPrefix?: string;
+  /** How often a firing alert is re-sent to Alertmanager (ms, default 60 s); tests shorten it. */
+  readonly alertRepeatMs?: number;
 }
 
 /** A hub may count watch restarts; it is an optional member, not part of the seam. */
 type HubWithStats = ClusterHub & { sourceStats?: () => readonly SourceStat[] };
 
+/** Default elector timings (ms), as in elector.ts: what a takeover's re-send window is computed from. */
+const DEFAULT_LEASE_MS = 10_000;
+const DEFAULT_RETRY_MS = 2_000;
+
 /**
  * buildApp is hawk's backend as a Fastify plugin. Load order: ecosystem plugins (security headers,
- * CORS, rate limits, OpenAPI), then hawk's decorators (states, history, replication, socket.io,
- * metrics), then routes.
+ * host and origin guard, CORS, rate limits, OpenAPI), then hawk's decorators (states, history,
+ * leadership, socket.io, alerts, metrics), then routes.
  */
 export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => {
   const { env } = options;
@@ -64,8 +69,14 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
 
   // 1. Ecosystem plugins.
   await app.register(helmet);
-  // A list, not a string: the header is then sent only to that origin rather than to every caller.
-  await app.register(cors, { origin: [env.HAWK_WEB_ORIGIN], methods: ['GET', 'HEAD'], allowedHeaders: ['authorization', 'content-type'] });
+  const origins = createRequestOriginPolicy(env.HAWK_WEB_ORIGIN, env.HAWK_ALLOWED_HOSTS);
+  // DNS rebinding: a page whose name re-binds to hawk's address sends its own name as Host.
+  app.addHook('onRequest', async (request, reply) => {
+    if (origins.hostAllowed(request.headers.host)) return;
+    return reply.code(421).send({ statusCode: 421, error: 'Misdirected Request', message: 'this host name is not one hawk serves (HAWK_ALLOWED_HOSTS)' });
+  });
+  // A list, not a string: the header is then sent only to those origins rather than to every caller.
+  await app.register(cors, { origin: [...origins.webOrigins], methods: ['GET', 'HEAD'], allowedHeaders: ['authorization', 'content-type'] });
   await app.register(rateLimit, { max: env.HAWK_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 });
   await app.register(swagger, {
     openapi: {
@@ -80,37 +91,14 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   });
   if (authenticator.required) requireAuthentication(app, authenticator);
 
-  // 2. Decorators: one replica's parts.
-  let redis: RedisClient | undefined;
-  let leadership: Leadership = createSoloLeadership(env.HAWK_REPLICA_ID);
-  let relay: StateRelay = createLocalRelay();
-  let adapter: ReturnType<typeof createAdapter> | undefined;
-  let lockName: { kind: 'lease' | 'redis'; name: string } | undefined;
-  if (env.HAWK_REDIS_URL) {
-    const prefix = options.redisPrefix ?? 'hawk';
-    redis = createClient({ url: env.HAWK_REDIS_URL });
-    // Logged without the URL: it may carry a password.
-    redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
-    await redis.connect();
-    adapter = createAdapter(redis, { streamName: `${prefix}:socket.io`, channelPrefix: `${prefix}:socket.io`, blockTimeInMs: 1_000 });
-    if (!env.HAWK_LEADER_LEASE) {
-      leadership = createElector(createRedisLock(redis, `${prefix}:leader`), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
-      lockName = { kind: 'redis', name: `${prefix}:leader` };
-    }
-    relay = createRedisRelay(redis, { prefix, log });
-  }
-  // In a cluster, hawk's own Lease elects instead of the Redis lock; Redis, if set, still fans out.
-  const lease = env.HAWK_LEADER_LEASE ? parseLeaseRef(env.HAWK_LEADER_LEASE) : null;
-  if (lease) {
-    const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig();
-    leadership = createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), { ...options.election, identity: env.HAWK_REPLICA_ID, log });
-    lockName = { kind: 'lease', name: env.HAWK_LEADER_LEASE! };
-    if (!redis) log.warn({ lease: env.HAWK_LEADER_LEASE }, 'HAWK_LEADER_LEASE without HAWK_REDIS_URL: followers get no state from the leader to serve');
-  }
+  // 2. Decorators: one replica's parts. Every replica observes; the lock elects only side effects.
+  const { leadership, lockName, redis } = chooseLeadership(env, options, log);
+  const sharedHistory = options.history === undefined && env.HAWK_DATABASE_URL !== undefined;
   const history = options.history ?? (env.HAWK_DATABASE_URL ? await openPostgresHistory({ url: env.HAWK_DATABASE_URL, log }) : openSqliteHistory({ path: env.HAWK_DB }));
   const states = createVersionedStates();
-  const push = createPushServer(app.server, { states, authenticator, webOrigin: env.HAWK_WEB_ORIGIN, adapter, log, ...options.socketLimits });
+  const push = createPushServer(app.server, { states, authenticator, origins, log, ...options.socketLimits });
   const hub = (typeof options.hub === 'function' ? options.hub(log) : options.hub) as HubWithStats;
+  const alerts = createAlerts(env, hub, leadership, options, log);
   const metrics = createMetrics({
     clusters: () => states.list().map((entry) => entry.state),
     sourceStats: typeof hub.sourceStats === 'function' ? () => hub.sourceStats?.() ?? [] : undefined,
@@ -122,13 +110,11 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   const replica = createReplica({
     hub,
     leadership,
-    relay,
     states,
     history,
     push,
     onAccepted: metrics.observeState,
-    // Each replica's own SQLite file needs the leader's writes mirrored; a shared database does not.
-    mirrorHistory: options.history === undefined && redis !== undefined && !env.HAWK_DATABASE_URL,
+    sharedHistory,
     retentionMs: env.HAWK_HISTORY_RETENTION_HOURS * 3_600_000,
     log,
   });
@@ -142,9 +128,11 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
     await push.close();
   });
   app.addHook('onClose', async () => {
+    alerts?.stop();
     await replica.stop();
     await history.close();
-    await redis?.close().catch(() => undefined);
+    if (redis?.isOpen) await redis.close().catch(() => undefined);
+    else redis?.destroy();
   });
 
   // 3. Routes.
@@ -154,6 +142,49 @@ export const buildApp: FastifyPluginAsync<AppOptions> = async (app, options) => 
   await routes.register(clusterRoutes);
   routes.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 };
+
+/**
+ * chooseLeadership picks the lock the replicas elect on: hawk's own Lease in a cluster
+ * (HAWK_LEADER_LEASE), else a Redis key (HAWK_REDIS_URL), else none (one replica). Redis connects in
+ * the background: with Redis away hawk observes and serves all the same, and says so in /readyz.
+ */
+function chooseLeadership(env: HawkEnv, options: AppOptions, log: FastifyBaseLogger): { leadership: Leadership; lockName?: { kind: 'lease' | 'redis'; name: string }; redis?: RedisClient } {
+  const election = { ...options.election, identity: env.HAWK_REPLICA_ID, log };
+  const lease = env.HAWK_LEADER_LEASE ? parseLeaseRef(env.HAWK_LEADER_LEASE) : null;
+  if (lease) {
+    if (env.HAWK_REDIS_URL) log.warn({}, 'HAWK_REDIS_URL is not used: HAWK_LEADER_LEASE elects the leader');
+    const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig();
+    return { leadership: createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), election), lockName: { kind: 'lease', name: env.HAWK_LEADER_LEASE! } };
+  }
+  if (env.HAWK_REDIS_URL) {
+    const key = `${options.redisPrefix ?? 'hawk'}:leader`;
+    // No offline queue: a command while Redis is away fails at once (the lock is unreachable) rather than waiting.
+    const redis: RedisClient = createClient({ url: env.HAWK_REDIS_URL, disableOfflineQueue: true, socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) } });
+    // Logged without the URL: it may carry a password.
+    redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
+    redis.connect().catch((error: unknown) => log.warn({ err: { message: (error as Error).message } }, 'redis not connected'));
+    return { leadership: createElector(createRedisLock(redis, key), election), lockName: { kind: 'redis', name: key }, redis };
+  }
+  return { leadership: createSoloLeadership(env.HAWK_REPLICA_ID) };
+}
+
+/**
+ * createAlerts sends findings to HAWK_ALERTMANAGER_URL (every replica: Alertmanager deduplicates by
+ * labels) and HAWK_WEBHOOK_URL (the elected replica only); undefined when neither is set.
+ */
+function createAlerts(env: HawkEnv, hub: ClusterHub, leadership: Leadership, options: AppOptions, log: FastifyBaseLogger) {
+  const sinks: AlertSink[] = [];
+  if (env.HAWK_ALERTMANAGER_URL) sinks.push(createAlertmanagerSink({ url: env.HAWK_ALERTMANAGER_URL }));
+  if (env.HAWK_WEBHOOK_URL) sinks.push(createWebhookSink({ url: env.HAWK_WEBHOOK_URL }));
+  if (sinks.length === 0) return undefined;
+  const dispatcher = createAlertDispatcher({ hub, sinks, actsAlone: () => mustActAlone(leadership), ...(options.alertRepeatMs !== undefined ? { repeatFiringMs: options.alertRepeatMs } : {}), log });
+  // A holder that stopped renewing may have died before sending: the window it could have been dead in.
+  const takeoverWindowMs = (options.election?.leaseDurationMs ?? DEFAULT_LEASE_MS) + (options.election?.retryPeriodMs ?? DEFAULT_RETRY_MS);
+  leadership.onChange((leading, takeover) => {
+    if (leading) dispatcher.tookOver(takeover, takeoverWindowMs);
+  });
+  return dispatcher;
+}
 
 /**
  * Where hawk's own Lease lives: in a pod, always the pod's cluster and ServiceAccount, even when

@@ -10,17 +10,29 @@ export const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 4000 }),
   /** Interface to bind; loopback unless a token or trusted proxy is set (see `assertSafeBinding`). */
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
-  /** The web UI's origin, the only one CORS allows. */
-  HAWK_WEB_ORIGIN: Type.String({ pattern: '^https?://[^/]+$', default: 'http://localhost:3000' }),
+  /**
+   * Comma-separated origins of the web UI (scheme://host[:port]): the only cross-origin pages CORS and the
+   * socket.io upgrade accept; a page served from hawk's own origin (the web's proxy) is accepted too.
+   */
+  HAWK_WEB_ORIGIN: Type.String({ pattern: '^https?://[^/,]+(,https?://[^/,]+)*$', default: 'http://localhost:3000' }),
+  /**
+   * Comma-separated host names REST and the socket accept in the Host header (a DNS-rebinding guard);
+   * IP literals, localhost and the hosts of HAWK_WEB_ORIGIN always pass; `*` accepts any.
+   */
+  HAWK_ALLOWED_HOSTS: Type.String({ pattern: '^(\\*|[A-Za-z0-9.-]+(,[A-Za-z0-9.-]+)*)?$', default: '' }),
   /** Bearer token required on REST and the socket handshake when set. */
   HAWK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** '1' allows binding a non-loopback interface without a token (behind a trusted proxy). */
   HAWK_ALLOW_OPEN: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
-  /** redis:// URL: enables several replicas (socket.io fan-out, leader lock, state relay). */
+  /**
+   * redis:// URL (a password or ACL user may be in it): the leader lock of several replicas outside
+   * Kubernetes. Every replica observes by itself; the lock only elects who writes shared history and
+   * sends webhook notifications.
+   */
   HAWK_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /**
    * `namespace/name` of a coordination.k8s.io/v1 Lease: in a cluster, replicas elect their leader on
-   * it (as kube-controller-manager does) instead of a Redis lock. Redis still fans out, if set.
+   * it (as kube-controller-manager does) instead of a Redis lock.
    */
   HAWK_LEADER_LEASE: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$' })),
   /** A header an authenticating proxy sets to the user's name (e.g. oauth2-proxy's X-Auth-Request-User); needs HAWK_TRUSTED_PROXY_CIDRS. */
@@ -33,6 +45,10 @@ export const EnvSchema = Type.Object({
   HAWK_DB: Type.String({ minLength: 1, default: '.hawk/history.db' }),
   /** How long history is kept, in hours (default 7 days). */
   HAWK_HISTORY_RETENTION_HOURS: Type.Number({ exclusiveMinimum: 0, default: 168 }),
+  /** Base URL of an Alertmanager: every replica POSTs findings to /api/v2/alerts, Alertmanager deduplicates. */
+  HAWK_ALERTMANAGER_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** A Slack-compatible incoming webhook: the leading replica posts findings opening and resolving. */
+  HAWK_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** This replica's name in the leader lock and metrics. */
   HAWK_REPLICA_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
   /** REST requests per minute per client address. */
@@ -41,7 +57,7 @@ export const EnvSchema = Type.Object({
 });
 
 /** Never echoed in errors or logs: a token, or a URL that may carry a password. */
-const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL', 'HAWK_DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL', 'HAWK_DATABASE_URL', 'HAWK_WEBHOOK_URL']);
 
 export type HawkEnv = Static<typeof EnvSchema>;
 

@@ -69,6 +69,7 @@ export function evaluateCluster(input: ClusterInput, previous: ClusterState | nu
     nodes: input.nodes,
     pods: input.pods,
     controlPlaneHidden: input.controlPlaneHidden,
+    ...(input.distribution ? { distribution: input.distribution } : {}),
     findings,
     failureImpacts: input.controlPlaneHidden || input.reachability.state !== 'reachable' ? [] : failureImpacts(input, derived),
   };

@@ -14,14 +14,23 @@ export interface AlertDispatcherOptions {
   readonly windowMs?: number;
   /** Firing alerts are re-sent this often so Alertmanager keeps them active (ms, default 60 s; 0 disables). */
   readonly repeatFiringMs?: number;
-  /** Only the elected replica notifies, or every replica would page once. */
-  readonly isLeader?: () => boolean;
+  /**
+   * Whether this replica sends to elected sinks now (see AlertSink.elected): the leader, or every
+   * replica while the lock cannot be reached. Default: always.
+   */
+  readonly actsAlone?: () => boolean;
   readonly now?: () => number;
   readonly log?: { warn(object: object, message: string): void };
 }
 
 export interface AlertDispatcher {
   stop(): void;
+  /**
+   * This replica just became the one that sends to elected sinks. After a takeover from a holder
+   * that stopped renewing (it may have died before sending), findings opened within `windowMs`
+   * before now are sent again: a possible duplicate rather than a lost page.
+   */
+  tookOver(takeover: 'vacant' | 'expired', windowMs: number): void;
   /** Sends what is queued now, ignoring the timer (tests, shutdown); respects the rate limit. */
   flush(): Promise<void>;
   stats(): { readonly sent: number; readonly failed: number; readonly queued: number; readonly active: number };
@@ -53,10 +62,14 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   let failed = 0;
 
   const keyOf = (clusterId: string, findingId: string) => `${clusterId}\u0000${findingId}`;
-  const enqueue = (notice: AlertNotice) => { for (const state of sinks) state.queue.push(notice); };
+  const actsAlone = options.actsAlone ?? (() => true);
+  const enqueue = (notice: AlertNotice) => {
+    const alone = actsAlone();
+    for (const state of sinks) if (!state.sink.elected || alone) state.queue.push(notice);
+  };
 
+  // Every replica tracks what fires, elected or not, so a new leader knows what to resolve.
   const onEvent = (event: TimelineEvent) => {
-    if (options.isLeader && !options.isLeader()) return;
     if (event.kind === 'finding-opened') {
       if (SEVERITY_RANK[event.finding.severity] > minRank) return;
       const key = keyOf(event.clusterId, event.finding.id);
@@ -103,8 +116,8 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   tick.unref();
   const repeatMs = options.repeatFiringMs ?? 60_000;
   const repeat = repeatMs > 0 ? setInterval(() => {
-    if (options.isLeader && !options.isLeader()) return;
-    for (const notice of firing.values()) for (const state of sinks) if (state.sink.name === 'alertmanager') state.queue.push(notice);
+    // Alertmanager forgets an alert not re-sent within its resolve_timeout; a chat would repeat the page.
+    for (const notice of firing.values()) for (const state of sinks) if (!state.sink.elected) state.queue.push(notice);
     void flush();
   }, repeatMs) : null;
   repeat?.unref();
@@ -112,6 +125,13 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   return {
     stop() { unsubscribe(); clearInterval(tick); if (repeat) clearInterval(repeat); },
     flush,
+    tookOver(takeover, windowMs) {
+      if (takeover !== 'expired') return;
+      const since = now() - windowMs;
+      const recent = [...firing.values()].filter((notice) => notice.finding.since >= since);
+      for (const state of sinks) if (state.sink.elected) state.queue.push(...recent);
+      if (recent.length > 0) void flush();
+    },
     stats: () => ({ sent, failed, queued: sinks.reduce((sum, state) => sum + state.queue.length, 0), active: firing.size }),
   };
 }

@@ -12,5 +12,11 @@ export interface AlertNotice {
 /** A destination for notices. `send` rejects on delivery failure so the dispatcher can count and retry. */
 export interface AlertSink {
   readonly name: string;
+  /**
+   * The receiver cannot deduplicate (a chat webhook): only the replica elected for side effects
+   * sends to it. Alertmanager deduplicates by labels, so every replica sends there and losing any
+   * one replica loses no alert.
+   */
+  readonly elected: boolean;
   send(notices: readonly AlertNotice[]): Promise<void>;
 }

@@ -16,6 +16,7 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
   const endpoint = new URL('/api/v2/alerts', options.url).toString();
   return {
     name: 'alertmanager',
+    elected: false,
     async send(notices) {
       const body = notices.map((notice) => ({
         labels: {

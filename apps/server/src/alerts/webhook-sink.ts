@@ -26,6 +26,7 @@ export function formatWebhookText(notices: readonly AlertNotice[], linkFor?: (no
 export function createWebhookSink(options: WebhookSinkOptions): AlertSink {
   return {
     name: 'webhook',
+    elected: true,
     async send(notices) {
       const response = await fetch(options.url, {
         method: 'POST',

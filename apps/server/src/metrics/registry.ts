@@ -22,7 +22,7 @@ export interface MetricsInputs {
   readonly sourceStats?: () => readonly SourceStat[];
   readonly socketClients: () => number;
   /** hawk's own leader election: hawk applies to itself what it checks in others. */
-  readonly replica: { readonly identity: string; isLeader(): boolean; transitions(): number };
+  readonly replica: { readonly identity: string; isLeader(): boolean; lockReachable(): boolean; transitions(): number };
   /** The lock the replicas elect on and its holder as this replica last saw it; absent for a lone replica. */
   readonly replicaLock?: { readonly kind: 'lease' | 'redis'; readonly name: string; holder(): string | null };
   readonly now?: () => number;
@@ -77,6 +77,16 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
 
   if (inputs.sourceStats) {
     const sourceStats = inputs.sourceStats;
+    new Gauge({
+      name: 'hawk_watch_sessions',
+      help: 'Watch sessions running per cluster and source: exactly 1 when healthy; more means duplicated watches.',
+      labelNames: ['cluster', 'source'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, source: stat.source }, 1);
+      },
+    });
     new Counter({
       name: 'hawk_watch_restarts_total',
       help: 'Times a watch was restarted (error, 410 Gone, relist).',
@@ -99,12 +109,22 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   });
   new Gauge({
     name: 'hawk_replica_leader',
-    help: 'Whether this hawk replica holds the leader lock (watches, probes and writes history).',
+    help: 'Whether this hawk replica holds the leader lock (writes shared history, sends webhook notifications); every replica observes.',
     labelNames: ['replica'],
     registers: [registry],
     collect() {
       this.reset();
       this.set({ replica: inputs.replica.identity }, inputs.replica.isLeader() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'hawk_replica_leader_lock_reachable',
+    help: "Whether this replica's last call to the leader lock's store (Redis, or the apiserver holding hawk's Lease) answered; 0 means elected side effects fall back to every replica.",
+    labelNames: ['replica'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.set({ replica: inputs.replica.identity }, inputs.replica.lockReachable() ? 1 : 0);
     },
   });
   if (inputs.replicaLock) {
@@ -134,7 +154,7 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   const probeDuration = new Histogram({
     name: 'hawk_apiserver_probe_duration_seconds',
     help: "Latency of hawk's readiness probes of each apiserver instance.",
-    labelNames: ['cluster', 'instance'],
+    labelNames: ['cluster', 'apiserver'],
     buckets: PROBE_BUCKETS,
     registers: [registry],
   });
@@ -148,7 +168,7 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
         const key = `${state.identity.id}\u0000${instance.id}`;
         if (!probe || probe.latencyMs === null || lastProbeAt.get(key) === probe.at) continue;
         lastProbeAt.set(key, probe.at);
-        probeDuration.observe({ cluster: state.identity.id, instance: instance.id }, probe.latencyMs / 1000);
+        probeDuration.observe({ cluster: state.identity.id, apiserver: instance.id }, probe.latencyMs / 1000);
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { Leadership } from './leadership';
+import type { Leadership, Takeover } from './leadership';
 import type { LeaderLock } from './leader-lock';
 
 export interface ElectorConfig {
@@ -9,19 +9,41 @@ export interface ElectorConfig {
   readonly renewDeadlineMs?: number;
   /** How often to try to acquire or renew (ms, default 2 000). */
   readonly retryPeriodMs?: number;
+  /** Longest wait for one lock call (ms, default renewDeadlineMs / 2): a black-holed store counts as unreachable. */
+  readonly callTimeoutMs?: number;
   /** Injected clock, for tests. */
   readonly now?: () => number;
   readonly log?: { warn(details: object, message: string): void };
 }
 
+class LockTimeout extends Error {
+  constructor(ms: number) {
+    super(`leader lock did not answer within ${ms} ms`);
+  }
+}
+
+/** Resolves as `call` does, or rejects after `ms`: a hung request must not hold the elector. */
+function within<T>(call: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LockTimeout(ms)), ms);
+  });
+  return Promise.race([call, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * createElector runs leader election over a LeaderLock. Throws when the timings contradict each
  * other: leaseDuration > renewDeadline > retryPeriod, or two replicas could lead at once.
+ *
+ * The renew deadline is checked on a timer of its own, not after a lock call returns: a lock call
+ * that hangs (a black-holed apiserver) would otherwise keep this replica leading past the point where
+ * another may take the expired lock.
  */
 export function createElector(lock: LeaderLock, config: ElectorConfig): Leadership {
   const leaseDurationMs = config.leaseDurationMs ?? 10_000;
   const renewDeadlineMs = config.renewDeadlineMs ?? 7_000;
   const retryPeriodMs = config.retryPeriodMs ?? 2_000;
+  const callTimeoutMs = config.callTimeoutMs ?? renewDeadlineMs / 2;
   const now = config.now ?? Date.now;
   if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs && retryPeriodMs > 0)) {
     throw new Error(`leader election needs leaseDurationMs (${leaseDurationMs}) > renewDeadlineMs (${renewDeadlineMs}) > retryPeriodMs (${retryPeriodMs}) > 0`);
@@ -29,41 +51,58 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
 
   let leading = false;
   let holder: string | null = null;
+  let reachable = true;
   let lastRenewedAt = 0;
   let transitions = 0;
   let timer: NodeJS.Timeout | undefined;
+  let deadlineWatch: NodeJS.Timeout | undefined;
   let running = false;
-  const listeners = new Set<(leading: boolean) => void>();
+  const listeners = new Set<(leading: boolean, takeover: Takeover) => void>();
 
-  const set = (next: boolean) => {
+  const set = (next: boolean, takeover: Takeover = 'vacant') => {
     if (leading === next) return;
     leading = next;
     transitions += 1;
-    for (const listener of listeners) listener(next);
+    for (const listener of listeners) listener(next, takeover);
+  };
+
+  const stepDownIfOverdue = () => {
+    if (leading && now() - lastRenewedAt > renewDeadlineMs) {
+      config.log?.warn({ renewDeadlineMs }, 'leader lock not renewed within the renew deadline: stepping down');
+      holder = null;
+      set(false);
+    }
   };
 
   const tick = async () => {
     try {
       if (leading) {
         // 1. The leader renews; a renewal refused means someone else holds the lock now.
-        if (await lock.renew(config.identity, leaseDurationMs)) lastRenewedAt = now();
+        const renewed = await within(lock.renew(config.identity, leaseDurationMs), callTimeoutMs);
+        reachable = true;
+        // The deadline watch may have stepped us down while the call was in flight.
+        if (!leading) return;
+        if (renewed) lastRenewedAt = now();
         else return set(false);
-      } else if (await lock.tryAcquire(config.identity, leaseDurationMs)) {
-        // 2. A follower takes the lock as soon as it is vacant.
-        lastRenewedAt = now();
-        holder = config.identity;
-        return set(true);
       } else {
-        holder = await lock.holder();
+        // 2. A follower takes the lock as soon as it is vacant or its holder's record expired.
+        const seenBefore = holder;
+        const acquired = await within(lock.tryAcquire(config.identity, leaseDurationMs), callTimeoutMs);
+        reachable = true;
+        if (acquired) {
+          lastRenewedAt = now();
+          holder = config.identity;
+          return set(true, seenBefore !== null && seenBefore !== config.identity ? 'expired' : 'vacant');
+        }
+        holder = await within(lock.holder(), callTimeoutMs);
       }
     } catch (error) {
-      config.log?.warn({ err: error }, 'leader lock unreachable');
+      reachable = false;
+      if (!leading) holder = null;
+      config.log?.warn({ err: { message: (error as Error).message } }, 'leader lock unreachable');
     }
     // 3. Unable to renew for renewDeadline: step down while the lock still protects us.
-    if (leading && now() - lastRenewedAt > renewDeadlineMs) {
-      holder = null;
-      set(false);
-    }
+    stepDownIfOverdue();
   };
 
   const loop = async () => {
@@ -74,6 +113,7 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
   return {
     identity: config.identity,
     isLeader: () => leading,
+    lockReachable: () => reachable,
     holder: () => holder,
     transitions: () => transitions,
     onChange(listener) {
@@ -83,12 +123,15 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
     async start() {
       if (running) return;
       running = true;
+      deadlineWatch = setInterval(stepDownIfOverdue, Math.max(50, retryPeriodMs / 4));
+      deadlineWatch.unref();
       await loop();
     },
     async stop() {
       running = false;
       clearTimeout(timer);
-      if (leading) await lock.release(config.identity).catch(() => undefined);
+      clearInterval(deadlineWatch);
+      if (leading) await within(lock.release(config.identity), callTimeoutMs).catch(() => undefined);
       holder = null;
       set(false);
     },

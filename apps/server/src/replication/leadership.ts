@@ -1,36 +1,58 @@
 /**
- * Leadership decides which replica watches the clusters and writes history. The elector (timing)
- * is apart from the lock (storage), as in client-go: this file holds the neutral interface and the
- * single-instance case; the locks are in leader-lock.ts, redis-lock.ts and lease-lock.ts.
+ * Leadership decides which replica performs the side effects that must happen once: writes to a
+ * shared history database and webhook notifications. It never decides who observes: every replica
+ * watches, probes and judges by itself (the Prometheus HA-pair model), so losing, regaining or being
+ * unable to reach the lock never blinds a replica. The elector (timing) is apart from the lock
+ * (storage), as in client-go: this file holds the neutral interface and the single-instance case;
+ * the locks are in leader-lock.ts, redis-lock.ts and lease-lock.ts.
  */
 export interface Leadership {
   /** This replica's identity, as written in the lock. */
   readonly identity: string;
   isLeader(): boolean;
+  /**
+   * False while the lock's store (Redis, the apiserver holding the Lease) does not answer: nobody can
+   * be known to lead then, so side effects fall back to every replica rather than to none.
+   */
+  lockReachable(): boolean;
   /** The current holder as last observed (null when unknown or vacant). */
   holder(): string | null;
   /** How many times this replica gained or lost leadership. */
   transitions(): number;
-  onChange(listener: (leading: boolean) => void): () => void;
+  /** `takeover` is 'expired' when this replica took a lock whose holder stopped renewing (it may have died mid-work). */
+  onChange(listener: (leading: boolean, takeover: Takeover) => void): () => void;
   start(): Promise<void>;
   /** Releases the lock if held, so a successor need not wait for its expiry. */
   stop(): Promise<void>;
+}
+
+/** How leadership was gained: from a vacant or released lock, or by waiting out a silent holder. */
+export type Takeover = 'vacant' | 'expired';
+
+/**
+ * mustActAlone: this replica performs an elected side effect now. The leader does; when the lock
+ * cannot be reached nobody is known to lead, and a duplicate is better than a silence during the
+ * very outage hawk watches.
+ */
+export function mustActAlone(leadership: Pick<Leadership, 'isLeader' | 'lockReachable'>): boolean {
+  return leadership.isLeader() || !leadership.lockReachable();
 }
 
 /** The only replica leads: no lock to take. */
 export function createSoloLeadership(identity: string): Leadership {
   let leading = false;
   let transitions = 0;
-  const listeners = new Set<(leading: boolean) => void>();
+  const listeners = new Set<(leading: boolean, takeover: Takeover) => void>();
   const set = (next: boolean) => {
     if (leading === next) return;
     leading = next;
     transitions += 1;
-    for (const listener of listeners) listener(next);
+    for (const listener of listeners) listener(next, 'vacant');
   };
   return {
     identity,
     isLeader: () => leading,
+    lockReachable: () => true,
     holder: () => (leading ? identity : null),
     transitions: () => transitions,
     onChange(listener) {

@@ -1,4 +1,4 @@
-import type { ControlPlanePod } from '@hawk/core';
+import { componentOf, containerStartKey, isControlPlaneComponent, type ControlPlanePod } from '@hawk/core';
 import { field, isRaw, labels, list, nameOf, text, type Mapped } from './raw';
 
 /** kubeadm's static pods carry tier=control-plane; their mirror pods are what the API shows of them. */
@@ -25,6 +25,8 @@ export interface PodObservation extends ControlPlanePod {
   readonly health: HealthTarget | null;
   /** For etcd: its --quota-backend-bytes when set (positive); null means etcd's default. */
   readonly quotaBackendBytes: number | null;
+  /** One life of the component's container (start time and restarts): health history is kept per life. */
+  readonly containerStart: string;
 }
 
 function argvOf(containers: readonly unknown[]): string[][] {
@@ -76,9 +78,14 @@ export function healthTargetOf(component: string, containers: readonly unknown[]
 export function mapControlPlanePod(raw: unknown): Mapped<PodObservation> {
   const name = nameOf(raw);
   if (name === null) return { error: 'pod has no metadata.name' };
-  const podLabels = labels(raw);
-  const component = podLabels.component ?? podLabels['app.kubernetes.io/name'] ?? name.replace(/-[^-]+$/, '');
+  const { component, componentLabel } = componentOf(labels(raw), name);
+  // RKE2's kube-proxy static pod also carries tier=control-plane: it runs on every node and elects nothing.
+  if (!isControlPlaneComponent(component)) return { error: `${name}: ${component} is not a control-plane component` };
   const containers = list(field(raw, 'spec', 'containers')).filter(isRaw);
+  const ready = list(field(raw, 'status', 'conditions')).find((condition) => field(condition, 'type') === 'Ready');
+  const readyStatus = field(ready, 'status');
+  const container = list(field(raw, 'status', 'containerStatuses'))[0];
+  const restarts = field(container, 'restartCount');
   return {
     key: name,
     value: {
@@ -89,11 +96,19 @@ export function mapControlPlanePod(raw: unknown): Mapped<PodObservation> {
       etcdServers: component === 'kube-apiserver' ? etcdServersOf(containers) : [],
       health: healthTargetOf(component, containers),
       quotaBackendBytes: component === 'etcd' ? quotaBackendBytesOf(containers) : null,
+      ready: readyStatus === 'True' ? true : readyStatus === 'False' ? false : null,
+      componentLabel,
+      containerStart: containerStartKey(timeText(field(container, 'state', 'running', 'startedAt')), typeof restarts === 'number' ? restarts : null),
     },
   };
 }
 
+/** A time as JSON carries it (a string), or as a decoded client object (a Date). */
+function timeText(value: unknown): string | null {
+  return value instanceof Date ? value.toISOString() : text(value);
+}
+
 /** toControlPlanePod keeps what the core knows of a pod. */
 export function toControlPlanePod(pod: PodObservation): ControlPlanePod {
-  return { name: pod.name, component: pod.component, node: pod.node, podIP: pod.podIP, etcdServers: pod.etcdServers };
+  return { name: pod.name, component: pod.component, node: pod.node, podIP: pod.podIP, etcdServers: pod.etcdServers, ready: pod.ready ?? null, componentLabel: pod.componentLabel ?? 'name' };
 }

@@ -1,7 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type ServerOptions, type Socket } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ErrorMessage, OverviewMessage, PatchMessage, ServerToClientEvents, Subscription, TimelineEvent } from '@hawk/core';
 import type { Authenticator } from '../security/authenticator';
+import type { RequestOriginPolicy } from '../security/request-origin';
 import { ResyncFrame, SubscriptionFrame } from './client-frames';
 import type { VersionedStates } from './versioned-states';
 
@@ -9,10 +10,8 @@ export interface SocketServerOptions {
   readonly states: VersionedStates;
   /** Checks the handshake: `auth.token`, or the trusted proxy's header from a trusted peer. Open when absent. */
   readonly authenticator?: Authenticator;
-  /** The only origin browsers may connect from. */
-  readonly webOrigin: string;
-  /** socket.io adapter factory (Redis Streams for several replicas); in-memory when absent. */
-  readonly adapter?: ServerOptions['adapter'];
+  /** Which pages may connect: checked on every socket.io request, the WebSocket upgrade included. */
+  readonly origins: RequestOriginPolicy;
   /** Subscriptions one socket may hold (default 64): bounds the rooms a client can make us fill. */
   readonly maxSubscriptions?: number;
   /** Largest frame a client may send, in bytes (default 16 KiB): client frames are tiny. */
@@ -42,7 +41,13 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
   const { states, log } = options;
   const maxSubscriptions = options.maxSubscriptions ?? 64;
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
-    cors: { origin: [options.webOrigin], credentials: false },
+    cors: { origin: [...options.origins.webOrigins], credentials: false },
+    // cors does not apply to WebSocket upgrades: without this any page could read a token-less hawk.
+    allowRequest: (request, callback) => {
+      const allowed = options.origins.hostAllowed(request.headers.host) && options.origins.originAllowed(request.headers);
+      if (!allowed) log.warn({ origin: request.headers.origin ?? null, host: request.headers.host ?? null }, 'socket refused: foreign origin or host');
+      callback(allowed ? null : 'origin not allowed', allowed);
+    },
     maxHttpBufferSize: options.maxFrameBytes ?? 16 * 1024,
     // A dead peer is noticed within pingInterval + pingTimeout (15 s).
     pingInterval: 10_000,
@@ -50,7 +55,6 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
     // A client back within 2 minutes gets the patches it missed replayed instead of a snapshot;
     // the middleware still runs so a revoked token cannot resume a session.
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
   io.use((socket, next) => {
@@ -134,10 +138,6 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
       // Not io.close(): that also closes the http server, which Fastify owns and closes itself.
       io.local.disconnectSockets(true);
       io.engine.close();
-      await new Promise<void>((resolve) => {
-        const adapter = io.of('/').adapter as { close?: () => Promise<void> | void };
-        Promise.resolve(adapter.close?.()).finally(resolve);
-      });
     },
   };
 }

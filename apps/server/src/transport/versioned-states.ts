@@ -8,16 +8,14 @@ export interface Advance {
 }
 
 /**
- * VersionedStates is the latest judged state of every cluster with its version: what every
- * replica serves snapshots, REST and metrics from. The leader advances it from the hub; followers
- * accept what the leader relayed, so versions agree across replicas and survive a leader change
- * (a new leader continues from the last version it accepted as a follower).
+ * VersionedStates is the latest judged state of every cluster with its version: what a replica
+ * serves snapshots, REST and metrics from. Each replica advances its own from its own hub; versions
+ * are per replica, so a client that reconnects to another replica is sent a snapshot (which always
+ * wins over patches, see the web's fold) rather than patches on a base it does not hold.
  */
 export interface VersionedStates {
-  /** Leader side: records `state` as the next version; null when nothing changed. */
+  /** Records `state` as the next version; null when nothing changed. */
   advance(state: ClusterState): Advance | null;
-  /** Follower side: takes a relayed snapshot unless it is older than the one held. */
-  accept(snapshot: SnapshotMessage): boolean;
   snapshot(clusterId: string): SnapshotMessage | undefined;
   list(): readonly SnapshotMessage[];
   overview(): OverviewMessage;
@@ -26,8 +24,7 @@ export interface VersionedStates {
 export function createVersionedStates(): VersionedStates {
   const latest = new Map<string, SnapshotMessage>();
 
-  // Sum of the clusters' versions: increases with every change and is the same on every replica,
-  // so an overview from any replica orders correctly against the others.
+  // Sum of the clusters' versions: increases with every change of any cluster.
   const overviewVersion = () => [...latest.values()].reduce((sum, entry) => sum + entry.version, 0);
 
   return {
@@ -41,12 +38,6 @@ export function createVersionedStates(): VersionedStates {
       latest.set(clusterId, snapshot);
       const summaryChanged = !previous || JSON.stringify(summarizeCluster(previous.state)) !== JSON.stringify(summarizeCluster(state));
       return { snapshot, patch: { clusterId, version: snapshot.version, baseVersion, parts }, summaryChanged };
-    },
-    accept(snapshot) {
-      const held = latest.get(snapshot.clusterId);
-      if (held && held.version >= snapshot.version) return false;
-      latest.set(snapshot.clusterId, snapshot);
-      return true;
     },
     snapshot: (clusterId) => latest.get(clusterId),
     list: () => [...latest.values()],

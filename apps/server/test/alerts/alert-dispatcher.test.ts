@@ -120,12 +120,46 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     expect(receiver.requests).toHaveLength(3);
   });
 
-  it('stays silent on a replica that is not the elected one', async () => {
+  it('a follower sends to Alertmanager (it deduplicates) but not to the webhook, and still tracks what fires', async () => {
     const hub = drivenHub();
-    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], isLeader: () => false, repeatFiringMs: 0 });
-    hub.emit(opened(finding('y')));
+    let leading = false;
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` }), createWebhookSink({ url: `${receiver.url}/hook` })],
+      actsAlone: () => leading,
+      repeatFiringMs: 0,
+    });
+    const lost = finding('y');
+    hub.emit(opened(lost));
+    await dispatcher.flush();
+    expect(receiver.requests.map((request) => request.path)).toEqual(['/api/v2/alerts']);
+    // Leadership moves here: the resolve of a finding opened while following reaches the webhook.
+    leading = true;
+    hub.emit(resolved(lost));
     await dispatcher.flush();
     dispatcher.stop();
+    expect(receiver.requests.map((request) => request.path)).toEqual(['/api/v2/alerts', '/api/v2/alerts', '/hook']);
+    expect((receiver.requests[2]!.body as { text: string }).text).toContain('RESOLVED [lab] leader lost (y)');
+  });
+
+  it('after taking over from a silent leader, re-sends only the findings it may have died before sending', async () => {
+    const hub = drivenHub();
+    let clock = 1_700_000_100_000;
+    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], actsAlone: () => false, now: () => clock, repeatFiringMs: 0 });
+    hub.emit(opened({ ...finding('old'), since: clock - 60_000 }));
+    hub.emit(opened({ ...finding('recent'), since: clock - 5_000 }));
+    await dispatcher.flush();
     expect(receiver.requests).toHaveLength(0);
+    dispatcher.tookOver('vacant', 15_000);
+    await dispatcher.flush();
+    expect(receiver.requests).toHaveLength(0);
+    clock += 1_000;
+    dispatcher.tookOver('expired', 15_000);
+    await dispatcher.flush();
+    dispatcher.stop();
+    expect(receiver.requests).toHaveLength(1);
+    const text = (receiver.requests[0]!.body as { text: string }).text;
+    expect(text).toContain('leader lost (recent)');
+    expect(text).not.toContain('leader lost (old)');
   });
 });

@@ -83,9 +83,9 @@ describe('control-plane pods', () => {
 
   it('maps an apiserver mirror pod', () => {
     const raw = { metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, spec: { nodeName: 'cp-1', containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.0.0.11:2379'] }] }, status: { podIP: '10.0.0.11' } };
-    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'], health: null, quotaBackendBytes: null } });
+    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'], health: null, quotaBackendBytes: null, ready: null, componentLabel: 'component', containerStart: '?#?' } });
   });
-  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null, quotaBackendBytes: null } }));
+  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null, quotaBackendBytes: null, ready: null, componentLabel: 'component', containerStart: '?#?' } }));
 
   it.each([
     ['controller-manager, upstream defaults: every address', 'kube-controller-manager', [{ command: ['kube-controller-manager'] }], { host: null, port: 10257 }],
@@ -134,9 +134,9 @@ describe('candidatesFor', () => {
 
 describe('mapControlPlaneNode', () => {
   it.each([
-    [{ metadata: { name: 'cp-1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } }, status: { addresses: [{ address: '10.0.0.11' }, { address: 'cp-1' }], conditions: [{ type: 'Ready', status: 'True' }] } }, { name: 'cp-1', addresses: ['10.0.0.11', 'cp-1'], zone: 'zone-a', ready: true }],
-    [{ metadata: { name: 'cp-2' }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } }, { name: 'cp-2', addresses: [], zone: null, ready: null }],
-    [{ metadata: { name: 'cp-3', labels: { 'topology.kubernetes.io/zone': '' } }, status: { conditions: [{ type: 'Ready', status: 'False' }] } }, { name: 'cp-3', addresses: [], zone: null, ready: false }],
+    [{ metadata: { name: 'cp-1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } }, status: { addresses: [{ address: '10.0.0.11' }, { address: 'cp-1' }], conditions: [{ type: 'Ready', status: 'True' }] } }, { name: 'cp-1', addresses: ['10.0.0.11', 'cp-1'], zone: 'zone-a', ready: true, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
+    [{ metadata: { name: 'cp-2' }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } }, { name: 'cp-2', addresses: [], zone: null, ready: null, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
+    [{ metadata: { name: 'cp-3', labels: { 'topology.kubernetes.io/zone': '' } }, status: { conditions: [{ type: 'Ready', status: 'False' }] } }, { name: 'cp-3', addresses: [], zone: null, ready: false, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
   ])('%#', (raw, value) => expect(mapControlPlaneNode(raw)).toEqual({ key: value.name, value }));
 });
 

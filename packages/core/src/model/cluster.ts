@@ -1,5 +1,6 @@
 import type { ApiServerFrontDoor, ApiServerInstance } from './apiserver';
 import type { EtcdView, QuorumView } from './etcd';
+import type { DistributionView } from './distribution';
 import type { Finding } from './finding';
 import type { Freshness } from './freshness';
 import type { LeaseTrack, LeaseView } from './lease';
@@ -42,6 +43,8 @@ export interface ClusterInput {
   readonly pods: readonly ControlPlanePod[];
   /** The API serves no control-plane objects of its own (no apiserver pods, no component leases): a managed control plane. */
   readonly controlPlaneHidden: boolean;
+  /** The distribution detected from the version, API groups, nodes, kubeadm-config and pods; absent until detected. */
+  readonly distribution?: DistributionView;
 }
 
 export type Verdict =
@@ -87,6 +90,8 @@ export interface ClusterState {
   readonly nodes: readonly ControlPlaneNode[];
   readonly pods: readonly ControlPlanePod[];
   readonly controlPlaneHidden: boolean;
+  /** Which distribution this is and what hawk cannot see of it ("kubeadm, stacked etcd"). */
+  readonly distribution?: DistributionView;
   /** Sorted: critical first, then by since. Consequences carry causedBy. */
   readonly findings: readonly Finding[];
   readonly failureImpacts: readonly FailureImpact[];

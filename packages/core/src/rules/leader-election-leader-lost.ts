@@ -1,3 +1,4 @@
+import { isLeftoverLease } from '../distribution/detect';
 import { findingComponentForLease } from '../lease/lease-kind';
 import { leaseCommands, leaseSubject } from './lease-commands';
 import type { Rule } from './rule';
@@ -9,9 +10,9 @@ export const leaderElectionLeaderLost: Rule = {
   severity: 'critical',
   impact: 'down',
   summary: 'A leader lease expired (no observed renewal for leaseDurationSeconds) and no standby took it.',
-  evaluate: (_input, derived, _config, now) =>
+  evaluate: (input, derived, _config, now) =>
     derived.leases
-      .filter((lease) => lease.status === 'expired')
+      .filter((lease) => lease.status === 'expired' && !isLeftoverLease(input.distribution, lease))
       .map((lease) => ({
         subject: leaseSubject(lease),
         component: findingComponentForLease(lease.component),

@@ -1,3 +1,4 @@
+import { isLeftoverLease } from '../distribution/detect';
 import { findingComponentForLease } from '../lease/lease-kind';
 import { leaseCommands, leaseSubject } from './lease-commands';
 import type { Rule } from './rule';
@@ -9,9 +10,9 @@ export const leaderElectionNoHolder: Rule = {
   severity: 'warning',
   impact: 'degraded',
   summary: 'A leader-election lease has no holder.',
-  evaluate: (_input, derived) =>
+  evaluate: (input, derived) =>
     derived.leases
-      .filter((lease) => lease.status === 'no-holder')
+      .filter((lease) => lease.status === 'no-holder' && !isLeftoverLease(input.distribution, lease))
       .map((lease) => ({
         subject: leaseSubject(lease),
         component: findingComponentForLease(lease.component),

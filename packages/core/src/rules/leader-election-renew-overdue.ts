@@ -1,3 +1,4 @@
+import { isLeftoverLease } from '../distribution/detect';
 import { findingComponentForLease } from '../lease/lease-kind';
 import { leaseCommands, leaseSubject } from './lease-commands';
 import type { Rule } from './rule';
@@ -9,9 +10,9 @@ export const leaderElectionRenewOverdue: Rule = {
   severity: 'warning',
   impact: 'degraded',
   summary: 'No renewal of a leader lease observed for longer than its learned cadence plus slack.',
-  evaluate: (_input, derived, config, now) =>
+  evaluate: (input, derived, config, now) =>
     derived.leases
-      .filter((lease) => lease.status === 'renew-overdue')
+      .filter((lease) => lease.status === 'renew-overdue' && !isLeftoverLease(input.distribution, lease))
       .map((lease) => ({
         subject: leaseSubject(lease),
         component: findingComponentForLease(lease.component),

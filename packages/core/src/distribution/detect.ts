@@ -1,0 +1,124 @@
+import type { ClusterInfoSignals, ControlPlaneForm, DistributionName, DistributionView, EtcdPlacement } from '../model/distribution';
+import type { EtcdTopology } from '../model/etcd';
+import type { ControlPlaneNode, ControlPlanePod } from '../model/node';
+
+/** Everything detection looks at; all of it is what a read-only client of the API sees. */
+export interface DistributionSignals {
+  readonly info: ClusterInfoSignals;
+  readonly nodes: readonly ControlPlaneNode[];
+  readonly pods: readonly ControlPlanePod[];
+  /** Leader-election lease keys ("kube-system/k3s-etcd"). */
+  readonly leases: readonly string[];
+  /** etcd topology as hawk judged it from members or --etcd-servers. */
+  readonly etcdTopology: EtcdTopology;
+  /** No control-plane pod, component lease or apiserver identity is visible. */
+  readonly controlPlaneHidden: boolean;
+}
+
+/** What no distribution shows hawk: said once, for every static-pod control plane. */
+const KUBEADM_CERTS = 'etcd itself is read only with a client certificate (kubeadm: /etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers\' /readyz';
+const LOOPBACK_HEALTH = 'controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm\'s default) are not reachable from here: their liveness is the kubelet\'s readiness of their mirror pods';
+
+/**
+ * detectDistribution names the distribution and its topology from what the API shows: the version
+ * string (+k3s, +rke2, -eks-, -gke.), the API groups (config.openshift.io), node osImage and labels
+ * (Talos, k3s etcd members), kube-system/kubeadm-config, and the control-plane pods. Pure; the
+ * first strong signal wins, in the order below, and each decision is given as a sentence.
+ */
+export function detectDistribution(signals: DistributionSignals): DistributionView {
+  const { info, nodes, pods } = signals;
+  const version = info.gitVersion ?? nodes.map((node) => node.kubeletVersion).find((v): v is string => typeof v === 'string' && v !== '') ?? null;
+  const versionSaid = info.gitVersion !== null ? `/version says ${info.gitVersion}` : version !== null ? `the kubelets say ${version}` : null;
+  const etcdNodes = nodes.filter((node) => node.roles?.includes('etcd') || (node.etcdMemberName ?? null) !== null);
+  const staticPods = pods.filter((pod) => pod.component === 'kube-apiserver' || pod.component === 'kube-controller-manager' || pod.component === 'kube-scheduler');
+  const kubeadm = info.kubeadmConfig !== null && typeof info.kubeadmConfig === 'object' ? info.kubeadmConfig : null;
+
+  // 1. OpenShift: its config API group is unmistakable, and its control plane lives outside kube-system.
+  if (info.apiGroups?.includes('config.openshift.io')) {
+    return view('openshift', 'OpenShift', 'operator', 'stacked', ['the API serves config.openshift.io'], [
+      'control-plane pods run in openshift-kube-apiserver, openshift-kube-controller-manager, openshift-kube-scheduler and openshift-etcd, outside the kube-system pods hawk watches: candidates are not listed',
+      "the scheduler's Lease is openshift-kube-scheduler/kube-scheduler (137 s duration); a kube-system/kube-scheduler Lease without holder is a leftover, not a failure",
+      'etcd health is reported by the operator in etcds.operator.openshift.io/cluster',
+    ]);
+  }
+
+  // 2. Managed: the provider's build suffix, or nothing of the control plane visible at all.
+  if (version?.includes('-eks-')) return managed('eks', 'EKS', `${versionSaid} (-eks-)`, 'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it');
+  if (version?.includes('-gke.')) return managed('gke', 'GKE', `${versionSaid} (-gke.)`, 'default/kubernetes lists 1 address (the control-plane endpoint) whatever the real count');
+
+  // 3. k3s and RKE2 stamp their builds.
+  if (version?.includes('+k3s')) {
+    const etcd: EtcdPlacement = etcdNodes.length > 0 || signals.leases.includes('kube-system/k3s-etcd') ? 'embedded' : 'external-datastore';
+    const evidence = [`${versionSaid} (+k3s)`];
+    if (etcdNodes.length > 0) evidence.push(`${etcdNodes.length} node${etcdNodes.length === 1 ? '' : 's'} labelled node-role.kubernetes.io/etcd: embedded etcd members`);
+    const label = etcd === 'embedded' ? 'k3s, embedded etcd' : 'k3s, SQLite or external datastore';
+    return view('k3s', label, staticPods.length > 0 ? 'static-pods' : 'embedded', etcd, evidence, [
+      'no control-plane pods: apiserver, controller-manager and scheduler run inside each k3s server process; their standbys are not listed',
+      "the k3s and k3s-etcd Leases are held by a bare node name; etcd is read only with k3s's client certificate (/var/lib/rancher/k3s/server/tls/etcd/)",
+      'anonymous /readyz answers 401: apiserver readiness needs the kubeconfig\'s credentials',
+    ]);
+  }
+  if (version?.includes('+rke2')) {
+    return view('rke2', `RKE2, ${etcdPhrase(signals.etcdTopology, 'stacked')}`, 'static-pods', placementOf(signals.etcdTopology, 'stacked'), [`${versionSaid} (+rke2)`], [
+      "kube-proxy's static pod also carries tier=control-plane: it is not counted as a control-plane component",
+      "etcd is read only with RKE2's client certificate (/var/lib/rancher/rke2/server/tls/etcd/)",
+    ]);
+  }
+
+  // 4. Talos: its OS image, and etcd is a Talos service rather than a pod.
+  const talos = nodes.find((node) => node.osImage?.startsWith('Talos ('));
+  if (talos) {
+    return view('talos', 'Talos, etcd as an OS service', 'static-pods', 'os-service', [`node ${talos.name} runs ${talos.osImage}`], [
+      'etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API (talosctl etcd members)',
+      LOOPBACK_HEALTH,
+    ]);
+  }
+
+  // 5. kubeadm: its config says where etcd is and what the endpoint is.
+  if (kubeadm) {
+    const placement: EtcdPlacement = kubeadm.etcd === 'external' ? 'external' : kubeadm.etcd === 'local' ? 'stacked' : placementOf(signals.etcdTopology, 'unknown');
+    const evidence = ['kube-system/kubeadm-config exists'];
+    if (kubeadm.etcd) evidence.push(`its ClusterConfiguration has etcd.${kubeadm.etcd}`);
+    if (kubeadm.controlPlaneEndpoint) evidence.push(`controlPlaneEndpoint ${kubeadm.controlPlaneEndpoint}`);
+    else evidence.push('no controlPlaneEndpoint: the cluster was made for one control-plane node');
+    return { ...view('kubeadm', `kubeadm, ${etcdPhrase(placement === 'external' ? 'external' : placement === 'stacked' ? 'stacked' : 'unknown', 'unknown')}`, 'static-pods', placement, evidence, [LOOPBACK_HEALTH, KUBEADM_CERTS]), controlPlaneEndpoint: kubeadm.controlPlaneEndpoint };
+  }
+
+  // 6. Nothing of the control plane visible, and no provider stamp: a managed service (AKS, …) or a hidden one.
+  if (signals.controlPlaneHidden) return managed('managed', 'Managed', 'no control-plane pod, component lease or apiserver identity is visible', 'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)');
+
+  // 7. Static pods without kubeadm's config (it is absent, or hawk may not read it).
+  if (staticPods.length > 0) {
+    const why = info.kubeadmConfig === 'forbidden' ? 'kube-system/kubeadm-config is not readable with these credentials' : info.kubeadmConfig === 'absent' ? 'there is no kube-system/kubeadm-config' : 'kube-system/kubeadm-config not read yet';
+    return view('static-pods', `static control-plane pods, ${etcdPhrase(signals.etcdTopology, 'unknown')}`, 'static-pods', placementOf(signals.etcdTopology, 'unknown'), [`${staticPods.length} control-plane pods in kube-system`, why], [LOOPBACK_HEALTH]);
+  }
+  return view('unknown', 'distribution not known yet', 'unknown', 'unknown', versionSaid ? [versionSaid] : [], []);
+}
+
+function view(name: DistributionName, label: string, controlPlane: ControlPlaneForm, etcd: EtcdPlacement, evidence: string[], notVisible: string[]): DistributionView {
+  return { name, label, controlPlane, etcd, controlPlaneEndpoint: null, evidence, notVisible };
+}
+
+function managed(name: DistributionName, provider: string, evidence: string, addresses: string): DistributionView {
+  return view(name, `${provider}: control plane managed`, 'managed', 'managed', [evidence], [
+    "the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible",
+    addresses,
+  ]);
+}
+
+function placementOf(topology: EtcdTopology, fallback: EtcdPlacement): EtcdPlacement {
+  return topology === 'stacked' || topology === 'external' ? topology : fallback;
+}
+
+function etcdPhrase(topology: EtcdTopology | EtcdPlacement, fallback: 'stacked' | 'unknown'): string {
+  const placement = topology === 'stacked' || topology === 'external' ? topology : fallback;
+  return placement === 'unknown' ? 'etcd placement unknown' : `${placement} etcd`;
+}
+
+/**
+ * isLeftoverLease: a lease the distribution leaves behind and never renews, not a failure. OpenShift
+ * elects its scheduler in openshift-kube-scheduler; a kube-system/kube-scheduler Lease there is a relic.
+ */
+export function isLeftoverLease(distribution: DistributionView | null | undefined, lease: { readonly namespace: string; readonly name: string }): boolean {
+  return distribution?.name === 'openshift' && lease.namespace === 'kube-system' && lease.name === 'kube-scheduler';
+}
