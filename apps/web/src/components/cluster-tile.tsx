@@ -1,25 +1,48 @@
 'use client';
 
 import type { ClusterState, ClusterSummary } from '@hawk/core';
-import { componentGlance } from '../lib/selectors';
 import Link from 'next/link';
+import { formatClock } from '../lib/format';
+import { componentGlance } from '../lib/selectors';
+import { useVerdictChange } from '../lib/use-verdict-change';
 import { SEVERITY_DISPLAY, VERDICT_DISPLAY } from '../lib/verdict-display';
+import { ClusterName } from './cluster-name';
 import { FreshnessLabel } from './freshness-label';
 import { StatusIcon, StatusTag } from './status-icon';
+
+/** A verdict that just changed, in words; the tile's class makes it flash (or, without motion, stand out). */
+export function VerdictChangeNote({ change }: { change: ReturnType<typeof useVerdictChange> }) {
+  if (!change) return null;
+  return (
+    <p className="verdict-change-note" data-testid="verdict-change">
+      changed at {formatClock(change.at)}, was {VERDICT_DISPLAY[change.from].label}
+    </p>
+  );
+}
 
 /** One cluster on the overview: verdict in word, colour and shape, the worst finding, and how fresh it is. */
 export function ClusterTile({ summary, href, state = null }: { summary: ClusterSummary; href: string; state?: ClusterState | null }) {
   const verdict = VERDICT_DISPLAY[summary.verdict];
+  const change = useVerdictChange(summary.verdict);
   const { critical, warning } = summary.findingCounts;
   return (
-    <Link href={href} className={`tile tone-${verdict.tone} verdict-${summary.verdict}`} data-testid="cluster-tile" data-cluster={summary.id}>
+    <Link
+      href={href}
+      className={`tile tone-${verdict.tone} verdict-${summary.verdict}${change ? ' verdict-changed' : ''}`}
+      data-testid="cluster-tile"
+      data-cluster={summary.id}
+      data-verdict={summary.verdict}
+    >
       <div className="tile-verdict">
         <StatusIcon display={verdict} />
         <span className="tile-verdict-word">{verdict.label}</span>
       </div>
-      <h2 className="tile-name">{summary.context}</h2>
+      <h2 className="tile-name">
+        <ClusterName name={summary.context} />
+      </h2>
+      <VerdictChangeNote change={change} />
       {summary.worstFinding ? (
-        <p className="tile-worst">
+        <p className="tile-worst" title={summary.worstFinding.title}>
           <StatusTag display={SEVERITY_DISPLAY[summary.worstFinding.severity]} /> {summary.worstFinding.title}
         </p>
       ) : (

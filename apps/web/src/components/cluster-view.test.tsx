@@ -50,7 +50,9 @@ describe('ClusterView', () => {
     expect(within(cm).getByTestId('countdown-ring').className).toContain('tone-warn');
     const finding = screen.getAllByTestId('finding')[0]!;
     expect(finding.textContent).toContain('kube-controller-manager leader not renewing');
-    expect(within(finding).getByText('silentMs').nextSibling?.textContent).toBe('4.0 s');
+    const silent = finding.querySelector('[data-evidence-key="silentMs"]');
+    expect(silent?.textContent).toBe('silent for 4.0 s');
+    expect(silent?.getAttribute('title'), 'the raw key on hover').toBe('silentMs = 4000');
     expect(within(finding).getAllByRole('button', { name: /^copy: kubectl/ }).length).toBeGreaterThan(0);
     expect(verdict()).toBe('degraded');
   });
@@ -132,5 +134,39 @@ describe('ClusterView', () => {
   it('a finding named in the link is highlighted, even when folded under its cause', () => {
     render(<ClusterView state={at(quorumLost()).state} highlightFinding="EtcdNoLeader" />);
     expect(screen.getAllByTestId('finding')[0]!.className).toContain('finding-highlighted');
+  });
+});
+
+describe('ClusterView: clock skew and handover kind', () => {
+  it('notes a holder clock 10 min behind, says hawk judges by observed renewals, and marks each handover', () => {
+    const scenario = at(healthy());
+    const leases = scenario.state.leases.map((lease) =>
+      lease.component === 'kube-scheduler'
+        ? {
+            ...lease,
+            skewMs: 600_000,
+            transitions: [
+              { lease: 'kube-system/kube-scheduler', from: 'cp-2_a', to: null, at: scenario.now - 9000, leaderlessMs: null, handover: 'released' as const },
+              { lease: 'kube-system/kube-scheduler', from: 'cp-3_b', to: 'cp-2_a', at: scenario.now - 5000, leaderlessMs: 16_000, handover: 'expired' as const },
+            ],
+          }
+        : lease,
+    );
+    render(<ClusterView state={{ ...scenario.state, leases }} />);
+    const scheduler = leaseCard('kube-scheduler');
+    expect(within(scheduler).getByTestId('skew-note').textContent).toMatch(/^holder's clock is 10 min 00 s behind hawk's; hawk judges by observed renewals/);
+    expect(within(leaseCard('kube-controller-manager')).queryByTestId('skew-note')).toBeNull();
+    const kinds = [...scheduler.querySelectorAll('.transitions .handover')].map((el) => el.textContent?.trim());
+    expect(kinds).toEqual(['expired (holder crashed or hung)', 'released (graceful)']);
+  });
+
+  it('on the wall: the N-1 line and the verdict change, marked until it is old', () => {
+    const scenario = at(healthy());
+    const { rerender } = render(<ClusterView state={scenario.state} />);
+    expect(screen.getByTestId('n1-line').textContent).toContain('losing any one of cp-1, cp-2, cp-3: survivable');
+    expect(screen.queryByTestId('verdict-change')).toBeNull();
+    rerender(<ClusterView state={{ ...scenario.state, verdict: 'degraded' }} />);
+    expect(document.querySelector('.cluster-head')?.className).toContain('verdict-changed');
+    expect(screen.getByTestId('verdict-change').textContent).toMatch(/^changed at \d\d:\d\d:\d\d, was HA ok$/);
   });
 });

@@ -3,8 +3,12 @@
 import type { ClusterState } from '@hawk/core';
 import type { ReactNode } from 'react';
 import { formatClock, formatDateTime } from '../lib/format';
+import { failureImpactLine } from '../lib/selectors';
+import { useVerdictChange } from '../lib/use-verdict-change';
 import { VERDICT_DISPLAY } from '../lib/verdict-display';
 import { ApiServersPanel } from './apiservers-panel';
+import { ClusterName } from './cluster-name';
+import { VerdictChangeNote } from './cluster-tile';
 import { EtcdPanel } from './etcd-panel';
 import { FailureImpactsPanel } from './failure-impacts-panel';
 import { FindingsPanel } from './findings-panel';
@@ -41,6 +45,8 @@ function Reachability({ state }: { state: ClusterState }) {
 /** One cluster, laid out like its control plane: findings on top, then the three tiers, N-1 and history. */
 export function ClusterView({ state, pastAt = null, highlightFinding = null, timeline = null }: ClusterViewProps) {
   const verdict = VERDICT_DISPLAY[state.verdict];
+  const change = useVerdictChange(state.verdict);
+  const n1 = failureImpactLine(state.failureImpacts);
   return (
     <FrozenAtContext.Provider value={pastAt}>
       <div className={`cluster-view${pastAt !== null ? ' cluster-view-past' : ''}${state.reachability.state === 'unreachable' ? ' cluster-view-unreachable' : ''}`} data-testid="cluster-view">
@@ -49,9 +55,12 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
             <strong>PAST</strong> showing the cluster as it was at {formatDateTime(pastAt)}. Press <kbd>Esc</kbd> or <kbd>L</kbd> for live.
           </div>
         )}
-        <header className="cluster-head">
-          <h1>{state.identity.context}</h1>
+        <header className={`cluster-head tone-${verdict.tone}${change ? ' verdict-changed' : ''}`}>
+          <h1>
+            <ClusterName name={state.identity.context} />
+          </h1>
           <StatusTag display={verdict} className={`verdict verdict-${state.verdict}`} />
+          <VerdictChangeNote change={change} />
           <span className="cluster-server detail-only">
             <code>{state.identity.server}</code>
           </span>
@@ -78,6 +87,11 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
           </div>
         )}
         {!state.controlPlaneHidden && <FailureImpactsPanel impacts={state.failureImpacts} />}
+        {!state.controlPlaneHidden && n1 && (
+          <p className={`n1-line wall-only tone-${n1.survivable ? 'ok' : 'bad'}`} data-testid="n1-line">
+            <StatusTag display={n1.survivable ? { label: 'N-1', tone: 'ok', shape: 'check' } : { label: 'N-1', tone: 'bad', shape: 'cross' }} /> {n1.text}
+          </p>
+        )}
         {timeline}
       </div>
     </FrozenAtContext.Provider>

@@ -3,24 +3,24 @@
 import type { Finding } from '@hawk/core';
 import { useEffect, useRef } from 'react';
 import { formatClock, formatDuration } from '../lib/format';
-import { formatEvidence, groupFindings } from '../lib/selectors';
+import { describeEvidenceList } from '../lib/evidence-text';
+import { groupFindings } from '../lib/selectors';
 import { SEVERITY_DISPLAY } from '../lib/verdict-display';
 import { CopyCommand } from './copy-command';
 import { StatusTag } from './status-icon';
 import { useViewNow } from './view-time';
 
 function EvidenceList({ evidence }: { evidence: Finding['evidence'] }) {
-  const entries = Object.entries(evidence);
-  if (entries.length === 0) return null;
+  const lines = describeEvidenceList(evidence);
+  if (lines.length === 0) return null;
   return (
-    <dl className="evidence">
-      {entries.map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>{formatEvidence(key, value)}</dd>
-        </div>
+    <ul className="evidence" aria-label="evidence">
+      {lines.map((line) => (
+        <li key={line.key} title={line.raw} data-evidence-key={line.key}>
+          {line.text}
+        </li>
       ))}
-    </dl>
+    </ul>
   );
 }
 

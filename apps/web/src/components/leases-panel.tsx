@@ -2,7 +2,7 @@
 
 import type { LeaseView } from '@hawk/core';
 import { formatClock, formatDuration, formatMs } from '../lib/format';
-import { LEASE_STATUS_TEXT, leaseHolder, leaseWindowMs, standbys } from '../lib/selectors';
+import { HANDOVER_TEXT, LEASE_STATUS_TEXT, leaseHolder, leaseWindowMs, skewNote, standbys } from '../lib/selectors';
 import type { Display } from '../lib/verdict-display';
 import { CountdownRing } from './countdown-ring';
 import { FreshnessLabel } from './freshness-label';
@@ -28,6 +28,7 @@ function Lease({ lease }: { lease: LeaseView }) {
   const display = STATUS_DISPLAY[lease.status];
   const others = standbys(lease);
   const transitions = lease.transitions.slice(-TRANSITIONS_SHOWN).reverse();
+  const skew = skewNote(lease);
   return (
     <article className={`lease lease-${lease.status}`} data-testid="lease" data-lease={lease.component}>
       <h3>{lease.component}</h3>
@@ -53,6 +54,11 @@ function Lease({ lease }: { lease: LeaseView }) {
           {lease.observedRenewAt !== null && <div className="muted detail-only">last renewal seen {formatClock(lease.observedRenewAt)}</div>}
         </div>
       </div>
+      {skew && (
+        <p className="skew-note" data-testid="skew-note" title={`skewMs = ${lease.skewMs}: hawk's clock at the observed renewal minus the holder's renewTime`}>
+          {skew}
+        </p>
+      )}
       <div className="standbys" data-testid="standbys">
         <span className="label">standbys ({others.length}):</span>{' '}
         {others.length === 0 ? <span className="muted">none: no one to take over</span> : others.map((c) => <span key={c.identity} className="chip">{c.node ?? c.identity}</span>)}
@@ -62,6 +68,7 @@ function Lease({ lease }: { lease: LeaseView }) {
           {transitions.map((t) => (
             <li key={`${t.at}-${t.to}`}>
               {formatClock(t.at)} {t.from ?? 'nobody'} → {t.to ?? 'nobody'}
+              {t.handover && <span className={`handover handover-${t.handover}`}> {HANDOVER_TEXT[t.handover]}</span>}
               {t.leaderlessMs !== null && <span className="gap"> leaderless {formatMs(t.leaderlessMs)}</span>}
             </li>
           ))}

@@ -72,3 +72,21 @@ describe('ClusterTile with its state', () => {
     expect(tones).toEqual(['tone-bad', 'tone-bad', 'tone-bad', 'tone-bad']);
   });
 });
+
+describe('ClusterTile on the wall', () => {
+  it('breaks a long name after "@" and "-", keeping the whole name as its title', () => {
+    render(<ClusterTile summary={summary({ context: 'kubernetes-admin@hawk-lab' })} href="/clusters/lab" />);
+    const name = screen.getByTestId('cluster-tile').querySelector('.cluster-name')!;
+    expect(name.getAttribute('title')).toBe('kubernetes-admin@hawk-lab');
+    expect(name.querySelectorAll('wbr')).toHaveLength(3);
+    expect(name.textContent).toBe('kubernetes-admin@hawk-lab');
+  });
+
+  it('marks a change of verdict in colour and words, not on first sight', () => {
+    const { rerender } = render(<ClusterTile summary={summary({})} href="/clusters/lab" />);
+    expect(screen.getByTestId('cluster-tile').className).not.toContain('verdict-changed');
+    rerender(<ClusterTile summary={summary({ verdict: 'down' })} href="/clusters/lab" />);
+    expect(screen.getByTestId('cluster-tile').className).toContain('verdict-changed');
+    expect(screen.getByTestId('verdict-change').textContent).toBe(`changed at ${formatClock(NOW)}, was HA ok`);
+  });
+});

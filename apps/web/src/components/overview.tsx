@@ -2,12 +2,15 @@
 
 import type { ClusterSummary } from '@hawk/core';
 import { useSearchParams } from 'next/navigation';
+import type { CSSProperties } from 'react';
 import { hrefWith } from '../lib/urls';
+import { wallLayout, worstFirst } from '../lib/wall-layout';
 import { ClusterTile } from './cluster-tile';
+import { ClusterView } from './cluster-view';
 import { useHawk, useSubscription } from './hawk-provider';
 
 /** Up to this many clusters each tile also follows its cluster's full state, for the per-tier glance. */
-const DETAILED_TILES = 8;
+const DETAILED_TILES = 12;
 
 function DetailedTile({ summary, href }: { summary: ClusterSummary; href: string }) {
   useSubscription({ clusterId: summary.id });
@@ -15,21 +18,37 @@ function DetailedTile({ summary, href }: { summary: ClusterSummary; href: string
   return <ClusterTile summary={summary} href={href} state={view.clusters[summary.id]?.state ?? null} />;
 }
 
-/** Every watched cluster at a glance. The shell already subscribes to the overview. */
+/** The wall with one cluster: its whole control plane, not a lone tile. */
+function SingleClusterWall({ summary }: { summary: ClusterSummary }) {
+  useSubscription({ clusterId: summary.id });
+  const { view } = useHawk();
+  const state = view.clusters[summary.id]?.state;
+  if (!state) return <p className="muted">waiting for {summary.context}…</p>;
+  return <ClusterView state={state} />;
+}
+
+/** Every watched cluster at a glance, worst first. The shell already subscribes to the overview. */
 export function Overview() {
   const { view } = useHawk();
   const params = useSearchParams();
-  const clusters = view.overview?.clusters ?? null;
+  const kiosk = params.get('kiosk') === '1';
+  const clusters = view.overview ? worstFirst(view.overview.clusters) : null;
+  const layout = wallLayout(clusters?.length ?? 0);
+  const style = { '--columns': layout.columns, '--rows': layout.rows } as CSSProperties;
   return (
-    <section className="overview" aria-label="clusters">
+    <section className={`overview wall-${layout.density}`} aria-label="clusters" data-testid="overview" data-density={layout.density}>
       {clusters === null && <p className="muted">waiting for hawk&apos;s backend…</p>}
       {clusters?.length === 0 && <p className="muted">hawk watches no clusters: add contexts to its configuration.</p>}
-      <div className="tiles">
-        {clusters?.map((summary) => {
-          const href = hrefWith(`/clusters/${encodeURIComponent(summary.id)}`, params);
-          return clusters.length <= DETAILED_TILES ? <DetailedTile key={summary.id} summary={summary} href={href} /> : <ClusterTile key={summary.id} summary={summary} href={href} />;
-        })}
-      </div>
+      {kiosk && clusters?.length === 1 ? (
+        <SingleClusterWall summary={clusters[0]!} />
+      ) : (
+        <div className="tiles" style={kiosk ? style : undefined}>
+          {clusters?.map((summary) => {
+            const href = hrefWith(`/clusters/${encodeURIComponent(summary.id)}`, params);
+            return clusters.length <= DETAILED_TILES ? <DetailedTile key={summary.id} summary={summary} href={href} /> : <ClusterTile key={summary.id} summary={summary} href={href} />;
+          })}
+        </div>
+      )}
     </section>
   );
 }

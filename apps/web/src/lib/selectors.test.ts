@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aFinding, healthy, quorumLost } from '../test-support/cluster-fixture';
-import { formatEvidence, groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, standbys } from './selectors';
+import { DEFAULT_CONFIG } from '@hawk/core';
+import { aFinding, etcdDegraded, healthy, quorumLost } from '../test-support/cluster-fixture';
+import { describeEvent, failureImpactLine, groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, skewNote, standbys } from './selectors';
 
 describe('groupFindings', () => {
   it('folds consequences under their root cause', () => {
@@ -55,22 +56,56 @@ describe('mergeTimeline', () => {
   });
 });
 
-describe('formatEvidence', () => {
-  it.each([
-    ['expiresAt', Date.UTC(2026, 0, 1, 12, 0, 5), /^\d\d:\d\d:05$/],
-    ['silentMs', 3602, /^3\.6 s$/],
-    ['holder', 'cp-1_x', /^cp-1_x$/],
-    ['standbys', 2, /^2$/],
-    ['missing', null, /^—$/],
-  ])('%s', (key, value, shown) => {
-    expect(formatEvidence(key, value)).toMatch(shown);
-  });
-});
-
 describe('standbys', () => {
   it('leaves out a candidate on the holder’s node even under another identity', () => {
     const lease = healthy().state.leases[0]!;
     const podCandidate = { ...lease.candidates[0]!, identity: 'kube-controller-manager-cp-1' };
     expect(standbys({ ...lease, candidates: [podCandidate, ...lease.candidates.slice(1)] }).map((c) => c.node)).toEqual(['cp-2', 'cp-3']);
+  });
+});
+
+describe('skewNote', () => {
+  const lease = healthy().state.leases[0]!;
+  it.each([
+    [600_000, /^holder's clock is 10 min 00 s behind hawk's; hawk judges by observed renewals/],
+    [-30_000, /^holder's clock is 30 s ahead of hawk's/],
+    [DEFAULT_CONFIG.clockSkewNoteMs, null],
+    [null, null],
+  ])('skew %s ms', (skewMs, note) => {
+    const shown = skewNote({ ...lease, skewMs });
+    if (note === null) expect(shown).toBeNull();
+    else expect(shown).toMatch(note);
+  });
+
+  it('says nothing about a lease without a holder', () => {
+    expect(skewNote({ ...lease, skewMs: 600_000, record: { ...lease.record!, holderIdentity: null } })).toBeNull();
+  });
+});
+
+describe('describeEvent for leader transitions', () => {
+  const transition = { lease: 'kube-system/kube-scheduler', from: 'cp-1_a', to: 'cp-2_b', at: 5, leaderlessMs: 16_200 };
+  it.each([
+    ['expired', 'expired (holder crashed or hung); leaderless for 16.2 s', 'warn'],
+    ['released', 'released (graceful); leaderless for 16.2 s', 'info'],
+    [undefined, 'leaderless for 16.2 s', 'warn'],
+  ] as const)('handover %s', (handover, detail, tone) => {
+    const described = describeEvent({ kind: 'leader-transition', clusterId: 'lab', at: 5, transition: { ...transition, ...(handover ? { handover } : {}) } });
+    expect(described).toEqual({ title: 'kube-system/kube-scheduler: cp-1_a → cp-2_b', detail, tone });
+  });
+});
+
+describe('failureImpactLine', () => {
+  it('healthy: any single loss is survivable', () => {
+    expect(failureImpactLine(healthy().state.failureImpacts)).toEqual({ text: 'losing any one of cp-1, cp-2, cp-3: survivable', survivable: true });
+  });
+
+  it('names the first loss the cluster would not survive', () => {
+    const line = failureImpactLine(etcdDegraded().state.failureImpacts);
+    expect(line?.survivable).toBe(false);
+    expect(line?.text).toMatch(/^losing cp-\d now would leave .*quorum lost/);
+  });
+
+  it('nothing to say without nodes', () => {
+    expect(failureImpactLine([])).toBeNull();
   });
 });

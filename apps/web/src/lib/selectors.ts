@@ -1,5 +1,5 @@
-import { SEVERITY_RANK, type ApiServerInstance, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
-import { formatClock, formatMs } from './format';
+import { DEFAULT_CONFIG, SEVERITY_RANK, type ApiServerInstance, type FailureImpact, type LeaderTransition, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
+import { formatDuration, formatMs } from './format';
 
 /** Small pure derivations the panels render; the judging itself is the core's. */
 
@@ -40,14 +40,6 @@ export function leaseHolder(lease: LeaseView): LeaseHolder {
 export function standbys(lease: LeaseView) {
   const holder = leaseHolder(lease);
   return lease.candidates.filter((candidate) => candidate.live !== false && candidate.identity !== holder.identity && (holder.node === null || candidate.node !== holder.node));
-}
-
-/** Evidence values as read by a person: epoch times as clock times, durations in units, the rest verbatim. */
-export function formatEvidence(key: string, value: string | number | boolean | null): string {
-  if (value === null) return '—';
-  if (typeof value === 'number' && /At$/.test(key) && value > 1e12) return formatClock(value);
-  if (typeof value === 'number' && /Ms$/.test(key)) return formatMs(value);
-  return String(value);
 }
 
 /** Full length of the countdown ring: the lease's duration, else the span the server judged. */
@@ -99,13 +91,31 @@ export function latencyText(health: EndpointHealth): string {
   return latency === null ? '—' : formatMs(latency);
 }
 
+/** How a leader handed over, in words: a graceful release, or a lease that ran out (crash or hang). */
+export const HANDOVER_TEXT: Readonly<Record<NonNullable<LeaderTransition['handover']>, string>> = {
+  released: 'released (graceful)',
+  expired: 'expired (holder crashed or hung)',
+};
+
+/**
+ * A note when the holder's clock is off from hawk's by more than `thresholdMs` (core's
+ * clockSkewNoteMs): "holder's clock is 10 min 00 s behind hawk's". null when within it or unknown.
+ */
+export function skewNote(lease: LeaseView, thresholdMs: number = DEFAULT_CONFIG.clockSkewNoteMs): string | null {
+  if (lease.skewMs === null || !lease.record?.holderIdentity || Math.abs(lease.skewMs) <= thresholdMs) return null;
+  // skewMs = observed − written: positive means the holder writes times in hawk's past.
+  const direction = lease.skewMs > 0 ? 'behind' : 'ahead of';
+  return `holder's clock is ${formatDuration(Math.abs(lease.skewMs))} ${direction} hawk's; hawk judges by observed renewals, so this does not change the verdict`;
+}
+
 /** One line for a timeline event, as shown in the strip's detail and the list. */
 export function describeEvent(event: TimelineEvent): { readonly title: string; readonly detail: string; readonly tone: 'ok' | 'warn' | 'bad' | 'info' } {
   switch (event.kind) {
     case 'leader-transition': {
-      const { lease, from, to, leaderlessMs } = event.transition;
+      const { lease, from, to, leaderlessMs, handover } = event.transition;
       const gap = leaderlessMs === null ? 'leaderless gap not measurable' : `leaderless for ${formatMs(leaderlessMs)}`;
-      return { title: `${lease}: ${from ?? 'nobody'} → ${to ?? 'nobody'}`, detail: gap, tone: 'warn' };
+      const kind = handover ? `${HANDOVER_TEXT[handover]}; ` : '';
+      return { title: `${lease}: ${from ?? 'nobody'} → ${to ?? 'nobody'}`, detail: `${kind}${gap}`, tone: handover === 'released' ? 'info' : 'warn' };
     }
     case 'finding-opened':
       return { title: event.finding.title, detail: `opened (${event.finding.severity})`, tone: event.finding.severity === 'critical' ? 'bad' : event.finding.severity === 'warning' ? 'warn' : 'info' };
@@ -167,4 +177,16 @@ export function componentGlance(state: ClusterState): readonly ComponentGlance[]
     ...leases,
     { label: 'etcd', value: quorum.voters === 0 ? 'unknown' : `${quorum.healthy}/${quorum.voters}`, tone: quorum.voters === 0 ? 'unknown' : etcdTone },
   ];
+}
+
+/**
+ * The N-1 analysis in one line for the wall: the first loss the cluster would not survive, or that
+ * any single loss is survivable. Full detail stays in the "If we lost one…" panel.
+ */
+export function failureImpactLine(impacts: readonly FailureImpact[]): { readonly text: string; readonly survivable: boolean } | null {
+  if (impacts.length === 0) return null;
+  const fatal = impacts.filter((impact) => !impact.survivable);
+  if (fatal.length === 0) return { text: `losing any one ${impacts.length > 1 ? `of ${impacts.map((impact) => impact.name).join(', ')}` : impacts[0]!.name}: survivable`, survivable: true };
+  const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more not survivable)` : '';
+  return { text: `${fatal[0]!.summary}${more}`, survivable: false };
 }
