@@ -1,7 +1,7 @@
 import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, type TimelineEvent } from '@hawk/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHub } from '../hub';
-import { resolveClusters } from '../clusters/resolve-clusters';
+import { resolveClusters, type ClusterTarget } from '../clusters/resolve-clusters';
 import type { SourceStats } from '../sources/supervisor';
 import { ClusterRuntime } from './cluster-runtime';
 import { childLogger, silentLogger, type HubLogger } from './logger';
@@ -49,41 +49,56 @@ export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const config = mustCreateConfig(options.config);
-  const targets = resolveClusters({
-    ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
-    ...(options.configFile ? { configFile: options.configFile } : {}),
-    ...(options.contexts ? { contexts: options.contexts } : {}),
-    ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
-    ...(options.env ? { env: options.env } : {}),
-  });
+  const resolve = () =>
+    resolveClusters({
+      ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.configFile ? { configFile: options.configFile } : {}),
+      ...(options.contexts ? { contexts: options.contexts } : {}),
+      ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
   const stateListeners = new Set<(state: ClusterState) => void>();
   const timelineListeners = new Set<(event: TimelineEvent) => void>();
-  const runtimes = targets.map(
-    (target) =>
-      new ClusterRuntime({
-        target,
-        config,
-        now,
-        logger: childLogger(logger, { cluster: target.id }),
-        probeTimeoutMs: options.probeTimeoutMs ?? 1500,
-        debounceMs: 50,
-        tickMs: 1000,
-        onState: (state) => notify(stateListeners, state, logger),
-        onTimeline: (event) => notify(timelineListeners, event, logger),
-      }),
-  );
-  const byId = new Map(runtimes.map((runtime) => [runtime.id, runtime]));
+  /** One runtime per cluster, each with its own clients: a generation is started once and stopped for good. */
+  const generation = (targets: readonly ClusterTarget[]) =>
+    targets.map(
+      (target) =>
+        new ClusterRuntime({
+          target,
+          config,
+          now,
+          logger: childLogger(logger, { cluster: target.id }),
+          probeTimeoutMs: options.probeTimeoutMs ?? 1500,
+          debounceMs: 50,
+          tickMs: 1000,
+          onState: (state) => notify(stateListeners, state, logger),
+          onTimeline: (event) => notify(timelineListeners, event, logger),
+        }),
+    );
+  const targets = resolve();
+  let runtimes = generation(targets);
+  let started = false;
+  // start and stop run one after the other, so a start during a stop waits for it.
+  let lifecycle: Promise<void> = Promise.resolve();
+  const serially = (step: () => Promise<void>) => (lifecycle = lifecycle.then(step, step));
   logger.info({ clusters: targets.map((target) => ({ id: target.id, context: target.context, server: target.server, etcd: target.etcd?.endpoints.length ?? 0 })) }, 'watching clusters');
 
   return {
-    async start() {
-      for (const runtime of runtimes) runtime.start();
-    },
-    async stop() {
-      await Promise.all(runtimes.map((runtime) => runtime.stop()));
-    },
+    start: () =>
+      serially(async () => {
+        if (started) return;
+        // After a stop the old runtimes and their clients are gone for good: watch again with new ones.
+        if (runtimes.some((runtime) => runtime.stopped)) runtimes = generation(resolve());
+        started = true;
+        for (const runtime of runtimes) runtime.start();
+      }),
+    stop: () =>
+      serially(async () => {
+        started = false;
+        await Promise.all(runtimes.map((runtime) => runtime.stop()));
+      }),
     list: () => runtimes.map((runtime) => runtime.current()),
-    get: (clusterId) => byId.get(clusterId)?.current(),
+    get: (clusterId) => runtimes.find((runtime) => runtime.id === clusterId)?.current(),
     onState(listener) {
       stateListeners.add(listener);
       return () => stateListeners.delete(listener);

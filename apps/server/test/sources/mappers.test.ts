@@ -9,8 +9,7 @@ import { candidateIdentity, mapLeaseCandidate, pickServedVersion } from '../../s
 import { mapIdentityLease, mapLeaderLease } from '../../src/sources/leases';
 import { mapControlPlaneNode } from '../../src/sources/nodes';
 import { etcdServersOf, healthTargetOf, mapControlPlanePod, quotaBackendBytesOf } from '../../src/sources/pods';
-import { candidatesFor, classifyFrontDoor, etcdTopology, LEASE_CANDIDATE_STALE_MS, NO_HEALTH } from '../../src/hub/assemble';
-import { observeLease, DEFAULT_CONFIG, type ControlPlanePod } from '@hawk/core';
+import { classifyFrontDoor, NO_HEALTH } from '../../src/hub/assemble';
 
 const lease = (spec: object, metadata: object = {}) => ({ metadata: { name: 'kube-scheduler', namespace: 'kube-system', resourceVersion: '7', ...metadata }, spec });
 
@@ -111,27 +110,6 @@ describe('etcd quota', () => {
   });
 });
 
-describe('candidatesFor', () => {
-  const T0 = 1_700_000_000_000;
-  const track = observeLease(undefined, { namespace: 'kube-system', name: 'kube-controller-manager', holderIdentity: 'cp-1_a', acquireTime: null, renewTime: new Date(T0).toISOString(), leaseDurationSeconds: 15, leaseTransitions: 0, resourceVersion: '1', strategy: null }, T0, DEFAULT_CONFIG).track;
-  const pods: ControlPlanePod[] = [1, 2, 3].map((n) => ({ name: `kube-controller-manager-cp-${n}`, component: 'kube-controller-manager', node: `cp-${n}`, podIP: `10.0.0.1${n}`, etcdServers: [] }));
-  const podLive = (live: Record<string, boolean | null>) => ({ now: T0, pod: (pod: ControlPlanePod) => live[pod.node!] ?? null });
-
-  it('pods carry what their own health endpoint said', () => {
-    const found = candidatesFor(track, false, [], pods, podLive({ 'cp-1': true, 'cp-2': false }));
-    expect(found.source).toBe('pod');
-    expect(found.candidates.map((c) => [c.node, c.live])).toEqual([['cp-1', true], ['cp-2', false], ['cp-3', null]]);
-  });
-
-  it('LeaseCandidates: a stale renewal or a dead pod on the same node is not live', () => {
-    const candidate = (n: number, observedRenewAt: number) => ({ name: `kube-controller-manager-cp-${n}_x`, leaseName: 'kube-controller-manager', renewTime: null, binaryVersion: null, emulationVersion: null, observedRenewAt });
-    const objects = [candidate(1, T0), candidate(2, T0 - LEASE_CANDIDATE_STALE_MS - 1), candidate(3, T0)];
-    const found = candidatesFor(track, true, objects, pods, podLive({ 'cp-3': false }));
-    expect(found.source).toBe('lease-candidate');
-    expect(found.candidates.map((c) => [c.identity, c.live])).toEqual([['cp-1_x', true], ['cp-2_x', false], ['cp-3_x', false]]);
-  });
-});
-
 describe('mapControlPlaneNode', () => {
   it.each([
     [{ metadata: { name: 'cp-1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } }, status: { addresses: [{ address: '10.0.0.11' }, { address: 'cp-1' }], conditions: [{ type: 'Ready', status: 'True' }] } }, { name: 'cp-1', addresses: ['10.0.0.11', 'cp-1'], zone: 'zone-a', ready: true, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
@@ -204,13 +182,6 @@ describe('assembly', () => {
     ['https://lb.example:6443', 'load-balancer'],
   ])('front door %s is %s', (server, kind) => expect(classifyFrontDoor(server, [instance('10.0.0.11'), instance('10.0.0.12')], NO_HEALTH).kind).toBe(kind));
   it('front door is unknown before any instance is known', () => expect(classifyFrontDoor('https://10.0.0.10:6443', [], NO_HEALTH).kind).toBe('unknown'));
-  it('tells stacked from external etcd', () => {
-    const nodes = [{ name: 'cp-1', addresses: ['10.0.0.11'], zone: null, ready: true }];
-    const member = (url: string) => ({ id: url, name: url, peerURLs: [], clientURLs: [url], isLearner: false, reachable: true, status: null, error: null, checkedAt: null });
-    expect(etcdTopology([member('https://10.0.0.11:2379')], nodes, []).topology).toBe('stacked');
-    expect(etcdTopology([member('https://10.0.0.50:2379')], nodes, []).topology).toBe('external');
-    expect(etcdTopology([], nodes, [{ name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://127.0.0.1:2379'] }]).topology).toBe('stacked');
-  });
 });
 
 describe('cluster config', () => {

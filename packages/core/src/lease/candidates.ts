@@ -1,4 +1,5 @@
 import type { LeaseCandidate, LeaseTrack } from '../model/lease';
+import type { ControlPlanePod } from '../model/node';
 
 /** setLeaseCandidates replaces a track's candidates, saying where they came from. */
 export function setLeaseCandidates(track: LeaseTrack, candidates: readonly LeaseCandidate[], source: LeaseTrack['candidatesSource']): LeaseTrack {
@@ -14,8 +15,62 @@ export function holderNode(track: LeaseTrack): string | null {
   if (holder === null) return null;
   const candidate = track.candidates.find((c) => c.identity === holder);
   if (candidate?.node) return candidate.node;
-  const separator = holder.lastIndexOf('_');
-  return separator > 0 ? holder.slice(0, separator) : null;
+  return nodeOfIdentity(holder);
+}
+
+/** nodeOfIdentity reads the hostname of a client-go identity ("<hostname>_<uuid>"); null when it has none. */
+export function nodeOfIdentity(identity: string): string | null {
+  const separator = identity.lastIndexOf('_');
+  return separator > 0 ? identity.slice(0, separator) : null;
+}
+
+/**
+ * LeaseCandidate objects are renewed every 5 minutes (client-go's requeueInterval) and when the
+ * election controller pings them: one not renewed for longer, plus slack, has no live process behind it.
+ */
+export const LEASE_CANDIDATE_STALE_MS = 6 * 60_000;
+
+/** A LeaseCandidate object as observed: whose, for which lease, and when hawk saw it renewed (hawk's clock). */
+export interface ObservedLeaseCandidate {
+  /** The candidate's identity, as it would write it as holder ("<hostname>_<uuid>"). */
+  readonly identity: string;
+  readonly leaseName: string;
+  readonly observedRenewAt: number;
+}
+
+/** How live each candidate is, as observed. */
+export interface CandidateLiveness {
+  readonly now: number;
+  /** A component pod's own /healthz: true healthy, false down, null unknown (not probed, not reachable). */
+  readonly pod: (pod: ControlPlanePod) => boolean | null;
+}
+
+/**
+ * candidatesFor lists who could take a lease over: LeaseCandidate objects when the API serves them,
+ * else the pods of the lease's component, each marked live or not (a mirror pod always says
+ * Running, so only the component's own health endpoint tells a live standby from a dead one).
+ */
+export function candidatesFor(
+  track: LeaseTrack,
+  served: boolean,
+  candidates: readonly ObservedLeaseCandidate[],
+  pods: readonly ControlPlanePod[],
+  liveness: CandidateLiveness,
+): { candidates: LeaseCandidate[]; source: 'lease-candidate' | 'pod' } {
+  const componentPods = pods.filter((pod) => pod.component === track.component);
+  const fromObjects = candidates
+    .filter((candidate) => candidate.leaseName === track.name)
+    .map((candidate): LeaseCandidate => {
+      const node = nodeOfIdentity(candidate.identity);
+      const stale = liveness.now - candidate.observedRenewAt > LEASE_CANDIDATE_STALE_MS;
+      // The renewal only tells "gone" after minutes; the same node's pod answering or not tells it now.
+      const pod = node === null ? undefined : componentPods.find((p) => p.node === node);
+      const podLive = pod ? liveness.pod(pod) : null;
+      return { identity: candidate.identity, node, source: 'lease-candidate', observedRenewAt: candidate.observedRenewAt, live: !stale && podLive !== false };
+    });
+  if (served && fromObjects.length > 0) return { candidates: fromObjects, source: 'lease-candidate' };
+  const fromPods = componentPods.map((pod): LeaseCandidate => ({ identity: pod.name, node: pod.node, source: 'pod', observedRenewAt: null, live: liveness.pod(pod) }));
+  return { candidates: fromPods, source: 'pod' };
 }
 
 /** liveCandidates: candidates not known to be dead (unknown liveness counts as live). */

@@ -1,0 +1,343 @@
+import { isIP } from 'node:net';
+import {
+  candidatesFor,
+  controlPlaneHidden,
+  etcdTopology,
+  HIDDEN_TOPOLOGY_EVIDENCE,
+  observeLease,
+  setLeaseCandidates,
+  smallestEtcdQuota,
+  type ClusterIdentity,
+  type ClusterInput,
+  type ControlPlaneNode,
+  type EndpointHealth,
+  type EtcdView,
+  type Freshness,
+  type HawkConfig,
+  type LeaseRecord,
+  type LeaseTrack,
+  type Reachability,
+  type Renewed,
+  type SourceName,
+  type TimelineEvent,
+} from '@hawk/core';
+import type { EndpointProbe } from '../probes/apiserver-probe';
+import type { ComponentHealth } from '../probes/component-health';
+import type { EtcdEndpointAnswer } from '../probes/etcd-probe';
+import type { EndpointSliceObservation } from '../sources/endpoint-slice';
+import { candidateIdentity, type LeaseCandidateObservation } from '../sources/lease-candidates';
+import type { IdentityLeaseObservation } from '../sources/leases';
+import { toControlPlanePod, type PodObservation } from '../sources/pods';
+import type { Observations, WatchSink } from '../sources/registry';
+import { assembleInstances, classifyFrontDoor, endpointId, NO_HEALTH, type KnownEndpoint } from './assemble';
+import { emptyEtcdView, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
+import { mapSink, renewalSink } from './fold-sinks';
+
+/** An endpoint that left the slice and has not answered for this long is forgotten (ms). */
+export const FORGET_ENDPOINT_MS = 10 * 60_000;
+/** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
+export const FIRST_LOOK_MS = 10_000;
+/** Components whose lease, once deleted, is still shown (as having no holder) until a relist. */
+const COMPONENTS_WORTH_A_DELETED_LEASE = new Set(['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager']);
+/** Key of the front door's health among the apiserver probe targets. */
+export const FRONT_DOOR = 'front-door';
+
+/** The cluster as configured: who it is, and what hawk can ask. */
+export interface FoldTarget {
+  readonly identity: ClusterIdentity;
+  /** Why the cluster cannot be watched at all; its input then says unreachable. */
+  readonly error: string | null;
+  /** etcd is asked directly (endpoints configured and usable). */
+  readonly etcdConfigured: boolean;
+  readonly etcdError: string | null;
+}
+
+/** What the fold tells its owner; each is optional so a test listens to what it checks. */
+export interface FoldListener {
+  /** Something the judgement reads changed: judge again (the owner coalesces). */
+  changed?(): void;
+  timeline?(event: TimelineEvent): void;
+  /** The known apiserver endpoints changed; `added` when one appeared (probe it now). */
+  endpointsChanged?(endpoints: readonly KnownEndpoint[], added: boolean): void;
+  /** A component pod with a health endpoint appeared (probe it now). */
+  componentsAdded?(): void;
+}
+
+type TrackedEndpoint = KnownEndpoint & { readonly lastOkAt: number | null; readonly leftSliceAt: number | null };
+
+/**
+ * ClusterObservationFold is everything hawk observed of one cluster, and nothing else: watch events
+ * (one sink per source), probe results and source freshness go in; `input()` gives the ClusterInput
+ * @hawk/core judges. No I/O and no timers: the clock is `now`, so it is tested with a fake one.
+ *
+ * To observe something new: add its store, a sink in `sinks` (or a `record…` method for a probe),
+ * and read it in `input()`.
+ */
+export class ClusterObservationFold {
+  readonly sinks: Observations;
+  private readonly leases = new Map<string, LeaseTrack>();
+  private readonly identities = new Map<string, Renewed<IdentityLeaseObservation>>();
+  private readonly candidates = new Map<string, Renewed<LeaseCandidateObservation>>();
+  private readonly slices = new Map<string, EndpointSliceObservation>();
+  private readonly endpoints = new Map<string, TrackedEndpoint>();
+  private readonly pods = new Map<string, PodObservation>();
+  private readonly nodes = new Map<string, ControlPlaneNode>();
+  /** Each apiserver address's (and the front door's) last probe. */
+  private readonly health = new Map<string, EndpointHealth & { etcdOk: boolean | null }>();
+  /** Each controller-manager and scheduler pod's own /healthz, by pod name. */
+  private readonly componentHealth = new Map<string, ComponentHealth>();
+  private readonly freshness: Partial<Record<SourceName, Freshness>> = {};
+  private etcd: EtcdView;
+  private rounds = 0;
+  private unreachableSince: number | null = null;
+
+  constructor(
+    private readonly target: FoldTarget,
+    private readonly config: HawkConfig,
+    private readonly now: () => number,
+    private readonly startedAt: number,
+    private readonly listener: FoldListener = {},
+  ) {
+    this.etcd = emptyEtcdView(target.etcdConfigured, target.etcdError);
+    const changed = () => this.changed();
+    this.sinks = {
+      leases: this.leaseSink(),
+      identityLeases: renewalSink(this.identities, now, changed),
+      leaseCandidates: renewalSink(this.candidates, now, changed),
+      endpointSlices: mapSink(this.slices, () => {
+        this.foldEndpoints();
+        this.changed();
+      }),
+      pods: mapSink(this.pods, () => {
+        this.foldPods();
+        this.changed();
+      }),
+      nodes: mapSink(this.nodes, changed),
+    };
+  }
+
+  // ── what the owner asks ────────────────────────────────────────────────────
+
+  /** Apiserver probe rounds completed. */
+  get probeRounds(): number {
+    return this.rounds;
+  }
+
+  /** Some leader lease is held, so its renewals make a silent leases watch suspicious. */
+  leasesRenewing(): boolean {
+    return [...this.leases.values()].some((track) => track.record?.holderIdentity);
+  }
+
+  /** The apiserver addresses to probe: the front door first, then every known endpoint. */
+  apiserverTargets(): string[] {
+    return [FRONT_DOOR, ...this.endpoints.keys()];
+  }
+
+  endpoint(key: string): KnownEndpoint | undefined {
+    return this.endpoints.get(key);
+  }
+
+  /** Component pods whose own /healthz hawk can reach. */
+  componentTargets(): string[] {
+    return [...this.pods.values()].filter((pod) => this.healthAddress(pod) !== null).map((pod) => pod.name);
+  }
+
+  /** Where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the node's), else the node's. */
+  healthAddress(pod: PodObservation | string): { host: string; port: number; pod: PodObservation } | null {
+    const observed = typeof pod === 'string' ? this.pods.get(pod) : pod;
+    const target = observed?.health ?? null;
+    if (!observed || target === null || 'reason' in target) return null;
+    const nodeAddress = observed.node === null ? undefined : this.nodes.get(observed.node)?.addresses.find((address) => isIP(address) !== 0);
+    const host = target.host ?? observed.podIP ?? nodeAddress ?? null;
+    return host === null ? null : { host, port: target.port, pod: observed };
+  }
+
+  // ── what goes in besides watch events ──────────────────────────────────────
+
+  /** A watch's or probe's freshness changed. */
+  recordFreshness(source: SourceName, freshness: Freshness): void {
+    this.freshness[source] = freshness;
+    this.changed();
+  }
+
+  recordApiserverProbe(key: string, result: EndpointProbe, label: string): void {
+    const previous = this.health.get(key);
+    const ok = result.livez.ok && result.readyz.ok;
+    const lastOkAt = ok ? result.readyz.at : (previous?.lastOkAt ?? null);
+    this.health.set(key, { livez: result.livez, readyz: result.readyz, lastOkAt, etcdOk: result.etcdOk });
+    const endpoint = this.endpoints.get(key);
+    if (endpoint && ok) this.endpoints.set(key, { ...endpoint, lastOkAt });
+    const wasOk = previous ? previous.livez?.ok === true && previous.readyz?.ok === true : null;
+    if (!ok && wasOk !== false) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: result.readyz.at, target: label, error: result.readyz.error ?? result.livez.error ?? 'failed' });
+    else if (ok && wasOk === false) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.readyz.at, target: label });
+    this.changed();
+  }
+
+  /** One apiserver probe round finished: the probes are current, and without etcd access so is their view of etcd. */
+  recordApiserverRound(): void {
+    this.rounds += 1;
+    this.freshness['apiserver-probes'] = { state: 'live', lastEventAt: this.now() };
+    if (!this.target.etcdConfigured) {
+      const verdicts = [...this.endpoints.keys()].map((key) => this.health.get(key)?.etcdOk ?? null);
+      this.etcd = etcdFromReadyz(this.etcd, verdicts, this.freshness['apiserver-probes']);
+    }
+    this.changed();
+  }
+
+  /** A component pod's own /healthz answered (or not); ignored when the pod left while the probe was in flight. */
+  recordComponentProbe(name: string, result: ComponentHealth, label: string): void {
+    if (!this.pods.has(name)) return;
+    const previous = this.componentHealth.get(name);
+    this.componentHealth.set(name, result);
+    if (result.live === false && previous?.live !== false) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: result.at, target: label, error: result.error ?? 'failed' });
+    else if (result.live !== false && previous?.live === false) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.at, target: label });
+    if (previous?.live !== result.live) this.changed();
+  }
+
+  recordEtcdRound(answers: readonly EtcdEndpointAnswer[]): void {
+    const now = this.now();
+    const outcome = foldEtcdRound(this.etcd, answers, now, this.config.transitionsKept);
+    this.etcd = outcome.view;
+    this.freshness.etcd = outcome.view.freshness;
+    for (const { endpoint, error } of outcome.failed) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: now, target: `etcd ${endpoint}`, error });
+    for (const endpoint of outcome.recovered) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: now, target: `etcd ${endpoint}` });
+    const change = outcome.leaderChange;
+    if (change) this.timeline({ kind: 'etcd-leader-change', clusterId: this.id, at: change.at, from: change.from, to: change.to });
+    this.changed();
+  }
+
+  // ── what comes out ─────────────────────────────────────────────────────────
+
+  input(): ClusterInput {
+    const now = this.now();
+    const nodes = [...this.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
+    const pods = [...this.pods.values()].sort((a, b) => a.name.localeCompare(b.name)).map(toControlPlanePod);
+    const instances = assembleInstances([...this.endpoints.values()], [...this.identities.values()], nodes, pods, this.health);
+    const served = this.freshness['lease-candidates']?.state === 'live';
+    const candidates = [...this.candidates.values()].map((candidate) => ({ identity: candidateIdentity(candidate), leaseName: candidate.leaseName, observedRenewAt: candidate.observedRenewAt }));
+    const liveness = { now, pod: (pod: { name: string }) => this.componentHealth.get(pod.name)?.live ?? null };
+    const leases: Record<string, LeaseTrack> = {};
+    for (const [key, track] of this.leases) {
+      const found = candidatesFor(track, served, candidates, pods, liveness);
+      leases[key] = setLeaseCandidates(track, found.candidates, found.source);
+    }
+    const sources: Partial<Record<SourceName, Freshness>> = { ...this.freshness };
+    if (!this.target.etcdConfigured) sources.etcd = etcdUnavailable(this.target.etcdError);
+    const hidden = this.controlPlaneHidden();
+    const { topology, evidence } = etcdTopology(this.etcd.members, nodes, pods);
+    const etcd: EtcdView =
+      hidden && this.etcd.source !== 'etcd-api'
+        ? { ...this.etcd, topology: 'managed-hidden', topologyEvidence: [HIDDEN_TOPOLOGY_EVIDENCE] }
+        : { ...this.etcd, topology, topologyEvidence: evidence, quotaBytes: smallestEtcdQuota([...this.pods.values()].filter((pod) => pod.component === 'etcd').map((pod) => pod.quotaBackendBytes)) };
+    return {
+      identity: this.target.identity,
+      reachability: this.reachability(now),
+      sources,
+      apiServers: instances,
+      frontDoor: classifyFrontDoor(this.target.identity.server, instances, this.health.get(FRONT_DOOR) ?? NO_HEALTH),
+      leases,
+      etcd,
+      nodes,
+      pods,
+      controlPlaneHidden: hidden,
+    };
+  }
+
+  // ── folding ────────────────────────────────────────────────────────────────
+
+  private get id(): string {
+    return this.target.identity.id;
+  }
+
+  private changed(): void {
+    this.listener.changed?.();
+  }
+
+  private timeline(event: TimelineEvent): void {
+    this.listener.timeline?.(event);
+  }
+
+  private leaseSink(): WatchSink<LeaseRecord> {
+    return {
+      replace: (items) => {
+        for (const key of this.leases.keys()) if (!items.has(key)) this.observeLease(key, null);
+        for (const [key, record] of items) this.observeLease(key, record);
+        this.changed();
+      },
+      upsert: (key, record) => {
+        this.observeLease(key, record);
+        this.changed();
+      },
+      remove: (key) => {
+        // A deleted lease of a control-plane component is shown (nothing elects it any more); any
+        // other lease deleted is simply gone, as kubectl would show it, not a warning kept until a relist.
+        if (COMPONENTS_WORTH_A_DELETED_LEASE.has(this.leases.get(key)?.component ?? '')) this.observeLease(key, null);
+        else this.leases.delete(key);
+        this.changed();
+      },
+    };
+  }
+
+  private observeLease(key: string, record: LeaseRecord | null): void {
+    const previous = this.leases.get(key);
+    if (previous === undefined && record === null) return;
+    const { track, transition } = observeLease(previous, record, this.now(), this.config);
+    // A deleted lease that was never held again is dropped rather than judged forever.
+    if (record === null && previous?.record === null) this.leases.delete(key);
+    else this.leases.set(key, track);
+    if (transition) this.timeline({ kind: 'leader-transition', clusterId: this.id, at: transition.at, transition });
+  }
+
+  /** foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice, until forgotten. */
+  private foldEndpoints(): void {
+    const now = this.now();
+    const before = this.endpoints.size;
+    const inSlice = new Map<string, KnownEndpoint>();
+    for (const slice of this.slices.values()) for (const endpoint of slice.endpoints) inSlice.set(endpointId(endpoint.address, endpoint.port), { ...endpoint, inSlice: true });
+    for (const [id, endpoint] of inSlice) this.endpoints.set(id, { ...endpoint, lastOkAt: this.endpoints.get(id)?.lastOkAt ?? null, leftSliceAt: null });
+    for (const [id, endpoint] of this.endpoints) {
+      if (inSlice.has(id)) continue;
+      const leftSliceAt = endpoint.leftSliceAt ?? now;
+      if (now - leftSliceAt > FORGET_ENDPOINT_MS && (endpoint.lastOkAt ?? 0) < leftSliceAt) {
+        this.endpoints.delete(id);
+        this.health.delete(id);
+      } else this.endpoints.set(id, { ...endpoint, inSlice: false, leftSliceAt });
+    }
+    this.listener.endpointsChanged?.([...this.endpoints.values()], this.endpoints.size > before);
+  }
+
+  /** foldPods forgets the health of pods that left, and tells when a new component is there to probe. */
+  private foldPods(): void {
+    for (const name of this.componentHealth.keys()) if (!this.pods.has(name)) this.componentHealth.delete(name);
+    if ([...this.pods.values()].some((pod) => pod.health && !this.componentHealth.has(pod.name))) this.listener.componentsAdded?.();
+  }
+
+  private controlPlaneHidden(): boolean {
+    const live = (source: SourceName) => this.freshness[source]?.state === 'live';
+    return controlPlaneHidden({
+      synced: live('leases') && live('pods') && live('identity-leases'),
+      controlPlanePods: this.pods.size,
+      componentLeases: [...this.leases.values()].filter((track) => track.component === 'kube-controller-manager' || track.component === 'kube-scheduler').length,
+      apiserverIdentities: this.identities.size,
+    });
+  }
+
+  private reachability(now: number): Reachability {
+    if (this.target.error) return { state: 'unreachable', error: this.target.error, since: this.startedAt };
+    const watching = WATCHES.some((source) => this.freshness[source]?.state === 'live');
+    const answered = [...this.health.values()].some((health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null);
+    // Until every known apiserver has been probed once, judging would call them "not probed yet".
+    const firstLook = now - this.startedAt < FIRST_LOOK_MS && (this.rounds === 0 || [...this.endpoints.keys()].some((key) => !this.health.has(key)) || this.freshness.endpointslice?.lastEventAt == null);
+    if (firstLook) return { state: 'connecting' };
+    if (watching || answered) {
+      this.unreachableSince = null;
+      return { state: 'reachable' };
+    }
+    const frontDoor = this.health.get(FRONT_DOOR);
+    this.unreachableSince ??= now;
+    return { state: 'unreachable', error: frontDoor?.readyz?.error ?? frontDoor?.livez?.error ?? 'no answer from any apiserver', since: this.unreachableSince };
+  }
+}
+
+/** The watched sources: one live means the cluster answers. */
+const WATCHES: readonly SourceName[] = ['leases', 'identity-leases', 'lease-candidates', 'endpointslice', 'pods', 'nodes'];

@@ -1,0 +1,29 @@
+/**
+ * A renewal, in hawk's clock model (see tracker.ts): a Lease-like object's renewal is a change of
+ * what its holder writes, stamped with hawk's clock when observed. The writer's own renewTime is
+ * only compared with its previous value, never with hawk's clock. Leader leases (tracker.ts),
+ * apiserver identity leases and LeaseCandidate objects are all read this way.
+ */
+
+/** What a renewal writes: its time, and for leases the holder. */
+export interface Renewable {
+  readonly renewTime: string | null;
+  readonly holderIdentity?: string | null;
+}
+
+/** A value with hawk's clock at its last observed renewal (epoch ms). */
+export type Renewed<T> = T & { readonly observedRenewAt: number };
+
+/** renewed: the writer wrote again (a new renewTime) or another holder took over. */
+export function renewed(previous: Renewable, next: Renewable): boolean {
+  return previous.renewTime !== next.renewTime || (previous.holderIdentity ?? null) !== (next.holderIdentity ?? null);
+}
+
+/**
+ * observeRenewal stamps one read observed at `observedAt`: a first sight or a renewal is stamped
+ * now (as client-go stamps observedTime when it first reads the lock); an unchanged read (a
+ * resync, a relist) keeps the previous stamp.
+ */
+export function observeRenewal<T extends Renewable>(previous: Renewed<T> | undefined, next: T, observedAt: number): Renewed<T> {
+  return { ...next, observedRenewAt: previous === undefined || renewed(previous, next) ? observedAt : previous.observedRenewAt };
+}
