@@ -31,6 +31,13 @@ export interface HawkConfig {
    * watch latency (well under a second), hence a margin above it.
    */
   readonly clockSkewNoteMs: number;
+  /**
+   * A load balancer that accepts connections but fails hawk's probe for less than this since it last
+   * answered well is not yet its own fault (ms): it may have relayed the probe to an instance that just
+   * died, before its own health check removed it (HAProxy's default: a check every 2 s, 3 to fall).
+   * A refused connection, nothing listening, is judged at once.
+   */
+  readonly loadBalancerFailureGraceMs: number;
 }
 
 export const DEFAULT_CONFIG: HawkConfig = {
@@ -46,6 +53,7 @@ export const DEFAULT_CONFIG: HawkConfig = {
   etcdDbCriticalRatio: 0.95,
   transitionsKept: 50,
   clockSkewNoteMs: 10_000,
+  loadBalancerFailureGraceMs: 7_000,
 };
 
 /** Merges overrides into the defaults and validates relations between fields; returns an error instead of throwing. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config';
 import { aCluster, type ClusterBuilder } from '../testing/index';
 import { judgeRule } from '../testing/run';
 import { loadBalancerUnreachable } from './load-balancer-unreachable';
@@ -18,5 +19,20 @@ describe('LoadBalancerUnreachable', () => {
     const input = cluster.build();
     const drafts = loadBalancerUnreachable.evaluate({ ...input, frontDoor: { ...input.frontDoor, health: { livez: null, readyz: null, lastOkAt: null } } }, { serving: input.apiServers } as never, {} as never, cluster.now);
     expect(drafts).toEqual([]);
+  });
+
+  // Seen in a chaos run: one apiserver stopped, HAProxy relayed hawk's probe to it before its own check removed it.
+  it('a load balancer that accepts but relays a failure is judged only once it persists past the grace', () => {
+    const cluster = aCluster().withApiServers(3);
+    const input = cluster.build();
+    const relayed = { at: cluster.now, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'other side closed (UND_ERR_SOCKET)' };
+    const failingFor = (ms: number) => ({ ...input, frontDoor: { ...input.frontDoor, health: { livez: relayed, readyz: relayed, lastOkAt: cluster.now - ms } } });
+    const judge = (ms: number) => loadBalancerUnreachable.evaluate(failingFor(ms), { serving: input.apiServers } as never, DEFAULT_CONFIG, cluster.now);
+    expect(judge(2_000)).toEqual([]);
+    expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs + 1)).toHaveLength(1);
+    // Nothing listening at all: the load balancer itself is gone, said at once.
+    const refused = { ...relayed, error: 'connect ECONNREFUSED 10.213.0.10:6443' };
+    const input2 = { ...input, frontDoor: { ...input.frontDoor, health: { livez: refused, readyz: refused, lastOkAt: cluster.now - 500 } } };
+    expect(loadBalancerUnreachable.evaluate(input2, { serving: input.apiServers } as never, DEFAULT_CONFIG, cluster.now)).toHaveLength(1);
   });
 });

@@ -7,11 +7,15 @@ export const loadBalancerUnreachable: Rule = {
   severity: 'critical',
   impact: 'down',
   summary: 'The load balancer in front of the apiservers does not answer while instances serve.',
-  evaluate: (input, derived) => {
+  evaluate: (input, derived, config, now) => {
     const { frontDoor } = input;
     const probe = frontDoor.health.readyz ?? frontDoor.health.livez;
     // With no instance serving, the load balancer failing is a consequence, said by ApiServerReducedServing.
     if (frontDoor.kind !== 'load-balancer' || probe === null || probe.ok || derived.serving.length === 0) return [];
+    // It accepted the connection and relayed a failure: perhaps of an instance its health check has not yet removed.
+    const refused = /refused/i.test(probe.error ?? '');
+    const { lastOkAt } = frontDoor.health;
+    if (!refused && lastOkAt !== null && now - lastOkAt < config.loadBalancerFailureGraceMs) return [];
     return [
       {
         subject: frontDoor.url,
