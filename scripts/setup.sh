@@ -8,9 +8,9 @@ TOOLS="$HAWK_CACHE/tools"
 mkdir -p "$TOOLS"
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. Debian packages the lab, the fan-out tests and the browser tests use.
+# 1. Debian packages the lab, the fan-out, alerting and browser tests use.
 apt_needed=()
-for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux; do
+for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux podman:podman buildah:buildah runc:runc debootstrap:debootstrap prometheus-alertmanager:prometheus-alertmanager; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || apt_needed+=("${pair#*:}")
 done
 if [ ${#apt_needed[@]} -gt 0 ]; then
@@ -46,4 +46,11 @@ bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
 export HAWK_HELM="$(bash "$HAWK_ROOT/deploy/scripts/install-helm.sh" | tail -n 1)"
 # The ServiceMonitor and PrometheusRule CRDs, so the lab apiserver can validate the chart's monitoring objects.
 export HAWK_MONITORING_CRDS="$(bash "$HAWK_ROOT/deploy/scripts/fetch-monitoring-crds.sh" | tail -n 1)"
+# 6. Containers (the image and compose tests): podman set up for this machine kind (runc, cgroupfs) and a local
+# node:24-bookworm-slim, since public images cannot be pulled here; ../shared/container-base.sh makes both (cached).
+# Elsewhere the tests pull the real image, and fail saying so if they cannot.
+if ! podman image exists docker.io/library/node:24-bookworm-slim 2>/dev/null && [ -f "$HAWK_ROOT/../shared/container-base.sh" ]; then
+  log "making the local node:24-bookworm-slim base image (../shared/container-base.sh)"
+  bash "$HAWK_ROOT/../shared/container-base.sh" >/dev/null
+fi
 log "ready: node $(node --version), pnpm $(pnpm --version)"
