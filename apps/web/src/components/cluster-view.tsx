@@ -8,6 +8,7 @@ import { useVerdictChange } from '../lib/use-verdict-change';
 import { VERDICT_DISPLAY } from '../lib/verdict-display';
 import { ApiServersPanel } from './apiservers-panel';
 import { ClusterName } from './cluster-name';
+import { DistributionLabel } from './distribution-label';
 import { VerdictChangeNote } from './cluster-tile';
 import { EtcdPanel } from './etcd-panel';
 import { FailureImpactsPanel } from './failure-impacts-panel';
@@ -60,6 +61,7 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
             <ClusterName name={state.identity.context} />
           </h1>
           <StatusTag display={verdict} className={`verdict verdict-${state.verdict}`} />
+          <DistributionLabel distribution={state.distribution} />
           <VerdictChangeNote change={change} />
           <span className="cluster-server detail-only">
             <code>{state.identity.server}</code>
