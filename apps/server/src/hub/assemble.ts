@@ -1,6 +1,8 @@
+import { isIP } from 'node:net';
 import { hostOf, type ApiServerFrontDoor, type ApiServerInstance, type ControlPlaneNode, type ControlPlanePod, type EndpointHealth } from '@hawk/core';
 import type { ApiEndpoint } from '../sources/endpoint-slice';
 import type { IdentityLeaseObservation } from '../sources/leases';
+import type { PodObservation } from '../sources/pods';
 
 /**
  * Pure assembly of what the sources observed into the parts of a ClusterInput. No judgement:
@@ -85,4 +87,13 @@ export function classifyFrontDoor(server: string, instances: readonly ApiServerI
   const port = Number(new URL(server).port || 443);
   const isInstance = addressed.some((instance) => instance.address === host && (instance.port === port || instance.port === null));
   return { url: server, kind: isInstance ? 'instance' : 'load-balancer', health };
+}
+
+/** componentHealthAddress: where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the node's), else the node's. */
+export function componentHealthAddress(pod: PodObservation, nodes: ReadonlyMap<string, ControlPlaneNode>): { host: string; port: number } | null {
+  const target = pod.health;
+  if (target === null || 'reason' in target) return null;
+  const nodeAddress = pod.node === null ? undefined : nodes.get(pod.node)?.addresses.find((address) => isIP(address) !== 0);
+  const host = target.host ?? pod.podIP ?? nodeAddress ?? null;
+  return host === null ? null : { host, port: target.port };
 }

@@ -1,10 +1,8 @@
-import { isIP } from 'node:net';
 import {
   candidatesFor,
   controlPlaneHidden,
   etcdTopology,
   HIDDEN_TOPOLOGY_EVIDENCE,
-  observeLease,
   setLeaseCandidates,
   smallestEtcdQuota,
   type ClusterIdentity,
@@ -14,7 +12,6 @@ import {
   type EtcdView,
   type Freshness,
   type HawkConfig,
-  type LeaseRecord,
   type LeaseTrack,
   type Reachability,
   type Renewed,
@@ -28,17 +25,15 @@ import type { EndpointSliceObservation } from '../sources/endpoint-slice';
 import { candidateIdentity, type LeaseCandidateObservation } from '../sources/lease-candidates';
 import type { IdentityLeaseObservation } from '../sources/leases';
 import { toControlPlanePod, type PodObservation } from '../sources/pods';
-import type { Observations, WatchSink } from '../sources/registry';
-import { assembleInstances, classifyFrontDoor, endpointId, NO_HEALTH, type KnownEndpoint } from './assemble';
+import type { Observations } from '../sources/registry';
+import { assembleInstances, classifyFrontDoor, componentHealthAddress, endpointId, NO_HEALTH, type KnownEndpoint } from './assemble';
 import { emptyEtcdView, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
-import { mapSink, renewalSink } from './fold-sinks';
+import { leaseSink, mapSink, renewalSink } from './fold-sinks';
 
 /** An endpoint that left the slice and has not answered for this long is forgotten (ms). */
 export const FORGET_ENDPOINT_MS = 10 * 60_000;
 /** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
 export const FIRST_LOOK_MS = 10_000;
-/** Components whose lease, once deleted, is still shown (as having no holder) until a relist. */
-const COMPONENTS_WORTH_A_DELETED_LEASE = new Set(['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager']);
 /** Key of the front door's health among the apiserver probe targets. */
 export const FRONT_DOOR = 'front-door';
 
@@ -101,7 +96,7 @@ export class ClusterObservationFold {
     this.etcd = emptyEtcdView(target.etcdConfigured, target.etcdError);
     const changed = () => this.changed();
     this.sinks = {
-      leases: this.leaseSink(),
+      leases: leaseSink(this.leases, config, now, (transition) => this.timeline({ kind: 'leader-transition', clusterId: this.id, at: transition.at, transition }), changed),
       identityLeases: renewalSink(this.identities, now, changed),
       leaseCandidates: renewalSink(this.candidates, now, changed),
       endpointSlices: mapSink(this.slices, () => {
@@ -115,8 +110,6 @@ export class ClusterObservationFold {
       nodes: mapSink(this.nodes, changed),
     };
   }
-
-  // ── what the owner asks ────────────────────────────────────────────────────
 
   /** Apiserver probe rounds completed. */
   get probeRounds(): number {
@@ -142,17 +135,12 @@ export class ClusterObservationFold {
     return [...this.pods.values()].filter((pod) => this.healthAddress(pod) !== null).map((pod) => pod.name);
   }
 
-  /** Where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the node's), else the node's. */
+  /** Where a component pod's /healthz answers (see componentHealthAddress). */
   healthAddress(pod: PodObservation | string): { host: string; port: number; pod: PodObservation } | null {
     const observed = typeof pod === 'string' ? this.pods.get(pod) : pod;
-    const target = observed?.health ?? null;
-    if (!observed || target === null || 'reason' in target) return null;
-    const nodeAddress = observed.node === null ? undefined : this.nodes.get(observed.node)?.addresses.find((address) => isIP(address) !== 0);
-    const host = target.host ?? observed.podIP ?? nodeAddress ?? null;
-    return host === null ? null : { host, port: target.port, pod: observed };
+    const address = observed ? componentHealthAddress(observed, this.nodes) : null;
+    return observed && address ? { ...address, pod: observed } : null;
   }
-
-  // ── what goes in besides watch events ──────────────────────────────────────
 
   /** A watch's or probe's freshness changed. */
   recordFreshness(source: SourceName, freshness: Freshness): void {
@@ -206,8 +194,6 @@ export class ClusterObservationFold {
     this.changed();
   }
 
-  // ── what comes out ─────────────────────────────────────────────────────────
-
   input(): ClusterInput {
     const now = this.now();
     const nodes = [...this.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -243,8 +229,6 @@ export class ClusterObservationFold {
     };
   }
 
-  // ── folding ────────────────────────────────────────────────────────────────
-
   private get id(): string {
     return this.target.identity.id;
   }
@@ -255,37 +239,6 @@ export class ClusterObservationFold {
 
   private timeline(event: TimelineEvent): void {
     this.listener.timeline?.(event);
-  }
-
-  private leaseSink(): WatchSink<LeaseRecord> {
-    return {
-      replace: (items) => {
-        for (const key of this.leases.keys()) if (!items.has(key)) this.observeLease(key, null);
-        for (const [key, record] of items) this.observeLease(key, record);
-        this.changed();
-      },
-      upsert: (key, record) => {
-        this.observeLease(key, record);
-        this.changed();
-      },
-      remove: (key) => {
-        // A deleted lease of a control-plane component is shown (nothing elects it any more); any
-        // other lease deleted is simply gone, as kubectl would show it, not a warning kept until a relist.
-        if (COMPONENTS_WORTH_A_DELETED_LEASE.has(this.leases.get(key)?.component ?? '')) this.observeLease(key, null);
-        else this.leases.delete(key);
-        this.changed();
-      },
-    };
-  }
-
-  private observeLease(key: string, record: LeaseRecord | null): void {
-    const previous = this.leases.get(key);
-    if (previous === undefined && record === null) return;
-    const { track, transition } = observeLease(previous, record, this.now(), this.config);
-    // A deleted lease that was never held again is dropped rather than judged forever.
-    if (record === null && previous?.record === null) this.leases.delete(key);
-    else this.leases.set(key, track);
-    if (transition) this.timeline({ kind: 'leader-transition', clusterId: this.id, at: transition.at, transition });
   }
 
   /** foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice, until forgotten. */
