@@ -38,6 +38,7 @@ export const ClusterStateSchema = Type.Object({
   nodes: List(Type.Unknown()),
   pods: List(Type.Unknown()),
   controlPlaneHidden: Type.Boolean(),
+  distribution: Type.Optional(Type.Unknown()),
   findings: List(FindingSchema),
   failureImpacts: List(Type.Unknown()),
 });
