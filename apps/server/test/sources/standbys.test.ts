@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterState } from '@hawk/core';
+import { nodeOfIdentity, type ClusterState } from '@hawk/core';
 import { aboveInfo, type LabHub, useLabHub } from './hub-harness';
 
 const KCM = 'kube-controller-manager';
@@ -31,7 +31,7 @@ describe('standby liveness', () => {
 
   it('scenario 2: the controller-manager leader is killed → its pod is down, standbys 1 after failover; heal → 2', async () => {
     const oldHolder = lease(h.state(), KCM)!.record!.holderIdentity!;
-    const oldNode = oldHolder.slice(0, oldHolder.lastIndexOf('_'));
+    const oldNode = nodeOfIdentity(oldHolder);
     const deadPod = (s: ClusterState) => lease(s, KCM)?.candidates.find((c) => c.node === oldNode)?.live === false;
     const { faultAt } = await h.faultUntil(`2 (${KCM} leader killed → its candidate judged down)`, () => h.lab.fault.killLeader(KCM), deadPod, 15_000);
     // The dead holder is not a standby; the two live ones are, until one of them acquires.

@@ -1,9 +1,11 @@
 /**
  * A renewal, in hawk's clock model (see tracker.ts): a Lease-like object's renewal is a change of
  * what its holder writes, stamped with hawk's clock when observed. The writer's own renewTime is
- * only compared with its previous value, never with hawk's clock. Leader leases (tracker.ts),
- * apiserver identity leases and LeaseCandidate objects are all read this way.
+ * only compared with its previous value, never with hawk's clock. Leader leases (folded by
+ * tracker.ts, with leaderRecordChanged), apiserver identity leases and LeaseCandidate objects
+ * (observeRenewal) are all read this way.
  */
+import type { LeaseRecord } from '../model/lease';
 
 /** What a renewal writes: its time, and for leases the holder. */
 export interface Renewable {
@@ -26,4 +28,20 @@ export function renewed(previous: Renewable, next: Renewable): boolean {
  */
 export function observeRenewal<T extends Renewable>(previous: Renewed<T> | undefined, next: T, observedAt: number): Renewed<T> {
   return { ...next, observedRenewAt: previous === undefined || renewed(previous, next) ? observedAt : previous.observedRenewAt };
+}
+
+/**
+ * leaderRecordChanged: a leader lease renewed (or changed hands). Compares the leader-election
+ * fields only, as client-go compares its LeaderElectionRecord: resourceVersion also moves on metadata-only writes (an admin's label), which are not renewals.
+ */
+export function leaderRecordChanged(a: LeaseRecord | null, b: LeaseRecord | null): boolean {
+  if (a === null || b === null) return a !== b;
+  return (
+    a.holderIdentity !== b.holderIdentity ||
+    a.renewTime !== b.renewTime ||
+    a.acquireTime !== b.acquireTime ||
+    a.leaseDurationSeconds !== b.leaseDurationSeconds ||
+    a.leaseTransitions !== b.leaseTransitions ||
+    a.strategy !== b.strategy
+  );
 }

@@ -10,6 +10,7 @@
 import type { HawkConfig } from '../config';
 import type { LeaderTransition, LeaseRecord, LeaseTrack } from '../model/lease';
 import { componentForLease, leaseKey } from './lease-kind';
+import { leaderRecordChanged } from './renewal';
 
 export interface LeaseObservation {
   readonly track: LeaseTrack;
@@ -27,7 +28,8 @@ export function observeLease(previous: LeaseTrack | undefined, record: LeaseReco
   if (previous === undefined) return { track: firstTrack(record, observedAt), transition: null };
 
   // 2. Same record (a resync, or a relist after 410 Gone returning the same bytes): nothing happened.
-  if (!recordChanged(previous.record, record)) return { track: { ...previous, record }, transition: null };
+  //    Any other change is a renewal (renewal.ts), stamped now below.
+  if (!leaderRecordChanged(previous.record, record)) return { track: { ...previous, record }, transition: null };
 
   const oldHolder = previous.record?.holderIdentity ?? null;
   const newHolder = record?.holderIdentity ?? null;
@@ -88,22 +90,6 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
     candidates: [],
     candidatesSource: 'none',
   };
-}
-
-/**
- * Compares the leader-election fields only, as client-go compares its LeaderElectionRecord:
- * resourceVersion also moves on metadata-only writes (an admin's label), which are not renewals.
- */
-function recordChanged(a: LeaseRecord | null, b: LeaseRecord | null): boolean {
-  if (a === null || b === null) return a !== b;
-  return (
-    a.holderIdentity !== b.holderIdentity ||
-    a.renewTime !== b.renewTime ||
-    a.acquireTime !== b.acquireTime ||
-    a.leaseDurationSeconds !== b.leaseDurationSeconds ||
-    a.leaseTransitions !== b.leaseTransitions ||
-    a.strategy !== b.strategy
-  );
 }
 
 /** Intervals longer than the lease itself are gaps in hawk's view (or a paused holder), not the cadence. */
