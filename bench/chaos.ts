@@ -9,7 +9,9 @@
  * client, never through hawk's code. hawk is its real backend in a child process, followed over
  * socket.io like the web follows it.
  *
- *   pnpm chaos [--seed 42] [--minutes 10] [--quiet-seconds 60]
+ *   pnpm chaos [--seed 42] [--minutes 10] [--quiet-seconds 60] [--replicas 1]
+ *
+ * With --replicas 2 or more, see replica-chaos.ts: hawk's own faults are added and every replica is scored.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -20,8 +22,9 @@ import { ensureLab } from '@hawk/lab';
 import { followCluster } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
 import { percentile, processUsage, sleep, startHawk } from './support/hawk-process';
+import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
-const { values: args } = parseArgs({ options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' } } });
+const { values: args } = parseArgs({ options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' }, replicas: { type: 'string', default: '1' } } });
 const seed = Number(args.seed);
 const budgetMs = Number(args.minutes) * 60_000;
 const quietMs = Number(args['quiet-seconds']) * 1000;
@@ -32,6 +35,18 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 
 const lab = await ensureLab({}, { onProgress: (message) => console.error(`[lab] ${message}`) });
 await lab.fault.heal();
+const replicaCount = Number(args.replicas);
+if (replicaCount > 1) {
+  const summary = await runReplicaChaos({ lab, replicas: replicaCount, budgetMs, quietMs, pick, shuffle: (items) => [...items].sort(() => random() - 0.5) });
+  const header = `# chaos run with replicas ${new Date().toISOString()}\n\ncommit ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}, seed ${seed}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n`;
+  const markdown = header + replicaChaosMarkdown(summary);
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'chaos-replicas-latest.json'), JSON.stringify({ seed, ...summary }, null, 2));
+  writeFileSync(join(dir, 'chaos-replicas-latest.md'), markdown);
+  console.log(markdown);
+  process.exit(0);
+}
 const hawk = await startHawk(lab.env());
 const feed = await followCluster(hawk.url);
 console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);

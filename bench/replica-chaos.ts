@@ -1,0 +1,254 @@
+/**
+ * `pnpm chaos --replicas N`: N real hawk backends watch the lab and elect on hawk's own Lease in it,
+ * as the Helm chart deploys them. Besides the lab's faults, hawk itself is faulted: its leading
+ * replica SIGKILLed (and started again), frozen, and leadership handed over twice; and the lab loses
+ * etcd quorum while holding hawk's Lease. Every replica's view is scored against the lab's truth.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { Lab } from '@hawk/lab';
+import { followCluster, type ClusterFeed } from './support/cluster-feed';
+import { FAULTS, runFault, significant, type FaultPlan, type FaultResult } from './support/fault-plans';
+import { freePort, percentile, sleep, startHawk, type HawkProcess } from './support/hawk-process';
+
+interface Replica {
+  readonly name: string;
+  readonly port: number;
+  process: HawkProcess;
+  feed: ClusterFeed;
+}
+
+/** What one replica showed during one fault. */
+interface ReplicaScore {
+  readonly replica: string;
+  readonly detected: boolean;
+  readonly detectionMs: number | null;
+  readonly falseAlarms: readonly string[];
+}
+
+interface HawkFaultResult {
+  readonly fault: string;
+  /** Longest age of the view of any replica NOT faulted, sampled every 250 ms while hawk itself was faulted (ms). */
+  readonly othersStaleMaxMs: number;
+  /** From the fault until another replica leads the elected side effects (ms); null if it still led. */
+  readonly takeoverMs: number | null;
+  /** From the faulted replica's return (restart or thaw) until its own view is fresh again (ms). */
+  readonly returnFreshMs: number | null;
+  /** Every replica healthy and truthful (ha-ok, no significant finding) once it settled. */
+  readonly allHealthyAfter: boolean;
+  readonly falseAlarms: readonly string[];
+}
+
+const ageOf = (feed: ClusterFeed) => {
+  const state = feed.state();
+  return state ? Date.now() - state.observedAt : Number.POSITIVE_INFINITY;
+};
+
+async function readyz(replica: Replica): Promise<{ leader: boolean; leaderLockReachable: boolean } | undefined> {
+  try {
+    return (await (await fetch(`http://127.0.0.1:${replica.port}/readyz`, { signal: AbortSignal.timeout(1_000) })).json()) as { leader: boolean; leaderLockReachable: boolean };
+  } catch {
+    return undefined;
+  }
+}
+
+async function leaderOf(replicas: readonly Replica[]): Promise<Replica | undefined> {
+  const states = await Promise.all(replicas.map(readyz));
+  return replicas.find((_, index) => states[index]?.leader);
+}
+
+async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<number | null> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check()) return Date.now() - started;
+    await sleep(100);
+  }
+  return null;
+}
+
+/** A stand-in for a Slack incoming webhook: every page hawk sent, by finding title. */
+async function startPageReceiver() {
+  const pages: { at: number; lines: string[] }[] = [];
+  const server = createServer(async (request, response) => {
+    let raw = '';
+    for await (const chunk of request) raw += chunk;
+    try {
+      pages.push({ at: Date.now(), lines: String((JSON.parse(raw) as { text?: string }).text ?? '').split('\n') });
+    } catch {
+      // not JSON: not hawk's
+    }
+    response.writeHead(200).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, pages, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** Scores a replica's feed over one lab fault the way runFault scores the first one. */
+function scoreFeed(replica: Replica, plan: FaultPlan, sightingsBefore: number, startedAt: number): ReplicaScore {
+  const window = replica.feed.sightings().slice(sightingsBefore);
+  const first = window.find((sighting) => plan.expected.includes(sighting.ruleId));
+  const shownBefore = replica.feed.sightings().slice(0, sightingsBefore).some((sighting) => sighting.closedAt === null && plan.expected.includes(sighting.ruleId));
+  return {
+    replica: replica.name,
+    detected: shownBefore || first !== undefined,
+    detectionMs: first ? first.openedAt - startedAt : null,
+    falseAlarms: window.filter((sighting) => significant(sighting) && !plan.allowed.includes(sighting.ruleId)).map((sighting) => sighting.ruleId),
+  };
+}
+
+export interface ReplicaChaosOptions {
+  readonly lab: Lab;
+  readonly replicas: number;
+  readonly budgetMs: number;
+  readonly quietMs: number;
+  readonly pick: <T>(items: readonly T[]) => T;
+  readonly shuffle: <T>(items: readonly T[]) => T[];
+}
+
+export async function runReplicaChaos(options: ReplicaChaosOptions) {
+  const { lab } = options;
+  const admin = new KubeConfig();
+  admin.loadFromFile(lab.env().KUBECONFIG!);
+  await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'hawk-system' } } }).catch((error: { code?: number }) => {
+    if (error.code !== 409) throw error;
+  });
+  const lease = `hawk-system/hawk-chaos-${Date.now().toString(36)}`;
+  const receiver = await startPageReceiver();
+  const start = (name: string, port: number) => startHawk({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
+  const replicas: Replica[] = [];
+  for (let index = 0; index < options.replicas; index++) {
+    const name = `hawk-${index}`;
+    const port = await freePort();
+    const process = await start(name, port);
+    replicas.push({ name, port, process, feed: await followCluster(process.url) });
+  }
+  await waitUntil(async () => (await leaderOf(replicas)) !== undefined, 60_000);
+  console.error(`[chaos] ${replicas.length} replicas, electing on ${lease}`);
+
+  // 1. Quiet period on every replica.
+  await sleep(10_000);
+  const quietBefore = replicas.map((replica) => replica.feed.sightings().length);
+  await sleep(options.quietMs);
+  const quietFalseAlarms = replicas.map((replica, index) => ({ replica: replica.name, rules: replica.feed.sightings().slice(quietBefore[index]).filter(significant).map((s) => s.ruleId) }));
+
+  // 2. Faults of hawk itself: every replica not faulted must stay fresh and truthful.
+  const hawkFault = async (name: string, act: (victim: Replica) => Promise<number>): Promise<HawkFaultResult> => {
+    const victim = (await leaderOf(replicas)) ?? replicas[0]!;
+    const others = replicas.filter((replica) => replica !== victim);
+    const before = replicas.map((replica) => replica.feed.sightings().length);
+    let othersStaleMaxMs = 0;
+    const sampler = setInterval(() => {
+      for (const other of others) othersStaleMaxMs = Math.max(othersStaleMaxMs, ageOf(other.feed));
+    }, 250);
+    const faultAt = Date.now();
+    let takeoverMs: number | null = null;
+    const takeover = waitUntil(async () => {
+      const leader = await leaderOf(others);
+      return leader !== undefined;
+    }, 45_000).then((ms) => (takeoverMs = ms === null ? null : Date.now() - faultAt));
+    const returnedAt = await act(victim);
+    await takeover;
+    const returnFreshMs = await waitUntil(() => ageOf(victim.feed) < 3_000, 60_000);
+    clearInterval(sampler);
+    const settled = await waitUntil(() => replicas.every((replica) => replica.feed.state()?.verdict === 'ha-ok' && !replica.feed.state()!.findings.some((finding) => finding.severity !== 'info')), 60_000);
+    const falseAlarms = replicas.flatMap((replica, index) => replica.feed.sightings().slice(before[index]).filter(significant).map((s) => `${replica.name}: ${s.ruleId}`));
+    console.error(`[chaos]   ${name}: others stale max ${othersStaleMaxMs} ms, takeover ${takeoverMs ?? '-'} ms, back fresh ${returnFreshMs ?? '-'} ms after return at +${returnedAt - faultAt} ms, false alarms ${falseAlarms.join(', ') || 'none'}`);
+    return { fault: name, othersStaleMaxMs, takeoverMs, returnFreshMs, allHealthyAfter: settled !== null, falseAlarms };
+  };
+  const kill = async (victim: Replica) => {
+    await victim.process.stop('SIGKILL');
+    await sleep(15_000);
+    victim.feed.close();
+    victim.process = await start(victim.name, victim.port);
+    victim.feed = await followCluster(victim.process.url);
+    return Date.now();
+  };
+  const freeze = async (victim: Replica) => {
+    victim.process.child.kill('SIGSTOP');
+    await sleep(20_000);
+    victim.process.child.kill('SIGCONT');
+    return Date.now();
+  };
+  const hawkFaults: HawkFaultResult[] = [];
+  hawkFaults.push(await hawkFault('SIGKILL the leading replica (restarted 15 s later)', kill));
+  hawkFaults.push(await hawkFault('freeze the leading replica 20 s', freeze));
+  hawkFaults.push(await hawkFault('freeze the new leader 20 s (leadership handed back)', freeze));
+
+  // 3. The lab's faults, scored on every replica; quorum loss here also takes hawk's own Lease away.
+  const results: { result: FaultResult; replicas: ReplicaScore[] }[] = [];
+  const started = Date.now();
+  const order = options.shuffle(FAULTS);
+  let next = 0;
+  while (Date.now() - started < options.budgetMs) {
+    const plan = next < order.length ? order[next++]! : options.pick(FAULTS);
+    console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
+    const before = replicas.map((replica) => replica.feed.sightings().length);
+    const startedAt = Date.now();
+    const result = await runFault(lab, replicas[0]!.feed, plan);
+    const scores = replicas.map((replica, index) => scoreFeed(replica, plan, before[index]!, startedAt));
+    results.push({ result, replicas: scores });
+    console.error(`[chaos]   ${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`);
+  }
+
+  for (const replica of replicas) {
+    replica.feed.close();
+    await replica.process.stop();
+  }
+  await receiver.close();
+
+  // 4. Pages per finding title: the elected replica pages once; a lock nobody can reach lets every replica page.
+  const pagesByFinding = new Map<string, number>();
+  for (const page of receiver.pages) for (const line of page.lines) {
+    // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title".
+    const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] ([^(]+)/.exec(line);
+    if (!match) continue;
+    const key = `${match[1] === 'RESOLVED' ? 'resolved' : 'firing'}: ${match[2]!.trim()}`;
+    pagesByFinding.set(key, (pagesByFinding.get(key) ?? 0) + 1);
+  }
+  const perReplica = replicas.map((replica) => {
+    const scores = results.map((entry) => entry.replicas.find((score) => score.replica === replica.name)!);
+    const latencies = scores.filter((score) => score.detectionMs !== null).map((score) => score.detectionMs!);
+    return {
+      replica: replica.name,
+      faults: scores.length,
+      recall: scores.filter((score) => score.detected).length / Math.max(1, scores.length),
+      falseAlarms: scores.reduce((sum, score) => sum + score.falseAlarms.length, 0) + (quietFalseAlarms.find((q) => q.replica === replica.name)?.rules.length ?? 0),
+      detectionP50Ms: percentile(latencies, 50),
+      detectionMaxMs: latencies.length ? Math.max(...latencies) : null,
+    };
+  });
+  return {
+    replicas: replicas.length,
+    lease,
+    quietFalseAlarms,
+    hawkFaults,
+    perReplica,
+    labFaults: results.map((entry) => ({ fault: entry.result.fault, replicas: entry.replicas })),
+    pagesPerFinding: Object.fromEntries(pagesByFinding),
+    maxPagesForOneFinding: Math.max(0, ...pagesByFinding.values()),
+  };
+}
+
+export type ReplicaChaosSummary = Awaited<ReturnType<typeof runReplicaChaos>>;
+
+export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
+  return [
+    `## ${summary.replicas} replicas electing on ${summary.lease}`,
+    '',
+    '| replica | lab faults | recall | false alarms (quiet period included) | fault → finding p50 (ms) | max (ms) |',
+    '|---|---|---|---|---|---|',
+    ...summary.perReplica.map((r) => `| ${r.replica} | ${r.faults} | ${(r.recall * 100).toFixed(0)}% | ${r.falseAlarms} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ${r.detectionMaxMs ?? '-'} |`),
+    '',
+    '### Faults of hawk itself',
+    '',
+    '| fault | other replicas: oldest view (ms) | another replica leads after (ms) | faulted replica fresh again after its return (ms) | all ha-ok after | false alarms |',
+    '|---|---|---|---|---|---|',
+    ...summary.hawkFaults.map((f) => `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`),
+    '',
+    `### Webhook pages per finding (elected replica only; every replica while hawk's Lease cannot be reached): max ${summary.maxPagesForOneFinding}`,
+    '',
+    ...Object.entries(summary.pagesPerFinding).map(([finding, count]) => `- ${count}× ${finding}`),
+    '',
+  ].join('\n');
+}
