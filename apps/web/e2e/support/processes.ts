@@ -10,7 +10,7 @@ export const BACKEND_PORT = 4310;
 export const WEB_PORT = 3310;
 export const BACKEND_URL = `http://127.0.0.1:${BACKEND_PORT}`;
 export const WEB_URL = `http://127.0.0.1:${WEB_PORT}`;
-/** Relative to apps/web; holds a build whose NEXT_PUBLIC_HAWK_API points at BACKEND_URL. */
+/** Relative to apps/web: the e2e tests' own build (standalone, with hawk-web.mjs proxying to BACKEND_URL at run time). */
 export const E2E_DIST_DIR = 'e2e/.next';
 
 export interface Started {
@@ -80,18 +80,20 @@ function newestMtime(path: string): number {
  */
 export async function ensureWebBuild(log: (line: string) => void): Promise<void> {
   const buildId = join(WEB_DIR, E2E_DIST_DIR, 'BUILD_ID');
-  const inputs = [join(WEB_DIR, 'src'), join(WEB_DIR, 'next.config.ts'), join(WEB_DIR, 'package.json'), join(REPO_ROOT, 'packages', 'core', 'src')];
-  if (existsSync(buildId) && statSync(buildId).mtimeMs > Math.max(...inputs.map(newestMtime))) {
+  const inputs = [join(WEB_DIR, 'src'), join(WEB_DIR, 'server'), join(WEB_DIR, 'scripts'), join(WEB_DIR, 'next.config.ts'), join(WEB_DIR, 'package.json'), join(REPO_ROOT, 'packages', 'core', 'src')];
+  const entry = join(WEB_DIR, E2E_DIST_DIR, 'standalone', 'apps', 'web', 'hawk-web.mjs');
+  if (existsSync(buildId) && existsSync(entry) && statSync(entry).mtimeMs > Math.max(...inputs.map(newestMtime))) {
     log('web build is current: not rebuilding');
     return;
   }
   log('building the web (next build) ...');
-  const build = startProcess('next build', join(WEB_DIR, 'node_modules', '.bin', 'next'), ['build'], {
+  // The web's `build` script: next build, then scripts/finish-build.ts (static files and hawk-web.mjs into standalone/).
+  const build = startProcess('web build', 'pnpm', ['run', 'build'], {
     cwd: WEB_DIR,
-    env: { ...process.env, HAWK_WEB_DIST_DIR: E2E_DIST_DIR, NEXT_PUBLIC_HAWK_API: BACKEND_URL, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, HAWK_WEB_DIST_DIR: E2E_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' },
   });
   const code = await new Promise<number | null>((resolve) => build.child.once('exit', resolve));
-  if (code !== 0) throw new Error(`next build failed (exit ${code})\n${build.output()}`);
+  if (code !== 0) throw new Error(`web build failed (exit ${code})\n${build.output()}`);
 }
 
 /** hawk's backend against the lab, on BACKEND_PORT, with a history file of its own. */
@@ -111,10 +113,10 @@ export function startBackend(labEnv: Readonly<Record<string, string>>, historyFi
   });
 }
 
-/** `next start` of the e2e build on WEB_PORT. */
+/** The e2e build as production runs it (Next's standalone server behind hawk-web.mjs) on WEB_PORT, proxying to BACKEND_URL. */
 export function startWeb(): Started {
-  return startProcess('next start', join(WEB_DIR, 'node_modules', '.bin', 'next'), ['start', '-p', String(WEB_PORT), '-H', '127.0.0.1'], {
+  return startProcess('web', process.execPath, [join(WEB_DIR, E2E_DIST_DIR, 'standalone', 'apps', 'web', 'hawk-web.mjs')], {
     cwd: WEB_DIR,
-    env: { ...process.env, HAWK_WEB_DIST_DIR: E2E_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, PORT: String(WEB_PORT), HOSTNAME: '127.0.0.1', HAWK_API_URL: BACKEND_URL, NEXT_TELEMETRY_DISABLED: '1' },
   });
 }

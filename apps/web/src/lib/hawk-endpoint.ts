@@ -5,12 +5,13 @@
 
 const TOKEN_KEY = 'hawk.token';
 
-/** NEXT_PUBLIC_HAWK_API when built with it, else the page's own host on port 4000. */
+/**
+ * The page's own origin: the web serves the page and proxies /api, /socket.io and /docs to the backend
+ * it was started with (HAWK_API_URL, read at run time), so one build serves any host and the browser
+ * never needs a second address (nor CORS). Nothing about the backend is baked into the bundle.
+ */
 export function hawkApiBase(): string {
-  const configured = process.env.NEXT_PUBLIC_HAWK_API;
-  if (configured) return configured.replace(/\/+$/, '');
-  if (typeof window === 'undefined') return 'http://127.0.0.1:4000';
-  return `${window.location.protocol}//${window.location.hostname}:4000`;
+  return typeof window === 'undefined' ? '' : window.location.origin;
 }
 
 /** The HAWK_TOKEN the user entered, kept for this tab only (sessionStorage) so it dies with the tab. */
