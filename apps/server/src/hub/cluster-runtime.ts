@@ -3,7 +3,7 @@ import { instanceBase } from '../clusters/kube-client';
 import type { ClusterTarget } from '../clusters/resolve-clusters';
 import { createWatchSessions } from '../sources/registry';
 import { createSupervisor, type SourceStats, type Supervisor } from '../sources/supervisor';
-import type { HubLogger } from './logger';
+import type { Logger } from '../logger';
 import { ClusterObservationFold } from './observation-fold';
 import { createProbeScheduler, type ProbeScheduler } from './probe-scheduler';
 
@@ -11,7 +11,7 @@ export interface ClusterRuntimeOptions {
   readonly target: ClusterTarget;
   readonly config: HawkConfig;
   readonly now: () => number;
-  readonly logger: HubLogger;
+  readonly logger: Logger;
   /** Per-request timeout of probes (ms). */
   readonly probeTimeoutMs: number;
   /** Coalescing delay before re-judging after a change (ms). */
@@ -93,7 +93,7 @@ export class ClusterRuntime {
     const { target, now, logger } = this.options;
     if (target.kube) {
       for (const { name, session, staleAfterMs } of createWatchSessions(target.kube, this.fold.sinks, () => this.fold.leasesRenewing(), logger)) {
-        const supervisor = createSupervisor({ name, session, staleAfterMs, now, logger, onFreshness: (freshness) => this.fold.recordFreshness(name, freshness) });
+        const supervisor = createSupervisor({ clusterId: target.id, name, session, staleAfterMs, now, logger, onFreshness: (freshness) => this.fold.recordFreshness(name, freshness) });
         this.fold.recordFreshness(name, supervisor.freshness());
         this.supervisors.push(supervisor);
       }

@@ -1,10 +1,10 @@
 import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, type TimelineEvent } from '@hawk/core';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterHub } from '../hub';
+import type { ClusterHub } from './cluster-hub';
 import { resolveClusters, type ClusterTarget } from '../clusters/resolve-clusters';
 import type { SourceStats } from '../sources/supervisor';
 import { ClusterRuntime } from './cluster-runtime';
-import { childLogger, silentLogger, type HubLogger } from './logger';
+import { childLogger, silentLogger, type Logger } from '../logger';
 
 export interface ClusterHubOptions {
   /** Loaded kubeconfig; default: kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
@@ -22,20 +22,15 @@ export interface ClusterHubOptions {
   /** hawk's clock (epoch ms); injected by tests. */
   readonly now?: () => number;
   /** pino-compatible, e.g. Fastify's `app.log`. Credentials are never logged. */
-  readonly logger?: HubLogger;
+  readonly logger?: Logger;
   /** Environment read for HAWK_CONFIG, HAWK_CONTEXTS, HAWK_ETCD_* (default process.env). */
   readonly env?: NodeJS.ProcessEnv;
-}
-
-/** One source of one cluster, as the metrics read it. */
-export interface ClusterSourceStats extends SourceStats {
-  readonly clusterId: string;
 }
 
 /** The hub the server gets: the ClusterHub seam plus counters for metrics. */
 export interface SourcesHub extends ClusterHub {
   /** Restarts, relists, stale restarts and last-event age of every watch of every cluster, read at call time. */
-  sourceStats(): readonly ClusterSourceStats[];
+  sourceStats(): readonly SourceStats[];
 }
 
 export type { SourceName, SourceStats };
@@ -108,12 +103,12 @@ export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
       return () => timelineListeners.delete(listener);
     },
     settled: () => runtimes.every((runtime) => runtime.settled()),
-    sourceStats: () => runtimes.flatMap((runtime) => runtime.sourceStats().map((stats) => ({ clusterId: runtime.id, ...stats }))),
+    sourceStats: () => runtimes.flatMap((runtime) => runtime.sourceStats()),
   };
 }
 
 /** notify isolates listeners: one that throws must not starve the others or the cluster. */
-function notify<T>(listeners: ReadonlySet<(value: T) => void>, value: T, logger: HubLogger): void {
+function notify<T>(listeners: ReadonlySet<(value: T) => void>, value: T, logger: Logger): void {
   for (const listener of listeners) {
     try {
       listener(value);

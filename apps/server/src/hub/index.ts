@@ -1,2 +1,3 @@
-export { createClusterHub, type ClusterHubOptions, type ClusterSourceStats, type SourcesHub } from './create-cluster-hub';
-export type { HubLogger } from './logger';
+export type { ClusterHub } from './cluster-hub';
+export { createClusterHub, type ClusterHubOptions, type SourcesHub } from './create-cluster-hub';
+export type { SourceStats } from '../sources/supervisor';

@@ -1,6 +1,6 @@
 import type { LeaseRecord, ControlPlaneNode, SourceName } from '@hawk/core';
 import type { KubeClient } from '../clusters/kube-client';
-import type { HubLogger } from '../hub/logger';
+import type { Logger } from '../logger';
 import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
 import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservation } from './lease-candidates';
 import { IDENTITY_LEASES, LEADER_LEASES, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
@@ -43,7 +43,7 @@ export interface Observations {
  * watchSession lists and watches one source into its sink. A malformed object is logged and
  * skipped (leases excepted: their mapper keeps them so they are shown as malformed).
  */
-export function watchSession<T>(client: KubeClient, source: WatchSource<T>, sink: WatchSink<T>, logger: HubLogger): Session {
+export function watchSession<T>(client: KubeClient, source: WatchSource<T>, sink: WatchSink<T>, logger: Logger): Session {
   const keyed = new Map<string, string>();
   const read = (raw: unknown): Mapped<T> => {
     const mapped = source.map(raw);
@@ -106,7 +106,7 @@ export interface SourceSessions {
  * `leasesRenewing` tells whether leader leases are being renewed, which makes 10 s of silence on
  * the leases watch a sign of a dead watch rather than of a quiet cluster.
  */
-export function createWatchSessions(client: KubeClient, sinks: Observations, leasesRenewing: () => boolean, logger: HubLogger): SourceSessions[] {
+export function createWatchSessions(client: KubeClient, sinks: Observations, leasesRenewing: () => boolean, logger: Logger): SourceSessions[] {
   const quiet = () => QUIET_STALE_MS;
   const sources: SourceSessions[] = [
     session({ name: 'leases', spec: { ...LEADER_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapLeaderLease, staleAfterMs: () => (leasesRenewing() ? 10_000 : QUIET_STALE_MS) }, sinks.leases),

@@ -1,7 +1,7 @@
 import type { Freshness, SourceName } from '@hawk/core';
 import { describeError } from '../clusters/kube-client';
 import { GoneError } from './list-watch';
-import type { HubLogger } from '../hub/logger';
+import type { Logger } from '../logger';
 
 /** What a running session tells its supervisor. */
 export interface SessionReport {
@@ -16,8 +16,9 @@ export interface SessionReport {
 /** A session runs until it throws; it returns only when aborted. */
 export type Session = (signal: AbortSignal, report: SessionReport) => Promise<void>;
 
-/** Counters the metrics read; `lastEventAgeMs` is computed at read time. */
+/** One watched source's counters, as the metrics read them; `lastEventAgeMs` is computed at read time. */
 export interface SourceStats {
+  readonly clusterId: string;
   readonly source: SourceName;
   readonly state: Freshness['state'];
   readonly restarts: number;
@@ -31,13 +32,15 @@ export interface SourceStats {
 }
 
 export interface SupervisorOptions {
+  /** The cluster the source belongs to, for its counters. */
+  readonly clusterId: string;
   readonly name: SourceName;
   readonly session: Session;
   /** Silence after which the watch is restarted (ms); read on every check so it may follow what was seen. */
   staleAfterMs(): number;
   onFreshness(freshness: Freshness): void;
   readonly now: () => number;
-  readonly logger: HubLogger;
+  readonly logger: Logger;
   /** First retry delay (ms, default 250) and cap (ms, default 30 s); doubled per failure, with full jitter. */
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
@@ -196,6 +199,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     stats() {
       const lastEventAt = freshness.lastEventAt;
       return {
+        clusterId: options.clusterId,
         source: options.name,
         state: freshness.state,
         restarts,

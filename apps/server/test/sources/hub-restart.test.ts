@@ -45,7 +45,8 @@ describe('a hub started, stopped and started again', () => {
     expect(watchesAfterFirst.pods).toBeGreaterThanOrEqual(1);
     expect(watchesAfterFirst.endpointslices).toBeGreaterThanOrEqual(1);
     const sources = h.hub.sourceStats().map((stats) => stats.source).sort();
-    expect(sources).toEqual(['endpointslice', 'identity-leases', 'lease-candidates', 'leases', 'nodes', 'pods']);
+    expect(sources).toEqual([...new Set(sources)]);
+    expect(sources).toEqual(expect.arrayContaining(['endpointslice', 'identity-leases', 'lease-candidates', 'leases', 'nodes', 'pods']));
 
     for (let round = 0; round < 2; round++) {
       await h.hub.stop();

@@ -5,7 +5,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Freshness } from '@hawk/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createKubeClient } from '../../src/clusters/kube-client';
-import { silentLogger } from '../../src/hub/logger';
+import { silentLogger } from '../../src/logger';
 import { runListWatch } from '../../src/sources/list-watch';
 import { createSupervisor } from '../../src/sources/supervisor';
 
@@ -58,6 +58,7 @@ function supervise(url: string, staleAfterMs = 60_000) {
   const names: string[][] = [];
   const freshness: Freshness[] = [];
   const supervisor = createSupervisor({
+    clusterId: 'c',
     name: 'leases',
     now: Date.now,
     logger: silentLogger,

@@ -1,17 +1,17 @@
-/** The slice of pino's (and so Fastify's) logger the hub uses: object first, then message. */
-export interface HubLogger {
+/** The slice of pino's (and so Fastify's) logger hawk's parts use: object first, then message. */
+export interface Logger {
   debug(object: object, message: string): void;
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
   error(object: object, message: string): void;
-  child?(bindings: Record<string, unknown>): HubLogger;
+  child?(bindings: Record<string, unknown>): Logger;
 }
 
 const noop = () => undefined;
 
-export const silentLogger: HubLogger = { debug: noop, info: noop, warn: noop, error: noop };
+export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
 
 /** childLogger binds the cluster id when the logger supports it, else prefixes nothing. */
-export function childLogger(logger: HubLogger, bindings: Record<string, unknown>): HubLogger {
+export function childLogger(logger: Logger, bindings: Record<string, unknown>): Logger {
   return logger.child ? logger.child(bindings) : logger;
 }
