@@ -1,6 +1,7 @@
 /**
- * Two real hawk replicas behind Redis; the leader, in a process of its own, is SIGKILLed, so it
- * releases nothing. The follower must wait out the lock's TTL, then lead: watch, push and write history.
+ * Two real hawk replicas electing on Redis; the leader, in a process of its own, is SIGKILLed, so it
+ * releases nothing. The follower must wait out the lock's TTL before it leads. It never stopped
+ * observing: its hub ran, pushed and wrote its own history all along, before and after the takeover.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
@@ -40,24 +41,31 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     await redis?.stop();
   });
 
-  it('takes over only once the TTL has run out, then watches, pushes and writes history', async () => {
+  it('takes over only once the TTL has run out; its hub ran, pushed and wrote history all along', async () => {
     const leadership = survivor.app.hawk.leadership;
     expect(leadership.isLeader()).toBe(false);
-    expect(hub.running).toBe(false);
+    // A follower observes: its hub runs and its clients get its patches before any takeover.
+    expect([hub.running, hub.started]).toEqual([true, 1]);
     client = await connectClient(survivor.url);
     const snapshot = nextEvent(client, 'snapshot');
     client.emit('subscribe', { clusterId: 'lab' });
     const { version } = await snapshot;
+    const asFollower = nextEvent(client, 'patch');
+    hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'spof' }));
+    hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 1_000, target: 'etcd-2', error: 'refused' });
+    expect(await asFollower).toMatchObject({ clusterId: 'lab', baseVersion: version, version: version + 1 });
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few renewals
 
-    const takeover = new Promise<number>((resolve) => leadership.onChange((leading) => leading && resolve(Date.now())));
+    const takeover = new Promise<{ at: number; kind: string }>((resolve) => leadership.onChange((leading, kind) => leading && resolve({ at: Date.now(), kind })));
     const killedAt = await victim.kill9();
     // The key's remaining TTL says when its last renewal was, on Redis's single clock.
     const measuredAt = Date.now();
     const remaining = await probe.pTTL(`${prefix}:leader`);
     expect(remaining).toBeGreaterThan(0);
     const expiresAt = measuredAt + remaining;
-    const tookOverAt = await takeover;
+    const { at: tookOverAt, kind } = await takeover;
+    // It saw the victim hold the lock, then took it only by waiting out its silence.
+    expect(kind).toBe('expired');
 
     const sinceLastRenewal = tookOverAt - (expiresAt - election.leaseDurationMs);
     console.log(`[redis-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastRenewal} ms (TTL ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`);
@@ -65,16 +73,17 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     expect(sinceLastRenewal).toBeLessThanOrEqual(election.leaseDurationMs + 2 * election.retryPeriodMs + SLACK_MS);
     expect(await probe.get(`${prefix}:leader`)).toBe('hawk-survivor');
 
-    // The new leader watches and serves: its hub runs, clients get patches, history is written.
-    await expect.poll(() => hub.running).toBe(true);
+    // The takeover changed nothing for observation: the same hub, never restarted, goes on pushing.
+    expect([hub.running, hub.started]).toEqual([true, 1]);
     const ready = (await (await fetch(`${survivor.url}/readyz`)).json()) as { leader: boolean; leaderIdentity: string };
     expect(ready).toMatchObject({ leader: true, leaderIdentity: 'hawk-survivor' });
     const patch = nextEvent(client, 'patch');
     hub.push(clusterState('lab', { observedAt: T0 + 5_000, verdict: 'degraded' }));
     hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 5_000, target: 'etcd-3', error: 'refused' });
-    expect(await patch).toMatchObject({ clusterId: 'lab', baseVersion: version, version: version + 1 });
+    expect(await patch).toMatchObject({ clusterId: 'lab', baseVersion: version + 1, version: version + 2 });
+    // Its own SQLite history holds what it observed as a follower and as the leader.
     await expect
-      .poll(async () => ((await (await fetch(`${survivor.url}/api/clusters/lab/timeline?from=${T0 + 4_000}&to=${T0 + 6_000}`)).json()) as { events: unknown[] }).events.length)
-      .toBe(1);
+      .poll(async () => ((await (await fetch(`${survivor.url}/api/clusters/lab/timeline?from=${T0}&to=${T0 + 6_000}`)).json()) as { events: { target: string }[] }).events.map((event) => event.target))
+      .toEqual(['etcd-2', 'etcd-3']);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A real hawk replica (memory hub, Redis fan-out and lock) in a process of its own, so a test can
+ * A real hawk replica (memory hub, Redis lock) in a process of its own, so a test can
  * SIGKILL it. Reads HAWK_* variables and ELECTION, REDIS_PREFIX; prints {"url": ...} once listening.
  */
 import { clusterState } from '../../transport/support/cluster-state';

@@ -3,10 +3,15 @@ import { createServer } from 'node:net';
 
 export interface RunningRedis {
   readonly url: string;
+  readonly port: number;
+  /** SIGTERM; resolves once the process is gone. Idempotent. */
   stop(): Promise<void>;
+  /** A fresh redis-server on the same port (empty: no persistence), as after a Redis outage. */
+  restart(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on (at the time of asking). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -14,14 +19,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A throwaway redis-server (Debian's) on a free loopback port, no persistence. */
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
+async function spawnRedis(port: number): Promise<ChildProcess> {
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${output}`)), 10_000);
     child.once('error', (error) => reject(new Error(`redis-server could not be started (${error.message}): install Debian's redis-server`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready on port ${port}:\n${output}`)));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
@@ -30,13 +34,26 @@ export async function startRedis(): Promise<RunningRedis> {
       }
     });
   });
+  return child;
+}
+
+/** A throwaway redis-server (Debian's) on a free loopback port, no persistence. */
+export async function startRedis(): Promise<RunningRedis> {
+  const port = await freePort();
+  let child = await spawnRedis(port);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+    port,
+    stop,
+    async restart() {
+      await stop();
+      child = await spawnRedis(port);
     },
   };
 }
