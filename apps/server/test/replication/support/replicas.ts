@@ -1,5 +1,5 @@
 import { clusterState, etcdMember, T0 } from '../../transport/support/cluster-state';
-import { pause, startHawk, type HawkClient, type RunningHawk } from '../../transport/support/hawk-server';
+import { pause, startHawkServer, type HawkClient, type RunningHawk } from '../../transport/support/hawk-server';
 import { createMemoryHub, type MemoryHub } from '../../transport/support/memory-hub';
 import type { AppOptions } from '../../../src/app';
 
@@ -25,7 +25,7 @@ export interface Readiness {
 export async function startReplica(name: string, env: Record<string, string>, extra: Partial<AppOptions> = {}): Promise<TestReplica> {
   // Every replica's hub sees the same cluster, as two replicas watching one cluster would.
   const hub = createMemoryHub([clusterState('lab')]);
-  const hawk = await startHawk(hub, { HAWK_REPLICA_ID: name, ...env }, { election: FAST_ELECTION, ...extra });
+  const hawk = await startHawkServer(hub, { HAWK_REPLICA_ID: name, ...env }, { election: FAST_ELECTION, ...extra });
   return { name, hub, hawk };
 }
 
@@ -75,3 +75,21 @@ export const changed = (at: number, down: boolean) =>
   clusterState('lab', { observedAt: at, verdict: down ? 'degraded' : 'ha-ok', etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, !down)] } });
 
 export { T0 };
+
+/**
+ * oneLeader, held for `windowMs` by the same replica with the lock reachable throughout: a test that
+ * counts who writes must not start while a freshly connected Redis client may still drop a call.
+ */
+export async function steadyLeader(replicas: readonly TestReplica[], windowMs = 600, timeoutMs = 15_000): Promise<TestReplica> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leader = await oneLeader(replicas, Math.max(0, deadline - Date.now()));
+    const until = Date.now() + windowMs;
+    let steady = true;
+    while (steady && Date.now() < until) {
+      await pause(50);
+      steady = (await oneLeader(replicas, 0).catch(() => undefined)) === leader;
+    }
+    if (steady) return leader;
+  }
+}
