@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
 import { followCluster } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
-import { percentile, processUsage, sleep, startHawk } from './support/hawk-process';
+import { percentile, processUsage, sleep, spawnHawkProcess } from './support/hawk-process';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
 const { values: args } = parseArgs({ options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' }, replicas: { type: 'string', default: '1' } } });
@@ -47,7 +47,7 @@ if (replicaCount > 1) {
   console.log(markdown);
   process.exit(0);
 }
-const hawk = await startHawk(lab.env());
+const hawk = await spawnHawkProcess(lab.env());
 const feed = await followCluster(hawk.url);
 console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);
 // hawk's memory over the run: a leak shows here before the OOM killer shows it.

@@ -20,7 +20,7 @@ import { ensureLab } from '@hawk/lab';
 import { formatClock } from '../apps/web/src/lib/format';
 import { launchChromium } from '../apps/web/e2e/support/browser';
 import { BACKEND_PORT, BACKEND_URL, ensureWebBuild, startWeb, waitUntil, WEB_URL } from '../apps/web/e2e/support/processes';
-import { percentile, sleep, startHawk } from './support/hawk-process';
+import { percentile, sleep, spawnHawkProcess } from './support/hawk-process';
 import { clock } from './support/ipc';
 
 const WINDOW_MS = Number(process.argv[2] ?? 60) * 1000;
@@ -47,7 +47,7 @@ await new Promise<void>((resolve, reject) => {
   probe.listen(BACKEND_PORT, '127.0.0.1', () => probe.close(() => resolve()));
 });
 await ensureWebBuild(log);
-const hawk = await startHawk({ ...lab.env(), HAWK_WEB_ORIGIN: WEB_URL, HAWK_TOKEN: '' }, { port: BACKEND_PORT });
+const hawk = await spawnHawkProcess({ ...lab.env(), HAWK_WEB_ORIGIN: WEB_URL, HAWK_TOKEN: '' }, { port: BACKEND_PORT });
 const web = startWeb();
 let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 try {

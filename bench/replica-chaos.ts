@@ -10,7 +10,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { Lab } from '@hawk/lab';
 import { followCluster, type ClusterFeed } from './support/cluster-feed';
 import { FAULTS, runFault, significant, type FaultPlan, type FaultResult } from './support/fault-plans';
-import { freePort, percentile, sleep, startHawk, type HawkProcess } from './support/hawk-process';
+import { freePort, percentile, sleep, spawnHawkProcess, type HawkProcess } from './support/hawk-process';
 
 interface Replica {
   readonly name: string;
@@ -115,7 +115,7 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   });
   const lease = `hawk-system/hawk-chaos-${Date.now().toString(36)}`;
   const receiver = await startPageReceiver();
-  const start = (name: string, port: number) => startHawk({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
+  const start = (name: string, port: number) => spawnHawkProcess({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
   const replicas: Replica[] = [];
   for (let index = 0; index < options.replicas; index++) {
     const name = `hawk-${index}`;

@@ -14,7 +14,7 @@ import { ensureLab, type Lab } from '@hawk/lab';
 import { apiserverRequestTotal } from './support/apiserver-requests';
 import { followCluster } from './support/cluster-feed';
 import { FAULTS, runFault } from './support/fault-plans';
-import { processUsage, sleep, startHawk } from './support/hawk-process';
+import { processUsage, sleep, spawnHawkProcess } from './support/hawk-process';
 import { INCUMBENT, incumbentLatencyMs } from './support/incumbent';
 import { startNaiveDashboard } from './support/naive-dashboard';
 import { startNodeLeaseChurn } from './support/node-lease-churn';
@@ -55,7 +55,7 @@ function multiContextKubeconfig(n: number): string {
 
 if (sections.has('detection')) {
   console.error('[bench] detection latency: hawk against the standard alerts');
-  const hawk = await startHawk(env);
+  const hawk = await spawnHawkProcess(env);
   const feed = await followCluster(hawk.url);
   await sleep(10_000);
   const rows: { fault: string; hawkMs: number | null; incumbentMs: number | null; incumbentAlert: string }[] = [];
@@ -75,7 +75,7 @@ if (sections.has('footprint')) {
   console.error('[bench] footprint: 1 and 10 clusters');
   const rows: { clusters: number; cpuPercent: number; rssBytes: number }[] = [];
   for (const n of [1, 10]) {
-    const hawk = await startHawk({ ...env, KUBECONFIG: multiContextKubeconfig(n) });
+    const hawk = await spawnHawkProcess({ ...env, KUBECONFIG: multiContextKubeconfig(n) });
     await sleep(15_000);
     rows.push({ clusters: n, ...(await measure(hawk.pid, windowMs)) });
     await hawk.stop();
@@ -89,7 +89,7 @@ if (sections.has('api-load')) {
   console.error('[bench] apiserver requests per minute: baseline, hawk, naive 2 s poller');
   const perMinute = async (ms: number) => { const before = await apiserverRequestTotal(env.KUBECONFIG!, instances); await sleep(ms); return ((await apiserverRequestTotal(env.KUBECONFIG!, instances)) - before) * (60_000 / ms); };
   const baseline = await perMinute(windowMs);
-  const hawk = await startHawk(env);
+  const hawk = await spawnHawkProcess(env);
   await sleep(10_000);
   const withHawk = await perMinute(windowMs);
   await hawk.stop();
@@ -107,7 +107,7 @@ if (sections.has('api-load')) {
 
 if (sections.has('scale')) {
   console.error('[bench] scale: 1,000 node Leases renewed every 10 s in kube-node-lease');
-  const hawk = await startHawk(env);
+  const hawk = await spawnHawkProcess(env);
   await sleep(10_000);
   const quiet = await measure(hawk.pid, windowMs);
   const churn = await startNodeLeaseChurn(env.KUBECONFIG!, 1000);

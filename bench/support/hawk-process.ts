@@ -30,7 +30,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `apps/server/src/server.ts` with the given env on a free loopback port and waits for /livez. */
-export async function startHawk(env: NodeJS.ProcessEnv, options: { readonly quiet?: boolean; readonly port?: number } = {}): Promise<HawkProcess> {
+export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readonly quiet?: boolean; readonly port?: number } = {}): Promise<HawkProcess> {
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/server/src/server.ts')], {
     cwd: join(ROOT, 'apps/server'),

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config';
 import { evaluateCluster, findingId } from './evaluate';
-import { aCluster, aFullHaCluster, startHawk } from './testing/index';
+import { aCluster, aFullHaCluster, simulateHawk } from './testing/index';
 
 describe('evaluateCluster', () => {
   it('carries since over for the same finding id, and reports opened and resolved once', () => {
     const cluster = aFullHaCluster();
-    const hawk = startHawk(cluster).advance(2_000);
+    const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopApiServer(3);
     const openedAt = cluster.now;
     hawk.advance(5_000);
@@ -21,7 +21,7 @@ describe('evaluateCluster', () => {
 
   it('sorts critical first, then oldest, roots before consequences', () => {
     const cluster = aFullHaCluster().withEtcd(3, { topology: 'external' });
-    const hawk = startHawk(cluster).advance(2_000);
+    const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopApiServer(3);
     hawk.advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2);
@@ -45,7 +45,7 @@ describe('evaluateCluster', () => {
   });
 
   it('states carry the model version, the quorum and the serving count', () => {
-    const { state } = startHawk(aCluster().withApiServers(2).withEtcd(3)).evaluate();
+    const { state } = simulateHawk(aCluster().withApiServers(2).withEtcd(3)).evaluate();
     expect(state).toMatchObject({ modelVersion: 1, apiServers: { serving: 2 }, etcd: { quorum: { voters: 3, hasQuorum: true } } });
   });
 

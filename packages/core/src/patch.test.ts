@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyPatch, diffStates, sameValue } from './patch';
-import { aFullHaCluster, startHawk } from './testing/index';
+import { aFullHaCluster, simulateHawk } from './testing/index';
 
 describe('diffStates / applyPatch', () => {
   it('a clock-only change is no patch', () => {
     const cluster = aFullHaCluster();
-    const hawk = startHawk(cluster).evaluate();
+    const hawk = simulateHawk(cluster).evaluate();
     const before = hawk.state;
     // Sources report again at the same time: only observedAt would move.
     const after = { ...before, observedAt: before.observedAt + 1000 };
@@ -14,7 +14,7 @@ describe('diffStates / applyPatch', () => {
 
   it('names the changed parts, with observedAt riding along, and applying it gives the new state', () => {
     const cluster = aFullHaCluster();
-    const hawk = startHawk(cluster).advance(3_000);
+    const hawk = simulateHawk(cluster).advance(3_000);
     const before = hawk.state;
     cluster.stopEtcdMember(2);
     hawk.advance(1_000);

@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from './config';
 import { evaluateCluster } from './evaluate';
 import { applyPatch, diffStates } from './patch';
 import { parseLease } from './lease/parse-lease';
-import { aCluster, aFullHaCluster, addressOf, identityOf, startHawk } from './testing/index';
+import { aCluster, aFullHaCluster, addressOf, identityOf, simulateHawk } from './testing/index';
 
 // One test per row of ../shared/scenarios.md: observations over time with a fake clock, exact findings out.
 const KCM = 'kube-system/kube-controller-manager';
@@ -12,7 +12,7 @@ const stacked = { ruleId: 'TopologyStackedEtcd', severity: 'info', component: 't
 
 describe('scenarios', () => {
   it('scenario 1: steady state, full HA', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(60_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(60_000);
     const { state } = hawk;
     expect(hawk.findings()).toEqual([stacked]);
     expect(state.verdict).toBe('ha-ok');
@@ -29,7 +29,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 2: controller-manager leader killed', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(20_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(20_000);
     hawk.cluster.killLeaseHolder('kube-controller-manager');
     const lastRenewal = hawk.state.leases[0]!.observedRenewAt!;
     const took = hawk.until((s) => s.findings.some((f) => f.ruleId === 'LeaderElectionRenewOverdue'));
@@ -70,7 +70,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 3: scheduler leader frozen, later resumed', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(20_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(20_000);
     hawk.cluster.killLeaseHolder('kube-scheduler'); // SIGSTOP: alive, silent
     hawk.advance(5_000);
     expect(hawk.findings()).toEqual([
@@ -93,7 +93,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 4: one apiserver stops', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     hawk.cluster.stopApiServer(2);
     hawk.evaluate(); // one probe round later
     expect(hawk.findings()).toEqual([
@@ -107,7 +107,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 5: two apiservers stop', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     hawk.cluster.stopApiServer(2).stopApiServer(3);
     hawk.advance(1_000);
     expect(hawk.findings()).toEqual([
@@ -121,7 +121,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 6: load balancer stops, apiservers fine', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     hawk.cluster.stopLoadBalancer();
     hawk.advance(10_000);
     expect(hawk.findings()).toEqual([
@@ -133,7 +133,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 7: one etcd member stops', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     hawk.cluster.stopEtcdMember(3);
     hawk.advance(1_000);
     expect(hawk.findings()).toEqual([{ ruleId: 'EtcdOneFailureFromQuorumLoss', severity: 'warning', component: 'etcd', subject: null, causedBy: null }, stacked]);
@@ -143,7 +143,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 8: two etcd members stop: one root cause', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(10_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(10_000);
     hawk.cluster.stopEtcdMember(2).stopEtcdMember(3);
     hawk.advance(20_000);
     const root = 'EtcdQuorumLost';
@@ -164,7 +164,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 9: etcd leader restarts several times', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     for (let i = 0; i < 3; i++) {
       hawk.cluster.restartEtcdLeader();
       hawk.advance(30_000);
@@ -184,7 +184,7 @@ describe('scenarios', () => {
       .withLease('kube-scheduler', { candidates: 1 })
       .withEtcd(1)
       .withNodes(1);
-    const hawk = startHawk(cluster).advance(10_000);
+    const hawk = simulateHawk(cluster).advance(10_000);
     expect(hawk.findings()).toEqual([
       { ruleId: 'ApiServerSingleInstance', severity: 'warning', component: 'apiserver', subject: `${addressOf(1)}:6443`, causedBy: null },
       { ruleId: 'EtcdSingleMember', severity: 'warning', component: 'etcd', subject: 'cp-1', causedBy: null },
@@ -199,7 +199,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 11: an even number of etcd members', () => {
-    const hawk = startHawk(aCluster().withApiServers(3).withLease('kube-scheduler').withEtcd(4)).advance(5_000);
+    const hawk = simulateHawk(aCluster().withApiServers(3).withLease('kube-scheduler').withEtcd(4)).advance(5_000);
     expect(hawk.findings()).toEqual([{ ruleId: 'EtcdEvenMemberCount', severity: 'warning', component: 'etcd', subject: null, causedBy: null }, stacked]);
     const finding = hawk.state.findings[0]!;
     expect(finding.title).toBe('4 etcd members: an even count tolerates no more failures than 3');
@@ -207,7 +207,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 12: a watch gets 410 Gone: unknown, never leader lost, then relists', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(10_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(10_000);
     hawk.cluster.withSource('leases', 'reconnecting', '410 Gone, relisting');
     hawk.advance(30_000); // far past any lease duration: hawk is blind, not the leaders dead
     expect(hawk.findings()).toEqual([{ ruleId: 'HawkSourceStale', severity: 'warning', component: 'hawk', subject: 'leases', causedBy: null }, stacked]);
@@ -221,7 +221,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 13: hawk restarts: a restored state keeps the findings and their since', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     hawk.cluster.stopEtcdMember(3);
     hawk.advance(5_000);
     const saved = JSON.parse(JSON.stringify(hawk.state)) as typeof hawk.state;
@@ -233,7 +233,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 14: the browser reconnects: observedAt and freshness tell the age; a patch catches up', () => {
-    const hawk = startHawk(aFullHaCluster()).advance(5_000);
+    const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     const before = hawk.state;
     expect(before.observedAt).toBe(hawk.cluster.now);
     expect(before.sources.leases).toEqual({ state: 'live', lastEventAt: hawk.cluster.now });
@@ -245,7 +245,7 @@ describe('scenarios', () => {
   });
 
   it('scenario 15: a managed cluster hides its control plane', () => {
-    const hawk = startHawk(aCluster().withHiddenControlPlane()).advance(5_000);
+    const hawk = simulateHawk(aCluster().withHiddenControlPlane()).advance(5_000);
     expect(hawk.findings()).toEqual([{ ruleId: 'ClusterControlPlaneNotVisible', severity: 'info', component: 'cluster', subject: null, causedBy: null }]);
     expect(hawk.state.verdict).toBe('not-visible');
     expect(hawk.state.failureImpacts).toEqual([]);
@@ -253,7 +253,7 @@ describe('scenarios', () => {
 
   it('scenario 16: malformed leases are shown as such, nothing crashes', () => {
     const cluster = aFullHaCluster().withLease('cloud-controller-manager', { holder: 0 }).withLease('my-operator');
-    const hawk = startHawk(cluster).advance(5_000);
+    const hawk = simulateHawk(cluster).advance(5_000);
     cluster.writeLease('kube-scheduler', { renewTime: null }, { renewing: false });
     cluster.writeLease('my-operator', { leaseDurationSeconds: 0 }, { renewing: false });
     hawk.advance(30_000);
@@ -270,8 +270,8 @@ describe('scenarios', () => {
   });
 
   it('scenario 17: one of several clusters is unreachable', () => {
-    const a = startHawk(aFullHaCluster({ id: 'a' })).advance(5_000);
-    const b = startHawk(aFullHaCluster({ id: 'b' }).unreachable('connect ETIMEDOUT 10.1.0.1:6443')).advance(5_000);
+    const a = simulateHawk(aFullHaCluster({ id: 'a' })).advance(5_000);
+    const b = simulateHawk(aFullHaCluster({ id: 'b' }).unreachable('connect ETIMEDOUT 10.1.0.1:6443')).advance(5_000);
     expect(b.findings()).toEqual([{ ruleId: 'ClusterUnreachable', severity: 'critical', component: 'cluster', subject: null, causedBy: null }]);
     expect(b.state.verdict).toBe('unknown');
     expect(a.findings()).toEqual([stacked]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeCluster } from './summary';
-import { aCluster, aFullHaCluster, startHawk } from './testing/index';
+import { aCluster, aFullHaCluster, simulateHawk } from './testing/index';
 
 describe('summarizeCluster', () => {
   it.each([
@@ -8,7 +8,7 @@ describe('summarizeCluster', () => {
     ['quorum lost', () => aFullHaCluster().stopEtcdMember(1).stopEtcdMember(2), 'down', 'EtcdQuorumLost', { critical: 3, warning: 3, info: 1 }],
     ['nothing found', () => aCluster().withApiServers(3), 'ha-ok', null, { critical: 0, warning: 0, info: 0 }],
   ])('%s', (_name, cluster, verdict, worst, counts) => {
-    const summary = summarizeCluster(startHawk(cluster()).evaluate().state);
+    const summary = summarizeCluster(simulateHawk(cluster()).evaluate().state);
     expect(summary).toMatchObject({ id: 'lab', context: 'lab', verdict, findingCounts: counts, labels: {} });
     expect(summary.worstFinding?.ruleId ?? null).toBe(worst);
   });

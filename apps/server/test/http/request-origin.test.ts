@@ -9,7 +9,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestOriginPolicy } from '../../src/security/request-origin';
 import { clusterState } from '../transport/support/cluster-state';
-import { nextEvent, startHawk, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
+import { nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
 import { createMemoryHub } from '../transport/support/memory-hub';
 
 describe('createRequestOriginPolicy', () => {
@@ -108,8 +108,8 @@ describe('a token-less hawk guards Origin and Host', () => {
 
   beforeAll(async () => {
     const env = { HAWK_WEB_ORIGIN: 'http://localhost:3000,https://hawk.example.com', HAWK_ALLOWED_HOSTS: 'hawk.internal' };
-    hawk = await startHawk(createMemoryHub([clusterState('lab')]), env);
-    open = await startHawk(createMemoryHub([clusterState('lab')]), { HAWK_ALLOWED_HOSTS: '*' });
+    hawk = await startHawkServer(createMemoryHub([clusterState('lab')]), env);
+    open = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_ALLOWED_HOSTS: '*' });
     port = new URL(hawk.url).port;
   });
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { ClusterState, ClusterSummary, TimelineEvent } from '@hawk/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clusterState, finding, T0 } from '../transport/support/cluster-state';
-import { connectClient, nextEvent, startHawk, type RunningHawk } from '../transport/support/hawk-server';
+import { connectClient, nextEvent, startHawkServer, type RunningHawk } from '../transport/support/hawk-server';
 import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
 
 const TOKEN = 'test-token-0123456789abcdef';
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function start(env: Record<string, string> = {}): Promise<{ hub: MemoryHub; hawk: RunningHawk }> {
   const hub = createMemoryHub([clusterState('lab', { findings: [finding('etcd-one-failure:lab', 'warning')] })]);
-  hawk = await startHawk(hub, env);
+  hawk = await startHawkServer(hub, env);
   return { hub, hawk };
 }
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${hawk?.url}${path}`, { headers });

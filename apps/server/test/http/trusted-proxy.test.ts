@@ -8,7 +8,7 @@ import { io } from 'socket.io-client';
 import { assertSafeBinding, EnvError, loadEnv } from '../../src/env';
 import { createTrustedProxy } from '../../src/security/trusted-proxy';
 import { clusterState } from '../transport/support/cluster-state';
-import { startHawk, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
+import { startHawkServer, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
 import { createMemoryHub } from '../transport/support/memory-hub';
 
 const TOKEN = 'a-long-enough-token-for-tests';
@@ -38,9 +38,9 @@ describe('trusted proxy header', () => {
 
   beforeAll(async () => {
     // Loopback is the proxy here: the test's own connections come from 127.0.0.1.
-    trusting = await startHawk(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '127.0.0.0/8, ::1/128', HAWK_LOG_LEVEL: 'debug' }, { logStream: logs });
+    trusting = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '127.0.0.0/8, ::1/128', HAWK_LOG_LEVEL: 'debug' }, { logStream: logs });
     // The proxy is elsewhere: the same header from 127.0.0.1 is a stranger's claim.
-    distrusting = await startHawk(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8', HAWK_TOKEN: TOKEN });
+    distrusting = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8', HAWK_TOKEN: TOKEN });
   });
   afterAll(async () => {
     await trusting?.close();

@@ -11,7 +11,7 @@ import { createElector } from '../../src/replication/elector';
 import type { Leadership } from '../../src/replication/leadership';
 import { createLeaseLockFromKubeConfig, leaseToRecord } from '../../src/replication/lease-lock';
 import { clusterState } from '../transport/support/cluster-state';
-import { startHawk, type RunningHawk } from '../transport/support/hawk-server';
+import { startHawkServer, type RunningHawk } from '../transport/support/hawk-server';
 import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
 import { spawnScript, type Child } from './support/child-process';
 
@@ -139,7 +139,7 @@ describe('Lease lock on the lab apiserver', () => {
     try {
       for (const replica of ['hawk-a', 'hawk-b']) {
         const hub = createMemoryHub([clusterState('lab')]);
-        const hawk = await startHawk(hub, { HAWK_REPLICA_ID: replica, HAWK_LEADER_LEASE: `${NAMESPACE}/${name}` }, { election, leaseKubeConfig: admin });
+        const hawk = await startHawkServer(hub, { HAWK_REPLICA_ID: replica, HAWK_LEADER_LEASE: `${NAMESPACE}/${name}` }, { election, leaseKubeConfig: admin });
         replicas.push({ name: replica, hub, hawk });
       }
       await expect.poll(() => replicas.filter((replica) => replica.hawk.app.hawk.leadership.isLeader()).length, { timeout: 5_000 }).toBe(1);

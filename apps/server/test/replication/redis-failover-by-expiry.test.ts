@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { clusterState, T0 } from '../transport/support/cluster-state';
-import { connectClient, nextEvent, startHawk, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
+import { connectClient, nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
 import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
 import { spawnScript, type Child } from './support/child-process';
 import { startRedis, type RunningRedis } from './support/redis-server';
@@ -31,7 +31,7 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     victim = spawnScript('./hawk-replica.ts', { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-victim', ELECTION: JSON.stringify(election), REDIS_PREFIX: prefix });
     await victim.line((message) => message.leading === true);
     hub = createMemoryHub([clusterState('lab')]);
-    survivor = await startHawk(hub, { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-survivor' }, { election, redisPrefix: prefix });
+    survivor = await startHawkServer(hub, { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-survivor' }, { election, redisPrefix: prefix });
   });
   afterAll(async () => {
     client?.disconnect();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
 import { clusterState } from '../transport/support/cluster-state';
-import { connectClient, nextEvent, pause, recordEvents, startHawk } from '../transport/support/hawk-server';
+import { connectClient, nextEvent, pause, recordEvents, startHawkServer } from '../transport/support/hawk-server';
 import { createMemoryHub } from '../transport/support/memory-hub';
 import { freePort, startRedis, type RunningRedis } from './support/redis-server';
 import { changed, oneLeader, readiness, replicaGauge, startReplica, T0, waitFor, type TestReplica } from './support/replicas';
@@ -175,7 +175,7 @@ describe('Redis away: every replica keeps observing and serving', () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const hub = createMemoryHub([clusterState('lab')]);
     const startedAt = Date.now();
-    const lonely = await startHawk(hub, { HAWK_REDIS_URL: nobody, HAWK_REPLICA_ID: 'hawk-lonely' }, { redisPrefix: prefix });
+    const lonely = await startHawkServer(hub, { HAWK_REDIS_URL: nobody, HAWK_REPLICA_ID: 'hawk-lonely' }, { redisPrefix: prefix });
     try {
       const listeningMs = Date.now() - startedAt;
       console.log(`[redis-away] hawk with no Redis listening after ${listeningMs} ms`);

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ensureLab, type Lab } from '@hawk/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterHub } from '../../src/hub/index';
-import { connectClient, pause, startHawk, type HawkClient, type RunningHawk } from './support/hawk-server';
+import { connectClient, pause, startHawkServer, type HawkClient, type RunningHawk } from './support/hawk-server';
 
 // The real hub against the real lab, behind a real server: the state must be real, and no
 // credential of the kubeconfig may reach a socket payload, a REST response or a log line.
@@ -53,7 +53,7 @@ describe('the real hub on the lab, behind the real server', () => {
     logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     const hub = (logger: FastifyBaseLogger) =>
       createClusterHub({ env: { ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }, kubeconfig, probeIntervalMs: 1_000, logger });
-    hawk = await startHawk(hub, { HAWK_TOKEN: API_TOKEN, HAWK_LOG_LEVEL: 'debug' }, { logStream });
+    hawk = await startHawkServer(hub, { HAWK_TOKEN: API_TOKEN, HAWK_LOG_LEVEL: 'debug' }, { logStream });
     client = await connectClient(hawk.url, { token: API_TOKEN });
     client.onAny((event: string, payload: unknown) => payloads.push(`${event} ${JSON.stringify(payload)}`));
   });

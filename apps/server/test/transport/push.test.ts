@@ -1,7 +1,7 @@
 import { applyPatch, type ClusterState, type PatchMessage, type SnapshotMessage } from '@hawk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clusterState, etcdMember, finding, T0 } from './support/cluster-state';
-import { connectClient, nextEvent, pause, recordEvents, startHawk, type HawkClient, type RunningHawk } from './support/hawk-server';
+import { connectClient, nextEvent, pause, recordEvents, startHawkServer, type HawkClient, type RunningHawk } from './support/hawk-server';
 import { createMemoryHub, type MemoryHub } from './support/memory-hub';
 
 /** etcd with one member down: a change in the `etcd`, `verdict` and `findings` parts. */
@@ -28,7 +28,7 @@ describe('push over socket.io', () => {
 
   beforeEach(async () => {
     hub = createMemoryHub([clusterState('a'), clusterState('b')]);
-    hawk = await startHawk(hub, {}, { socketLimits: { maxSubscriptions: 3, maxFrameBytes: 2_048 } });
+    hawk = await startHawkServer(hub, {}, { socketLimits: { maxSubscriptions: 3, maxFrameBytes: 2_048 } });
   });
   afterEach(async () => {
     clients.splice(0).forEach((socket) => socket.disconnect());

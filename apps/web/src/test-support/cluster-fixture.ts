@@ -1,5 +1,5 @@
 import type { ClusterState, Finding } from '@hawk/core';
-import { aCluster, startHawk, type HawkRun } from '@hawk/core/testing';
+import { aCluster, simulateHawk, type HawkRun } from '@hawk/core/testing';
 
 /**
  * Component-test fixtures judged by the real core: the lab's shape (3 apiservers behind a load
@@ -14,7 +14,7 @@ export interface Scenario {
 
 function steadyLab(): HawkRun {
   const cluster = aCluster().withApiServers(3).withLease('kube-controller-manager').withLease('kube-scheduler').withEtcd(3).withNodes(3);
-  return startHawk(cluster).advance(10_000);
+  return simulateHawk(cluster).advance(10_000);
 }
 
 const scenarioOf = (run: HawkRun): Scenario => ({ state: run.state, now: run.cluster.now });
@@ -47,7 +47,7 @@ export function quorumLost(): Scenario {
 
 /** Scenario 15: a managed control plane. */
 export function managed(): Scenario {
-  return scenarioOf(startHawk(aCluster().withHiddenControlPlane()).advance(1000));
+  return scenarioOf(simulateHawk(aCluster().withHiddenControlPlane()).advance(1000));
 }
 
 /** Scenario 17: a cluster hawk cannot reach. */

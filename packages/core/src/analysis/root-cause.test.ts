@@ -3,13 +3,13 @@ import { DEFAULT_CONFIG } from '../config';
 import { evaluateCluster } from '../evaluate';
 import type { ApiServerInstance, ProbeResult } from '../model/apiserver';
 import type { ClusterInput } from '../model/cluster';
-import { aCluster, shapeOf, startHawk } from '../testing/index';
+import { aCluster, shapeOf, simulateHawk } from '../testing/index';
 import { failsEtcdCheck } from './root-cause';
 
 describe('root-cause grouping', () => {
   it('a down node is the root of what ran on it', () => {
     const cluster = aCluster().withApiServers(3).withEtcd(3).withLease('kube-scheduler').withNodes(3);
-    const hawk = startHawk(cluster).advance(5_000);
+    const hawk = simulateHawk(cluster).advance(5_000);
     cluster.stopNode('cp-1');
     hawk.advance(5_000);
     const root = 'TopologyNodeDown:cp-1';
@@ -26,7 +26,7 @@ describe('root-cause grouping', () => {
 
   it('hawk\'s stale watches follow from no apiserver serving, itself from quorum loss', () => {
     const cluster = aCluster().withApiServers(2).withEtcd(3);
-    const hawk = startHawk(cluster).advance(2_000);
+    const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2).withSource('leases', 'reconnecting');
     hawk.advance(2_000);
     const stale = hawk.state.findings.find((f) => f.ruleId === 'HawkSourceStale')!;
@@ -35,7 +35,7 @@ describe('root-cause grouping', () => {
 
   it('instances down for different reasons keep the serving count a root', () => {
     const cluster = aCluster().withApiServers(3).withEtcd(3).withNodes(3);
-    const hawk = startHawk(cluster).advance(2_000);
+    const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopNode('cp-1').stopApiServer(2);
     hawk.advance(2_000);
     expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!.causedBy).toBeNull();
@@ -43,7 +43,7 @@ describe('root-cause grouping', () => {
 
   it('without quorum, an apiserver whose /readyz hangs is a consequence; one that refuses connections is not', () => {
     const cluster = aCluster().withApiServers(3).withEtcd(3).hangReadyzWithoutQuorum(1).hangReadyzWithoutQuorum(2).hangReadyzWithoutQuorum(3);
-    const hawk = startHawk(cluster).advance(2_000);
+    const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2);
     hawk.advance(2_000);
     const reduced = () => hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!;
@@ -57,7 +57,7 @@ describe('root-cause grouping', () => {
 
   it('without quorum, a load balancer relaying an apiserver\'s etcd failure is a consequence; one refusing connections is not', () => {
     const cluster = aCluster().withApiServers(3).withEtcd(3);
-    const hawk = startHawk(cluster).advance(2_000);
+    const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2);
     hawk.advance(2_000);
     const input = cluster.build();

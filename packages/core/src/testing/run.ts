@@ -31,8 +31,8 @@ export interface HawkRun {
   until(predicate: (state: ClusterState) => boolean, limitMs?: number, stepMs?: number): number | null;
 }
 
-/** startHawk evaluates a cluster fixture over time, carrying the previous state as the server does. */
-export function startHawk(cluster: ClusterBuilder, config: HawkConfig = DEFAULT_CONFIG): HawkRun {
+/** simulateHawk runs hawk's judging loop on a cluster fixture: it evaluates it over time, carrying the previous state as the server does. */
+export function simulateHawk(cluster: ClusterBuilder, config: HawkConfig = DEFAULT_CONFIG): HawkRun {
   let state: ClusterState | null = null;
   const timeline: { at: number; kind: 'opened' | 'resolved'; finding: Finding }[] = [];
   const run: HawkRun = {
