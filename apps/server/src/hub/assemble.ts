@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { hostOf, type ApiServerFrontDoor, type ApiServerInstance, type ControlPlaneNode, type ControlPlanePod, type EndpointHealth } from '@hawk/core';
+import { componentLiveness, hostOf, type ApiServerFrontDoor, type ApiServerInstance, type ComponentLiveness, type ControlPlaneNode, type ControlPlanePod, type EndpointHealth } from '@hawk/core';
+import type { ComponentHealth } from '../probes/component-health';
 import type { ApiEndpoint } from '../sources/endpoint-slice';
 import type { IdentityLeaseObservation } from '../sources/leases';
 import type { PodObservation } from '../sources/pods';
@@ -96,4 +97,22 @@ export function componentHealthAddress(pod: PodObservation, nodes: ReadonlyMap<s
   const nodeAddress = pod.node === null ? undefined : nodes.get(pod.node)?.addresses.find((address) => isIP(address) !== 0);
   const host = target.host ?? pod.podIP ?? nodeAddress ?? null;
   return host === null ? null : { host, port: target.port };
+}
+
+/**
+ * podLiveness judges one controller-manager or scheduler pod with core's componentLiveness: its /healthz
+ * is believed once it has answered in this container's life (`answeredIn` is that life's key); a port
+ * bound to loopback (kubeadm's default) or never reached falls back to the kubelet's readiness, else
+ * "not observable from here", never "down".
+ */
+export function podLiveness(pod: PodObservation | undefined, probe: ComponentHealth | undefined, answeredIn: string | undefined, nodes: ReadonlyMap<string, ControlPlaneNode>): ComponentLiveness {
+  const target = pod?.health ?? null;
+  const unprobeable = target !== null && 'reason' in target ? target.reason : pod && componentHealthAddress(pod, nodes) === null ? 'no address known for its health endpoint' : null;
+  return componentLiveness({
+    unprobeable,
+    probe: probe ?? null,
+    answeredSinceStart: pod !== undefined && answeredIn === pod.containerStart,
+    podReady: pod?.ready ?? null,
+    nodeReady: pod?.node ? (nodes.get(pod.node)?.ready ?? null) : null,
+  });
 }

@@ -1,11 +1,13 @@
 import {
   candidatesFor,
   controlPlaneHidden,
+  detectDistribution,
   etcdTopology,
   HIDDEN_TOPOLOGY_EVIDENCE,
   setLeaseCandidates,
   smallestEtcdQuota,
   type ClusterIdentity,
+  type ClusterInfoSignals,
   type ClusterInput,
   type ControlPlaneNode,
   type EndpointHealth,
@@ -26,7 +28,7 @@ import { candidateIdentity, type LeaseCandidateObservation } from '../sources/le
 import type { IdentityLeaseObservation } from '../sources/leases';
 import { toControlPlanePod, type PodObservation } from '../sources/pods';
 import type { Observations } from '../sources/registry';
-import { assembleInstances, classifyFrontDoor, componentHealthAddress, endpointId, NO_HEALTH, type KnownEndpoint } from './assemble';
+import { assembleInstances, classifyFrontDoor, componentHealthAddress, endpointId, NO_HEALTH, podLiveness, type KnownEndpoint } from './assemble';
 import { emptyEtcdView, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
 import { leaseSink, mapSink, renewalSink } from './fold-sinks';
 
@@ -81,6 +83,9 @@ export class ClusterObservationFold {
   private readonly health = new Map<string, EndpointHealth & { etcdOk: boolean | null }>();
   /** Each controller-manager and scheduler pod's own /healthz, by pod name. */
   private readonly componentHealth = new Map<string, ComponentHealth>();
+  /** The container life (PodObservation.containerStart) in which each pod's /healthz last gave an HTTP answer. */
+  private readonly answeredIn = new Map<string, string>();
+  private clusterInfo: ClusterInfoSignals = { gitVersion: null, apiGroups: null, kubeadmConfig: null };
   private readonly freshness: Partial<Record<SourceName, Freshness>> = {};
   private etcd: EtcdView;
   private rounds = 0;
@@ -108,6 +113,10 @@ export class ClusterObservationFold {
         this.changed();
       }),
       nodes: mapSink(this.nodes, changed),
+      clusterInfo: (info) => {
+        this.clusterInfo = info;
+        this.changed();
+      },
     };
   }
 
@@ -177,6 +186,8 @@ export class ClusterObservationFold {
     if (!this.pods.has(name)) return;
     const previous = this.componentHealth.get(name);
     this.componentHealth.set(name, result);
+    const pod = this.pods.get(name);
+    if (pod && result.httpStatus !== null) this.answeredIn.set(name, pod.containerStart);
     if (result.live === false && previous?.live !== false) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: result.at, target: label, error: result.error ?? 'failed' });
     else if (result.live !== false && previous?.live === false) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.at, target: label });
     if (previous?.live !== result.live) this.changed();
@@ -201,7 +212,7 @@ export class ClusterObservationFold {
     const instances = assembleInstances([...this.endpoints.values()], [...this.identities.values()], nodes, pods, this.health);
     const served = this.freshness['lease-candidates']?.state === 'live';
     const candidates = [...this.candidates.values()].map((candidate) => ({ identity: candidateIdentity(candidate), leaseName: candidate.leaseName, observedRenewAt: candidate.observedRenewAt }));
-    const liveness = { now, pod: (pod: { name: string }) => this.componentHealth.get(pod.name)?.live ?? null };
+    const liveness = { now, pod: (pod: { name: string }) => podLiveness(this.pods.get(pod.name), this.componentHealth.get(pod.name), this.answeredIn.get(pod.name), this.nodes) };
     const leases: Record<string, LeaseTrack> = {};
     for (const [key, track] of this.leases) {
       const found = candidatesFor(track, served, candidates, pods, liveness);
@@ -209,8 +220,11 @@ export class ClusterObservationFold {
     }
     const sources: Partial<Record<SourceName, Freshness>> = { ...this.freshness };
     if (!this.target.etcdConfigured) sources.etcd = etcdUnavailable(this.target.etcdError);
-    const hidden = this.controlPlaneHidden();
     const { topology, evidence } = etcdTopology(this.etcd.members, nodes, pods);
+    const seenHidden = this.controlPlaneHidden();
+    const distribution = detectDistribution({ info: this.clusterInfo, nodes, pods, leases: [...this.leases.keys()], etcdTopology: topology, controlPlaneHidden: seenHidden });
+    // A provider's build (-eks-, -gke.) is managed even when it shows some leader Leases: nothing of it is judged as ours.
+    const hidden = seenHidden || distribution.controlPlane === 'managed';
     const etcd: EtcdView =
       hidden && this.etcd.source !== 'etcd-api'
         ? { ...this.etcd, topology: 'managed-hidden', topologyEvidence: [HIDDEN_TOPOLOGY_EVIDENCE] }
@@ -226,6 +240,7 @@ export class ClusterObservationFold {
       nodes,
       pods,
       controlPlaneHidden: hidden,
+      distribution,
     };
   }
 
@@ -262,6 +277,7 @@ export class ClusterObservationFold {
   /** foldPods forgets the health of pods that left, and tells when a new component is there to probe. */
   private foldPods(): void {
     for (const name of this.componentHealth.keys()) if (!this.pods.has(name)) this.componentHealth.delete(name);
+    for (const name of this.answeredIn.keys()) if (!this.pods.has(name)) this.answeredIn.delete(name);
     if ([...this.pods.values()].some((pod) => pod.health && !this.componentHealth.has(pod.name))) this.listener.componentsAdded?.();
   }
 

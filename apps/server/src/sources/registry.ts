@@ -1,6 +1,7 @@
-import type { LeaseRecord, ControlPlaneNode, SourceName } from '@hawk/core';
+import type { ClusterInfoSignals, LeaseRecord, ControlPlaneNode, SourceName } from '@hawk/core';
 import type { KubeClient } from '../clusters/kube-client';
 import type { Logger } from '../logger';
+import { CLUSTER_INFO_EVERY_MS, clusterInfoSession } from './cluster-info';
 import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
 import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservation } from './lease-candidates';
 import { IDENTITY_LEASES, LEADER_LEASES, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
@@ -37,6 +38,8 @@ export interface Observations {
   readonly endpointSlices: WatchSink<EndpointSliceObservation>;
   readonly pods: WatchSink<PodObservation>;
   readonly nodes: WatchSink<ControlPlaneNode>;
+  /** /version, the API groups and kubeadm-config, read now and then for distribution detection. */
+  readonly clusterInfo: (info: ClusterInfoSignals) => void;
 }
 
 /**
@@ -116,6 +119,8 @@ export function createWatchSessions(client: KubeClient, sinks: Observations, lea
     session({ name: 'pods', spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlanePod, staleAfterMs: quiet }, sinks.pods),
     session({ name: 'nodes', spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlaneNode, staleAfterMs: quiet }, sinks.nodes),
   ];
+  // Read every 10 minutes; silence up to a period plus a minute is normal.
+  sources.push({ name: 'cluster-info', session: clusterInfoSession(client, sinks.clusterInfo), staleAfterMs: () => CLUSTER_INFO_EVERY_MS + 60_000 });
   sources.push({
     name: 'lease-candidates',
     staleAfterMs: quiet,

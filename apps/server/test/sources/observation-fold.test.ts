@@ -163,7 +163,7 @@ describe('leases', () => {
     w.advance(60_000);
     w.fold.sinks.leaseCandidates.replace(new Map([['kube-scheduler-cp-2_b', candidate('r1')]]));
     const track = w.fold.input().leases['kube-system/kube-scheduler']!;
-    expect(track.candidates).toEqual([{ identity: 'cp-2_b', node: 'cp-2', source: 'lease-candidate', observedRenewAt: T0, live: true }]);
+    expect(track.candidates).toEqual([{ identity: 'cp-2_b', node: 'cp-2', source: 'lease-candidate', observedRenewAt: T0, live: true, liveBasis: 'lease-candidate', liveNote: 'its LeaseCandidate is renewed' }]);
     w.fold.sinks.leaseCandidates.upsert('kube-scheduler-cp-2_b', candidate('r2'));
     expect(w.fold.input().leases['kube-system/kube-scheduler']!.candidates[0]!.observedRenewAt).toBe(T0 + 60_000);
   });

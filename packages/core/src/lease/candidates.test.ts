@@ -37,7 +37,7 @@ describe('candidatesFor', () => {
   const T0 = 1_700_000_000_000;
   const track = observeLease(undefined, { namespace: 'kube-system', name: 'kube-controller-manager', holderIdentity: 'cp-1_a', acquireTime: null, renewTime: new Date(T0).toISOString(), leaseDurationSeconds: 15, leaseTransitions: 0, resourceVersion: '1', strategy: null }, T0, DEFAULT_CONFIG).track;
   const pods: ControlPlanePod[] = [1, 2, 3].map((n) => ({ name: `kube-controller-manager-cp-${n}`, component: 'kube-controller-manager', node: `cp-${n}`, podIP: `10.0.0.1${n}`, etcdServers: [] }));
-  const podLive = (live: Record<string, boolean | null>) => ({ now: T0, pod: (pod: ControlPlanePod) => live[pod.node!] ?? null });
+  const podLive = (live: Record<string, boolean | null>) => ({ now: T0, pod: (pod: ControlPlanePod) => ({ live: live[pod.node!] ?? null, basis: 'health-endpoint' as const, note: 'as the test says' }) });
   const candidate = (n: number, observedRenewAt: number) => ({ identity: `cp-${n}_x`, leaseName: 'kube-controller-manager', observedRenewAt });
 
   it('pods carry what their own health endpoint said', () => {
@@ -51,6 +51,7 @@ describe('candidatesFor', () => {
     const found = candidatesFor(track, true, objects, pods, podLive({ 'cp-3': false }));
     expect(found.source).toBe('lease-candidate');
     expect(found.candidates.map((c) => [c.identity, c.node, c.live])).toEqual([['cp-1_x', 'cp-1', true], ['cp-2_x', 'cp-2', false], ['cp-3_x', 'cp-3', false]]);
+    expect(found.candidates.map((c) => c.liveBasis)).toEqual(['lease-candidate', 'lease-candidate', 'health-endpoint']);
   });
 
   it('LeaseCandidates of another lease, or not served, fall back to the pods', () => {

@@ -1,4 +1,5 @@
 import type { LeaseCandidate, LeaseTrack } from '../model/lease';
+import type { ComponentLiveness } from '../distribution/component-liveness';
 import type { ControlPlanePod } from '../model/node';
 
 /** setLeaseCandidates replaces a track's candidates, saying where they came from. */
@@ -41,14 +42,14 @@ export interface ObservedLeaseCandidate {
 /** How live each candidate is, as observed. */
 export interface CandidateLiveness {
   readonly now: number;
-  /** A component pod's own /healthz: true healthy, false down, null unknown (not probed, not reachable). */
-  readonly pod: (pod: ControlPlanePod) => boolean | null;
+  /** A component pod judged by componentLiveness: its own /healthz, else the kubelet's readiness, else not observable. */
+  readonly pod: (pod: ControlPlanePod) => ComponentLiveness;
 }
 
 /**
  * candidatesFor lists who could take a lease over: LeaseCandidate objects when the API serves them,
- * else the pods of the lease's component, each marked live or not (a mirror pod always says
- * Running, so only the component's own health endpoint tells a live standby from a dead one).
+ * else the pods of the lease's component, each judged by componentLiveness (its own /healthz once
+ * it has answered; else the kubelet's readiness; else not observable, never down), with why.
  */
 export function candidatesFor(
   track: LeaseTrack,
@@ -65,11 +66,17 @@ export function candidatesFor(
       const stale = liveness.now - candidate.observedRenewAt > LEASE_CANDIDATE_STALE_MS;
       // The renewal only tells "gone" after minutes; the same node's pod answering or not tells it now.
       const pod = node === null ? undefined : componentPods.find((p) => p.node === node);
-      const podLive = pod ? liveness.pod(pod) : null;
-      return { identity: candidate.identity, node, source: 'lease-candidate', observedRenewAt: candidate.observedRenewAt, live: !stale && podLive !== false };
+      const podLiveness = pod ? liveness.pod(pod) : null;
+      const base = { identity: candidate.identity, node, source: 'lease-candidate', observedRenewAt: candidate.observedRenewAt } as const;
+      if (stale) return { ...base, live: false, liveBasis: 'lease-candidate', liveNote: `its LeaseCandidate was not renewed for over ${LEASE_CANDIDATE_STALE_MS / 60_000} min` };
+      if (podLiveness?.live === false) return { ...base, live: false, liveBasis: podLiveness.basis, liveNote: podLiveness.note };
+      return { ...base, live: true, liveBasis: 'lease-candidate', liveNote: 'its LeaseCandidate is renewed' };
     });
   if (served && fromObjects.length > 0) return { candidates: fromObjects, source: 'lease-candidate' };
-  const fromPods = componentPods.map((pod): LeaseCandidate => ({ identity: pod.name, node: pod.node, source: 'pod', observedRenewAt: null, live: liveness.pod(pod) }));
+  const fromPods = componentPods.map((pod): LeaseCandidate => {
+    const judged = liveness.pod(pod);
+    return { identity: pod.name, node: pod.node, source: 'pod', observedRenewAt: null, live: judged.live, liveBasis: judged.basis, liveNote: judged.note };
+  });
   return { candidates: fromPods, source: 'pod' };
 }
 

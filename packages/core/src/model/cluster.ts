@@ -24,7 +24,7 @@ export type Reachability =
   | { readonly state: 'connecting' };
 
 /** Names of the backend's sources; each reports its own freshness. */
-export type SourceName = 'leases' | 'lease-candidates' | 'endpointslice' | 'identity-leases' | 'pods' | 'nodes' | 'apiserver-probes' | 'etcd';
+export type SourceName = 'leases' | 'lease-candidates' | 'endpointslice' | 'identity-leases' | 'pods' | 'nodes' | 'apiserver-probes' | 'etcd' | 'cluster-info';
 
 /**
  * Everything the backend's sources currently know of one cluster: the input to `evaluateCluster`.
