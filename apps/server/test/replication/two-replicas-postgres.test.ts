@@ -1,54 +1,57 @@
+/**
+ * Two real hawk replicas electing on Redis and sharing one PostgreSQL history. Both observe the same
+ * cluster; only the leader writes the shared history, so each event is there once. While nobody can
+ * reach the lock, nobody can be known to lead, and every replica writes: the incident must reach
+ * history during exactly the outage someone will replay.
+ */
 import type { TimelineEvent } from '@hawk/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../history/support/postgres-server';
-import { clusterState, etcdMember, T0 } from '../transport/support/cluster-state';
-import { pause, startHawkServer, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
+import { pause } from '../transport/support/hawk-server';
 import { startRedis, type RunningRedis } from './support/redis-server';
+import { changed, oneLeader, readiness, startReplica, steadyLeader, T0, type TestReplica } from './support/replicas';
 
-// Timings shortened so a failover takes about two seconds rather than ten.
-const election = { leaseDurationMs: 1_500, renewDeadlineMs: 1_000, retryPeriodMs: 200 };
-
-interface Replica {
-  readonly name: string;
-  readonly hub: MemoryHub;
-  readonly hawk: RunningHawk;
-}
-
-const changed = (at: number, down: boolean) => clusterState('lab', { observedAt: at, verdict: down ? 'degraded' : 'ha-ok', etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, !down)] } });
 const failed: TimelineEvent = { kind: 'probe-failed', clusterId: 'lab', at: T0 + 1_000, target: 'etcd-3', error: 'refused' };
 const recovered: TimelineEvent = { kind: 'probe-recovered', clusterId: 'lab', at: T0 + 2_000, target: 'etcd-3' };
+const failedAgain: TimelineEvent = { kind: 'probe-failed', clusterId: 'lab', at: T0 + 3_000, target: 'etcd-2', error: 'refused' };
+const recoveredAgain: TimelineEvent = { kind: 'probe-recovered', clusterId: 'lab', at: T0 + 4_000, target: 'etcd-2' };
 
-const get = async <T>(replica: Replica, path: string) => (await fetch(`${replica.hawk.url}${path}`)).json() as Promise<T>;
-const isLeader = async (replica: Replica) => (await get<{ leader: boolean }>(replica, '/readyz')).leader;
-const timelineOf = async (replica: Replica) => (await get<{ events: TimelineEvent[] }>(replica, `/api/clusters/lab/timeline?from=${T0}&to=${T0 + 10_000}`)).events;
-const verdictAt = async (replica: Replica, t: number) => (await get<{ state?: { verdict: string } }>(replica, `/api/clusters/lab/state-at?t=${t}`)).state?.verdict;
+const get = async <T>(replica: TestReplica, path: string) => (await fetch(`${replica.hawk.url}${path}`)).json() as Promise<T>;
+const timelineOf = async (replica: TestReplica) => (await get<{ events: TimelineEvent[] }>(replica, `/api/clusters/lab/timeline?from=${T0}&to=${T0 + 10_000}`)).events;
+const verdictAt = async (replica: TestReplica, t: number) => (await get<{ state?: { verdict: string } }>(replica, `/api/clusters/lab/state-at?t=${t}`)).state?.verdict;
+const label = (event: TimelineEvent) => `${event.kind}@${event.at - T0}`;
 
-describe('two replicas behind Redis sharing one PostgreSQL history', () => {
+describe('two replicas electing on Redis, sharing one PostgreSQL history', () => {
   let redis: RunningRedis;
   let postgres: RunningPostgres;
   let databaseUrl: string;
-  const replicas: Replica[] = [];
+  const replicas: TestReplica[] = [];
   const prefix = `hawk-test-pg-${process.pid}`;
   const start = async (name: string) => {
-    // Both hubs see the same cluster, as two replicas would; only the leader's runs and speaks.
-    const hub = createMemoryHub([clusterState('lab')]);
-    // T0 is in 2025: a retention of a century keeps a new leader's first prune off the test's rows.
-    const env = { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: name, HAWK_DATABASE_URL: databaseUrl, HAWK_HISTORY_RETENTION_HOURS: String(100 * 365 * 24) };
-    const hawk = await startHawkServer(hub, env, { election, redisPrefix: prefix });
-    const replica = { name, hub, hawk };
+    // T0 is in 2025: a retention of a century keeps a replica's first prune off the test's rows.
+    const env = { HAWK_REDIS_URL: redis.url, HAWK_DATABASE_URL: databaseUrl, HAWK_HISTORY_RETENTION_HOURS: String(100 * 365 * 24) };
+    const replica = await startReplica(name, env, { redisPrefix: prefix });
     replicas.push(replica);
     return replica;
   };
-  /** Rows in the shared database: each event must be there once, not once per replica. */
+  /** Rows in the shared database, oldest first: each event once per writer. */
   const timelineRows = async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      return (await client.query<{ kind: string }>("SELECT body->>'kind' AS kind FROM hawk_timeline ORDER BY at, id")).rows.map((row) => row.kind);
+      return (await client.query<{ kind: string; at: string }>('SELECT kind, at FROM hawk_timeline ORDER BY at, id')).rows.map(
+        (row) => `${row.kind}@${Number(row.at) - T0}`,
+      );
     } finally {
       await client.end();
+    }
+  };
+  /** Both hubs observe the same thing, as two replicas watching one cluster do. */
+  const observeOnBoth = (event: TimelineEvent, down: boolean) => {
+    for (const replica of replicas) {
+      replica.hub.push(changed(event.at, down));
+      replica.hub.emitTimeline(event);
     }
   };
 
@@ -64,43 +67,55 @@ describe('two replicas behind Redis sharing one PostgreSQL history', () => {
     await postgres?.stop();
   });
 
-  it('the follower serves the leader’s timeline and replay from the shared database, written once', async () => {
-    const leader = await vi.waitFor(async () => {
-      const leading = await Promise.all(replicas.map(isLeader));
-      expect(leading.filter(Boolean)).toHaveLength(1);
-      return replicas[leading.indexOf(true)]!;
-    }, { timeout: 10_000, interval: 50 });
+  it('while the lock is reachable, only the leader writes: each event once; the follower serves it', async () => {
+    const leader = await steadyLeader(replicas);
     const follower = replicas.find((replica) => replica !== leader)!;
-
-    for (const replica of replicas) {
-      replica.hub.push(changed(T0 + 1_000, true));
-      replica.hub.emitTimeline(failed);
-    }
+    observeOnBoth(failed, true);
     await vi.waitFor(async () => expect(await timelineOf(follower)).toEqual([failed]), { timeout: 5_000, interval: 50 });
     expect(await verdictAt(follower, T0 + 1_000)).toBe('degraded');
-    // Give a (wrong) mirroring follower the time to write its copy: there must be none.
+    // Give a (wrong) writing follower the time to write its copy: there must be none.
     await pause(300);
-    expect(await timelineRows()).toEqual(['probe-failed']);
+    expect(await timelineRows()).toEqual([label(failed)]);
   });
 
-  it('after the leader stops, the new leader’s writes join the same history with nothing lost', async () => {
-    const leader = (await Promise.all(replicas.map(isLeader))).indexOf(true);
-    const [stopped] = replicas.splice(leader, 1);
-    const survivor = replicas[0]!;
-    await stopped!.hawk.close();
-    await vi.waitFor(async () => expect(await isLeader(survivor)).toBe(true), { timeout: 5_000, interval: 50 });
+  it('while Redis is stopped, every replica writes: nothing is lost; back, only the leader writes again', async () => {
+    await redis.stop();
+    await vi.waitFor(async () => expect((await Promise.all(replicas.map(readiness))).map((state) => state.leaderLockReachable)).toEqual([false, false]), { timeout: 10_000, interval: 50 });
 
-    survivor.hub.push(changed(T0 + 2_000, false));
-    survivor.hub.emitTimeline(recovered);
-    await vi.waitFor(async () => expect(await timelineOf(survivor)).toEqual([failed, recovered]), { timeout: 5_000, interval: 50 });
+    // Nobody can be known to lead, so both write what they observed. Duplicates are the accepted
+    // price (one row per replica): a history that misses the outage is the failure hawk must not have.
+    observeOnBoth(recovered, false);
+    await vi.waitFor(async () => expect(await timelineRows()).toEqual([label(failed), label(recovered), label(recovered)]), { timeout: 5_000, interval: 50 });
+    expect(await verdictAt(replicas[0]!, T0 + 2_000)).toBe('ha-ok');
+
+    await redis.restart();
+    await steadyLeader(replicas);
+    observeOnBoth(failedAgain, true);
+    await vi.waitFor(async () => expect((await timelineRows()).slice(3)).toEqual([label(failedAgain)]), { timeout: 5_000, interval: 50 });
+    await pause(300);
+    expect((await timelineRows()).slice(3)).toEqual([label(failedAgain)]);
+  });
+
+  it('after the leader stops, the new leader’s writes join the same history; a late replica serves all of it', async () => {
+    const leader = await oneLeader(replicas);
+    replicas.splice(replicas.indexOf(leader), 1);
+    const survivor = replicas[0]!;
+    await leader.hawk.close();
+    await vi.waitFor(async () => expect((await readiness(survivor)).leader).toBe(true), { timeout: 5_000, interval: 50 });
+    expect([survivor.hub.running, survivor.hub.started]).toEqual([true, 1]);
+
+    survivor.hub.push(changed(recoveredAgain.at, false));
+    survivor.hub.emitTimeline(recoveredAgain);
+    const expected = [failed, recovered, recovered, failedAgain, recoveredAgain];
+    await vi.waitFor(async () => expect(await timelineOf(survivor)).toEqual(expected), { timeout: 5_000, interval: 50 });
     expect(await verdictAt(survivor, T0 + 1_000)).toBe('degraded');
-    expect(await verdictAt(survivor, T0 + 2_000)).toBe('ha-ok');
+    expect(await verdictAt(survivor, T0 + 4_000)).toBe('ha-ok');
 
     // A replica that joins now, as a follower, serves all of it: nothing was kept only in a replica.
     const late = await start('hawk-c');
-    expect(await isLeader(late)).toBe(false);
-    expect(await timelineOf(late)).toEqual([failed, recovered]);
-    expect(await verdictAt(late, T0 + 1_000)).toBe('degraded');
-    expect(await timelineRows()).toEqual(['probe-failed', 'probe-recovered']);
+    expect((await readiness(late)).leader).toBe(false);
+    expect(await timelineOf(late)).toEqual(expected);
+    expect(await verdictAt(late, T0 + 3_000)).toBe('degraded');
+    expect(await timelineRows()).toEqual(expected.map(label));
   });
 });

@@ -75,3 +75,21 @@ export const changed = (at: number, down: boolean) =>
   clusterState('lab', { observedAt: at, verdict: down ? 'degraded' : 'ha-ok', etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, !down)] } });
 
 export { T0 };
+
+/**
+ * oneLeader, held for `windowMs` by the same replica with the lock reachable throughout: a test that
+ * counts who writes must not start while a freshly connected Redis client may still drop a call.
+ */
+export async function steadyLeader(replicas: readonly TestReplica[], windowMs = 600, timeoutMs = 15_000): Promise<TestReplica> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const leader = await oneLeader(replicas, Math.max(0, deadline - Date.now()));
+    const until = Date.now() + windowMs;
+    let steady = true;
+    while (steady && Date.now() < until) {
+      await pause(50);
+      steady = (await oneLeader(replicas, 0).catch(() => undefined)) === leader;
+    }
+    if (steady) return leader;
+  }
+}
