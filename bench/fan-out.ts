@@ -1,7 +1,8 @@
-// Broadcast time to 1,000 clients: from the hub's change to the last of 1,000 socket.io clients
+// Broadcast time to 1,000 clients: from the hubs' change to the last of 1,000 socket.io clients
 // (opened by a separate plain Node process) receiving it. Compared in the same run: one replica against
-// two replicas behind a real redis-server (clients split between them, the leader broadcasting
-// through the Redis Streams adapter). Run: pnpm exec tsx bench/fan-out.ts [clients]
+// two replicas electing on a real redis-server, clients split between them. Every replica observes and
+// pushes to its own clients (no relay between replicas), so both hubs see each change, as two replicas
+// watching one cluster do. Run: pnpm exec tsx bench/fan-out.ts [clients]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +60,7 @@ const CLIENT_SOURCE = `
     return { app, hub, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
   }
 
-  async function run(name: string, urls: string[], leaderHub: MemoryHub) {
+  async function run(name: string, urls: string[], hubs: MemoryHub[]) {
     const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SOURCE, String(CLIENTS), ...urls], { cwd: SERVER_DIR, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const connectStart = clock();
     child.once('exit', (code) => {
@@ -70,7 +71,10 @@ const CLIENT_SOURCE = `
     const sentAt = new Map<number, number>();
     for (let n = 1; n <= UPDATES; n++) {
       const start = clock();
-      leaderHub.push({ ...clusterState('lab'), observedAt: T0 + n * 1_000, leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')] });
+      const change = { ...clusterState('lab'), observedAt: T0 + n * 1_000, leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')] };
+      // Each replica versions its own states; fed the same changes from the same start, they keep the same numbers.
+      // Both replicas share this process, so b's broadcast starts after a's: an upper bound for two machines.
+      for (const hub of hubs) hub.push(change);
       sentAt.set(n + 1, start);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
@@ -95,15 +99,14 @@ const CLIENT_SOURCE = `
 
   // 1. One replica.
   const single = await startReplica('single', {});
-  await run('one replica', [single.url], single.hub);
+  await run('one replica', [single.url], [single.hub]);
   await single.app.close();
 
-  // 2. Two replicas behind Redis; the leader's hub speaks, clients split evenly.
+  // 2. Two replicas electing on Redis, clients split evenly; each replica's hub speaks to its own clients.
   const redis = await startRedis();
   const a = await startReplica('a', { HAWK_REDIS_URL: redis.url });
   const b = await startReplica('b', { HAWK_REDIS_URL: redis.url });
-  const leader = a.app.hawk.leadership.isLeader() ? a : b;
-  await run('two replicas behind Redis', [a.url, b.url], leader.hub);
+  await run('two replicas, each its own', [a.url, b.url], [a.hub, b.hub]);
   await a.app.close();
   await b.app.close();
   await redis.stop();

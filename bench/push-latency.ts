@@ -55,7 +55,8 @@ if (process.argv[2] === '--client') {
   const sentAt = new Map<number, number>();
   const bytes = { patches: 0, snapshots: 0 };
   const { states, push } = app.hawk;
-  // 1. What hawk does: the hub's change goes through versioning, the room broadcast, relay and history.
+  // 1. What hawk does: the hub's change goes through versioning, the room broadcast and history (every
+  // replica does this for its own clients; nothing is relayed between replicas).
   for (let n = 1; n <= UPDATES; n++) {
     const start = clock();
     const before = states.snapshot('lab')!;
