@@ -44,7 +44,7 @@ export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHu
     settled: () => settled,
     push(state) {
       states.set(state.identity.id, state);
-      // Like the real hub: a stopped hub (a follower's) watches nothing and says nothing.
+      // Like the real hub: a hub not started (or closed) watches nothing and says nothing.
       if (running) stateListeners.forEach((listener) => listener(state));
     },
     emitTimeline(event) {
