@@ -2,8 +2,9 @@ import type { ProbeResult } from '@hawk/core';
 import { describeError, type KubeClient } from '../clusters/kube-client';
 import { etcdVerdict, parseReadyzVerbose } from './readyz';
 
-/** Both health endpoints of one address, probed together. */
+/** The health of one address, as its /readyz?verbose says it. */
 export interface EndpointProbe {
+  /** What /readyz implies of liveness (see probeEndpoint): /livez is not asked. */
   readonly livez: ProbeResult;
   readonly readyz: ProbeResult;
   /** What this apiserver's readyz says of etcd: null when it did not answer or named no etcd check. */
@@ -27,8 +28,15 @@ async function probePath(kube: KubeClient, base: string, path: string, timeoutMs
   }
 }
 
-/** probeEndpoint asks one address (an instance or the front door) for `/livez` and `/readyz?verbose`, in parallel. */
+/**
+ * probeEndpoint asks one address (an instance or the front door) for `/readyz?verbose`. /livez is
+ * not asked: /readyz runs the same checks and more, an answer of any status shows the process alive,
+ * and a timeout or refusal would be the same on /livez. Asking both doubled hawk's probe requests,
+ * which are most of its load on the apiservers, for nothing the judgement uses.
+ */
 export async function probeEndpoint(kube: KubeClient, base: string, timeoutMs: number, now: () => number): Promise<EndpointProbe> {
-  const [livez, readyz] = await Promise.all([probePath(kube, base, '/livez', timeoutMs, now), probePath(kube, base, '/readyz?verbose', timeoutMs, now)]);
-  return { livez: livez.result, readyz: readyz.result, etcdOk: readyz.result.httpStatus === null ? null : etcdVerdict(parseReadyzVerbose(readyz.body)) };
+  const readyz = await probePath(kube, base, '/readyz?verbose', timeoutMs, now);
+  const answered = readyz.result.httpStatus !== null;
+  const livez: ProbeResult = answered ? { ...readyz.result, ok: true, failedChecks: [], error: null } : readyz.result;
+  return { livez, readyz: readyz.result, etcdOk: answered ? etcdVerdict(parseReadyzVerbose(readyz.body)) : null };
 }
