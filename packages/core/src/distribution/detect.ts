@@ -44,7 +44,7 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
 
   // 2. Managed: the provider's build suffix, or nothing of the control plane visible at all.
   if (version?.includes('-eks-')) return managed('eks', 'EKS', `${versionSaid} (-eks-)`, 'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it');
-  if (version?.includes('-gke.')) return managed('gke', 'GKE', `${versionSaid} (-gke.)`, 'default/kubernetes lists 1 address (the control-plane endpoint) whatever the real count');
+  if (version?.includes('-gke.')) return managed('gke', 'GKE', `${versionSaid} (-gke.)`, 'default/kubernetes lists the provider\'s endpoint, not the apiserver instances: no apiserver count is judged from it');
 
   // 3. k3s and RKE2 stamp their builds.
   if (version?.includes('+k3s')) {
