@@ -52,8 +52,10 @@ describe('detectDistribution', () => {
     ['OpenShift (config.openshift.io)', { info: info({ gitVersion: 'v1.31.6', apiGroups: ['apps', 'config.openshift.io', 'operator.openshift.io'] }) }, 'openshift', 'OpenShift', 'stacked'],
     ['EKS (-eks-)', { info: info({ gitVersion: 'v1.30.9-eks-8cce635' }), nodes: [], controlPlaneHidden: false }, 'eks', 'EKS: control plane managed', 'managed'],
     ['GKE (-gke.)', { info: info({ gitVersion: 'v1.30.5-gke.1014001' }), nodes: [], controlPlaneHidden: true }, 'gke', 'GKE: control plane managed', 'managed'],
-    ['AKS-like: nothing visible, no stamp', { info: info({ gitVersion: 'v1.30.7' }), nodes: [], leases: [], controlPlaneHidden: true }, 'managed', 'Managed: control plane managed', 'managed'],
+    ['AKS-like: nothing visible, no stamp', { info: info({ gitVersion: 'v1.30.7' }), nodes: [], leases: [], controlPlaneHidden: true }, 'managed', 'managed: control plane not visible', 'managed'],
     ['k3s stamp read from the kubelets when /version is not read yet', { info: info({ gitVersion: null }), nodes: [node('s1', { kubeletVersion: 'v1.31.4+k3s1', roles: ['etcd'] })] }, 'k3s', 'k3s, embedded etcd', 'embedded'],
+    ['k3s stamp only on the kubelets (the lab\'s k3s shape serves a plain /version)', { nodes: [node('s1', { kubeletVersion: 'v1.36.3+k3s1', etcdMemberName: 's1-0a1b' })] }, 'k3s', 'k3s, embedded etcd', 'embedded'],
+    ['EKS stamp only on the worker kubelets', { info: info({ gitVersion: 'v1.30.9' }), nodes: [node('ip-10-0-1-5.ec2.internal', { kubeletVersion: 'v1.30.9-eks-8cce635' })] }, 'eks', 'EKS: control plane managed', 'managed'],
     ['nothing known yet', { nodes: [], leases: [] }, 'unknown', 'distribution not known yet', 'unknown'],
   ])('%s', (_name, overrides, name, label, etcd) => {
     const view = detectDistribution(signals(overrides));

@@ -27,8 +27,8 @@ const LOOPBACK_HEALTH = 'controller-manager and scheduler /healthz bound to 127.
  */
 export function detectDistribution(signals: DistributionSignals): DistributionView {
   const { info, nodes, pods } = signals;
-  const version = info.gitVersion ?? nodes.map((node) => node.kubeletVersion).find((v): v is string => typeof v === 'string' && v !== '') ?? null;
-  const versionSaid = info.gitVersion !== null ? `/version says ${info.gitVersion}` : version !== null ? `the kubelets say ${version}` : null;
+  // The build stamp may show in /version or only in the kubelets' versions (a k3s agent build, a lab's shape).
+  const stamped = (stamp: string) => stampedBy(info.gitVersion, nodes, stamp);
   const etcdNodes = nodes.filter((node) => node.roles?.includes('etcd') || (node.etcdMemberName ?? null) !== null);
   const staticPods = pods.filter((pod) => pod.component === 'kube-apiserver' || pod.component === 'kube-controller-manager' || pod.component === 'kube-scheduler');
   const kubeadm = info.kubeadmConfig !== null && typeof info.kubeadmConfig === 'object' ? info.kubeadmConfig : null;
@@ -43,13 +43,16 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
   }
 
   // 2. Managed: the provider's build suffix, or nothing of the control plane visible at all.
-  if (version?.includes('-eks-')) return managed('eks', 'EKS', `${versionSaid} (-eks-)`, 'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it');
-  if (version?.includes('-gke.')) return managed('gke', 'GKE', `${versionSaid} (-gke.)`, 'default/kubernetes lists the provider\'s endpoint, not the apiserver instances: no apiserver count is judged from it');
+  const eks = stamped('-eks-');
+  if (eks) return managed('eks', 'EKS: control plane managed', eks, 'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it');
+  const gke = stamped('-gke.');
+  if (gke) return managed('gke', 'GKE: control plane managed', gke, 'default/kubernetes lists the provider\'s endpoint, not the apiserver instances: no apiserver count is judged from it');
 
   // 3. k3s and RKE2 stamp their builds.
-  if (version?.includes('+k3s')) {
+  const k3s = stamped('+k3s');
+  if (k3s) {
     const etcd: EtcdPlacement = etcdNodes.length > 0 || signals.leases.includes('kube-system/k3s-etcd') ? 'embedded' : 'external-datastore';
-    const evidence = [`${versionSaid} (+k3s)`];
+    const evidence = [k3s];
     if (etcdNodes.length > 0) evidence.push(`${etcdNodes.length} node${etcdNodes.length === 1 ? '' : 's'} labelled node-role.kubernetes.io/etcd: embedded etcd members`);
     const label = etcd === 'embedded' ? 'k3s, embedded etcd' : 'k3s, SQLite or external datastore';
     return view('k3s', label, staticPods.length > 0 ? 'static-pods' : 'embedded', etcd, evidence, [
@@ -58,8 +61,9 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
       'anonymous /readyz answers 401: apiserver readiness needs the kubeconfig\'s credentials',
     ]);
   }
-  if (version?.includes('+rke2')) {
-    return view('rke2', `RKE2, ${etcdPhrase(signals.etcdTopology, 'stacked')}`, 'static-pods', placementOf(signals.etcdTopology, 'stacked'), [`${versionSaid} (+rke2)`], [
+  const rke2 = stamped('+rke2');
+  if (rke2) {
+    return view('rke2', `RKE2, ${etcdPhrase(signals.etcdTopology, 'stacked')}`, 'static-pods', placementOf(signals.etcdTopology, 'stacked'), [rke2], [
       "kube-proxy's static pod also carries tier=control-plane: it is not counted as a control-plane component",
       "etcd is read only with RKE2's client certificate (/var/lib/rancher/rke2/server/tls/etcd/)",
     ]);
@@ -85,22 +89,29 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
   }
 
   // 6. Nothing of the control plane visible, and no provider stamp: a managed service (AKS, …) or a hidden one.
-  if (signals.controlPlaneHidden) return managed('managed', 'Managed', 'no control-plane pod, component lease or apiserver identity is visible', 'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)');
+  if (signals.controlPlaneHidden) return managed('managed', 'managed: control plane not visible', 'no control-plane pod, component lease or apiserver identity is visible', 'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)');
 
   // 7. Static pods without kubeadm's config (it is absent, or hawk may not read it).
   if (staticPods.length > 0) {
     const why = info.kubeadmConfig === 'forbidden' ? 'kube-system/kubeadm-config is not readable with these credentials' : info.kubeadmConfig === 'absent' ? 'there is no kube-system/kubeadm-config' : 'kube-system/kubeadm-config not read yet';
     return view('static-pods', `static control-plane pods, ${etcdPhrase(signals.etcdTopology, 'unknown')}`, 'static-pods', placementOf(signals.etcdTopology, 'unknown'), [`${staticPods.length} control-plane pods in kube-system`, why], [LOOPBACK_HEALTH]);
   }
-  return view('unknown', 'distribution not known yet', 'unknown', 'unknown', versionSaid ? [versionSaid] : [], []);
+  return view('unknown', 'distribution not known yet', 'unknown', 'unknown', info.gitVersion ? [`/version says ${info.gitVersion}`] : [], []);
+}
+
+/** stampedBy says where a build stamp shows ("/version says v1.31.4+k3s1"), null when nowhere. */
+function stampedBy(gitVersion: string | null, nodes: readonly ControlPlaneNode[], stamp: string): string | null {
+  if (gitVersion?.includes(stamp)) return `/version says ${gitVersion}`;
+  const node = nodes.find((candidate) => candidate.kubeletVersion?.includes(stamp));
+  return node ? `node ${node.name}'s kubelet says ${node.kubeletVersion}` : null;
 }
 
 function view(name: DistributionName, label: string, controlPlane: ControlPlaneForm, etcd: EtcdPlacement, evidence: string[], notVisible: string[]): DistributionView {
   return { name, label, controlPlane, etcd, controlPlaneEndpoint: null, evidence, notVisible };
 }
 
-function managed(name: DistributionName, provider: string, evidence: string, addresses: string): DistributionView {
-  return view(name, `${provider}: control plane managed`, 'managed', 'managed', [evidence], [
+function managed(name: DistributionName, label: string, evidence: string, addresses: string): DistributionView {
+  return view(name, label, 'managed', 'managed', [evidence], [
     "the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible",
     addresses,
   ]);
