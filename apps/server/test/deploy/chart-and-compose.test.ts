@@ -105,6 +105,8 @@ describe('Helm chart (real helm)', () => {
     expect(container(web).ports).toEqual([{ name: 'http', containerPort: 3000 }]);
     expect(env(web).HAWK_API_URL?.value).toBe('http://hawk-server:4000');
     expect(find(manifests, 'Service', 'hawk-server').spec?.ports).toEqual([{ name: 'api', port: 4000, targetPort: 'api' }]);
+    // A socket.io long-polling session must stay on one replica: each web pod is pinned to one backend.
+    expect(find(manifests, 'Service', 'hawk-server').spec?.sessionAffinity).toBe('ClientIP');
     expect(find(manifests, 'Service', 'hawk-web').spec?.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http' }]);
     expect(manifests.filter((m) => m.kind === 'PodDisruptionBudget').map((m) => m.metadata.name).sort()).toEqual(['hawk-server', 'hawk-web']);
     // One replica: no PodDisruptionBudget that would block every node drain.

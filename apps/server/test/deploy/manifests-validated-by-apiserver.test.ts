@@ -13,8 +13,11 @@ import { ApiextensionsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type Ku
 import { ensureLab } from '@hawk/lab';
 import { CHART_DIR, REPO_ROOT, helm, monitoringCrdsDir } from './deploy-tools';
 
+const INSTALL_NAMESPACE = `hawk-install-${Date.now().toString(36)}`;
+
 const NAMESPACE = `hawk-validate-${Date.now().toString(36)}`;
 let kubeconfig: KubeConfig;
+let kubeconfigPath: string;
 // One client, so API discovery is done once for all objects, not once per object.
 let paths: ObjectPaths;
 
@@ -84,15 +87,22 @@ async function installMonitoringCrds(): Promise<void> {
 describe('chart and plain manifests, validated by the lab apiserver (dry run, strict fields)', () => {
   beforeAll(async () => {
     const lab = await ensureLab();
+    kubeconfigPath = lab.env().KUBECONFIG!;
     kubeconfig = new KubeConfig();
-    kubeconfig.loadFromFile(lab.env().KUBECONFIG!);
+    kubeconfig.loadFromFile(kubeconfigPath);
     paths = kubeconfig.makeApiClient(ObjectPaths);
     await installMonitoringCrds();
     await kubeconfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NAMESPACE } } });
   });
 
   afterAll(async () => {
-    await kubeconfig?.makeApiClient(CoreV1Api).deleteNamespace({ name: NAMESPACE }).catch(() => undefined);
+    if (!kubeconfig) return;
+    try {
+      helm(['uninstall', 'hawk-it', '--namespace', INSTALL_NAMESPACE, '--kubeconfig', kubeconfigPath, '--ignore-not-found']);
+    } finally {
+      const core = kubeconfig.makeApiClient(CoreV1Api);
+      for (const name of [NAMESPACE, INSTALL_NAMESPACE]) await core.deleteNamespace({ name }).catch(() => undefined);
+    }
   });
 
   it('accepts every object of the chart with all options on', async () => {
@@ -101,9 +111,14 @@ describe('chart and plain manifests, validated by the lab apiserver (dry run, st
       '--set', 'ingress.enabled=true', '--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true',
       '--set', 'etcd.clientCertSecret=etcd-client', '--set', 'etcd.endpoints={https://10.0.0.11:2379}',
       '--set', 'extraKubeconfigSecret=other-clusters', '--set', 'history.databaseUrlSecret=hawk-postgres',
+      '--set', 'redis.enabled=true', '--set', 'ingress.hosts={hawk.example.com,hawk.internal}',
+      '--set', 'ingress.tls[0].secretName=hawk-tls', '--set', 'ingress.tls[0].hosts={hawk.example.com}',
+      '--set', 'alerting.alertmanagerUrl=http://alertmanager.monitoring:9093', '--set', 'alerting.webhookUrlSecret.name=hawk-slack',
+      '--set', 'server.extraEnv[0].name=HAWK_LOG_LEVEL', '--set', 'server.extraEnv[0].value=debug',
+      '--set', `redis.image.digest=sha256:${'0'.repeat(64)}`,
     ]);
     const objects = placed(parseObjects(rendered));
-    expect(objects.map((object) => object.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Secret', 'Ingress', 'ServiceMonitor', 'PrometheusRule', 'PodDisruptionBudget', 'Role', 'ClusterRole']));
+    expect(objects.map((object) => object.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Secret', 'Ingress', 'ServiceMonitor', 'PrometheusRule', 'PodDisruptionBudget', 'Role', 'ClusterRole', 'NetworkPolicy']));
     const refused: string[] = [];
     for (const object of objects) {
       const outcome = await strictDryRunCreate(object);
@@ -123,10 +138,37 @@ describe('chart and plain manifests, validated by the lab apiserver (dry run, st
   });
 
   it('refuses a misspelt field the same way, so the checks above can fail', async () => {
-    const deployment = placed(parseObjects(readFileSync(join(REPO_ROOT, 'deploy', 'manifests', 'hawk.yaml'), 'utf8'))).find((object) => object.kind === 'Deployment' && object.metadata?.name === 'hawk-hawk')!;
+    const deployment = placed(parseObjects(readFileSync(join(REPO_ROOT, 'deploy', 'manifests', 'hawk.yaml'), 'utf8'))).find((object) => object.kind === 'Deployment' && object.metadata?.name === 'hawk-server')!;
     const misspelt = { ...deployment, spec: { ...(deployment as { spec: object }).spec, replicass: 2 } } as KubernetesObject;
     const outcome = await strictDryRunCreate(misspelt);
     expect(outcome.status).toBe(400);
     expect(outcome.message).toContain('replicass');
+  });
+
+  it('installs into the lab with helm, and an upgrade keeps the generated token and Redis password', async () => {
+    // The lab has no kubelets: the pods stay Pending; what is proven is what helm and the apiserver do.
+    const sets = ['--set', 'redis.enabled=true', '--set', 'ingress.enabled=true'];
+    const installed = helm(['install', 'hawk-it', CHART_DIR, '--namespace', INSTALL_NAMESPACE, '--create-namespace', '--kubeconfig', kubeconfigPath, ...sets]);
+    // NOTES.txt: how to reach hawk and how to read the token.
+    expect(installed).toContain('http://hawk.example.internal');
+    expect(installed).toContain(`kubectl -n ${INSTALL_NAMESPACE} get secret hawk-it-token -o jsonpath='{.data.token}' | base64 -d`);
+    const core = kubeconfig.makeApiClient(CoreV1Api);
+    const read = async () => ({
+      token: (await core.readNamespacedSecret({ name: 'hawk-it-token', namespace: INSTALL_NAMESPACE })).data?.token,
+      redis: (await core.readNamespacedSecret({ name: 'hawk-it-redis', namespace: INSTALL_NAMESPACE })).data,
+    });
+    const first = await read();
+    expect(first.token).toBeTruthy();
+    expect(first.redis?.password).toBeTruthy();
+    const upgraded = helm(['upgrade', 'hawk-it', CHART_DIR, '--namespace', INSTALL_NAMESPACE, '--kubeconfig', kubeconfigPath, ...sets]);
+    expect(upgraded).toContain('REVISION: 2');
+    expect(await read()).toEqual(first);
+    // A render without the cluster draws new values: the equality above is the lookup at work.
+    const rendered = parseObjects(helm(['template', 'hawk-it', CHART_DIR, '--namespace', INSTALL_NAMESPACE, ...sets]));
+    expect((rendered.find((object) => object.kind === 'Secret' && object.metadata?.name === 'hawk-it-token') as { data?: { token?: string } }).data?.token).not.toBe(first.token);
+    // Uninstall leaves the token behind (helm.sh/resource-policy: keep), so a reinstall keeps clients working.
+    helm(['uninstall', 'hawk-it', '--namespace', INSTALL_NAMESPACE, '--kubeconfig', kubeconfigPath]);
+    expect((await core.readNamespacedSecret({ name: 'hawk-it-token', namespace: INSTALL_NAMESPACE })).data?.token).toBe(first.token);
+    await expect(core.readNamespacedService({ name: 'hawk-it-server', namespace: INSTALL_NAMESPACE })).rejects.toThrow();
   });
 });

@@ -25,7 +25,7 @@ function statusOf(error: unknown): number | undefined {
 
 async function tokenKubeconfig(): Promise<KubeConfig> {
   const core = admin.makeApiClient(CoreV1Api);
-  const request = await core.createNamespacedServiceAccountToken({ name: 'hawk-hawk', namespace: NAMESPACE, body: { spec: { expirationSeconds: 3600, audiences: [] } } as never });
+  const request = await core.createNamespacedServiceAccountToken({ name: 'hawk', namespace: NAMESPACE, body: { spec: { expirationSeconds: 3600, audiences: [] } } as never });
   if (!request.status?.token) throw new Error('the lab apiserver answered the TokenRequest without a token');
   const cluster = admin.getCurrentCluster()!;
   const restricted = new KubeConfig();
@@ -88,15 +88,15 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
   it('lets hawk elect its leader with its own Lease, and touch no other Lease', async () => {
     const restricted = await tokenKubeconfig();
     // hawk's own elector and Lease lock, as app.ts builds them for HAWK_LEADER_LEASE, under the chart's token.
-    const leadership = createElector(createLeaseLockFromKubeConfig(restricted, { namespace: NAMESPACE, name: 'hawk-hawk-leader' }), { identity: 'hawk-0', leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 1000 });
+    const leadership = createElector(createLeaseLockFromKubeConfig(restricted, { namespace: NAMESPACE, name: 'hawk-leader' }), { identity: 'hawk-0', leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 1000 });
     await leadership.start();
     try {
       expect(leadership.isLeader()).toBe(true);
-      const first = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE });
+      const first = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'hawk-leader', namespace: NAMESPACE });
       expect(first.spec?.holderIdentity).toBe('hawk-0');
       // Renewals (update) go through too: the resourceVersion moves and it still leads.
       await new Promise((resolve) => setTimeout(resolve, 2500));
-      const later = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE });
+      const later = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'hawk-leader', namespace: NAMESPACE });
       expect(later.metadata?.resourceVersion).not.toBe(first.metadata?.resourceVersion);
       expect(leadership.isLeader()).toBe(true);
     } finally {
@@ -106,13 +106,22 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
     await admin.makeApiClient(CoordinationV1Api).createNamespacedLease({ namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'other' } } });
     const forbidden: [string, () => Promise<unknown>][] = [
       ['update another Lease in its namespace', async () => coordination.replaceNamespacedLease({ name: 'someone-else', namespace: NAMESPACE, body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'hawk' } } })],
-      ['delete its own Lease', () => coordination.deleteNamespacedLease({ name: 'hawk-hawk-leader', namespace: NAMESPACE })],
+      ['delete its own Lease', () => coordination.deleteNamespacedLease({ name: 'hawk-leader', namespace: NAMESPACE })],
       ['list Leases in its namespace', () => coordination.listNamespacedLease({ namespace: NAMESPACE })],
     ];
     for (const [what, write] of forbidden) {
       const outcome = await write().then(() => 'allowed', (error) => statusOf(error));
       expect(outcome, what).toBe(403);
     }
+  });
+
+  it('lets hawk get the ConfigMap kube-system/kubeadm-config, and no other', async () => {
+    const core = (await tokenKubeconfig()).makeApiClient(CoreV1Api);
+    // Authorization comes before the lookup: 404 (a cluster not set up by kubeadm) means allowed too.
+    const outcome = await core.readNamespacedConfigMap({ name: 'kubeadm-config', namespace: 'kube-system' }).then(() => 200, (error) => statusOf(error));
+    expect([200, 404]).toContain(outcome);
+    const other = await core.readNamespacedConfigMap({ name: 'kube-root-ca.crt', namespace: 'kube-system' }).then(() => 200, (error) => statusOf(error));
+    expect(other).toBe(403);
   });
 
   it('refuses every write, and reading Secrets, with 403', async () => {
@@ -125,6 +134,10 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
       ['delete a control-plane pod', () => core.deleteNamespacedPod({ name: `kube-apiserver-${lab.nodes[0]!.name}`, namespace: 'kube-system' })],
       ['label a node', () => core.patchNode({ name: lab.nodes[0]!.name, body: [{ op: 'add', path: '/metadata/labels/hawk', value: 'x' }] })],
       ['read a Secret', () => core.listNamespacedSecret({ namespace: 'kube-system' })],
+      ['read another ConfigMap in kube-system', () => core.readNamespacedConfigMap({ name: 'kube-root-ca.crt', namespace: 'kube-system' })],
+      ['list ConfigMaps in kube-system', () => core.listNamespacedConfigMap({ namespace: 'kube-system' })],
+      ['change kubeadm-config', () => core.patchNamespacedConfigMap({ name: 'kubeadm-config', namespace: 'kube-system', body: [{ op: 'add', path: '/data/hawk', value: 'x' }] })],
+      ['delete kubeadm-config', () => core.deleteNamespacedConfigMap({ name: 'kubeadm-config', namespace: 'kube-system' })],
     ];
     for (const [what, write] of forbidden) {
       const outcome = await write().then(() => 'allowed', (error) => statusOf(error));
