@@ -39,13 +39,15 @@ const find = (manifests: readonly Manifest[], kind: string, name: string): Manif
   if (!found) throw new Error(`no ${kind}/${name} in ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
   return found;
 };
+/** Redis is hawk's lock only without the Lease; with it, the chart refuses a Redis nothing would use. */
+const WITH_REDIS = ['--set', 'leaderElection.enabled=false', '--set', 'redis.enabled=true'] as const;
 const container = (deployment: Manifest): Container => deployment.spec!.template!.spec.containers[0]!;
 const env = (deployment: Manifest): Record<string, EnvVar> => Object.fromEntries((container(deployment).env ?? []).map((variable) => [variable.name, variable]));
 
 describe('Helm chart (real helm)', () => {
   it('passes helm lint, with defaults and with every option on', () => {
     expect(helm(['lint', CHART_DIR])).toContain('1 chart(s) linted, 0 chart(s) failed');
-    expect(helm(['lint', CHART_DIR, '--set', 'redis.enabled=true', '--set', 'ingress.enabled=true', '--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true'])).toContain('0 chart(s) failed');
+    expect(helm(['lint', CHART_DIR, ...WITH_REDIS, '--set', 'ingress.enabled=true', '--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true'])).toContain('0 chart(s) failed');
   });
 
   it('refuses values of the wrong type or under a misspelt key (values.schema.json)', () => {
@@ -64,16 +66,20 @@ describe('Helm chart (real helm)', () => {
     expect(names(render([], 'prod'))).toEqual(expect.arrayContaining(['prod-hawk-server', 'prod-hawk-web']));
     expect(names(render(['--set', 'nameOverride=watch'], 'prod'))).toContain('prod-watch-server');
     const long = 'x'.repeat(70);
-    const overridden = render(['--set', `fullnameOverride=${long}`, '--set', 'redis.enabled=true', '--set', 'ingress.enabled=true']);
-    for (const name of names(overridden)) expect(name.length, name).toBeLessThanOrEqual(63);
-    // Cut from the full name, not from the suffix: each part keeps a distinct name.
-    expect(names(overridden)).toEqual(expect.arrayContaining([`${'x'.repeat(56)}-server`, `${'x'.repeat(59)}-web`, `${'x'.repeat(47)}-leader-election`]));
-    const perKind = overridden.map((m) => `${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`);
-    expect(new Set(perKind).size).toBe(perKind.length);
+    for (const options of [['--set', 'ingress.enabled=true'], [...WITH_REDIS]]) {
+      const overridden = render(['--set', `fullnameOverride=${long}`, ...options]);
+      for (const name of names(overridden)) expect(name.length, name).toBeLessThanOrEqual(63);
+      // Cut from the full name, not from the suffix: each part keeps a distinct name.
+      expect(names(overridden)).toEqual(expect.arrayContaining([`${'x'.repeat(56)}-server`, `${'x'.repeat(59)}-web`, `${'x'.repeat(46)}-endpoints-reader`]));
+      const perKind = overridden.map((m) => `${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`);
+      expect(new Set(perKind).size).toBe(perKind.length);
+    }
+    expect(names(render(['--set', `fullnameOverride=${long}`]))).toContain(`${'x'.repeat(47)}-leader-election`);
+    expect(names(render(['--set', `fullnameOverride=${long}`, ...WITH_REDIS]))).toContain(`${'x'.repeat(57)}-redis`);
   });
 
   it('labels every object and pod with the standard labels, component included', () => {
-    for (const manifest of render(['--set', 'redis.enabled=true', '--set', 'ingress.enabled=true'])) {
+    for (const manifest of render([...WITH_REDIS, '--set', 'ingress.enabled=true'])) {
       const labelled = [manifest.metadata.labels ?? {}, ...(manifest.spec?.template ? [manifest.spec.template.metadata.labels] : [])];
       for (const labels of labelled) {
         expect(labels, `${manifest.kind}/${manifest.metadata.name}`).toMatchObject({
@@ -158,7 +164,7 @@ describe('Helm chart (real helm)', () => {
   });
 
   it('runs an optional Redis with a generated password that only the backend pods may reach', () => {
-    const manifests = render(['--set', 'redis.enabled=true']);
+    const manifests = render([...WITH_REDIS]);
     const secret = find(manifests, 'Secret', 'hawk-redis');
     expect(secret.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
     const password = Buffer.from(secret.data!.password!, 'base64').toString();
@@ -172,15 +178,16 @@ describe('Helm chart (real helm)', () => {
     // Pinned: an exact release tag (never a moving one such as 7-alpine), and a digest when given.
     expect(redis.image).toMatch(/^docker\.io\/library\/redis:\d+\.\d+\.\d+-alpine$/);
     const digest = `sha256:${'a'.repeat(64)}`;
-    expect(container(find(render(['--set', 'redis.enabled=true', '--set', `redis.image.digest=${digest}`]), 'Deployment', 'hawk-redis')).image).toMatch(new RegExp(`^docker.io/library/redis:[^@]+@${digest}$`));
+    expect(container(find(render([...WITH_REDIS, '--set', `redis.image.digest=${digest}`]), 'Deployment', 'hawk-redis')).image).toMatch(new RegExp(`^docker.io/library/redis:[^@]+@${digest}$`));
     const policy = find(manifests, 'NetworkPolicy', 'hawk-redis');
     expect(policy.spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'hawk', 'app.kubernetes.io/instance': 'hawk', 'app.kubernetes.io/component': 'redis' } },
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'hawk', 'app.kubernetes.io/instance': 'hawk', 'app.kubernetes.io/component': 'server' } } }], ports: [{ protocol: 'TCP', port: 6379 }] }],
     });
+    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'redis.enabled=true'])).toContain('would go unused');
     // Your own Redis: its URL from your Secret.
-    const external = env(find(render(['--set', 'redis.existingUrlSecret.name=my-redis']), 'Deployment', 'hawk-server'));
+    const external = env(find(render(['--set', 'leaderElection.enabled=false', '--set', 'redis.existingUrlSecret.name=my-redis']), 'Deployment', 'hawk-server'));
     expect(external.HAWK_REDIS_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'my-redis', key: 'url' });
   });
 
