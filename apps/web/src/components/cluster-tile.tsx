@@ -52,7 +52,7 @@ export function ClusterTile({ summary, href, state = null }: { summary: ClusterS
         <dl className="glance" data-testid="glance">
           {componentGlance(state).map((item) => (
             <div key={item.label} className={`glance-item tone-${item.tone}`}>
-              <dt>{item.label}</dt>
+              <dt title={item.label}>{item.label}</dt>
               <dd>{item.value}</dd>
             </div>
           ))}

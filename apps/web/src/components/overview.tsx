@@ -2,7 +2,7 @@
 
 import type { ClusterSummary } from '@hawk/core';
 import { useSearchParams } from 'next/navigation';
-import type { CSSProperties } from 'react';
+import { Fragment, type CSSProperties, type ReactNode } from 'react';
 import { hrefWith } from '../lib/urls';
 import { wallLayout, worstFirst } from '../lib/wall-layout';
 import { ClusterTile } from './cluster-tile';
@@ -27,27 +27,43 @@ function SingleClusterWall({ summary }: { summary: ClusterSummary }) {
   return <ClusterView state={state} />;
 }
 
+/** The grid of tiles, sized for the wall by the number of clusters; `tile` renders one (live or a fixture). */
+export function ClusterGrid({ clusters, kiosk, tile }: { clusters: readonly ClusterSummary[]; kiosk: boolean; tile: (summary: ClusterSummary) => ReactNode }) {
+  const layout = wallLayout(clusters.length);
+  const style = { '--columns': layout.columns, '--rows': layout.rows } as CSSProperties;
+  return (
+    <div className="tiles" style={kiosk ? style : undefined}>
+      {clusters.map((summary) => (
+        <Fragment key={summary.id}>{tile(summary)}</Fragment>
+      ))}
+    </div>
+  );
+}
+
 /** Every watched cluster at a glance, worst first. The shell already subscribes to the overview. */
 export function Overview() {
   const { view } = useHawk();
   const params = useSearchParams();
   const kiosk = params.get('kiosk') === '1';
   const clusters = view.overview ? worstFirst(view.overview.clusters) : null;
-  const layout = wallLayout(clusters?.length ?? 0);
-  const style = { '--columns': layout.columns, '--rows': layout.rows } as CSSProperties;
+  const density = wallLayout(clusters?.length ?? 0).density;
   return (
-    <section className={`overview wall-${layout.density}`} aria-label="clusters" data-testid="overview" data-density={layout.density}>
+    <section className={`overview wall-${density}`} aria-label="clusters" data-testid="overview" data-density={density}>
       {clusters === null && <p className="muted">waiting for hawk&apos;s backend…</p>}
       {clusters?.length === 0 && <p className="muted">hawk watches no clusters: add contexts to its configuration.</p>}
       {kiosk && clusters?.length === 1 ? (
         <SingleClusterWall summary={clusters[0]!} />
       ) : (
-        <div className="tiles" style={kiosk ? style : undefined}>
-          {clusters?.map((summary) => {
-            const href = hrefWith(`/clusters/${encodeURIComponent(summary.id)}`, params);
-            return clusters.length <= DETAILED_TILES ? <DetailedTile key={summary.id} summary={summary} href={href} /> : <ClusterTile key={summary.id} summary={summary} href={href} />;
-          })}
-        </div>
+        clusters && (
+          <ClusterGrid
+            clusters={clusters}
+            kiosk={kiosk}
+            tile={(summary) => {
+              const href = hrefWith(`/clusters/${encodeURIComponent(summary.id)}`, params);
+              return clusters.length <= DETAILED_TILES ? <DetailedTile summary={summary} href={href} /> : <ClusterTile summary={summary} href={href} />;
+            }}
+          />
+        )
       )}
     </section>
   );
