@@ -52,6 +52,11 @@ async function shutdown(code: number): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
+// A crash here (e.g. EPIPE once the terminal is gone) must not orphan the backend and the web either.
+process.on('uncaughtException', (error) => {
+  console.error(`[start] ${error.message}; stopping`);
+  void shutdown(1);
+});
 
 function spawnChild(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | ['ignore', 'inherit', 'inherit']): ChildProcess {
   const child = spawn(command, args, { cwd, env, stdio });
