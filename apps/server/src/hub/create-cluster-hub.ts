@@ -4,6 +4,7 @@ import type { ClusterHub } from './cluster-hub';
 import { resolveClusters, type ClusterTarget } from '../clusters/resolve-clusters';
 import type { SourceStats } from '../sources/supervisor';
 import { ClusterRuntime } from './cluster-runtime';
+import { createListeners } from '../listeners';
 import { childLogger, silentLogger, type Logger } from '../logger';
 
 export interface ClusterHubOptions {
@@ -52,8 +53,9 @@ export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
       ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
       ...(options.env ? { env: options.env } : {}),
     });
-  const stateListeners = new Set<(state: ClusterState) => void>();
-  const timelineListeners = new Set<(event: TimelineEvent) => void>();
+  const listenerThrew = (error: unknown) => logger.error({ error: (error as Error).stack ?? String(error) }, 'hub listener threw');
+  const stateListeners = createListeners<ClusterState>(listenerThrew);
+  const timelineListeners = createListeners<TimelineEvent>(listenerThrew);
   /** One runtime per cluster, each with its own clients: a generation is started once and stopped for good. */
   const generation = (targets: readonly ClusterTarget[]) =>
     targets.map(
@@ -66,8 +68,8 @@ export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
           probeTimeoutMs: options.probeTimeoutMs ?? 1500,
           debounceMs: 50,
           tickMs: 1000,
-          onState: (state) => notify(stateListeners, state, logger),
-          onTimeline: (event) => notify(timelineListeners, event, logger),
+          onState: stateListeners.emit,
+          onTimeline: timelineListeners.emit,
         }),
     );
   const targets = resolve();
@@ -94,26 +96,9 @@ export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
       }),
     list: () => runtimes.map((runtime) => runtime.current()),
     get: (clusterId) => runtimes.find((runtime) => runtime.id === clusterId)?.current(),
-    onState(listener) {
-      stateListeners.add(listener);
-      return () => stateListeners.delete(listener);
-    },
-    onTimeline(listener) {
-      timelineListeners.add(listener);
-      return () => timelineListeners.delete(listener);
-    },
+    onState: stateListeners.add,
+    onTimeline: timelineListeners.add,
     settled: () => runtimes.every((runtime) => runtime.settled()),
     sourceStats: () => runtimes.flatMap((runtime) => runtime.sourceStats()),
   };
-}
-
-/** notify isolates listeners: one that throws must not starve the others or the cluster. */
-function notify<T>(listeners: ReadonlySet<(value: T) => void>, value: T, logger: Logger): void {
-  for (const listener of listeners) {
-    try {
-      listener(value);
-    } catch (error) {
-      logger.error({ error: (error as Error).stack ?? String(error) }, 'hub listener threw');
-    }
-  }
 }

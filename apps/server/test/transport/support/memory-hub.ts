@@ -1,5 +1,6 @@
 import type { ClusterState, TimelineEvent } from '@hawk/core';
 import type { ClusterHub } from '../../../src/hub';
+import { createListeners } from '../../../src/listeners';
 
 /** A ClusterHub driven by hand: the test plays the sources' part of the seam. */
 export interface MemoryHub extends ClusterHub {
@@ -12,8 +13,12 @@ export interface MemoryHub extends ClusterHub {
 
 export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHub {
   const states = new Map(initial.map((state) => [state.identity.id, state]));
-  const stateListeners = new Set<(state: ClusterState) => void>();
-  const timelineListeners = new Set<(event: TimelineEvent) => void>();
+  // A listener that throws fails the test that pushed.
+  const rethrow = (error: unknown) => {
+    throw error;
+  };
+  const stateListeners = createListeners<ClusterState>(rethrow);
+  const timelineListeners = createListeners<TimelineEvent>(rethrow);
   let settled = true;
   let started = 0;
   let running = false;
@@ -33,22 +38,16 @@ export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHu
     },
     list: () => [...states.values()],
     get: (id) => states.get(id),
-    onState(listener) {
-      stateListeners.add(listener);
-      return () => stateListeners.delete(listener);
-    },
-    onTimeline(listener) {
-      timelineListeners.add(listener);
-      return () => timelineListeners.delete(listener);
-    },
+    onState: stateListeners.add,
+    onTimeline: timelineListeners.add,
     settled: () => settled,
     push(state) {
       states.set(state.identity.id, state);
       // Like the real hub: a hub not started (or closed) watches nothing and says nothing.
-      if (running) stateListeners.forEach((listener) => listener(state));
+      if (running) stateListeners.emit(state);
     },
     emitTimeline(event) {
-      if (running) timelineListeners.forEach((listener) => listener(event));
+      if (running) timelineListeners.emit(event);
     },
     setSettled(value) {
       settled = value;
