@@ -94,7 +94,7 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
   // 7. Static pods without kubeadm's config (it is absent, or hawk may not read it).
   if (staticPods.length > 0) {
     const why = info.kubeadmConfig === 'forbidden' ? 'kube-system/kubeadm-config is not readable with these credentials' : info.kubeadmConfig === 'absent' ? 'there is no kube-system/kubeadm-config' : 'kube-system/kubeadm-config not read yet';
-    return view('static-pods', `static control-plane pods, ${etcdPhrase(signals.etcdTopology, 'unknown')}`, 'static-pods', placementOf(signals.etcdTopology, 'unknown'), [`${staticPods.length} control-plane pods in kube-system`, why], [LOOPBACK_HEALTH]);
+    return view('static-pods', `static control-plane pods, ${etcdPhrase(signals.etcdTopology, 'unknown')}`, 'static-pods', placementOf(signals.etcdTopology, 'unknown'), [`${staticPods.length} apiserver, controller-manager and scheduler pods in kube-system`, why], [LOOPBACK_HEALTH]);
   }
   return view('unknown', 'distribution not known yet', 'unknown', 'unknown', info.gitVersion ? [`/version says ${info.gitVersion}`] : [], []);
 }
