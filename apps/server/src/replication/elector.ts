@@ -86,13 +86,12 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
         else return set(false);
       } else {
         // 2. A follower takes the lock as soon as it is vacant or its holder's record expired.
-        const seenBefore = holder;
         const acquired = await within(lock.tryAcquire(config.identity, leaseDurationMs), callTimeoutMs);
         reachable = true;
         if (acquired) {
           lastRenewedAt = now();
           holder = config.identity;
-          return set(true, seenBefore !== null && seenBefore !== config.identity ? 'expired' : 'vacant');
+          return set(true, acquired);
         }
         holder = await within(lock.holder(), callTimeoutMs);
       }

@@ -2,9 +2,14 @@
  * The storage half of leader election, apart from the timing (elector.ts), as in client-go's
  * resourcelock: one interface here, one file per backend (redis-lock.ts, lease-lock.ts).
  */
+import type { Takeover } from './leadership';
+
 export interface LeaderLock {
-  /** Takes the lock if vacant or expired; true when this identity now holds it. */
-  tryAcquire(identity: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Takes the lock if vacant or expired: how it was taken when this identity now holds it ('vacant':
+   * released, never held, or already ours; 'expired': a holder stopped renewing), else false.
+   */
+  tryAcquire(identity: string, ttlMs: number): Promise<Takeover | false>;
   /** Extends the lock only if this identity still holds it. */
   renew(identity: string, ttlMs: number): Promise<boolean>;
   /** Gives the lock up only if this identity holds it, so a successor need not wait for expiry. */

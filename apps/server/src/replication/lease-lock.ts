@@ -20,6 +20,7 @@
  */
 import { CoordinationV1Api, type KubeConfig, type V1Lease, type V1LeaseSpec, V1MicroTime } from '@kubernetes/client-node';
 import type { LeaderLock, LeaderRecord } from './leader-lock';
+import type { Takeover } from './leadership';
 
 /** Where the Lease lives: HAWK_LEADER_LEASE, `namespace/name`. */
 export interface LeaseRef {
@@ -122,13 +123,13 @@ export function createLeaseLock(api: LeaseApi, config: LeaseLockConfig): LeaderL
     }
   };
 
-  const acquireOrRenew = async (identity: string, ttlMs: number, renewOnly: boolean): Promise<boolean> => {
+  const acquireOrRenew = async (identity: string, ttlMs: number, renewOnly: boolean): Promise<Takeover | false> => {
     // 1. Read the Lease; create it when there is none.
     const current = await read();
     const at = now();
     if (!current) {
       if (renewOnly) return false;
-      return write(null, { holderIdentity: identity, leaseDurationMs: ttlMs, acquireTime: at, renewTime: at, leaseTransitions: 0 });
+      return (await write(null, { holderIdentity: identity, leaseDurationMs: ttlMs, acquireTime: at, renewTime: at, leaseTransitions: 0 })) && 'vacant';
     }
     // 2. Stamp, from our clock, when its bytes last changed.
     const record = observe(current);
@@ -137,18 +138,21 @@ export function createLeaseLock(api: LeaseApi, config: LeaseLockConfig): LeaderL
     // 3. Another holder's record stands until leaseDuration has passed since we saw it change.
     if (!mine && record.holderIdentity !== '' && observed!.at + record.leaseDurationMs > at) return false;
     // 4. Write ourselves in; acquireTime and leaseTransitions change only when the holder does.
-    return write(current, {
+    // Taken from a named holder, the record expired under it; an empty holder released it.
+    const takeover: Takeover = mine || record.holderIdentity === '' ? 'vacant' : 'expired';
+    const written = await write(current, {
       holderIdentity: identity,
       leaseDurationMs: ttlMs,
       acquireTime: mine ? record.acquireTime : at,
       renewTime: at,
       leaseTransitions: mine ? record.leaseTransitions : record.leaseTransitions + 1,
     });
+    return written && takeover;
   };
 
   return {
     tryAcquire: (identity, ttlMs) => acquireOrRenew(identity, ttlMs, false),
-    renew: (identity, ttlMs) => acquireOrRenew(identity, ttlMs, true),
+    renew: async (identity, ttlMs) => (await acquireOrRenew(identity, ttlMs, true)) !== false,
     async release(identity) {
       const current = await read();
       if (!current) return;

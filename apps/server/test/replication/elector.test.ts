@@ -36,9 +36,11 @@ function createMemoryStore() {
           answer(identity, () => {
             const held = live();
             if (held && held.holder !== id) return false;
+            // A record still there but no longer live was left by a holder that went silent.
+            const takeover = record !== null && !held ? 'expired' : 'vacant';
             record = { holder: id, expiresAt: Date.now() + ttlMs };
             renewedAt.set(id, Date.now());
-            return true;
+            return takeover;
           }),
         renew: (id, ttlMs) =>
           answer(identity, () => {
@@ -160,4 +162,18 @@ describe('elector', () => {
     await until('heir to lead', () => heir.leadership.isLeader());
     expect(heir.changes).toEqual([expect.objectContaining({ leading: true, takeover: 'expired' })]);
   });
+
+  it('a holder that stops gracefully (releases) hands over as vacant, not expired', async () => {
+    store = createMemoryStore();
+    const a = elector(store, 'a');
+    await a.leadership.start();
+    await until('a to lead', () => a.leadership.isLeader());
+    const b = elector(store, 'b');
+    void b.leadership.start();
+    await until('b to see a', () => b.leadership.holder() === 'a');
+    await a.leadership.stop();
+    await until('b to lead', () => b.leadership.isLeader());
+    expect(b.changes).toEqual([expect.objectContaining({ leading: true, takeover: 'vacant' })]);
+  });
 });
+

@@ -81,7 +81,7 @@ describe('Lease lock over a fake apiserver', () => {
     let clock = T0;
     const a = createLeaseLock(fake.api, { ...ref, now: () => clock });
     const b = createLeaseLock(fake.api, { ...ref, now: () => clock });
-    expect(await a.tryAcquire('a', 4_000)).toBe(true);
+    expect(await a.tryAcquire('a', 4_000)).toBe('vacant');
     expect(fake.record()).toMatchObject({ holderIdentity: 'a', leaseDurationMs: 4_000, acquireTime: T0, renewTime: T0, leaseTransitions: 0 });
     expect(await b.tryAcquire('b', 4_000)).toBe(false);
     expect(await b.holder()).toBe('a');
@@ -94,7 +94,7 @@ describe('Lease lock over a fake apiserver', () => {
     const fake = fakeApi();
     let clock = T0;
     const a = createLeaseLock(fake.api, { ...ref, now: () => clock });
-    expect(await a.tryAcquire('a', 4_000)).toBe(true);
+    expect(await a.tryAcquire('a', 4_000)).toBe('vacant');
     // The holder's clock is an hour behind: by its renewTime the record expired long ago.
     fake.tamper({ ...fake.lease()!.spec, renewTime: new Date(T0 - 3_600_000) as never });
     const b = createLeaseLock(fake.api, { ...ref, now: () => clock });
@@ -103,7 +103,7 @@ describe('Lease lock over a fake apiserver', () => {
     clock += 3_999;
     expect(await b.tryAcquire('b', 4_000)).toBe(false);
     clock += 1;
-    expect(await b.tryAcquire('b', 4_000)).toBe(true);
+    expect(await b.tryAcquire('b', 4_000)).toBe('expired');
     expect(fake.record()).toMatchObject({ holderIdentity: 'b', acquireTime: clock, leaseTransitions: 1 });
     // The old holder may no longer renew.
     expect(await a.renew('a', 4_000)).toBe(false);
@@ -123,7 +123,7 @@ describe('Lease lock over a fake apiserver', () => {
     clock += 3_999;
     expect(await b.tryAcquire('b', 4_000)).toBe(false);
     clock += 1;
-    expect(await b.tryAcquire('b', 4_000)).toBe(true);
+    expect(await b.tryAcquire('b', 4_000)).toBe('expired');
   });
 
   it('release leaves an empty holder that another replica takes at once', async () => {
@@ -136,7 +136,7 @@ describe('Lease lock over a fake apiserver', () => {
     expect(fake.record()?.holderIdentity).toBe('a');
     await a.release('a');
     expect(fake.record()).toMatchObject({ holderIdentity: '', leaseDurationMs: 1_000, leaseTransitions: 0 });
-    expect(await b.tryAcquire('b', 4_000)).toBe(true);
+    expect(await b.tryAcquire('b', 4_000)).toBe('vacant');
     expect(fake.record()).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
   });
 

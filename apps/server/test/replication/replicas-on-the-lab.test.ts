@@ -38,10 +38,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** GETs JSON; undefined while the replica does not answer (it may be frozen). */
+/** GETs JSON; undefined while the replica does not answer within 5 s (it may be frozen). */
 async function get<T>(url: string): Promise<T | undefined> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1_500) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
     return (await response.json()) as T;
   } catch {
     return undefined;
@@ -232,7 +232,8 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
       while (Date.now() - lostAt < 75_000) {
         for (const replica of replicas) {
           const state = await stateOf(replica);
-          expect(state, `${replica.name} answers during the outage`).toBeDefined();
+          const lastLogs = replica.child.lines.slice(-5).map((line) => JSON.stringify(line.message)).join('\n');
+          expect(state, `${replica.name} answers during the outage (exit ${replica.child.process.exitCode ?? replica.child.process.signalCode ?? 'none'}); last logs:\n${lastLogs}`).toBeDefined();
           const ageMs = Date.now() - state!.observedAt;
           worstAgeMs = Math.max(worstAgeMs, ageMs);
           expect(ageMs, `${replica.name}'s view is fresh`).toBeLessThanOrEqual(5_000);
