@@ -52,33 +52,52 @@ function etcdModeOf(config: unknown): KubeadmConfigSignal['etcd'] {
   return etcd === undefined || (isRaw(etcd) && 'local' in etcd) ? 'local' : null;
 }
 
-async function getJson(client: KubeClient, path: string, signal: AbortSignal): Promise<{ status: number; body: unknown }> {
-  const response = await client.open(path, { signal, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
-  const textBody = await response.body.text();
-  if (response.status !== 200) return { status: response.status, body: null };
-  return { status: 200, body: JSON.parse(textBody) as unknown };
+type Answer = { readonly status: number; readonly body: unknown } | { readonly status: null; readonly error: string };
+
+async function getJson(client: KubeClient, path: string, signal: AbortSignal): Promise<Answer> {
+  try {
+    const response = await client.open(path, { signal, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
+    const textBody = await response.body.text();
+    return { status: response.status, body: response.status === 200 ? (JSON.parse(textBody) as unknown) : null };
+  } catch (error) {
+    return { status: null, error: (error as Error).message };
+  }
 }
 
 /**
  * readClusterInfo makes the three GETs. /version and /apis are readable by any authenticated
  * client; kubeadm-config answers 404 on clusters kubeadm did not make and 403 without the chart's Role.
+ * These facts hardly change: an answer that fails (a fault under way, etcd without quorum behind the
+ * ConfigMap) keeps what `previous` knew. Only a first /version that fails is an error.
  */
-export async function readClusterInfo(client: KubeClient, signal: AbortSignal): Promise<ClusterInfoSignals> {
+export async function readClusterInfo(client: KubeClient, signal: AbortSignal, previous: ClusterInfoSignals | null = null): Promise<ClusterInfoSignals> {
   const [version, groups, kubeadm] = await Promise.all([
     getJson(client, CLUSTER_INFO_PATHS.version, signal),
     getJson(client, CLUSTER_INFO_PATHS.apiGroups, signal),
     getJson(client, CLUSTER_INFO_PATHS.kubeadmConfig, signal),
   ]);
-  if (version.status !== 200) throw new Error(`GET /version: HTTP ${version.status}`);
-  const kubeadmConfig = kubeadm.status === 200 ? parseKubeadmConfig(kubeadm.body) : kubeadm.status === 404 ? 'absent' : kubeadm.status === 403 || kubeadm.status === 401 ? 'forbidden' : null;
-  return { gitVersion: gitVersionOf(version.body), apiGroups: groups.status === 200 ? apiGroupNamesOf(groups.body) : null, kubeadmConfig };
+  if (version.status !== 200 && !previous) throw new Error(`GET /version: ${version.status === null ? version.error : `HTTP ${version.status}`}`);
+  return {
+    gitVersion: version.status === 200 ? gitVersionOf(version.body) : (previous?.gitVersion ?? null),
+    apiGroups: groups.status === 200 ? apiGroupNamesOf(groups.body) : (previous?.apiGroups ?? null),
+    kubeadmConfig: kubeadmConfigOf(kubeadm, previous?.kubeadmConfig ?? null),
+  };
+}
+
+function kubeadmConfigOf(answer: Answer, previous: ClusterInfoSignals['kubeadmConfig']): ClusterInfoSignals['kubeadmConfig'] {
+  if (answer.status === 200) return parseKubeadmConfig(answer.body);
+  if (answer.status === 404) return 'absent';
+  if (answer.status === 401 || answer.status === 403) return 'forbidden';
+  return previous;
 }
 
 /** clusterInfoSession reads the cluster info now and every `everyMs`, handing each reading to `sink`. */
 export function clusterInfoSession(client: KubeClient, sink: (info: ClusterInfoSignals) => void, everyMs = CLUSTER_INFO_EVERY_MS): Session {
   return async (signal, report) => {
+    let previous: ClusterInfoSignals | null = null;
     while (!signal.aborted) {
-      sink(await readClusterInfo(client, signal));
+      previous = await readClusterInfo(client, signal, previous);
+      sink(previous);
       report.synced();
       await new Promise<void>((resolve) => {
         const done = () => {

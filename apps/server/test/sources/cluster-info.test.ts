@@ -63,8 +63,17 @@ describe('readClusterInfo', () => {
     expect(await readClusterInfo(client, new AbortController().signal)).toEqual({ gitVersion: 'v1.36.3', apiGroups: ['coordination.k8s.io'], kubeadmConfig: expected });
   });
 
-  it('fails when /version does not answer, so the supervisor retries', async () => {
+  it('fails when the first /version does not answer, so the supervisor retries', async () => {
     await expect(readClusterInfo(fakeClient({ '/version': [503, {}] }), new AbortController().signal)).rejects.toThrow('GET /version: HTTP 503');
+  });
+
+  it('a re-read that fails (a fault under way) keeps what was known', async () => {
+    const known = { gitVersion: 'v1.36.3', apiGroups: ['apps'], kubeadmConfig: { controlPlaneEndpoint: 'lb:6443', etcd: 'local', kubernetesVersion: null } } as const;
+    const broken: KubeClient = { ...fakeClient({}), open: async () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.10:6443')) };
+    expect(await readClusterInfo(broken, new AbortController().signal, known)).toEqual(known);
+    await expect(readClusterInfo(broken, new AbortController().signal)).rejects.toThrow('GET /version: connect ECONNREFUSED');
+    // kubeadm-config behind an etcd without quorum: 500 or a timeout, while /version still answers.
+    expect(await readClusterInfo(fakeClient({ '/version': version, '/apis': groups, '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': [500, {}] }), new AbortController().signal, known)).toMatchObject({ kubeadmConfig: known.kubeadmConfig });
   });
 
   it('the session reads again after its period and ends when aborted', async () => {
