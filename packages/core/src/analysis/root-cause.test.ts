@@ -62,11 +62,12 @@ describe('root-cause grouping', () => {
     hawk.advance(2_000);
     const input = cluster.build();
     const ready = { at: cluster.now, ok: true, httpStatus: 200, latencyMs: 3, failedChecks: [], error: null };
-    // Probes race: instance 3 was last probed ready, while the LB's probe was relayed to instance 1.
+    // Probes race: instance 3 was last probed ready, while the LB's probe was relayed to instance 1, for
+    // longer than the grace a relayed failure gets (a load balancer's own health check would have acted).
     const withFrontDoor = (readyz: ProbeResult): ClusterInput => ({
       ...input,
       apiServers: input.apiServers.map((instance, n) => (n === 2 ? { ...instance, health: { ...instance.health, readyz: ready } } : instance)),
-      frontDoor: { ...input.frontDoor, health: { ...input.frontDoor.health, livez: readyz, readyz } },
+      frontDoor: { ...input.frontDoor, health: { livez: readyz, readyz, lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1 } },
     });
     const loadBalancerFinding = (readyz: ProbeResult) => evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find((f) => f.ruleId === 'LoadBalancerUnreachable');
     expect(loadBalancerFinding(input.apiServers[0]!.health.readyz!)?.causedBy).toBe('EtcdQuorumLost');
