@@ -6,6 +6,7 @@ import { createSupervisor, type SourceStats, type Supervisor } from '../sources/
 import type { Logger } from '../logger';
 import { ClusterObservationFold } from './observation-fold';
 import { createProbeScheduler, type ProbeScheduler } from './probe-scheduler';
+import { logTimeline } from './timeline-log';
 
 export interface ClusterRuntimeOptions {
   readonly target: ClusterTarget;
@@ -46,7 +47,10 @@ export class ClusterRuntime {
     const identity = { id: target.id, context: target.context, server: target.server, labels: target.labels };
     this.fold = new ClusterObservationFold({ identity, error: target.error, etcdConfigured: target.etcd !== null, etcdError: target.etcdError }, options.config, now, now(), {
       changed: () => this.changed(),
-      timeline: (event) => this.timeline(event),
+      timeline: (event) => {
+        logTimeline(options.logger, target.id, event);
+        options.onTimeline(event);
+      },
       endpointsChanged: (endpoints, added) => {
         // Watches fail over to these addresses when the front door is down; a new instance is probed now.
         target.kube?.setInstanceBases(endpoints.map((endpoint) => instanceBase(endpoint.address, endpoint.port)));
@@ -108,10 +112,8 @@ export class ClusterRuntime {
   async stop(): Promise<void> {
     if (this.lifecycle === 'stopped') return;
     this.lifecycle = 'stopped';
-    if (this.ticker) clearInterval(this.ticker);
-    if (this.debounce) clearTimeout(this.debounce);
-    this.ticker = null;
-    this.debounce = null;
+    clearInterval(this.ticker ?? undefined);
+    clearTimeout(this.debounce ?? undefined);
     await Promise.all([...this.supervisors.map((supervisor) => supervisor.stop()), this.probes?.stop()]);
     await Promise.allSettled([this.options.target.kube?.close(), this.options.target.etcd?.close()]);
   }
@@ -144,15 +146,5 @@ export class ClusterRuntime {
     if (fingerprint === this.lastEmitted) return;
     this.lastEmitted = fingerprint;
     this.options.onState(evaluation.state);
-  }
-
-  /** timeline logs what the fold saw happen, then passes it on. */
-  private timeline(event: TimelineEvent): void {
-    const log = this.options.logger;
-    if (event.kind === 'probe-failed') log.warn({ cluster: this.id, target: event.target, error: event.error }, 'probe failed');
-    else if (event.kind === 'probe-recovered') log.info({ cluster: this.id, target: event.target }, 'probe recovered');
-    else if (event.kind === 'leader-transition') log.info({ cluster: this.id, lease: event.transition.lease, from: event.transition.from, to: event.transition.to, leaderlessMs: event.transition.leaderlessMs }, 'leader transition');
-    else if (event.kind === 'etcd-leader-change') log.info({ cluster: this.id, from: event.from, to: event.to }, 'etcd leader change');
-    this.options.onTimeline(event);
   }
 }
