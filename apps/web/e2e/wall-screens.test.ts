@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 // The lab is imported by path: apps/web declares no dependency on it outside these tests.
 import { ensureLab, labDown, openLab, type Lab } from '../../../packages/lab/src/index';
+import { VERDICT_SETTLE_MS } from '../src/lib/use-verdict-change';
 import { launchChromium } from './support/browser';
 import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from './support/processes';
 
@@ -97,6 +98,9 @@ async function openGrid(expected: Readonly<Record<string, string>>, path = '/?ki
   await page.setViewportSize(SIZES[0]);
   await page.goto(`${WEB_URL}${path}`);
   await expect.poll(tileVerdicts, { timeout: 90_000, interval: 500 }).toEqual(expected);
+  // Load the settled verdicts afresh: the steps a just-started backend passes through are not what the screenshot is of.
+  await page.reload();
+  await expect.poll(tileVerdicts, { timeout: 30_000, interval: 500 }).toEqual(expected);
   const withState = Object.keys(expected).filter((name) => name !== UNREACHABLE).length;
   await expect.poll(() => page.locator('[data-testid="glance"]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(withState);
 }
@@ -142,7 +146,8 @@ afterAll(async () => {
 });
 
 describe('the wall display fills the screen', () => {
-  it('one cluster: the whole control plane, readable from across the room; a failure flashes the verdict', async () => {
+  // Healthy first, on the lab as it is, then the failures: a healed lab takes a while to settle again.
+  it('one cluster: the whole control plane, readable from across the room', async () => {
     await watch([labContext]);
     await page.goto(`${WEB_URL}/?kiosk=1`);
     const verdict = page.locator('[data-testid="cluster-view"] .verdict');
@@ -156,7 +161,34 @@ describe('the wall display fills the screen', () => {
     const box = await page.locator('.tiers').boundingBox();
     expect(box!.y + box!.height, 'the tiers fill the screen down to the N-1 line').toBeGreaterThan(SIZES[0].height * 0.7);
     await shoot('wall-1-healthy');
+  });
 
+  it('12 and 3 clusters healthy, and the desktop overview fills the width', async () => {
+    const twelve = [labContext, ...LAB_ALIASES.slice(0, 11)];
+    await watch(twelve);
+    await openGrid(allAre(twelve, 'ha-ok'));
+    expect(await page.getByTestId('overview').getAttribute('data-density')).toBe('medium');
+    await shoot('wall-12-healthy');
+
+    const three = [labContext, ...LAB_ALIASES.slice(0, 2)];
+    await watch(three);
+    await openGrid(allAre(three, 'ha-ok'));
+    expect(await page.getByTestId('overview').getAttribute('data-density')).toBe('large');
+    await shoot('wall-3-healthy');
+
+    await openGrid(allAre(three, 'ha-ok'), '/');
+    const tiles = await page.getByTestId('cluster-tile').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
+    expect(tiles.reduce((sum, width) => sum + width, 0), 'three tiles share the width').toBeGreaterThan(SIZES[0].width * 0.8);
+    await shoot('overview-3-healthy', [SIZES[0]]);
+  });
+
+  it('one cluster failing: the verdict changes in colour and motion, not only in words', async () => {
+    await watch([labContext]);
+    await page.goto(`${WEB_URL}/?kiosk=1`);
+    const verdict = page.locator('[data-testid="cluster-view"] .verdict');
+    await expect.poll(() => verdict.textContent(), { timeout: 90_000, interval: 500 }).toBe('HA ok');
+    // Only a change away from a verdict that has held is marked: let HA ok settle first.
+    await page.waitForTimeout(VERDICT_SETTLE_MS + 500);
     await lab.fault.kill('kube-apiserver', 3);
     await expect.poll(() => verdict.textContent(), { timeout: 60_000, interval: 500 }).toBe('degraded');
     expect(await page.getByTestId('verdict-change').textContent()).toMatch(/was HA ok$/);
@@ -172,38 +204,18 @@ describe('the wall display fills the screen', () => {
     const first = page.getByTestId('cluster-tile').first();
     expect(await first.getAttribute('data-verdict'), 'worst first').toBe('unknown');
     await expect.poll(() => first.locator('.tile-worst').textContent(), { timeout: 30_000 }).toMatch(/cluster unreachable/);
-    expect(await page.getByTestId('overview').getAttribute('data-density')).toBe('large');
     await shoot('wall-3-failing');
 
     const aliases = LAB_ALIASES.slice(0, 10);
     await watch([labContext, UNREACHABLE, ...aliases]);
     await openGrid({ ...allAre([labContext, ...aliases], 'degraded'), [UNREACHABLE]: 'unknown' });
-    expect(await page.getByTestId('overview').getAttribute('data-density')).toBe('medium');
     // Each cell names its worst finding: the killed apiserver, or the refused connection.
     await expect
-      .poll(async () => (await page.locator('[data-testid="cluster-tile"] .tile-worst').allTextContents()).filter((worst) => !/apiserver|cluster unreachable/.test(worst)), { timeout: 30_000 })
+      .poll(async () => (await page.locator('[data-testid="cluster-tile"] .tile-worst').allTextContents()).filter((worst) => !/apiserver|cluster unreachable|node cp-3 down/.test(worst)), { timeout: 30_000 })
       .toEqual([]);
     // Every tile inside the screen: a wall does not scroll.
     const last = await page.getByTestId('cluster-tile').last().boundingBox();
     expect(last!.y + last!.height).toBeLessThanOrEqual(SIZES[0].height);
     await shoot('wall-12-failing');
-  });
-
-  it('12 and 3 clusters healthy, and the desktop overview fills the width', async () => {
-    await lab.fault.heal();
-    const twelve = [labContext, ...LAB_ALIASES.slice(0, 11)];
-    await watch(twelve);
-    await openGrid(allAre(twelve, 'ha-ok'));
-    await shoot('wall-12-healthy');
-
-    const three = [labContext, ...LAB_ALIASES.slice(0, 2)];
-    await watch(three);
-    await openGrid(allAre(three, 'ha-ok'));
-    await shoot('wall-3-healthy');
-
-    await openGrid(allAre(three, 'ha-ok'), '/');
-    const tiles = await page.getByTestId('cluster-tile').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
-    expect(tiles.reduce((sum, width) => sum + width, 0), 'three tiles share the width').toBeGreaterThan(SIZES[0].width * 0.8);
-    await shoot('overview-3-healthy', [SIZES[0]]);
   });
 });

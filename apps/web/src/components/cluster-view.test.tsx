@@ -2,6 +2,7 @@ import type { LeaseView } from '@hawk/core';
 import { render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
+import { VERDICT_SETTLE_MS } from '../lib/use-verdict-change';
 import { etcdDegraded, healthy, leaderOverdue, managed, quorumLost, unreachable, type Scenario } from '../test-support/cluster-fixture';
 import { ClusterView } from './cluster-view';
 
@@ -165,6 +166,7 @@ describe('ClusterView: clock skew and handover kind', () => {
     const { rerender } = render(<ClusterView state={scenario.state} />);
     expect(screen.getByTestId('n1-line').textContent).toContain('losing any one of cp-1, cp-2, cp-3: survivable');
     expect(screen.queryByTestId('verdict-change')).toBeNull();
+    vi.setSystemTime(scenario.now + VERDICT_SETTLE_MS);
     rerender(<ClusterView state={{ ...scenario.state, verdict: 'degraded' }} />);
     expect(document.querySelector('.cluster-head')?.className).toContain('verdict-changed');
     expect(screen.getByTestId('verdict-change').textContent).toMatch(/^changed at \d\d:\d\d:\d\d, was HA ok$/);

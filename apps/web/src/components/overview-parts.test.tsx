@@ -2,6 +2,7 @@ import type { ClusterSummary } from '@hawk/core';
 import { render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
+import { VERDICT_SETTLE_MS } from '../lib/use-verdict-change';
 import { aFinding, healthy, quorumLost } from '../test-support/cluster-fixture';
 
 const NOW = Date.UTC(2026, 0, 1, 12, 3, 4);
@@ -85,8 +86,10 @@ describe('ClusterTile on the wall', () => {
   it('marks a change of verdict in colour and words, not on first sight', () => {
     const { rerender } = render(<ClusterTile summary={summary({})} href="/clusters/lab" />);
     expect(screen.getByTestId('cluster-tile').className).not.toContain('verdict-changed');
+    // HA ok has held long enough to count: the change away from it is an event.
+    vi.setSystemTime(NOW + VERDICT_SETTLE_MS);
     rerender(<ClusterTile summary={summary({ verdict: 'down' })} href="/clusters/lab" />);
     expect(screen.getByTestId('cluster-tile').className).toContain('verdict-changed');
-    expect(screen.getByTestId('verdict-change').textContent).toBe(`changed at ${formatClock(NOW)}, was HA ok`);
+    expect(screen.getByTestId('verdict-change').textContent).toBe(`changed at ${formatClock(NOW + VERDICT_SETTLE_MS)}, was HA ok`);
   });
 });
