@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler and etcd from the Go module proxy.
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm and etcd from the Go module proxy.
+# kubeadm writes the lab's certificates, kubeconfigs and static-pod manifests, so it comes from the same release.
 # k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces the staging modules with ./staging
 # paths), so we build from a throwaway wrapper module whose replace list is generated from the
 # release's own go.mod. Everything is cached outside the repo, keyed by version.
@@ -9,7 +10,7 @@ K8S_VERSION="${HAWK_K8S_VERSION:-v1.36.3}"
 CACHE_ROOT="${HAWK_CACHE:-$HOME/.cache/hawk}"
 OUT="$CACHE_ROOT/k8s/$K8S_VERSION/bin"
 WRAPPER="$CACHE_ROOT/k8s/$K8S_VERSION/wrapper"
-BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd)
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubeadm etcd)
 
 all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; }
 if all_built; then echo "lab binaries $K8S_VERSION: cached in $OUT"; exit 0; fi
@@ -45,6 +46,7 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubeadm"
 )
 GO
 echo "wrapper module: $(grep -c '=> k8s.io' "$WRAPPER/go.mod") staging replaces (from $K8S_VERSION go.mod)"
@@ -66,7 +68,7 @@ ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s
 export CGO_ENABLED=0
 # Two cores and linking kube-apiserver peaks near 2 GiB: one package build at a time is the safe default.
 parallel="${HAWK_BUILD_JOBS:-2}"
-for b in kube-apiserver kube-controller-manager kube-scheduler; do
+for b in kube-apiserver kube-controller-manager kube-scheduler kubeadm; do
   [ -x "$OUT/$b" ] && continue
   echo "building $b $K8S_VERSION ..."
   go build -p "$parallel" -trimpath -ldflags "$ldflags" -o "$OUT/$b.tmp" "k8s.io/kubernetes/cmd/$b"

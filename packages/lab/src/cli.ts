@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, openLab } from './lifecycle';
 import type { Lab } from './lab';
-import type { LabOptionsInput } from './options';
+import type { LabOptionsInput, LabProfile } from './options';
 import { readiness } from './readiness';
 import { formatStatus, labStatus } from './status';
 import type { ComponentKind, LeaderElectedKind } from './topology';
 
 const USAGE = `usage: pnpm lab <command>
-  up [--nodes N] [--etcd-members N] [--external-etcd] [--cle] [--single-zone]
+  up [--profile kubeadm|kubeadm-bind-all|hand-made] [--nodes N] [--etcd-members N] [--external-etcd] [--cle] [--single-zone]
      [--lease-duration S --renew-deadline S --retry-period S]
   down                      remove every process, namespace, link and file of the lab
   status [--json]           processes, apiserver readiness, lease holders, etcd members and leader
@@ -67,6 +67,7 @@ function upOptions(args: string[]): LabOptionsInput {
   const { values } = parseArgs({
     args,
     options: {
+      profile: { type: 'string' },
       nodes: { type: 'string' },
       'etcd-members': { type: 'string' },
       'external-etcd': { type: 'boolean' },
@@ -84,6 +85,8 @@ function upOptions(args: string[]): LabOptionsInput {
     ...(values['retry-period'] ? { retryPeriodSeconds: num(values['retry-period']) } : {}),
   };
   return {
+    // Validated with the other options by resolveLabOptions.
+    ...(values.profile ? { profile: values.profile as LabProfile } : {}),
     ...(values.nodes ? { nodes: num(values.nodes) } : {}),
     ...(values['etcd-members'] ? { etcdMembers: num(values['etcd-members']) } : {}),
     ...(values['external-etcd'] ? { etcdTopology: 'external' as const } : {}),

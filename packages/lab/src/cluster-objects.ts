@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { CommandLine } from './components';
-import { ETCD_CLIENT_PORT } from './components';
 import type { KubeClient } from './kube-client';
+import type { StaticPod } from './kubeadm';
 import { K8S_VERSION } from './paths';
-import { API_PORT, type ComponentInstance, type LabHost } from './topology';
+import { API_PORT, ETCD_CLIENT_PORT, type ComponentInstance, type LabHost } from './topology';
 
 /**
  * The lab has no kubelets, so it writes what kubeadm's kubelets would make visible: a Node per control-plane host and
@@ -92,8 +92,13 @@ export function mirrorPodManifest(instance: ComponentInstance, host: LabHost, co
   };
 }
 
-export function mirrorPodStatus(instance: ComponentInstance, host: LabHost, image: string, now: string): object {
-  const condition = (type: string) => ({ type, status: 'True', lastTransitionTime: now });
+/**
+ * mirrorPodStatus is what a kubelet reports for the static pod: Running and Ready while its process runs; after the
+ * process ended, not Ready with the container terminated (a kubelet would restart it; the lab waits for `start`/`heal`).
+ */
+export function mirrorPodStatus(instance: ComponentInstance, host: LabHost, image: string, now: string, running = true): object {
+  const condition = (type: string) => ({ type, status: running || !['Ready', 'ContainersReady'].includes(type) ? 'True' : 'False', lastTransitionTime: now });
+  const state = running ? { running: { startedAt: now } } : { terminated: { exitCode: 137, reason: 'Error', finishedAt: now } };
   return {
     status: {
       phase: 'Running',
@@ -103,9 +108,44 @@ export function mirrorPodStatus(instance: ComponentInstance, host: LabHost, imag
       podIPs: [{ ip: host.ip }],
       startTime: now,
       conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(condition),
-      containerStatuses: [{ name: instance.kind, image, imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } }],
+      containerStatuses: [{ name: instance.kind, image, imageID: '', ready: running, started: running, restartCount: 0, state }],
     },
   };
+}
+
+/**
+ * mirrorPodFromManifest is the mirror Pod a kubelet makes of a kubeadm static-pod manifest: the manifest as written,
+ * named `<name>-<node>`, bound to the node, with the kubelet's config annotations and default NoExecute toleration.
+ */
+export function mirrorPodFromManifest(manifest: StaticPod, host: LabHost, nodeUid: string, now: string): object {
+  const { creationTimestamp: _created, ...metadata } = manifest.metadata as StaticPod['metadata'] & { creationTimestamp?: unknown };
+  const hash = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 32);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...metadata,
+      name: `${manifest.metadata.name}-${host.name}`,
+      namespace: 'kube-system',
+      annotations: {
+        ...manifest.metadata.annotations,
+        'kubernetes.io/config.hash': hash,
+        'kubernetes.io/config.mirror': hash,
+        'kubernetes.io/config.seen': now,
+        'kubernetes.io/config.source': 'file',
+      },
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: host.name, uid: nodeUid, controller: true }],
+    },
+    spec: { ...manifest.spec, nodeName: host.name, tolerations: [{ operator: 'Exists', effect: 'NoExecute' }] },
+  };
+}
+
+export interface MirrorPod {
+  readonly instance: ComponentInstance;
+  readonly host: LabHost;
+  readonly image: string;
+  /** The Pod object, given the uid of the Node that owns it. */
+  readonly manifest: (nodeUid: string) => object;
 }
 
 interface ObjectMeta { metadata: { uid: string } }
@@ -114,7 +154,7 @@ interface ObjectMeta { metadata: { uid: string } }
 export async function registerNodes(
   kube: KubeClient,
   nodes: readonly LabHost[],
-  pods: readonly { instance: ComponentInstance; host: LabHost; command: CommandLine; image: string }[],
+  pods: readonly MirrorPod[],
   now: string,
 ): Promise<void> {
   const uids = new Map<string, string>();
@@ -127,7 +167,63 @@ export async function registerNodes(
     const uid = uids.get(pod.host.name);
     if (!uid) continue;
     const base = '/api/v1/namespaces/kube-system/pods';
-    await kube.createIfAbsent(base, pod.instance.id, mirrorPodManifest(pod.instance, pod.host, pod.command, pod.image, uid, now));
+    await kube.createIfAbsent(base, pod.instance.id, pod.manifest(uid));
     await kube.mergePatch(`${base}/${pod.instance.id}/status`, mirrorPodStatus(pod.instance, pod.host, pod.image, now));
+  }
+}
+
+/**
+ * k3sNodeManifest is a k3s server Node (`k3s server --cluster-init`): control-plane, master and, on etcd members,
+ * etcd roles with k3s's `"true"` values, and the etcd annotations k3s's etcd controller writes. No taints: k3s
+ * servers schedule workloads by default.
+ */
+export function k3sNodeManifest(host: LabHost, etcdMember: boolean): object {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: host.name,
+      labels: {
+        'kubernetes.io/hostname': host.name,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': 'amd64',
+        'node-role.kubernetes.io/control-plane': 'true',
+        'node-role.kubernetes.io/master': 'true',
+        ...(etcdMember ? { 'node-role.kubernetes.io/etcd': 'true' } : {}),
+        'node.kubernetes.io/instance-type': 'k3s',
+        'topology.kubernetes.io/zone': host.zone,
+      },
+      annotations: {
+        'k3s.io/hostname': host.name,
+        'k3s.io/internal-ip': host.ip,
+        'k3s.io/node-args': JSON.stringify(['server', '--cluster-init']),
+        // k3s names members `<hostname>-<random>`; here the member is named after the host, so the two agree.
+        ...(etcdMember ? { 'etcd.k3s.cattle.io/node-name': host.name, 'etcd.k3s.cattle.io/node-address': host.ip } : {}),
+      },
+    },
+    spec: {},
+  };
+}
+
+export function k3sNodeStatus(host: LabHost, etcdMember: boolean, now: string): object {
+  const base = nodeStatus(host, now) as { status: { conditions: object[]; nodeInfo: Record<string, string> } };
+  return {
+    status: {
+      ...base.status,
+      conditions: [
+        ...base.status.conditions,
+        ...(etcdMember ? [{ type: 'EtcdIsVoter', status: 'True', reason: 'MemberNotLearner', message: 'Node is a voting member of the etcd cluster', lastHeartbeatTime: now, lastTransitionTime: now }] : []),
+      ],
+      nodeInfo: { ...base.status.nodeInfo, kubeletVersion: `${K8S_VERSION}+k3s1`, containerRuntimeVersion: 'containerd://2.0.0-k3s1', osImage: 'hawk lab (k3s-shaped)' },
+    },
+  };
+}
+
+/** registerK3sNodes creates the k3s-shaped Nodes (idempotent) and sets their status. */
+export async function registerK3sNodes(kube: KubeClient, nodes: readonly LabHost[], etcdMembers: ReadonlySet<string>, now: string): Promise<void> {
+  for (const host of nodes) {
+    const member = etcdMembers.has(host.name);
+    await kube.createIfAbsent('/api/v1/nodes', host.name, k3sNodeManifest(host, member));
+    await kube.mergePatch(`/api/v1/nodes/${host.name}/status`, k3sNodeStatus(host, member, now));
   }
 }

@@ -1,17 +1,23 @@
 import { join } from 'node:path';
 import type { LabOptions } from './options';
 import type { LabPaths } from './paths';
-import { HAPROXY_BINARY } from './paths';
+import { HAPROXY_BINARY, K3S_LEASE_HOLDER } from './paths';
 import { SERVICE_CIDR, pkiLayout } from './pki';
-import { API_PORT, type ComponentInstance, type LabTopology, hostOf, instancesOf } from './topology';
+import { readStaticPod, nodeDir } from './kubeadm';
+import {
+  API_PORT,
+  CONTROLLER_MANAGER_PORT,
+  ETCD_CLIENT_PORT,
+  ETCD_METRICS_PORT,
+  ETCD_PEER_PORT,
+  HAPROXY_STATS_PORT,
+  SCHEDULER_PORT,
+  type ComponentInstance,
+  type LabTopology,
+  hostOf,
+  instancesOf,
+} from './topology';
 
-export const ETCD_CLIENT_PORT = 2379;
-export const ETCD_PEER_PORT = 2380;
-/** kubeadm's plain-HTTP port for etcd /health and /metrics. */
-export const ETCD_METRICS_PORT = 2381;
-export const CONTROLLER_MANAGER_PORT = 10257;
-export const SCHEDULER_PORT = 10259;
-export const HAPROXY_STATS_PORT = 8404;
 
 /**
  * Controllers that need a kubelet or a cloud: without kubelets posting heartbeats the node lifecycle controller
@@ -22,12 +28,21 @@ const DISABLED_CONTROLLERS = ['-node-lifecycle-controller', '-cloud-node-lifecyc
 export interface CommandLine {
   readonly binary: string;
   readonly args: readonly string[];
+  /** A directory the process sees as /etc/kubernetes (a kubeadm node's), through a private mount namespace. */
+  readonly etcKubernetes?: string;
 }
 
 const seconds = (s: number) => `${s}s`;
 
-/** commandLine builds the real flags for one instance; the mirror Pod shows the same command. Pure. */
+/**
+ * commandLine is what runs for one instance; the mirror Pod shows the same command. kubeadm-made labs take it from
+ * kubeadm's static-pod manifest on that node, unchanged; the hand-made lab builds its flags here (pure).
+ */
 export function commandLine(instance: ComponentInstance, topology: LabTopology, options: LabOptions, paths: LabPaths, binDir: string): CommandLine {
+  if (instance.kind !== 'haproxy' && instance.kind !== 'k3s-lease-holder' && options.profile !== 'hand-made') {
+    const [name, ...args] = readStaticPod(paths, instance.host, instance.kind).spec.containers[0]!.command;
+    return { binary: join(binDir, name!), args, etcKubernetes: nodeDir(paths, instance.host) };
+  }
   const pki = pkiLayout(paths.pki);
   const host = hostOf(topology, instance.host);
   const etcdMembers = instancesOf(topology, 'etcd').map((m) => hostOf(topology, m.host));
@@ -132,6 +147,12 @@ export function commandLine(instance: ComponentInstance, topology: LabTopology, 
       };
     case 'haproxy':
       return { binary: HAPROXY_BINARY, args: ['-f', paths.haproxyConfig, '-db'] };
+    case 'k3s-lease-holder':
+      // Against the node's own apiserver, as the k3s server process on that node would.
+      return {
+        binary: process.execPath,
+        args: [K3S_LEASE_HOLDER, `https://${host.ip}:${API_PORT}`, join(paths.adminPki, 'ca.crt'), join(paths.adminPki, 'admin.crt'), join(paths.adminPki, 'admin.key'), host.name, 'k3s', 'k3s-etcd'],
+      };
   }
 }
 

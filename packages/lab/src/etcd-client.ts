@@ -1,5 +1,5 @@
-import { ETCD_CLIENT_PORT, ETCD_METRICS_PORT } from './components';
-import { type AddressGuard, type TlsIdentity, httpGet, httpsRequest } from './https-client';
+import { type AddressGuard, type TlsIdentity, httpsRequest } from './https-client';
+import { ETCD_CLIENT_PORT } from './topology';
 
 /** EtcdMember is one entry of the member list, with ids kept as the uint64 decimal strings the JSON gateway sends. */
 export interface EtcdMember {
@@ -51,7 +51,8 @@ export class EtcdClient {
   async memberStatus(endpoint: { name: string; ip: string }): Promise<EtcdMemberStatus> {
     try {
       const s = await this.post<StatusResponse>(endpoint.ip, '/v3/maintenance/status', 2_000);
-      const health = await httpGet(this.guard, endpoint.ip, ETCD_METRICS_PORT, '/health', 2_000).catch(() => undefined);
+      // /health on the client port, with the client certificate: kubeadm binds the plain metrics port to 127.0.0.1.
+      const health = await httpsRequest(this.guard, this.tls, endpoint.ip, ETCD_CLIENT_PORT, '/health', { timeoutMs: 2_000 }).catch(() => undefined);
       const healthy = health?.status === 200 && /"health":\s*"true"/.test(health.body);
       return { ...endpoint, healthy, memberId: s.header?.member_id, leaderId: s.leader, raftTerm: s.raftTerm, version: s.version };
     } catch (error) {

@@ -1,12 +1,13 @@
 import type { FaultRecord } from './fault-log';
-import type { Lab } from './lab';
+import type { LabControl } from './control';
+import type { LabView } from './lab-view';
 import { setHostLink } from './network';
 import { readiness } from './readiness';
 import type { ComponentInstance, ComponentKind, LeaderElectedKind } from './topology';
 import { instancesOf } from './topology';
 
 /** Order in which heal brings things back: storage first, then the API, its LB, then the API's clients. */
-const START_ORDER: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'haproxy', 'kube-controller-manager', 'kube-scheduler'];
+const START_ORDER: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'haproxy', 'kube-controller-manager', 'kube-scheduler', 'k3s-lease-holder'];
 const HEAL_READY_TIMEOUT_MS = 180_000;
 /** Leader-elected components exit when they find their lease lost after a thaw; restarting them is what a kubelet ends up doing. */
 const RESTART_WHEN_FROZEN: ReadonlySet<ComponentKind> = new Set(['kube-controller-manager', 'kube-scheduler']);
@@ -16,7 +17,10 @@ const RESTART_WHEN_FROZEN: ReadonlySet<ComponentKind> = new Set(['kube-controlle
  * record to the fault log (ground truth for hawk's timeline) and returns it. Indexes are 1-based.
  */
 export class Faults {
-  constructor(private readonly lab: Lab) {}
+  constructor(
+    private readonly lab: LabView,
+    private readonly control: LabControl,
+  ) {}
 
   /** kill sends SIGKILL: the process is gone until `start` or `heal`, as if its static pod had crashed. */
   async kill(kind: ComponentKind, index: number): Promise<FaultRecord> {
@@ -29,23 +33,23 @@ export class Faults {
 
   async thaw(kind: ComponentKind, index: number): Promise<FaultRecord> {
     const c = this.lab.instance(kind, index);
-    const pid = await this.lab.signalComponent(c, 'SIGCONT');
-    return this.lab.logFault('thaw', c.id, { pid });
+    const pid = await this.control.signalComponent(c, 'SIGCONT');
+    return this.control.logFault('thaw', c.id, { pid });
   }
 
   /** stop ends an instance gracefully (SIGTERM), as `systemctl stop` or removing a static pod manifest would. */
   async stop(kind: ComponentKind, index: number): Promise<FaultRecord> {
     const c = this.lab.instance(kind, index);
-    const pid = await this.lab.stopComponent(c, 'terminate');
-    return this.lab.logFault('stop', c.id, { pid: pid ?? null });
+    const pid = await this.control.stopComponent(c, 'terminate');
+    return this.control.logFault('stop', c.id, { pid: pid ?? null });
   }
 
   async start(kind: ComponentKind, index: number): Promise<FaultRecord> {
     const c = this.lab.instance(kind, index);
     await this.lab.assertNetwork();
-    const outcome = await this.lab.startComponent(c);
+    const outcome = await this.control.startComponent(c);
     const pid = (await this.lab.state())?.pids[c.id];
-    return this.lab.logFault('start', c.id, { outcome, pid });
+    return this.control.logFault('start', c.id, { outcome, pid });
   }
 
   async restart(kind: ComponentKind, index: number): Promise<FaultRecord> {
@@ -104,14 +108,14 @@ export class Faults {
   /** cutNode takes the host end of the node's veth down: every process on it lives on, unreachable. `node` is a host name or a cp index. */
   async cutNode(node: string | number): Promise<FaultRecord> {
     const host = this.lab.host(typeof node === 'number' ? `cp-${node}` : node);
-    await this.lab.mutate(() => setHostLink(host, false));
-    return this.lab.logFault('cut-network', host.name, { link: host.hostLink });
+    await this.control.mutate(() => setHostLink(host, false));
+    return this.control.logFault('cut-network', host.name, { link: host.hostLink });
   }
 
   async restoreNode(node: string | number): Promise<FaultRecord> {
     const host = this.lab.host(typeof node === 'number' ? `cp-${node}` : node);
-    await this.lab.mutate(() => setHostLink(host, true));
-    return this.lab.logFault('restore-network', host.name, { link: host.hostLink });
+    await this.control.mutate(() => setHostLink(host, true));
+    return this.control.logFault('restore-network', host.name, { link: host.hostLink });
   }
 
   /**
@@ -122,24 +126,26 @@ export class Faults {
    */
   async heal(options: { wait?: boolean } = {}): Promise<FaultRecord> {
     const actions = await this.restoreOnce();
-    const record = await this.lab.logFault('heal', 'lab', { actions });
+    const record = await this.control.logFault('heal', 'lab', { actions });
     if (options.wait ?? true) {
       await this.lab.waitFor(
         async () => {
           const later = await this.restoreOnce();
-          if (later.length > 0) await this.lab.logFault('heal', 'lab', { actions: later });
+          if (later.length > 0) await this.control.logFault('heal', 'lab', { actions: later });
           return (await readiness(this.lab)).ready;
         },
         HEAL_READY_TIMEOUT_MS,
         { description: 'lab ready after heal', intervalMs: 1_000 },
       );
+      // Pods whose process came back while the API was down could not be reported then.
+      for (const c of this.lab.topology.components) await this.control.reportPodStatus(c);
     }
     return record;
   }
 
   private async restoreOnce(): Promise<string[]> {
     const actions: string[] = [];
-    await this.lab.mutate(async () => {
+    await this.control.mutate(async () => {
       for (const host of this.lab.topology.hosts) {
         if (!(await this.lab.isHostConnected(host.name))) {
           await setHostLink(host, true);
@@ -150,10 +156,10 @@ export class Faults {
       for (const kind of START_ORDER) {
         for (const c of instancesOf(this.lab.topology, kind)) {
           if (RESTART_WHEN_FROZEN.has(kind) && (await this.lab.processState(c)) === 'frozen') {
-            await this.lab.stopComponent(c, 'kill');
+            await this.control.stopComponent(c, 'kill');
             actions.push(`kill frozen ${c.id}`);
           }
-          const outcome = await this.lab.startComponent(c);
+          const outcome = await this.control.startComponent(c);
           if (outcome !== 'running') actions.push(`${outcome === 'started' ? 'start' : 'thaw'} ${c.id}`);
         }
       }
@@ -162,14 +168,14 @@ export class Faults {
   }
 
   private async killInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {
-    const pid = await this.lab.stopComponent(c, 'kill');
+    const pid = await this.control.stopComponent(c, 'kill');
     if (pid === undefined) throw new Error(`${c.id} is not running`);
-    return this.lab.logFault('kill', c.id, { pid, ...detail });
+    return this.control.logFault('kill', c.id, { pid, ...detail });
   }
 
   private async freezeInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {
-    const pid = await this.lab.signalComponent(c, 'SIGSTOP');
-    return this.lab.logFault('freeze', c.id, { pid, ...detail });
+    const pid = await this.control.signalComponent(c, 'SIGSTOP');
+    return this.control.logFault('freeze', c.id, { pid, ...detail });
   }
 
   private async requireHolder(kind: LeaderElectedKind) {

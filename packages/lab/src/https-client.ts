@@ -1,6 +1,7 @@
 import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { NETWORK } from './topology';
 
 /** TlsIdentity is the CA to trust and the client certificate to present, as file paths. */
 export interface TlsIdentity {
@@ -39,6 +40,8 @@ export function httpsRequest(guard: AddressGuard, tls: TlsIdentity, ip: string, 
         host: ip,
         port,
         path,
+        // The lab's own address: a managed-shaped lab refuses the host side's main address, where hawk dials from.
+        localAddress: NETWORK.labClientIp,
         method: options.method ?? 'GET',
         ca: readFileSync(tls.ca),
         cert: readFileSync(tls.cert),
@@ -67,7 +70,7 @@ export function httpsRequest(guard: AddressGuard, tls: TlsIdentity, ip: string, 
 export function httpGet(guard: AddressGuard, ip: string, port: number, path: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<HttpResponse> {
   guard(ip);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: ip, port, path, agent: false, timeout: timeoutMs }, (res) => {
+    const req = httpRequest({ host: ip, port, path, localAddress: NETWORK.labClientIp, agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

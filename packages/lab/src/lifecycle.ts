@@ -1,13 +1,14 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { haproxyConfig } from './components';
-import { imageFor, registerNodes } from './cluster-objects';
+import { type MirrorPod, imageFor, mirrorPodFromManifest, mirrorPodManifest, registerK3sNodes, registerNodes } from './cluster-objects';
+import { exportAdminIdentity, generateWithKubeadm, readStaticPod, uploadKubeadmConfig } from './kubeadm';
 import { writeKubeconfig } from './kubeconfig';
 import { Lab } from './lab';
 import { withMutationLock } from './lock';
-import { createNetwork, destroyNetwork, listLabNetns } from './network';
-import { type LabOptionsInput, type LabOptions, mustResolveLabOptions, sameLab } from './options';
-import { HAPROXY_BINARY, type LabPaths, binaryDir, labPaths } from './paths';
+import { createNetwork, destroyNetwork, listLabNetns, refuseHostClients } from './network';
+import { type LabOptionsInput, type LabOptions, mustResolveLabOptions, sameLab, showsKubeadm } from './options';
+import { ETC_KUBERNETES, HAPROXY_BINARY, K3S_LEASE_HOLDER, LAB_BINARIES, type LabPaths, binaryDir, labPaths } from './paths';
 import { generatePki } from './pki';
 import { missingPrerequisites } from './prerequisites';
 import { findLabProcesses, signal, waitUntilExited } from './processes';
@@ -46,7 +47,7 @@ export async function ensureLab(input: LabOptionsInput = {}, lifecycle: Lifecycl
   const paths = lifecycle.paths ?? labPaths();
   const progress = lifecycle.onProgress ?? (() => {});
   const needsLb = options.nodes > 1;
-  const missing = await missingPrerequisites(binaryDir(), needsLb);
+  const missing = await missingPrerequisites(binaryDir(), needsLb, options.profile !== 'hand-made');
   if (missing.length > 0) throw new Error(`hawk lab prerequisites missing:\n  - ${missing.join('\n  - ')}`);
 
   return withMutationLock(paths.mutationLock, async () => {
@@ -95,20 +96,33 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
   step(`network: bridge ${topology.bridge} ${topology.bridgeIp}/${topology.prefixLength}, ${topology.hosts.length} hosts`);
   await createNetwork(topology);
   await lab.assertNetwork();
+  if (options.profile === 'managed-shaped') {
+    step('managed shape: control-plane hosts refuse every client on the host side but the lab');
+    await refuseHostClients(topology);
+  }
 
-  step('certificates and kubeconfigs (openssl)');
-  const pki = await generatePki(paths.pki, topology);
-  await Promise.all([
-    writeKubeconfig(paths.adminKubeconfig, lab.apiServerUrl, pki.ca.cert, 'kubernetes-admin', pki.admin),
-    writeKubeconfig(paths.controllerManagerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-controller-manager', pki.controllerManager),
-    writeKubeconfig(paths.schedulerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-scheduler', pki.scheduler),
-    writeFile(paths.haproxyConfig, haproxyConfig(topology)),
-  ]);
+  if (lab.kubeadmMade) {
+    step('certificates, kubeconfigs and static-pod manifests (kubeadm init phase …)');
+    // The mount point each node's directory is bound on; empty on this machine, never written through.
+    await mkdir(ETC_KUBERNETES, { recursive: true });
+    await generateWithKubeadm(topology, options, paths, lab.binDir);
+    await exportAdminIdentity(topology, paths, showsKubeadm(options.profile) ? 'admin.conf' : 'super-admin.conf');
+    await writeFile(paths.haproxyConfig, haproxyConfig(topology));
+  } else {
+    step('certificates and kubeconfigs (openssl)');
+    const pki = await generatePki(paths.pki, topology);
+    await Promise.all([
+      writeKubeconfig(paths.adminKubeconfig, lab.apiServerUrl, pki.ca.cert, 'kubernetes-admin', pki.admin),
+      writeKubeconfig(paths.controllerManagerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-controller-manager', pki.controllerManager),
+      writeKubeconfig(paths.schedulerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-scheduler', pki.scheduler),
+      writeFile(paths.haproxyConfig, haproxyConfig(topology)),
+    ]);
+  }
   const createdBy = process.env.HAWK_LAB_OWNER ?? `pid ${process.pid}`;
   await writeState(paths.state, { version: 1, options, createdAt: new Date().toISOString(), createdBy, pids: {} });
 
   const startAll = async (kind: ComponentKind) => {
-    for (const c of instancesOf(topology, kind)) await lab.startComponent(c);
+    for (const c of instancesOf(topology, kind)) await lab.control.startComponent(c);
   };
   step(`etcd: starting ${instancesOf(topology, 'etcd').length} members`);
   await startAll('etcd');
@@ -120,10 +134,16 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
   await startAll('haproxy');
   await lab.waitFor(async () => (await lab.apiServerReadiness()).every((a) => a.ready), readyTimeoutMs, { description: 'every apiserver /readyz', intervalMs: 500 });
   step('kube-apiserver: all ready');
+  if (showsKubeadm(options.profile)) {
+    // Also creates kubeadm's ClusterRoleBinding for admin.conf's group: the lab's own client needs it from here on.
+    step('kube-system/kubeadm-config (kubeadm init phase upload-config kubeadm)');
+    await uploadKubeadmConfig(topology, paths, lab.binDir);
+  }
 
   step('kube-controller-manager, kube-scheduler: starting');
   await startAll('kube-controller-manager');
   await startAll('kube-scheduler');
+  await startAll('k3s-lease-holder');
 
   step('registering Nodes and mirror Pods');
   await registerPlacement(lab);
@@ -132,17 +152,38 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
   const readyAfterMs = Date.now() - started;
   const state = await readState(paths.state);
   if (state) await writeState(paths.state, { ...state, readyAt: new Date().toISOString(), readyAfterMs });
-  await lab.logFault('up', 'lab', { readyAfterMs, nodes: options.nodes, etcdMembers: options.etcdMembers });
+  await lab.control.logFault('up', 'lab', { readyAfterMs, nodes: options.nodes, etcdMembers: options.etcdMembers });
   return lab;
 }
 
-/** registerPlacement writes the Nodes and mirror Pods a kubeadm cluster's kubelets would; idempotent. */
+/**
+ * registerPlacement writes the Nodes and mirror Pods a kubeadm cluster's kubelets would (idempotent); a k3s-shaped
+ * lab gets k3s's Nodes and no Pods, a managed-shaped one nothing (its control plane is not in the cluster).
+ */
 async function registerPlacement(lab: Lab): Promise<void> {
+  const profile = lab.options.profile;
+  if (profile === 'managed-shaped') return;
+  if (profile === 'k3s-shaped') {
+    const members = new Set(instancesOf(lab.topology, 'etcd').map((m) => m.host));
+    const now = new Date().toISOString();
+    await lab.waitFor(() => lab.kubeAny((kube) => registerK3sNodes(kube, lab.nodes, members, now)).then(() => true), 60_000, {
+      description: 'k3s-shaped Node registration',
+    });
+    return;
+  }
   const etcdVersion = (await readFile(join(lab.binDir, 'etcd.version'), 'utf8').catch(() => 'v3.6.8')).trim();
   const now = new Date().toISOString();
-  const pods = lab.topology.components
-    .filter((c) => c.kind !== 'haproxy' && lab.host(c.host).role === 'control-plane')
-    .map((c) => ({ instance: c, host: lab.host(c.host), command: lab.commandLine(c), image: imageFor(c, etcdVersion) }));
+  const pods: MirrorPod[] = lab.topology.components
+    .filter((c) => c.kind !== 'haproxy' && c.kind !== 'k3s-lease-holder' && lab.host(c.host).role === 'control-plane')
+    .map((c) => {
+      const host = lab.host(c.host);
+      if (lab.kubeadmMade && c.kind !== 'haproxy' && c.kind !== 'k3s-lease-holder') {
+        const manifest = readStaticPod(lab.paths, c.host, c.kind);
+        return { instance: c, host, image: manifest.spec.containers[0]!.image, manifest: (uid: string) => mirrorPodFromManifest(manifest, host, uid, now) };
+      }
+      const image = imageFor(c, etcdVersion);
+      return { instance: c, host, image, manifest: (uid: string) => mirrorPodManifest(c, host, lab.commandLine(c), image, uid, now) };
+    });
   await lab.waitFor(() => lab.kubeAny((kube) => registerNodes(kube, lab.nodes, pods, now)).then(() => true), 60_000, {
     description: 'Node and mirror Pod registration',
   });
@@ -172,8 +213,8 @@ async function recordHistory(paths: LabPaths, event: string, detail: string): Pr
 
 /** leftovers names what a crashed run could have left: namespaces, and processes of the lab's binaries. */
 async function leftovers(paths: LabPaths): Promise<string[]> {
-  const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((b) => join(binaryDir(), b));
-  const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig);
+  const binaries = LAB_BINARIES.map((b) => join(binaryDir(), b));
+  const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig, [K3S_LEASE_HOLDER]);
   return [...(await listLabNetns()), ...pids.map((p) => `pid ${p}`)];
 }
 
@@ -190,8 +231,8 @@ export async function labDown(lifecycle: Pick<LifecycleOptions, 'onProgress' | '
   const paths = lifecycle.paths ?? labPaths();
   const progress = lifecycle.onProgress ?? (() => {});
   return withMutationLock(paths.mutationLock, async () => {
-    const binaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'etcd'].map((b) => join(binaryDir(), b));
-    const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig);
+    const binaries = LAB_BINARIES.map((b) => join(binaryDir(), b));
+    const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig, [K3S_LEASE_HOLDER]);
     progress(`stopping ${pids.length} processes`);
     for (const pid of pids) signal(pid, 'SIGKILL');
     for (const pid of pids) await waitUntilExited(pid).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { HOST_LINK_PREFIX, NETNS_PREFIX, type LabHost, type LabTopology } from './topology';
+import { HOST_LINK_PREFIX, NETNS_PREFIX, NETWORK, type LabHost, type LabTopology } from './topology';
 import { must, run } from './shell';
 
 interface IpRoute { dst: string; dev?: string }
@@ -52,6 +52,7 @@ export async function createNetwork(topology: LabTopology): Promise<void> {
     await must('ip', ['link', 'add', topology.bridge, 'type', 'bridge']);
   }
   await run('ip', ['addr', 'replace', `${topology.bridgeIp}/${topology.prefixLength}`, 'dev', topology.bridge]);
+  await run('ip', ['addr', 'replace', `${NETWORK.labClientIp}/${topology.prefixLength}`, 'dev', topology.bridge]);
   await must('ip', ['link', 'set', topology.bridge, 'up']);
   const existing = new Set(await listLabNetns());
   await Promise.all(topology.hosts.map((h) => createHostNetwork(topology, h, existing.has(h.netns))));
@@ -76,6 +77,7 @@ export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
   const problems: string[] = [];
   const bridge = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', topology.bridge]);
   if (bridge.code !== 0 || !bridge.stdout.includes(`"${topology.bridgeIp}"`)) problems.push(`bridge ${topology.bridge} with ${topology.bridgeIp} is missing`);
+  else if (!bridge.stdout.includes(`"${NETWORK.labClientIp}"`)) problems.push(`bridge ${topology.bridge} lacks the lab's client address ${NETWORK.labClientIp}`);
   const namespaces = new Set(await listLabNetns());
   for (const h of topology.hosts) {
     if (!namespaces.has(h.netns)) {
@@ -88,6 +90,17 @@ export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
     if (master.code !== 0 || !master.stdout.includes(`"master":"${topology.bridge}"`)) problems.push(`${h.hostLink} is not on ${topology.bridge}`);
   }
   return problems;
+}
+
+/**
+ * refuseHostClients makes every control-plane and etcd host reset TCP connections from the host side's main address
+ * (where hawk runs), as a managed control plane is out of reach: only the LB, the hosts themselves and the lab's own
+ * client address get through.
+ */
+export async function refuseHostClients(topology: LabTopology): Promise<void> {
+  for (const h of topology.hosts.filter((x) => x.role !== 'load-balancer')) {
+    await must('ip', ['netns', 'exec', h.netns, 'iptables', '-A', 'INPUT', '-s', topology.bridgeIp, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+  }
 }
 
 export async function setHostLink(host: LabHost, up: boolean): Promise<void> {

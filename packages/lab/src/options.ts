@@ -10,8 +10,36 @@ export interface LeaderElectionTimings {
 
 export type EtcdTopology = 'stacked' | 'external';
 
+/**
+ * How the control plane is made and what it shows through the API:
+ * - `kubeadm`: kubeadm writes certificates, kubeconfigs and static-pod manifests; the lab runs the manifests' commands
+ *   unchanged (controller-manager and scheduler bound to 127.0.0.1, etcd metrics on 127.0.0.1:2381) and registers
+ *   their mirror Pods.
+ * - `kubeadm-bind-all`: the same with `bind-address=0.0.0.0` for controller-manager and scheduler.
+ * - `k3s-shaped`: kubeadm-made processes, shown as k3s shows its control plane: no control-plane Pods, etcd members
+ *   as Nodes labelled `node-role.kubernetes.io/etcd=true` (annotation `etcd.k3s.cattle.io/node-name`), Leases `k3s`
+ *   and `k3s-etcd` held by bare node names. The version string stays upstream's (no `+k3s`).
+ * - `managed-shaped`: kubeadm-made processes, shown as a managed service shows them: no control-plane Pods or Nodes,
+ *   no kubeadm-config, apiservers and etcd refusing every client but the LB (and the lab's own checks).
+ * - `hand-made`: the lab's own certificates and flags (every port on every address), from before kubeadm.
+ */
+export type LabProfile = 'kubeadm' | 'kubeadm-bind-all' | 'k3s-shaped' | 'managed-shaped' | 'hand-made';
+
+export const LAB_PROFILES: readonly LabProfile[] = ['kubeadm', 'kubeadm-bind-all', 'k3s-shaped', 'managed-shaped', 'hand-made'];
+
+/** Whether the processes run kubeadm's manifests (every profile but the hand-made one). */
+export const kubeadmMade = (profile: LabProfile): boolean => profile !== 'hand-made';
+
+/** Whether the API shows what kubeadm's kubelets and `kubeadm init` publish: mirror Pods and kube-system/kubeadm-config. */
+export const showsKubeadm = (profile: LabProfile): boolean => profile === 'kubeadm' || profile === 'kubeadm-bind-all';
+
+/** The profile a lab gets when none is asked for. */
+export const DEFAULT_PROFILE: LabProfile = 'hand-made';
+
 /** LabOptions describe one lab; two labs with equal options are the same lab. */
 export interface LabOptions {
+  /** How the control plane is made and what the API shows of it. Default DEFAULT_PROFILE. */
+  readonly profile: LabProfile;
   /** Control-plane nodes (apiserver, controller-manager, scheduler each). Default 3; 1 gives a single-master lab without a load balancer. */
   readonly nodes: number;
   /** 'stacked' puts member i on node i (extra members on dedicated etcd hosts); 'external' puts every member on its own host. Default 'stacked'. */
@@ -44,6 +72,7 @@ const MAX_HOSTS_PER_ROLE = 9;
 export function resolveLabOptions(input: LabOptionsInput = {}): { options: LabOptions; errors: string[] } {
   const nodes = input.nodes ?? 3;
   const options: LabOptions = {
+    profile: input.profile ?? DEFAULT_PROFILE,
     nodes,
     etcdTopology: input.etcdTopology ?? 'stacked',
     etcdMembers: input.etcdMembers ?? nodes,
@@ -52,6 +81,7 @@ export function resolveLabOptions(input: LabOptionsInput = {}): { options: LabOp
     zones: input.zones ?? 'spread',
   };
   const errors: string[] = [];
+  if (!LAB_PROFILES.includes(options.profile)) errors.push(`profile must be one of ${LAB_PROFILES.join(', ')}, got ${options.profile}`);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_HOSTS_PER_ROLE) errors.push(`nodes must be 1..${MAX_HOSTS_PER_ROLE}, got ${nodes}`);
   const members = options.etcdMembers;
   if (!Number.isInteger(members) || members < 1 || members > MAX_HOSTS_PER_ROLE) errors.push(`etcdMembers must be 1..${MAX_HOSTS_PER_ROLE}, got ${members}`);
@@ -76,5 +106,5 @@ export function sameLab(a: LabOptions, b: LabOptions): boolean {
 
 function canonical(o: LabOptions): unknown[] {
   const le = o.leaderElection;
-  return [o.nodes, o.etcdTopology, o.etcdMembers, o.coordinatedLeaderElection, le.leaseDurationSeconds, le.renewDeadlineSeconds, le.retryPeriodSeconds, o.zones];
+  return [o.profile, o.nodes, o.etcdTopology, o.etcdMembers, o.coordinatedLeaderElection, le.leaseDurationSeconds, le.renewDeadlineSeconds, le.retryPeriodSeconds, o.zones];
 }

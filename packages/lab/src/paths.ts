@@ -1,12 +1,22 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The Kubernetes release the lab runs; build-binaries.sh reads the same variable. */
 export const K8S_VERSION = process.env.HAWK_K8S_VERSION ?? 'v1.36.3';
 
 export const HAPROXY_BINARY = '/usr/sbin/haproxy';
 
-/** Where build-binaries.sh leaves kube-apiserver, kube-controller-manager, kube-scheduler and etcd. */
+/** The k3s-shaped lab's Lease holder, a plain Node script run by the Node that runs the lab. */
+export const K3S_LEASE_HOLDER = fileURLToPath(new URL('./agents/k3s-lease-holder.mjs', import.meta.url));
+
+/** Where kubeadm writes and its manifests point; on a kubeadm-made lab each node sees its own directory there. */
+export const ETC_KUBERNETES = '/etc/kubernetes';
+
+/** What build-binaries.sh builds; `down` finds lab processes by these paths. */
+export const LAB_BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubeadm', 'etcd'] as const;
+
+/** Where build-binaries.sh leaves kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm and etcd. */
 export function binaryDir(): string {
   if (process.env.HAWK_LAB_BIN) return process.env.HAWK_LAB_BIN;
   const cache = process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
@@ -19,6 +29,10 @@ export interface LabPaths {
   readonly state: string;
   readonly faultLog: string;
   readonly pki: string;
+  /** kubeadm-made labs: one directory per host, that host's /etc/kubernetes. */
+  readonly nodes: string;
+  /** kubeadm-made labs: the CA and client pair of kubeadm's admin.conf, as files for the lab's own clients. */
+  readonly adminPki: string;
   readonly logs: string;
   readonly etcdData: string;
   readonly haproxyConfig: string;
@@ -37,6 +51,8 @@ export function labPaths(root = process.env.HAWK_LAB_DIR ?? '/tmp/hawk-lab'): La
     state: join(root, 'state.json'),
     faultLog: join(root, 'faults.jsonl'),
     pki: join(root, 'pki'),
+    nodes: join(root, 'nodes'),
+    adminPki: join(root, 'admin-pki'),
     logs: join(root, 'logs'),
     etcdData: join(root, 'etcd'),
     haproxyConfig: join(root, 'haproxy.cfg'),

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import type { CommandLine } from './components';
+import { ETC_KUBERNETES } from './paths';
 import type { LabHost } from './topology';
 import { sleep } from './shell';
 
@@ -15,9 +16,14 @@ export type ProcessState = 'running' | 'frozen' | 'stopped';
 export function startInHost(host: LabHost, command: CommandLine, logFile: string): number {
   const log = openSync(logFile, 'a');
   try {
+    // A kubeadm node's processes see its directory as /etc/kubernetes; unshare's mounts are private by default.
+    const mount = command.etcKubernetes ? [`mount --bind '${safePath(command.etcKubernetes)}' ${ETC_KUBERNETES}`] : [];
     const child = spawn(
       'ip',
-      ['netns', 'exec', host.netns, 'unshare', '--uts', 'sh', '-c', `hostname ${host.name} && exec "$0" "$@"`, command.binary, ...command.args],
+      [
+        'netns', 'exec', host.netns, 'unshare', '--uts', ...(command.etcKubernetes ? ['--mount'] : []),
+        'sh', '-c', [...mount, `hostname ${host.name}`, 'exec "$0" "$@"'].join(' && '), command.binary, ...command.args,
+      ],
       { detached: true, stdio: ['ignore', log, log] },
     );
     child.unref();
@@ -26,6 +32,11 @@ export function startInHost(host: LabHost, command: CommandLine, logFile: string
   } finally {
     closeSync(log);
   }
+}
+
+function safePath(path: string): string {
+  if (!/^[\w./-]+$/.test(path)) throw new Error(`unsafe path for a shell command: ${path}`);
+  return path;
 }
 
 async function executable(pid: number): Promise<string | undefined> {
@@ -89,19 +100,23 @@ export async function waitUntilGone(pid: number, binary: string, timeoutMs = 5_0
   throw new Error(`pid ${pid} (${binary}) did not exit`);
 }
 
-/** findLabProcesses lists pids running any of `binaries`, and haproxy processes started from our config: the crash-safe sweep for `down`. */
-export async function findLabProcesses(binaries: readonly string[], haproxyBinary: string, haproxyConfig: string): Promise<number[]> {
+/**
+ * findLabProcesses lists pids running any of `binaries`, haproxy processes started from our config, and processes
+ * running the lab's own scripts (`scripts`, by path in the command line): the crash-safe sweep for `down`.
+ */
+export async function findLabProcesses(binaries: readonly string[], haproxyBinary: string, haproxyConfig: string, scripts: readonly string[] = []): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     const exe = await executable(pid);
     if (exe === undefined) continue;
-    if (binaries.includes(exe)) pids.push(pid);
-    else if (exe === haproxyBinary) {
-      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.split('\0').includes(haproxyConfig)) pids.push(pid);
+    if (binaries.includes(exe)) {
+      pids.push(pid);
+      continue;
     }
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if ((exe === haproxyBinary && args.includes(haproxyConfig)) || scripts.some((s) => args[1] === s)) pids.push(pid);
   }
   return pids;
 }

@@ -1,4 +1,4 @@
-import type { Lab } from './lab';
+import type { LabView } from './lab-view';
 import type { LeaderElectedKind } from './topology';
 
 export interface Readiness {
@@ -13,7 +13,7 @@ const LEADER_ELECTED: readonly LeaderElectedKind[] = ['kube-controller-manager',
  * readiness is the lab's definition of "up": every process running, every host connected, every etcd member healthy with a leader, every apiserver /readyz,
  * the LB answering, default/kubernetes listing every apiserver, and both leader leases held and fresh.
  */
-export async function readiness(lab: Lab, now = () => Date.now()): Promise<Readiness> {
+export async function readiness(lab: LabView, now = () => Date.now()): Promise<Readiness> {
   const pending: string[] = [];
   const down = (await lab.processes()).filter((p) => p.state !== 'running').map((p) => `${p.id} ${p.state}`);
   if (down.length > 0) pending.push(`processes not running: ${down.join(', ')}`);

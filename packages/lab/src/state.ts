@@ -17,7 +17,9 @@ export interface LabState {
 export async function readState(path: string): Promise<LabState | undefined> {
   try {
     const state = JSON.parse(await readFile(path, 'utf8')) as LabState;
-    return state.version === 1 ? state : undefined;
+    if (state.version !== 1) return undefined;
+    // Labs from before profiles were all hand-made.
+    return { ...state, options: { ...state.options, profile: state.options.profile ?? 'hand-made' } };
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import type { EtcdClusterStatus } from './etcd-client';
-import type { ApiServerReadiness, Lab, ProcessInfo } from './lab';
+import type { ApiServerReadiness, LabView, ProcessInfo } from './lab-view';
 import type { LeaderElectedKind } from './topology';
 
 export interface LeaseSummary {
@@ -20,7 +20,7 @@ export interface LabStatus {
   readonly disconnectedHosts: readonly string[];
 }
 
-export async function labStatus(lab: Lab): Promise<LabStatus> {
+export async function labStatus(lab: LabView): Promise<LabStatus> {
   const leaseSummary = async (kind: LeaderElectedKind): Promise<LeaseSummary> => {
     try {
       const lease = await lab.lease(kind);
@@ -40,7 +40,7 @@ export async function labStatus(lab: Lab): Promise<LabStatus> {
   return { processes, apiservers, loadBalancer, leases, etcd, disconnectedHosts: connected.filter(([, up]) => !up).map(([name]) => name) };
 }
 
-export function formatStatus(lab: Lab, s: LabStatus): string {
+export function formatStatus(lab: LabView, s: LabStatus): string {
   const lines: string[] = [];
   lines.push(`lab: ${lab.nodes.length} node(s), ${s.etcd.statuses.length} etcd member(s) (${lab.options.etcdTopology}), API ${lab.apiServerUrl}`);
   lines.push('processes:');

@@ -1,11 +1,12 @@
 import type { LabOptions } from './options';
 
 export type HostRole = 'control-plane' | 'etcd' | 'load-balancer';
-export type ComponentKind = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'haproxy';
+/** `k3s-lease-holder` runs only on k3s-shaped labs: it holds the `k3s` and `k3s-etcd` Leases as a k3s server would. */
+export type ComponentKind = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'haproxy' | 'k3s-lease-holder';
 /** Components that elect a leader through a Lease in kube-system named after them. */
 export type LeaderElectedKind = 'kube-controller-manager' | 'kube-scheduler';
 
-export const COMPONENT_KINDS: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'haproxy'];
+export const COMPONENT_KINDS: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'haproxy', 'k3s-lease-holder'];
 
 /** LabHost is one simulated machine: a network namespace with its own address and hostname. */
 export interface LabHost {
@@ -45,6 +46,8 @@ export const NETWORK = {
   bridgeIp: '10.213.0.1',
   prefixLength: 24,
   loadBalancerIp: '10.213.0.10',
+  /** A second host-side address the lab's own clients dial from, so a profile can refuse everyone else (hawk). */
+  labClientIp: '10.213.0.2',
   /** cp-i gets .(10+i), etcd-i gets .(20+i). */
   controlPlaneBase: 10,
   etcdBase: 20,
@@ -53,6 +56,13 @@ export const NETWORK = {
 export const NETNS_PREFIX = 'hawk-';
 export const HOST_LINK_PREFIX = 'hk-';
 export const API_PORT = 6443;
+export const ETCD_CLIENT_PORT = 2379;
+export const ETCD_PEER_PORT = 2380;
+/** kubeadm's plain-HTTP port for etcd /health and /metrics (127.0.0.1 only on kubeadm-made labs). */
+export const ETCD_METRICS_PORT = 2381;
+export const CONTROLLER_MANAGER_PORT = 10257;
+export const SCHEDULER_PORT = 10259;
+export const HAPROXY_STATS_PORT = 8404;
 
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 
@@ -80,6 +90,7 @@ export function planTopology(options: LabOptions): LabTopology {
     for (let i = 1; i <= options.nodes; i++) add(kind, i, `cp-${i}`);
   }
   if (hasLoadBalancer) add('haproxy', 1, 'lb');
+  if (options.profile === 'k3s-shaped') for (let i = 1; i <= options.nodes; i++) add('k3s-lease-holder', i, `cp-${i}`);
 
   const apiHost = hasLoadBalancer ? NETWORK.loadBalancerIp : hosts.find((h) => h.name === 'cp-1')!.ip;
   return {

@@ -26,9 +26,14 @@ describe('lab variants', () => {
     expect(even.evidence).toMatchObject({ voters: 4, quorum: 3, toleratesWhenHealthy: 1 });
     expect(even.remediation.length).toBeGreaterThan(0);
 
+    // Waits for every candidate live too: a LeaseCandidate renewed a moment late reads not-live for one tick.
     const cleAt = await h.until(
-      'candidates from LeaseCandidate objects',
-      (s) => LEADER_LEASES.every((name) => lease(s, name)?.candidatesSource === 'lease-candidate' && lease(s, name)?.candidates.length === 3),
+      'three live candidates from LeaseCandidate objects',
+      (s) =>
+        LEADER_LEASES.every((name) => {
+          const view = lease(s, name);
+          return view?.candidatesSource === 'lease-candidate' && view.candidates.length === 3 && view.candidates.every((c) => c.live === true);
+        }),
       90_000,
     );
     h.measure('CLE (hub started → candidates from LeaseCandidates)', h.startedAt, cleAt);
