@@ -33,8 +33,11 @@ export const kubeadmMade = (profile: LabProfile): boolean => profile !== 'hand-m
 /** Whether the API shows what kubeadm's kubelets and `kubeadm init` publish: mirror Pods and kube-system/kubeadm-config. */
 export const showsKubeadm = (profile: LabProfile): boolean => profile === 'kubeadm' || profile === 'kubeadm-bind-all';
 
-/** The profile a lab gets when none is asked for. */
-export const DEFAULT_PROFILE: LabProfile = 'hand-made';
+/**
+ * The profile a lab gets when none is asked for: HAWK_LAB_PROFILE (so a whole test run can go on another profile,
+ * e.g. `HAWK_LAB_PROFILE=kubeadm`), else hand-made until every lab and scenario test is green on kubeadm's.
+ */
+export const DEFAULT_PROFILE: LabProfile = (process.env.HAWK_LAB_PROFILE as LabProfile | undefined) || 'hand-made';
 
 /** LabOptions describe one lab; two labs with equal options are the same lab. */
 export interface LabOptions {
