@@ -124,7 +124,8 @@ const backendPort = env.PORT || '4000';
 const host = env.HOST || '127.0.0.1';
 const webPort = env.HAWK_WEB_PORT || '3000';
 if (!stopping) {
-  run('backend', process.execPath, ['--enable-source-maps', serverEntry], server, env);
+  // The image's flags (apps/server/Dockerfile): a small young generation keeps RSS near the live heap.
+  run('backend', process.execPath, ['--max-semi-space-size=2', serverEntry], server, env);
   run('web', process.execPath, [webEntry], web, { ...env, PORT: webPort, HOSTNAME: host, HAWK_API_URL: `http://127.0.0.1:${backendPort}` });
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(`[start] hawk: http://${shown}:${webPort} (wall display: http://${shown}:${webPort}/?kiosk=1); the API and the socket on the same origin`);
