@@ -1,0 +1,97 @@
+/**
+ * Building and running hawk's images with podman for the image and compose tests. Public images cannot be
+ * pulled on this machine kind, so the base image is a local stand-in made by ../shared/container-base.sh
+ * under its public name; elsewhere it is pulled. A missing podman or base image fails the test, never skips it.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..');
+export const NODE_BASE = 'docker.io/library/node:24-bookworm-slim';
+export const SERVER_IMAGE = 'localhost/hawk-server:local';
+export const WEB_IMAGE = 'localhost/hawk-web:local';
+
+export function requirePodman(): void {
+  try {
+    execFileSync('podman', ['--version'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('podman is missing: the image tests build and run hawk\'s images with it (apt-get install podman buildah runc; scripts/setup.sh does)');
+  }
+}
+
+/** Runs a command, resolving with its stdout; rejects with its output's tail when it fails. */
+export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let tail = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString()).slice(-4000);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 1_200_000);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})\n${tail}`));
+    });
+  });
+}
+
+async function imageExists(image: string): Promise<boolean> {
+  return run('podman', ['image', 'exists', image]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** node:24-bookworm-slim in podman's storage: the local stand-in where ../shared/container-base.sh exists, else pulled. */
+export async function ensureNodeBase(log: (line: string) => void): Promise<void> {
+  if (await imageExists(NODE_BASE)) return;
+  const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
+  if (existsSync(script)) {
+    log(`making ${NODE_BASE} with ${script}`);
+    await run('bash', [script]);
+  } else {
+    log(`pulling ${NODE_BASE}`);
+    await run('podman', ['pull', NODE_BASE]).catch((error: Error) => {
+      throw new Error(`${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local stand-in) is missing\n${error.message}`);
+    });
+  }
+  if (!(await imageExists(NODE_BASE))) throw new Error(`${NODE_BASE} is still missing after making it`);
+}
+
+/**
+ * Builds an image from the repository root. podman keeps every layer, so a rerun with unchanged sources
+ * costs seconds; --pull=never because the base is local here (and must not be replaced by a pull).
+ */
+export async function buildImage(dockerfile: string, tag: string, log: (line: string) => void): Promise<number> {
+  const started = Date.now();
+  await run('podman', ['build', '--pull=never', '--network', 'host', '--format', 'docker', '-f', dockerfile, '-t', tag, '.']);
+  const seconds = (Date.now() - started) / 1000;
+  log(`built ${tag} from ${dockerfile} in ${seconds.toFixed(1)} s, ${(imageSize(tag) / 1e6).toFixed(0)} MB`);
+  return seconds;
+}
+
+export function imageSize(tag: string): number {
+  return Number(execFileSync('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' }).trim());
+}
+
+export function imageConfig(tag: string): { User: string; Cmd: string[]; Env: string[] } {
+  return JSON.parse(execFileSync('podman', ['image', 'inspect', '--format', '{{json .Config}}', tag], { encoding: 'utf8' })) as { User: string; Cmd: string[]; Env: string[] };
+}
+
+/** Removes a container by name if it exists (a leftover of an interrupted run, or at the end). */
+export async function removeContainer(name: string): Promise<void> {
+  await run('podman', ['rm', '-f', '-t', '5', name]).catch(() => undefined);
+}
+
+/** The container's stdout and stderr (hawk's errors go to stderr). */
+export async function containerLogs(name: string): Promise<string> {
+  return run('sh', ['-c', `podman logs --tail 40 ${name} 2>&1 | grep -v 'systemd connection'`]).catch((error: Error) => error.message);
+}
