@@ -237,7 +237,8 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
           const ageMs = Date.now() - state!.observedAt;
           worstAgeMs = Math.max(worstAgeMs, ageMs);
           expect(ageMs, `${replica.name}'s view is fresh`).toBeLessThanOrEqual(5_000);
-          expect(state!.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost'), `${replica.name} still says quorum lost`).toBe(true);
+          const said = `verdict ${state!.verdict}, reachability ${state!.reachability.state}, etcd ${state!.etcd.quorum.healthy}/${state!.etcd.quorum.voters} (${state!.etcd.source}), findings ${state!.findings.map((f) => `${f.ruleId}${f.causedBy ? '<' : ''}`).join(', ')}`;
+          expect(state!.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost'), `${replica.name} still says quorum lost after ${Date.now() - lostAt} ms: ${said}`).toBe(true);
         }
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
