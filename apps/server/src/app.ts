@@ -18,8 +18,8 @@ import { clusterRoutes } from './http/cluster-routes';
 import type { HawkContext } from './http/hawk-context';
 import { healthRoutes } from './http/health-routes';
 import { metricsRoute } from './http/metrics-route';
-import type { ClusterHub } from './hub';
-import { createMetrics, type SourceStat } from './metrics/registry';
+import type { ClusterHub, SourceStats } from './hub';
+import { createMetrics } from './metrics/registry';
 import { createElector, type ElectorConfig } from './replication/elector';
 import { createSoloLeadership, mustActAlone, type Leadership } from './replication/leadership';
 import { createLeaseLockFromKubeConfig, parseLeaseRef } from './replication/lease-lock';
@@ -52,7 +52,7 @@ export interface AppOptions {
 }
 
 /** A hub may count watch restarts; it is an optional member, not part of the seam. */
-type HubWithStats = ClusterHub & { sourceStats?: () => readonly SourceStat[] };
+type HubWithStats = ClusterHub & { sourceStats?: () => readonly SourceStats[] };
 
 /** Default elector timings (ms), as in elector.ts: what a takeover's re-send window is computed from. */
 const DEFAULT_LEASE_MS = 10_000;

@@ -1,4 +1,5 @@
 import type { ClusterState } from '@hawk/core';
+import type { SourceStats } from '../hub';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { apiServerFamilies } from './apiserver-metrics';
 import { clusterFamilies } from './cluster-metrics';
@@ -9,17 +10,13 @@ import { leaseFamilies } from './lease-metrics';
 /** Every cluster family hawk exports; the one place that decides what is enabled. */
 export const CLUSTER_FAMILIES: readonly ClusterFamily[] = [...leaseFamilies, ...apiServerFamilies, ...etcdFamilies, ...clusterFamilies];
 
-/** Watch restarts per source, if the hub keeps count (an optional member of the hub). */
-export interface SourceStat {
-  readonly clusterId: string;
-  readonly source: string;
-  readonly restarts: number;
-}
+/** What metrics read of a watch's counters (the hub's SourceStats), if the hub keeps count. */
+export type WatchCounters = Pick<SourceStats, 'clusterId' | 'source' | 'restarts'>;
 
 export interface MetricsInputs {
   /** The states to describe, read at every scrape. */
   readonly clusters: () => readonly ClusterState[];
-  readonly sourceStats?: () => readonly SourceStat[];
+  readonly sourceStats?: () => readonly WatchCounters[];
   readonly socketClients: () => number;
   /** hawk's own leader election: hawk applies to itself what it checks in others. */
   readonly replica: { readonly identity: string; isLeader(): boolean; lockReachable(): boolean; transitions(): number };

@@ -1,10 +1,10 @@
 import type { ClusterState } from '@hawk/core';
 import { describe, expect, it } from 'vitest';
-import { createMetrics, type SourceStat } from '../../src/metrics/registry';
+import { createMetrics, type WatchCounters } from '../../src/metrics/registry';
 import { apiServer, clusterState, etcdMember, finding, lease, T0 } from '../transport/support/cluster-state';
 
 /** The exposition text for `states` at T0, without HELP/TYPE lines. */
-async function expose(states: readonly ClusterState[], sourceStats?: readonly SourceStat[]): Promise<string[]> {
+async function expose(states: readonly ClusterState[], sourceStats?: readonly WatchCounters[]): Promise<string[]> {
   const metrics = createMetrics({
     clusters: () => states,
     ...(sourceStats ? { sourceStats: () => sourceStats } : {}),
@@ -122,7 +122,7 @@ describe('metrics exposition', () => {
   });
 
   it('counts watch sessions per source, so a duplicated watch shows as 2', async () => {
-    const stats = [
+    const stats: WatchCounters[] = [
       { clusterId: 'lab', source: 'leases', restarts: 0 },
       { clusterId: 'lab', source: 'leases', restarts: 1 },
       { clusterId: 'lab', source: 'etcd', restarts: 0 },
