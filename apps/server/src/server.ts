@@ -2,16 +2,25 @@ import { createApp } from './app';
 import { assertSafeBinding, EnvError, loadEnv } from './env';
 import { createClusterHub } from './hub/index';
 
+/** Longest a graceful shutdown may take before the process exits anyway (ms); under Kubernetes' 30 s grace. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
 // Only listening lives here; everything else is the app plugin (app.ts).
 try {
   const env = loadEnv();
   assertSafeBinding(env);
   const app = await createApp({ env, hub: (logger) => createClusterHub({ logger }) });
   const url = await app.listen({ port: env.PORT, host: env.HOST });
-  app.log.info({ url, replica: env.HAWK_REPLICA_ID, replicas: env.HAWK_REDIS_URL ? 'several (redis)' : 'one' }, `hawk listening on ${url}`);
+  const election = env.HAWK_LEADER_LEASE ? `lease ${env.HAWK_LEADER_LEASE}` : env.HAWK_REDIS_URL ? 'redis' : 'none (one replica)';
+  app.log.info({ url, replica: env.HAWK_REPLICA_ID, election }, `hawk listening on ${url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'shutting down');
+      // A close that hangs (a lock call, a database) must not leave a process behind that nobody watches.
+      setTimeout(() => {
+        app.log.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish: exiting anyway');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
       void app.close().then(() => process.exit(0));
     });
   }
