@@ -8,11 +8,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { ensureLab } from '@hawk/lab';
+import { apiserverRequestCounters } from './support/apiserver-requests';
 import { sleep, spawnHawkProcess, type HawkProcess } from './support/hawk-process';
 
 const { values: args } = parseArgs({ options: { 'window-seconds': { type: 'string', default: '60' } } });
@@ -21,36 +20,8 @@ const windowMs = Number(args['window-seconds']) * 1000;
 const lab = await ensureLab({}, { onProgress: (message) => console.error(`[lab] ${message}`) });
 await lab.fault.heal();
 const env = lab.env();
-const kubeconfig = new KubeConfig();
-kubeconfig.loadFromFile(env.KUBECONFIG!);
-const tls: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string } = {};
-await kubeconfig.applyToHTTPSOptions(tls as never);
 const instances = lab.nodes.map((node) => `https://${node.ip}:6443`);
-
-/** apiserver_request_total summed over every instance, by "VERB resource[/subresource]". */
-async function counters(): Promise<Map<string, number>> {
-  const byKind = new Map<string, number>();
-  for (const base of instances) {
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = request(`${base}/metrics`, { ...tls, timeout: 5000 }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve(body));
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    for (const line of text.split('\n')) {
-      if (!line.startsWith('apiserver_request_total{')) continue;
-      const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1] ?? '';
-      const resource = label('resource') ? `${label('resource')}${label('subresource') ? `/${label('subresource')}` : ''}` : 'non-resource (health, metrics)';
-      const kind = `${label('verb')} ${resource}`;
-      byKind.set(kind, (byKind.get(kind) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
-    }
-  }
-  return byKind;
-}
+const counters = () => apiserverRequestCounters(env.KUBECONFIG!, instances);
 
 /** Requests per minute over the window, by kind. */
 async function perMinute(): Promise<Map<string, number>> {

@@ -102,7 +102,7 @@ if (sections.has('api-load')) {
   report.apiLoad = { baselinePerMinute: baseline, hawkPerMinute: hawkLoad, naivePerMinute: naiveLoad };
   markdown.push('## Load on the apiservers (their own apiserver_request_total)', '', '| who | requests / minute |', '|---|---|',
     `| the control plane alone (baseline) | ${baseline.toFixed(0)} |`, `| hawk (watches + health probes) | +${hawkLoad.toFixed(0)} |`, `| naive dashboard polling the same every 2 s | +${naiveLoad.toFixed(0)} |`,
-    '', `apiserver_request_total counts hawk's health probes too: /livez and /readyz on ${instances.length} instances and the LB every 2 s, about ${(((instances.length + 1) * 2 * 60_000) / 2000).toFixed(0)}/min, which the poller does not do at all. hawk's watches cost the rest, about ${Math.max(0, hawkLoad - ((instances.length + 1) * 2 * 60_000) / 2000).toFixed(0)}/min; the poller's lists of the same resources cost ${ratio(naiveLoad, Math.max(1, hawkLoad - ((instances.length + 1) * 2 * 60_000) / 2000))} that, and stay blind between polls.`, '');
+    '', `apiserver_request_total counts hawk's health probes too: /readyz on ${instances.length} instances and the LB every 2 s, about ${(((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min, which the poller does not do at all. hawk's watches cost the rest, about ${Math.max(0, hawkLoad - ((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min; the poller's lists of the same resources cost ${ratio(naiveLoad, Math.max(1, hawkLoad - ((instances.length + 1) * 60_000) / 2000))} that, and stay blind between polls.`, '');
 }
 
 if (sections.has('scale')) {
