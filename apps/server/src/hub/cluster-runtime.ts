@@ -8,6 +8,9 @@ import { ClusterObservationFold } from './observation-fold';
 import { createProbeScheduler, type ProbeScheduler } from './probe-scheduler';
 import { logTimeline } from './timeline-log';
 
+/** Ticks missed in a row that mean hawk's process itself was paused, not merely busy. */
+const PAUSE_TICKS = 3;
+
 export interface ClusterRuntimeOptions {
   readonly target: ClusterTarget;
   readonly config: HawkConfig;
@@ -40,6 +43,7 @@ export class ClusterRuntime {
   private lastEmitted = '';
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
+  private lastTickAt = 0;
 
   constructor(private readonly options: ClusterRuntimeOptions) {
     const { target, now } = options;
@@ -104,7 +108,8 @@ export class ClusterRuntime {
     }
     for (const supervisor of this.supervisors) supervisor.start();
     this.probes?.start();
-    this.ticker = setInterval(() => this.evaluate(), this.options.tickMs);
+    this.lastTickAt = now();
+    this.ticker = setInterval(() => this.tick(), this.options.tickMs);
     this.evaluate();
   }
 
@@ -116,6 +121,21 @@ export class ClusterRuntime {
     clearTimeout(this.debounce ?? undefined);
     await Promise.all([...this.supervisors.map((supervisor) => supervisor.stop()), this.probes?.stop()]);
     await Promise.allSettled([this.options.target.kube?.close(), this.options.target.etcd?.close()]);
+  }
+
+  /**
+   * tick re-judges as time passes. A tick far later than due means hawk's own process did not run
+   * (frozen, starved): what it did not observe meanwhile is not the cluster's silence, so the fold's
+   * renewal stamps restart now rather than every holder being called lost on hawk's account.
+   */
+  private tick(): void {
+    const now = this.options.now();
+    if (now - this.lastTickAt > PAUSE_TICKS * this.options.tickMs) {
+      this.options.logger.warn({ cluster: this.id, pausedMs: now - this.lastTickAt }, 'hawk itself did not run: renewals are observed afresh from now');
+      this.fold.resumeAfterPause(now);
+    }
+    this.lastTickAt = now;
+    this.evaluate();
   }
 
   /** changed coalesces bursts (a relist, a probe round) into one judgement. */

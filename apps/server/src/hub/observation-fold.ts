@@ -4,6 +4,7 @@ import {
   detectDistribution,
   etcdTopology,
   HIDDEN_TOPOLOGY_EVIDENCE,
+  resumeObservation,
   setLeaseCandidates,
   smallestEtcdQuota,
   type ClusterIdentity,
@@ -123,6 +124,14 @@ export class ClusterObservationFold {
   /** Apiserver probe rounds completed. */
   get probeRounds(): number {
     return this.rounds;
+  }
+
+  /** hawk itself did not run until `resumedAt`: renewals it could not see are not the writers' silence. */
+  resumeAfterPause(resumedAt: number): void {
+    for (const [key, track] of this.leases) this.leases.set(key, resumeObservation(track, resumedAt));
+    for (const [key, identity] of this.identities) this.identities.set(key, resumeObservation(identity, resumedAt));
+    for (const [key, candidate] of this.candidates) this.candidates.set(key, resumeObservation(candidate, resumedAt));
+    this.changed();
   }
 
   /** Some leader lease is held, so its renewals make a silent leases watch suspicious. */

@@ -168,6 +168,27 @@ describe('leases', () => {
     expect(w.fold.input().leases['kube-system/kube-scheduler']!.candidates[0]!.observedRenewAt).toBe(T0 + 60_000);
   });
 
+  it("after hawk's own pause, leases, identities and candidates are observed afresh, not judged silent", () => {
+    const w = world();
+    w.synced();
+    w.fold.sinks.leases.replace(new Map([['kube-system/kube-scheduler', lease('kube-scheduler', 'cp-1_a', 't1')]]));
+    w.fold.sinks.identityLeases.replace(new Map([['apiserver-abc', { name: 'apiserver-abc', hostname: 'cp-1', holderIdentity: 'apiserver-abc_x', renewTime: 'r1' }]]));
+    const before = w.changes;
+    // Frozen for 20 s: no watch event could be folded meanwhile. Judged as is, the leader looks lost.
+    w.advance(20_000);
+    w.synced();
+    const rulesOf = () => evaluateCluster(w.fold.input(), null, DEFAULT_CONFIG, w.now).state.findings.map((finding) => finding.ruleId);
+    expect(rulesOf().some((rule) => rule === 'LeaderElectionLeaderLost' || rule === 'LeaderElectionRenewOverdue')).toBe(true);
+    w.fold.resumeAfterPause(w.now);
+    const input = w.fold.input();
+    expect(input.leases['kube-system/kube-scheduler']!.observedRenewAt).toBe(T0 + 20_000);
+    expect(input.apiServers[0]).toMatchObject({ identityRenewedAt: T0 + 20_000 });
+    expect(w.changes).toBeGreaterThan(before);
+    // So the core judges the leader renewing, not lost, at the moment hawk resumes.
+    expect(rulesOf()).not.toContain('LeaderElectionLeaderLost');
+    expect(rulesOf()).not.toContain('LeaderElectionRenewOverdue');
+  });
+
   it('stamps an identity lease only when it renews', () => {
     const w = world();
     const identity = (renewTime: string) => ({ name: 'apiserver-abc', hostname: 'cp-1', holderIdentity: 'apiserver-abc_x', renewTime });

@@ -31,6 +31,16 @@ export function observeRenewal<T extends Renewable>(previous: Renewed<T> | undef
 }
 
 /**
+ * resumeObservation: hawk itself did not run until `resumedAt` (its process frozen or starved), so
+ * renewals it could not observe meanwhile say nothing of the writer. A stamp older than the resume
+ * restarts there, as on a first sight: a writer that really stopped is judged a cadence after hawk
+ * looks again, instead of hawk accusing every holder of its own stall.
+ */
+export function resumeObservation<T extends { readonly observedRenewAt: number | null }>(value: T, resumedAt: number): T {
+  return value.observedRenewAt !== null && value.observedRenewAt < resumedAt ? { ...value, observedRenewAt: resumedAt } : value;
+}
+
+/**
  * leaderRecordChanged: a leader lease renewed (or changed hands). Compares the leader-election
  * fields only, as client-go compares its LeaderElectionRecord: resourceVersion also moves on metadata-only writes (an admin's label), which are not renewals.
  */
