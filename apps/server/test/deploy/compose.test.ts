@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
 import { launchChromium } from '../../../web/e2e/support/browser';
+import { waitUntil } from '../../../web/e2e/support/processes';
 import { buildImage, ensureNodeBase, REPO_ROOT, requirePodman, run, SERVER_IMAGE, WEB_IMAGE } from './support/containers';
 import { requireCommand } from './deploy-tools';
 
@@ -38,20 +39,9 @@ let composeEnv: NodeJS.ProcessEnv;
 const compose = (...args: string[]) => run(requireCommand('docker-compose', 'apt-get install docker-compose (scripts/setup.sh does)'), ['-p', PROJECT, '-f', join(REPO_ROOT, 'docker-compose.yml'), ...args], { env: composeEnv });
 const containerName = (service: string) => `${PROJECT}_${service}_1`;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${last})` : ''}\n${await compose('logs', '--tail', '30').catch((error: Error) => error.message)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+/** Polls with a deadline; on timeout the error carries the services' last logs. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitUntil(what, probe, timeoutMs, () => compose('logs', '--tail', '30').catch((error: Error) => error.message));
 
 interface WebHealth {
   backends: { url: string; healthy: boolean }[];

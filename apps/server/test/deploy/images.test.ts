@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
 import { launchChromium } from '../../../web/e2e/support/browser';
+import { waitUntil } from '../../../web/e2e/support/processes';
 import { buildImage, containerLogs, ensureNodeBase, imageConfig, imageSize, removeContainer, REPO_ROOT, requirePodman, run, SERVER_IMAGE, WEB_IMAGE } from './support/containers';
 
 const log = (line: string) => console.log(`[images] ${line}`);
@@ -27,22 +28,9 @@ let page: Page;
 let clusterId: string;
 const websockets: string[] = [];
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last error: ${last})` : ''}\n--- ${SERVER_CONTAINER} ---\n${await containerLogs(SERVER_CONTAINER)}\n--- ${WEB_CONTAINER} ---\n${await containerLogs(WEB_CONTAINER)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+/** Polls with a deadline; on timeout the error carries both containers' logs. */
+const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> =>
+  waitUntil(what, probe, timeoutMs, async () => `--- ${SERVER_CONTAINER} ---\n${await containerLogs(SERVER_CONTAINER)}\n--- ${WEB_CONTAINER} ---\n${await containerLogs(WEB_CONTAINER)}`);
 
 beforeAll(async () => {
   requirePodman();

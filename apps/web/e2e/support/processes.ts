@@ -48,7 +48,7 @@ export function startProcess(name: string, command: string, args: readonly strin
 }
 
 /** Polls `probe` until it returns a value, failing with `describe()` (e.g. a process's output) after `timeoutMs`. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, describe: () => string = () => ''): Promise<T> {
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, describe: () => string | Promise<string> = () => ''): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   for (;;) {
@@ -58,7 +58,7 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     } catch (error) {
       lastError = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${describe()}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${await describe()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
