@@ -47,12 +47,10 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       const at = now();
       return inputs.clusters().flatMap((state) => family.generate(state, at));
     };
+    const configuration = { name: family.name, help: family.help, labelNames, registers: [registry] };
     if (family.type === 'gauge') {
       new Gauge({
-        name: family.name,
-        help: family.help,
-        labelNames,
-        registers: [registry],
+        ...configuration,
         collect() {
           this.reset();
           for (const sample of samples()) this.set(sample.labels, sample.value);
@@ -60,10 +58,7 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       });
     } else {
       new Counter({
-        name: family.name,
-        help: family.help,
-        labelNames,
-        registers: [registry],
+        ...configuration,
         collect() {
           this.reset();
           for (const sample of samples()) this.inc(sample.labels, sample.value);
