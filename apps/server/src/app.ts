@@ -8,7 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { KubeConfig } from '@kubernetes/client-node';
 import { createClient } from 'redis';
 import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink, type AlertSink } from './alerts';
-import { runningInPod } from './clusters/resolve-clusters';
+import { loadKubeConfig, runningInPod } from './clusters/resolve-clusters';
 import type { HawkEnv } from './env';
 import type { HistoryRepository } from './history/history-repository';
 import { openPostgresHistory } from './history/postgres-history';
@@ -153,7 +153,7 @@ function chooseLeadership(env: HawkEnv, options: AppOptions, log: FastifyBaseLog
   const lease = env.HAWK_LEADER_LEASE ? parseLeaseRef(env.HAWK_LEADER_LEASE) : null;
   if (lease) {
     if (env.HAWK_REDIS_URL) log.warn({}, 'HAWK_REDIS_URL is not used: HAWK_LEADER_LEASE elects the leader');
-    const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig();
+    const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig(env);
     return { leadership: createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), election), lockName: { kind: 'lease', name: env.HAWK_LEADER_LEASE! } };
   }
   if (env.HAWK_REDIS_URL) {
@@ -191,10 +191,10 @@ function createAlerts(env: HawkEnv, hub: ClusterHub, leadership: Leadership, opt
  * KUBECONFIG names other clusters to watch (the chart's extraKubeconfigSecret); elsewhere KUBECONFIG
  * or ~/.kube/config.
  */
-function defaultKubeConfig(): KubeConfig {
+function defaultKubeConfig(env: HawkEnv): KubeConfig {
+  if (!runningInPod(env)) return loadKubeConfig({ KUBECONFIG: env.KUBECONFIG, KUBERNETES_SERVICE_HOST: undefined });
   const kubeconfig = new KubeConfig();
-  if (runningInPod()) kubeconfig.loadFromCluster();
-  else kubeconfig.loadFromDefault();
+  kubeconfig.loadFromCluster();
   return kubeconfig;
 }
 

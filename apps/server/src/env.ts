@@ -4,6 +4,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { parseCidrs } from './security/trusted-proxy';
 
+/** Probe interval when neither HAWK_PROBE_INTERVAL_MS nor the config file sets one (ms). */
+export const DEFAULT_PROBE_INTERVAL_MS = 2000;
+
 /** Every variable hawk's backend reads, with its default: the one place they are declared. */
 export const EnvSchema = Type.Object({
   /** TCP port of REST and socket.io. */
@@ -53,6 +56,22 @@ export const EnvSchema = Type.Object({
   HAWK_REPLICA_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
   /** REST requests per minute per client address. */
   HAWK_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
+  /** YAML file choosing the contexts to watch and their options (etcd, probe interval, labels, lease namespaces); see cluster-config.ts. */
+  HAWK_CONFIG: Type.Optional(Type.String({ minLength: 1 })),
+  /** Comma-separated kubeconfig contexts to watch when HAWK_CONFIG is not set; default every context. */
+  HAWK_CONTEXTS: Type.Optional(Type.String({ minLength: 1 })),
+  /** How often each apiserver, the front door and etcd are probed (ms); a cluster's probeIntervalMs in HAWK_CONFIG wins. */
+  HAWK_PROBE_INTERVAL_MS: Type.Integer({ minimum: 200, maximum: 600_000, default: DEFAULT_PROBE_INTERVAL_MS }),
+  /** Comma-separated etcd client URLs of the default cluster (the current context if watched, else the first). */
+  HAWK_ETCD_ENDPOINTS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^,]+(,\\s*https?://[^,]+)*$' })),
+  /** PEM files for HAWK_ETCD_ENDPOINTS: the CA of the members' serving certs, and a client cert and key they accept. */
+  HAWK_ETCD_CA: Type.Optional(Type.String({ minLength: 1 })),
+  HAWK_ETCD_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  HAWK_ETCD_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** kubeconfig files, separated by ':' as for kubectl; default ~/.kube/config, or the pod's ServiceAccount. */
+  KUBECONFIG: Type.Optional(Type.String({ minLength: 1 })),
+  /** Set by Kubernetes in every pod: with a mounted ServiceAccount token it means hawk runs in a cluster. */
+  KUBERNETES_SERVICE_HOST: Type.Optional(Type.String({ minLength: 1 })),
   HAWK_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
 });
 
@@ -87,6 +106,14 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
   const env = converted as HawkEnv;
   assertTrustedProxy(env);
   return env;
+}
+
+/** commaList splits a comma-separated variable into its trimmed, non-empty items ([] when unset). */
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** The header alone would trust anyone who sets it: it needs the proxy's addresses, which must parse. */

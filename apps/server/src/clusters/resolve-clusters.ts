@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { commaList, type HawkEnv } from '../env';
 import { loadConfigFile, type ClusterConfigEntry, type EtcdConfigEntry } from './cluster-config';
 import { createEtcdTransport, type EtcdTransport } from './etcd-transport';
 import { createKubeClient, type KubeClient } from './kube-client';
 import { uniqueIds } from './slug';
-
-/** Probe interval when neither the config file nor the options set one (ms). */
-export const DEFAULT_PROBE_INTERVAL_MS = 2000;
 
 /** One cluster to watch, resolved from kubeconfig and config; a misconfigured one carries `error` instead of clients. */
 export interface ClusterTarget {
@@ -24,22 +24,30 @@ export interface ClusterTarget {
   readonly error: string | null;
 }
 
+/** The variables that choose and reach the clusters (env.ts declares them). */
+export type ClusterEnv = Pick<
+  HawkEnv,
+  'HAWK_CONFIG' | 'HAWK_CONTEXTS' | 'HAWK_PROBE_INTERVAL_MS' | 'HAWK_ETCD_ENDPOINTS' | 'HAWK_ETCD_CA' | 'HAWK_ETCD_CERT' | 'HAWK_ETCD_KEY' | KubeEnvName
+>;
+type KubeEnvName = 'KUBECONFIG' | 'KUBERNETES_SERVICE_HOST';
+
 export interface ResolveOptions {
+  /** The validated environment (loadEnv). */
+  readonly env: ClusterEnv;
   /** Loaded kubeconfig; defaults to kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
   readonly kubeconfig?: KubeConfig;
-  /** Path to the YAML config file (default env HAWK_CONFIG). */
+  /** Path to the YAML config file, instead of HAWK_CONFIG. */
   readonly configFile?: string;
-  /** Contexts to watch (default env HAWK_CONTEXTS, comma-separated; else every context). */
+  /** Contexts to watch, instead of HAWK_CONTEXTS (else every context). */
   readonly contexts?: readonly string[];
-  /** Probe interval for clusters the config file does not set (ms; default env HAWK_PROBE_INTERVAL_MS, else 2000). */
+  /** Probe interval for clusters the config file does not set, instead of HAWK_PROBE_INTERVAL_MS (ms). */
   readonly probeIntervalMs?: number;
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** runningInPod: a service account is mounted and the apiserver's service is announced. */
-export function runningInPod(env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): boolean {
+export function runningInPod(env: Pick<HawkEnv, 'KUBERNETES_SERVICE_HOST'>, serviceAccountRoot = ''): boolean {
   return !!env.KUBERNETES_SERVICE_HOST && existsSync(`${serviceAccountRoot}${SERVICE_ACCOUNT_TOKEN}`);
 }
 
@@ -49,9 +57,19 @@ export function runningInPod(env: NodeJS.ProcessEnv = process.env, serviceAccoun
  * rules would then drop the pod's own cluster, so it is added back as context `inClusterContext`.
  * `serviceAccountRoot` prefixes the service-account paths (tests).
  */
-export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, serviceAccountRoot = ''): KubeConfig {
+export function loadKubeConfig(env: Pick<HawkEnv, KubeEnvName>, serviceAccountRoot = ''): KubeConfig {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
+  // As the library's loadFromDefault, but from the validated KUBECONFIG rather than process.env: the first file's current context wins.
+  const [first, ...rest] = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (first === undefined) kubeConfig.loadFromDefault();
+  else {
+    kubeConfig.loadFromFile(first);
+    for (const file of rest) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      kubeConfig.mergeConfig(more);
+    }
+  }
   if (env.KUBECONFIG && runningInPod(env, serviceAccountRoot)) {
     const own = new KubeConfig();
     own.loadFromCluster(serviceAccountRoot);
@@ -59,7 +77,7 @@ export function loadKubeConfig(env: NodeJS.ProcessEnv = process.env, serviceAcco
   }
   const clusters = kubeConfig.getClusters();
   const fellBack = clusters.length === 1 && clusters[0]?.name === 'cluster' && clusters[0].server === 'http://localhost:8080';
-  if (fellBack && !env.KUBECONFIG && !existsSync(`${env.HOME ?? ''}/.kube/config`)) {
+  if (fellBack && !env.KUBECONFIG && !existsSync(`${homedir()}/.kube/config`)) {
     throw new Error('no kubeconfig: set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account');
   }
   return kubeConfig;
@@ -72,24 +90,10 @@ function scopedKubeConfig(source: KubeConfig, context: string): KubeConfig {
   return scoped;
 }
 
-/** HAWK_PROBE_INTERVAL_MS, in the same bounds as the config file's probeIntervalMs. */
-function probeIntervalFromEnv(env: NodeJS.ProcessEnv): number | undefined {
-  const raw = env.HAWK_PROBE_INTERVAL_MS;
-  if (!raw) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 200 || value > 600_000) {
-    throw new Error(`HAWK_PROBE_INTERVAL_MS must be a whole number of milliseconds from 200 to 600000 (got ${JSON.stringify(raw)})`);
-  }
-  return value;
-}
-
-function etcdFromEnv(env: NodeJS.ProcessEnv): EtcdConfigEntry | undefined {
-  const endpoints = (env.HAWK_ETCD_ENDPOINTS ?? '')
-    .split(',')
-    .map((endpoint) => endpoint.trim())
-    .filter(Boolean);
+function etcdFromEnv(env: ClusterEnv): EtcdConfigEntry | undefined {
+  const endpoints = commaList(env.HAWK_ETCD_ENDPOINTS);
   if (endpoints.length === 0) return undefined;
-  return { endpoints, ca: env.HAWK_ETCD_CA || undefined, cert: env.HAWK_ETCD_CERT || undefined, key: env.HAWK_ETCD_KEY || undefined };
+  return { endpoints, ca: env.HAWK_ETCD_CA, cert: env.HAWK_ETCD_CERT, key: env.HAWK_ETCD_KEY };
 }
 
 /**
@@ -97,23 +101,29 @@ function etcdFromEnv(env: NodeJS.ProcessEnv): EtcdConfigEntry | undefined {
  * for what stops every cluster (no kubeconfig, a bad config file); a bad context becomes that
  * cluster's own error.
  */
-export function resolveClusters(options: ResolveOptions = {}): ClusterTarget[] {
-  const env = options.env ?? process.env;
+export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
+  const { env } = options;
   const kubeConfig = options.kubeconfig ?? loadKubeConfig(env);
-  const configPath = options.configFile ?? (env.HAWK_CONFIG || undefined);
+  const configPath = options.configFile ?? env.HAWK_CONFIG;
   const file = configPath ? loadConfigFile(configPath) : undefined;
-  const fromEnv = env.HAWK_CONTEXTS?.split(',').map((context) => context.trim()).filter(Boolean);
+  const fromEnv = commaList(env.HAWK_CONTEXTS);
   const entries: ClusterConfigEntry[] =
     file?.clusters ??
-    (options.contexts ?? (fromEnv?.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
-  const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? probeIntervalFromEnv(env) ?? DEFAULT_PROBE_INTERVAL_MS;
+    (options.contexts ?? (fromEnv.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
+  const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? env.HAWK_PROBE_INTERVAL_MS;
+
   const ids = uniqueIds(entries.map((entry) => entry.context));
   const envEtcd = etcdFromEnv(env);
   // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
   const envEtcdIndex = Math.max(0, entries.findIndex((entry) => entry.context === kubeConfig.getCurrentContext()));
 
   return entries.map((entry, index): ClusterTarget => {
-    const base = { id: ids[index] ?? entry.context, context: entry.context, labels: entry.labels, probeIntervalMs: entry.probeIntervalMs ?? defaultInterval };
+    const base = {
+      id: ids[index] ?? entry.context,
+      context: entry.context,
+      labels: entry.labels,
+      probeIntervalMs: entry.probeIntervalMs ?? defaultInterval,
+    };
     const context = kubeConfig.getContextObject(entry.context);
     if (!context) return { ...base, server: '', kube: null, etcd: null, etcdError: null, error: `context "${entry.context}" is not in the kubeconfig` };
     const scoped = scopedKubeConfig(kubeConfig, entry.context);

@@ -1,20 +1,22 @@
 import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, type TimelineEvent } from '@hawk/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHub } from './cluster-hub';
-import { resolveClusters, type ClusterTarget } from '../clusters/resolve-clusters';
+import { resolveClusters, type ClusterEnv, type ClusterTarget } from '../clusters/resolve-clusters';
 import type { SourceStats } from '../sources/supervisor';
 import { ClusterRuntime } from './cluster-runtime';
 import { createListeners } from '../listeners';
 import { childLogger, silentLogger, type Logger } from '../logger';
 
 export interface ClusterHubOptions {
+  /** The validated environment (loadEnv): HAWK_CONFIG, HAWK_CONTEXTS, HAWK_PROBE_INTERVAL_MS, HAWK_ETCD_*, KUBECONFIG. */
+  readonly env: ClusterEnv;
   /** Loaded kubeconfig; default: kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
   readonly kubeconfig?: KubeConfig;
-  /** YAML file choosing contexts and per-cluster options (etcd, probe interval, labels); default env HAWK_CONFIG. */
+  /** YAML file choosing contexts and per-cluster options (etcd, probe interval, labels), instead of HAWK_CONFIG. */
   readonly configFile?: string;
-  /** Contexts to watch; default env HAWK_CONTEXTS (comma-separated), else every context. */
+  /** Contexts to watch, instead of HAWK_CONTEXTS (else every context). */
   readonly contexts?: readonly string[];
-  /** Apiserver and etcd probe interval where the config file sets none (ms, default 2000). */
+  /** Apiserver and etcd probe interval where the config file sets none, instead of HAWK_PROBE_INTERVAL_MS (ms). */
   readonly probeIntervalMs?: number;
   /** Timeout of one probe request (ms, default 1500). */
   readonly probeTimeoutMs?: number;
@@ -24,8 +26,6 @@ export interface ClusterHubOptions {
   readonly now?: () => number;
   /** pino-compatible, e.g. Fastify's `app.log`. Credentials are never logged. */
   readonly logger?: Logger;
-  /** Environment read for HAWK_CONFIG, HAWK_CONTEXTS, HAWK_ETCD_* (default process.env). */
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** The hub the server gets: the ClusterHub seam plus counters for metrics. */
@@ -41,17 +41,17 @@ export type { SourceName, SourceStats };
  * for what stops every cluster (no kubeconfig, an invalid config file, invalid thresholds); an
  * unknown context or an unreachable server is that cluster's own error.
  */
-export function createClusterHub(options: ClusterHubOptions = {}): SourcesHub {
+export function createClusterHub(options: ClusterHubOptions): SourcesHub {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const config = mustCreateConfig(options.config);
   const resolve = () =>
     resolveClusters({
+      env: options.env,
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.configFile ? { configFile: options.configFile } : {}),
       ...(options.contexts ? { contexts: options.contexts } : {}),
       ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
-      ...(options.env ? { env: options.env } : {}),
     });
   const listenerThrew = (error: unknown) => logger.error({ error: (error as Error).stack ?? String(error) }, 'hub listener threw');
   const stateListeners = createListeners<ClusterState>(listenerThrew);

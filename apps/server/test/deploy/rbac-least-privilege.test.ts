@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CoordinationV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { ensureLab, type Lab } from '@hawk/lab';
+import { loadEnv } from '../../src/env';
 import { createClusterHub } from '../../src/hub/index';
 import type { ClusterState } from '@hawk/core';
 import { createElector } from '../../src/replication/elector';
@@ -63,7 +64,7 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
 
   it('lets hawk see everything it shows: leases, apiservers, nodes, pods, etcd through /readyz', async () => {
     const kubeconfig = await tokenKubeconfig();
-    const hub = createClusterHub({ kubeconfig, env: {} });
+    const hub = createClusterHub({ kubeconfig, env: loadEnv({}) });
     await hub.start();
     try {
       const state = await new Promise<ClusterState>((resolve, reject) => {

@@ -12,6 +12,8 @@ describe('environment', () => {
     [{ HAWK_WEB_ORIGIN: 'localhost:3000' }, 'HAWK_WEB_ORIGIN'],
     [{ HAWK_REDIS_URL: 'http://redis' }, 'HAWK_REDIS_URL'],
     [{ HAWK_ALLOW_OPEN: 'yes' }, 'HAWK_ALLOW_OPEN'],
+    [{ HAWK_PROBE_INTERVAL_MS: '50' }, 'HAWK_PROBE_INTERVAL_MS'],
+    [{ HAWK_ETCD_ENDPOINTS: '10.0.0.11:2379' }, 'HAWK_ETCD_ENDPOINTS'],
   ])('names the bad variable: %j', (raw, variable) => {
     expect(() => loadEnv(raw)).toThrow(new RegExp(`invalid environment variable ${variable}:`));
   });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROBE_INTERVAL_MS, loadKubeConfig, resolveClusters } from '../../src/clusters/resolve-clusters';
+import { loadKubeConfig, resolveClusters } from '../../src/clusters/resolve-clusters';
+import { DEFAULT_PROBE_INTERVAL_MS, loadEnv } from '../../src/env';
 
 // Builds clients only; nothing here dials the (loopback) server.
 function kubeconfig(): KubeConfig {
@@ -19,17 +20,17 @@ function kubeconfig(): KubeConfig {
 
 describe('resolveClusters', () => {
   it('takes the probe interval from HAWK_PROBE_INTERVAL_MS (the Helm chart sets it), else the default', () => {
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: {} })[0]?.probeIntervalMs).toBe(DEFAULT_PROBE_INTERVAL_MS);
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: { HAWK_PROBE_INTERVAL_MS: '5000' } })[0]?.probeIntervalMs).toBe(5000);
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], probeIntervalMs: 700, env: { HAWK_PROBE_INTERVAL_MS: '5000' } })[0]?.probeIntervalMs).toBe(700);
+    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.probeIntervalMs).toBe(DEFAULT_PROBE_INTERVAL_MS);
+    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }) })[0]?.probeIntervalMs).toBe(5000);
+    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], probeIntervalMs: 700, env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }) })[0]?.probeIntervalMs).toBe(700);
   });
 
   it.each(['50', '1.5', 'fast', '9999999'])('refuses HAWK_PROBE_INTERVAL_MS=%s, naming the variable', (value) => {
-    expect(() => resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: { HAWK_PROBE_INTERVAL_MS: value } })).toThrow(/HAWK_PROBE_INTERVAL_MS/);
+    expect(() => loadEnv({ HAWK_PROBE_INTERVAL_MS: value })).toThrow(/invalid environment variable HAWK_PROBE_INTERVAL_MS/);
   });
 
   it('turns a context the kubeconfig lacks into that cluster\'s own error', () => {
-    const [prod, ghost] = resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod', 'ghost'], env: {} });
+    const [prod, ghost] = resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod', 'ghost'], env: loadEnv({}) });
     expect(prod?.error).toBeNull();
     expect(ghost?.error).toContain('"ghost" is not in the kubeconfig');
   });
@@ -48,11 +49,11 @@ describe('loadKubeConfig in a pod', () => {
     // The library reads these from process.env itself.
     Object.assign(process.env, { KUBECONFIG: neighbours, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443' });
     try {
-      const inPod = loadKubeConfig(process.env, root);
+      const inPod = loadKubeConfig(loadEnv(process.env), root);
       expect(inPod.getContexts().map((context) => context.name).sort()).toEqual(['inClusterContext', 'missing-cluster', 'prod']);
       expect(inPod.getCurrentContext()).toBe('prod');
       expect(inPod.getCluster('inCluster')?.server).toBe('https://127.0.0.1:6443');
-      const outsidePod = loadKubeConfig({ KUBECONFIG: neighbours }, root);
+      const outsidePod = loadKubeConfig(loadEnv({ KUBECONFIG: neighbours }), root);
       expect(outsidePod.getContexts().map((context) => context.name)).not.toContain('inClusterContext');
     } finally {
       for (const [key, value] of Object.entries(saved)) {
