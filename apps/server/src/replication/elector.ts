@@ -1,4 +1,5 @@
-import type { Leadership, Takeover } from './leadership';
+import { createListeners } from '../listeners';
+import type { Leadership, LeadershipChange, Takeover } from './leadership';
 import type { LeaderLock } from './leader-lock';
 
 export interface ElectorConfig {
@@ -57,13 +58,13 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
   let timer: NodeJS.Timeout | undefined;
   let deadlineWatch: NodeJS.Timeout | undefined;
   let running = false;
-  const listeners = new Set<(leading: boolean, takeover: Takeover) => void>();
+  const changes = createListeners<LeadershipChange>((error) => config.log?.warn({ err: { message: (error as Error).message } }, 'a leadership listener failed'));
 
   const set = (next: boolean, takeover: Takeover = 'vacant') => {
     if (leading === next) return;
     leading = next;
     transitions += 1;
-    for (const listener of listeners) listener(next, takeover);
+    changes.emit({ leading: next, takeover });
   };
 
   const stepDownIfOverdue = () => {
@@ -115,10 +116,7 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
     lockReachable: () => reachable,
     holder: () => holder,
     transitions: () => transitions,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => changes.add(({ leading, takeover }) => listener(leading, takeover)),
     async start() {
       if (running) return;
       running = true;

@@ -1,3 +1,5 @@
+import { createListeners } from '../listeners';
+
 /**
  * Leadership decides which replica performs the side effects that must happen once: writes to a
  * shared history database and webhook notifications. It never decides who observes: every replica
@@ -29,6 +31,12 @@ export interface Leadership {
 /** How leadership was gained: from a vacant or released lock, or by waiting out a silent holder. */
 export type Takeover = 'vacant' | 'expired';
 
+/** One change of leadership, as the locks' listener sets carry it. */
+export interface LeadershipChange {
+  readonly leading: boolean;
+  readonly takeover: Takeover;
+}
+
 /**
  * mustActAlone: this replica performs an elected side effect now. The leader does; when the lock
  * cannot be reached nobody is known to lead, and a duplicate is better than a silence during the
@@ -42,12 +50,15 @@ export function mustActAlone(leadership: Pick<Leadership, 'isLeader' | 'lockReac
 export function createSoloLeadership(identity: string): Leadership {
   let leading = false;
   let transitions = 0;
-  const listeners = new Set<(leading: boolean, takeover: Takeover) => void>();
+  // Only hawk's own code listens here: a throw is a bug, so it surfaces in start()/stop() rather than in a log.
+  const changes = createListeners<LeadershipChange>((error) => {
+    throw error;
+  });
   const set = (next: boolean) => {
     if (leading === next) return;
     leading = next;
     transitions += 1;
-    for (const listener of listeners) listener(next, 'vacant');
+    changes.emit({ leading: next, takeover: 'vacant' });
   };
   return {
     identity,
@@ -55,10 +66,7 @@ export function createSoloLeadership(identity: string): Leadership {
     lockReachable: () => true,
     holder: () => (leading ? identity : null),
     transitions: () => transitions,
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => changes.add(({ leading, takeover }) => listener(leading, takeover)),
     start: async () => set(true),
     stop: async () => set(false),
   };
