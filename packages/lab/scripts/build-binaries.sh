@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm and etcd from the Go module proxy.
+# Builds kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm and etcd from the Go module proxy,
+# and the worker nodes' kubelet and kube-proxy (`pnpm lab up --workers N`) plus their pause image's binary.
 # kubeadm writes the lab's certificates, kubeconfigs and static-pod manifests, so it comes from the same release.
 # k8s.io/kubernetes cannot be `go install`ed (its go.mod replaces the staging modules with ./staging
 # paths), so we build from a throwaway wrapper module whose replace list is generated from the
@@ -10,7 +11,7 @@ K8S_VERSION="${HAWK_K8S_VERSION:-v1.36.3}"
 CACHE_ROOT="${HAWK_CACHE:-$HOME/.cache/hawk}"
 OUT="$CACHE_ROOT/k8s/$K8S_VERSION/bin"
 WRAPPER="$CACHE_ROOT/k8s/$K8S_VERSION/wrapper"
-BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubeadm etcd)
+BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubeadm etcd kubelet kube-proxy pause)
 
 all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; }
 if all_built; then echo "lab binaries $K8S_VERSION: cached in $OUT"; exit 0; fi
@@ -47,6 +48,8 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 	_ "k8s.io/kubernetes/cmd/kubeadm"
+	_ "k8s.io/kubernetes/cmd/kubelet"
+	_ "k8s.io/kubernetes/cmd/kube-proxy"
 )
 GO
 echo "wrapper module: $(grep -c '=> k8s.io' "$WRAPPER/go.mod") staging replaces (from $K8S_VERSION go.mod)"
@@ -68,7 +71,7 @@ ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s
 export CGO_ENABLED=0
 # Two cores and linking kube-apiserver peaks near 2 GiB: one package build at a time is the safe default.
 parallel="${HAWK_BUILD_JOBS:-2}"
-for b in kube-apiserver kube-controller-manager kube-scheduler kubeadm; do
+for b in kube-apiserver kube-controller-manager kube-scheduler kubeadm kubelet kube-proxy; do
   [ -x "$OUT/$b" ] && continue
   echo "building $b $K8S_VERSION ..."
   go build -p "$parallel" -trimpath -ldflags "$ldflags" -o "$OUT/$b.tmp" "k8s.io/kubernetes/cmd/$b"
@@ -78,6 +81,12 @@ if [ ! -x "$OUT/etcd" ]; then
   echo "building etcd $etcd_version ..."
   go build -p "$parallel" -trimpath -ldflags "-s -w" -o "$OUT/etcd.tmp" go.etcd.io/etcd/server/v3
   mv "$OUT/etcd.tmp" "$OUT/etcd"
+fi
+# The pod sandbox's pause process, from the release's own C source (static, so the image is FROM scratch).
+if [ ! -x "$OUT/pause" ]; then
+  command -v gcc >/dev/null || { echo "gcc is not on PATH: the worker pause image is compiled from build/pause/linux/pause.c" >&2; exit 1; }
+  gcc -Os -static -Wall -Werror -DVERSION="$K8S_VERSION-hawk" -o "$OUT/pause.tmp" "$k8s_dir/build/pause/linux/pause.c"
+  mv "$OUT/pause.tmp" "$OUT/pause"
 fi
 echo "$etcd_version" > "$OUT/etcd.version"
 echo "lab binaries built in $(( $(date +%s) - started ))s into $OUT"

@@ -1,14 +1,17 @@
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, openLab } from './lifecycle';
 import type { Lab } from './lab';
-import type { LabOptionsInput, LabProfile } from './options';
+import { type LabOptionsInput, type LabProfile, mustResolveLabOptions } from './options';
 import { readiness } from './readiness';
 import { formatStatus, labStatus } from './status';
+import { ensureWorkers } from './workers/start';
 import type { ComponentKind, LeaderElectedKind } from './topology';
 
 const USAGE = `usage: pnpm lab <command>
   up [--profile kubeadm|kubeadm-bind-all|hand-made] [--nodes N] [--etcd-members N] [--external-etcd] [--cle] [--single-zone]
      [--lease-duration S --renew-deadline S --retry-period S]
+     [--workers N]          N worker nodes (kubelet, containerd, kube-proxy) that run real pods; kubeadm profile only;
+                            without it a running lab keeps its workers, --workers 0 removes them
   down                      remove every process, namespace, link and file of the lab
   status [--json]           processes, apiserver readiness, lease holders, etcd members and leader
   env                       shell exports: eval "$(pnpm -s lab env)"
@@ -76,6 +79,8 @@ function upOptions(args: string[]): LabOptionsInput {
       'lease-duration': { type: 'string' },
       'renew-deadline': { type: 'string' },
       'retry-period': { type: 'string' },
+      // Read by workersOf: workers are not a lab option (a lab with and without workers is the same lab).
+      workers: { type: 'string' },
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -94,6 +99,14 @@ function upOptions(args: string[]): LabOptionsInput {
     ...(values['single-zone'] ? { zones: 'single' as const } : {}),
     leaderElection,
   };
+}
+
+function workersOf(args: string[]): number | undefined {
+  const at = args.indexOf('--workers');
+  if (at < 0) return undefined;
+  const n = Number(args[at + 1]);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--workers expects a count (0, 1, 2, …), got ${args[at + 1] ?? '(none)'}`);
+  return n;
 }
 
 async function fault(args: string[]): Promise<void> {
@@ -133,7 +146,12 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'up': {
       const started = Date.now();
+      const workers = workersOf(rest);
+      if (workers && mustResolveLabOptions(upOptions(rest)).profile === 'hand-made') {
+        throw new Error('--workers needs the kubeadm profile (the hand-made controller-manager has no service-account credentials): pnpm lab up --profile kubeadm --workers N');
+      }
       const lab = await ensureLab(upOptions(rest), { onProgress: progress });
+      if (workers !== undefined) await ensureWorkers(lab, workers, progress);
       progress(`up in ${((Date.now() - started) / 1000).toFixed(1)}s; API ${lab.apiServerUrl}; eval "$(pnpm -s lab env)"`);
       return;
     }

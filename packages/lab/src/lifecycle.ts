@@ -15,6 +15,7 @@ import { findLabProcesses, signal, waitUntilExited } from './processes';
 import { readiness } from './readiness';
 import { readState, writeState } from './state';
 import { type ComponentKind, NETWORK, instancesOf } from './topology';
+import { removeWorkers, workerLeftovers } from './workers/teardown';
 
 export type Progress = (message: string) => void;
 
@@ -215,7 +216,7 @@ async function recordHistory(paths: LabPaths, event: string, detail: string): Pr
 async function leftovers(paths: LabPaths): Promise<string[]> {
   const binaries = LAB_BINARIES.map((b) => join(binaryDir(), b));
   const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig, [K3S_LEASE_HOLDER]);
-  return [...(await listLabNetns()), ...pids.map((p) => `pid ${p}`)];
+  return [...(await listLabNetns()), ...pids.map((p) => `pid ${p}`), ...(await workerLeftovers(paths))];
 }
 
 export interface DownReport {
@@ -236,6 +237,9 @@ export async function labDown(lifecycle: Pick<LifecycleOptions, 'onProgress' | '
     progress(`stopping ${pids.length} processes`);
     for (const pid of pids) signal(pid, 'SIGKILL');
     for (const pid of pids) await waitUntilExited(pid).catch(() => undefined);
+    // Worker nodes (`up --workers`): their processes, mounts, cgroups and what the kubelet changed on the machine.
+    const workerPids = await removeWorkers(paths);
+    if (workerPids > 0) progress(`stopped ${workerPids} worker processes`);
     progress('removing namespaces, links and bridge');
     await destroyNetwork(NETWORK.bridge);
     await rm(paths.root, { recursive: true, force: true });

@@ -45,7 +45,7 @@ export function pkiLayout(dir: string): LabPki {
   };
 }
 
-interface CertRequest {
+export interface CertRequest {
   readonly out: CertPair;
   readonly subject: Record<string, string>;
   readonly usage: 'ca' | 'server' | 'client' | 'server-client';
@@ -72,7 +72,7 @@ function opensslConfig(req: CertRequest): string {
 }
 
 /** issue writes a P-256 key and a certificate in one openssl call (OpenSSL 3 `req -x509 -CA`); P-256 keeps generation instant. */
-async function issue(req: CertRequest): Promise<void> {
+export async function issue(req: CertRequest): Promise<void> {
   const config = `${req.out.cert}.cnf`;
   await writeFile(config, opensslConfig(req));
   const signer = req.signer ? ['-CA', req.signer.cert, '-CAkey', req.signer.key] : [];
