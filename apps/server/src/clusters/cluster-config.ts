@@ -1,40 +1,64 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value, type ValueError } from '@sinclair/typebox/value';
 
-const etcdSchema = z.strictObject({
-  /** Client URLs of every member, e.g. https://10.0.0.11:2379; one client each, no failover between them. */
-  endpoints: z.array(z.url({ protocol: /^https?$/ })).min(1),
-  /** Paths to PEM files: the CA that signed the members' serving certs, and a client cert/key they accept. */
-  ca: z.string().min(1).optional(),
-  cert: z.string().min(1).optional(),
-  key: z.string().min(1).optional(),
-});
+/** A probe interval, in the bounds HAWK_PROBE_INTERVAL_MS has (ms). */
+const ProbeInterval = Type.Integer({ minimum: 200, maximum: 600_000 });
 
-const clusterSchema = z.strictObject({
-  /** kubeconfig context to watch. */
-  context: z.string().min(1),
-  /** Labels shown with the cluster, e.g. environment: prod. */
-  labels: z.record(z.string(), z.string()).default({}),
-  /** Probe interval for this cluster's apiservers and etcd (ms). */
-  probeIntervalMs: z.number().int().min(200).max(600_000).optional(),
-  etcd: etcdSchema.optional(),
-});
+const EtcdSchema = Type.Object(
+  {
+    /** Client URLs of every member, e.g. https://10.0.0.11:2379; one client each, no failover between them. */
+    endpoints: Type.Array(Type.String({ pattern: '^https?://[^\\s/]+(/\\S*)?$', description: 'an http(s) URL such as https://10.0.0.11:2379' }), { minItems: 1 }),
+    /** Paths to PEM files: the CA that signed the members' serving certs, and a client cert/key they accept. */
+    ca: Type.Optional(Type.String({ minLength: 1 })),
+    cert: Type.Optional(Type.String({ minLength: 1 })),
+    key: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+const ClusterSchema = Type.Object(
+  {
+    /** kubeconfig context to watch. */
+    context: Type.String({ minLength: 1 }),
+    /** Labels shown with the cluster, e.g. environment: prod. */
+    labels: Type.Record(Type.String(), Type.String(), { default: {} }),
+    /** Probe interval for this cluster's apiservers and etcd (ms). */
+    probeIntervalMs: Type.Optional(ProbeInterval),
+    etcd: Type.Optional(EtcdSchema),
+  },
+  { additionalProperties: false },
+);
 
 /** The optional YAML file named by HAWK_CONFIG: which contexts to watch and their per-cluster options. */
-export const hawkConfigFileSchema = z.strictObject({
-  /** Default probe interval for every cluster (ms). */
-  probeIntervalMs: z.number().int().min(200).max(600_000).optional(),
-  clusters: z.array(clusterSchema).min(1),
-});
+export const HawkConfigFileSchema = Type.Object(
+  {
+    /** Default probe interval for every cluster (ms). */
+    probeIntervalMs: Type.Optional(ProbeInterval),
+    clusters: Type.Array(ClusterSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+);
 
-export type HawkConfigFile = z.infer<typeof hawkConfigFileSchema>;
-export type ClusterConfigEntry = z.infer<typeof clusterSchema>;
-export type EtcdConfigEntry = z.infer<typeof etcdSchema>;
+export type HawkConfigFile = Static<typeof HawkConfigFileSchema>;
+export type ClusterConfigEntry = Static<typeof ClusterSchema>;
+export type EtcdConfigEntry = Static<typeof EtcdSchema>;
 
-/** formatPath renders a zod issue path as "clusters[1].etcd.endpoints[0]". */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out === '' ? String(part) : `${out}.${String(part)}`), '');
+/** Problems listed per file at most: the first few say what to fix. */
+const ERRORS_SHOWN = 5;
+
+/** formatPath renders a JSON pointer as "clusters[1].etcd.endpoints[0]". */
+function formatPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .reduce((out, part) => (/^\d+$/.test(part) ? `${out}[${part}]` : out === '' ? part : `${out}.${part}`), '');
+}
+
+/** A pattern means little to an operator: a field that describes itself says what it wants. */
+function describe(error: ValueError): string {
+  return typeof error.schema.description === 'string' ? `must be ${error.schema.description} (got ${JSON.stringify(error.value)})` : error.message;
 }
 
 /** parseConfigFile validates the file's content; the error names the bad field so start-up fails clearly. */
@@ -45,15 +69,14 @@ export function parseConfigFile(text: string, source: string): { config: HawkCon
   } catch (error) {
     return { error: `${source}: not valid YAML: ${(error as Error).message}` };
   }
-  const result = hawkConfigFileSchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${formatPath(issue.path) || '(root)'}: ${issue.message}`);
-    return { error: `${source}: ${issues.join('; ')}` };
-  }
-  const contexts = result.data.clusters.map((cluster) => cluster.context);
+  const withDefaults = Value.Default(HawkConfigFileSchema, Value.Clone(raw ?? {}));
+  const issues = [...new Set([...Value.Errors(HawkConfigFileSchema, withDefaults)].map((error) => `${formatPath(error.path) || '(root)'}: ${describe(error)}`))];
+  if (issues.length > 0) return { error: `${source}: ${issues.slice(0, ERRORS_SHOWN).join('; ')}` };
+  const config = withDefaults as HawkConfigFile;
+  const contexts = config.clusters.map((cluster) => cluster.context);
   const duplicate = contexts.find((context, index) => contexts.indexOf(context) !== index);
   if (duplicate !== undefined) return { error: `${source}: clusters[${contexts.lastIndexOf(duplicate)}].context: "${duplicate}" is listed twice` };
-  return { config: result.data };
+  return { config };
 }
 
 /** loadConfigFile reads and validates HAWK_CONFIG, throwing: a bad config file must stop start-up. */

@@ -203,5 +203,6 @@ describe('cluster config', () => {
   ])('names the bad field: %#', (text, field) => {
     const result = parseConfigFile(text, 'HAWK_CONFIG x.yaml');
     expect('error' in result && result.error).toContain(field);
+    expect('error' in result && result.error).toMatch(/^HAWK_CONFIG x\.yaml: /);
   });
 });
