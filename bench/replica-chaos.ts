@@ -7,16 +7,45 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { ClusterState } from '@hawk/core';
 import type { Lab } from '@hawk/lab';
-import { followCluster, type ClusterFeed } from './support/cluster-feed';
+import { followCluster, type ClusterFeed, type FindingSighting } from './support/cluster-feed';
 import { FAULTS, runFault, significant, type FaultPlan, type FaultResult } from './support/fault-plans';
 import { freePort, percentile, sleep, spawnHawkProcess, type HawkProcess } from './support/hawk-process';
+import { recordLeaseTruth, type LabTruth } from './support/lease-truth';
 
 interface Replica {
   readonly name: string;
   readonly port: number;
   process: HawkProcess;
   feed: ClusterFeed;
+  /** Feeds of this replica's earlier processes (before a kill): their findings still count as episodes. */
+  readonly pastFeeds: ClusterFeed[];
+}
+
+/** A finding opening on one replica, with what that replica showed and the lab's truth at that instant. */
+interface FindingAtOpen {
+  readonly replica: string;
+  /** The fault running (or 'quiet'), so a false alarm can be matched with its cause. */
+  readonly phase: string;
+  readonly findingId: string;
+  readonly ruleId: string;
+  readonly title: string;
+  readonly openedAt: number;
+  /** For a lease finding, the replica's own view of that Lease as it opened. */
+  readonly hawkView: Record<string, unknown> | null;
+  /** Index into `truths`: findings opening together share one snapshot. */
+  readonly truth: number;
+}
+
+/** One opening-to-resolution of a finding, merged across replicas, with the pages it caused. */
+interface FindingEpisode {
+  readonly findingId: string;
+  readonly titles: Set<string>;
+  readonly openedAt: number;
+  closedAt: number | null;
+  firingPages: number;
+  resolvedPages: number;
 }
 
 /** What one replica showed during one fault. */
@@ -39,6 +68,61 @@ interface HawkFaultResult {
   readonly allHealthyAfter: boolean;
   readonly falseAlarms: readonly string[];
 }
+
+/** What a replica's state said of the Lease a finding is about, when the finding opened. */
+function hawkLeaseView(state: ClusterState, subject: string | null): Record<string, unknown> | null {
+  const lease = state.leases.find((view) => `${view.namespace}/${view.name}` === subject);
+  if (!lease) return null;
+  return {
+    status: lease.status,
+    deleted: lease.record === null,
+    holderIdentity: lease.record?.holderIdentity ?? null,
+    renewTime: lease.record?.renewTime ?? null,
+    leaseDurationSeconds: lease.record?.leaseDurationSeconds ?? null,
+    resourceVersion: lease.record?.resourceVersion ?? null,
+    observedRenewAt: lease.observedRenewAt,
+    watch: lease.freshness.state,
+    observedAt: state.observedAt,
+  };
+}
+
+/**
+ * Pages per finding EPISODE: a finding opened, resolved and opened again is two episodes. Episodes come from
+ * every replica's feed (merged when they overlap: replicas see the same opening a moment apart); each page line
+ * is given to the latest episode of a finding whose opening title it starts with, opened before the page arrived.
+ */
+function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly { at: number; lines: string[] }[]) {
+  const episodes: FindingEpisode[] = [];
+  for (const sighting of [...sightings].filter(significant).sort((a, b) => a.openedAt - b.openedAt)) {
+    const current = episodes.findLast((episode) => episode.findingId === sighting.id);
+    // A replica seeing the same opening late (or closing it a moment later) joins the episode; 2 s covers their skew.
+    if (current && (current.closedAt === null || sighting.openedAt <= current.closedAt + 2_000)) {
+      current.titles.add(sighting.title);
+      current.closedAt = current.closedAt === null || sighting.closedAt === null ? null : Math.max(current.closedAt, sighting.closedAt);
+      continue;
+    }
+    episodes.push({ findingId: sighting.id, titles: new Set([sighting.title]), openedAt: sighting.openedAt, closedAt: sighting.closedAt, firingPages: 0, resolvedPages: 0 });
+  }
+  const unmatched: string[] = [];
+  for (const page of pages) for (const line of page.lines) {
+    // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title (evidence)".
+    const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] (.*)$/.exec(line);
+    if (!match) continue;
+    const text = match[2]!;
+    const episode = episodes.findLast((candidate) => candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)));
+    if (!episode) { unmatched.push(`${match[1]!.toLowerCase()}: ${text.slice(0, 120)}`); continue; }
+    if (match[1] === 'RESOLVED') episode.resolvedPages++;
+    else episode.firingPages++;
+  }
+  return { episodes, unmatched };
+}
+
+/** How many times each value occurs, e.g. pages per episode → { "1": 40, "2": 1 }. */
+const countBy = (values: readonly number[]) => {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+};
 
 const ageOf = (feed: ClusterFeed) => {
   const state = feed.state();
@@ -115,25 +199,40 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   });
   const lease = `hawk-system/hawk-chaos-${Date.now().toString(36)}`;
   const receiver = await startPageReceiver();
+  // The truth each finding is checked against: Leases in etcd and on each apiserver, processes alive or frozen.
+  const truth = recordLeaseTruth(lab, ['kube-system/kube-scheduler', 'kube-system/kube-controller-manager', lease]);
+  const truths: Promise<LabTruth>[] = [];
+  const findingsAtOpen: FindingAtOpen[] = [];
+  let phase = 'start';
+  const recordOpenings = (name: string, feed: ClusterFeed) => feed.onOpen((sighting, state) => {
+    if (!significant(sighting)) return;
+    const snapshot = truth.snapshot();
+    if (truths.at(-1) !== snapshot) truths.push(snapshot);
+    findingsAtOpen.push({ replica: name, phase, findingId: sighting.id, ruleId: sighting.ruleId, title: sighting.title, openedAt: sighting.openedAt, hawkView: sighting.ruleId.startsWith('LeaderElection') ? hawkLeaseView(state, sighting.subject) : null, truth: truths.length - 1 });
+  });
   const start = (name: string, port: number) => spawnHawkProcess({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
   const replicas: Replica[] = [];
   for (let index = 0; index < options.replicas; index++) {
     const name = `hawk-${index}`;
     const port = await freePort();
     const process = await start(name, port);
-    replicas.push({ name, port, process, feed: await followCluster(process.url) });
+    const feed = await followCluster(process.url);
+    recordOpenings(name, feed);
+    replicas.push({ name, port, process, feed, pastFeeds: [] });
   }
   await waitUntil(async () => (await leaderOf(replicas)) !== undefined, 60_000);
   console.error(`[chaos] ${replicas.length} replicas, electing on ${lease}`);
 
   // 1. Quiet period on every replica.
   await sleep(10_000);
+  phase = 'quiet';
   const quietBefore = replicas.map((replica) => replica.feed.sightings().length);
   await sleep(options.quietMs);
   const quietFalseAlarms = replicas.map((replica, index) => ({ replica: replica.name, rules: replica.feed.sightings().slice(quietBefore[index]).filter(significant).map((s) => s.ruleId) }));
 
   // 2. Faults of hawk itself: every replica not faulted must stay fresh and truthful.
   const hawkFault = async (name: string, act: (victim: Replica) => Promise<number>): Promise<HawkFaultResult> => {
+    phase = name;
     const victim = (await leaderOf(replicas)) ?? replicas[0]!;
     const others = replicas.filter((replica) => replica !== victim);
     const before = replicas.map((replica) => replica.feed.sightings().length);
@@ -160,8 +259,10 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     await victim.process.stop('SIGKILL');
     await sleep(15_000);
     victim.feed.close();
+    victim.pastFeeds.push(victim.feed);
     victim.process = await start(victim.name, victim.port);
     victim.feed = await followCluster(victim.process.url);
+    recordOpenings(victim.name, victim.feed);
     return Date.now();
   };
   const freeze = async (victim: Replica) => {
@@ -183,6 +284,7 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   while (Date.now() - started < options.budgetMs) {
     const plan = next < order.length ? order[next++]! : options.pick(FAULTS);
     console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
+    phase = plan.name;
     const before = replicas.map((replica) => replica.feed.sightings().length);
     const startedAt = Date.now();
     const result = await runFault(lab, replicas[0]!.feed, plan);
@@ -191,21 +293,21 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     console.error(`[chaos]   ${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`);
   }
 
+  phase = 'end';
+  // Resolve pages wait out the dispatcher's rate-limit window (60 s) when many findings closed at once.
+  await sleep(5_000);
   for (const replica of replicas) {
     replica.feed.close();
     await replica.process.stop();
   }
   await receiver.close();
+  await truth.stop();
+  const truthSnapshots = await Promise.all(truths);
 
-  // 4. Pages per finding title: the elected replica pages once; a lock nobody can reach lets every replica page.
-  const pagesByFinding = new Map<string, number>();
-  for (const page of receiver.pages) for (const line of page.lines) {
-    // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title".
-    const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] ([^(]+)/.exec(line);
-    if (!match) continue;
-    const key = `${match[1] === 'RESOLVED' ? 'resolved' : 'firing'}: ${match[2]!.trim()}`;
-    pagesByFinding.set(key, (pagesByFinding.get(key) ?? 0) + 1);
-  }
+  // 4. Pages per finding episode: the elected replica pages once; a lock nobody can reach lets every replica page.
+  const allSightings = replicas.flatMap((replica) => [...replica.pastFeeds, replica.feed].flatMap((feed) => feed.sightings()));
+  const { episodes, unmatched } = pagesPerEpisode(allSightings, receiver.pages);
+  const falseAlarmOpenings = (rule: string, replica: string, fault: string) => findingsAtOpen.filter((f) => f.ruleId === rule && f.replica === replica && f.phase === fault);
   const perReplica = replicas.map((replica) => {
     const scores = results.map((entry) => entry.replicas.find((score) => score.replica === replica.name)!);
     const latencies = scores.filter((score) => score.detectionMs !== null).map((score) => score.detectionMs!);
@@ -225,8 +327,21 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     hawkFaults,
     perReplica,
     labFaults: results.map((entry) => ({ fault: entry.result.fault, replicas: entry.replicas })),
-    pagesPerFinding: Object.fromEntries(pagesByFinding),
-    maxPagesForOneFinding: Math.max(0, ...pagesByFinding.values()),
+    pages: {
+      episodes: episodes.length,
+      firingPagesPerEpisode: countBy(episodes.map((episode) => episode.firingPages)),
+      resolvedPagesPerEpisode: countBy(episodes.map((episode) => episode.resolvedPages)),
+      maxFiringPagesForOneEpisode: Math.max(0, ...episodes.map((episode) => episode.firingPages)),
+      notOneFiringPage: episodes.filter((episode) => episode.firingPages !== 1).map((episode) => ({ finding: episode.findingId, title: [...episode.titles][0]!, openedAt: new Date(episode.openedAt).toISOString(), openMs: episode.closedAt === null ? null : episode.closedAt - episode.openedAt, firingPages: episode.firingPages, resolvedPages: episode.resolvedPages })),
+      unmatchedPageLines: unmatched,
+    },
+    falseAlarmTruth: [
+      ...quietFalseAlarms.flatMap((q) => q.rules.map((rule) => ({ replica: q.replica, fault: 'quiet', rule }))),
+      ...hawkFaults.flatMap((f) => f.falseAlarms.map((entry) => ({ replica: entry.split(': ')[0]!, fault: f.fault, rule: entry.split(': ')[1]! }))),
+      ...results.flatMap((entry) => entry.replicas.flatMap((score) => score.falseAlarms.map((rule) => ({ replica: score.replica, fault: entry.result.fault, rule })))),
+    ].map((alarm) => ({ ...alarm, openings: falseAlarmOpenings(alarm.rule, alarm.replica, alarm.fault).map((opening) => ({ ...opening, truth: truthSnapshots[opening.truth] })) })),
+    findingsAtOpen,
+    truths: truthSnapshots,
   };
 }
 
@@ -246,9 +361,28 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     '|---|---|---|---|---|---|',
     ...summary.hawkFaults.map((f) => `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`),
     '',
-    `### Webhook pages per finding (elected replica only; every replica while hawk's Lease cannot be reached): max ${summary.maxPagesForOneFinding}`,
+    `### Webhook pages per finding episode (elected replica only; every replica while hawk's Lease cannot be reached)`,
     '',
-    ...Object.entries(summary.pagesPerFinding).map(([finding, count]) => `- ${count}× ${finding}`),
+    `${summary.pages.episodes} episodes (a finding opened until it resolved, on any replica). Firing pages per episode: ${perEpisode(summary.pages.firingPagesPerEpisode)}; resolve pages per episode: ${perEpisode(summary.pages.resolvedPagesPerEpisode)}; at most ${summary.pages.maxFiringPagesForOneEpisode} firing page(s) for one episode.`,
+    '',
+    ...(summary.pages.notOneFiringPage.length ? ['Episodes without exactly one firing page:', '', '| finding | opened | open for (ms) | firing pages | resolve pages |', '|---|---|---|---|---|', ...summary.pages.notOneFiringPage.map((e) => `| ${e.title} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`), ''] : []),
+    ...(summary.pages.unmatchedPageLines.length ? [`Page lines matching no episode: ${summary.pages.unmatchedPageLines.length}`, '', ...summary.pages.unmatchedPageLines.map((line) => `- ${line}`), ''] : []),
+    '### The lab\'s truth when each false alarm opened',
+    '',
+    ...(summary.falseAlarmTruth.length === 0 ? ['No false alarm.', ''] : summary.falseAlarmTruth.flatMap((alarm) => [`- **${alarm.replica}: ${alarm.rule}** during "${alarm.fault}"`, ...alarm.openings.map((opening) => `  - ${truthLine(opening)}`)])),
     '',
   ].join('\n');
+}
+
+const perEpisode = (counts: Record<string, number>) => Object.entries(counts).map(([pages, episodes]) => `${pages} page(s) × ${episodes}`).join(', ') || '-';
+
+/** One line: what hawk showed of the Lease and what etcd, the apiservers and the processes said at that instant. */
+function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | undefined }): string {
+  const truth = opening.truth;
+  const lease = opening.hawkView ? `hawk saw ${JSON.stringify(opening.hawkView)}` : opening.title;
+  if (!truth) return `${new Date(opening.openedAt).toISOString()} ${lease}; no truth recorded`;
+  const etcd = truth.etcd.map((member) => `${member.member}: ${member.error ?? (member.leases ?? []).map((l) => `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'}@${l.renewTime ?? '-'} rev ${l.modRevision}`).join(', ')}`).join('; ');
+  const changes = truth.recentChanges.map((c) => `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`).join('; ');
+  const processes = truth.processes.filter((p) => p.state !== 'running').map((p) => `${p.id} ${p.state}`).join(', ') || 'all running';
+  return `opened ${new Date(opening.openedAt).toISOString()}; ${lease}. etcd (serializable, +${truth.takenAt - opening.openedAt} ms): ${etcd}. Lease changes in etcd over the 60 s before: ${changes || 'none'}. Processes not running: ${processes}`;
 }

@@ -2,7 +2,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { applyPatch, type ClusterState, type ClientToServerEvents, type ServerToClientEvents, type TimelineEvent } from '@hawk/core';
 
-export interface FindingSighting { readonly id: string; readonly ruleId: string; readonly severity: string; readonly subject: string | null; readonly openedAt: number; closedAt: number | null; readonly causedBy: string | null }
+export interface FindingSighting { readonly id: string; readonly ruleId: string; readonly severity: string; readonly subject: string | null; readonly title: string; readonly openedAt: number; closedAt: number | null; readonly causedBy: string | null }
 
 export interface ClusterFeed {
   readonly clusterId: string;
@@ -12,6 +12,8 @@ export interface ClusterFeed {
   timeline(): readonly (TimelineEvent & { receivedAt: number })[];
   /** Resolves with the receipt time of the first state matching the predicate after `since`. */
   waitFor(predicate: (state: ClusterState) => boolean, timeoutMs: number): Promise<number>;
+  /** Calls `listener` as each finding opens, with the state it opened in (the chaos run snapshots the lab's truth then). */
+  onOpen(listener: (sighting: FindingSighting, state: ClusterState) => void): void;
   close(): void;
 }
 
@@ -26,6 +28,7 @@ export async function followCluster(url: string, clusterId?: string, token?: str
   const all: FindingSighting[] = [];
   const events: (TimelineEvent & { receivedAt: number })[] = [];
   const waiters = new Set<() => void>();
+  const openListeners: ((sighting: FindingSighting, state: ClusterState) => void)[] = [];
 
   const accept = (state: ClusterState) => {
     current = state;
@@ -34,9 +37,10 @@ export async function followCluster(url: string, clusterId?: string, token?: str
     for (const finding of state.findings) {
       seen.add(finding.id);
       if (!open.has(finding.id)) {
-        const sighting: FindingSighting = { id: finding.id, ruleId: finding.ruleId, severity: finding.severity, subject: finding.subject, openedAt: at, closedAt: null, causedBy: finding.causedBy };
+        const sighting: FindingSighting = { id: finding.id, ruleId: finding.ruleId, severity: finding.severity, subject: finding.subject, title: finding.title, openedAt: at, closedAt: null, causedBy: finding.causedBy };
         open.set(finding.id, sighting);
         all.push(sighting);
+        for (const listener of openListeners) listener(sighting, state);
       }
     }
     for (const [findingId, sighting] of open) if (!seen.has(findingId)) { sighting.closedAt = at; open.delete(findingId); }
@@ -72,6 +76,7 @@ export async function followCluster(url: string, clusterId?: string, token?: str
         waiters.add(check);
       });
     },
+    onOpen: (listener) => { openListeners.push(listener); },
     close: () => socket.close(),
   };
 }
