@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { connect as connectHttp2, constants as http2Constants, type ClientHttp2Session } from 'node:http2';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request, type Dispatcher } from 'undici';
 import { linkAbort } from './linked-abort';
@@ -33,12 +34,28 @@ export interface KubeClient {
   open(path: string, options: KubeRequestOptions): Promise<KubeStream>;
   /** GET at one base only, no fallback: probes judge each address on its own. */
   openAt(base: string, path: string, options: KubeRequestOptions): Promise<KubeStream>;
+  /** Opens an HTTP/2 connection held to one base (probes: its PINGs show the process answering); rejects when HTTP/2 is not offered. */
+  openSession(base: string, timeoutMs: number): Promise<KubeSession>;
   close(): Promise<void>;
+}
+
+/** One HTTP/2 connection to one address, authenticated like every other request of this client. */
+export interface KubeSession {
+  /** GET over this connection, body read whole (small answers only); rejects on timeout or a closed connection. */
+  get(path: string, timeoutMs: number): Promise<{ status: number; body: string }>;
+  /** One HTTP/2 PING round trip (ms): answered by the server process itself, and not an API request. */
+  ping(): Promise<number>;
+  /** False once closed, or once the credentials changed (open a new one then). */
+  usable(): boolean;
+  /** Called once when the connection ends, for any reason (GOAWAY, reset, close). */
+  onClose(listener: (reason: string) => void): void;
+  close(): void;
 }
 
 interface TlsMaterial {
   readonly key: string;
   readonly agent: Agent;
+  readonly connect: Record<string, unknown>;
   readonly headers: Record<string, string>;
 }
 
@@ -80,7 +97,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       ...(options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       ...(options.servername ? { servername: options.servername } : {}),
     };
-    material = { key, headers, agent: new Agent({ connect, keepAliveTimeout: 10_000 }) };
+    material = { key, headers, connect, agent: new Agent({ connect, keepAliveTimeout: 10_000 }) };
     return material;
   }
 
@@ -108,6 +125,85 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
     }
   }
 
+  async function openSession(base: string, timeoutMs: number): Promise<KubeSession> {
+    const opened = await tls();
+    // A server behind a proxy path (/k8s/clusters/c-1) is asked under that path, as openAt does.
+    const prefix = new URL(base).pathname.replace(/\/+$/, '');
+    let closeReason = 'closed';
+    const session = await new Promise<ClientHttp2Session>((resolve, reject) => {
+      const candidate = connectHttp2(base, { ...opened.connect });
+      let settled = false;
+      const fail = (error: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        candidate.destroy();
+        reject(error);
+      };
+      const timer = setTimeout(() => fail(new Error(`${base}: no HTTP/2 connection within ${timeoutMs} ms`)), timeoutMs);
+      // Errors end the connection, before and after it is handed over (its owner hears of it through onClose).
+      // A server whose ALPN list lacks h2 refuses the handshake with TLS alert 120.
+      candidate.on('error', (error: Error & { code?: string }) => {
+        closeReason = describeError(error);
+        fail(error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' ? new Error(`${base}: HTTP/2 not offered (the server's ALPN does not list h2)`) : error);
+        candidate.destroy();
+      });
+      candidate.once('connect', () => {
+        // A server without ALPN at all (alpnProtocol false) would be spoken HTTP/2 to blindly: refuse it here.
+        if (candidate.alpnProtocol !== 'h2') return fail(new Error(`${base}: HTTP/2 not offered (ALPN: ${candidate.alpnProtocol || 'none'})`));
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(candidate);
+      });
+    });
+    // A held probe connection must not keep the process alive.
+    session.unref();
+    session.once('goaway', (code: number) => (closeReason = `GOAWAY (code ${code})`));
+    return {
+      async get(path, timeoutMs) {
+        // Fresh headers (a rotated token); rotated TLS material makes the session unusable() for the next request.
+        const { headers } = await tls();
+        const lowered = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+        return new Promise((resolve, reject) => {
+          const stream = session.request({ ...lowered, ':method': 'GET', ':path': `${prefix}${path}`, accept: 'application/json' }, { endStream: true });
+          const timer = setTimeout(() => {
+            stream.close(http2Constants.NGHTTP2_CANCEL);
+            reject(new Error(`${base}: no response within ${timeoutMs} ms`));
+          }, timeoutMs);
+          let status = 0;
+          let body = '';
+          stream.setEncoding('utf8');
+          stream.once('response', (responseHeaders) => (status = Number(responseHeaders[':status'])));
+          stream.on('data', (chunk: string) => (body += chunk));
+          stream.once('end', () => {
+            clearTimeout(timer);
+            resolve({ status, body });
+          });
+          stream.once('error', (error) => {
+            clearTimeout(timer);
+            reject(error);
+          });
+          stream.once('close', () => {
+            clearTimeout(timer);
+            if (status === 0) reject(new Error(`${base}: stream closed before a response (${closeReason})`));
+          });
+        });
+      },
+      ping: () =>
+        new Promise((resolve, reject) => {
+          const sent = session.ping((error, durationMs) => (error ? reject(error) : resolve(durationMs)));
+          if (!sent) reject(new Error(`${base}: PING not sent (session closing or too many outstanding)`));
+        }),
+      usable: () => !session.closed && !session.destroyed && material?.key === opened.key,
+      onClose(listener) {
+        if (session.closed || session.destroyed) listener(closeReason);
+        else session.once('close', () => listener(closeReason));
+      },
+      close: () => session.destroy(),
+    };
+  }
+
   return {
     server,
     setInstanceBases(bases) {
@@ -133,6 +229,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       throw new Error(errors.join('; ') || 'aborted');
     },
     openAt,
+    openSession,
     async close() {
       const agents = [...retired, ...(material ? [material.agent] : [])];
       material = null;

@@ -1,10 +1,17 @@
+import { DEFAULT_CONFIG } from '@hawk/core';
 import { instanceBase, type KubeClient } from '../clusters/kube-client';
 import type { EtcdTransport } from '../clusters/etcd-transport';
-import { probeEndpoint } from '../probes/apiserver-probe';
+import type { Logger } from '../logger';
+import { endpointProbe, getThrough, probeEndpoint, unanswered } from '../probes/apiserver-probe';
 import { createComponentHealthProber, type ComponentHealthProber } from '../probes/component-health';
 import { askEndpoint } from '../probes/etcd-probe';
+import { createHeldConnection, type HeldConnection } from '../probes/held-connection';
+import { createProbeCadence } from '../probes/probe-cadence';
 import { createProbeLoop, type ProbeLoop } from '../probes/probe-loop';
 import { FRONT_DOOR, type ClusterObservationFold } from './observation-fold';
+
+/** How often a held connection is PINGed: its timeout is the probe timeout, so a frozen instance is seen within this plus that. */
+export const PING_EVERY_MS = 500;
 
 export interface ProbeSchedulerOptions {
   readonly fold: ClusterObservationFold;
@@ -14,12 +21,19 @@ export interface ProbeSchedulerOptions {
   /** Per-request timeout (ms). */
   readonly timeoutMs: number;
   readonly now: () => number;
+  /** Told why an address is probed without a held connection (no HTTP/2), once per address. */
+  readonly logger?: Logger;
 }
 
 /**
- * ProbeScheduler runs the three probe loops of one cluster (apiservers and the front door, the
- * components' own /healthz, etcd) and records every answer in the fold. Once stopped it records
- * nothing more, even from a probe still in flight, and it is never started again.
+ * ProbeScheduler runs the probes of one cluster (apiservers and the front door, the components' own
+ * /healthz, etcd) and records every answer in the fold. Once stopped it records nothing more, even
+ * from a probe still in flight, and it is never started again.
+ *
+ * The apiserver addresses are most of hawk's requests to a cluster. Each address gets a held HTTP/2
+ * connection that is PINGed (held-connection) and `/readyz` goes over it at the cadence of
+ * probe-cadence: every interval while anything is amiss, one address per interval while all is well.
+ * A PING left unanswered is recorded as a failed probe at once; a closed connection is probed at once.
  */
 export interface ProbeScheduler {
   start(): void;
@@ -36,22 +50,93 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const running = () => state === 'running';
   const prober: ComponentHealthProber | null = kube ? createComponentHealthProber() : null;
 
-  const apiservers = kube
-    ? createProbeLoop(
-        options.intervalMs,
-        () => fold.apiserverTargets(),
-        async (key) => {
-          const endpoint = fold.endpoint(key);
-          const base = key === FRONT_DOOR ? kube.server : endpoint ? instanceBase(endpoint.address, endpoint.port) : null;
-          if (base === null) return;
-          const result = await probeEndpoint(kube, base, timeoutMs, now);
-          if (running()) fold.recordApiserverProbe(key, result, key === FRONT_DOOR ? `front door ${kube.server}` : `apiserver ${key}`);
-        },
-        () => {
-          if (running()) fold.recordApiserverRound();
-        },
-      )
-    : null;
+  const fastMs = options.intervalMs;
+  const cadence = createProbeCadence(fastMs);
+  const held = new Map<string, { base: string; connection: HeldConnection }>();
+  /** Whether each address's last /readyz passed. */
+  const lastReady = new Map<string, boolean>();
+  let etcdQuiet = true;
+  let identities: { at: number; fresh: ReadonlySet<string> } | null = null;
+  let tickTimer: NodeJS.Timeout | null = null;
+
+  const baseOf = (key: string): string | null => {
+    if (!kube) return null;
+    const endpoint = fold.endpoint(key);
+    return key === FRONT_DOOR ? kube.server : endpoint ? instanceBase(endpoint.address, endpoint.port) : null;
+  };
+  const labelOf = (key: string) => (key === FRONT_DOOR ? `front door ${kube?.server}` : `apiserver ${key}`);
+
+  /** The held connection to `key`'s address, opened or replaced when the address is new or moved. */
+  const connectionFor = (key: string, base: string): HeldConnection | null => {
+    if (!kube) return null;
+    const known = held.get(key);
+    if (known?.base === base) return known.connection;
+    known?.connection.close();
+    const connection = createHeldConnection({
+      open: (timeoutMs) => kube.openSession(base, timeoutMs),
+      fallback: (timeoutMs) => getThrough(kube, base, timeoutMs),
+      pingEveryMs: PING_EVERY_MS,
+      pingTimeoutMs: timeoutMs,
+      onLost: (how, detail) => {
+        if (!running()) return;
+        // Unanswered PINGs are this address not answering, as a timed-out /readyz would be: say so now.
+        if (how === 'silent') fold.recordApiserverProbe(key, endpointProbe(unanswered(`${base}: ${detail}`, now)), labelOf(key));
+        cadence.urge(key);
+        tick();
+      },
+      onNoHttp2: (reason) => options.logger?.warn({ address: base, reason }, 'apiserver probes without a held connection: every address is asked at the full probe cadence'),
+    });
+    held.set(key, { base, connection });
+    return connection;
+  };
+
+  /** Instances whose identity lease has gone stale (renewals no longer seen): read from the fold at most once per interval. */
+  const identityFresh = (key: string): boolean => {
+    const at = now();
+    if (!identities || at - identities.at >= fastMs) {
+      const fresh = new Set<string>();
+      for (const instance of fold.input().apiServers) {
+        if (instance.identityRenewedAt === null || at - instance.identityRenewedAt <= DEFAULT_CONFIG.identityRenewStaleMs) fresh.add(instance.id);
+      }
+      identities = { at, fresh };
+    }
+    return key === FRONT_DOOR || identities.fresh.has(key) || !fold.endpoint(key);
+  };
+
+  /** Every address vouched for (connection answering, last /readyz passed, identity lease renewed) and etcd quiet. */
+  const calm = (targets: readonly string[]): boolean =>
+    etcdQuiet && targets.every((key) => lastReady.get(key) === true && held.get(key)?.connection.vouches() === true && identityFresh(key));
+
+  const probe = async (key: string, base: string) => {
+    const connection = connectionFor(key, base);
+    const get = connection ? (path: string) => connection.get(path, timeoutMs) : getThrough(kube!, base, timeoutMs);
+    const result = await probeEndpoint(get, now);
+    lastReady.set(key, result.readyz.ok);
+    if (running()) fold.recordApiserverProbe(key, result, labelOf(key));
+  };
+
+  function tick(): void {
+    if (!running() || !kube) return;
+    const targets = fold.apiserverTargets();
+    for (const [key, { connection }] of held) {
+      if (targets.includes(key)) continue;
+      connection.close();
+      held.delete(key);
+      lastReady.delete(key);
+    }
+    const at = now();
+    const round: Promise<void>[] = [];
+    for (const key of cadence.due(targets, at, calm(targets))) {
+      const base = baseOf(key);
+      if (base === null) continue;
+      cadence.started(key, at);
+      round.push(probe(key, base).finally(() => cadence.finished(key)));
+    }
+    if (round.length === 0) return;
+    void Promise.allSettled(round).then(() => {
+      if (running()) fold.recordApiserverRound();
+    });
+  }
 
   const components =
     kube && prober
@@ -74,26 +159,37 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
         () => ['etcd'],
         async () => {
           const answers = await Promise.all(etcd.endpoints.map((endpoint) => askEndpoint(etcd, endpoint, timeoutMs)));
+          // etcd trouble shows in every apiserver's /readyz: back to the full cadence at once.
+          etcdQuiet = answers.every((answer) => answer.error === null && (answer.alarms?.length ?? 0) === 0);
           if (running()) fold.recordEtcdRound(answers);
+          if (!etcdQuiet) tick();
         },
       )
     : null;
 
-  const loops = [apiservers, components, etcdLoop].filter((loop): loop is ProbeLoop => loop !== null);
+  const loops = [components, etcdLoop].filter((loop): loop is ProbeLoop => loop !== null);
   return {
     start() {
       if (state !== 'new') return;
       state = 'running';
       for (const loop of loops) loop.start();
+      if (kube) {
+        tick();
+        // Fine-grained ticks so urgent probes and the interval are kept to within a quarter of it.
+        tickTimer = setInterval(tick, Math.max(50, Math.min(250, Math.floor(fastMs / 4))));
+      }
     },
     async stop() {
       state = 'stopped';
       for (const loop of loops) loop.stop();
+      if (tickTimer) clearInterval(tickTimer);
+      tickTimer = null;
+      for (const { connection } of held.values()) connection.close();
+      held.clear();
       await prober?.close();
     },
-    kickApiservers: () => {
-      if (running()) apiservers?.kick();
-    },
+    // A new address is due at once (never probed), so a kick is just an early tick.
+    kickApiservers: () => tick(),
     kickComponents: () => {
       if (running()) components?.kick();
     },

@@ -47,7 +47,7 @@ function fakeClient(answers: Record<string, [number, unknown]>): KubeClient {
     const [status, body] = answers[path] ?? [404, { kind: 'Status' }];
     return { status, base: 'https://lab:6443', body: { text: async () => JSON.stringify(body) } as KubeStream['body'] };
   };
-  return { server: 'https://lab:6443', setInstanceBases: () => {}, open, openAt: (_base, path) => open(path), close: async () => {} };
+  return { server: 'https://lab:6443', setInstanceBases: () => {}, open, openAt: (_base, path) => open(path), openSession: () => Promise.reject(new Error('no HTTP/2 in this fake')), close: async () => {} };
 }
 
 describe('readClusterInfo', () => {

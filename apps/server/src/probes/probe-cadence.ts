@@ -1,0 +1,68 @@
+/**
+ * ProbeCadence decides when each apiserver address (the instances and the front door) is asked for
+ * `/readyz`. Pure: the caller passes the clock, so it is tested with a fake one.
+ *
+ * - fast (today's cadence): every target each `fastMs`. Used whenever anything is not known good.
+ * - calm: every target is vouched for (its held connection answers PINGs, its last /readyz passed,
+ *   its identity lease is renewed) and the cluster is otherwise quiet. Then one target is asked per
+ *   `fastMs`, the one asked longest ago, round-robin. A failure common to all instances (etcd lost:
+ *   every /readyz fails) is still seen within `fastMs`; one instance's own change that leaves its
+ *   process answering PINGs is seen within `fastMs` × the number of targets. A dead or frozen
+ *   instance is seen by its connection, at once (see `urge`).
+ * - urgent: a target whose connection was just lost is asked at once, whatever the mode.
+ */
+export interface ProbeCadence {
+  /** The targets to probe at `now`; `calm` says whether every target is vouched for and the cluster is quiet. */
+  due(targets: readonly string[], now: number, calm: boolean): string[];
+  /** A probe of `target` started at `now` (call for each target `due` returned). */
+  started(target: string, now: number): void;
+  finished(target: string): void;
+  /** Probe `target` at the next `due`, even in calm mode or when it was just probed. */
+  urge(target: string): void;
+}
+
+interface Track {
+  lastStartedAt: number | null;
+  inFlight: boolean;
+  urgent: boolean;
+}
+
+export function createProbeCadence(fastMs: number): ProbeCadence {
+  const tracks = new Map<string, Track>();
+  let lastCalmPickAt: number | null = null;
+  const track = (target: string): Track => {
+    let found = tracks.get(target);
+    if (!found) tracks.set(target, (found = { lastStartedAt: null, inFlight: false, urgent: false }));
+    return found;
+  };
+  const olderFirst = (a: Track, b: Track) => (a.lastStartedAt ?? -Infinity) - (b.lastStartedAt ?? -Infinity);
+
+  return {
+    due(targets, now, calm) {
+      for (const target of [...tracks.keys()]) if (!targets.includes(target)) tracks.delete(target);
+      const idle = targets.filter((target) => !track(target).inFlight);
+      const picked = new Set(idle.filter((target) => track(target).urgent || track(target).lastStartedAt === null));
+      if (!calm) {
+        for (const target of idle) if (now - (track(target).lastStartedAt ?? -Infinity) >= fastMs) picked.add(target);
+      } else if (lastCalmPickAt === null || now - lastCalmPickAt >= fastMs) {
+        const oldest = idle.filter((target) => !picked.has(target)).sort((a, b) => olderFirst(track(a), track(b)))[0];
+        if (oldest !== undefined) picked.add(oldest);
+        lastCalmPickAt = now;
+      }
+      return targets.filter((target) => picked.has(target));
+    },
+    started(target, now) {
+      const started = track(target);
+      started.lastStartedAt = now;
+      started.inFlight = true;
+      started.urgent = false;
+    },
+    finished(target) {
+      const done = tracks.get(target);
+      if (done) done.inFlight = false;
+    },
+    urge(target) {
+      track(target).urgent = true;
+    },
+  };
+}
