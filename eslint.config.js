@@ -17,7 +17,12 @@ export default tseslint.config(
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'apps/*/tsconfig.json', 'apps/web/e2e/tsconfig.json', 'packages/*/tsconfig.json'], noWarnOnMultipleProjects: true })],
     },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // A workspace package is reached by its name and `exports` (shared test support: @hawk/testkit), never by a
+      // relative path into its src/ or test/: that path is a dependency nobody declared.
+      'import-x/no-relative-packages': 'error',
+    },
   },
   {
     rules: {

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * Test lanes, decided from each test file's imports (its own and those of the files it imports by
- * relative path, its support modules), not from a list, so a new test lands in its lane by itself:
+ * relative path or from @hawk/testkit and @hawk/server, its support modules), not from a list, so a new test lands in its lane by itself:
  * - lab: imports @hawk/lab (real control plane in network namespaces);
  * - services: starts real processes (node:child_process: Redis, PostgreSQL, Alertmanager, promtool, podman, helm…);
  * - unit: neither.
@@ -30,17 +30,34 @@ function resolveImport(from: string, specifier: string): string | null {
   return null;
 }
 
-/** Every bare module specifier `file` reaches through its relative imports. */
+const REPO = import.meta.dirname;
+
+/** Workspace packages followed through their `exports` (the testkit, the server): name → exported subpath → file. */
+const FOLLOWED = new Map(
+  ['packages/testkit', 'apps/server'].map((dir) => {
+    const manifest = JSON.parse(readFileSync(join(REPO, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> };
+    const exports = new Map(Object.entries(manifest.exports ?? {}).map(([subpath, target]) => [subpath, join(REPO, dir, target)]));
+    return [manifest.name, exports] as const;
+  }),
+);
+
+/** The file a followed workspace package's specifier (`@hawk/testkit/lab-hub`) names, null for anything else. */
+function resolveWorkspace(specifier: string): string | null {
+  for (const [name, exports] of FOLLOWED) {
+    if (specifier === name || specifier.startsWith(`${name}/`)) return exports.get(`.${specifier.slice(name.length)}`) ?? null;
+  }
+  return null;
+}
+
+/** Every bare module specifier `file` reaches through its relative imports and the testkit's and server's exports. */
 function reachedModules(file: string, seen = new Set<string>(), found = new Set<string>()): Set<string> {
   if (seen.has(file)) return found;
   seen.add(file);
   for (const [, specifier] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
     if (!specifier) continue;
+    const target = specifier.startsWith('.') ? resolveImport(file, specifier) : resolveWorkspace(specifier);
     if (!specifier.startsWith('.')) found.add(specifier);
-    else {
-      const target = resolveImport(file, specifier);
-      if (target) reachedModules(target, seen, found);
-    }
+    if (target) reachedModules(target, seen, found);
   }
   return found;
 }

@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { applyPatch, type ClientToServerEvents, type ClusterState, type ServerToClientEvents } from '@hawk/core';
 import { ensureLab } from '@hawk/lab';
-import { formatClock } from '../apps/web/src/lib/format';
-import { launchChromium } from '../apps/web/e2e/support/browser';
-import { BACKEND_PORT, BACKEND_URL, ensureWebBuild, startWeb, waitUntil, WEB_URL } from '../apps/web/e2e/support/processes';
-import { percentile, sleep, spawnHawkProcess } from './support/hawk-process';
+import { formatClock } from '@hawk/web/format';
+import { launchChromium } from '@hawk/testkit/browser';
+import { BACKEND_PORT, BACKEND_URL, ensureWebBuild, startWeb, waitUntil, WEB_URL } from '@hawk/testkit/web-processes';
+import { percentile, sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { clock } from './support/ipc';
 
 const WINDOW_MS = Number(process.argv[2] ?? 60) * 1000;

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { clock, nextMessage } from './support/ipc';
-import { createApp } from '../apps/server/src/app';
-import { loadEnv } from '../apps/server/src/env';
-import { clusterState, lease, T0 } from '../apps/server/test/transport/support/cluster-state';
-import { createMemoryHub, type MemoryHub } from '../apps/server/test/transport/support/memory-hub';
-import { startRedis } from '../apps/server/test/replication/support/redis-server';
+import { createApp } from '@hawk/server/app';
+import { loadEnv } from '@hawk/server/env';
+import { clusterState, lease, T0 } from '@hawk/testkit/cluster-state';
+import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
+import { startRedis } from '@hawk/testkit/redis-server';
 
 const CLIENTS = Number(process.argv[2] ?? 1000);
 /** Where socket.io-client resolves from for the client process. */

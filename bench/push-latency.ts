@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url';
 import type { ClusterState } from '@hawk/core';
 import { io } from 'socket.io-client';
 import { clock, nextMessage } from './support/ipc';
-import { createApp } from '../apps/server/src/app';
-import { loadEnv } from '../apps/server/src/env';
-import { clusterState, lease, T0 } from '../apps/server/test/transport/support/cluster-state';
-import { createMemoryHub } from '../apps/server/test/transport/support/memory-hub';
+import { createApp } from '@hawk/server/app';
+import { loadEnv } from '@hawk/server/env';
+import { clusterState, lease, T0 } from '@hawk/testkit/cluster-state';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 const UPDATES = 500;
 const GAP_MS = 4;

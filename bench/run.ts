@@ -14,7 +14,7 @@ import { ensureLab, type Lab } from '@hawk/lab';
 import { apiserverRequestTotal } from './support/apiserver-requests';
 import { followCluster } from './support/cluster-feed';
 import { FAULTS, runFault } from './support/fault-plans';
-import { processUsage, sleep, spawnHawkProcess } from './support/hawk-process';
+import { processUsage, sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { INCUMBENT, incumbentLatencyMs } from './support/incumbent';
 import { startNaiveDashboard } from './support/naive-dashboard';
 import { startNodeLeaseChurn } from './support/node-lease-churn';

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The lab is imported by path: apps/web declares no dependency on it outside these tests.
-import { ensureLab, labDown, openLab, type Lab } from '../../../packages/lab/src/index';
-import { launchChromium } from './support/browser';
-import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from './support/processes';
+import { ensureLab, labDown, openLab, type Lab } from '@hawk/lab';
+import { launchChromium } from '@hawk/testkit/browser';
+import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from '@hawk/testkit/web-processes';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const log = (line: string) => console.log(`[web e2e] ${line}`);

@@ -13,10 +13,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 // The lab is imported by path: apps/web declares no dependency on it outside these tests.
-import { ensureLab, labDown, openLab, type Lab } from '../../../packages/lab/src/index';
+import { ensureLab, labDown, openLab, type Lab } from '@hawk/lab';
 import { VERDICT_SETTLE_MS } from '../src/lib/use-verdict-change';
-import { launchChromium } from './support/browser';
-import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from './support/processes';
+import { launchChromium } from '@hawk/testkit/browser';
+import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from '@hawk/testkit/web-processes';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const log = (line: string) => console.log(`[wall e2e] ${line}`);

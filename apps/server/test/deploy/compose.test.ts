@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { launchChromium } from '../../../web/e2e/support/browser';
-import { waitUntil } from '../../../web/e2e/support/processes';
+import { launchChromium } from '@hawk/testkit/browser';
+import { waitUntil } from '@hawk/testkit/web-processes';
 import { buildImage, ensureNodeBase, REPO_ROOT, requirePodman, run, SERVER_IMAGE, WEB_IMAGE } from './support/containers';
 import { requireCommand } from './deploy-tools';
 

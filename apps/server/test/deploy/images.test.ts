@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { launchChromium } from '../../../web/e2e/support/browser';
-import { waitUntil } from '../../../web/e2e/support/processes';
+import { launchChromium } from '@hawk/testkit/browser';
+import { waitUntil } from '@hawk/testkit/web-processes';
 import { buildImage, containerLogs, ensureNodeBase, imageConfig, imageSize, removeContainer, REPO_ROOT, requirePodman, run, SERVER_IMAGE, WEB_IMAGE } from './support/containers';
 
 const log = (line: string) => console.log(`[images] ${line}`);

@@ -6,8 +6,8 @@ import type { HistoryRepository } from '../../src/history/history-repository';
 import { createApp } from '../../src/app';
 import { EnvError, loadEnv } from '../../src/env';
 import { openPostgresHistory } from '../../src/history/postgres-history';
-import { clusterState, etcdMember, finding, T0 } from '../transport/support/cluster-state';
-import { createMemoryHub } from '../transport/support/memory-hub';
+import { clusterState, etcdMember, finding, T0 } from '@hawk/testkit/cluster-state';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { historyBackends, openHistory } from './support/history-backends';
 
 /** Ten distinct states of one cluster, one second apart. */

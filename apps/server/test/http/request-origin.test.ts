@@ -8,9 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestOriginPolicy } from '../../src/security/request-origin';
-import { clusterState } from '../transport/support/cluster-state';
-import { nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub } from '../transport/support/memory-hub';
+import { clusterState } from '@hawk/testkit/cluster-state';
+import { nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 describe('createRequestOriginPolicy', () => {
   const policy = createRequestOriginPolicy('http://localhost:3000, https://hawk.example.com', 'hawk.internal,Ops.Example.org');

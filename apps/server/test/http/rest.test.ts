@@ -1,8 +1,8 @@
 import type { ClusterState, ClusterSummary, TimelineEvent } from '@hawk/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterState, finding, T0 } from '../transport/support/cluster-state';
-import { connectClient, nextEvent, startHawkServer, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
+import { clusterState, finding, T0 } from '@hawk/testkit/cluster-state';
+import { connectClient, nextEvent, startHawkServer, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 
 const TOKEN = 'test-token-0123456789abcdef';
 let hawk: RunningHawk | undefined;

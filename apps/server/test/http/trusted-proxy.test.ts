@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { assertSafeBinding, EnvError, loadEnv } from '../../src/env';
 import { createTrustedProxy } from '../../src/security/trusted-proxy';
-import { clusterState } from '../transport/support/cluster-state';
-import { startHawkServer, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub } from '../transport/support/memory-hub';
+import { clusterState } from '@hawk/testkit/cluster-state';
+import { startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 const TOKEN = 'a-long-enough-token-for-tests';
 const HEADER = 'X-Auth-Request-User';

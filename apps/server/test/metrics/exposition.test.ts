@@ -1,7 +1,7 @@
 import type { ClusterState } from '@hawk/core';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, type WatchCounters } from '../../src/metrics/registry';
-import { apiServer, clusterState, etcdMember, finding, lease, T0 } from '../transport/support/cluster-state';
+import { apiServer, clusterState, etcdMember, finding, lease, T0 } from '@hawk/testkit/cluster-state';
 
 /** The exposition text for `states` at T0, without HELP/TYPE lines. */
 async function expose(states: readonly ClusterState[], sourceStats?: readonly WatchCounters[]): Promise<string[]> {

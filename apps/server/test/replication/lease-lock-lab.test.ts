@@ -10,9 +10,9 @@ import type { LeaderRecord } from '../../src/replication/leader-lock';
 import { createElector } from '../../src/replication/elector';
 import type { Leadership } from '../../src/replication/leadership';
 import { createLeaseLockFromKubeConfig, leaseToRecord } from '../../src/replication/lease-lock';
-import { clusterState } from '../transport/support/cluster-state';
-import { startHawkServer, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
+import { clusterState } from '@hawk/testkit/cluster-state';
+import { startHawkServer, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 import { spawnScript, type Child } from './support/child-process';
 
 // hawk's own namespace, as in a cluster; kept between runs (a deleted namespace lingers terminating).

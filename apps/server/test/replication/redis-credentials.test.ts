@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterState } from '../transport/support/cluster-state';
-import { startHawkServer, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub } from '../transport/support/memory-hub';
-import { freePort } from './support/redis-server';
+import { clusterState } from '@hawk/testkit/cluster-state';
+import { startHawkServer, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
+import { freePort } from '@hawk/testkit/free-port';
 
 const PASSWORD = 'correct-horse-battery-staple-7f3a';
 const election = { leaseDurationMs: 1_500, renewDeadlineMs: 1_000, retryPeriodMs: 200 };

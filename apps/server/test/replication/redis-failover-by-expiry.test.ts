@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import { clusterState, T0 } from '../transport/support/cluster-state';
-import { connectClient, nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '../transport/support/hawk-server';
-import { createMemoryHub, type MemoryHub } from '../transport/support/memory-hub';
+import { clusterState, T0 } from '@hawk/testkit/cluster-state';
+import { connectClient, nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 import { spawnScript, type Child } from './support/child-process';
-import { startRedis, type RunningRedis } from './support/redis-server';
+import { startRedis, type RunningRedis } from '@hawk/testkit/redis-server';
 
 const election = { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 1_000 };
 // A tick's Redis round trips and the leadership hand-off add milliseconds to the bound.

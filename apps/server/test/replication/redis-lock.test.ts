@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { createRedisLock, type RedisClient } from '../../src/replication/redis-lock';
-import { startRedis, type RunningRedis } from './support/redis-server';
+import { startRedis, type RunningRedis } from '@hawk/testkit/redis-server';
 
 describe('Redis lock', () => {
   let redis: RunningRedis;

@@ -8,8 +8,8 @@ import type { TimelineEvent } from '@hawk/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPostgres, type RunningPostgres } from '../history/support/postgres-server';
-import { pause } from '../transport/support/hawk-server';
-import { startRedis, type RunningRedis } from './support/redis-server';
+import { pause } from '@hawk/testkit/hawk-server';
+import { startRedis, type RunningRedis } from '@hawk/testkit/redis-server';
 import { changed, oneLeader, readiness, startReplica, steadyLeader, T0, type TestReplica } from './support/replicas';
 
 const failed: TimelineEvent = { kind: 'probe-failed', clusterId: 'lab', at: T0 + 1_000, target: 'etcd-3', error: 'refused' };

@@ -5,10 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
-import { clusterState } from '../transport/support/cluster-state';
-import { connectClient, nextEvent, pause, recordEvents, startHawkServer } from '../transport/support/hawk-server';
-import { createMemoryHub } from '../transport/support/memory-hub';
-import { freePort, startRedis, type RunningRedis } from './support/redis-server';
+import { clusterState } from '@hawk/testkit/cluster-state';
+import { connectClient, nextEvent, pause, recordEvents, startHawkServer } from '@hawk/testkit/hawk-server';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
+import { freePort } from '@hawk/testkit/free-port';
+import { startRedis, type RunningRedis } from '@hawk/testkit/redis-server';
 import { changed, oneLeader, readiness, replicaGauge, startReplica, T0, waitFor, type TestReplica } from './support/replicas';
 
 const timelineOf = async (replica: TestReplica, from: number, to: number) =>

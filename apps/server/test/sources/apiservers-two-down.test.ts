@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '@hawk/lab';
-import { finding, type LabHub, useLabHub } from './hub-harness';
+import { finding, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Scenario 5: two of three apiservers stop: one left is a critical single point of failure.
 describe('two apiservers stop', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '@hawk/lab';
-import { finding, labKubeConfig, startLabHub, type LabHub, useLabHub } from './hub-harness';
+import { finding, labKubeConfig, startLabHub, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 const instanceId = (n: number) => `10.213.0.${10 + n}:6443`;
 

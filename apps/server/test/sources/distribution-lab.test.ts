@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '@hawk/core';
-import { aboveInfo, steady, useLabHub } from './hub-harness';
+import { aboveInfo, steady, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Issue 15 on the real lab: hawk reads /version, the API groups and kube-system/kubeadm-config, names the
 // distribution, and judges every controller-manager and scheduler standby by what it can observe

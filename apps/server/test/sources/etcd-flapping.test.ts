@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '@hawk/lab';
-import { finding, steady, type LabHub, useLabHub } from './hub-harness';
+import { finding, steady, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Scenario 9: the etcd leader restarts several times: each change counted, flapping warned.
 describe('etcd leader restarts', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Lab } from '@hawk/lab';
-import { finding, type LabHub, useLabHub } from './hub-harness';
+import { finding, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Scenarios 7 and 8: etcd read member by member through its own API, with the lab's client certs.
 describe('etcd members stop', () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '@hawk/lab';
 import { createKubeClient, instanceBase, type KubeClient } from '../../src/clusters/kube-client';
-import { labKubeConfig, startLabHub, steady, type LabHub } from './hub-harness';
+import { labKubeConfig, startLabHub, steady, type LabHub } from '@hawk/testkit/lab-hub';
 
 // Issue 14, bug 1: a hub stopped and started again (lead → follow → lead) must watch each source
 // exactly once with fresh clients, and see the cluster as it is (it used to report etcd 0/3 for ever).

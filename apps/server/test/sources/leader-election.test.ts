@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
-import { finding, type LabHub, useLabHub } from './hub-harness';
+import { finding, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 const LOST_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
 const aboutLease = (name: string) => (subject: string | null) => subject?.endsWith(name) ?? false;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { finding, startLabHub, steady, type LabHub } from './hub-harness';
+import { finding, startLabHub, steady, type LabHub } from '@hawk/testkit/lab-hub';
 
 const LEASES = '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases';
 const PREFIX = 'hawk-test-malformed-';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeOfIdentity, type ClusterState } from '@hawk/core';
-import { aboveInfo, type LabHub, useLabHub } from './hub-harness';
+import { aboveInfo, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 const KCM = 'kube-controller-manager';
 const lease = (state: ClusterState, name: string) => state.leases.find((l) => l.name === name);

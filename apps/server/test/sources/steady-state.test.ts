@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aboveInfo, labKubeConfig, startLabHub, steady, type LabHub } from './hub-harness';
+import { aboveInfo, labKubeConfig, startLabHub, steady, type LabHub } from '@hawk/testkit/lab-hub';
 import { ensureLab } from '@hawk/lab';
 
 // Scenario 1 (steady state) and 17 (one of several clusters unreachable), with one hub watching both.

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureLab } from '@hawk/lab';
 import type { ClusterState } from '@hawk/core';
-import { finding, startLabHub, type LabHub } from './hub-harness';
+import { finding, startLabHub, type LabHub } from '@hawk/testkit/lab-hub';
 
 // Lab variants replace the shared default lab: they live in this one file, which puts the default back.
 const LEADER_LEASES = ['kube-controller-manager', 'kube-scheduler'];

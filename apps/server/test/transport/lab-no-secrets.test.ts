@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { ensureLab, type Lab } from '@hawk/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterHub } from '../../src/hub/index';
-import { connectClient, pause, startHawkServer, type HawkClient, type RunningHawk } from './support/hawk-server';
+import { connectClient, pause, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
 
 // The real hub against the real lab, behind a real server: the state must be real, and no
 // credential of the kubeconfig may reach a socket payload, a REST response or a log line.

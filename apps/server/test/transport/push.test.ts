@@ -1,8 +1,8 @@
 import { applyPatch, type ClusterState, type PatchMessage, type SnapshotMessage } from '@hawk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { clusterState, etcdMember, finding, T0 } from './support/cluster-state';
-import { connectClient, nextEvent, pause, recordEvents, startHawkServer, type HawkClient, type RunningHawk } from './support/hawk-server';
-import { createMemoryHub, type MemoryHub } from './support/memory-hub';
+import { clusterState, etcdMember, finding, T0 } from '@hawk/testkit/cluster-state';
+import { connectClient, nextEvent, pause, recordEvents, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 
 /** etcd with one member down: a change in the `etcd`, `verdict` and `findings` parts. */
 function oneEtcdDown(base: ClusterState, at: number): ClusterState {

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../replication/support/redis-server';
+import { freePort } from '@hawk/testkit/free-port';
 
 /** What a receiver was POSTed, in order, with when it arrived. */
 export interface ReceivedRequest {

@@ -3,8 +3,8 @@
 // Usage: busy-hawk.ts <SQLite file path | postgres:// URL>
 import { loadEnv } from '../../../src/env';
 import { createApp } from '../../../src/app';
-import { clusterState, finding, T0 } from '../../transport/support/cluster-state';
-import { createMemoryHub } from '../../transport/support/memory-hub';
+import { clusterState, finding, T0 } from '@hawk/testkit/cluster-state';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { openHistory } from './history-backends';
 
 const hub = createMemoryHub([clusterState('lab')]);

@@ -2,9 +2,9 @@
  * A real hawk replica (memory hub, Redis lock) in a process of its own, so a test can
  * SIGKILL it. Reads HAWK_* variables and ELECTION, REDIS_PREFIX; prints {"url": ...} once listening.
  */
-import { clusterState } from '../../transport/support/cluster-state';
-import { startHawkServer } from '../../transport/support/hawk-server';
-import { createMemoryHub } from '../../transport/support/memory-hub';
+import { clusterState } from '@hawk/testkit/cluster-state';
+import { startHawkServer } from '@hawk/testkit/hawk-server';
+import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 const hub = createMemoryHub([clusterState('lab')]);
 const hawk = await startHawkServer(hub, { HAWK_REDIS_URL: process.env.HAWK_REDIS_URL!, HAWK_REPLICA_ID: process.env.HAWK_REPLICA_ID! }, { election: JSON.parse(process.env.ELECTION!), redisPrefix: process.env.REDIS_PREFIX! });

@@ -1,6 +1,6 @@
-import { clusterState, etcdMember, T0 } from '../../transport/support/cluster-state';
-import { pause, startHawkServer, type HawkClient, type RunningHawk } from '../../transport/support/hawk-server';
-import { createMemoryHub, type MemoryHub } from '../../transport/support/memory-hub';
+import { clusterState, etcdMember, T0 } from '@hawk/testkit/cluster-state';
+import { pause, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 import type { AppOptions } from '../../../src/app';
 
 /** Timings shortened so a failover takes about two seconds rather than ten. */

@@ -1,6 +1,6 @@
 import type { ClusterState, TimelineEvent } from '@hawk/core';
-import type { ClusterHub } from '../../../src/hub';
-import { createListeners } from '../../../src/listeners';
+import type { ClusterHub } from '@hawk/server/hub';
+import { createListeners } from '@hawk/server/listeners';
 
 /** A ClusterHub driven by hand: the test plays the sources' part of the seam. */
 export interface MemoryHub extends ClusterHub {

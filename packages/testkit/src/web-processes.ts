@@ -3,8 +3,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the e2e tests start: paths, ports and the distDir the web is built into. */
-export const WEB_DIR = join(import.meta.dirname, '..', '..');
-export const REPO_ROOT = join(WEB_DIR, '..', '..');
+export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
+export const WEB_DIR = join(REPO_ROOT, 'apps', 'web');
 /** Ports of their own, so a developer's `pnpm dev` on 3000/4000 neither breaks nor is broken by a run. */
 export const BACKEND_PORT = 4310;
 export const WEB_PORT = 3310;

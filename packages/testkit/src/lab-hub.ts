@@ -2,7 +2,8 @@ import { afterAll, beforeAll } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState, Finding, TimelineEvent } from '@hawk/core';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { createClusterHub, type ClusterHubOptions, type SourcesHub } from '../../src/hub/index';
+import { loadEnv } from '@hawk/server/env';
+import { createClusterHub, type ClusterHubOptions, type SourcesHub } from '@hawk/server/hub';
 
 /** A hub watching the lab, with the helpers the scenario tests read like. */
 export interface LabHub {
@@ -51,7 +52,7 @@ export function labKubeConfig(lab: Lab, change: { server?: string; extraContext?
 
 export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: Lab } = {}): Promise<LabHub> {
   const lab = options.lab ?? (await ensureLab());
-  const env = { ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' };
+  const env = loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' });
   const kubeconfig = options.kubeconfig ?? labKubeConfig(lab);
   const hub = createClusterHub({ env, kubeconfig, probeIntervalMs: 1000, ...options, logger: options.logger ?? quietLogger() });
   const timeline: TimelineEvent[] = [];

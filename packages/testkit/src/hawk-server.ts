@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { ClientToServerEvents, ServerToClientEvents } from '@hawk/core';
 import type { FastifyInstance } from 'fastify';
 import { io, type Socket } from 'socket.io-client';
-import { createApp, type AppOptions } from '../../../src/app';
-import { loadEnv } from '../../../src/env';
+import { createApp, type AppOptions } from '@hawk/server/app';
+import { loadEnv } from '@hawk/server/env';
 
 export type HawkClient = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -2,11 +2,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+export { freePort };
+
+/** The repository root, from packages/testkit/src. */
+const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 export interface HawkProcess {
   readonly url: string;
@@ -19,15 +22,6 @@ export interface HawkProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Starts `apps/server/src/server.ts` with the given env on a free loopback port and waits for /livez. */
 export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readonly quiet?: boolean; readonly port?: number } = {}): Promise<HawkProcess> {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 
 export interface RunningRedis {
   readonly url: string;
@@ -8,15 +8,6 @@ export interface RunningRedis {
   stop(): Promise<void>;
   /** A fresh redis-server on the same port (empty: no persistence), as after a Redis outage. */
   restart(): Promise<void>;
-}
-
-/** A loopback port nothing listens on (at the time of asking). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function spawnRedis(port: number): Promise<ChildProcess> {
