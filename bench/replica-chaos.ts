@@ -41,6 +41,7 @@ interface FindingAtOpen {
 /** One opening-to-resolution of a finding, merged across replicas, with the pages it caused. */
 interface FindingEpisode {
   readonly findingId: string;
+  readonly phase: string;
   readonly titles: Set<string>;
   readonly openedAt: number;
   closedAt: number | null;
@@ -88,10 +89,12 @@ function hawkLeaseView(state: ClusterState, subject: string | null): Record<stri
 
 /**
  * Pages per finding EPISODE: a finding opened, resolved and opened again is two episodes. Episodes come from
- * every replica's feed (merged when they overlap: replicas see the same opening a moment apart); each page line
- * is given to the latest episode of a finding whose opening title it starts with, opened before the page arrived.
+ * every replica's feed (merged when they overlap: replicas see the same opening a moment apart). A page names
+ * no episode (a chat line: title and evidence), so its lines are given out in order: a firing line to the
+ * earliest episode of its finding opened before the page arrived that has no firing page yet (rate-limited
+ * notices arrive late, in a batch), else to the latest one as a duplicate; resolve lines likewise.
  */
-function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly { at: number; lines: string[] }[]) {
+function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly { at: number; lines: string[] }[], phaseAt: (at: number) => string) {
   const episodes: FindingEpisode[] = [];
   for (const sighting of [...sightings].filter(significant).sort((a, b) => a.openedAt - b.openedAt)) {
     const current = episodes.findLast((episode) => episode.findingId === sighting.id);
@@ -101,7 +104,7 @@ function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly 
       current.closedAt = current.closedAt === null || sighting.closedAt === null ? null : Math.max(current.closedAt, sighting.closedAt);
       continue;
     }
-    episodes.push({ findingId: sighting.id, titles: new Set([sighting.title]), openedAt: sighting.openedAt, closedAt: sighting.closedAt, firingPages: 0, resolvedPages: 0 });
+    episodes.push({ findingId: sighting.id, phase: phaseAt(sighting.openedAt), titles: new Set([sighting.title]), openedAt: sighting.openedAt, closedAt: sighting.closedAt, firingPages: 0, resolvedPages: 0 });
   }
   const unmatched: string[] = [];
   for (const page of pages) for (const line of page.lines) {
@@ -109,9 +112,11 @@ function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly 
     const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] (.*)$/.exec(line);
     if (!match) continue;
     const text = match[2]!;
-    const episode = episodes.findLast((candidate) => candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)));
+    const resolved = match[1] === 'RESOLVED';
+    const candidates = episodes.filter((candidate) => candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)));
+    const episode = candidates.find((candidate) => (resolved ? candidate.resolvedPages : candidate.firingPages) === 0) ?? candidates.at(-1);
     if (!episode) { unmatched.push(`${match[1]!.toLowerCase()}: ${text.slice(0, 120)}`); continue; }
-    if (match[1] === 'RESOLVED') episode.resolvedPages++;
+    if (resolved) episode.resolvedPages++;
     else episode.firingPages++;
   }
   return { episodes, unmatched };
@@ -204,6 +209,9 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   const truths: Promise<LabTruth>[] = [];
   const findingsAtOpen: FindingAtOpen[] = [];
   let phase = 'start';
+  const phases: { at: number; name: string }[] = [];
+  const enter = (name: string) => { phase = name; phases.push({ at: Date.now(), name }); };
+  const phaseAt = (at: number) => phases.findLast((entry) => entry.at <= at)?.name ?? 'start';
   const recordOpenings = (name: string, feed: ClusterFeed) => feed.onOpen((sighting, state) => {
     if (!significant(sighting)) return;
     const snapshot = truth.snapshot();
@@ -225,14 +233,14 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
 
   // 1. Quiet period on every replica.
   await sleep(10_000);
-  phase = 'quiet';
+  enter('quiet');
   const quietBefore = replicas.map((replica) => replica.feed.sightings().length);
   await sleep(options.quietMs);
   const quietFalseAlarms = replicas.map((replica, index) => ({ replica: replica.name, rules: replica.feed.sightings().slice(quietBefore[index]).filter(significant).map((s) => s.ruleId) }));
 
   // 2. Faults of hawk itself: every replica not faulted must stay fresh and truthful.
   const hawkFault = async (name: string, act: (victim: Replica) => Promise<number>): Promise<HawkFaultResult> => {
-    phase = name;
+    enter(name);
     const victim = (await leaderOf(replicas)) ?? replicas[0]!;
     const others = replicas.filter((replica) => replica !== victim);
     const before = replicas.map((replica) => replica.feed.sightings().length);
@@ -284,7 +292,7 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   while (Date.now() - started < options.budgetMs) {
     const plan = next < order.length ? order[next++]! : options.pick(FAULTS);
     console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
-    phase = plan.name;
+    enter(plan.name);
     const before = replicas.map((replica) => replica.feed.sightings().length);
     const startedAt = Date.now();
     const result = await runFault(lab, replicas[0]!.feed, plan);
@@ -293,7 +301,7 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     console.error(`[chaos]   ${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`);
   }
 
-  phase = 'end';
+  enter('end');
   // Resolve pages wait out the dispatcher's rate-limit window (60 s) when many findings closed at once.
   await sleep(5_000);
   for (const replica of replicas) {
@@ -306,7 +314,10 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
 
   // 4. Pages per finding episode: the elected replica pages once; a lock nobody can reach lets every replica page.
   const allSightings = replicas.flatMap((replica) => [...replica.pastFeeds, replica.feed].flatMap((feed) => feed.sightings()));
-  const { episodes, unmatched } = pagesPerEpisode(allSightings, receiver.pages);
+  const { episodes, unmatched } = pagesPerEpisode(allSightings, receiver.pages, phaseAt);
+  // While hawk's own Lease sits in the lab's lost quorum, no replica can hold it and every replica pages: by design, apart.
+  const lockLost = (episode: FindingEpisode) => episode.phase === 'stop two etcd members';
+  const elected = episodes.filter((episode) => !lockLost(episode));
   const falseAlarmOpenings = (rule: string, replica: string, fault: string) => findingsAtOpen.filter((f) => f.ruleId === rule && f.replica === replica && f.phase === fault);
   const perReplica = replicas.map((replica) => {
     const scores = results.map((entry) => entry.replicas.find((score) => score.replica === replica.name)!);
@@ -332,7 +343,10 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
       firingPagesPerEpisode: countBy(episodes.map((episode) => episode.firingPages)),
       resolvedPagesPerEpisode: countBy(episodes.map((episode) => episode.resolvedPages)),
       maxFiringPagesForOneEpisode: Math.max(0, ...episodes.map((episode) => episode.firingPages)),
-      notOneFiringPage: episodes.filter((episode) => episode.firingPages !== 1).map((episode) => ({ finding: episode.findingId, title: [...episode.titles][0]!, openedAt: new Date(episode.openedAt).toISOString(), openMs: episode.closedAt === null ? null : episode.closedAt - episode.openedAt, firingPages: episode.firingPages, resolvedPages: episode.resolvedPages })),
+      /** Outside the lab's quorum loss (one elected replica pages). */
+      electedEpisodes: elected.length,
+      electedFiringPagesPerEpisode: countBy(elected.map((episode) => episode.firingPages)),
+      notOneFiringPage: episodes.filter((episode) => episode.firingPages !== 1).map((episode) => ({ finding: episode.findingId, title: [...episode.titles][0]!, phase: episode.phase, openedAt: new Date(episode.openedAt).toISOString(), openMs: episode.closedAt === null ? null : episode.closedAt - episode.openedAt, firingPages: episode.firingPages, resolvedPages: episode.resolvedPages })),
       unmatchedPageLines: unmatched,
     },
     falseAlarmTruth: [
@@ -365,7 +379,9 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     '',
     `${summary.pages.episodes} episodes (a finding opened until it resolved, on any replica). Firing pages per episode: ${perEpisode(summary.pages.firingPagesPerEpisode)}; resolve pages per episode: ${perEpisode(summary.pages.resolvedPagesPerEpisode)}; at most ${summary.pages.maxFiringPagesForOneEpisode} firing page(s) for one episode.`,
     '',
-    ...(summary.pages.notOneFiringPage.length ? ['Episodes without exactly one firing page:', '', '| finding | opened | open for (ms) | firing pages | resolve pages |', '|---|---|---|---|---|', ...summary.pages.notOneFiringPage.map((e) => `| ${e.title} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`), ''] : []),
+    `Outside "stop two etcd members" (hawk's own Lease held by one replica): ${summary.pages.electedEpisodes} episodes, firing pages per episode: ${perEpisode(summary.pages.electedFiringPagesPerEpisode)}.`,
+    '',
+    ...(summary.pages.notOneFiringPage.length ? ['Episodes without exactly one firing page:', '', '| finding | during | opened | open for (ms) | firing pages | resolve pages |', '|---|---|---|---|---|---|', ...summary.pages.notOneFiringPage.map((e) => `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`), ''] : []),
     ...(summary.pages.unmatchedPageLines.length ? [`Page lines matching no episode: ${summary.pages.unmatchedPageLines.length}`, '', ...summary.pages.unmatchedPageLines.map((line) => `- ${line}`), ''] : []),
     '### The lab\'s truth when each false alarm opened',
     '',
@@ -381,8 +397,11 @@ function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | u
   const truth = opening.truth;
   const lease = opening.hawkView ? `hawk saw ${JSON.stringify(opening.hawkView)}` : opening.title;
   if (!truth) return `${new Date(opening.openedAt).toISOString()} ${lease}; no truth recorded`;
-  const etcd = truth.etcd.map((member) => `${member.member}: ${member.error ?? (member.leases ?? []).map((l) => `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'}@${l.renewTime ?? '-'} rev ${l.modRevision}`).join(', ')}`).join('; ');
-  const changes = truth.recentChanges.map((c) => `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`).join('; ');
+  // A lease finding is checked against its own Lease; any other against all the watched ones.
+  const subject = opening.findingId.includes(':') ? opening.findingId.slice(opening.findingId.indexOf(':') + 1) : null;
+  const relevant = (key: string) => !opening.ruleId.startsWith('LeaderElection') || key === subject;
+  const etcd = truth.etcd.map((member) => `${member.member}: ${member.error ?? (member.leases ?? []).filter((l) => relevant(l.key)).map((l) => `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} (${l.leaseDurationSeconds} s) rev ${l.modRevision}`).join(', ')}`).join('; ');
+  const changes = truth.recentChanges.filter((c) => relevant(c.key)).map((c) => `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`).join('; ');
   const processes = truth.processes.filter((p) => p.state !== 'running').map((p) => `${p.id} ${p.state}`).join(', ') || 'all running';
-  return `opened ${new Date(opening.openedAt).toISOString()}; ${lease}. etcd (serializable, +${truth.takenAt - opening.openedAt} ms): ${etcd}. Lease changes in etcd over the 60 s before: ${changes || 'none'}. Processes not running: ${processes}`;
+  return `opened ${new Date(opening.openedAt).toISOString()}; ${lease}. etcd (serializable, +${truth.takenAt - opening.openedAt} ms): ${etcd}. holder changes (and latest record) in etcd over the 60 s before: ${changes || 'none'}. Processes not running: ${processes}`;
 }

@@ -32,7 +32,7 @@ export interface LabTruth {
   /** Per apiserver instance, read directly: a consistent GET (needs etcd quorum) and a watch-cache GET (resourceVersion=0). */
   readonly apiservers: readonly { readonly index: number; readonly consistent: Record<string, unknown>; readonly watchCache: Record<string, unknown> }[];
   readonly processes: readonly { readonly id: string; readonly state: string }[];
-  /** Every change of the watched Leases the poller saw in the 60 s before the snapshot. */
+  /** The watched Leases' holder changes in etcd over the 60 s before the snapshot, and each one's latest record. */
   readonly recentChanges: readonly LeaseChange[];
 }
 
@@ -157,6 +157,22 @@ const leasePath = (key: string) => {
   return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`;
 };
 
+/** Of the changes since `since`: each Lease's first and latest, and every one that changed its holder (renewals left out). */
+export function holderChanges(changes: readonly LeaseChange[], since: number): LeaseChange[] {
+  const previous = new Map<string, LeaseChange>();
+  const kept: LeaseChange[] = [];
+  const latest = new Map<string, LeaseChange>();
+  for (const change of changes) {
+    const before = previous.get(change.key);
+    previous.set(change.key, change);
+    if (change.seenAt < since) continue;
+    latest.set(change.key, change);
+    if (!before || before.seenAt < since || before.holderIdentity !== change.holderIdentity) kept.push(change);
+  }
+  for (const change of latest.values()) if (!kept.includes(change)) kept.push(change);
+  return kept.sort((a, b) => a.seenAt - b.seenAt);
+}
+
 /**
  * Polls etcd every `intervalMs` for changes of the watched Leases (so a release that another
  * candidate overwrites within a second is still on record), and takes full snapshots on demand.
@@ -196,7 +212,7 @@ export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalM
       etcd,
       apiservers,
       processes: processes.filter((p) => p.kind !== 'haproxy').map((p) => ({ id: p.id, state: p.state })),
-      recentChanges: changes.filter((change) => change.seenAt >= takenAt - 60_000),
+      recentChanges: holderChanges(changes, takenAt - 60_000),
     };
   };
 
