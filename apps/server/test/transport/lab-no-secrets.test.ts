@@ -4,6 +4,7 @@ import { KubeConfig, type User } from '@kubernetes/client-node';
 import type { FastifyBaseLogger } from 'fastify';
 import { ensureLab, type Lab } from '@hawk/lab';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/env';
 import { createClusterHub } from '../../src/hub/index';
 import { connectClient, pause, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
 
@@ -52,7 +53,7 @@ describe('the real hub on the lab, behind the real server', () => {
     const logStream = new PassThrough();
     logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
     const hub = (logger: FastifyBaseLogger) =>
-      createClusterHub({ env: { ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }, kubeconfig, probeIntervalMs: 1_000, logger });
+      createClusterHub({ env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }), kubeconfig, probeIntervalMs: 1_000, logger });
     hawk = await startHawkServer(hub, { HAWK_TOKEN: API_TOKEN, HAWK_LOG_LEVEL: 'debug' }, { logStream });
     client = await connectClient(hawk.url, { token: API_TOKEN });
     client.onAny((event: string, payload: unknown) => payloads.push(`${event} ${JSON.stringify(payload)}`));
