@@ -15,6 +15,8 @@ const log = (line: string) => console.log(`[hawk lab] ${line}`);
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   const selected = project.vitest.projects.map((p) => p.name);
   if (!selected.some((name) => PROJECTS_USING_THE_LAB.includes(name))) return undefined;
+  // `vitest list` only collects: it must not bring up (and so replace) the lab another run is testing on.
+  if (process.argv[2] === 'list') return undefined;
   // Inherited by the test workers, which start after this, so a lab a test recreates is still this run's.
   const owner = `vitest ${process.pid} ${new Date().toISOString()}`;
   process.env.HAWK_LAB_OWNER = owner;
