@@ -2,10 +2,15 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { NODE_LEASE_NAMESPACE } from '@hawk/core';
 import { parseCidrs } from './security/trusted-proxy';
 
 /** Probe interval when neither HAWK_PROBE_INTERVAL_MS nor the config file sets one (ms). */
 export const DEFAULT_PROBE_INTERVAL_MS = 2000;
+
+/** A Kubernetes namespace name (an RFC 1123 label). */
+export const NAMESPACE_PATTERN = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+const NAMESPACE = NAMESPACE_PATTERN;
 
 /** Every variable hawk's backend reads, with its default: the one place they are declared. */
 export const EnvSchema = Type.Object({
@@ -68,6 +73,12 @@ export const EnvSchema = Type.Object({
   HAWK_ETCD_CA: Type.Optional(Type.String({ minLength: 1 })),
   HAWK_ETCD_CERT: Type.Optional(Type.String({ minLength: 1 })),
   HAWK_ETCD_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Comma-separated namespaces whose leader-election Leases are watched besides kube-system (opt-in:
+   * cert-manager, ingress controllers, operators); each needs get/list/watch on leases there.
+   * kube-node-lease (node heartbeats, one per node) is refused.
+   */
+  HAWK_LEASE_NAMESPACES: Type.Optional(Type.String({ pattern: `^${NAMESPACE}(\\s*,\\s*${NAMESPACE})*$` })),
   /** kubeconfig files, separated by ':' as for kubectl; default ~/.kube/config, or the pod's ServiceAccount. */
   KUBECONFIG: Type.Optional(Type.String({ minLength: 1 })),
   /** Set by Kubernetes in every pod: with a mounted ServiceAccount token it means hawk runs in a cluster. */
@@ -105,6 +116,9 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
   }
   const env = converted as HawkEnv;
   assertTrustedProxy(env);
+  if (commaList(env.HAWK_LEASE_NAMESPACES).includes(NODE_LEASE_NAMESPACE)) {
+    throw new EnvError('HAWK_LEASE_NAMESPACES', `${NODE_LEASE_NAMESPACE} holds node heartbeats, not leader elections: remove it`);
+  }
   return env;
 }
 

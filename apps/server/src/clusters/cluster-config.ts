@@ -2,9 +2,14 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
+import { NODE_LEASE_NAMESPACE } from '@hawk/core';
+import { NAMESPACE_PATTERN } from '../env';
 
 /** A probe interval, in the bounds HAWK_PROBE_INTERVAL_MS has (ms). */
 const ProbeInterval = Type.Integer({ minimum: 200, maximum: 600_000 });
+
+/** Namespaces whose leader-election Leases are watched besides kube-system; kube-node-lease is refused. */
+const LeaseNamespaces = Type.Array(Type.String({ pattern: `^(?!${NODE_LEASE_NAMESPACE}$)${NAMESPACE_PATTERN}$`, description: `a namespace name other than ${NODE_LEASE_NAMESPACE} (node heartbeats, not leader elections)` }), { uniqueItems: true });
 
 const EtcdSchema = Type.Object(
   {
@@ -27,6 +32,8 @@ const ClusterSchema = Type.Object(
     /** Probe interval for this cluster's apiservers and etcd (ms). */
     probeIntervalMs: Type.Optional(ProbeInterval),
     etcd: Type.Optional(EtcdSchema),
+    /** This cluster's lease namespaces, instead of the file's or HAWK_LEASE_NAMESPACES. */
+    leaseNamespaces: Type.Optional(LeaseNamespaces),
   },
   { additionalProperties: false },
 );
@@ -36,6 +43,8 @@ export const HawkConfigFileSchema = Type.Object(
   {
     /** Default probe interval for every cluster (ms). */
     probeIntervalMs: Type.Optional(ProbeInterval),
+    /** Lease namespaces of every cluster that sets none, instead of HAWK_LEASE_NAMESPACES. */
+    leaseNamespaces: Type.Optional(LeaseNamespaces),
     clusters: Type.Array(ClusterSchema, { minItems: 1 }),
   },
   { additionalProperties: false },

@@ -16,6 +16,8 @@ export interface ClusterTarget {
   readonly server: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly probeIntervalMs: number;
+  /** Namespaces whose leader-election Leases are watched besides kube-system. */
+  readonly leaseNamespaces: readonly string[];
   readonly kube: KubeClient | null;
   readonly etcd: EtcdTransport | null;
   /** Why etcd is not asked directly although it was configured (unreadable cert …). */
@@ -27,7 +29,7 @@ export interface ClusterTarget {
 /** The variables that choose and reach the clusters (env.ts declares them). */
 export type ClusterEnv = Pick<
   HawkEnv,
-  'HAWK_CONFIG' | 'HAWK_CONTEXTS' | 'HAWK_PROBE_INTERVAL_MS' | 'HAWK_ETCD_ENDPOINTS' | 'HAWK_ETCD_CA' | 'HAWK_ETCD_CERT' | 'HAWK_ETCD_KEY' | KubeEnvName
+  'HAWK_CONFIG' | 'HAWK_CONTEXTS' | 'HAWK_PROBE_INTERVAL_MS' | 'HAWK_ETCD_ENDPOINTS' | 'HAWK_ETCD_CA' | 'HAWK_ETCD_CERT' | 'HAWK_ETCD_KEY' | 'HAWK_LEASE_NAMESPACES' | KubeEnvName
 >;
 type KubeEnvName = 'KUBECONFIG' | 'KUBERNETES_SERVICE_HOST';
 
@@ -112,6 +114,7 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
     (options.contexts ?? (fromEnv.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
   const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? env.HAWK_PROBE_INTERVAL_MS;
 
+  const envLeaseNamespaces = commaList(env.HAWK_LEASE_NAMESPACES);
   const ids = uniqueIds(entries.map((entry) => entry.context));
   const envEtcd = etcdFromEnv(env);
   // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
@@ -123,6 +126,8 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
       context: entry.context,
       labels: entry.labels,
       probeIntervalMs: entry.probeIntervalMs ?? defaultInterval,
+      // kube-system is always watched: listing it again would watch it twice.
+      leaseNamespaces: [...new Set(entry.leaseNamespaces ?? file?.leaseNamespaces ?? envLeaseNamespaces)].filter((namespace) => namespace !== 'kube-system'),
     };
     const context = kubeConfig.getContextObject(entry.context);
     if (!context) return { ...base, server: '', kube: null, etcd: null, etcdError: null, error: `context "${entry.context}" is not in the kubeconfig` };

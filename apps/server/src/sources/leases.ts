@@ -4,11 +4,15 @@ import { labels, nameOf, text, field, type Mapped } from './raw';
 /** Label on the apiserver identity heartbeats that share kube-system with the leader-election leases. */
 export const IDENTITY_LABEL = 'apiserver.kubernetes.io/identity';
 
-/** Leader-election leases: kube-system only (kube-node-lease churns with the node count), minus identity heartbeats. */
-export const LEADER_LEASES = {
-  path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',
-  labelSelector: `!${IDENTITY_LABEL}`,
-} as const;
+/**
+ * Leader-election leases of one namespace, minus identity heartbeats: kube-system always, others
+ * when opted in (HAWK_LEASE_NAMESPACES); never kube-node-lease, which churns with the node count.
+ */
+export function leaderLeasesIn(namespace: string) {
+  return { path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, labelSelector: `!${IDENTITY_LABEL}` } as const;
+}
+
+export const LEADER_LEASES = leaderLeasesIn('kube-system');
 
 export const IDENTITY_LEASES = {
   path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',

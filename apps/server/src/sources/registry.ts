@@ -4,12 +4,12 @@ import type { Logger } from '../logger';
 import { CLUSTER_INFO_EVERY_MS, clusterInfoSession } from './cluster-info';
 import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
 import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservation } from './lease-candidates';
-import { IDENTITY_LEASES, LEADER_LEASES, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
+import { IDENTITY_LEASES, leaderLeasesIn, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
 import { runListWatch, type WatchSpec } from './list-watch';
 import { CONTROL_PLANE_NODES, mapControlPlaneNode } from './nodes';
 import { CONTROL_PLANE_PODS, mapControlPlanePod, type PodObservation } from './pods';
 import type { Mapped } from './raw';
-import type { Session } from './supervisor';
+import type { Session, SessionReport } from './supervisor';
 
 /** Where a watch delivers: the full set after each list, then single changes. */
 export interface WatchSink<T> {
@@ -95,6 +95,65 @@ function uidOf(raw: unknown): string {
   return metadata?.uid ?? metadata?.name ?? '';
 }
 
+/**
+ * leaderLeaseSession watches the leader leases of kube-system and of the opted-in namespaces as one
+ * source (one sink, one freshness): a list in one namespace replaces only that namespace's leases.
+ * A watch that fails stops the others and restarts them all after the supervisor's backoff, its error
+ * naming the namespace: a namespace hawk may not read shows as the leases source's error.
+ */
+function leaderLeaseSession(client: KubeClient, perNamespace: readonly WatchSource<LeaseRecord>[], sink: WatchSink<LeaseRecord>, logger: Logger): Session {
+  const [only] = perNamespace;
+  if (perNamespace.length === 1 && only) return watchSession(client, only, sink, logger);
+  return async (signal, report) => {
+    // Until every namespace has listed, nothing is passed on: a partial set would read as deleted leases.
+    const known = new Map<number, Map<string, LeaseRecord>>();
+    const complete = () => known.size === perNamespace.length;
+    const union = () => new Map([...known.values()].flatMap((items) => [...items]));
+    const synced = new Set<number>();
+    const together = new AbortController();
+    const stop = () => together.abort(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    const run = async (source: WatchSource<LeaseRecord>, index: number) => {
+      const partSink: WatchSink<LeaseRecord> = {
+        replace(items) {
+          known.set(index, new Map(items));
+          if (complete()) sink.replace(union());
+        },
+        upsert(key, value) {
+          known.get(index)?.set(key, value);
+          if (complete()) sink.upsert(key, value);
+        },
+        remove(key) {
+          known.get(index)?.delete(key);
+          if (complete()) sink.remove(key);
+        },
+      };
+      const partReport: SessionReport = {
+        activity: report.activity,
+        unavailable: report.unavailable,
+        synced() {
+          synced.add(index);
+          if (synced.size === perNamespace.length) report.synced();
+        },
+      };
+      try {
+        await watchSession(client, source, partSink, logger)(together.signal, partReport);
+      } catch (error) {
+        // The error keeps its class (a 410 Gone still means relist) and says where.
+        if (error instanceof Error && index > 0) error.message = `${source.spec.path}: ${error.message}`;
+        together.abort(error);
+        throw error;
+      }
+    };
+    try {
+      await Promise.all(perNamespace.map(run));
+    } finally {
+      signal.removeEventListener('abort', stop);
+      together.abort();
+    }
+  };
+}
+
 /** A randomised server-side watch timeout spreads the clusters' resumes apart (s). */
 const jitteredSeconds = (base: number) => Math.round(base * (0.8 + Math.random() * 0.4));
 
@@ -109,10 +168,16 @@ export interface SourceSessions {
  * `leasesRenewing` tells whether leader leases are being renewed, which makes 10 s of silence on
  * the leases watch a sign of a dead watch rather than of a quiet cluster.
  */
-export function createWatchSessions(client: KubeClient, sinks: Observations, leasesRenewing: () => boolean, logger: Logger): SourceSessions[] {
+export function createWatchSessions(client: KubeClient, sinks: Observations, leasesRenewing: () => boolean, logger: Logger, leaseNamespaces: readonly string[] = []): SourceSessions[] {
   const quiet = () => QUIET_STALE_MS;
+  const leases = (namespace: string): WatchSource<LeaseRecord> => ({
+    name: 'leases',
+    spec: { ...leaderLeasesIn(namespace), watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+    map: mapLeaderLease,
+    staleAfterMs: () => (leasesRenewing() ? 10_000 : QUIET_STALE_MS),
+  });
   const sources: SourceSessions[] = [
-    session({ name: 'leases', spec: { ...LEADER_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapLeaderLease, staleAfterMs: () => (leasesRenewing() ? 10_000 : QUIET_STALE_MS) }, sinks.leases),
+    { name: 'leases', session: leaderLeaseSession(client, ['kube-system', ...leaseNamespaces].map(leases), sinks.leases, logger), staleAfterMs: leases('kube-system').staleAfterMs },
     // Identity leases renew every 10 s per apiserver; with one apiserver left, 30 s of silence is still not normal.
     session({ name: 'identity-leases', spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapIdentityLease, staleAfterMs: quiet }, sinks.identityLeases),
     session({ name: 'endpointslice', spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapEndpointSlice, staleAfterMs: quiet }, sinks.endpointSlices),

@@ -147,6 +147,24 @@ describe('Helm chart (real helm)', () => {
     expect(env(find(render(['--set', 'leaderElection.enabled=false', '--set', 'replicaCount=1']), 'Deployment', 'hawk-server')).HAWK_LEADER_LEASE).toBeUndefined();
   });
 
+  it('watches leader-election Leases of the namespaces in leaseNamespaces with a read-only Role in each, and never node heartbeats', () => {
+    expect(env(find(render(), 'Deployment', 'hawk-server')).HAWK_LEASE_NAMESPACES).toBeUndefined();
+    expect(render().some((m) => m.metadata.name === 'hawk-lease-reader')).toBe(false);
+    const manifests = render(['--set', 'leaseNamespaces={cert-manager,ingress-nginx}']);
+    expect(env(find(manifests, 'Deployment', 'hawk-server')).HAWK_LEASE_NAMESPACES?.value).toBe('cert-manager,ingress-nginx');
+    const roles = manifests.filter((m) => m.kind === 'Role' && m.metadata.name === 'hawk-lease-reader');
+    expect(roles.map((role) => role.metadata.namespace)).toEqual(['cert-manager', 'ingress-nginx']);
+    for (const role of roles) expect(role.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch'] }]);
+    const bindings = manifests.filter((m) => m.kind === 'RoleBinding' && m.metadata.name === 'hawk-lease-reader') as (Manifest & { roleRef: { name: string }; subjects: { name: string; namespace: string }[] })[];
+    expect(bindings.map((binding) => [binding.metadata.namespace, binding.roleRef.name, binding.subjects])).toEqual([
+      ['cert-manager', 'hawk-lease-reader', [{ kind: 'ServiceAccount', name: 'hawk', namespace: 'hawk' }]],
+      ['ingress-nginx', 'hawk-lease-reader', [{ kind: 'ServiceAccount', name: 'hawk', namespace: 'hawk' }]],
+    ]);
+    // Node heartbeats are not elections; kube-system is watched already.
+    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-node-lease}'])).toMatch(/leaseNamespaces/);
+    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-system}'])).toMatch(/leaseNamespaces/);
+  });
+
   it('routes one origin through the Ingress to the web, and derives the backend origins and allowed hosts from it', () => {
     const manifests = render(['--set', 'ingress.enabled=true', '--set', 'ingress.hosts={hawk.example.com,hawk.internal}', '--set', 'ingress.tls[0].secretName=hawk-tls', '--set', 'ingress.tls[0].hosts={hawk.example.com}']);
     const ingress = find(manifests, 'Ingress', 'hawk');

@@ -18,6 +18,12 @@ describe('environment', () => {
     expect(() => loadEnv(raw)).toThrow(new RegExp(`invalid environment variable ${variable}:`));
   });
 
+  it('reads lease namespaces as a list and refuses node heartbeats', () => {
+    expect(loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager, ingress-nginx' }).HAWK_LEASE_NAMESPACES).toBe('cert-manager, ingress-nginx');
+    expect(() => loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-node-lease' })).toThrow(/invalid environment variable HAWK_LEASE_NAMESPACES: kube-node-lease holds node heartbeats/);
+    expect(() => loadEnv({ HAWK_LEASE_NAMESPACES: 'Cert_Manager' })).toThrow(/invalid environment variable HAWK_LEASE_NAMESPACES:/);
+  });
+
   it('never echoes a secret in its error', () => {
     expect(() => loadEnv({ HAWK_TOKEN: 'short-secret' })).toThrow(/HAWK_TOKEN: .*value hidden/);
     expect(() => loadEnv({ HAWK_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);

@@ -200,6 +200,7 @@ describe('cluster config', () => {
     ['clusters: []\n', 'clusters'],
     ['clusters:\n  - context: a\n  - context: a\n', 'clusters[1].context'],
     ['clusters: [\n', 'not valid YAML'],
+    ['leaseNamespaces: [kube-node-lease]\nclusters:\n  - context: prod\n', 'leaseNamespaces[0]: must be a namespace name other than kube-node-lease'],
   ])('names the bad field: %#', (text, field) => {
     const result = parseConfigFile(text, 'HAWK_CONFIG x.yaml');
     expect('error' in result && result.error).toContain(field);

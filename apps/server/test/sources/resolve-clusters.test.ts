@@ -29,6 +29,11 @@ describe('resolveClusters', () => {
     expect(() => loadEnv({ HAWK_PROBE_INTERVAL_MS: value })).toThrow(/invalid environment variable HAWK_PROBE_INTERVAL_MS/);
   });
 
+  it('watches leases in HAWK_LEASE_NAMESPACES besides kube-system, which is never listed twice', () => {
+    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.leaseNamespaces).toEqual([]);
+    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-system,cert-manager' }) })[0]?.leaseNamespaces).toEqual(['cert-manager']);
+  });
+
   it('turns a context the kubeconfig lacks into that cluster\'s own error', () => {
     const [prod, ghost] = resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod', 'ghost'], env: loadEnv({}) });
     expect(prod?.error).toBeNull();

@@ -6,8 +6,19 @@ export const APISERVER_IDENTITY_LABEL = 'apiserver.kubernetes.io/identity';
 
 const KNOWN_COMPONENTS = ['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager'] as const;
 
-/** componentForLease names the component a leader-election lease elects; unknown leases are their own component. */
-export function componentForLease(name: string): string {
+/** Where the control plane's own leader-election leases live. */
+const CONTROL_PLANE_NAMESPACE = 'kube-system';
+
+/** Node heartbeats, one Lease per node: never a leader election. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+/**
+ * componentForLease names the component a leader-election lease elects. Only kube-system's leases are
+ * the control plane's (a `kube-scheduler` Lease elsewhere is someone else's); an unknown kube-system lease
+ * is its own component, and one in another namespace is `namespace/name`.
+ */
+export function componentForLease(namespace: string, name: string): string {
+  if (namespace !== CONTROL_PLANE_NAMESPACE) return `${namespace}/${name}`;
   return KNOWN_COMPONENTS.find((component) => component === name) ?? name;
 }
 
@@ -16,9 +27,9 @@ export function findingComponentForLease(component: string): Component {
   return component === 'kube-controller-manager' || component === 'kube-scheduler' ? component : 'leader-election';
 }
 
-/** isLeaderElectionLease: kube-system leases, minus the apiserver identity heartbeats that live beside them. */
+/** isLeaderElectionLease: any lease but node heartbeats and the apiserver identity heartbeats that live beside the elections. */
 export function isLeaderElectionLease(lease: Pick<LeaseRecord, 'namespace' | 'labels'>): boolean {
-  return lease.namespace === 'kube-system' && lease.labels?.[APISERVER_IDENTITY_LABEL] === undefined;
+  return lease.namespace !== NODE_LEASE_NAMESPACE && lease.labels?.[APISERVER_IDENTITY_LABEL] === undefined;
 }
 
 /** leaseKey is how ClusterInput keys leases: "namespace/name". */

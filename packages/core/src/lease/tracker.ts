@@ -79,7 +79,7 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
   return {
     namespace: record?.namespace ?? '',
     name,
-    component: componentForLease(name),
+    component: componentForLease(record?.namespace ?? '', name),
     record,
     observedRenewAt: record === null ? null : observedAt,
     holderSinceAt: record?.holderIdentity ? observedAt : null,
