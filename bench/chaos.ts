@@ -42,8 +42,11 @@ if (replicaCount > 1) {
   const markdown = header + replicaChaosMarkdown(summary);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'chaos-replicas-latest.json'), JSON.stringify({ seed, ...summary }, null, 2));
-  writeFileSync(join(dir, 'chaos-replicas-latest.md'), markdown);
+  // Per seed as well: the README quotes more than one seed's run.
+  for (const name of ['chaos-replicas-latest', `chaos-replicas-seed-${seed}`]) {
+    writeFileSync(join(dir, `${name}.json`), JSON.stringify({ seed, ...summary }, null, 2));
+    writeFileSync(join(dir, `${name}.md`), markdown);
+  }
   console.log(markdown);
   process.exit(0);
 }
