@@ -25,6 +25,11 @@ export default tseslint.config(
     },
   },
   {
+    // The root test config is the one place that gathers every workspace's project config.
+    files: ['vitest.config.ts'],
+    rules: { 'import-x/no-relative-packages': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',

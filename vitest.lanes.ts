@@ -62,6 +62,12 @@ function reachedModules(file: string, seen = new Set<string>(), found = new Set<
   return found;
 }
 
+/**
+ * Aliases for the unit lanes' projects: `@hawk/lab` (and its subpaths) resolve to a module that throws, so
+ * those lanes cannot start the lab. An absolute path, for any project root.
+ */
+export const NO_LAB = [{ find: /^@hawk\/lab(\/.*)?$/, replacement: join(REPO, 'packages/testkit/src/no-lab.ts') }];
+
 export type Lane = 'lab' | 'services' | 'unit';
 
 export function laneOf(file: string): Lane {
