@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { NODE_LEASE_NAMESPACE } from '@hawk/core';
+import { DEFAULT_CONFIG, NODE_LEASE_NAMESPACE } from '@hawk/core';
 import { parseCidrs } from './security/trusted-proxy';
 
 /** Probe interval when neither HAWK_PROBE_INTERVAL_MS nor the config file sets one (ms). */
@@ -79,6 +79,8 @@ export const EnvSchema = Type.Object({
    * kube-node-lease (node heartbeats, one per node) is refused.
    */
   HAWK_LEASE_NAMESPACES: Type.Optional(Type.String({ pattern: `^${NAMESPACE}(\\s*,\\s*${NAMESPACE})*$` })),
+  /** A holder's clock off from hawk's by more than this is pointed out on screens (ms); only a note, never a verdict. */
+  HAWK_CLOCK_SKEW_NOTE_MS: Type.Integer({ minimum: 0, default: DEFAULT_CONFIG.clockSkewNoteMs }),
   /** kubeconfig files, separated by ':' as for kubectl; default ~/.kube/config, or the pod's ServiceAccount. */
   KUBECONFIG: Type.Optional(Type.String({ minLength: 1 })),
   /** Set by Kubernetes in every pod: with a mounted ServiceAccount token it means hawk runs in a cluster. */

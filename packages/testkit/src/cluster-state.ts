@@ -73,6 +73,7 @@ export function lease(component: string, holder: string | null, observedRenewAt 
     expiresAt: observedRenewAt + 15_000,
     overdueAt: observedRenewAt + 4_000,
     standbys: 2,
+    skewNoted: false,
     freshness: { state: 'live', lastEventAt: T0 - 1_000 },
   };
 }

@@ -2,14 +2,15 @@ import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, 
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHub } from './cluster-hub';
 import { resolveClusters, type ClusterEnv, type ClusterTarget } from '../clusters/resolve-clusters';
+import type { HawkEnv } from '../env';
 import type { SourceStats } from '../sources/supervisor';
 import { ClusterRuntime } from './cluster-runtime';
 import { createListeners } from '../listeners';
 import { childLogger, silentLogger, type Logger } from '../logger';
 
 export interface ClusterHubOptions {
-  /** The validated environment (loadEnv): HAWK_CONFIG, HAWK_CONTEXTS, HAWK_PROBE_INTERVAL_MS, HAWK_ETCD_*, KUBECONFIG. */
-  readonly env: ClusterEnv;
+  /** The validated environment (loadEnv): HAWK_CONFIG, HAWK_CONTEXTS, HAWK_PROBE_INTERVAL_MS, HAWK_ETCD_*, HAWK_LEASE_NAMESPACES, KUBECONFIG, HAWK_CLOCK_SKEW_NOTE_MS. */
+  readonly env: ClusterEnv & Pick<HawkEnv, 'HAWK_CLOCK_SKEW_NOTE_MS'>;
   /** Loaded kubeconfig; default: kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
   readonly kubeconfig?: KubeConfig;
   /** YAML file choosing contexts and per-cluster options (etcd, probe interval, labels), instead of HAWK_CONFIG. */
@@ -20,7 +21,7 @@ export interface ClusterHubOptions {
   readonly probeIntervalMs?: number;
   /** Timeout of one probe request (ms, default 1500). */
   readonly probeTimeoutMs?: number;
-  /** Thresholds for @hawk/core (default DEFAULT_CONFIG). */
+  /** Thresholds for @hawk/core (default DEFAULT_CONFIG, with clockSkewNoteMs from HAWK_CLOCK_SKEW_NOTE_MS). */
   readonly config?: Partial<HawkConfig>;
   /** hawk's clock (epoch ms); injected by tests. */
   readonly now?: () => number;
@@ -44,7 +45,8 @@ export type { SourceName, SourceStats };
 export function createClusterHub(options: ClusterHubOptions): SourcesHub {
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
-  const config = mustCreateConfig(options.config);
+  // The skew note reaches screens as each lease's `skewNoted`, judged by core against this threshold.
+  const config = mustCreateConfig({ clockSkewNoteMs: options.env.HAWK_CLOCK_SKEW_NOTE_MS, ...options.config });
   const resolve = () =>
     resolveClusters({
       env: options.env,

@@ -3,7 +3,8 @@ import { assertSafeBinding, EnvError, loadEnv } from '../../src/env';
 
 describe('environment', () => {
   it('fills defaults', () => {
-    expect(loadEnv({})).toMatchObject({ PORT: 4000, HOST: '127.0.0.1', HAWK_WEB_ORIGIN: 'http://localhost:3000', HAWK_DB: '.hawk/history.db', HAWK_ALLOW_OPEN: '0' });
+    expect(loadEnv({})).toMatchObject({ PORT: 4000, HOST: '127.0.0.1', HAWK_WEB_ORIGIN: 'http://localhost:3000', HAWK_DB: '.hawk/history.db', HAWK_ALLOW_OPEN: '0', HAWK_PROBE_INTERVAL_MS: 2000, HAWK_CLOCK_SKEW_NOTE_MS: 10_000 });
+    expect(loadEnv({ HAWK_CLOCK_SKEW_NOTE_MS: '60000' }).HAWK_CLOCK_SKEW_NOTE_MS).toBe(60_000);
   });
 
   it.each([
@@ -13,6 +14,7 @@ describe('environment', () => {
     [{ HAWK_REDIS_URL: 'http://redis' }, 'HAWK_REDIS_URL'],
     [{ HAWK_ALLOW_OPEN: 'yes' }, 'HAWK_ALLOW_OPEN'],
     [{ HAWK_PROBE_INTERVAL_MS: '50' }, 'HAWK_PROBE_INTERVAL_MS'],
+    [{ HAWK_CLOCK_SKEW_NOTE_MS: '10s' }, 'HAWK_CLOCK_SKEW_NOTE_MS'],
     [{ HAWK_ETCD_ENDPOINTS: '10.0.0.11:2379' }, 'HAWK_ETCD_ENDPOINTS'],
   ])('names the bad variable: %j', (raw, variable) => {
     expect(() => loadEnv(raw)).toThrow(new RegExp(`invalid environment variable ${variable}:`));

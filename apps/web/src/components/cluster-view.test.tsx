@@ -146,6 +146,7 @@ describe('ClusterView: clock skew and handover kind', () => {
         ? {
             ...lease,
             skewMs: 600_000,
+            skewNoted: true,
             transitions: [
               { lease: 'kube-system/kube-scheduler', from: 'cp-2_a', to: null, at: scenario.now - 9000, leaderlessMs: null, handover: 'released' as const },
               { lease: 'kube-system/kube-scheduler', from: 'cp-3_b', to: 'cp-2_a', at: scenario.now - 5000, leaderlessMs: 16_000, handover: 'expired' as const },

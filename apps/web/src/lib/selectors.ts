@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG, SEVERITY_RANK, type ApiServerInstance, type FailureImpact, type LeaderTransition, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
+import { SEVERITY_RANK, type ApiServerInstance, type FailureImpact, type LeaderTransition, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
 import { formatDuration, formatMs } from './format';
 
 /** Small pure derivations the panels render; the judging itself is the core's. */
@@ -98,11 +98,11 @@ export const HANDOVER_TEXT: Readonly<Record<NonNullable<LeaderTransition['handov
 };
 
 /**
- * A note when the holder's clock is off from hawk's by more than `thresholdMs` (core's
- * clockSkewNoteMs): "holder's clock is 10 min 00 s behind hawk's". null when within it or unknown.
+ * A note when core judged the holder's clock off from hawk's by more than the run-time threshold
+ * (`skewNoted`, from HAWK_CLOCK_SKEW_NOTE_MS): "holder's clock is 10 min 00 s behind hawk's". null otherwise.
  */
-export function skewNote(lease: LeaseView, thresholdMs: number = DEFAULT_CONFIG.clockSkewNoteMs): string | null {
-  if (lease.skewMs === null || !lease.record?.holderIdentity || Math.abs(lease.skewMs) <= thresholdMs) return null;
+export function skewNote(lease: LeaseView): string | null {
+  if (!lease.skewNoted || lease.skewMs === null) return null;
   // skewMs = observed − written: positive means the holder writes times in hawk's past.
   const direction = lease.skewMs > 0 ? 'behind' : 'ahead of';
   return `holder's clock is ${formatDuration(Math.abs(lease.skewMs))} ${direction} hawk's; hawk judges by observed renewals, so this does not change the verdict`;

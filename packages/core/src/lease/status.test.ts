@@ -72,3 +72,17 @@ describe('judgeLease', () => {
     expect(judgeLease(released, T0, live, DEFAULT_CONFIG).standbys).toBe(1);
   });
 });
+
+describe('skewNoted', () => {
+  // skewMs = observed - written: a holder writing times 11 s in hawk's past is 11 s behind.
+  const skewed = (ms: number, holderIdentity: string | null = 'cp-1_x') => observeLease(undefined, rec({ holderIdentity, renewTime: new Date(T0 - ms).toISOString() }), T0, DEFAULT_CONFIG).track;
+  it.each([
+    ['within the threshold', skewed(DEFAULT_CONFIG.clockSkewNoteMs), DEFAULT_CONFIG, false],
+    ['past it, behind', skewed(DEFAULT_CONFIG.clockSkewNoteMs + 1), DEFAULT_CONFIG, true],
+    ['past it, ahead', skewed(-(DEFAULT_CONFIG.clockSkewNoteMs + 1)), DEFAULT_CONFIG, true],
+    ['past a threshold set at run time', skewed(3000), { ...DEFAULT_CONFIG, clockSkewNoteMs: 2000 }, true],
+    ['without a holder', skewed(600_000, null), DEFAULT_CONFIG, false],
+  ])('%s', (_case, lease, config, noted) => {
+    expect(judgeLease(lease, T0 + 1000, live, config).skewNoted).toBe(noted);
+  });
+});

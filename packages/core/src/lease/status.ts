@@ -17,6 +17,7 @@ export function judgeLease(track: LeaseTrack, now: number, watchFreshness: Fresh
     expiresAt: renewedAt !== null && durationMs > 0 ? renewedAt + durationMs : null,
     overdueAt: renewedAt !== null ? renewedAt + overdueAfterMs : null,
     standbys: standbyCount(track),
+    skewNoted: track.skewMs !== null && !!track.record?.holderIdentity && Math.abs(track.skewMs) > config.clockSkewNoteMs,
     freshness: watchFreshness,
   };
 }

@@ -111,5 +111,7 @@ export interface LeaseView extends LeaseTrack {
   readonly overdueAt: number | null;
   /** Live (or unknown) candidates other than the holder, ready to take over. */
   readonly standbys: number;
+  /** The holder's clock is off from hawk's by more than config.clockSkewNoteMs: screens say so; never part of a verdict. */
+  readonly skewNoted: boolean;
   readonly freshness: Freshness;
 }
