@@ -2,12 +2,13 @@
  * `pnpm bench:api-load`: what 1, 2 and 3 hawk replicas cost the lab's apiservers, measured at the
  * apiservers themselves (their own apiserver_request_total, every instance read directly), with the
  * difference broken down by verb and resource so the expensive part is named. Every replica
- * observes by itself (README: hawk's own HA), so this is the price of that design.
+ * observes by itself (README: hawk's own HA), so this is the price of that design. The result is
+ * compared with the previous run's (the file it replaces), so a change in hawk's cost shows as a ratio.
  *
  *   pnpm bench:api-load [--window-seconds 60]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
@@ -53,6 +54,17 @@ for (const count of [1, 2, 3]) {
 }
 
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+const dir = join(import.meta.dirname, 'results');
+const jsonPath = join(dir, 'apiserver-load-latest.json');
+/** The run this one replaces: its commit and per-replica figure (a carried-over `previous` when it was itself a re-run of the same commit). */
+const previous = ((): { commit: string; perReplica: number } | null => {
+  if (!existsSync(jsonPath)) return null;
+  const last = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commit: string; rows: { perReplica: number }[]; previous?: { commit: string; perReplica: number } | null };
+  if (last.commit === commit && last.previous) return last.previous;
+  const rows = last.rows ?? [];
+  return rows.length ? { commit: last.commit, perReplica: rows.reduce((sum, row) => sum + row.perReplica, 0) / rows.length } : null;
+})();
+const perReplica = rows.reduce((sum, row) => sum + row.perReplica, 0) / rows.length;
 const markdown = [
   `# apiserver load of hawk replicas ${new Date().toISOString()}`,
   '',
@@ -62,6 +74,10 @@ const markdown = [
   '|---|---|---|',
   ...rows.map((row) => `| ${row.replicas} | ${row.perMinute.toFixed(0)} | ${row.perReplica.toFixed(0)} |`),
   '',
+  previous
+    ? `Per replica, averaged over 1–3 replicas: ${perReplica.toFixed(0)}/min, ${(perReplica / previous.perReplica).toFixed(2)}× the previous run's ${previous.perReplica.toFixed(0)}/min (commit ${previous.commit}).`
+    : `Per replica, averaged over 1–3 replicas: ${perReplica.toFixed(0)}/min.`,
+  '',
   '## What one replica asks for (requests / min)',
   '',
   '| verb and resource | requests / min |',
@@ -69,9 +85,8 @@ const markdown = [
   ...rows[0]!.breakdown.map(([kind, value]) => `| ${kind} | ${value.toFixed(1)} |`),
   '',
 ].join('\n');
-const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(join(dir, 'apiserver-load-latest.md'), markdown);
-writeFileSync(join(dir, 'apiserver-load-latest.json'), JSON.stringify({ commit, windowMs, baseline: total(baseline), rows }, null, 2));
+writeFileSync(jsonPath, JSON.stringify({ commit, windowMs, baseline: total(baseline), rows, previous }, null, 2));
 console.log(markdown);
 process.exit(0);
