@@ -49,7 +49,8 @@ export interface KubeSession {
   usable(): boolean;
   /** Called once when the connection ends, for any reason (GOAWAY, reset, close). */
   onClose(listener: (reason: string) => void): void;
-  close(): void;
+  /** Ends the connection; `reason` is what requests still in flight fail with. */
+  close(reason?: string): void;
 }
 
 interface TlsMaterial {
@@ -178,7 +179,9 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
           stream.on('data', (chunk: string) => (body += chunk));
           stream.once('end', () => {
             clearTimeout(timer);
-            resolve({ status, body });
+            // A stream ended by its connection's end, not by an answer.
+            if (status === 0) reject(new Error(`${base}: no response, the connection ended (${closeReason})`));
+            else resolve({ status, body });
           });
           stream.once('error', (error) => {
             clearTimeout(timer);
@@ -186,7 +189,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
           });
           stream.once('close', () => {
             clearTimeout(timer);
-            if (status === 0) reject(new Error(`${base}: stream closed before a response (${closeReason})`));
+            if (status === 0) reject(new Error(`${base}: no response, the connection ended (${closeReason})`));
           });
         });
       },
@@ -200,7 +203,10 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
         if (session.closed || session.destroyed) listener(closeReason);
         else session.once('close', () => listener(closeReason));
       },
-      close: () => session.destroy(),
+      close(reason) {
+        if (reason) closeReason = reason;
+        session.destroy();
+      },
     };
   }
 

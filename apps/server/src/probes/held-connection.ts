@@ -55,7 +55,7 @@ export function createHeldConnection(options: HeldConnectionOptions): HeldConnec
     if (session !== held) return;
     session = null;
     stopPinging();
-    held.close();
+    held.close(detail);
     if (!closed) options.onLost(how, detail);
   };
 
