@@ -8,8 +8,9 @@ import { freePort } from './free-port';
 
 export { freePort };
 
-/** The repository root, from packages/testkit/src. */
-const ROOT = join(import.meta.dirname, '..', '..', '..');
+/** hawk's backend package, and its entry as run from source (tsx): every starter here runs this one. */
+export const SERVER_DIR = join(import.meta.dirname, '..', '..', '..', 'apps', 'server');
+export const SERVER_ENTRY = 'src/server.ts';
 
 export interface HawkProcess {
   readonly url: string;
@@ -26,8 +27,8 @@ export interface HawkProcess {
 /** Starts `apps/server/src/server.ts` with the given env on a free loopback port and waits for /livez. */
 export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readonly quiet?: boolean; readonly port?: number } = {}): Promise<HawkProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/server/src/server.ts')], {
-    cwd: join(ROOT, 'apps/server'),
+  const child = spawn(process.execPath, ['--import', 'tsx', join(SERVER_DIR, SERVER_ENTRY)], {
+    cwd: SERVER_DIR,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', HAWK_DB: env.HAWK_DB ?? join(mkdtempSync(join(tmpdir(), 'hawk-bench-')), 'history.db'), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'],
   });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVER_DIR, SERVER_ENTRY } from './hawk-process';
 
 /** What the e2e tests start: paths, ports and the distDir the web is built into. */
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -98,8 +99,8 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<void>
 
 /** hawk's backend against the lab, on BACKEND_PORT, with a history file of its own. */
 export function startBackend(labEnv: Readonly<Record<string, string>>, historyFile: string): Started {
-  return startProcess('backend', join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['src/server.ts'], {
-    cwd: join(REPO_ROOT, 'apps', 'server'),
+  return startProcess('backend', join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [SERVER_ENTRY], {
+    cwd: SERVER_DIR,
     env: {
       ...process.env,
       ...labEnv,
