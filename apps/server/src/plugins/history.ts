@@ -1,0 +1,30 @@
+import fp from 'fastify-plugin';
+import type { HistoryRepository } from '../history/history-repository';
+import { openPostgresHistory } from '../history/postgres-history';
+import { openSqliteHistory } from '../history/sqlite-history';
+import type { AppOptions } from './app-options';
+
+export interface HawkHistory {
+  readonly repository: HistoryRepository;
+  /** One database for every replica (HAWK_DATABASE_URL): only the elected replica writes it. */
+  readonly shared: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    hawkHistory: HawkHistory;
+  }
+}
+
+/** History: the given repository, else PostgreSQL at HAWK_DATABASE_URL, else the SQLite file at HAWK_DB; closed last. */
+export const historyPlugin = fp<AppOptions>(
+  async (app, options) => {
+    const { env } = options;
+    const repository = options.history ?? (env.HAWK_DATABASE_URL ? await openPostgresHistory({ url: env.HAWK_DATABASE_URL, log: app.log }) : openSqliteHistory({ path: env.HAWK_DB }));
+    app.decorate('hawkHistory', { repository, shared: options.history === undefined && env.HAWK_DATABASE_URL !== undefined } satisfies HawkHistory);
+    app.addHook('onClose', async () => {
+      await repository.close();
+    });
+  },
+  { name: 'hawk-history', fastify: '5.x' },
+);
