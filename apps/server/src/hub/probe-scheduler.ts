@@ -32,7 +32,8 @@ export interface ProbeSchedulerOptions {
  *
  * The apiserver addresses are most of hawk's requests to a cluster. Each address gets a held HTTP/2
  * connection that is PINGed (held-connection) and `/readyz` goes over it at the cadence of
- * probe-cadence: every interval while anything is amiss, one address per interval while all is well.
+ * probe-cadence: every interval while anything is amiss, one address per interval while all is well
+ * (the front door every other time).
  * A PING left unanswered is recorded as a failed probe at once; a closed connection is probed at once.
  */
 export interface ProbeScheduler {
@@ -51,7 +52,7 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const prober: ComponentHealthProber | null = kube ? createComponentHealthProber() : null;
 
   const fastMs = options.intervalMs;
-  const cadence = createProbeCadence(fastMs);
+  const cadence = createProbeCadence(fastMs, FRONT_DOOR);
   const held = new Map<string, { base: string; connection: HeldConnection }>();
   /** Whether each address's last /readyz passed. */
   const lastReady = new Map<string, boolean>();

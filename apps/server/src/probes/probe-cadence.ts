@@ -5,10 +5,13 @@
  * - fast (today's cadence): every target each `fastMs`. Used whenever anything is not known good.
  * - calm: every target is vouched for (its held connection answers PINGs, its last /readyz passed,
  *   its identity lease is renewed) and the cluster is otherwise quiet. Then one target is asked per
- *   `fastMs`, the one asked longest ago, round-robin. A failure common to all instances (etcd lost:
- *   every /readyz fails) is still seen within `fastMs`; one instance's own change that leaves its
- *   process answering PINGs is seen within `fastMs` × the number of targets. A dead or frozen
- *   instance is seen by its connection, at once (see `urge`).
+ *   `fastMs`: the `everyOther` target (the front door) every other time, the others in turn, the one
+ *   asked longest ago first. A failure common to all instances (etcd lost: every /readyz fails) is
+ *   still seen within `fastMs`; one instance's own change that leaves its process answering PINGs is
+ *   seen within 2 × `fastMs` × the number of instances. A dead or frozen instance is seen by its
+ *   connection, at once (see `urge`). The front door's last good answer stays at most 2 × `fastMs`
+ *   old, so a load balancer that briefly relays to an instance that just died is still within the
+ *   grace its rule allows (loadBalancerFailureGraceMs) rather than judged down.
  * - urgent: a target whose connection was just lost is asked at once, whatever the mode.
  */
 export interface ProbeCadence {
@@ -27,9 +30,10 @@ interface Track {
   urgent: boolean;
 }
 
-export function createProbeCadence(fastMs: number): ProbeCadence {
+export function createProbeCadence(fastMs: number, everyOther?: string): ProbeCadence {
   const tracks = new Map<string, Track>();
   let lastCalmPickAt: number | null = null;
+  let lastCalmPick: string | null = null;
   const track = (target: string): Track => {
     let found = tracks.get(target);
     if (!found) tracks.set(target, (found = { lastStartedAt: null, inFlight: false, urgent: false }));
@@ -45,8 +49,12 @@ export function createProbeCadence(fastMs: number): ProbeCadence {
       if (!calm) {
         for (const target of idle) if (now - (track(target).lastStartedAt ?? -Infinity) >= fastMs) picked.add(target);
       } else if (lastCalmPickAt === null || now - lastCalmPickAt >= fastMs) {
-        const oldest = idle.filter((target) => !picked.has(target)).sort((a, b) => olderFirst(track(a), track(b)))[0];
-        if (oldest !== undefined) picked.add(oldest);
+        const waiting = idle.filter((target) => !picked.has(target));
+        const others = waiting.filter((target) => target !== everyOther);
+        const priority = everyOther !== undefined && waiting.includes(everyOther) && (lastCalmPick !== everyOther || others.length === 0);
+        const pick = priority ? everyOther : others.sort((a, b) => olderFirst(track(a), track(b)))[0];
+        if (pick !== undefined) picked.add(pick);
+        lastCalmPick = pick ?? null;
         lastCalmPickAt = now;
       }
       return targets.filter((target) => picked.has(target));

@@ -35,23 +35,30 @@ describe('probe cadence', () => {
     expect(probes).toHaveLength(40);
   });
 
-  it('calm: one target per interval, round-robin, so each is asked every interval × targets', () => {
-    const cadence = createProbeCadence(2000);
+  it('calm: one target per interval, the front door every other time and the instances in turn', () => {
+    const cadence = createProbeCadence(2000, 'front-door');
     // The first look at every target is at once, whatever the mode.
     const probes = run(cadence, 0, 60_000, () => true);
     expect(probes.filter((p) => p.at === 0).map((p) => p.target).sort()).toEqual([...TARGETS].sort());
     const later = probes.filter((p) => p.at > 0);
     // One probe per 2 s for the whole cluster: 30 a minute instead of 120.
     expect(gaps(later.map((p) => p.at)).every((gap) => gap === 2000)).toBe(true);
-    for (const target of TARGETS) {
+    // The front door's last answer is never more than two intervals old (its rule's grace counts from it).
+    expect(gaps(perTarget(later, 'front-door')).every((gap) => gap === 4000)).toBe(true);
+    for (const target of ['a', 'b', 'c']) {
       const times = perTarget(later, target);
-      expect(gaps(times).every((gap) => gap === 8000), `${target}: ${times.join(',')}`).toBe(true);
+      expect(gaps(times).every((gap) => gap === 12_000), `${target}: ${times.join(',')}`).toBe(true);
     }
     expect(probes.length).toBeLessThanOrEqual(4 + 30);
   });
 
+  it('calm without a preferred target: plain round-robin, each of n targets every n intervals', () => {
+    const probes = run(createProbeCadence(2000), 0, 60_000, () => true).filter((p) => p.at > 0);
+    for (const target of TARGETS) expect(gaps(perTarget(probes, target)).every((gap) => gap === 8000), target).toBe(true);
+  });
+
   it('calm → fast the moment anything is amiss: every target not asked within the interval is asked at the next tick', () => {
-    const cadence = createProbeCadence(2000);
+    const cadence = createProbeCadence(2000, 'front-door');
     const troubleAt = 30_000;
     const probes = run(cadence, 0, 40_000, (now) => now < troubleAt);
     const atTrouble = probes.filter((p) => p.at === troubleAt).map((p) => p.target);
@@ -65,7 +72,7 @@ describe('probe cadence', () => {
   });
 
   it('an urged target (its connection lost) is asked at the next tick even in calm mode, and right after its last probe', () => {
-    const cadence = createProbeCadence(2000);
+    const cadence = createProbeCadence(2000, 'front-door');
     const probes = run(cadence, 0, 20_000, () => true, { urge: new Map([[10_250, 'b']]) });
     const b = perTarget(probes, 'b');
     expect(b).toContain(10_250);
@@ -95,7 +102,7 @@ describe('probe cadence', () => {
   });
 
   it('steady-state load: calm asks a cluster with an LB and 3 apiservers 30 times a minute, fast 120', () => {
-    const minute = (calm: boolean) => run(createProbeCadence(2000), 0, 60_000 * 3, () => calm).filter((p) => p.at >= 60_000 && p.at < 120_000).length;
+    const minute = (calm: boolean) => run(createProbeCadence(2000, 'front-door'), 0, 60_000 * 3, () => calm).filter((p) => p.at >= 60_000 && p.at < 120_000).length;
     expect(minute(false)).toBe(120);
     expect(minute(true)).toBe(30);
   });
