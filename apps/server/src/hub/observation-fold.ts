@@ -297,6 +297,8 @@ export class ClusterObservationFold {
       controlPlanePods: this.pods.size,
       componentLeases: [...this.leases.values()].filter((track) => track.component === 'kube-controller-manager' || track.component === 'kube-scheduler').length,
       apiserverIdentities: this.identities.size,
+      controlPlaneNodes: live('nodes') ? this.nodes.size : null,
+      apiserversAnswering: this.rounds > 0 ? [...this.endpoints.keys()].filter((key) => this.health.get(key)?.lastOkAt != null).length : null,
     });
   }
 

@@ -11,7 +11,7 @@ export interface DistributionSignals {
   readonly leases: readonly string[];
   /** etcd topology as hawk judged it from members or --etcd-servers. */
   readonly etcdTopology: EtcdTopology;
-  /** No control-plane pod, component lease or apiserver identity is visible. */
+  /** The control plane is not in the cluster (see controlPlaneHidden): no pod, no Node of it. */
   readonly controlPlaneHidden: boolean;
 }
 
@@ -89,7 +89,7 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
   }
 
   // 6. Nothing of the control plane visible, and no provider stamp: a managed service (AKS, …) or a hidden one.
-  if (signals.controlPlaneHidden) return managed('managed', 'managed: control plane not visible', 'no control-plane pod, component lease or apiserver identity is visible', 'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)');
+  if (signals.controlPlaneHidden) return managed('managed', 'managed: control plane not visible', 'no control-plane pod or Node is visible: the control plane runs outside the cluster', 'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)');
 
   // 7. Static pods without kubeadm's config (it is absent, or hawk may not read it).
   if (staticPods.length > 0) {
