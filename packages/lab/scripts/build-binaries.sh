@@ -13,7 +13,11 @@ OUT="$CACHE_ROOT/k8s/$K8S_VERSION/bin"
 WRAPPER="$CACHE_ROOT/k8s/$K8S_VERSION/wrapper"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubeadm etcd kubelet kube-proxy pause)
 
-all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; }
+# CoreDNS for the worker nodes' cluster DNS, at the release kubeadm deploys; keep in step with workers/dns.ts.
+COREDNS_VERSION="${HAWK_COREDNS_VERSION:-v1.14.2}"
+COREDNS_OUT="$CACHE_ROOT/coredns/$COREDNS_VERSION"
+
+all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; [ -x "$COREDNS_OUT/coredns" ]; }
 if all_built; then echo "lab binaries $K8S_VERSION: cached in $OUT"; exit 0; fi
 
 command -v go >/dev/null || { echo "go is not on PATH: the lab builds Kubernetes from source and needs Go" >&2; exit 1; }
@@ -87,6 +91,11 @@ if [ ! -x "$OUT/pause" ]; then
   command -v gcc >/dev/null || { echo "gcc is not on PATH: the worker pause image is compiled from build/pause/linux/pause.c" >&2; exit 1; }
   gcc -Os -static -Wall -Werror -DVERSION="$K8S_VERSION-hawk" -o "$OUT/pause.tmp" "$k8s_dir/build/pause/linux/pause.c"
   mv "$OUT/pause.tmp" "$OUT/pause"
+fi
+if [ ! -x "$COREDNS_OUT/coredns" ]; then
+  # Its go.mod has no replace directives, so go install builds the release as published.
+  echo "building coredns $COREDNS_VERSION ..."
+  ( cd "$CACHE_ROOT" && GOBIN="$COREDNS_OUT" go install -p "$parallel" -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION" )
 fi
 echo "$etcd_version" > "$OUT/etcd.version"
 echo "lab binaries built in $(( $(date +%s) - started ))s into $OUT"

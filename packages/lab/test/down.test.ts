@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ensureLab, labDown, labPaths } from '../src/index';
 import { withMutationLock } from '../src/lock';
+import { PAUSE_IMAGE, ensureWorkers, readSysctls } from '../src/workers';
 
 function leftovers(): string[] {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
@@ -13,8 +14,12 @@ function leftovers(): string[] {
     .filter((n) => n.startsWith('hk-') || n === 'hawk-br0');
   const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
     .split('\n')
-    .filter((a) => /\/k8s\/v[\d.]+\/bin\/(kube-|etcd)|hawk-lab\/haproxy\.cfg/.test(a));
-  return [...netns, ...links, ...processes, ...(existsSync(labPaths().root) ? [labPaths().root] : [])];
+    .filter((a) => /\/k8s\/v[\d.]+\/bin\/(kube|etcd)|hawk-lab\/haproxy\.cfg|containerd.*hawk-lab/.test(a));
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.includes(labPaths().root));
+  const cgroups = readdirSync('/sys/fs/cgroup').flatMap((h) => readdirSync(`/sys/fs/cgroup/${h}`).filter((d) => d.startsWith('hawk-')).map((d) => `${h}/${d}`));
+  return [...netns, ...links, ...processes, ...mounts, ...cgroups, ...(existsSync(labPaths().root) ? [labPaths().root] : [])];
 }
 
 // Ordering-safe: this file takes the lab down and brings it back up, so files before or after it find it running.
@@ -35,6 +40,36 @@ describe('lifecycle', () => {
     const lab = await ensureLab();
     console.log(`lab ready ${((Date.now() - started) / 1000).toFixed(1)}s after a cold up`);
     expect((await lab.processes()).every((p) => p.state === 'running')).toBe(true);
+  });
+
+  it('down with a worker running a pod leaves nothing behind: processes, mounts, cgroups, sysctls, host directories', async () => {
+    const sysctls = await readSysctls();
+    const hostDirs = () => ['/run/containerd', '/var/lib/cni', '/var/log/containers', '/opt/containerd', '/var/lib/containerd'].filter((d) => existsSync(d));
+    const dirsBefore = hostDirs();
+    const lab = await ensureLab({ profile: 'kubeadm' });
+    await ensureWorkers(lab, 1);
+    // A running pod: its sandbox netns, rootfs and volume mounts, shim and cgroups are what down has to find.
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'down-test' },
+      spec: { nodeName: 'wk-1', containers: [{ name: 'pause', image: PAUSE_IMAGE, imagePullPolicy: 'Never' }] },
+    };
+    await lab.kube().createIfAbsent('/api/v1/namespaces/default/pods', 'down-test', pod);
+    await lab.waitFor(
+      async () => (await lab.kube().json<{ status: { phase?: string } }>('/api/v1/namespaces/default/pods/down-test')).status.phase === 'Running',
+      60_000,
+      { description: 'pod down-test Running on wk-1' },
+    );
+    expect(leftovers().length).toBeGreaterThan(0);
+    await withMutationLock(labPaths().mutationLock, async () => {
+      const report = await labDown();
+      expect(report.remaining).toEqual([]);
+      expect(leftovers()).toEqual([]);
+      expect(await readSysctls()).toEqual(sysctls);
+      expect(hostDirs()).toEqual(dirsBefore);
+    });
+    await ensureLab();
   });
 
   it('up is idempotent: a second call reuses the running lab', async () => {

@@ -10,19 +10,22 @@ import { PAUSE_IMAGE } from './plan';
  * release's pause.c, FROM scratch, as upstream's image is. Built with podman once and cached beside the binary (no
  * registry is reachable here, so containerd must never have to pull it).
  */
-export async function pauseImageArchive(binDir: string): Promise<string> {
-  const binary = join(binDir, 'pause');
-  const archive = join(binDir, 'pause-image.oci.tar');
+export function pauseImageArchive(binDir: string): Promise<string> {
+  return buildScratchImage(join(binDir, 'pause'), 'pause', PAUSE_IMAGE, join(binDir, 'pause-image.oci.tar'), 'USER 65535:65535\n');
+}
+
+/** buildScratchImage puts one static binary FROM scratch as its entrypoint and saves the image as an OCI archive (cached). */
+export async function buildScratchImage(binary: string, name: string, image: string, archive: string, extra = ''): Promise<string> {
   if (existsSync(archive) && (await stat(archive)).mtimeMs >= (await stat(binary)).mtimeMs) return archive;
-  const context = await mkdtemp(join(tmpdir(), 'hawk-pause-'));
+  const context = await mkdtemp(join(tmpdir(), `hawk-${name}-`));
   try {
-    await copyFile(binary, join(context, 'pause'));
-    await writeFile(join(context, 'Containerfile'), 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n');
-    await must('podman', ['build', '--pull=never', '--quiet', '--tag', PAUSE_IMAGE, context], 300_000);
-    await must('podman', ['save', '--format', 'oci-archive', '--output', `${archive}.tmp`, PAUSE_IMAGE], 120_000);
+    await copyFile(binary, join(context, name));
+    await writeFile(join(context, 'Containerfile'), `FROM scratch\nCOPY ${name} /${name}\n${extra}ENTRYPOINT ["/${name}"]\n`);
+    await must('podman', ['build', '--pull=never', '--quiet', '--tag', image, context], 300_000);
+    await must('podman', ['save', '--format', 'oci-archive', '--output', `${archive}.tmp`, image], 120_000);
     await must('mv', [`${archive}.tmp`, archive]);
     // The image lives on in the archive; podman's store is left as it was.
-    await run('podman', ['rmi', PAUSE_IMAGE]);
+    await run('podman', ['rmi', image]);
     return archive;
   } finally {
     await rm(context, { recursive: true, force: true });

@@ -11,6 +11,7 @@ import { type CertPair, issue } from '../pki';
 import { must, run } from '../shell';
 import { NETWORK } from '../topology';
 import { CNI_BIN_DIR, cniConfig, containerdConfig, kubeProxyConfig, kubeletConfig } from './configs';
+import { corednsAvailable, corednsBinary, corednsImageArchive, installClusterDns } from './dns';
 import { recordHostBefore } from './host-effects';
 import { importImage, pauseImageArchive } from './images';
 import { type WorkerPlan, planWorkers, workersDir } from './plan';
@@ -85,6 +86,15 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
       description: `worker Nodes Ready (${plans.map((w) => w.host.name).join(', ')})`,
       intervalMs: 500,
     });
+    for (const w of plans) await untaintReady(lab, w.host.name);
+    if (corednsAvailable()) {
+      step('cluster DNS: kubeadm\'s CoreDNS addon');
+      const archive = await corednsImageArchive();
+      await Promise.all(plans.map((w) => importImage(w.files.containerdSocket, archive)));
+      await installClusterDns(lab);
+    } else {
+      step(`no CoreDNS binary at ${corednsBinary()} (packages/lab/scripts/build-binaries.sh builds it): no cluster DNS`);
+    }
     const readyAfterMs = Date.now() - started;
     await writeFile(stateFile(lab), JSON.stringify({ count, pids, readyAfterMs } satisfies WorkersState));
     step(`${count} workers Ready`);
@@ -112,6 +122,21 @@ export async function notReady(lab: Lab, plans: readonly WorkerPlan[]): Promise<
     if (node?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') pending.push(w.host.name);
   }
   return pending;
+}
+
+interface NodeTaints { spec?: { taints?: { key: string; effect: string }[] } }
+
+/**
+ * untaintReady does for a Ready worker what the node-lifecycle controller would: drop the not-ready taint the kubelet
+ * registers with. The lab turns that controller off, because its control-plane Nodes have no kubelet to heartbeat.
+ */
+async function untaintReady(lab: Lab, name: string): Promise<void> {
+  await lab.kubeAny(async (kube) => {
+    const node = await kube.json<NodeTaints>(`/api/v1/nodes/${name}`);
+    const taints = node.spec?.taints ?? [];
+    const kept = taints.filter((t) => t.key !== 'node.kubernetes.io/not-ready');
+    if (kept.length !== taints.length) await kube.mergePatch(`/api/v1/nodes/${name}`, { spec: { taints: kept } });
+  });
 }
 
 /** startInWorker runs a process in the worker's network namespace only: `ip netns exec` would remount /sys, which the kubelet reads. */

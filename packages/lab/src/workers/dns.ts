@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { nodeDir } from '../kubeadm';
+import type { Lab } from '../lab';
+import { must } from '../shell';
+import { buildScratchImage } from './images';
+
+/** The CoreDNS release kubeadm v1.36 deploys (its constants.CoreDNSVersion), built from its Go module. */
+export const COREDNS_VERSION = 'v1.14.2';
+export const COREDNS_IMAGE = `registry.k8s.io/coredns/coredns:${COREDNS_VERSION}`;
+
+/** Where packages/lab/scripts/build-binaries.sh leaves the binary. */
+export function corednsBinary(): string {
+  const cache = process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
+  return join(cache, 'coredns', COREDNS_VERSION, 'coredns');
+}
+
+export const corednsAvailable = (): boolean => existsSync(corednsBinary());
+
+/** corednsImageArchive: the binary FROM scratch, as root (kubeadm's Deployment adds NET_BIND_SERVICE for port 53). */
+export function corednsImageArchive(): Promise<string> {
+  return buildScratchImage(corednsBinary(), 'coredns', COREDNS_IMAGE, `${corednsBinary()}-image.oci.tar`);
+}
+
+/**
+ * installClusterDns runs kubeadm's own CoreDNS addon phase (ConfigMap, RBAC, Deployment, kube-dns Service at
+ * 10.96.0.10) and keeps its pods on the workers: the lab's control-plane Nodes have no kubelet to run them.
+ */
+export async function installClusterDns(lab: Lab): Promise<void> {
+  const config = join(nodeDir(lab.paths, lab.nodes[0]!.name), 'kubeadm.yaml');
+  await must(join(lab.binDir, 'kubeadm'), ['init', 'phase', 'addon', 'coredns', '--config', config, '--kubeconfig', lab.paths.adminKubeconfig], 120_000);
+  await lab.kubeAny((kube) =>
+    kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } } }),
+  );
+}
