@@ -4,7 +4,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import { importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.next/**', '**/dist/**', '**/coverage/**', 'bench/results/**', '**/next-env.d.ts'] },
+  { ignores: ['**/node_modules/**', '.hawk/**', '**/.next/**', '**/dist/**', '**/coverage/**', 'bench/results/**', '**/next-env.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
