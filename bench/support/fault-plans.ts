@@ -80,7 +80,11 @@ export const FAULTS: readonly FaultPlan[] = [
   {
     name: 'stop two etcd members',
     expected: ['EtcdQuorumLost'],
-    allowed: ['EtcdQuorumLost', 'EtcdNoLeader', 'EtcdOneFailureFromQuorumLoss', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', 'LoadBalancerUnreachable', 'TopologyNodeDown', 'ClusterUnreachable', ...RECOVERY_NOISE, ...LEASE_RULES],
+    // LeaderElectionNoHolder is true here, not noise: a kube-scheduler leader whose renew deadline (10 s) passes
+    // without quorum releases its Lease on the way out (client-go ReleaseOnCancel). When quorum is back before that
+    // release gives up, etcd holds the Lease with an empty holder until a standby acquires it, 2-4 s later
+    // (bench/quorum-release.ts reproduces it; bench/results/quorum-release-freeze-12s.md has etcd's record).
+    allowed: ['EtcdQuorumLost', 'EtcdNoLeader', 'EtcdOneFailureFromQuorumLoss', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', 'LoadBalancerUnreachable', 'TopologyNodeDown', 'ClusterUnreachable', 'LeaderElectionNoHolder', ...RECOVERY_NOISE, ...LEASE_RULES],
     async inject(lab) {
       const first = 1 + Math.floor(random() * 3);
       const record = await lab.fault.stop('etcd', first);
