@@ -220,6 +220,8 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   });
   const start = (name: string, port: number) => spawnHawkProcess({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
   const replicas: Replica[] = [];
+  // A run that dies (the lab replaced under it, a bug) must not leave its hawk backends running on a shared machine.
+  process.once('exit', () => { for (const replica of replicas) if (replica.process.alive()) replica.process.child.kill('SIGKILL'); });
   for (let index = 0; index < options.replicas; index++) {
     const name = `hawk-${index}`;
     const port = await freePort();
