@@ -5,21 +5,17 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The lab is imported by path: apps/web declares no dependency on it outside these tests.
-import { ensureLab, labDown, openLab, type Lab } from '@hawk/lab';
-import { launchChromium } from '@hawk/testkit/browser';
-import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from '@hawk/testkit/web-processes';
+import { ensureLab, openLab, type Lab } from '@hawk/lab';
+import { closeStage, openWebPage, type E2eStage } from '@hawk/testkit/e2e-stage';
+import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, waitUntil, WEB_URL, type Started } from '@hawk/testkit/web-processes';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const log = (line: string) => console.log(`[web e2e] ${line}`);
 
 let lab: Lab;
-let labWasRunning = false;
-let backend: Started | undefined;
-let web: Started | undefined;
-let browser: Browser | undefined;
+const stage: E2eStage = { labWasRunning: false };
 let page: Page;
 let clusterId: string;
 /** Set by the leader-kill test for the replay test: who led before, and when it was killed. */
@@ -54,27 +50,18 @@ async function shoot(name: string): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
+  stage.labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
   // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never skips.
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
+  stage.lab = lab;
   await ensureWebBuild(log);
-  backend = await bootBackend();
+  stage.backend = await bootBackend();
   const response = (await (await fetch(`${BACKEND_URL}/api/clusters`)).json()) as { clusters?: { id: string }[] } | { id: string }[];
   clusterId = (Array.isArray(response) ? response : (response.clusters ?? []))[0]!.id;
-  web = startWeb();
-  await waitUntil('next start to serve', async () => ((await fetch(WEB_URL)).ok ? true : undefined), 60_000, web.output);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  page = await openWebPage(stage, { width: 1600, height: 1000 }, log);
 }, 900_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await backend?.stop();
-  if (lab) await lab.fault.heal().catch((error: Error) => log(`heal failed: ${error.message}`));
-  if (lab && !labWasRunning) await labDown({ onProgress: (line) => log(`lab: ${line}`) });
-});
+afterAll(() => closeStage(stage, log));
 
 describe('hawk web against the lab', () => {
   it('the wall display shows the lab cluster as HA ok, with a clock and LIVE', async () => {
@@ -151,7 +138,7 @@ describe('hawk web against the lab', () => {
 
   it('says "disconnected, data as of" when the backend stops, and catches up by itself when it is back', async () => {
     await page.evaluate(() => Object.assign(window, { hawkSamePage: true }));
-    await backend!.stop();
+    await stage.backend!.stop();
     const banner = page.getByTestId('disconnected');
     await banner.waitFor({ timeout: 20_000 });
     expect(await banner.textContent()).toMatch(/^disconnected — data as of \d\d:\d\d:\d\d/);
@@ -159,7 +146,7 @@ describe('hawk web against the lab', () => {
     expect(await page.getByTestId('mode').textContent()).toBe('OFFLINE');
     await shoot('disconnected');
 
-    backend = await bootBackend();
+    stage.backend = await bootBackend();
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => page.getByTestId('mode').textContent(), { timeout: 10_000 }).toBe('LIVE');
     const holder = await lab.leaseHolder('kube-controller-manager');

@@ -9,14 +9,13 @@
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-// The lab is imported by path: apps/web declares no dependency on it outside these tests.
-import { ensureLab, labDown, openLab, type Lab } from '@hawk/lab';
+import { ensureLab, openLab, type Lab } from '@hawk/lab';
+import { closeStage, openWebPage, type E2eStage } from '@hawk/testkit/e2e-stage';
 import { VERDICT_SETTLE_MS } from '../src/lib/use-verdict-change';
-import { launchChromium } from '@hawk/testkit/browser';
-import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, startWeb, waitUntil, WEB_URL, type Started } from '@hawk/testkit/web-processes';
+import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, waitUntil, WEB_URL } from '@hawk/testkit/web-processes';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const log = (line: string) => console.log(`[wall e2e] ${line}`);
@@ -43,11 +42,8 @@ const LAB_ALIASES = [
 const UNREACHABLE = 'prod-us-east-2';
 
 let lab: Lab;
-let labWasRunning = false;
 let labContext: string;
-let backend: Started | undefined;
-let web: Started | undefined;
-let browser: Browser | undefined;
+const stage: E2eStage = { labWasRunning: false };
 let page: Page;
 const workDir = mkdtempSync(join(tmpdir(), 'hawk-wall-e2e-'));
 const kubeconfigPath = join(workDir, 'kubeconfig.yaml');
@@ -72,9 +68,9 @@ function writeKubeconfig(): void {
 
 /** Restarts the backend watching exactly these contexts, and waits until it lists them all. */
 async function watch(contexts: readonly string[]): Promise<void> {
-  await backend?.stop();
-  backend = startBackend({ ...lab.env(), KUBECONFIG: kubeconfigPath, HAWK_CONTEXTS: contexts.join(','), HAWK_CONFIG: '' }, join(workDir, `history-${contexts.length}.db`));
-  const started = backend;
+  await stage.backend?.stop();
+  stage.backend = startBackend({ ...lab.env(), KUBECONFIG: kubeconfigPath, HAWK_CONTEXTS: contexts.join(','), HAWK_CONFIG: '' }, join(workDir, `history-${contexts.length}.db`));
+  const started = stage.backend;
   await waitUntil(
     `the backend to list ${contexts.length} clusters`,
     async () => {
@@ -124,26 +120,17 @@ const fontPx = (selector: string) =>
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
+  stage.labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
   // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never skips.
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
+  stage.lab = lab;
   await lab.fault.heal();
   writeKubeconfig();
   await ensureWebBuild(log);
-  web = startWeb();
-  await waitUntil('the web to serve', async () => ((await fetch(WEB_URL)).ok ? true : undefined), 60_000, web.output);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: SIZES[0] });
-  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  page = await openWebPage(stage, SIZES[0], log);
 }, 900_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await web?.stop();
-  await backend?.stop();
-  if (lab) await lab.fault.heal().catch((error: Error) => log(`heal failed: ${error.message}`));
-  if (lab && !labWasRunning) await labDown({ onProgress: (line) => log(`lab: ${line}`) });
-});
+afterAll(() => closeStage(stage, log));
 
 describe('the wall display fills the screen', () => {
   // Healthy first, on the lab as it is, then the failures: a healed lab takes a while to settle again.
