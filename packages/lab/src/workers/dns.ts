@@ -28,8 +28,10 @@ export function corednsImageArchive(): Promise<string> {
  * 10.96.0.10) and keeps its pods on the workers: the lab's control-plane Nodes have no kubelet to run them.
  */
 export async function installClusterDns(lab: Lab): Promise<void> {
-  const config = join(nodeDir(lab.paths, lab.nodes[0]!.name), 'kubeadm.yaml');
-  await must(join(lab.binDir, 'kubeadm'), ['init', 'phase', 'addon', 'coredns', '--config', config, '--kubeconfig', lab.paths.adminKubeconfig], 120_000);
+  const first = lab.nodes[0]!;
+  const config = join(nodeDir(lab.paths, first.name), 'kubeadm.yaml');
+  // From the first control-plane host, as `kubeadm init` runs there: a profile may refuse clients on the host side.
+  await must('nsenter', [`--net=/run/netns/${first.netns}`, '--', join(lab.binDir, 'kubeadm'), 'init', 'phase', 'addon', 'coredns', '--config', config, '--kubeconfig', lab.paths.adminKubeconfig], 120_000);
   await lab.kubeAny((kube) =>
     kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } } }),
   );

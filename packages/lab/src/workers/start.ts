@@ -53,7 +53,15 @@ export async function missingWorkerPrerequisites(binDir: string): Promise<string
  * Ready are kept. Only kubeadm's profiles: their controller-manager uses per-controller service-account credentials,
  * without which Deployments get no ReplicaSets and Services no endpoints.
  */
-export async function ensureWorkers(lab: Lab, count: number, onProgress: Progress = () => {}): Promise<void> {
+export interface WorkerOptions {
+  /**
+   * Install CoreDNS with kubeadm's addon phase once the workers are Ready. Off by default: built and wired, not yet
+   * proven end to end by a test.
+   */
+  readonly clusterDns?: boolean;
+}
+
+export async function ensureWorkers(lab: Lab, count: number, onProgress: Progress = () => {}, options: WorkerOptions = {}): Promise<void> {
   const plans = planWorkers(lab.paths, count);
   if (count > 0 && !showsKubeadm(lab.options.profile)) {
     throw new Error(`workers need a lab on the kubeadm profile (this one is ${lab.options.profile}): pnpm lab up --profile kubeadm --workers ${count}`);
@@ -87,12 +95,12 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
       intervalMs: 500,
     });
     for (const w of plans) await untaintReady(lab, w.host.name);
-    if (corednsAvailable()) {
+    if (options.clusterDns && corednsAvailable()) {
       step('cluster DNS: kubeadm\'s CoreDNS addon');
       const archive = await corednsImageArchive();
       await Promise.all(plans.map((w) => importImage(w.files.containerdSocket, archive)));
       await installClusterDns(lab);
-    } else {
+    } else if (options.clusterDns) {
       step(`no CoreDNS binary at ${corednsBinary()} (packages/lab/scripts/build-binaries.sh builds it): no cluster DNS`);
     }
     const readyAfterMs = Date.now() - started;
