@@ -52,7 +52,7 @@ export async function restoreHost(paths: LabPaths, workersDir: string, container
     if (target.startsWith(`${workersDir}/`)) await rm(join(VAR_LOG_CONTAINERS, name), { force: true });
   }
   for (const name of await readdir(join(VAR_LIB_CNI, 'results')).catch(() => [] as string[])) {
-    if (name.startsWith(`${CNI_NETWORK}-`)) await rm(join(VAR_LIB_CNI, 'results', name), { force: true });
+    if (ourCniResult(name, containerdStillRunning)) await rm(join(VAR_LIB_CNI, 'results', name), { force: true });
   }
   if (!before) return;
   for (const [key, value] of Object.entries(before.sysctls)) await writeFile(join('/proc/sys', key), value).catch(() => undefined);
@@ -65,6 +65,14 @@ export async function restoreHost(paths: LabPaths, workersDir: string, container
     }
   }
   await rm(file, { force: true });
+}
+
+/**
+ * ourCniResult: results of our pod network, and of the loopback network containerd's CRI attaches to every sandbox
+ * (named cni-loopback whichever containerd made it: ours only while no other containerd runs).
+ */
+function ourCniResult(name: string, otherContainerdRunning: boolean): boolean {
+  return name.startsWith(`${CNI_NETWORK}-`) || (!otherContainerdRunning && name.startsWith('cni-loopback-'));
 }
 
 /** removeEmptyTree removes a directory tree only if it holds no files (someone else may have started using it). */
@@ -84,7 +92,7 @@ export async function hostLeftovers(paths: LabPaths, workersDir: string): Promis
     if (target.startsWith(`${workersDir}/`)) left.push(join(VAR_LOG_CONTAINERS, name));
   }
   for (const name of await readdir(join(VAR_LIB_CNI, 'results')).catch(() => [] as string[])) {
-    if (name.startsWith(`${CNI_NETWORK}-`)) left.push(join(VAR_LIB_CNI, 'results', name));
+    if (ourCniResult(name, false)) left.push(join(VAR_LIB_CNI, 'results', name));
   }
   return left;
 }
