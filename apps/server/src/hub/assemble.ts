@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { componentLiveness, hostOf, type ApiServerFrontDoor, type ApiServerInstance, type ComponentLiveness, type ControlPlaneNode, type ControlPlanePod, type EndpointHealth } from '@hawk/core';
 import type { ComponentHealth } from '../probes/component-health';
-import type { ApiEndpoint } from '../sources/endpoint-slice';
+import type { ApiEndpoint, EndpointSliceObservation } from '../sources/endpoint-slice';
 import type { IdentityLeaseObservation } from '../sources/leases';
 import type { PodObservation } from '../sources/pods';
 
@@ -11,6 +11,9 @@ import type { PodObservation } from '../sources/pods';
  */
 
 export const NO_HEALTH: EndpointHealth = { livez: null, readyz: null, lastOkAt: null };
+
+/** Key of the front door's health among the apiserver probe targets. */
+export const FRONT_DOOR = 'front-door';
 
 /** An apiserver address hawk has seen in the EndpointSlice; kept after it leaves, so a stopped instance still counts. */
 export interface KnownEndpoint extends ApiEndpoint {
@@ -23,6 +26,29 @@ export interface ObservedIdentity extends IdentityLeaseObservation {
 }
 
 export const endpointId = (address: string, port: number) => `${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+/** A known endpoint with when it last answered and when it left the slice (null while in it). */
+export type TrackedEndpoint = KnownEndpoint & { readonly lastOkAt: number | null; readonly leftSliceAt: number | null };
+
+/**
+ * mergeSliceEndpoints folds the slices into the known endpoints (in place): one that left is kept, marked out of the
+ * slice, until it has been gone `forgetAfterMs` without answering since. Returns the ids it forgot.
+ */
+export function mergeSliceEndpoints(known: Map<string, TrackedEndpoint>, slices: Iterable<EndpointSliceObservation>, now: number, forgetAfterMs: number): string[] {
+  const inSlice = new Map<string, KnownEndpoint>();
+  for (const slice of slices) for (const endpoint of slice.endpoints) inSlice.set(endpointId(endpoint.address, endpoint.port), { ...endpoint, inSlice: true });
+  for (const [id, endpoint] of inSlice) known.set(id, { ...endpoint, lastOkAt: known.get(id)?.lastOkAt ?? null, leftSliceAt: null });
+  const forgotten: string[] = [];
+  for (const [id, endpoint] of known) {
+    if (inSlice.has(id)) continue;
+    const leftSliceAt = endpoint.leftSliceAt ?? now;
+    if (now - leftSliceAt > forgetAfterMs && (endpoint.lastOkAt ?? 0) < leftSliceAt) {
+      known.delete(id);
+      forgotten.push(id);
+    } else known.set(id, { ...endpoint, inSlice: false, leftSliceAt });
+  }
+  return forgotten;
+}
 
 /** The node an endpoint address belongs to: the slice says, else a node or an apiserver pod with that address. */
 function nodeOfAddress(endpoint: ApiEndpoint, nodes: readonly ControlPlaneNode[], pods: readonly ControlPlanePod[]): string | null {

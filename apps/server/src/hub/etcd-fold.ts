@@ -1,4 +1,5 @@
-import { etcdLeaderByTerm, observeEtcdLeader, DEFAULT_ETCD_QUOTA_BYTES, type EtcdView, type Freshness } from '@hawk/core';
+import { etcdLeaderByTerm, HIDDEN_TOPOLOGY_EVIDENCE, observeEtcdLeader, smallestEtcdQuota, DEFAULT_ETCD_QUOTA_BYTES, type EtcdView, type Freshness } from '@hawk/core';
+import type { PodObservation } from '../sources/pods';
 import { foldEtcdAnswers, type EtcdEndpointAnswer } from '../probes/etcd-probe';
 
 /** What an etcd round changed beyond the view: endpoints that failed or recovered, and a leader change. */
@@ -75,4 +76,17 @@ export function etcdFromReadyz(previous: EtcdView, verdicts: readonly (boolean |
     readyzEtcd: { ok: answered.filter(Boolean).length, answered: answered.length },
     freshness: probes,
   };
+}
+
+/**
+ * etcdAsJudged: the view with what core decided around it: the topology (and its evidence) and the smallest quota the
+ * etcd pods set, or nothing of either when the control plane is hidden and etcd is not asked directly.
+ */
+export function etcdAsJudged(
+  view: EtcdView,
+  seen: { readonly hidden: boolean; readonly topology: EtcdView['topology']; readonly evidence: EtcdView['topologyEvidence']; readonly pods: readonly PodObservation[] },
+): EtcdView {
+  if (seen.hidden && view.source !== 'etcd-api') return { ...view, topology: 'managed-hidden', topologyEvidence: [HIDDEN_TOPOLOGY_EVIDENCE] };
+  const quotas = seen.pods.filter((pod) => pod.component === 'etcd').map((pod) => pod.quotaBackendBytes);
+  return { ...view, topology: seen.topology, topologyEvidence: seen.evidence, quotaBytes: smallestEtcdQuota(quotas) };
 }

@@ -3,10 +3,8 @@ import {
   controlPlaneHidden,
   detectDistribution,
   etcdTopology,
-  HIDDEN_TOPOLOGY_EVIDENCE,
   resumeObservation,
   setLeaseCandidates,
-  smallestEtcdQuota,
   type ClusterIdentity,
   type ClusterInfoSignals,
   type ClusterInput,
@@ -29,16 +27,13 @@ import { candidateIdentity, type LeaseCandidateObservation } from '../sources/le
 import type { IdentityLeaseObservation } from '../sources/leases';
 import { toControlPlanePod, type PodObservation } from '../sources/pods';
 import type { Observations } from '../sources/registry';
-import { assembleInstances, classifyFrontDoor, componentHealthAddress, endpointId, NO_HEALTH, podLiveness, type KnownEndpoint } from './assemble';
-import { emptyEtcdView, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
+import { assembleInstances, classifyFrontDoor, componentHealthAddress, FRONT_DOOR, mergeSliceEndpoints, NO_HEALTH, podLiveness, type KnownEndpoint, type TrackedEndpoint } from './assemble';
+import { judgeReachability } from './reachability';
+import { emptyEtcdView, etcdAsJudged, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
 import { leaseSink, mapSink, renewalSink } from './fold-sinks';
 
 /** An endpoint that left the slice and has not answered for this long is forgotten (ms). */
 export const FORGET_ENDPOINT_MS = 10 * 60_000;
-/** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
-export const FIRST_LOOK_MS = 10_000;
-/** Key of the front door's health among the apiserver probe targets. */
-export const FRONT_DOOR = 'front-door';
 
 /** The cluster as configured: who it is, and what hawk can ask. */
 export interface FoldTarget {
@@ -60,8 +55,6 @@ export interface FoldListener {
   /** A component pod with a health endpoint appeared (probe it now). */
   componentsAdded?(): void;
 }
-
-type TrackedEndpoint = KnownEndpoint & { readonly lastOkAt: number | null; readonly leftSliceAt: number | null };
 
 /**
  * ClusterObservationFold is everything hawk observed of one cluster, and nothing else: watch events
@@ -234,10 +227,7 @@ export class ClusterObservationFold {
     const distribution = detectDistribution({ info: this.clusterInfo, nodes, pods, leases: [...this.leases.keys()], etcdTopology: topology, controlPlaneHidden: seenHidden });
     // A provider's build (-eks-, -gke.) is managed even when it shows some leader Leases: nothing of it is judged as ours.
     const hidden = seenHidden || distribution.controlPlane === 'managed';
-    const etcd: EtcdView =
-      hidden && this.etcd.source !== 'etcd-api'
-        ? { ...this.etcd, topology: 'managed-hidden', topologyEvidence: [HIDDEN_TOPOLOGY_EVIDENCE] }
-        : { ...this.etcd, topology, topologyEvidence: evidence, quotaBytes: smallestEtcdQuota([...this.pods.values()].filter((pod) => pod.component === 'etcd').map((pod) => pod.quotaBackendBytes)) };
+    const etcd = etcdAsJudged(this.etcd, { hidden, topology, evidence, pods: [...this.pods.values()] });
     return {
       identity: this.target.identity,
       reachability: this.reachability(now),
@@ -251,6 +241,13 @@ export class ClusterObservationFold {
       controlPlaneHidden: hidden,
       distribution,
     };
+  }
+
+  private reachability(now: number): Reachability {
+    const seen = { error: this.target.error, startedAt: this.startedAt, freshness: this.freshness, health: this.health, endpoints: [...this.endpoints.keys()], rounds: this.rounds };
+    const judged = judgeReachability(seen, now, this.unreachableSince);
+    this.unreachableSince = judged.unreachableSince;
+    return judged.reachability;
   }
 
   private get id(): string {
@@ -267,19 +264,8 @@ export class ClusterObservationFold {
 
   /** foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice, until forgotten. */
   private foldEndpoints(): void {
-    const now = this.now();
     const before = this.endpoints.size;
-    const inSlice = new Map<string, KnownEndpoint>();
-    for (const slice of this.slices.values()) for (const endpoint of slice.endpoints) inSlice.set(endpointId(endpoint.address, endpoint.port), { ...endpoint, inSlice: true });
-    for (const [id, endpoint] of inSlice) this.endpoints.set(id, { ...endpoint, lastOkAt: this.endpoints.get(id)?.lastOkAt ?? null, leftSliceAt: null });
-    for (const [id, endpoint] of this.endpoints) {
-      if (inSlice.has(id)) continue;
-      const leftSliceAt = endpoint.leftSliceAt ?? now;
-      if (now - leftSliceAt > FORGET_ENDPOINT_MS && (endpoint.lastOkAt ?? 0) < leftSliceAt) {
-        this.endpoints.delete(id);
-        this.health.delete(id);
-      } else this.endpoints.set(id, { ...endpoint, inSlice: false, leftSliceAt });
-    }
+    for (const forgotten of mergeSliceEndpoints(this.endpoints, this.slices.values(), this.now(), FORGET_ENDPOINT_MS)) this.health.delete(forgotten);
     this.listener.endpointsChanged?.([...this.endpoints.values()], this.endpoints.size > before);
   }
 
@@ -301,23 +287,4 @@ export class ClusterObservationFold {
       apiserversAnswering: this.rounds > 0 ? [...this.endpoints.keys()].filter((key) => this.health.get(key)?.lastOkAt != null).length : null,
     });
   }
-
-  private reachability(now: number): Reachability {
-    if (this.target.error) return { state: 'unreachable', error: this.target.error, since: this.startedAt };
-    const watching = WATCHES.some((source) => this.freshness[source]?.state === 'live');
-    const answered = [...this.health.values()].some((health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null);
-    // Until every known apiserver has been probed once, judging would call them "not probed yet".
-    const firstLook = now - this.startedAt < FIRST_LOOK_MS && (this.rounds === 0 || [...this.endpoints.keys()].some((key) => !this.health.has(key)) || this.freshness.endpointslice?.lastEventAt == null);
-    if (firstLook) return { state: 'connecting' };
-    if (watching || answered) {
-      this.unreachableSince = null;
-      return { state: 'reachable' };
-    }
-    const frontDoor = this.health.get(FRONT_DOOR);
-    this.unreachableSince ??= now;
-    return { state: 'unreachable', error: frontDoor?.readyz?.error ?? frontDoor?.livez?.error ?? 'no answer from any apiserver', since: this.unreachableSince };
-  }
 }
-
-/** The watched sources: one live means the cluster answers. */
-const WATCHES: readonly SourceName[] = ['leases', 'identity-leases', 'lease-candidates', 'endpointslice', 'pods', 'nodes'];

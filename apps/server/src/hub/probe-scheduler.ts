@@ -8,7 +8,8 @@ import { askEndpoint } from '../probes/etcd-probe';
 import { createHeldConnection, type HeldConnection } from '../probes/held-connection';
 import { createProbeCadence } from '../probes/probe-cadence';
 import { createProbeLoop, type ProbeLoop } from '../probes/probe-loop';
-import { FRONT_DOOR, type ClusterObservationFold } from './observation-fold';
+import { FRONT_DOOR } from './assemble';
+import type { ClusterObservationFold } from './observation-fold';
 
 /** How often a held connection is PINGed: its timeout is the probe timeout, so a frozen instance is seen within this plus that. */
 export const PING_EVERY_MS = 500;

@@ -3,8 +3,9 @@ import { DEFAULT_CONFIG, evaluateCluster, type EtcdMemberStatus, type LeaseRecor
 import type { EndpointProbe } from '../../src/probes/apiserver-probe';
 import type { EtcdEndpointAnswer } from '../../src/probes/etcd-probe';
 import type { PodObservation } from '../../src/sources/pods';
-import { ClusterObservationFold, FIRST_LOOK_MS, FORGET_ENDPOINT_MS, FRONT_DOOR, type FoldTarget } from '../../src/hub/observation-fold';
-import type { KnownEndpoint } from '../../src/hub/assemble';
+import { ClusterObservationFold, FORGET_ENDPOINT_MS, type FoldTarget } from '../../src/hub/observation-fold';
+import { FRONT_DOOR, type KnownEndpoint } from '../../src/hub/assemble';
+import { FIRST_LOOK_MS } from '../../src/hub/reachability';
 
 // The fold is pure: watch events and probe results in, ClusterInput out, on a fake clock.
 const T0 = 1_700_000_000_000;
