@@ -35,10 +35,10 @@ export const showsKubeadm = (profile: LabProfile): boolean => profile === 'kubea
 
 /**
  * The profile a lab gets when none is asked for: HAWK_LAB_PROFILE (so a whole test run can go on another profile,
- * e.g. `HAWK_LAB_PROFILE=hand-made`), else kubeadm's defaults, the control plane most clusters are made as (the lab
- * and scenario tests run green on it).
+ * e.g. `HAWK_LAB_PROFILE=kubeadm`), else hand-made until every lab and scenario test is green on kubeadm's: most are
+ * (root README, "kubeadm as the lab"), etcd.test.ts scenario 8 is not yet.
  */
-export const DEFAULT_PROFILE: LabProfile = (process.env.HAWK_LAB_PROFILE as LabProfile | undefined) || 'kubeadm';
+export const DEFAULT_PROFILE: LabProfile = (process.env.HAWK_LAB_PROFILE as LabProfile | undefined) || 'hand-made';
 
 /** LabOptions describe one lab; two labs with equal options are the same lab. */
 export interface LabOptions {

@@ -3,7 +3,7 @@ import type { ClusterState, DistributionName } from '@hawk/core';
 import { ensureLab, type LabProfile } from '@hawk/lab';
 import { aboveInfo, type LabHub, startLabHub } from '@hawk/testkit/lab-hub';
 
-// Issue 15: each lab profile other than the default (kubeadm, which every other lab test runs on) brought up once,
+// Issue 15: each shaped lab profile (kubeadm itself is covered by the other lab tests under HAWK_LAB_PROFILE) brought up once,
 // hawk started on it, and its steady state judged: the distribution it shows, and no finding above info.
 // One bring-up per profile (each replaces the shared lab; afterAll puts the default back).
 const LEADER_LEASES = ['kube-controller-manager', 'kube-scheduler'];
