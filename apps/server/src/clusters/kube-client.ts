@@ -141,7 +141,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
         candidate.destroy();
         reject(error);
       };
-      const timer = setTimeout(() => fail(new Error(`${base}: no HTTP/2 connection within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => fail(new Error(`${base}: timed out: no HTTP/2 connection within ${timeoutMs} ms`)), timeoutMs);
       // Errors end the connection, before and after it is handed over (its owner hears of it through onClose).
       // A server whose ALPN list lacks h2 refuses the handshake with TLS alert 120.
       candidate.on('error', (error: Error & { code?: string }) => {
@@ -170,7 +170,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
           const stream = session.request({ ...lowered, ':method': 'GET', ':path': `${prefix}${path}`, accept: 'application/json' }, { endStream: true });
           const timer = setTimeout(() => {
             stream.close(http2Constants.NGHTTP2_CANCEL);
-            reject(new Error(`${base}: no response within ${timeoutMs} ms`));
+            reject(new Error(`${base}: timed out: no response within ${timeoutMs} ms`));
           }, timeoutMs);
           let status = 0;
           let body = '';

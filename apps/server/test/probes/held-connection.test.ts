@@ -52,7 +52,7 @@ describe('held connection', () => {
     expect(losses).toEqual([]);
     fake.state.answering = false;
     await vi.advanceTimersByTimeAsync(500 + 1500 + 1);
-    expect(losses).toEqual([{ how: 'silent', detail: 'no answer to an HTTP/2 PING within 1500 ms' }]);
+    expect(losses).toEqual([{ how: 'silent', detail: 'timed out: no answer to an HTTP/2 PING within 1500 ms' }]);
     expect(connection.vouches()).toBe(false);
     expect(fake.state.closed).toBe(true);
     connection.close();
