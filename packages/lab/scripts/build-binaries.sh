@@ -14,10 +14,12 @@ WRAPPER="$CACHE_ROOT/k8s/$K8S_VERSION/wrapper"
 BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubeadm etcd kubelet kube-proxy pause)
 
 # CoreDNS for the worker nodes' cluster DNS, at the release kubeadm deploys; keep in step with workers/dns.ts.
+# Opt-in (HAWK_LAB_COREDNS=1): it costs about 15 min of a cold set-up, and cluster DNS is off unless asked for.
 COREDNS_VERSION="${HAWK_COREDNS_VERSION:-v1.14.2}"
 COREDNS_OUT="$CACHE_ROOT/coredns/$COREDNS_VERSION"
+want_coredns() { [ "${HAWK_LAB_COREDNS:-0}" = 1 ]; }
 
-all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; [ -x "$COREDNS_OUT/coredns" ]; }
+all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; ! want_coredns || [ -x "$COREDNS_OUT/coredns" ]; }
 if all_built; then echo "lab binaries $K8S_VERSION: cached in $OUT"; exit 0; fi
 
 command -v go >/dev/null || { echo "go is not on PATH: the lab builds Kubernetes from source and needs Go" >&2; exit 1; }
@@ -92,7 +94,7 @@ if [ ! -x "$OUT/pause" ]; then
   gcc -Os -static -Wall -Werror -DVERSION="$K8S_VERSION-hawk" -o "$OUT/pause.tmp" "$k8s_dir/build/pause/linux/pause.c"
   mv "$OUT/pause.tmp" "$OUT/pause"
 fi
-if [ ! -x "$COREDNS_OUT/coredns" ]; then
+if want_coredns && [ ! -x "$COREDNS_OUT/coredns" ]; then
   # Its go.mod has no replace directives, so go install builds the release as published.
   echo "building coredns $COREDNS_VERSION ..."
   ( cd "$CACHE_ROOT" && GOBIN="$COREDNS_OUT" go install -p "$parallel" -trimpath -ldflags "-s -w" "github.com/coredns/coredns@$COREDNS_VERSION" )

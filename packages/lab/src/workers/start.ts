@@ -101,7 +101,7 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
       await Promise.all(plans.map((w) => importImage(w.files.containerdSocket, archive)));
       await installClusterDns(lab);
     } else if (options.clusterDns) {
-      step(`no CoreDNS binary at ${corednsBinary()} (packages/lab/scripts/build-binaries.sh builds it): no cluster DNS`);
+      step(`no CoreDNS binary at ${corednsBinary()} (HAWK_LAB_COREDNS=1 packages/lab/scripts/build-binaries.sh builds it): no cluster DNS`);
     }
     const readyAfterMs = Date.now() - started;
     await writeFile(stateFile(lab), JSON.stringify({ count, pids, readyAfterMs } satisfies WorkersState));
