@@ -43,7 +43,8 @@ export class ClusterRuntime {
   private lastEmitted = '';
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
-  private lastTickAt = 0;
+  /** When this runtime last judged: a long gap means hawk itself was paused. */
+  private lastRanAt = 0;
 
   constructor(private readonly options: ClusterRuntimeOptions) {
     const { target, now } = options;
@@ -108,7 +109,7 @@ export class ClusterRuntime {
     }
     for (const supervisor of this.supervisors) supervisor.start();
     this.probes?.start();
-    this.lastTickAt = now();
+    this.lastRanAt = now();
     this.ticker = setInterval(() => this.tick(), this.options.tickMs);
     this.evaluate();
   }
@@ -123,19 +124,23 @@ export class ClusterRuntime {
     await Promise.allSettled([this.options.target.kube?.close(), this.options.target.etcd?.close()]);
   }
 
-  /**
-   * tick re-judges as time passes. A tick far later than due means hawk's own process did not run
-   * (frozen, starved): what it did not observe meanwhile is not the cluster's silence, so the fold's
-   * renewal stamps restart now rather than every holder being called lost on hawk's account.
-   */
+  /** tick re-judges as time passes (a lease falling overdue). */
   private tick(): void {
-    const now = this.options.now();
-    if (now - this.lastTickAt > PAUSE_TICKS * this.options.tickMs) {
-      this.options.logger.warn({ cluster: this.id, pausedMs: now - this.lastTickAt }, 'hawk itself did not run: renewals are observed afresh from now');
-      this.fold.resumeAfterPause(now);
-    }
-    this.lastTickAt = now;
     this.evaluate();
+  }
+
+  /**
+   * A judgement far later than the ticker allows means hawk's own process did not run (frozen, starved): what it did
+   * not observe meanwhile is not the cluster's silence, so the fold's renewal stamps restart now, and probes that timed
+   * out across the pause are not believed, rather than every holder being called lost on hawk's account. Checked on
+   * every judgement, not only in the tick: on a thaw, a debounced judgement or a probe's timeout may run first.
+   */
+  private resumeIfPaused(now: number): void {
+    if (now - this.lastRanAt > PAUSE_TICKS * this.options.tickMs) {
+      this.options.logger.warn({ cluster: this.id, pausedMs: now - this.lastRanAt }, 'hawk itself did not run: renewals are observed afresh from now');
+      this.fold.resumeAfterPause(now, this.options.probeTimeoutMs);
+    }
+    this.lastRanAt = now;
   }
 
   /** changed coalesces bursts (a relist, a probe round) into one judgement. */
@@ -150,6 +155,7 @@ export class ClusterRuntime {
   private evaluate(): void {
     if (this.lifecycle !== 'running') return;
     const now = this.options.now();
+    this.resumeIfPaused(now);
     let evaluation;
     try {
       evaluation = evaluateCluster(this.fold.input(), this.state, this.options.config, now);

@@ -84,6 +84,7 @@ export class ClusterObservationFold {
   private etcd: EtcdView;
   private rounds = 0;
   private unreachableSince: number | null = null;
+  private distrustFailuresUntil = 0;
 
   constructor(
     private readonly target: FoldTarget,
@@ -120,7 +121,9 @@ export class ClusterObservationFold {
   }
 
   /** hawk itself did not run until `resumedAt`: renewals it could not see are not the writers' silence. */
-  resumeAfterPause(resumedAt: number): void {
+  resumeAfterPause(resumedAt: number, probeTimeoutMs: number): void {
+    // A probe in flight during the pause timed out on hawk's account: failures arriving within a timeout are not news.
+    this.distrustFailuresUntil = resumedAt + probeTimeoutMs;
     for (const [key, track] of this.leases) this.leases.set(key, resumeObservation(track, resumedAt));
     for (const [key, identity] of this.identities) this.identities.set(key, resumeObservation(identity, resumedAt));
     for (const [key, candidate] of this.candidates) this.candidates.set(key, resumeObservation(candidate, resumedAt));
@@ -162,6 +165,7 @@ export class ClusterObservationFold {
   recordApiserverProbe(key: string, result: EndpointProbe, label: string): void {
     const previous = this.health.get(key);
     const ok = result.livez.ok && result.readyz.ok;
+    if (!ok && result.readyz.at <= this.distrustFailuresUntil) return;
     const lastOkAt = ok ? result.readyz.at : (previous?.lastOkAt ?? null);
     this.health.set(key, { livez: result.livez, readyz: result.readyz, lastOkAt, etcdOk: result.etcdOk });
     const endpoint = this.endpoints.get(key);
@@ -185,7 +189,7 @@ export class ClusterObservationFold {
 
   /** A component pod's own /healthz answered (or not); ignored when the pod left while the probe was in flight. */
   recordComponentProbe(name: string, result: ComponentHealth, label: string): void {
-    if (!this.pods.has(name)) return;
+    if (!this.pods.has(name) || (result.live === false && result.at <= this.distrustFailuresUntil)) return;
     const previous = this.componentHealth.get(name);
     this.componentHealth.set(name, result);
     const pod = this.pods.get(name);

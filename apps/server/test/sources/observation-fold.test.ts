@@ -180,7 +180,7 @@ describe('leases', () => {
     w.synced();
     const rulesOf = () => evaluateCluster(w.fold.input(), null, DEFAULT_CONFIG, w.now).state.findings.map((finding) => finding.ruleId);
     expect(rulesOf().some((rule) => rule === 'LeaderElectionLeaderLost' || rule === 'LeaderElectionRenewOverdue')).toBe(true);
-    w.fold.resumeAfterPause(w.now);
+    w.fold.resumeAfterPause(w.now, 1000);
     const input = w.fold.input();
     expect(input.leases['kube-system/kube-scheduler']!.observedRenewAt).toBe(T0 + 20_000);
     expect(input.apiServers[0]).toMatchObject({ identityRenewedAt: T0 + 20_000 });
@@ -188,6 +188,23 @@ describe('leases', () => {
     // So the core judges the leader renewing, not lost, at the moment hawk resumes.
     expect(rulesOf()).not.toContain('LeaderElectionLeaderLost');
     expect(rulesOf()).not.toContain('LeaderElectionRenewOverdue');
+  });
+
+  it("after hawk's own pause, a probe that timed out across it is not believed; one failing after a timeout is", () => {
+    const w = world();
+    w.fold.sinks.endpointSlices.replace(slice('10.0.0.11'));
+    w.fold.recordApiserverProbe('10.0.0.11:6443', probe(w.now, true), 'apiserver 10.0.0.11:6443');
+    w.advance(20_000);
+    w.fold.resumeAfterPause(w.now, 1000);
+    // In flight while hawk was frozen: its timeout fired on the thaw.
+    w.advance(500);
+    w.fold.recordApiserverProbe('10.0.0.11:6443', probe(w.now, false), 'apiserver 10.0.0.11:6443');
+    expect(w.fold.input().apiServers[0]).toMatchObject({ health: { readyz: { ok: true } } });
+    expect(w.events.map((event) => event.kind)).toEqual([]);
+    w.advance(1000);
+    w.fold.recordApiserverProbe('10.0.0.11:6443', probe(w.now, false), 'apiserver 10.0.0.11:6443');
+    expect(w.fold.input().apiServers[0]).toMatchObject({ health: { readyz: { ok: false } } });
+    expect(w.events.map((event) => event.kind)).toEqual(['probe-failed']);
   });
 
   it('stamps an identity lease only when it renews', () => {
