@@ -67,8 +67,10 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
       const current = state(id);
       if (predicate(current)) return Date.now();
       if (Date.now() > deadline) {
-        const apiservers = current.apiServers.map((i) => `${i.id} readyz ${i.health.readyz?.ok ?? '-'} ${i.health.readyz?.error ?? ''}`).join('; ');
-        throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; findings: ${current.findings.map((f) => `${f.id}${f.causedBy ? ` (under ${f.causedBy})` : ''}`).join(', ') || 'none'}; apiservers: ${apiservers}; sources: ${JSON.stringify(current.sources)}`);
+        const apiservers = current.apiServers.instances.map((i) => `${i.id} readyz ${i.health.readyz?.ok ?? '-'} ${i.health.readyz?.error ?? ''}`).join('; ');
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${description}; findings: ${current.findings.map((f) => `${f.id}${f.causedBy ? ` (under ${f.causedBy})` : ''}`).join(', ') || 'none'}; apiservers: ${apiservers}; sources: ${JSON.stringify(current.sources)}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
