@@ -70,7 +70,7 @@ const markdown = [
   '',
   `commit ${commit}; the lab (3 apiservers behind HAProxy); window ${windowMs / 1000} s; baseline without hawk ${total(baseline).toFixed(0)} requests/min`,
   '',
-  '| replicas | hawk\'s requests / min | per replica |',
+  "| replicas | hawk's requests / min | per replica |",
   '|---|---|---|',
   ...rows.map((row) => `| ${row.replicas} | ${row.perMinute.toFixed(0)} | ${row.perReplica.toFixed(0)} |`),
   '',

@@ -24,7 +24,9 @@ import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResu
 import { percentile, processUsage, sleep, spawnHawkProcess } from './support/hawk-process';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
-const { values: args } = parseArgs({ options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' }, replicas: { type: 'string', default: '1' } } });
+const { values: args } = parseArgs({
+  options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' }, replicas: { type: 'string', default: '1' } },
+});
 const seed = Number(args.seed);
 const budgetMs = Number(args.minutes) * 60_000;
 const quietMs = Number(args['quiet-seconds']) * 1000;
@@ -54,13 +56,23 @@ const feed = await followCluster(hawk.url);
 console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);
 // hawk's memory over the run: a leak shows here before the OOM killer shows it.
 let peakRssBytes = 0;
-const rssTimer = setInterval(() => { try { peakRssBytes = Math.max(peakRssBytes, processUsage(hawk.pid).rssBytes); } catch { /* exited */ } }, 5000);
+const rssTimer = setInterval(() => {
+  try {
+    peakRssBytes = Math.max(peakRssBytes, processUsage(hawk.pid).rssBytes);
+  } catch {
+    /* exited */
+  }
+}, 5000);
 
 // 1. Quiet period: steady state, nothing may fire above info.
 await sleep(10_000);
 const quietStart = feed.sightings().length;
 await sleep(quietMs);
-const quietFalseAlarms = feed.sightings().slice(quietStart).filter(significant).map((s) => s.ruleId);
+const quietFalseAlarms = feed
+  .sightings()
+  .slice(quietStart)
+  .filter(significant)
+  .map((s) => s.ruleId);
 console.error(`[chaos] quiet ${quietMs / 1000}s: ${quietFalseAlarms.length} false alarm(s)`);
 
 // 2. Faults until the budget runs out, each healed before the next.
@@ -81,7 +93,9 @@ while (Date.now() - started < budgetMs) {
     break;
   }
   results.push(result);
-  console.error(`[chaos]   detected=${result.detected} in ${result.detectionMs ?? '-'} ms (${result.firstRule ?? '-'}), gap truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ${result.falseAlarms.join(', ') || 'none'}`);
+  console.error(
+    `[chaos]   detected=${result.detected} in ${result.detectionMs ?? '-'} ms (${result.firstRule ?? '-'}), gap truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ${result.falseAlarms.join(', ') || 'none'}`,
+  );
 }
 clearInterval(rssTimer);
 feed.close();
@@ -93,7 +107,16 @@ function byFault(all: readonly FaultResult[]) {
   return [...new Set(all.map((r) => r.fault))].map((fault) => {
     const runs = all.filter((r) => r.fault === fault);
     const ms = runs.filter((r) => r.detectionMs !== null).map((r) => r.detectionMs!);
-    return { fault, runs: runs.length, detected: runs.filter((r) => r.detected).length, alreadyShown: runs.filter((r) => r.alreadyShown).length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: ms.length ? Math.max(...ms) : null, falseAlarms: runs.reduce((n, r) => n + r.falseAlarms.length, 0) };
+    return {
+      fault,
+      runs: runs.length,
+      detected: runs.filter((r) => r.detected).length,
+      alreadyShown: runs.filter((r) => r.alreadyShown).length,
+      p50: percentile(ms, 50),
+      p95: percentile(ms, 95),
+      max: ms.length ? Math.max(...ms) : null,
+      falseAlarms: runs.reduce((n, r) => n + r.falseAlarms.length, 0),
+    };
   });
 }
 const detected = results.filter((r) => r.detected);
@@ -120,14 +143,20 @@ const summary = {
 const table = [
   '| fault | detected | fault → finding (ms) | first finding | gap truth (ms) | gap hawk (ms) | false alarms |',
   '|---|---|---|---|---|---|---|',
-  ...results.map((r) => `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`),
+  ...results.map(
+    (r) => `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`,
+  ),
 ].join('\n');
 const perKind = [
   '| fault kind | runs | detected | p50 (ms) | p95 (ms) | max (ms) | false alarms |',
   '|---|---|---|---|---|---|---|',
-  ...summary.byFault.map((k) => `| ${k.fault} | ${k.runs} | ${k.detected}/${k.runs}${k.alreadyShown ? ` (${k.alreadyShown} already shown)` : ''} | ${Number.isNaN(k.p50) ? '-' : k.p50} | ${Number.isNaN(k.p95) ? '-' : k.p95} | ${k.max ?? '-'} | ${k.falseAlarms} |`),
+  ...summary.byFault.map(
+    (k) =>
+      `| ${k.fault} | ${k.runs} | ${k.detected}/${k.runs}${k.alreadyShown ? ` (${k.alreadyShown} already shown)` : ''} | ${Number.isNaN(k.p50) ? '-' : k.p50} | ${Number.isNaN(k.p95) ? '-' : k.p95} | ${k.max ?? '-'} | ${k.falseAlarms} |`,
+  ),
 ].join('\n');
-const markdown = `# chaos run ${summary.at}\n\ncommit ${summary.commit}, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
+const markdown =
+  `# chaos run ${summary.at}\n\ncommit ${summary.commit}, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
   `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
   `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} MiB\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## Every fault, in order\n\n${table}\n`;
 const dir = join(import.meta.dirname, 'results');

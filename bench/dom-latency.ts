@@ -37,8 +37,17 @@ function microTime(text: string): number {
   return Date.parse(`${match[1]}Z`) + (match[2] ? Number(`0.${match[2]}`) * 1000 : 0);
 }
 
-interface SocketSample { readonly component: string; readonly eventAt: number; readonly observedRenewAt: number; readonly receivedAt: number }
-interface DomRecord { readonly component: string; readonly text: string; readonly at: number }
+interface SocketSample {
+  readonly component: string;
+  readonly eventAt: number;
+  readonly observedRenewAt: number;
+  readonly receivedAt: number;
+}
+interface DomRecord {
+  readonly component: string;
+  readonly text: string;
+  readonly at: number;
+}
 
 const lab = await ensureLab({}, { onProgress: (message) => log(`lab: ${message}`) });
 // The web's e2e build talks to BACKEND_URL: hawk must listen there, so the port must be free.
@@ -72,10 +81,18 @@ try {
       if (!first) samples.push({ component: lease.component, eventAt: microTime(renewTime), observedRenewAt: lease.observedRenewAt, receivedAt: at });
     }
   };
-  socket.on('snapshot', (message) => { if (message.clusterId === clusterId) { version = message.version; accept(message.state); } });
+  socket.on('snapshot', (message) => {
+    if (message.clusterId === clusterId) {
+      version = message.version;
+      accept(message.state);
+    }
+  });
   socket.on('patch', (message) => {
     if (message.clusterId !== clusterId || !state) return;
-    if (message.baseVersion !== version) { socket.emit('resync', { clusterId }); return; }
+    if (message.baseVersion !== version) {
+      socket.emit('resync', { clusterId });
+      return;
+    }
     version = message.version;
     accept(applyPatch(state, message.parts));
   });
@@ -113,9 +130,16 @@ try {
   let matched: { socketMs: number; domMs: number; addedMs: number }[] = [];
   for (;;) {
     await sleep(2000);
-    if (!shot && Date.now() - started > WINDOW_MS / 2) { await page.screenshot({ path: SCREENSHOT }); shot = true; log(`screenshot ${SCREENSHOT}`); }
+    if (!shot && Date.now() - started > WINDOW_MS / 2) {
+      await page.screenshot({ path: SCREENSHOT });
+      shot = true;
+      log(`screenshot ${SCREENSHOT}`);
+    }
     const records = (await page.evaluate('window.hawkDomRecords')) as DomRecord[];
-    matched = match(samples.filter((s) => s.receivedAt >= collectFrom), records);
+    matched = match(
+      samples.filter((s) => s.receivedAt >= collectFrom),
+      records,
+    );
     const elapsed = Date.now() - started;
     if ((elapsed >= WINDOW_MS && matched.length >= MIN_SAMPLES) || elapsed >= Math.max(WINDOW_MS, 180_000)) break;
   }
@@ -125,12 +149,15 @@ try {
   const socketMs = matched.map((m) => m.socketMs);
   const domMs = matched.map((m) => m.domMs);
   const addedMs = matched.map((m) => m.addedMs);
-  const line = (name: string, values: number[]) => `${name.padEnd(40)} n=${values.length}  p50 ${percentile(values, 50).toFixed(1)} ms  p99 ${percentile(values, 99).toFixed(1)} ms  max ${Math.max(...values).toFixed(1)} ms`;
+  const line = (name: string, values: number[]) =>
+    `${name.padEnd(40)} n=${values.length}  p50 ${percentile(values, 50).toFixed(1)} ms  p99 ${percentile(values, 99).toFixed(1)} ms  max ${Math.max(...values).toFixed(1)} ms`;
   console.log(line('renewal → socket.io client (node)', socketMs));
   console.log(line('renewal → DOM shows it (chromium)', domMs));
   console.log(line('what the browser adds (DOM − socket.io)', addedMs));
   console.log(`DOM / socket.io: p50 ${(percentile(domMs, 50) / percentile(socketMs, 50)).toFixed(2)}×, p99 ${(percentile(domMs, 99) / percentile(socketMs, 99)).toFixed(2)}×`);
-  console.log(`event time: the leader's spec.renewTime; ${samples.length} renewals received, ${matched.length} matched to a DOM change; clocks: page ${skewBefore.page.toFixed(1)}→${skewAfter.page.toFixed(1)} ms, node ${skewBefore.node.toFixed(1)}→${skewAfter.node.toFixed(1)} ms off Date.now()`);
+  console.log(
+    `event time: the leader's spec.renewTime; ${samples.length} renewals received, ${matched.length} matched to a DOM change; clocks: page ${skewBefore.page.toFixed(1)}→${skewAfter.page.toFixed(1)} ms, node ${skewBefore.node.toFixed(1)}→${skewAfter.node.toFixed(1)} ms off Date.now()`,
+  );
 } finally {
   await browser?.close();
   await web.stop();

@@ -21,7 +21,6 @@ const CLIENTS = Number(process.argv[2] ?? 1000);
 const SERVER_DIR = fileURLToPath(new URL('../apps/server/', import.meta.url));
 const UPDATES = 20;
 
-
 // The 1,000 browsers, in one plain Node process (no tsx loader, whose IPC would share the channel).
 const CLIENT_SOURCE = `
   import { io } from 'socket.io-client';

@@ -17,7 +17,6 @@ import { createMemoryHub } from '@hawk/testkit/memory-hub';
 const UPDATES = 500;
 const GAP_MS = 4;
 
-
 if (process.argv[2] === '--client') {
   // The browser's part, in its own process: record when each version arrives.
   const received: [number, number][] = [];
@@ -63,7 +62,9 @@ if (process.argv[2] === '--client') {
     hub.push(renewal(n));
     const after = states.snapshot('lab')!;
     sentAt.set(after.version, start);
-    bytes.patches += Buffer.byteLength(JSON.stringify({ clusterId: 'lab', version: after.version, baseVersion: before.version, parts: { leases: after.state.leases, observedAt: after.state.observedAt } }));
+    bytes.patches += Buffer.byteLength(
+      JSON.stringify({ clusterId: 'lab', version: after.version, baseVersion: before.version, parts: { leases: after.state.leases, observedAt: after.state.observedAt } }),
+    );
     await new Promise((resolve) => setTimeout(resolve, GAP_MS));
   }
   // 2. The obvious alternative: the whole state to the room on every change.

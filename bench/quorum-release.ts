@@ -48,7 +48,9 @@ const lines = [
   '',
   '## Leases in etcd (serializable reads every 250 ms): every write seen',
   '',
-  ...transitions.map((c) => `- ${rel(c.seenAt)} ${c.key}: holder ${c.holderIdentity ?? '∅ (empty: released)'}, leaseDurationSeconds ${c.leaseDurationSeconds}, renewTime ${c.renewTime}, rev ${c.modRevision}`),
+  ...transitions.map(
+    (c) => `- ${rel(c.seenAt)} ${c.key}: holder ${c.holderIdentity ?? '∅ (empty: released)'}, leaseDurationSeconds ${c.leaseDurationSeconds}, renewTime ${c.renewTime}, rev ${c.modRevision}`,
+  ),
   '',
   '## What hawk showed (lease findings)',
   '',

@@ -104,21 +104,33 @@ function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly 
       current.closedAt = current.closedAt === null || sighting.closedAt === null ? null : Math.max(current.closedAt, sighting.closedAt);
       continue;
     }
-    episodes.push({ findingId: sighting.id, phase: phaseAt(sighting.openedAt), titles: new Set([sighting.title]), openedAt: sighting.openedAt, closedAt: sighting.closedAt, firingPages: 0, resolvedPages: 0 });
+    episodes.push({
+      findingId: sighting.id,
+      phase: phaseAt(sighting.openedAt),
+      titles: new Set([sighting.title]),
+      openedAt: sighting.openedAt,
+      closedAt: sighting.closedAt,
+      firingPages: 0,
+      resolvedPages: 0,
+    });
   }
   const unmatched: string[] = [];
-  for (const page of pages) for (const line of page.lines) {
-    // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title (evidence)".
-    const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] (.*)$/.exec(line);
-    if (!match) continue;
-    const text = match[2]!;
-    const resolved = match[1] === 'RESOLVED';
-    const candidates = episodes.filter((candidate) => candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)));
-    const episode = candidates.find((candidate) => (resolved ? candidate.resolvedPages : candidate.firingPages) === 0) ?? candidates.at(-1);
-    if (!episode) { unmatched.push(`${match[1]!.toLowerCase()}: ${text.slice(0, 120)}`); continue; }
-    if (resolved) episode.resolvedPages++;
-    else episode.firingPages++;
-  }
+  for (const page of pages)
+    for (const line of page.lines) {
+      // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title (evidence)".
+      const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] (.*)$/.exec(line);
+      if (!match) continue;
+      const text = match[2]!;
+      const resolved = match[1] === 'RESOLVED';
+      const candidates = episodes.filter((candidate) => candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)));
+      const episode = candidates.find((candidate) => (resolved ? candidate.resolvedPages : candidate.firingPages) === 0) ?? candidates.at(-1);
+      if (!episode) {
+        unmatched.push(`${match[1]!.toLowerCase()}: ${text.slice(0, 120)}`);
+        continue;
+      }
+      if (resolved) episode.resolvedPages++;
+      else episode.firingPages++;
+    }
   return { episodes, unmatched };
 }
 
@@ -177,7 +189,10 @@ async function startPageReceiver() {
 function scoreFeed(replica: Replica, plan: FaultPlan, sightingsBefore: number, startedAt: number): ReplicaScore {
   const window = replica.feed.sightings().slice(sightingsBefore);
   const first = window.find((sighting) => plan.expected.includes(sighting.ruleId));
-  const shownBefore = replica.feed.sightings().slice(0, sightingsBefore).some((sighting) => sighting.closedAt === null && plan.expected.includes(sighting.ruleId));
+  const shownBefore = replica.feed
+    .sightings()
+    .slice(0, sightingsBefore)
+    .some((sighting) => sighting.closedAt === null && plan.expected.includes(sighting.ruleId));
   return {
     replica: replica.name,
     detected: shownBefore || first !== undefined,
@@ -199,9 +214,12 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   const { lab } = options;
   const admin = new KubeConfig();
   admin.loadFromFile(lab.env().KUBECONFIG!);
-  await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: 'hawk-system' } } }).catch((error: { code?: number }) => {
-    if (error.code !== 409) throw error;
-  });
+  await admin
+    .makeApiClient(CoreV1Api)
+    .createNamespace({ body: { metadata: { name: 'hawk-system' } } })
+    .catch((error: { code?: number }) => {
+      if (error.code !== 409) throw error;
+    });
   const lease = `hawk-system/hawk-chaos-${Date.now().toString(36)}`;
   const receiver = await startPageReceiver();
   // The truth each finding is checked against: Leases in etcd and on each apiserver, processes alive or frozen.
@@ -210,18 +228,33 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   const findingsAtOpen: FindingAtOpen[] = [];
   let phase = 'start';
   const phases: { at: number; name: string }[] = [];
-  const enter = (name: string) => { phase = name; phases.push({ at: Date.now(), name }); };
+  const enter = (name: string) => {
+    phase = name;
+    phases.push({ at: Date.now(), name });
+  };
   const phaseAt = (at: number) => phases.findLast((entry) => entry.at <= at)?.name ?? 'start';
-  const recordOpenings = (name: string, feed: ClusterFeed) => feed.onOpen((sighting, state) => {
-    if (!significant(sighting)) return;
-    const snapshot = truth.snapshot();
-    if (truths.at(-1) !== snapshot) truths.push(snapshot);
-    findingsAtOpen.push({ replica: name, phase, findingId: sighting.id, ruleId: sighting.ruleId, title: sighting.title, openedAt: sighting.openedAt, hawkView: sighting.ruleId.startsWith('LeaderElection') ? hawkLeaseView(state, sighting.subject) : null, truth: truths.length - 1 });
-  });
+  const recordOpenings = (name: string, feed: ClusterFeed) =>
+    feed.onOpen((sighting, state) => {
+      if (!significant(sighting)) return;
+      const snapshot = truth.snapshot();
+      if (truths.at(-1) !== snapshot) truths.push(snapshot);
+      findingsAtOpen.push({
+        replica: name,
+        phase,
+        findingId: sighting.id,
+        ruleId: sighting.ruleId,
+        title: sighting.title,
+        openedAt: sighting.openedAt,
+        hawkView: sighting.ruleId.startsWith('LeaderElection') ? hawkLeaseView(state, sighting.subject) : null,
+        truth: truths.length - 1,
+      });
+    });
   const start = (name: string, port: number) => spawnHawkProcess({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
   const replicas: Replica[] = [];
   // A run that dies (the lab replaced under it, a bug) must not leave its hawk backends running on a shared machine.
-  process.once('exit', () => { for (const replica of replicas) if (replica.process.alive()) replica.process.child.kill('SIGKILL'); });
+  process.once('exit', () => {
+    for (const replica of replicas) if (replica.process.alive()) replica.process.child.kill('SIGKILL');
+  });
   for (let index = 0; index < options.replicas; index++) {
     const name = `hawk-${index}`;
     const port = await freePort();
@@ -238,7 +271,14 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   enter('quiet');
   const quietBefore = replicas.map((replica) => replica.feed.sightings().length);
   await sleep(options.quietMs);
-  const quietFalseAlarms = replicas.map((replica, index) => ({ replica: replica.name, rules: replica.feed.sightings().slice(quietBefore[index]).filter(significant).map((s) => s.ruleId) }));
+  const quietFalseAlarms = replicas.map((replica, index) => ({
+    replica: replica.name,
+    rules: replica.feed
+      .sightings()
+      .slice(quietBefore[index])
+      .filter(significant)
+      .map((s) => s.ruleId),
+  }));
 
   // 2. Faults of hawk itself: every replica not faulted must stay fresh and truthful.
   const hawkFault = async (name: string, act: (victim: Replica) => Promise<number>): Promise<HawkFaultResult> => {
@@ -260,9 +300,20 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     await takeover;
     const returnFreshMs = await waitUntil(() => ageOf(victim.feed) < 3_000, 60_000);
     clearInterval(sampler);
-    const settled = await waitUntil(() => replicas.every((replica) => replica.feed.state()?.verdict === 'ha-ok' && !replica.feed.state()!.findings.some((finding) => finding.severity !== 'info')), 60_000);
-    const falseAlarms = replicas.flatMap((replica, index) => replica.feed.sightings().slice(before[index]).filter(significant).map((s) => `${replica.name}: ${s.ruleId}`));
-    console.error(`[chaos]   ${name}: others stale max ${othersStaleMaxMs} ms, takeover ${takeoverMs ?? '-'} ms, back fresh ${returnFreshMs ?? '-'} ms after return at +${returnedAt - faultAt} ms, false alarms ${falseAlarms.join(', ') || 'none'}`);
+    const settled = await waitUntil(
+      () => replicas.every((replica) => replica.feed.state()?.verdict === 'ha-ok' && !replica.feed.state()!.findings.some((finding) => finding.severity !== 'info')),
+      60_000,
+    );
+    const falseAlarms = replicas.flatMap((replica, index) =>
+      replica.feed
+        .sightings()
+        .slice(before[index])
+        .filter(significant)
+        .map((s) => `${replica.name}: ${s.ruleId}`),
+    );
+    console.error(
+      `[chaos]   ${name}: others stale max ${othersStaleMaxMs} ms, takeover ${takeoverMs ?? '-'} ms, back fresh ${returnFreshMs ?? '-'} ms after return at +${returnedAt - faultAt} ms, false alarms ${falseAlarms.join(', ') || 'none'}`,
+    );
     return { fault: name, othersStaleMaxMs, takeoverMs, returnFreshMs, allHealthyAfter: settled !== null, falseAlarms };
   };
   const kill = async (victim: Replica) => {
@@ -326,10 +377,14 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   const leaseChanges = truth.changes();
   const borneOut = (rule: string, replica: string, fault: string) => {
     const openings = falseAlarmOpenings(rule, replica, fault);
-    return rule === 'LeaderElectionNoHolder' && openings.length > 0 && openings.every((opening) => {
-      const key = opening.findingId.slice(opening.findingId.indexOf(':') + 1);
-      return leaseChanges.some((change) => change.key === key && change.holderIdentity === null && change.seenAt >= opening.openedAt - 15_000 && change.seenAt <= opening.openedAt + 3_000);
-    });
+    return (
+      rule === 'LeaderElectionNoHolder' &&
+      openings.length > 0 &&
+      openings.every((opening) => {
+        const key = opening.findingId.slice(opening.findingId.indexOf(':') + 1);
+        return leaseChanges.some((change) => change.key === key && change.holderIdentity === null && change.seenAt >= opening.openedAt - 15_000 && change.seenAt <= opening.openedAt + 3_000);
+      })
+    );
   };
   const judged = results.map((entry) => ({
     fault: entry.result.fault,
@@ -368,13 +423,27 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
       /** Outside the lab's quorum loss (one elected replica pages). */
       electedEpisodes: elected.length,
       electedFiringPagesPerEpisode: countBy(elected.map((episode) => episode.firingPages)),
-      notOneFiringPage: episodes.filter((episode) => episode.firingPages !== 1).map((episode) => ({ finding: episode.findingId, title: [...episode.titles][0]!, phase: episode.phase, openedAt: new Date(episode.openedAt).toISOString(), openMs: episode.closedAt === null ? null : episode.closedAt - episode.openedAt, firingPages: episode.firingPages, resolvedPages: episode.resolvedPages })),
+      notOneFiringPage: episodes
+        .filter((episode) => episode.firingPages !== 1)
+        .map((episode) => ({
+          finding: episode.findingId,
+          title: [...episode.titles][0]!,
+          phase: episode.phase,
+          openedAt: new Date(episode.openedAt).toISOString(),
+          openMs: episode.closedAt === null ? null : episode.closedAt - episode.openedAt,
+          firingPages: episode.firingPages,
+          resolvedPages: episode.resolvedPages,
+        })),
       unmatchedPageLines: unmatched,
     },
     falseAlarmTruth: [
       ...quietFalseAlarms.flatMap((q) => q.rules.map((rule) => ({ replica: q.replica, fault: 'quiet', rule }))),
       ...hawkFaults.flatMap((f) => f.falseAlarms.map((entry) => ({ replica: entry.split(': ')[0]!, fault: f.fault, rule: entry.split(': ')[1]! }))),
-      ...judged.flatMap((entry) => entry.replicas.flatMap((score) => [...score.falseAlarms, ...score.trueUnexpected].map((rule) => ({ replica: score.replica, fault: entry.fault, rule, borneOutByTruth: score.trueUnexpected.includes(rule) })))),
+      ...judged.flatMap((entry) =>
+        entry.replicas.flatMap((score) =>
+          [...score.falseAlarms, ...score.trueUnexpected].map((rule) => ({ replica: score.replica, fault: entry.fault, rule, borneOutByTruth: score.trueUnexpected.includes(rule) })),
+        ),
+      ),
     ].map((alarm) => ({ ...alarm, openings: falseAlarmOpenings(alarm.rule, alarm.replica, alarm.fault).map((opening) => ({ ...opening, truth: truthSnapshots[opening.truth] })) })),
     findingsAtOpen,
     truths: truthSnapshots,
@@ -387,15 +456,20 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
   return [
     `## ${summary.replicas} replicas electing on ${summary.lease}`,
     '',
-    '| replica | lab faults | recall | false alarms (quiet period and hawk\'s own faults included) | unexpected but true by etcd | fault → finding p50 (ms) | max (ms) |',
+    "| replica | lab faults | recall | false alarms (quiet period and hawk's own faults included) | unexpected but true by etcd | fault → finding p50 (ms) | max (ms) |",
     '|---|---|---|---|---|---|---|',
-    ...summary.perReplica.map((r) => `| ${r.replica} | ${r.faults} | ${(r.recall * 100).toFixed(0)}% | ${r.falseAlarms + summary.hawkFaults.reduce((sum, f) => sum + f.falseAlarms.filter((entry) => entry.startsWith(`${r.replica}: `)).length, 0)} | ${r.trueUnexpected} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ${r.detectionMaxMs ?? '-'} |`),
+    ...summary.perReplica.map(
+      (r) =>
+        `| ${r.replica} | ${r.faults} | ${(r.recall * 100).toFixed(0)}% | ${r.falseAlarms + summary.hawkFaults.reduce((sum, f) => sum + f.falseAlarms.filter((entry) => entry.startsWith(`${r.replica}: `)).length, 0)} | ${r.trueUnexpected} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ${r.detectionMaxMs ?? '-'} |`,
+    ),
     '',
     '### Faults of hawk itself',
     '',
     '| fault | other replicas: oldest view (ms) | another replica leads after (ms) | faulted replica fresh again after its return (ms) | all ha-ok after | false alarms |',
     '|---|---|---|---|---|---|',
-    ...summary.hawkFaults.map((f) => `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`),
+    ...summary.hawkFaults.map(
+      (f) => `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`,
+    ),
     '',
     `### Webhook pages per finding episode (elected replica only; every replica while hawk's Lease cannot be reached)`,
     '',
@@ -403,16 +477,35 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     '',
     `Outside "stop two etcd members" (hawk's own Lease held by one replica): ${summary.pages.electedEpisodes} episodes, firing pages per episode: ${perEpisode(summary.pages.electedFiringPagesPerEpisode)}.`,
     '',
-    ...(summary.pages.notOneFiringPage.length ? ['Episodes without exactly one firing page:', '', '| finding | during | opened | open for (ms) | firing pages | resolve pages |', '|---|---|---|---|---|---|', ...summary.pages.notOneFiringPage.map((e) => `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`), ''] : []),
-    ...(summary.pages.unmatchedPageLines.length ? [`Page lines matching no episode: ${summary.pages.unmatchedPageLines.length}`, '', ...summary.pages.unmatchedPageLines.map((line) => `- ${line}`), ''] : []),
-    '### The lab\'s truth when each finding not expected of its fault opened',
+    ...(summary.pages.notOneFiringPage.length
+      ? [
+          'Episodes without exactly one firing page:',
+          '',
+          '| finding | during | opened | open for (ms) | firing pages | resolve pages |',
+          '|---|---|---|---|---|---|',
+          ...summary.pages.notOneFiringPage.map((e) => `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`),
+          '',
+        ]
+      : []),
+    ...(summary.pages.unmatchedPageLines.length
+      ? [`Page lines matching no episode: ${summary.pages.unmatchedPageLines.length}`, '', ...summary.pages.unmatchedPageLines.map((line) => `- ${line}`), '']
+      : []),
+    "### The lab's truth when each finding not expected of its fault opened",
     '',
-    ...(summary.falseAlarmTruth.length === 0 ? ['None.', ''] : summary.falseAlarmTruth.flatMap((alarm) => [`- **${alarm.replica}: ${alarm.rule}** during "${alarm.fault}": ${'borneOutByTruth' in alarm && alarm.borneOutByTruth ? 'TRUE (etcd held the Lease released, empty holder)' : 'false alarm'}`, ...alarm.openings.map((opening) => `  - ${truthLine(opening)}`)])),
+    ...(summary.falseAlarmTruth.length === 0
+      ? ['None.', '']
+      : summary.falseAlarmTruth.flatMap((alarm) => [
+          `- **${alarm.replica}: ${alarm.rule}** during "${alarm.fault}": ${'borneOutByTruth' in alarm && alarm.borneOutByTruth ? 'TRUE (etcd held the Lease released, empty holder)' : 'false alarm'}`,
+          ...alarm.openings.map((opening) => `  - ${truthLine(opening)}`),
+        ])),
     '',
   ].join('\n');
 }
 
-const perEpisode = (counts: Record<string, number>) => Object.entries(counts).map(([pages, episodes]) => `${pages} page(s) × ${episodes}`).join(', ') || '-';
+const perEpisode = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([pages, episodes]) => `${pages} page(s) × ${episodes}`)
+    .join(', ') || '-';
 
 /** One line: what hawk showed of the Lease and what etcd, the apiservers and the processes said at that instant. */
 function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | undefined }): string {
@@ -422,8 +515,26 @@ function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | u
   // A lease finding is checked against its own Lease; any other against all the watched ones.
   const subject = opening.findingId.includes(':') ? opening.findingId.slice(opening.findingId.indexOf(':') + 1) : null;
   const relevant = (key: string) => !opening.ruleId.startsWith('LeaderElection') || key === subject;
-  const etcd = truth.etcd.map((member) => `${member.member}: ${member.error ?? (member.leases ?? []).filter((l) => relevant(l.key)).map((l) => `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} (${l.leaseDurationSeconds} s) rev ${l.modRevision}`).join(', ')}`).join('; ');
-  const changes = truth.recentChanges.filter((c) => relevant(c.key)).map((c) => `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`).join('; ');
-  const processes = truth.processes.filter((p) => p.state !== 'running').map((p) => `${p.id} ${p.state}`).join(', ') || 'all running';
+  const etcd = truth.etcd
+    .map(
+      (member) =>
+        `${member.member}: ${
+          member.error ??
+          (member.leases ?? [])
+            .filter((l) => relevant(l.key))
+            .map((l) => `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} (${l.leaseDurationSeconds} s) rev ${l.modRevision}`)
+            .join(', ')
+        }`,
+    )
+    .join('; ');
+  const changes = truth.recentChanges
+    .filter((c) => relevant(c.key))
+    .map((c) => `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`)
+    .join('; ');
+  const processes =
+    truth.processes
+      .filter((p) => p.state !== 'running')
+      .map((p) => `${p.id} ${p.state}`)
+      .join(', ') || 'all running';
   return `opened ${new Date(opening.openedAt).toISOString()}; ${lease}. etcd (serializable, +${truth.takenAt - opening.openedAt} ms): ${etcd}. holder changes (and latest record) in etcd over the 60 s before: ${changes || 'none'}. Processes not running: ${processes}`;
 }

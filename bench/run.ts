@@ -37,7 +37,10 @@ async function measure(pid: number, ms: number): Promise<{ cpuPercent: number; r
   const before = processUsage(pid);
   let rss = before.rssBytes;
   const end = Date.now() + ms;
-  while (Date.now() < end) { await sleep(1000); rss = Math.max(rss, processUsage(pid).rssBytes); }
+  while (Date.now() < end) {
+    await sleep(1000);
+    rss = Math.max(rss, processUsage(pid).rssBytes);
+  }
   const after = processUsage(pid);
   return { cpuPercent: ((after.cpuSeconds - before.cpuSeconds) / (ms / 1000)) * 100, rssBytes: rss };
 }
@@ -60,15 +63,28 @@ if (sections.has('detection')) {
   await sleep(10_000);
   const rows: { fault: string; hawkMs: number | null; incumbentMs: number | null; incumbentAlert: string }[] = [];
   for (const name of ['kill the kube-controller-manager leader', 'freeze the kube-scheduler leader', 'stop one apiserver', 'stop the load balancer', 'stop one etcd member', 'stop two etcd members']) {
-    const result = await runFault(lab, feed, FAULTS.find((plan) => plan.name === name)!);
+    const result = await runFault(
+      lab,
+      feed,
+      FAULTS.find((plan) => plan.name === name)!,
+    );
     rows.push({ fault: name, hawkMs: result.detectionMs, incumbentMs: incumbentLatencyMs(name), incumbentAlert: INCUMBENT[name]?.alert ?? 'none' });
     console.error(`[bench]   ${name}: hawk ${result.detectionMs} ms`);
   }
   feed.close();
   await hawk.stop();
   report.detection = rows;
-  markdown.push('## Detection: fault → finding, hawk vs the standard Prometheus alerts', '', '| fault | hawk | incumbent alert | incumbent earliest | incumbent / hawk |', '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.fault} | ${r.hawkMs === null ? 'not detected' : `${(r.hawkMs / 1000).toFixed(2)} s`} | ${r.incumbentAlert} | ${r.incumbentMs === null ? 'never' : `${r.incumbentMs / 1000} s`} | ${r.incumbentMs === null ? '∞' : r.hawkMs ? ratio(r.incumbentMs, r.hawkMs) : '-'} |`), '');
+  markdown.push(
+    '## Detection: fault → finding, hawk vs the standard Prometheus alerts',
+    '',
+    '| fault | hawk | incumbent alert | incumbent earliest | incumbent / hawk |',
+    '|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.fault} | ${r.hawkMs === null ? 'not detected' : `${(r.hawkMs / 1000).toFixed(2)} s`} | ${r.incumbentAlert} | ${r.incumbentMs === null ? 'never' : `${r.incumbentMs / 1000} s`} | ${r.incumbentMs === null ? '∞' : r.hawkMs ? ratio(r.incumbentMs, r.hawkMs) : '-'} |`,
+    ),
+    '',
+  );
 }
 
 if (sections.has('footprint')) {
@@ -81,13 +97,25 @@ if (sections.has('footprint')) {
     await hawk.stop();
   }
   report.footprint = rows;
-  markdown.push('## Footprint of the backend', '', '| clusters watched | CPU | peak RSS |', '|---|---|---|', ...rows.map((r) => `| ${r.clusters} | ${r.cpuPercent.toFixed(1)}% of a core | ${mib(r.rssBytes)} |`),
-    '', `10 clusters cost ${ratio(rows[1]!.cpuPercent, rows[0]!.cpuPercent)} the CPU and ${ratio(rows[1]!.rssBytes, rows[0]!.rssBytes)} the memory of one.`, '');
+  markdown.push(
+    '## Footprint of the backend',
+    '',
+    '| clusters watched | CPU | peak RSS |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.clusters} | ${r.cpuPercent.toFixed(1)}% of a core | ${mib(r.rssBytes)} |`),
+    '',
+    `10 clusters cost ${ratio(rows[1]!.cpuPercent, rows[0]!.cpuPercent)} the CPU and ${ratio(rows[1]!.rssBytes, rows[0]!.rssBytes)} the memory of one.`,
+    '',
+  );
 }
 
 if (sections.has('api-load')) {
   console.error('[bench] apiserver requests per minute: baseline, hawk, naive 2 s poller');
-  const perMinute = async (ms: number) => { const before = await apiserverRequestTotal(env.KUBECONFIG!, instances); await sleep(ms); return ((await apiserverRequestTotal(env.KUBECONFIG!, instances)) - before) * (60_000 / ms); };
+  const perMinute = async (ms: number) => {
+    const before = await apiserverRequestTotal(env.KUBECONFIG!, instances);
+    await sleep(ms);
+    return ((await apiserverRequestTotal(env.KUBECONFIG!, instances)) - before) * (60_000 / ms);
+  };
   const baseline = await perMinute(windowMs);
   const hawk = await spawnHawkProcess(env);
   await sleep(10_000);
@@ -100,9 +128,18 @@ if (sections.has('api-load')) {
   const hawkLoad = withHawk - baseline;
   const naiveLoad = withNaive - baseline;
   report.apiLoad = { baselinePerMinute: baseline, hawkPerMinute: hawkLoad, naivePerMinute: naiveLoad };
-  markdown.push('## Load on the apiservers (their own apiserver_request_total)', '', '| who | requests / minute |', '|---|---|',
-    `| the control plane alone (baseline) | ${baseline.toFixed(0)} |`, `| hawk (watches + health probes) | +${hawkLoad.toFixed(0)} |`, `| naive dashboard polling the same every 2 s | +${naiveLoad.toFixed(0)} |`,
-    '', `apiserver_request_total counts hawk's health probes too: /readyz on ${instances.length} instances and the LB every 2 s, about ${(((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min, which the poller does not do at all. hawk's watches cost the rest, about ${Math.max(0, hawkLoad - ((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min; the poller's lists of the same resources cost ${ratio(naiveLoad, Math.max(1, hawkLoad - ((instances.length + 1) * 60_000) / 2000))} that, and stay blind between polls.`, '');
+  markdown.push(
+    '## Load on the apiservers (their own apiserver_request_total)',
+    '',
+    '| who | requests / minute |',
+    '|---|---|',
+    `| the control plane alone (baseline) | ${baseline.toFixed(0)} |`,
+    `| hawk (watches + health probes) | +${hawkLoad.toFixed(0)} |`,
+    `| naive dashboard polling the same every 2 s | +${naiveLoad.toFixed(0)} |`,
+    '',
+    `apiserver_request_total counts hawk's health probes too: /readyz on ${instances.length} instances and the LB every 2 s, about ${(((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min, which the poller does not do at all. hawk's watches cost the rest, about ${Math.max(0, hawkLoad - ((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min; the poller's lists of the same resources cost ${ratio(naiveLoad, Math.max(1, hawkLoad - ((instances.length + 1) * 60_000) / 2000))} that, and stay blind between polls.`,
+    '',
+  );
 }
 
 if (sections.has('scale')) {
@@ -117,18 +154,37 @@ if (sections.has('scale')) {
   await churn.stop();
   await hawk.stop();
   report.scale = { quiet, busy, renewals };
-  markdown.push('## Node-lease churn must not move hawk', '', '| kube-node-lease | hawk CPU | hawk RSS |', '|---|---|---|',
-    `| idle | ${quiet.cpuPercent.toFixed(1)}% | ${mib(quiet.rssBytes)} |`, `| 1,000 Leases renewed every 10 s (${renewals} renewals in the window) | ${busy.cpuPercent.toFixed(1)}% | ${mib(busy.rssBytes)} |`, '');
+  markdown.push(
+    '## Node-lease churn must not move hawk',
+    '',
+    '| kube-node-lease | hawk CPU | hawk RSS |',
+    '|---|---|---|',
+    `| idle | ${quiet.cpuPercent.toFixed(1)}% | ${mib(quiet.rssBytes)} |`,
+    `| 1,000 Leases renewed every 10 s (${renewals} renewals in the window) | ${busy.cpuPercent.toFixed(1)}% | ${mib(busy.rssBytes)} |`,
+    '',
+  );
 }
 
 const TITLES = { push: 'Push latency', 'fan-out': 'Fan-out', dom: 'Lease renewal → socket.io client and → browser DOM' } as const;
-for (const [section, script] of [['push', 'push-latency.ts'], ['fan-out', 'fan-out.ts'], ['dom', 'dom-latency.ts']] as const) {
+for (const [section, script] of [
+  ['push', 'push-latency.ts'],
+  ['fan-out', 'fan-out.ts'],
+  ['dom', 'dom-latency.ts'],
+] as const) {
   if (!sections.has(section)) continue;
   const path = join(import.meta.dirname, script);
-  if (!existsSync(path)) { markdown.push(`## ${section}`, '', `bench/${script} is missing: not measured.`, ''); continue; }
+  if (!existsSync(path)) {
+    markdown.push(`## ${section}`, '', `bench/${script} is missing: not measured.`, '');
+    continue;
+  }
   console.error(`[bench] ${section} (bench/${script})`);
   // dom-latency may build the web first (minutes) and takes the window as its argument.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path, ...(section === 'dom' ? [String(windowMs / 1000)] : [])], { cwd: join(import.meta.dirname, '..'), encoding: 'utf8', env: { ...process.env, ...env }, timeout: section === 'dom' ? 1_200_000 : 600_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path, ...(section === 'dom' ? [String(windowMs / 1000)] : [])], {
+    cwd: join(import.meta.dirname, '..'),
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: section === 'dom' ? 1_200_000 : 600_000,
+  });
   if (run.status !== 0) console.error(`[bench] ${section} failed (exit ${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
   report[section] = run.stdout;
   markdown.push(`## ${TITLES[section]} (bench/${script})`, '', '```', run.stdout.trim() || run.stderr.trim().slice(-3000), '```', '');

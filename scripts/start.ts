@@ -118,7 +118,8 @@ const webDist = join(web, env.HAWK_WEB_DIST_DIR || '.next');
 const serverEntry = join(server, 'dist', 'server.js');
 const webEntry = join(webDist, 'standalone', 'apps', 'web', 'hawk-web.mjs');
 if (stale(serverEntry, [join(server, 'src'), join(server, 'scripts'), join(server, 'package.json'), core])) await build('the backend', ['--filter', '@hawk/server', 'build'], env);
-if (stale(webEntry, [join(web, 'src'), join(web, 'server'), join(web, 'scripts'), join(web, 'next.config.ts'), join(web, 'package.json'), core])) await build('the web (next build)', ['--filter', '@hawk/web', 'build'], env);
+if (stale(webEntry, [join(web, 'src'), join(web, 'server'), join(web, 'scripts'), join(web, 'next.config.ts'), join(web, 'package.json'), core]))
+  await build('the web (next build)', ['--filter', '@hawk/web', 'build'], env);
 
 const backendPort = env.PORT || '4000';
 const host = env.HOST || '127.0.0.1';

@@ -2,7 +2,16 @@
 import { io, type Socket } from 'socket.io-client';
 import { applyPatch, type ClusterState, type ClientToServerEvents, type ServerToClientEvents, type TimelineEvent } from '@hawk/core';
 
-export interface FindingSighting { readonly id: string; readonly ruleId: string; readonly severity: string; readonly subject: string | null; readonly title: string; readonly openedAt: number; closedAt: number | null; readonly causedBy: string | null }
+export interface FindingSighting {
+  readonly id: string;
+  readonly ruleId: string;
+  readonly severity: string;
+  readonly subject: string | null;
+  readonly title: string;
+  readonly openedAt: number;
+  closedAt: number | null;
+  readonly causedBy: string | null;
+}
 
 export interface ClusterFeed {
   readonly clusterId: string;
@@ -37,29 +46,57 @@ export async function followCluster(url: string, clusterId?: string, token?: str
     for (const finding of state.findings) {
       seen.add(finding.id);
       if (!open.has(finding.id)) {
-        const sighting: FindingSighting = { id: finding.id, ruleId: finding.ruleId, severity: finding.severity, subject: finding.subject, title: finding.title, openedAt: at, closedAt: null, causedBy: finding.causedBy };
+        const sighting: FindingSighting = {
+          id: finding.id,
+          ruleId: finding.ruleId,
+          severity: finding.severity,
+          subject: finding.subject,
+          title: finding.title,
+          openedAt: at,
+          closedAt: null,
+          causedBy: finding.causedBy,
+        };
         open.set(finding.id, sighting);
         all.push(sighting);
         for (const listener of openListeners) listener(sighting, state);
       }
     }
-    for (const [findingId, sighting] of open) if (!seen.has(findingId)) { sighting.closedAt = at; open.delete(findingId); }
+    for (const [findingId, sighting] of open)
+      if (!seen.has(findingId)) {
+        sighting.closedAt = at;
+        open.delete(findingId);
+      }
     for (const waiter of [...waiters]) waiter();
   };
 
-  socket.on('snapshot', (message) => { if (message.clusterId !== id) return; version = message.version; accept(message.state); });
+  socket.on('snapshot', (message) => {
+    if (message.clusterId !== id) return;
+    version = message.version;
+    accept(message.state);
+  });
   socket.on('patch', (message) => {
     if (message.clusterId !== id || !current) return;
-    if (message.baseVersion !== version) { socket.emit('resync', { clusterId: id }); return; }
+    if (message.baseVersion !== version) {
+      socket.emit('resync', { clusterId: id });
+      return;
+    }
     version = message.version;
     accept(applyPatch(current, message.parts));
   });
-  socket.on('timeline', (event) => { if (event.clusterId === id) events.push({ ...event, receivedAt: Date.now() }); });
+  socket.on('timeline', (event) => {
+    if (event.clusterId === id) events.push({ ...event, receivedAt: Date.now() });
+  });
   socket.on('connect', () => socket.emit('subscribe', { clusterId: id }));
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no snapshot from hawk within 30 s')), 30_000);
-    const check = () => { if (current) { clearTimeout(timer); waiters.delete(check); resolve(); } };
+    const check = () => {
+      if (current) {
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      }
+    };
     waiters.add(check);
   });
 
@@ -71,12 +108,23 @@ export async function followCluster(url: string, clusterId?: string, token?: str
     waitFor(predicate, timeoutMs) {
       return new Promise((resolve, reject) => {
         if (current && predicate(current)) return resolve(Date.now());
-        const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`condition not met within ${timeoutMs} ms`)); }, timeoutMs);
-        const check = () => { if (current && predicate(current)) { clearTimeout(timer); waiters.delete(check); resolve(Date.now()); } };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`condition not met within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const check = () => {
+          if (current && predicate(current)) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(Date.now());
+          }
+        };
         waiters.add(check);
       });
     },
-    onOpen: (listener) => { openListeners.push(listener); },
+    onOpen: (listener) => {
+      openListeners.push(listener);
+    },
     close: () => socket.close(),
   };
 }

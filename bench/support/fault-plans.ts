@@ -7,7 +7,8 @@ import { sleep } from './hawk-process';
 export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
-    state |= 0; state = (state + 0x6d2b79f5) | 0;
+    state |= 0;
+    state = (state + 0x6d2b79f5) | 0;
     let t = Math.imul(state ^ (state >>> 15), 1 | state);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -16,7 +17,9 @@ export function seededRandom(seed: number): () => number {
 
 let random: () => number = seededRandom(42);
 /** Seeds the choices plans make (which apiserver, which etcd member). */
-export function seedFaults(seed: number): void { random = seededRandom(seed); }
+export function seedFaults(seed: number): void {
+  random = seededRandom(seed);
+}
 
 export interface FaultPlan {
   readonly name: string;
@@ -63,19 +66,25 @@ export const FAULTS: readonly FaultPlan[] = [
     name: 'stop one apiserver',
     expected: ['ApiServerInstanceNotReady', 'ApiServerReducedServing'],
     allowed: ['ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
-    async inject(lab) { return { at: Date.parse((await lab.fault.stop('kube-apiserver', 1 + Math.floor(random() * 3))).at) }; },
+    async inject(lab) {
+      return { at: Date.parse((await lab.fault.stop('kube-apiserver', 1 + Math.floor(random() * 3))).at) };
+    },
   },
   {
     name: 'stop the load balancer',
     expected: ['LoadBalancerUnreachable'],
     allowed: ['LoadBalancerUnreachable', ...RECOVERY_NOISE, ...LEASE_RULES],
-    async inject(lab) { return { at: Date.parse((await lab.fault.stopLoadBalancer()).at) }; },
+    async inject(lab) {
+      return { at: Date.parse((await lab.fault.stopLoadBalancer()).at) };
+    },
   },
   {
     name: 'stop one etcd member',
     expected: ['EtcdOneFailureFromQuorumLoss'],
     allowed: ['EtcdOneFailureFromQuorumLoss', 'EtcdNoLeader', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
-    async inject(lab) { return { at: Date.parse((await lab.fault.stop('etcd', 1 + Math.floor(random() * 3))).at) }; },
+    async inject(lab) {
+      return { at: Date.parse((await lab.fault.stop('etcd', 1 + Math.floor(random() * 3))).at) };
+    },
   },
   {
     name: 'stop two etcd members',
@@ -84,7 +93,20 @@ export const FAULTS: readonly FaultPlan[] = [
     // without quorum releases its Lease on the way out (client-go ReleaseOnCancel). When quorum is back before that
     // release gives up, etcd holds the Lease with an empty holder until a standby acquires it, 2-4 s later
     // (bench/quorum-release.ts reproduces it; bench/results/quorum-release-freeze-12s.md has etcd's record).
-    allowed: ['EtcdQuorumLost', 'EtcdNoLeader', 'EtcdOneFailureFromQuorumLoss', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', 'LoadBalancerUnreachable', 'TopologyNodeDown', 'ClusterUnreachable', 'LeaderElectionNoHolder', ...RECOVERY_NOISE, ...LEASE_RULES],
+    allowed: [
+      'EtcdQuorumLost',
+      'EtcdNoLeader',
+      'EtcdOneFailureFromQuorumLoss',
+      'EtcdLeaderFlapping',
+      'ApiServerInstanceNotReady',
+      'ApiServerReducedServing',
+      'LoadBalancerUnreachable',
+      'TopologyNodeDown',
+      'ClusterUnreachable',
+      'LeaderElectionNoHolder',
+      ...RECOVERY_NOISE,
+      ...LEASE_RULES,
+    ],
     async inject(lab) {
       const first = 1 + Math.floor(random() * 3);
       const record = await lab.fault.stop('etcd', first);
@@ -100,7 +122,11 @@ export const FAULTS: readonly FaultPlan[] = [
     async inject(lab) {
       const first = await lab.fault.restartEtcdLeader();
       let decisiveAt = Date.now();
-      for (let i = 0; i < 2; i++) { await sleep(4000); decisiveAt = Date.now(); await lab.fault.restartEtcdLeader(); }
+      for (let i = 0; i < 2; i++) {
+        await sleep(4000);
+        decisiveAt = Date.now();
+        await lab.fault.restartEtcdLeader();
+      }
       return { at: Date.parse(first.at), decisiveAt };
     },
   },
@@ -133,14 +159,20 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Pr
   if (!shownBefore) {
     try {
       // A finding opened after the fault began: one still open from before would read as 0 ms.
-      const newSighting = () => feed.sightings().slice(sightingsBefore).find((s) => plan.expected.includes(s.ruleId));
+      const newSighting = () =>
+        feed
+          .sightings()
+          .slice(sightingsBefore)
+          .find((s) => plan.expected.includes(s.ruleId));
       await feed.waitFor(() => newSighting() !== undefined, 60_000);
       const sighting = newSighting()!;
       // From the decisive action when there is one; a finding already raised before it (earlier changes in the window) counts from the start.
       const from = injected.decisiveAt !== undefined && sighting.openedAt >= injected.decisiveAt ? injected.decisiveAt : startedAt;
       detectionMs = sighting.openedAt - from;
       firstRule = sighting.ruleId;
-    } catch { /* not detected within a minute: counts against recall */ }
+    } catch {
+      /* not detected within a minute: counts against recall */
+    }
   }
 
   let gapTruthMs: number | null = null;
@@ -150,10 +182,22 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Pr
     // components on this machine's clock and read with the lab's own client.
     const kind = injected.lease;
     const oldIdentity = (await lab.leaseHolder(kind))?.identity;
-    const next = await lab.waitFor(async () => { const h = await lab.leaseHolder(kind); return h && h.identity !== oldIdentity && h.lease.spec.acquireTime ? h : undefined; }, 60_000, { description: `a new ${kind} holder` }).catch(() => undefined);
+    const next = await lab
+      .waitFor(
+        async () => {
+          const h = await lab.leaseHolder(kind);
+          return h && h.identity !== oldIdentity && h.lease.spec.acquireTime ? h : undefined;
+        },
+        60_000,
+        { description: `a new ${kind} holder` },
+      )
+      .catch(() => undefined);
     if (next?.lease.spec.acquireTime && Number.isFinite(injected.oldRenewTime)) gapTruthMs = Date.parse(next.lease.spec.acquireTime) - injected.oldRenewTime!;
     await sleep(2000);
-    const transition = feed.timeline().slice(timelineBefore).find((event) => event.kind === 'leader-transition' && event.transition.lease.endsWith(kind));
+    const transition = feed
+      .timeline()
+      .slice(timelineBefore)
+      .find((event) => event.kind === 'leader-transition' && event.transition.lease.endsWith(kind));
     gapHawkMs = transition?.kind === 'leader-transition' ? transition.transition.leaderlessMs : null;
   }
 
@@ -162,7 +206,20 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Pr
   // Let findings resolve: every significant finding must close before the next fault.
   await feed.waitFor((state) => !state.findings.some((f) => f.severity !== 'info' && !RECOVERY_NOISE.includes(f.ruleId) && !WINDOWED.includes(f.ruleId)), 180_000).catch(() => undefined);
   await sleep(3000);
-  const falseAlarms = feed.sightings().slice(sightingsBefore).filter((s) => significant(s) && !plan.allowed.includes(s.ruleId)).map((s) => s.ruleId);
-  return { fault: plan.name, injectedAt: startedAt, detected: shownBefore !== undefined || detectionMs !== null, alreadyShown: shownBefore !== undefined, detectionMs, firstRule, gapTruthMs, gapHawkMs, falseAlarms };
+  const falseAlarms = feed
+    .sightings()
+    .slice(sightingsBefore)
+    .filter((s) => significant(s) && !plan.allowed.includes(s.ruleId))
+    .map((s) => s.ruleId);
+  return {
+    fault: plan.name,
+    injectedAt: startedAt,
+    detected: shownBefore !== undefined || detectionMs !== null,
+    alreadyShown: shownBefore !== undefined,
+    detectionMs,
+    firstRule,
+    gapTruthMs,
+    gapHawkMs,
+    falseAlarms,
+  };
 }
-

@@ -13,7 +13,11 @@ export interface IncumbentAlert {
 const SCRAPE_SECONDS = 30;
 
 export const INCUMBENT: Readonly<Record<string, IncumbentAlert>> = {
-  'kill the kube-controller-manager leader': { alert: null, forSeconds: null, note: 'KubeControllerManagerDown (for 15m) fires only when every instance is down: a lost leader among three is never alerted' },
+  'kill the kube-controller-manager leader': {
+    alert: null,
+    forSeconds: null,
+    note: 'KubeControllerManagerDown (for 15m) fires only when every instance is down: a lost leader among three is never alerted',
+  },
   'kill the kube-scheduler leader': { alert: null, forSeconds: null, note: 'KubeSchedulerDown (for 15m) fires only when every instance is down' },
   'freeze the kube-controller-manager leader': { alert: null, forSeconds: null, note: 'a frozen process still answers nothing, but two others are up: KubeControllerManagerDown never fires' },
   'freeze the kube-scheduler leader': { alert: null, forSeconds: null, note: 'as above for KubeSchedulerDown' },

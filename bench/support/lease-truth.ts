@@ -59,9 +59,15 @@ function fields(buf: Buffer): Map<number, Field> {
     at = next;
     const number = Number(tag >> 3n);
     const wire = Number(tag & 7n);
-    if (wire === 0) { const [value, after] = varint(buf, at); out.set(number, value); at = after; }
-    else if (wire === 2) { const [length, after] = varint(buf, at); out.set(number, buf.subarray(after, after + Number(length))); at = after + Number(length); }
-    else if (wire === 1) at += 8;
+    if (wire === 0) {
+      const [value, after] = varint(buf, at);
+      out.set(number, value);
+      at = after;
+    } else if (wire === 2) {
+      const [length, after] = varint(buf, at);
+      out.set(number, buf.subarray(after, after + Number(length)));
+      at = after + Number(length);
+    } else if (wire === 1) at += 8;
     else if (wire === 5) at += 4;
     else throw new Error(`protobuf wire type ${wire}`);
   }
@@ -80,7 +86,15 @@ function microTime(field: Field | undefined): string | null {
 export function decodeStoredLease(key: string, modRevision: number, value: Buffer): StoredLease {
   if (value[0] === 0x7b) {
     const spec = (JSON.parse(value.toString('utf8')) as { spec?: Record<string, unknown> }).spec ?? {};
-    return { key, modRevision, holderIdentity: (spec.holderIdentity as string) || null, renewTime: (spec.renewTime as string) ?? null, acquireTime: (spec.acquireTime as string) ?? null, leaseDurationSeconds: (spec.leaseDurationSeconds as number) ?? null, leaseTransitions: (spec.leaseTransitions as number) ?? null };
+    return {
+      key,
+      modRevision,
+      holderIdentity: (spec.holderIdentity as string) || null,
+      renewTime: (spec.renewTime as string) ?? null,
+      acquireTime: (spec.acquireTime as string) ?? null,
+      leaseDurationSeconds: (spec.leaseDurationSeconds as number) ?? null,
+      leaseTransitions: (spec.leaseTransitions as number) ?? null,
+    };
   }
   if (value.subarray(0, 4).toString('latin1') !== 'k8s\0') throw new Error(`${key}: neither protobuf nor JSON`);
   const raw = fields(value.subarray(4)).get(2);
@@ -112,12 +126,26 @@ function etcdRange(lab: Lab, endpoint: string, prefix: string, timeoutMs: number
     serializable: true,
   });
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: '/v3/kv/range', method: 'POST', ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key), agent: false, timeout: timeoutMs, headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`HTTP ${res.statusCode}`))));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: '/v3/kv/range',
+        method: 'POST',
+        ca: readFileSync(tls.ca),
+        cert: readFileSync(tls.cert),
+        key: readFileSync(tls.key),
+        agent: false,
+        timeout: timeoutMs,
+        headers: { 'content-type': 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
@@ -126,19 +154,21 @@ function etcdRange(lab: Lab, endpoint: string, prefix: string, timeoutMs: number
 
 /** The watched Leases as each etcd member holds them. */
 async function leasesInEtcd(lab: Lab, watched: readonly string[]): Promise<LabTruth['etcd']> {
-  return Promise.all(lab.etcdEndpoints.map(async (endpoint) => {
-    const member = new URL(endpoint).hostname;
-    try {
-      const answer = await etcdRange(lab, endpoint, '/registry/leases/', 1000);
-      const leases = (answer.kvs ?? [])
-        .map((kv) => ({ key: Buffer.from(kv.key, 'base64').toString('utf8').replace('/registry/leases/', ''), kv }))
-        .filter(({ key }) => watched.includes(key))
-        .map(({ key, kv }) => decodeStoredLease(key, Number(kv.mod_revision), Buffer.from(kv.value, 'base64')));
-      return { member, leases };
-    } catch (error) {
-      return { member, error: (error as Error).message };
-    }
-  }));
+  return Promise.all(
+    lab.etcdEndpoints.map(async (endpoint) => {
+      const member = new URL(endpoint).hostname;
+      try {
+        const answer = await etcdRange(lab, endpoint, '/registry/leases/', 1000);
+        const leases = (answer.kvs ?? [])
+          .map((kv) => ({ key: Buffer.from(kv.key, 'base64').toString('utf8').replace('/registry/leases/', ''), kv }))
+          .filter(({ key }) => watched.includes(key))
+          .map(({ key, kv }) => decodeStoredLease(key, Number(kv.mod_revision), Buffer.from(kv.value, 'base64')));
+        return { member, leases };
+      } catch (error) {
+        return { member, error: (error as Error).message };
+      }
+    }),
+  );
 }
 
 async function apiserverRead(lab: Lab, index: number, path: string): Promise<Record<string, unknown>> {
@@ -146,7 +176,13 @@ async function apiserverRead(lab: Lab, index: number, path: string): Promise<Rec
     const res = await lab.apiserver(index).raw(path, { timeoutMs: 1500 });
     if (res.status !== 200) return { status: res.status, error: res.body.slice(0, 160) };
     const lease = JSON.parse(res.body) as { metadata: { resourceVersion?: string }; spec: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } };
-    return { status: 200, holderIdentity: lease.spec.holderIdentity || null, renewTime: lease.spec.renewTime ?? null, leaseDurationSeconds: lease.spec.leaseDurationSeconds ?? null, resourceVersion: lease.metadata.resourceVersion ?? null };
+    return {
+      status: 200,
+      holderIdentity: lease.spec.holderIdentity || null,
+      renewTime: lease.spec.renewTime ?? null,
+      leaseDurationSeconds: lease.spec.leaseDurationSeconds ?? null,
+      resourceVersion: lease.metadata.resourceVersion ?? null,
+    };
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -185,11 +221,12 @@ export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalM
   const poll = async () => {
     while (!stopped) {
       const started = Date.now();
-      for (const member of await leasesInEtcd(lab, watched)) for (const lease of member.leases ?? []) {
-        if ((latest.get(lease.key) ?? -1) >= lease.modRevision) continue;
-        latest.set(lease.key, lease.modRevision);
-        changes.push({ ...lease, seenAt: started });
-      }
+      for (const member of await leasesInEtcd(lab, watched))
+        for (const lease of member.leases ?? []) {
+          if ((latest.get(lease.key) ?? -1) >= lease.modRevision) continue;
+          latest.set(lease.key, lease.modRevision);
+          changes.push({ ...lease, seenAt: started });
+        }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (Date.now() - started))));
     }
   };
@@ -201,10 +238,14 @@ export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalM
     const apiserverIndexes = lab.topology.components.filter((c) => c.kind === 'kube-apiserver').map((c) => c.index);
     const [etcd, apiservers, processes] = await Promise.all([
       leasesInEtcd(lab, watched),
-      Promise.all(apiserverIndexes.map(async (index) => {
-        const reads = await Promise.all(watched.map(async (key) => [key, await apiserverRead(lab, index, leasePath(key)), await apiserverRead(lab, index, `${leasePath(key)}?resourceVersion=0`)] as const));
-        return { index, consistent: Object.fromEntries(reads.map(([key, read]) => [key, read])), watchCache: Object.fromEntries(reads.map(([key, , cached]) => [key, cached])) };
-      })),
+      Promise.all(
+        apiserverIndexes.map(async (index) => {
+          const reads = await Promise.all(
+            watched.map(async (key) => [key, await apiserverRead(lab, index, leasePath(key)), await apiserverRead(lab, index, `${leasePath(key)}?resourceVersion=0`)] as const),
+          );
+          return { index, consistent: Object.fromEntries(reads.map(([key, read]) => [key, read])), watchCache: Object.fromEntries(reads.map(([key, , cached]) => [key, cached])) };
+        }),
+      ),
       lab.processes(),
     ]);
     return {
@@ -224,6 +265,9 @@ export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalM
       return pending.truth;
     },
     changes: () => changes,
-    async stop() { stopped = true; await polling; },
+    async stop() {
+      stopped = true;
+      await polling;
+    },
   };
 }

@@ -23,7 +23,11 @@ export function startNaiveDashboard(kubeconfigPath: string, intervalMs = 2000): 
         core.listNode({ labelSelector: 'node-role.kubernetes.io/control-plane' }),
       ]);
       polls += 1;
-    } catch { /* a failed poll is still load; keep polling */ } finally { busy = false; }
+    } catch {
+      /* a failed poll is still load; keep polling */
+    } finally {
+      busy = false;
+    }
   }, intervalMs);
   return { stop: () => clearInterval(timer), polls: () => polls };
 }

@@ -21,7 +21,10 @@ export async function startNodeLeaseChurn(kubeconfigPath: string, count: number,
   const timer = setInterval(() => {
     for (let i = 0; i < perTick; i++) {
       const name = names[cursor++ % names.length]!;
-      api.patchNamespacedLease({ name, namespace, body: [{ op: 'replace', path: '/spec/renewTime', value: new Date().toISOString().replace('Z', '000Z') }] }).then(() => (renewals += 1), () => undefined);
+      api.patchNamespacedLease({ name, namespace, body: [{ op: 'replace', path: '/spec/renewTime', value: new Date().toISOString().replace('Z', '000Z') }] }).then(
+        () => (renewals += 1),
+        () => undefined,
+      );
     }
   }, 100);
   return {

@@ -44,7 +44,7 @@ export const EnvSchema = Type.Object({
    */
   HAWK_LEADER_LEASE: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$' })),
   /** A header an authenticating proxy sets to the user's name (e.g. oauth2-proxy's X-Auth-Request-User); needs HAWK_TRUSTED_PROXY_CIDRS. */
-  HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' })),
+  HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" })),
   /** Comma-separated CIDRs of that proxy: the header counts only from these TCP peers. */
   HAWK_TRUSTED_PROXY_CIDRS: Type.Optional(Type.String({ minLength: 1 })),
   /** postgres:// URL of a PostgreSQL database: history shared by every replica, instead of the SQLite file. */
@@ -85,7 +85,10 @@ export const EnvSchema = Type.Object({
   KUBECONFIG: Type.Optional(Type.String({ minLength: 1 })),
   /** Set by Kubernetes in every pod: with a mounted ServiceAccount token it means hawk runs in a cluster. */
   KUBERNETES_SERVICE_HOST: Type.Optional(Type.String({ minLength: 1 })),
-  HAWK_LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)), { default: 'info' }),
+  HAWK_LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
 });
 
 /** Never echoed in errors or logs: a token, or a URL that may carry a password. */
@@ -94,7 +97,10 @@ const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL', 'HAWK_DATABASE
 export type HawkEnv = Static<typeof EnvSchema>;
 
 export class EnvError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`invalid environment variable ${variable}: ${detail}`);
     this.name = 'EnvError';
   }
@@ -152,5 +158,8 @@ export function isLoopback(host: string): boolean {
 /** Refuses to serve cluster data on a reachable interface without a token, unless explicitly allowed. */
 export function assertSafeBinding(env: Pick<HawkEnv, 'HOST' | 'HAWK_TOKEN' | 'HAWK_ALLOW_OPEN' | 'HAWK_TRUSTED_PROXY_HEADER'>): void {
   if (isLoopback(env.HOST) || env.HAWK_TOKEN !== undefined || env.HAWK_TRUSTED_PROXY_HEADER !== undefined || env.HAWK_ALLOW_OPEN === '1') return;
-  throw new EnvError('HOST', `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN or HAWK_TRUSTED_PROXY_HEADER (with HAWK_TRUSTED_PROXY_CIDRS), or HAWK_ALLOW_OPEN=1 behind a proxy that authenticates`);
+  throw new EnvError(
+    'HOST',
+    `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN or HAWK_TRUSTED_PROXY_HEADER (with HAWK_TRUSTED_PROXY_CIDRS), or HAWK_ALLOW_OPEN=1 behind a proxy that authenticates`,
+  );
 }

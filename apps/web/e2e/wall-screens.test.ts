@@ -86,7 +86,9 @@ async function watch(contexts: readonly string[]): Promise<void> {
 
 /** Verdict per tile, by context name. */
 async function tileVerdicts(): Promise<Record<string, string>> {
-  return page.$$eval('[data-testid="cluster-tile"]', (tiles) => Object.fromEntries(tiles.map((tile) => [tile.querySelector('.cluster-name')?.getAttribute('title') ?? '', tile.getAttribute('data-verdict') ?? ''])));
+  return page.$$eval('[data-testid="cluster-tile"]', (tiles) =>
+    Object.fromEntries(tiles.map((tile) => [tile.querySelector('.cluster-name')?.getAttribute('title') ?? '', tile.getAttribute('data-verdict') ?? ''])),
+  );
 }
 
 /** Opens the wall and waits until every cluster shows the expected verdict and the lab ones their holders. */
@@ -139,7 +141,9 @@ describe('the wall display fills the screen', () => {
     await page.goto(`${WEB_URL}/?kiosk=1`);
     const verdict = page.locator('[data-testid="cluster-view"] .verdict');
     await expect.poll(() => verdict.textContent(), { timeout: 90_000, interval: 500 }).toBe('HA ok');
-    await expect.poll(() => page.locator('[data-testid="lease-holder-node"]').allTextContents(), { timeout: 30_000 }).toEqual([expect.stringMatching(/^on cp-\d$/), expect.stringMatching(/^on cp-\d$/)]);
+    await expect
+      .poll(() => page.locator('[data-testid="lease-holder-node"]').allTextContents(), { timeout: 30_000 })
+      .toEqual([expect.stringMatching(/^on cp-\d$/), expect.stringMatching(/^on cp-\d$/)]);
     expect(await page.getByTestId('etcd-member').count()).toBe(3);
     expect(await page.getByTestId('n1-line').textContent()).toContain('survivable');
     // 55" 1080p from 3 m: verdicts ≥ ~40 px, holders ≥ ~28 px.
@@ -165,7 +169,10 @@ describe('the wall display fills the screen', () => {
 
     await openGrid(allAre(three, 'ha-ok'), '/');
     const tiles = await page.getByTestId('cluster-tile').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
-    expect(tiles.reduce((sum, width) => sum + width, 0), 'three tiles share the width').toBeGreaterThan(SIZES[0].width * 0.8);
+    expect(
+      tiles.reduce((sum, width) => sum + width, 0),
+      'three tiles share the width',
+    ).toBeGreaterThan(SIZES[0].width * 0.8);
     await shoot('overview-3-healthy', [SIZES[0]]);
   });
 
@@ -198,7 +205,9 @@ describe('the wall display fills the screen', () => {
     await openGrid({ ...allAre([labContext, ...aliases], 'degraded'), [UNREACHABLE]: 'unknown' });
     // Each cell names its worst finding: the killed apiserver, or the refused connection.
     await expect
-      .poll(async () => (await page.locator('[data-testid="cluster-tile"] .tile-worst').allTextContents()).filter((worst) => !/apiserver|cluster unreachable|node cp-3 down/.test(worst)), { timeout: 30_000 })
+      .poll(async () => (await page.locator('[data-testid="cluster-tile"] .tile-worst').allTextContents()).filter((worst) => !/apiserver|cluster unreachable|node cp-3 down/.test(worst)), {
+        timeout: 30_000,
+      })
       .toEqual([]);
     // Every tile inside the screen: a wall does not scroll.
     const last = await page.getByTestId('cluster-tile').last().boundingBox();

@@ -86,7 +86,12 @@ server.on('upgrade', upgrade);
 // socket.io's long-poll holds a request ~25 s: keep idle connections well beyond that.
 server.keepAliveTimeout = 65_000;
 server.listen(port, host, () => {
-  console.log(`[hawk-web] serving on http://${host}:${port}; backend${backends.status().length > 1 ? 's' : ''} ${backends.status().map((b) => b.url).join(', ')}`);
+  console.log(
+    `[hawk-web] serving on http://${host}:${port}; backend${backends.status().length > 1 ? 's' : ''} ${backends
+      .status()
+      .map((b) => b.url)
+      .join(', ')}`,
+  );
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -93,10 +93,5 @@ function rulesFor(input: ClusterInput): readonly Rule[] {
 }
 
 function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    a.since - b.since ||
-    Number(a.causedBy !== null) - Number(b.causedBy !== null) ||
-    a.id.localeCompare(b.id)
-  );
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since || Number(a.causedBy !== null) - Number(b.causedBy !== null) || a.id.localeCompare(b.id);
 }

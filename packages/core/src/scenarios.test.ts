@@ -37,25 +37,21 @@ describe('scenarios', () => {
     expect(hawk.cluster.now - lastRenewal).toBeGreaterThan(3000);
     expect(hawk.cluster.now - lastRenewal).toBeLessThanOrEqual(3000 + 1000);
     expect(took).not.toBeNull();
-    expect(hawk.findings()).toEqual([
-      { ruleId: 'LeaderElectionRenewOverdue', severity: 'warning', component: 'kube-controller-manager', subject: KCM, causedBy: null },
-      stacked,
-    ]);
+    expect(hawk.findings()).toEqual([{ ruleId: 'LeaderElectionRenewOverdue', severity: 'warning', component: 'kube-controller-manager', subject: KCM, causedBy: null }, stacked]);
     expect(hawk.state.verdict).toBe('degraded');
 
     // Past the lease duration with no taker: the leader is lost.
     hawk.advance(15_000 - (hawk.cluster.now - lastRenewal) + 1000);
-    expect(hawk.findings()).toEqual([
-      { ruleId: 'LeaderElectionLeaderLost', severity: 'critical', component: 'kube-controller-manager', subject: KCM, causedBy: null },
-      stacked,
-    ]);
+    expect(hawk.findings()).toEqual([{ ruleId: 'LeaderElectionLeaderLost', severity: 'critical', component: 'kube-controller-manager', subject: KCM, causedBy: null }, stacked]);
 
     // A standby acquires: the transition carries the leaderless gap, and the warning clears by itself.
     const acquiredAt = hawk.cluster.now;
     hawk.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
     hawk.advance(5_000);
     const lease = hawk.state.leases.find((l) => l.name === 'kube-controller-manager')!;
-    expect(lease.transitions).toEqual([{ lease: 'kube-system/kube-controller-manager', from: identityOf(1), to: identityOf(2), at: acquiredAt, leaderlessMs: acquiredAt - lastRenewal, handover: 'expired' }]);
+    expect(lease.transitions).toEqual([
+      { lease: 'kube-system/kube-controller-manager', from: identityOf(1), to: identityOf(2), at: acquiredAt, leaderlessMs: acquiredAt - lastRenewal, handover: 'expired' },
+    ]);
     expect(acquiredAt - lastRenewal).toBeGreaterThan(15_000);
     expect(lease.status).toBe('held');
     expect(lease.standbys).toBe(1);
@@ -73,10 +69,7 @@ describe('scenarios', () => {
     const hawk = simulateHawk(aFullHaCluster()).advance(20_000);
     hawk.cluster.killLeaseHolder('kube-scheduler'); // SIGSTOP: alive, silent
     hawk.advance(5_000);
-    expect(hawk.findings()).toEqual([
-      { ruleId: 'LeaderElectionRenewOverdue', severity: 'warning', component: 'kube-scheduler', subject: SCHED, causedBy: null },
-      stacked,
-    ]);
+    expect(hawk.findings()).toEqual([{ ruleId: 'LeaderElectionRenewOverdue', severity: 'warning', component: 'kube-scheduler', subject: SCHED, causedBy: null }, stacked]);
     hawk.cluster.resumeLeaseHolder('kube-scheduler'); // SIGCONT before expiry: it renews, nothing changed hands
     hawk.advance(3_000);
     expect(hawk.findings()).toEqual([stacked]);
@@ -124,10 +117,7 @@ describe('scenarios', () => {
     const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     hawk.cluster.stopLoadBalancer();
     hawk.advance(10_000);
-    expect(hawk.findings()).toEqual([
-      { ruleId: 'LoadBalancerUnreachable', severity: 'critical', component: 'load-balancer', subject: 'https://lb.hawk.test:6443', causedBy: null },
-      stacked,
-    ]);
+    expect(hawk.findings()).toEqual([{ ruleId: 'LoadBalancerUnreachable', severity: 'critical', component: 'load-balancer', subject: 'https://lb.hawk.test:6443', causedBy: null }, stacked]);
     // hawk keeps watching through the instances: leases still judged held.
     expect(hawk.state.leases.map((l) => l.status)).toEqual(['held', 'held']);
   });

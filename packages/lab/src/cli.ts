@@ -115,26 +115,42 @@ async function fault(args: string[]): Promise<void> {
   const f = lab.fault;
   const record = await (async () => {
     switch (action) {
-      case 'kill': return f.kill(kindOf(a), indexOf(b));
-      case 'freeze': return f.freeze(kindOf(a), indexOf(b));
-      case 'thaw': return f.thaw(kindOf(a), indexOf(b));
-      case 'stop': return f.stop(kindOf(a), indexOf(b));
-      case 'start': return f.start(kindOf(a), indexOf(b));
-      case 'restart': return f.restart(kindOf(a), indexOf(b));
-      case 'kill-leader': return f.killLeader(leaderKindOf(a));
-      case 'freeze-leader': return f.freezeLeader(leaderKindOf(a));
-      case 'stop-etcd-leader': return f.stopEtcdLeader();
-      case 'restart-etcd-leader': return f.restartEtcdLeader();
-      case 'stop-lb': return f.stopLoadBalancer();
-      case 'start-lb': return f.startLoadBalancer();
-      case 'cut': return f.cutNode(nodeOf(a));
-      case 'restore': return f.restoreNode(nodeOf(a));
-      case 'heal': return f.heal();
+      case 'kill':
+        return f.kill(kindOf(a), indexOf(b));
+      case 'freeze':
+        return f.freeze(kindOf(a), indexOf(b));
+      case 'thaw':
+        return f.thaw(kindOf(a), indexOf(b));
+      case 'stop':
+        return f.stop(kindOf(a), indexOf(b));
+      case 'start':
+        return f.start(kindOf(a), indexOf(b));
+      case 'restart':
+        return f.restart(kindOf(a), indexOf(b));
+      case 'kill-leader':
+        return f.killLeader(leaderKindOf(a));
+      case 'freeze-leader':
+        return f.freezeLeader(leaderKindOf(a));
+      case 'stop-etcd-leader':
+        return f.stopEtcdLeader();
+      case 'restart-etcd-leader':
+        return f.restartEtcdLeader();
+      case 'stop-lb':
+        return f.stopLoadBalancer();
+      case 'start-lb':
+        return f.startLoadBalancer();
+      case 'cut':
+        return f.cutNode(nodeOf(a));
+      case 'restore':
+        return f.restoreNode(nodeOf(a));
+      case 'heal':
+        return f.heal();
       case 'log': {
         for (const r of await lab.faultLog()) console.log(JSON.stringify(r));
         return undefined;
       }
-      default: throw new Error(`unknown fault ${action ?? '(none)'}\n${USAGE}`);
+      default:
+        throw new Error(`unknown fault ${action ?? '(none)'}\n${USAGE}`);
     }
   })();
   if (record) console.log(JSON.stringify(record));

@@ -38,7 +38,18 @@ export function nodeStatus(host: LabHost, now: string): object {
         { type: 'Hostname', address: host.name },
       ],
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'hawk lab: no kubelet, registered by the lab', lastHeartbeatTime: now, lastTransitionTime: now }],
-      nodeInfo: { kubeletVersion: K8S_VERSION, operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'hawk-lab://none', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '', kernelVersion: '', osImage: 'hawk lab' },
+      nodeInfo: {
+        kubeletVersion: K8S_VERSION,
+        operatingSystem: 'linux',
+        architecture: 'amd64',
+        containerRuntimeVersion: 'hawk-lab://none',
+        kubeProxyVersion: '',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
+        kernelVersion: '',
+        osImage: 'hawk lab',
+      },
     },
   };
 }
@@ -148,15 +159,12 @@ export interface MirrorPod {
   readonly manifest: (nodeUid: string) => object;
 }
 
-interface ObjectMeta { metadata: { uid: string } }
+interface ObjectMeta {
+  metadata: { uid: string };
+}
 
 /** registerNodes creates the Nodes and mirror Pods (idempotent) and sets their status through the status subresource. */
-export async function registerNodes(
-  kube: KubeClient,
-  nodes: readonly LabHost[],
-  pods: readonly MirrorPod[],
-  now: string,
-): Promise<void> {
+export async function registerNodes(kube: KubeClient, nodes: readonly LabHost[], pods: readonly MirrorPod[], now: string): Promise<void> {
   const uids = new Map<string, string>();
   for (const host of nodes) {
     const node = await kube.createIfAbsent<ObjectMeta>('/api/v1/nodes', host.name, nodeManifest(host));
@@ -212,7 +220,9 @@ export function k3sNodeStatus(host: LabHost, etcdMember: boolean, now: string): 
       ...base.status,
       conditions: [
         ...base.status.conditions,
-        ...(etcdMember ? [{ type: 'EtcdIsVoter', status: 'True', reason: 'MemberNotLearner', message: 'Node is a voting member of the etcd cluster', lastHeartbeatTime: now, lastTransitionTime: now }] : []),
+        ...(etcdMember
+          ? [{ type: 'EtcdIsVoter', status: 'True', reason: 'MemberNotLearner', message: 'Node is a voting member of the etcd cluster', lastHeartbeatTime: now, lastTransitionTime: now }]
+          : []),
       ],
       nodeInfo: { ...base.status.nodeInfo, kubeletVersion: `${K8S_VERSION}+k3s1`, containerRuntimeVersion: 'containerd://2.0.0-k3s1', osImage: 'hawk lab (k3s-shaped)' },
     },

@@ -18,7 +18,6 @@ import {
   instancesOf,
 } from './topology';
 
-
 /**
  * Controllers that need a kubelet or a cloud: without kubelets posting heartbeats the node lifecycle controller
  * would mark every Node unreachable and evict the mirror Pods, which would erase the placement evidence.

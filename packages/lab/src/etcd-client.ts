@@ -31,8 +31,15 @@ export interface EtcdClusterStatus {
   readonly hasQuorum: boolean;
 }
 
-interface StatusResponse { header?: { member_id?: string }; leader?: string; raftTerm?: string; version?: string }
-interface MemberListResponse { members?: { ID?: string; name?: string; clientURLs?: string[]; peerURLs?: string[] }[] }
+interface StatusResponse {
+  header?: { member_id?: string };
+  leader?: string;
+  raftTerm?: string;
+  version?: string;
+}
+interface MemberListResponse {
+  members?: { ID?: string; name?: string; clientURLs?: string[]; peerURLs?: string[] }[];
+}
 
 /** EtcdClient talks to etcd through its JSON gateway with a client certificate the members accept. */
 export class EtcdClient {
@@ -74,10 +81,7 @@ export class EtcdClient {
   }
 
   async clusterStatus(): Promise<EtcdClusterStatus> {
-    const [statuses, members] = await Promise.all([
-      Promise.all(this.endpoints.map((e) => this.memberStatus(e))),
-      this.memberList().catch(() => [] as EtcdMember[]),
-    ]);
+    const [statuses, members] = await Promise.all([Promise.all(this.endpoints.map((e) => this.memberStatus(e))), this.memberList().catch(() => [] as EtcdMember[])]);
     const leaderId = statuses.find((s) => s.healthy && s.leaderId && s.leaderId !== '0')?.leaderId;
     const leader = members.find((m) => m.id === leaderId)?.name ?? statuses.find((s) => s.memberId === leaderId)?.name;
     const healthyCount = statuses.filter((s) => s.healthy).length;

@@ -5,7 +5,17 @@ export { LabControl } from './control';
 export { Faults } from './faults';
 export { readiness, type Readiness } from './readiness';
 export { labStatus, formatStatus, type LabStatus, type LeaseSummary } from './status';
-export { resolveLabOptions, mustResolveLabOptions, UPSTREAM_LEADER_ELECTION, LAB_PROFILES, DEFAULT_PROFILE, type LabProfile, type LabOptions, type LabOptionsInput, type LeaderElectionTimings } from './options';
+export {
+  resolveLabOptions,
+  mustResolveLabOptions,
+  UPSTREAM_LEADER_ELECTION,
+  LAB_PROFILES,
+  DEFAULT_PROFILE,
+  type LabProfile,
+  type LabOptions,
+  type LabOptionsInput,
+  type LeaderElectionTimings,
+} from './options';
 export { planTopology, type LabTopology, type LabHost, type ComponentInstance, type ComponentKind, type LeaderElectedKind } from './topology';
 export { labPaths, binaryDir, K8S_VERSION, type LabPaths } from './paths';
 export type { FaultRecord } from './fault-log';

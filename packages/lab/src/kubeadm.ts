@@ -60,7 +60,11 @@ export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths:
   const leaderElection =
     le.leaseDurationSeconds === 15 && le.renewDeadlineSeconds === 10 && le.retryPeriodSeconds === 2
       ? []
-      : [arg('leader-elect-lease-duration', `${le.leaseDurationSeconds}s`), arg('leader-elect-renew-deadline', `${le.renewDeadlineSeconds}s`), arg('leader-elect-retry-period', `${le.retryPeriodSeconds}s`)];
+      : [
+          arg('leader-elect-lease-duration', `${le.leaseDurationSeconds}s`),
+          arg('leader-elect-renew-deadline', `${le.renewDeadlineSeconds}s`),
+          arg('leader-elect-retry-period', `${le.retryPeriodSeconds}s`),
+        ];
   const bindAll = options.profile === 'kubeadm-bind-all' ? [arg('bind-address', '0.0.0.0')] : [];
   const hasLb = topology.hosts.some((h) => h.role === 'load-balancer');
   const init = {
@@ -90,10 +94,7 @@ export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths:
           local: {
             // Under the lab directory, so `down` removes it with everything else.
             dataDir: join(paths.etcdData, host.name),
-            extraArgs: [
-              arg('initial-cluster', members.map((m) => `${m.name}=https://${m.ip}:${ETCD_PEER_PORT}`).join(',')),
-              arg('initial-cluster-state', 'new'),
-            ],
+            extraArgs: [arg('initial-cluster', members.map((m) => `${m.name}=https://${m.ip}:${ETCD_PEER_PORT}`).join(',')), arg('initial-cluster-state', 'new')],
           },
         },
     apiServer: {
@@ -121,7 +122,20 @@ async function runKubeadm(paths: LabPaths, binDir: string, host: LabHost, args: 
   const dir = nodeDir(paths, host.name);
   return must(
     'ip',
-    ['netns', 'exec', host.netns, 'unshare', '--mount', 'sh', '-c', `mount --bind '${dir}' ${ETC_KUBERNETES} && exec "$0" "$@"`, join(binDir, 'kubeadm'), ...args, '--config', join(dir, 'kubeadm.yaml')],
+    [
+      'netns',
+      'exec',
+      host.netns,
+      'unshare',
+      '--mount',
+      'sh',
+      '-c',
+      `mount --bind '${dir}' ${ETC_KUBERNETES} && exec "$0" "$@"`,
+      join(binDir, 'kubeadm'),
+      ...args,
+      '--config',
+      join(dir, 'kubeadm.yaml'),
+    ],
     120_000,
   );
 }

@@ -55,7 +55,10 @@ export async function ensureLab(input: LabOptionsInput = {}, lifecycle: Lifecycl
     const state = await readState(paths.state);
     if (state && sameLab(state.options, options)) {
       const lab = new Lab(state.options, paths);
-      const network = await lab.assertNetwork().then(() => true, () => false);
+      const network = await lab.assertNetwork().then(
+        () => true,
+        () => false,
+      );
       if (network) {
         progress('lab already running: checking it');
         const now = await readiness(lab).catch((e: Error) => ({ ready: false, pending: [e.message] }));

@@ -38,7 +38,11 @@ export async function withMutationLock<T>(lockDir: string, action: () => Promise
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(await readFile(owner, 'utf8').catch(() => '0'));
       // No pid yet means the owner is between mkdir and writeFile, or died there: judge by the directory's age.
-      const ageMs = Date.now() - (await stat(lockDir).then((s) => s.mtimeMs).catch(() => Date.now()));
+      const ageMs =
+        Date.now() -
+        (await stat(lockDir)
+          .then((s) => s.mtimeMs)
+          .catch(() => Date.now()));
       const stale = pid > 0 ? !alive(pid) : ageMs > 5_000;
       if (stale) await rm(lockDir, { recursive: true, force: true });
       else if (Date.now() > deadline) throw new Error(`lab is locked by pid ${pid} (${lockDir})`);

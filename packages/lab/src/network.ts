@@ -1,7 +1,10 @@
 import { HOST_LINK_PREFIX, NETNS_PREFIX, NETWORK, type LabHost, type LabTopology } from './topology';
 import { must, run } from './shell';
 
-interface IpRoute { dst: string; dev?: string }
+interface IpRoute {
+  dst: string;
+  dev?: string;
+}
 
 function ipv4ToInt(ip: string): number {
   return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);

@@ -8,7 +8,10 @@ export const SERVICE_CIDR = '10.96.0.0/12';
 const KUBERNETES_SERVICE_IP = '10.96.0.1';
 const VALIDITY_DAYS = '3650';
 
-export interface CertPair { readonly cert: string; readonly key: string }
+export interface CertPair {
+  readonly cert: string;
+  readonly key: string;
+}
 
 /** LabPki names every file that generatePki writes, kubeadm's layout flattened into one directory. */
 export interface LabPki {
@@ -77,9 +80,25 @@ export async function issue(req: CertRequest): Promise<void> {
   await writeFile(config, opensslConfig(req));
   const signer = req.signer ? ['-CA', req.signer.cert, '-CAkey', req.signer.key] : [];
   await must('openssl', [
-    'req', '-x509', '-new', '-config', config, '-extensions', 'ext',
-    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-noenc',
-    '-keyout', req.out.key, '-out', req.out.cert, '-days', VALIDITY_DAYS, ...signer,
+    'req',
+    '-x509',
+    '-new',
+    '-config',
+    config,
+    '-extensions',
+    'ext',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-noenc',
+    '-keyout',
+    req.out.key,
+    '-out',
+    req.out.cert,
+    '-days',
+    VALIDITY_DAYS,
+    ...signer,
   ]);
 }
 

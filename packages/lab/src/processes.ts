@@ -21,8 +21,17 @@ export function startInHost(host: LabHost, command: CommandLine, logFile: string
     const child = spawn(
       'ip',
       [
-        'netns', 'exec', host.netns, 'unshare', '--uts', ...(command.etcKubernetes ? ['--mount'] : []),
-        'sh', '-c', [...mount, `hostname ${host.name}`, 'exec "$0" "$@"'].join(' && '), command.binary, ...command.args,
+        'netns',
+        'exec',
+        host.netns,
+        'unshare',
+        '--uts',
+        ...(command.etcKubernetes ? ['--mount'] : []),
+        'sh',
+        '-c',
+        [...mount, `hostname ${host.name}`, 'exec "$0" "$@"'].join(' && '),
+        command.binary,
+        ...command.args,
       ],
       { detached: true, stdio: ['ignore', log, log] },
     );

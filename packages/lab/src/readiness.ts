@@ -34,9 +34,9 @@ export async function readiness(lab: LabView, now = () => Date.now()): Promise<R
     const lb = await lab.kube().readyz();
     if (!lb.ready) pending.push(`load balancer not passing to apiservers: ${lb.detail}`);
   }
-  const endpoints = await lab.kubeAny((k) => k.json<{ items: { endpoints?: { addresses: string[] }[] }[] }>(
-    '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
-  ));
+  const endpoints = await lab.kubeAny((k) =>
+    k.json<{ items: { endpoints?: { addresses: string[] }[] }[] }>('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes'),
+  );
   const addresses = new Set(endpoints.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)));
   if (addresses.size !== apiservers.length) pending.push(`default/kubernetes lists ${addresses.size}/${apiservers.length} apiservers`);
 

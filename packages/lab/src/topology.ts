@@ -75,8 +75,7 @@ export function planTopology(options: LabOptions): LabTopology {
   const zoneOf = (i: number) => (options.zones === 'single' ? 'zone-a' : ZONES[(i - 1) % ZONES.length]!);
   const hosts: LabHost[] = [];
   const components: ComponentInstance[] = [];
-  const add = (kind: ComponentKind, index: number, hostName: string) =>
-    components.push({ id: `${kind}-${hostName}`, kind, index, host: hostName });
+  const add = (kind: ComponentKind, index: number, hostName: string) => components.push({ id: `${kind}-${hostName}`, kind, index, host: hostName });
 
   const hasLoadBalancer = options.nodes > 1;
   if (hasLoadBalancer) hosts.push(host('lb', 'load-balancer', NETWORK.loadBalancerIp.split('.').map(Number)[3]!, zoneOf(1)));

@@ -24,9 +24,9 @@ describe('scenario 1: steady state, full HA', () => {
   });
 
   it('the default/kubernetes EndpointSlice lists the three apiserver addresses', async () => {
-    const slices = await lab.kube().json<{ items: { endpoints: { addresses: string[] }[] }[] }>(
-      '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
-    );
+    const slices = await lab
+      .kube()
+      .json<{ items: { endpoints: { addresses: string[] }[] }[] }>('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes');
     const addresses = slices.items.flatMap((s) => s.endpoints.flatMap((e) => e.addresses)).sort();
     expect(addresses).toEqual(lab.nodes.map((n) => n.ip));
   });
@@ -52,9 +52,11 @@ describe('scenario 1: steady state, full HA', () => {
       ['cp-2', 'zone-b', ''],
       ['cp-3', 'zone-c', ''],
     ]);
-    const pods = await lab.kube().json<{ items: { metadata: { name: string }; spec: { nodeName: string; containers: { command: string[] }[] } }[] }>(
-      '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver%2Ctier%3Dcontrol-plane',
-    );
+    const pods = await lab
+      .kube()
+      .json<{ items: { metadata: { name: string }; spec: { nodeName: string; containers: { command: string[] }[] } }[] }>(
+        '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver%2Ctier%3Dcontrol-plane',
+      );
     expect(pods.items.map((p) => p.spec.nodeName).sort()).toEqual(['cp-1', 'cp-2', 'cp-3']);
     // The mirror Pod shows the command line the process really runs.
     for (const pod of pods.items) {
@@ -132,10 +134,14 @@ describe('scenario 7: one etcd member stops', () => {
   it('stopping the etcd leader elects another', async () => {
     const leader = await lab.etcdLeader();
     await lab.fault.stopEtcdLeader();
-    const next = await lab.waitFor(async () => {
-      const l = await lab.etcdLeader();
-      return l && l.id !== leader?.id ? l : undefined;
-    }, 30_000, { description: 'a new etcd leader' });
+    const next = await lab.waitFor(
+      async () => {
+        const l = await lab.etcdLeader();
+        return l && l.id !== leader?.id ? l : undefined;
+      },
+      30_000,
+      { description: 'a new etcd leader' },
+    );
     expect(next.id).not.toBe(leader?.id);
     await lab.fault.heal();
   });

@@ -9,16 +9,18 @@ function leftovers(): string[] {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.startsWith('hawk-'));
-  const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[])
-    .map((l) => l.ifname)
-    .filter((n) => n.startsWith('hk-') || n === 'hawk-br0');
+  const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith('hk-') || n === 'hawk-br0');
   const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
     .split('\n')
     .filter((a) => /\/k8s\/v[\d.]+\/bin\/(kube|etcd)|hawk-lab\/haproxy\.cfg|containerd.*hawk-lab/.test(a));
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .filter((l) => l.includes(labPaths().root));
-  const cgroups = readdirSync('/sys/fs/cgroup').flatMap((h) => readdirSync(`/sys/fs/cgroup/${h}`).filter((d) => d.startsWith('hawk-')).map((d) => `${h}/${d}`));
+  const cgroups = readdirSync('/sys/fs/cgroup').flatMap((h) =>
+    readdirSync(`/sys/fs/cgroup/${h}`)
+      .filter((d) => d.startsWith('hawk-'))
+      .map((d) => `${h}/${d}`),
+  );
   return [...netns, ...links, ...processes, ...mounts, ...cgroups, ...(existsSync(labPaths().root) ? [labPaths().root] : [])];
 }
 
@@ -56,11 +58,9 @@ describe('lifecycle', () => {
       spec: { nodeName: 'wk-1', containers: [{ name: 'pause', image: PAUSE_IMAGE, imagePullPolicy: 'Never' }] },
     };
     await lab.kube().createIfAbsent('/api/v1/namespaces/default/pods', 'down-test', pod);
-    await lab.waitFor(
-      async () => (await lab.kube().json<{ status: { phase?: string } }>('/api/v1/namespaces/default/pods/down-test')).status.phase === 'Running',
-      60_000,
-      { description: 'pod down-test Running on wk-1' },
-    );
+    await lab.waitFor(async () => (await lab.kube().json<{ status: { phase?: string } }>('/api/v1/namespaces/default/pods/down-test')).status.phase === 'Running', 60_000, {
+      description: 'pod down-test Running on wk-1',
+    });
     expect(leftovers().length).toBeGreaterThan(0);
     await withMutationLock(labPaths().mutationLock, async () => {
       const report = await labDown();

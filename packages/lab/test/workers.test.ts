@@ -26,7 +26,11 @@ async function diagnose(lab: Lab): Promise<string> {
   const events = await kube.json<{ items: { reason: string; message: string }[] }>(`/api/v1/namespaces/${NAMESPACE}/events`).catch(() => ({ items: [] }));
   const logs = planWorkers(lab.paths, WORKERS).map((w) => {
     const log = execFileSync('tail', ['-n', '400', join(lab.paths.logs, `kubelet-${w.host.name}.log`)], { encoding: 'utf8' });
-    return `${w.host.name} kubelet errors:\n${log.split('\n').filter((l) => l.startsWith('E')).slice(-8).join('\n')}`;
+    return `${w.host.name} kubelet errors:\n${log
+      .split('\n')
+      .filter((l) => l.startsWith('E'))
+      .slice(-8)
+      .join('\n')}`;
   });
   return [JSON.stringify(pods.items.map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, status: p.status }))), ...events.items.map((e) => `${e.reason}: ${e.message}`), ...logs].join('\n');
 }
@@ -70,7 +74,7 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
     expect((await readWorkersState(lab))?.count).toBe(WORKERS);
   });
 
-  it('keeps the kubelet and kube-proxy iptables chains inside the workers\' namespaces', async () => {
+  it("keeps the kubelet and kube-proxy iptables chains inside the workers' namespaces", async () => {
     for (const w of planWorkers(lab.paths, WORKERS)) {
       const natChains = () => execFileSync('nsenter', [`--net=/run/netns/${w.host.netns}`, 'iptables-save', '-t', 'nat'], { encoding: 'utf8' });
       await lab.waitFor(() => natChains().includes(':KUBE-SERVICES'), 30_000, { description: `kube-proxy's chains in ${w.host.netns}` });
@@ -103,16 +107,18 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
         },
       },
     });
-    const pods = await lab.waitFor(
-      async () => {
-        const list = await kube.json<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dpause`);
-        return list.items.length === WORKERS && list.items.every(ready) ? list.items : undefined;
-      },
-      90_000,
-      { description: `${WORKERS} pause pods Ready`, intervalMs: 250 },
-    ).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n${await diagnose(lab)}`);
-    });
+    const pods = await lab
+      .waitFor(
+        async () => {
+          const list = await kube.json<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dpause`);
+          return list.items.length === WORKERS && list.items.every(ready) ? list.items : undefined;
+        },
+        90_000,
+        { description: `${WORKERS} pause pods Ready`, intervalMs: 250 },
+      )
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await diagnose(lab)}`);
+      });
     console.log(`Deployment of ${WORKERS} pods Ready ${((Date.now() - started) / 1000).toFixed(1)}s after create`);
     expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(planWorkers(lab.paths, WORKERS).map((w) => w.host.name)));
     for (const p of pods) expect(p.status.podIP).toMatch(/^10\.244\.\d+\.\d+$/);

@@ -23,7 +23,6 @@ export interface HawkProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-
 /** Starts `apps/server/src/server.ts` with the given env on a free loopback port and waits for /livez. */
 export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readonly quiet?: boolean; readonly port?: number } = {}): Promise<HawkProcess> {
   const port = options.port ?? (await freePort());
@@ -38,8 +37,13 @@ export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readon
     if (child.exitCode !== null) throw new Error(`hawk exited with ${child.exitCode} before it listened`);
     try {
       if ((await fetch(`${url}/livez`)).ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('hawk did not answer /livez within 60 s'); }
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('hawk did not answer /livez within 60 s');
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   let stopping = false;
@@ -58,7 +62,9 @@ export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readon
         death = `killed by the bench at ${(rssBytes / 2 ** 30).toFixed(1)} GiB RSS (limit ${(limitBytes / 2 ** 30).toFixed(0)} GiB, HAWK_BENCH_RSS_LIMIT_MIB)`;
         child.kill('SIGKILL');
       }
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }, 1000);
   watchdog.unref();
   child.once('exit', () => clearInterval(watchdog));
@@ -68,14 +74,15 @@ export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readon
     child,
     alive: () => child.exitCode === null && child.signalCode === null,
     death: () => death,
-    stop: (signal = 'SIGTERM') => new Promise((resolve) => {
-      stopping = true;
-      // Killed by a signal, exitCode stays null: waiting for 'exit' would never end.
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill(signal);
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    }),
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        stopping = true;
+        // Killed by a signal, exitCode stays null: waiting for 'exit' would never end.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }),
   };
 }
 

@@ -4,6 +4,8 @@
  * reason, instead of bringing a control plane up. vitest.lanes.ts puts a test that imports the lab into
  * the `server` lane; this guard catches what it cannot see.
  */
-throw new Error('@hawk/lab was imported from a unit-lane test (core, web, server-unit): the unit lanes never start the lab. Import the lab only from a test in a lab lane (packages/lab, the server lane, apps/web/e2e).');
+throw new Error(
+  '@hawk/lab was imported from a unit-lane test (core, web, server-unit): the unit lanes never start the lab. Import the lab only from a test in a lab lane (packages/lab, the server lane, apps/web/e2e).',
+);
 
 export {};

@@ -91,7 +91,10 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
 
   async function sendQueued(state: SinkState): Promise<void> {
     const at = now();
-    if (at - state.windowStart >= windowMs) { state.windowStart = at; state.sendsInWindow = 0; }
+    if (at - state.windowStart >= windowMs) {
+      state.windowStart = at;
+      state.sendsInWindow = 0;
+    }
     if (state.queue.length === 0 || state.sendsInWindow >= maxSends) return;
     const batch = state.queue;
     state.queue = [];
@@ -115,15 +118,22 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   const tick = setInterval(() => void flush(), Math.min(windowMs, 5000));
   tick.unref();
   const repeatMs = options.repeatFiringMs ?? 60_000;
-  const repeat = repeatMs > 0 ? setInterval(() => {
-    // Alertmanager forgets an alert not re-sent within its resolve_timeout; a chat would repeat the page.
-    for (const notice of firing.values()) for (const state of sinks) if (!state.sink.elected) state.queue.push(notice);
-    void flush();
-  }, repeatMs) : null;
+  const repeat =
+    repeatMs > 0
+      ? setInterval(() => {
+          // Alertmanager forgets an alert not re-sent within its resolve_timeout; a chat would repeat the page.
+          for (const notice of firing.values()) for (const state of sinks) if (!state.sink.elected) state.queue.push(notice);
+          void flush();
+        }, repeatMs)
+      : null;
   repeat?.unref();
 
   return {
-    stop() { unsubscribe(); clearInterval(tick); if (repeat) clearInterval(repeat); },
+    stop() {
+      unsubscribe();
+      clearInterval(tick);
+      if (repeat) clearInterval(repeat);
+    },
     flush,
     tookOver(takeover, windowMs) {
       if (takeover !== 'expired') return;

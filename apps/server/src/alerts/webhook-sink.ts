@@ -15,7 +15,9 @@ export function formatWebhookText(notices: readonly AlertNotice[], linkFor?: (no
     .map((notice) => {
       const { finding } = notice;
       const mark = notice.state === 'resolved' ? ':white_check_mark: RESOLVED' : `${SEVERITY_MARK[finding.severity] ?? ''} ${finding.severity.toUpperCase()}`;
-      const evidence = Object.entries(finding.evidence).map(([key, value]) => `${key}=${String(value)}`).join(', ');
+      const evidence = Object.entries(finding.evidence)
+        .map(([key, value]) => `${key}=${String(value)}`)
+        .join(', ');
       const link = linkFor ? ` <${linkFor(notice)}|open>` : '';
       const todo = notice.state === 'firing' ? `\n> ${finding.remediation}` : '';
       return `${mark} [${notice.clusterId}] ${finding.title}${evidence ? ` (${evidence})` : ''}${link}${todo}`;

@@ -9,7 +9,10 @@ import { NAMESPACE_PATTERN } from '../env';
 const ProbeInterval = Type.Integer({ minimum: 200, maximum: 600_000 });
 
 /** Namespaces whose leader-election Leases are watched besides kube-system; kube-node-lease is refused. */
-const LeaseNamespaces = Type.Array(Type.String({ pattern: `^(?!${NODE_LEASE_NAMESPACE}$)${NAMESPACE_PATTERN}$`, description: `a namespace name other than ${NODE_LEASE_NAMESPACE} (node heartbeats, not leader elections)` }), { uniqueItems: true });
+const LeaseNamespaces = Type.Array(
+  Type.String({ pattern: `^(?!${NODE_LEASE_NAMESPACE}$)${NAMESPACE_PATTERN}$`, description: `a namespace name other than ${NODE_LEASE_NAMESPACE} (node heartbeats, not leader elections)` }),
+  { uniqueItems: true },
+);
 
 const EtcdSchema = Type.Object(
   {

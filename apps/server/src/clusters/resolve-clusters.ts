@@ -110,15 +110,17 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   const file = configPath ? loadConfigFile(configPath) : undefined;
   const fromEnv = commaList(env.HAWK_CONTEXTS);
   const entries: ClusterConfigEntry[] =
-    file?.clusters ??
-    (options.contexts ?? (fromEnv.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
+    file?.clusters ?? (options.contexts ?? (fromEnv.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
   const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? env.HAWK_PROBE_INTERVAL_MS;
 
   const envLeaseNamespaces = commaList(env.HAWK_LEASE_NAMESPACES);
   const ids = uniqueIds(entries.map((entry) => entry.context));
   const envEtcd = etcdFromEnv(env);
   // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
-  const envEtcdIndex = Math.max(0, entries.findIndex((entry) => entry.context === kubeConfig.getCurrentContext()));
+  const envEtcdIndex = Math.max(
+    0,
+    entries.findIndex((entry) => entry.context === kubeConfig.getCurrentContext()),
+  );
 
   return entries.map((entry, index): ClusterTarget => {
     const base = {

@@ -25,7 +25,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/readyz',
-    { config: open, schema: { summary: "Every cluster's sources synced or failed once (this replica observes by itself), and hawk's own leadership", tags: ['health'], response: { 200: Readiness, 503: Readiness } } },
+    {
+      config: open,
+      schema: { summary: "Every cluster's sources synced or failed once (this replica observes by itself), and hawk's own leadership", tags: ['health'], response: { 200: Readiness, 503: Readiness } },
+    },
     async (_request, reply) => {
       const body = {
         ready: replica.ready(),

@@ -90,19 +90,17 @@ export function assembleInstances(
   });
   const unclaimed = identities
     .filter((lease) => !claimed.has(lease.name))
-    .map(
-      (lease): ApiServerInstance => ({
-        id: `identity:${lease.name}`,
-        address: null,
-        port: null,
-        host: lease.hostname,
-        node: nodes.some((node) => node.name === lease.hostname) ? lease.hostname : null,
-        inEndpointSlice: false,
-        identityLease: lease.name,
-        identityRenewedAt: lease.observedRenewAt,
-        health: NO_HEALTH,
-      }),
-    );
+    .map((lease): ApiServerInstance => ({
+      id: `identity:${lease.name}`,
+      address: null,
+      port: null,
+      host: lease.hostname,
+      node: nodes.some((node) => node.name === lease.hostname) ? lease.hostname : null,
+      inEndpointSlice: false,
+      identityLease: lease.name,
+      identityRenewedAt: lease.observedRenewAt,
+      health: NO_HEALTH,
+    }));
   return [...instances, ...unclaimed].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 

@@ -63,7 +63,10 @@ export class ClusterRuntime {
       },
       componentsAdded: () => this.probes?.kickComponents(),
     });
-    this.probes = target.kube || target.etcd ? createProbeScheduler({ fold: this.fold, kube: target.kube, etcd: target.etcd, intervalMs: target.probeIntervalMs, timeoutMs: options.probeTimeoutMs, now, logger: options.logger }) : null;
+    this.probes =
+      target.kube || target.etcd
+        ? createProbeScheduler({ fold: this.fold, kube: target.kube, etcd: target.etcd, intervalMs: target.probeIntervalMs, timeoutMs: options.probeTimeoutMs, now, logger: options.logger })
+        : null;
     this.state = evaluateCluster(this.fold.input(), null, options.config, now()).state;
   }
 

@@ -106,8 +106,7 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   };
 
   /** Every address vouched for (connection answering, last /readyz passed, identity lease renewed) and etcd quiet. */
-  const calm = (targets: readonly string[]): boolean =>
-    etcdQuiet && targets.every((key) => lastReady.get(key) === true && held.get(key)?.connection.vouches() === true && identityFresh(key));
+  const calm = (targets: readonly string[]): boolean => etcdQuiet && targets.every((key) => lastReady.get(key) === true && held.get(key)?.connection.vouches() === true && identityFresh(key));
 
   const probe = async (key: string, base: string) => {
     const connection = connectionFor(key, base);

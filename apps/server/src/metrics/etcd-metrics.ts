@@ -41,8 +41,7 @@ export const etcdFamilies: readonly ClusterFamily[] = [
     help: "Size of the member's backend database.",
     type: 'gauge',
     labelNames: ['cluster', 'member'],
-    generate: (state) =>
-      state.etcd.members.flatMap((member) => (member.status ? [{ labels: { cluster: state.identity.id, member: member.name }, value: member.status.dbSizeBytes }] : [])),
+    generate: (state) => state.etcd.members.flatMap((member) => (member.status ? [{ labels: { cluster: state.identity.id, member: member.name }, value: member.status.dbSizeBytes }] : [])),
   },
   {
     name: 'hawk_etcd_db_quota_bytes',

@@ -19,7 +19,13 @@ export const alertsPlugin = fp<AppOptions>(
     if (env.HAWK_WEBHOOK_URL) sinks.push(createWebhookSink({ url: env.HAWK_WEBHOOK_URL }));
     if (sinks.length === 0) return;
     const { leadership } = app.hawkLeadership;
-    const dispatcher = createAlertDispatcher({ hub: app.hawkHub, sinks, actsAlone: () => mustActAlone(leadership), ...(options.alertRepeatMs !== undefined ? { repeatFiringMs: options.alertRepeatMs } : {}), log: app.log });
+    const dispatcher = createAlertDispatcher({
+      hub: app.hawkHub,
+      sinks,
+      actsAlone: () => mustActAlone(leadership),
+      ...(options.alertRepeatMs !== undefined ? { repeatFiringMs: options.alertRepeatMs } : {}),
+      log: app.log,
+    });
     // A holder that stopped renewing may have died before sending: the window it could have been dead in.
     const takeoverWindowMs = (options.election?.leaseDurationMs ?? DEFAULT_LEASE_MS) + (options.election?.retryPeriodMs ?? DEFAULT_RETRY_MS);
     leadership.onChange((leading, takeover) => {

@@ -52,7 +52,11 @@ function chooseLeadership(options: AppOptions, log: FastifyBaseLogger): HawkLead
   if (env.HAWK_REDIS_URL) {
     const key = `${options.redisPrefix ?? 'hawk'}:leader`;
     // No offline queue: a command while Redis is away fails at once (the lock is unreachable) rather than waiting.
-    const redis: RedisClient = createClient({ url: env.HAWK_REDIS_URL, disableOfflineQueue: true, socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) } });
+    const redis: RedisClient = createClient({
+      url: env.HAWK_REDIS_URL,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
+    });
     // Logged without the URL: it may carry a password.
     redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
     redis.connect().catch((error: unknown) => log.warn({ err: { message: (error as Error).message } }, 'redis not connected'));

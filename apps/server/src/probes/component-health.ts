@@ -39,7 +39,21 @@ export function createComponentHealthProber(): ComponentHealthProber {
         if (status === 200) return { at: now(), live: true, httpStatus: status, error: null };
         // It answered, so the process is up, but hawk may not read its health: neither live nor dead.
         if (status === 401 || status === 403) return { at: now(), live: null, httpStatus: status, error: `HTTP ${status}: /healthz not readable anonymously` };
-        return { at: now(), live: false, httpStatus: status, error: `HTTP ${status}${body ? `: ${body.split('\n').filter((line) => line.startsWith('[-]')).join(', ') || body}` : ''}` };
+        return {
+          at: now(),
+          live: false,
+          httpStatus: status,
+          error: `HTTP ${status}${
+            body
+              ? `: ${
+                  body
+                    .split('\n')
+                    .filter((line) => line.startsWith('[-]'))
+                    .join(', ') || body
+                }`
+              : ''
+          }`,
+        };
       } catch (error) {
         const message = deadline.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
         return { at: now(), live: false, httpStatus: null, error: message };

@@ -46,7 +46,9 @@ export function parseMemberList(body: unknown): GatewayMember[] | { error: strin
     const member = record(raw);
     const memberId = id(member.ID);
     if (memberId === null) return [];
-    return [{ id: memberId, name: typeof member.name === 'string' ? member.name : '', peerURLs: strings(member.peerURLs), clientURLs: strings(member.clientURLs), isLearner: member.isLearner === true }];
+    return [
+      { id: memberId, name: typeof member.name === 'string' ? member.name : '', peerURLs: strings(member.peerURLs), clientURLs: strings(member.clientURLs), isLearner: member.isLearner === true },
+    ];
   });
 }
 

@@ -44,9 +44,11 @@ const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\
  * listed, as unreachable, and a quorum loss keeps its voters count.
  */
 export function foldEtcdAnswers(previous: readonly EtcdMember[], answers: readonly EtcdEndpointAnswer[], now: number): EtcdMember[] {
-  const membership: readonly GatewayMember[] = answers.find((answer) => answer.members !== null)?.members ?? previous.map(({ id, name, peerURLs, clientURLs, isLearner }) => ({ id, name, peerURLs, clientURLs, isLearner }));
+  const membership: readonly GatewayMember[] =
+    answers.find((answer) => answer.members !== null)?.members ?? previous.map(({ id, name, peerURLs, clientURLs, isLearner }) => ({ id, name, peerURLs, clientURLs, isLearner }));
   const members = membership.map((member): EtcdMember => {
-    const answer = answers.find((candidate) => candidate.memberId === member.id) ?? answers.find((candidate) => candidate.memberId === null && member.clientURLs.some((url) => sameUrl(url, candidate.endpoint)));
+    const answer =
+      answers.find((candidate) => candidate.memberId === member.id) ?? answers.find((candidate) => candidate.memberId === null && member.clientURLs.some((url) => sameUrl(url, candidate.endpoint)));
     return {
       ...member,
       reachable: answer?.status != null,
@@ -57,7 +59,16 @@ export function foldEtcdAnswers(previous: readonly EtcdMember[], answers: readon
   });
   if (members.length > 0) return members;
   // No member has ever answered: each configured endpoint stands for one, so the errors are shown.
-  const orphans = answers
-    .map((answer): EtcdMember => ({ id: `endpoint:${answer.endpoint}`, name: answer.endpoint, peerURLs: [], clientURLs: [answer.endpoint], isLearner: false, reachable: false, status: null, error: answer.error, checkedAt: now }));
+  const orphans = answers.map((answer): EtcdMember => ({
+    id: `endpoint:${answer.endpoint}`,
+    name: answer.endpoint,
+    peerURLs: [],
+    clientURLs: [answer.endpoint],
+    isLearner: false,
+    reachable: false,
+    status: null,
+    error: answer.error,
+    checkedAt: now,
+  }));
   return [...members, ...orphans];
 }

@@ -74,7 +74,12 @@ export function createReplica(options: ReplicaOptions): Replica {
       unsubscribers.push(
         hub.onState(publishState),
         hub.onTimeline(publishTimeline),
-        leadership.onChange((leading) => log.info({ replica: leadership.identity, leading }, leading ? 'leading: writing shared history and notifying' : 'following: observing, serving and leaving elected side effects to the leader')),
+        leadership.onChange((leading) =>
+          log.info(
+            { replica: leadership.identity, leading },
+            leading ? 'leading: writing shared history and notifying' : 'following: observing, serving and leaving elected side effects to the leader',
+          ),
+        ),
       );
       await hub.start();
       for (const state of hub.list()) publishState(state);

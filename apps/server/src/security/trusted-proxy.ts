@@ -22,7 +22,10 @@ const MAX_USER_LENGTH = 256;
  */
 export function parseCidrs(value: string): BlockList {
   const list = new BlockList();
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error('no CIDR given');
   for (const entry of entries) {
     const [address = '', prefixText, extra] = entry.split('/');

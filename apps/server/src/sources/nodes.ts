@@ -23,7 +23,11 @@ export function mapControlPlaneNode(raw: unknown): Mapped<ControlPlaneNode> {
   const readyCondition = list(field(raw, 'status', 'conditions')).find((condition) => field(condition, 'type') === 'Ready');
   const status = field(readyCondition, 'status');
   // Distribution hints: Talos's osImage, k3s/RKE2's version stamp, their etcd role and member annotation.
-  const roles = Object.keys(nodeLabels).filter((label) => label.startsWith(ROLE_PREFIX)).map((label) => label.slice(ROLE_PREFIX.length)).filter(Boolean).sort();
+  const roles = Object.keys(nodeLabels)
+    .filter((label) => label.startsWith(ROLE_PREFIX))
+    .map((label) => label.slice(ROLE_PREFIX.length))
+    .filter(Boolean)
+    .sort();
   const annotations = field(raw, 'metadata', 'annotations');
   return {
     key: name,

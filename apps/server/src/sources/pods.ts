@@ -48,7 +48,12 @@ export function flagValue(containers: readonly unknown[], name: string): string 
 /** etcdServersOf reads `--etcd-servers` from the apiserver container's command and args ("--etcd-servers=a,b" or "--etcd-servers a,b"). */
 export function etcdServersOf(containers: readonly unknown[]): string[] {
   const value = flagValue(containers, '--etcd-servers');
-  return value === null ? [] : value.split(',').map((server) => server.trim()).filter(Boolean);
+  return value === null
+    ? []
+    : value
+        .split(',')
+        .map((server) => server.trim())
+        .filter(Boolean);
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);

@@ -180,7 +180,10 @@ export function createWatchSessions(client: KubeClient, sinks: Observations, lea
     { name: 'leases', session: leaderLeaseSession(client, ['kube-system', ...leaseNamespaces].map(leases), sinks.leases, logger), staleAfterMs: leases('kube-system').staleAfterMs },
     // Identity leases renew every 10 s per apiserver; with one apiserver left, 30 s of silence is still not normal.
     session({ name: 'identity-leases', spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapIdentityLease, staleAfterMs: quiet }, sinks.identityLeases),
-    session({ name: 'endpointslice', spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapEndpointSlice, staleAfterMs: quiet }, sinks.endpointSlices),
+    session(
+      { name: 'endpointslice', spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapEndpointSlice, staleAfterMs: quiet },
+      sinks.endpointSlices,
+    ),
     session({ name: 'pods', spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlanePod, staleAfterMs: quiet }, sinks.pods),
     session({ name: 'nodes', spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlaneNode, staleAfterMs: quiet }, sinks.nodes),
   ];

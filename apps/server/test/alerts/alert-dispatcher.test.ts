@@ -5,7 +5,12 @@ import type { Finding, TimelineEvent } from '@hawk/core';
 import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink } from '../../src/alerts';
 
 /** A real HTTP receiver on loopback that records what it was sent and answers with a chosen status. */
-interface Receiver { url: string; requests: { path: string; body: unknown }[]; status: number; server: Server }
+interface Receiver {
+  url: string;
+  requests: { path: string; body: unknown }[];
+  status: number;
+  server: Server;
+}
 
 async function startReceiver(): Promise<Receiver> {
   const receiver: Receiver = { url: '', requests: [], status: 200, server: createServer() };
@@ -22,17 +27,30 @@ async function startReceiver(): Promise<Receiver> {
 
 function finding(id: string, severity: Finding['severity'] = 'critical'): Finding {
   return {
-    id, ruleId: 'LeaderLeaseExpired', severity, component: 'kube-controller-manager', subject: 'kube-system/kube-controller-manager',
-    title: `leader lost (${id})`, evidence: { holder: 'cp-1_abc', secondsSinceRenewal: 17 }, since: 1_700_000_000_000,
-    remediation: 'Check the holder process on its node.', commands: ['kubectl -n kube-system get lease kube-controller-manager -o yaml'], causedBy: null,
+    id,
+    ruleId: 'LeaderLeaseExpired',
+    severity,
+    component: 'kube-controller-manager',
+    subject: 'kube-system/kube-controller-manager',
+    title: `leader lost (${id})`,
+    evidence: { holder: 'cp-1_abc', secondsSinceRenewal: 17 },
+    since: 1_700_000_000_000,
+    remediation: 'Check the holder process on its node.',
+    commands: ['kubectl -n kube-system get lease kube-controller-manager -o yaml'],
+    causedBy: null,
   };
 }
 
 function drivenHub() {
   const listeners = new Set<(event: TimelineEvent) => void>();
   return {
-    onTimeline(listener: (event: TimelineEvent) => void) { listeners.add(listener); return () => listeners.delete(listener); },
-    emit(event: TimelineEvent) { for (const listener of listeners) listener(event); },
+    onTimeline(listener: (event: TimelineEvent) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(event: TimelineEvent) {
+      for (const listener of listeners) listener(event);
+    },
   };
 }
 
@@ -41,7 +59,9 @@ const resolved = (f: Finding, at = 2): TimelineEvent => ({ kind: 'finding-resolv
 
 describe('alert dispatcher against a local HTTP receiver', () => {
   let receiver: Receiver;
-  beforeEach(async () => { receiver = await startReceiver(); });
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
   afterEach(() => new Promise<void>((resolve) => receiver.server.close(() => resolve())));
 
   it('sends a firing alert to Alertmanager v2 and the webhook, then the resolve', async () => {

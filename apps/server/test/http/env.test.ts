@@ -3,7 +3,15 @@ import { assertSafeBinding, EnvError, loadEnv } from '../../src/env';
 
 describe('environment', () => {
   it('fills defaults', () => {
-    expect(loadEnv({})).toMatchObject({ PORT: 4000, HOST: '127.0.0.1', HAWK_WEB_ORIGIN: 'http://localhost:3000', HAWK_DB: '.hawk/history.db', HAWK_ALLOW_OPEN: '0', HAWK_PROBE_INTERVAL_MS: 2000, HAWK_CLOCK_SKEW_NOTE_MS: 10_000 });
+    expect(loadEnv({})).toMatchObject({
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      HAWK_WEB_ORIGIN: 'http://localhost:3000',
+      HAWK_DB: '.hawk/history.db',
+      HAWK_ALLOW_OPEN: '0',
+      HAWK_PROBE_INTERVAL_MS: 2000,
+      HAWK_CLOCK_SKEW_NOTE_MS: 10_000,
+    });
     expect(loadEnv({ HAWK_CLOCK_SKEW_NOTE_MS: '60000' }).HAWK_CLOCK_SKEW_NOTE_MS).toBe(60_000);
   });
 

@@ -16,7 +16,20 @@ describe('createRequestOriginPolicy', () => {
   const policy = createRequestOriginPolicy('http://localhost:3000, https://hawk.example.com', 'hawk.internal,Ops.Example.org');
 
   it('allows IP literals, localhost, the web origins’ hosts and the listed names in Host; nothing else', () => {
-    for (const host of ['127.0.0.1:4000', '127.0.0.1', '10.1.2.3:80', '[::1]:4000', '[fd00::1]', 'localhost:4000', 'LOCALHOST', 'web.localhost:3000', 'hawk.example.com', 'hawk.example.com:443', 'hawk.internal:4000', 'ops.example.org']) {
+    for (const host of [
+      '127.0.0.1:4000',
+      '127.0.0.1',
+      '10.1.2.3:80',
+      '[::1]:4000',
+      '[fd00::1]',
+      'localhost:4000',
+      'LOCALHOST',
+      'web.localhost:3000',
+      'hawk.example.com',
+      'hawk.example.com:443',
+      'hawk.internal:4000',
+      'ops.example.org',
+    ]) {
       expect(policy.hostAllowed(host), host).toBe(true);
     }
     for (const host of [undefined, '', 'evil.example', 'evil.example:4000', 'hawk.example.com.evil.example', 'localhost.evil.example', 'internal', '127.0.0.1.nip.io']) {

@@ -38,7 +38,11 @@ describe('trusted proxy header', () => {
 
   beforeAll(async () => {
     // Loopback is the proxy here: the test's own connections come from 127.0.0.1.
-    trusting = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '127.0.0.0/8, ::1/128', HAWK_LOG_LEVEL: 'debug' }, { logStream: logs });
+    trusting = await startHawkServer(
+      createMemoryHub([clusterState('lab')]),
+      { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '127.0.0.0/8, ::1/128', HAWK_LOG_LEVEL: 'debug' },
+      { logStream: logs },
+    );
     // The proxy is elsewhere: the same header from 127.0.0.1 is a stranger's claim.
     distrusting = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8', HAWK_TOKEN: TOKEN });
   });
@@ -52,7 +56,10 @@ describe('trusted proxy header', () => {
     expect(response.status).toBe(200);
     expect(await handshake(trusting.url, { [HEADER]: 'alice@example.com' })).toBe('connected');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const lines = logged.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; user?: string; msg: string });
+    const lines = logged
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; user?: string; msg: string });
     expect(lines.filter((line) => line.user === 'alice@example.com' && line.level === 20).map((line) => line.msg)).toEqual(expect.arrayContaining(['authenticated', 'socket authenticated']));
   });
 

@@ -27,7 +27,12 @@ describe('Prometheus alerting rules (deploy/prometheus)', () => {
 
   it('only use metrics hawk exports', async () => {
     const { createMetrics } = await import('../../src/metrics/registry');
-    const metrics = createMetrics({ clusters: () => [], sourceStats: () => [], socketClients: () => 0, replica: { identity: 'r', isLeader: () => true, lockReachable: () => true, transitions: () => 0 } });
+    const metrics = createMetrics({
+      clusters: () => [],
+      sourceStats: () => [],
+      socketClients: () => 0,
+      replica: { identity: 'r', isLeader: () => true, lockReachable: () => true, transitions: () => 0 },
+    });
     const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((family) => family.name));
     const rules = readFileSync(join(RULES_DIR, 'hawk-rules.yaml'), 'utf8');
     const used = new Set([...rules.matchAll(/\bhawk_[a-z_]+/g)].map((match) => match[0].replace(/_(bucket|count|sum)$/, '')));

@@ -51,7 +51,11 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab"} 1'],
       hawk_etcd_quorum_size: ['hawk_etcd_quorum_size{cluster="lab"} 2'],
       hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab"} 1'],
-      hawk_findings_active: ['hawk_findings_active{cluster="lab",severity="critical"} 0', 'hawk_findings_active{cluster="lab",severity="warning"} 0', 'hawk_findings_active{cluster="lab",severity="info"} 0'],
+      hawk_findings_active: [
+        'hawk_findings_active{cluster="lab",severity="critical"} 0',
+        'hawk_findings_active{cluster="lab",severity="warning"} 0',
+        'hawk_findings_active{cluster="lab",severity="info"} 0',
+      ],
       hawk_watch_last_event_age_seconds: ['hawk_watch_last_event_age_seconds{cluster="lab",source="leases"} 1', 'hawk_watch_last_event_age_seconds{cluster="lab",source="etcd"} 0.5'],
       hawk_socket_clients: ['hawk_socket_clients 2'],
       hawk_replica_leader: ['hawk_replica_leader{replica="hawk-0"} 1'],
@@ -63,7 +67,12 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
     state: {
       ...healthy,
       apiServers: { ...healthy.apiServers, instances: [apiServer(1), apiServer(2, false)], serving: 1 },
-      etcd: { ...healthy.etcd, leaderId: null, members: [etcdMember(1), etcdMember(2, false), etcdMember(3, false)], quorum: { ...healthy.etcd.quorum, healthy: 1, failuresTolerated: -1, hasQuorum: false } },
+      etcd: {
+        ...healthy.etcd,
+        leaderId: null,
+        members: [etcdMember(1), etcdMember(2, false), etcdMember(3, false)],
+        quorum: { ...healthy.etcd.quorum, healthy: 1, failuresTolerated: -1, hasQuorum: false },
+      },
       findings: [finding('etcd-quorum-lost:lab', 'critical'), finding('kcm:lab', 'warning')],
     },
     families: {
@@ -72,7 +81,11 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab"} 0'],
       hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab"} -1'],
       hawk_etcd_db_size_bytes: ['hawk_etcd_db_size_bytes{cluster="lab",member="etcd-1"} 4194304'],
-      hawk_findings_active: ['hawk_findings_active{cluster="lab",severity="critical"} 1', 'hawk_findings_active{cluster="lab",severity="warning"} 1', 'hawk_findings_active{cluster="lab",severity="info"} 0'],
+      hawk_findings_active: [
+        'hawk_findings_active{cluster="lab",severity="critical"} 1',
+        'hawk_findings_active{cluster="lab",severity="warning"} 1',
+        'hawk_findings_active{cluster="lab",severity="info"} 0',
+      ],
     },
   },
   {
@@ -117,7 +130,9 @@ describe('metrics exposition', () => {
   });
 
   it('exports watch restarts when the hub counts them, and nothing when it does not', async () => {
-    expect(labelsOf(await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 4 }]), 'hawk_watch_restarts_total')).toEqual(['hawk_watch_restarts_total{cluster="lab",source="leases"} 4']);
+    expect(labelsOf(await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 4 }]), 'hawk_watch_restarts_total')).toEqual([
+      'hawk_watch_restarts_total{cluster="lab",source="leases"} 4',
+    ]);
     expect(labelsOf(await expose([healthy]), 'hawk_watch_restarts_total')).toEqual([]);
   });
 
@@ -130,14 +145,19 @@ describe('metrics exposition', () => {
     expect(labelsOf(await expose([healthy], stats), 'hawk_watch_sessions')).toEqual(['hawk_watch_sessions{cluster="lab",source="leases"} 2', 'hawk_watch_sessions{cluster="lab",source="etcd"} 1']);
   });
 
-  it("uses none of the target labels Prometheus attaches (they would be renamed exported_*)", async () => {
+  it('uses none of the target labels Prometheus attaches (they would be renamed exported_*)', async () => {
     const lines = await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 0 }]);
     expect(lines.length).toBeGreaterThan(20);
     expect(lines.filter((line) => /[{,](instance|job|pod|namespace|service|container|endpoint)="/.test(line))).toEqual([]);
   });
 
   it('keeps every family name under the hawk_ prefix', async () => {
-    const metrics = createMetrics({ clusters: () => [healthy], socketClients: () => 0, replica: { identity: 'r', isLeader: () => false, lockReachable: () => false, transitions: () => 0 }, processMetrics: true });
+    const metrics = createMetrics({
+      clusters: () => [healthy],
+      socketClients: () => 0,
+      replica: { identity: 'r', isLeader: () => false, lockReachable: () => false, transitions: () => 0 },
+      processMetrics: true,
+    });
     const names = (await metrics.registry.getMetricsAsJSON()).map((family) => family.name);
     expect(names.filter((name) => !name.startsWith('hawk_'))).toEqual([]);
   });

@@ -31,7 +31,11 @@ const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 describe('probe cadence', () => {
   it('fast: every target every interval, as before', () => {
     const probes = run(createProbeCadence(2000), 0, 20_000, () => false);
-    for (const target of TARGETS) expect(gaps(perTarget(probes, target)).every((gap) => gap === 2000), target).toBe(true);
+    for (const target of TARGETS)
+      expect(
+        gaps(perTarget(probes, target)).every((gap) => gap === 2000),
+        target,
+      ).toBe(true);
     expect(probes).toHaveLength(40);
   });
 
@@ -39,7 +43,12 @@ describe('probe cadence', () => {
     const cadence = createProbeCadence(2000, 'front-door');
     // The first look at every target is at once, whatever the mode.
     const probes = run(cadence, 0, 60_000, () => true);
-    expect(probes.filter((p) => p.at === 0).map((p) => p.target).sort()).toEqual([...TARGETS].sort());
+    expect(
+      probes
+        .filter((p) => p.at === 0)
+        .map((p) => p.target)
+        .sort(),
+    ).toEqual([...TARGETS].sort());
     const later = probes.filter((p) => p.at > 0);
     // One probe per 2 s for the whole cluster: 30 a minute instead of 120.
     expect(gaps(later.map((p) => p.at)).every((gap) => gap === 2000)).toBe(true);
@@ -47,14 +56,21 @@ describe('probe cadence', () => {
     expect(gaps(perTarget(later, 'front-door')).every((gap) => gap === 4000)).toBe(true);
     for (const target of ['a', 'b', 'c']) {
       const times = perTarget(later, target);
-      expect(gaps(times).every((gap) => gap === 12_000), `${target}: ${times.join(',')}`).toBe(true);
+      expect(
+        gaps(times).every((gap) => gap === 12_000),
+        `${target}: ${times.join(',')}`,
+      ).toBe(true);
     }
     expect(probes.length).toBeLessThanOrEqual(4 + 30);
   });
 
   it('calm without a preferred target: plain round-robin, each of n targets every n intervals', () => {
     const probes = run(createProbeCadence(2000), 0, 60_000, () => true).filter((p) => p.at > 0);
-    for (const target of TARGETS) expect(gaps(perTarget(probes, target)).every((gap) => gap === 8000), target).toBe(true);
+    for (const target of TARGETS)
+      expect(
+        gaps(perTarget(probes, target)).every((gap) => gap === 8000),
+        target,
+      ).toBe(true);
   });
 
   it('calm → fast the moment anything is amiss: every target not asked within the interval is asked at the next tick', () => {
@@ -67,7 +83,10 @@ describe('probe cadence', () => {
     for (const target of TARGETS) {
       const after = perTarget(probes, target).filter((at) => at >= troubleAt);
       expect(after[0]! - troubleAt, target).toBeLessThan(2000);
-      expect(gaps(after).every((gap) => gap === 2000), target).toBe(true);
+      expect(
+        gaps(after).every((gap) => gap === 2000),
+        target,
+      ).toBe(true);
     }
   });
 

@@ -176,4 +176,3 @@ describe('elector', () => {
     expect(b.changes).toEqual([expect.objectContaining({ leading: true, takeover: 'vacant' })]);
   });
 });
-

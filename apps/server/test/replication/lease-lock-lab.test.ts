@@ -127,7 +127,9 @@ describe('Lease lock on the lab apiserver', () => {
     await poll;
 
     const sinceLastChange = tookOverAt - last!.renewTime!;
-    console.log(`[lease-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastChange} ms (lease ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`);
+    console.log(
+      `[lease-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastChange} ms (lease ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`,
+    );
     expect(sinceLastChange).toBeGreaterThanOrEqual(election.leaseDurationMs);
     expect(sinceLastChange).toBeLessThanOrEqual(election.leaseDurationMs + 2 * election.retryPeriodMs + REQUEST_SLACK_MS);
     expect(await record(name)).toMatchObject({ holderIdentity: 'hawk-survivor', leaseTransitions: transitionsBefore + 1 });
@@ -145,7 +147,10 @@ describe('Lease lock on the lab apiserver', () => {
       await expect.poll(() => replicas.filter((replica) => replica.hawk.app.hawk.leadership.isLeader()).length, { timeout: 5_000 }).toBe(1);
       const leader = replicas.find((replica) => replica.hawk.app.hawk.leadership.isLeader())!;
       // Leadership elects side effects only: both hubs watch, each started once.
-      expect(replicas.map((replica) => [replica.hub.running, replica.hub.started])).toEqual([[true, 1], [true, 1]]);
+      expect(replicas.map((replica) => [replica.hub.running, replica.hub.started])).toEqual([
+        [true, 1],
+        [true, 1],
+      ]);
       expect((await record(name)).holderIdentity).toBe(leader.name);
       await expect
         .poll(async () => /hawk_replica_leader_lock_info\{[^}]*\} 1/.exec(await (await fetch(`${replicas[0]!.hawk.url}/metrics`)).text())?.[0], { timeout: 3_000 })

@@ -9,7 +9,9 @@ describe('Lease ⇄ record', () => {
   const cases: { name: string; lease: V1Lease; record: LeaderRecord }[] = [
     {
       name: 'a held Lease, MicroTime as the apiserver sends it',
-      lease: { spec: { holderIdentity: 'hawk-a', leaseDurationSeconds: 4, acquireTime: '2025-01-01T00:00:00.000000Z' as never, renewTime: '2025-01-01T00:00:03.250000Z' as never, leaseTransitions: 2 } },
+      lease: {
+        spec: { holderIdentity: 'hawk-a', leaseDurationSeconds: 4, acquireTime: '2025-01-01T00:00:00.000000Z' as never, renewTime: '2025-01-01T00:00:03.250000Z' as never, leaseTransitions: 2 },
+      },
       record: { holderIdentity: 'hawk-a', leaseDurationMs: 4_000, acquireTime: T0, renewTime: T0 + 3_250, leaseTransitions: 2 },
     },
     {
@@ -25,7 +27,13 @@ describe('Lease ⇄ record', () => {
   it('round-trips a record, times as MicroTime with microseconds', () => {
     const record: LeaderRecord = { holderIdentity: 'hawk-b', leaseDurationMs: 15_000, acquireTime: T0 + 1, renewTime: T0 + 999, leaseTransitions: 7 };
     const spec = recordToLeaseSpec(record);
-    expect(JSON.parse(JSON.stringify(spec))).toEqual({ holderIdentity: 'hawk-b', leaseDurationSeconds: 15, acquireTime: '2025-01-01T00:00:00.001000Z', renewTime: '2025-01-01T00:00:00.999000Z', leaseTransitions: 7 });
+    expect(JSON.parse(JSON.stringify(spec))).toEqual({
+      holderIdentity: 'hawk-b',
+      leaseDurationSeconds: 15,
+      acquireTime: '2025-01-01T00:00:00.001000Z',
+      renewTime: '2025-01-01T00:00:00.999000Z',
+      leaseTransitions: 7,
+    });
     expect(leaseToRecord({ spec })).toEqual(record);
   });
 

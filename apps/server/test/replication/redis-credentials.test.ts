@@ -43,7 +43,11 @@ describe('Redis lock with credentials from HAWK_REDIS_URL', () => {
   const readyz = async (hawk: RunningHawk) => (await fetch(`${hawk.url}/readyz`)).json() as Promise<{ ready: boolean; leader: boolean; leaderLockReachable: boolean }>;
 
   it('leads with the password in the URL', async () => {
-    const hawk = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${port}`, HAWK_REPLICA_ID: 'with-password' }, { election, redisPrefix: `creds-${process.pid}` });
+    const hawk = await startHawkServer(
+      createMemoryHub([clusterState('lab')]),
+      { HAWK_REDIS_URL: `redis://:${PASSWORD}@127.0.0.1:${port}`, HAWK_REPLICA_ID: 'with-password' },
+      { election, redisPrefix: `creds-${process.pid}` },
+    );
     running.push(hawk);
     await expect.poll(async () => (await readyz(hawk)).leader, { timeout: 10_000 }).toBe(true);
     expect(await readyz(hawk)).toMatchObject({ ready: true, leaderLockReachable: true });
@@ -51,10 +55,19 @@ describe('Redis lock with credentials from HAWK_REDIS_URL', () => {
 
   it('with a wrong password: ready and observing, the lock unreachable, nothing secret logged', async () => {
     let logs = '';
-    const logStream = new Writable({ write(chunk, _encoding, done) { logs += String(chunk); done(); } });
+    const logStream = new Writable({
+      write(chunk, _encoding, done) {
+        logs += String(chunk);
+        done();
+      },
+    });
     const wrong = 'not-the-password-91c2';
     const hub = createMemoryHub([clusterState('lab')]);
-    const hawk = await startHawkServer(hub, { HAWK_REDIS_URL: `redis://:${wrong}@127.0.0.1:${port}`, HAWK_REPLICA_ID: 'wrong-password', HAWK_LOG_LEVEL: 'info' }, { election, redisPrefix: `creds-${process.pid}`, logStream });
+    const hawk = await startHawkServer(
+      hub,
+      { HAWK_REDIS_URL: `redis://:${wrong}@127.0.0.1:${port}`, HAWK_REPLICA_ID: 'wrong-password', HAWK_LOG_LEVEL: 'info' },
+      { election, redisPrefix: `creds-${process.pid}`, logStream },
+    );
     running.push(hawk);
     await expect.poll(async () => (await readyz(hawk)).leaderLockReachable, { timeout: 10_000 }).toBe(false);
     expect(await readyz(hawk)).toMatchObject({ ready: true, leader: false });

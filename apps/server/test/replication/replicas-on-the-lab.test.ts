@@ -149,10 +149,14 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     receiver = await startReceiver();
     alertmanager = await startAlertmanager(`${receiver.url}/alertmanager-notification`);
     replicas.push(await start('hawk-a'), await start('hawk-b'));
-    await until('one leader and both replicas ready', async () => {
-      const states = await Promise.all(replicas.map(readiness));
-      return states.every((state) => state?.ready) && (await leader()) !== undefined ? true : JSON.stringify(states);
-    }, 60_000);
+    await until(
+      'one leader and both replicas ready',
+      async () => {
+        const states = await Promise.all(replicas.map(readiness));
+        return states.every((state) => state?.ready) && (await leader()) !== undefined ? true : JSON.stringify(states);
+      },
+      60_000,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -174,7 +178,8 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
         const body = request.body as { status?: string; alerts?: { labels: Record<string, string> }[] };
         return request.path === '/alertmanager-notification' && body.status === status && body.alerts?.some((alert) => alert.labels.alertname === alertname);
       });
-    const pages = (mark: string, title: string) => receiver.requests.filter((request) => request.path === '/hook' && ((request.body as { text?: string }).text ?? '').split('\n').some((line) => line.includes(mark) && line.includes(title)));
+    const pages = (mark: string, title: string) =>
+      receiver.requests.filter((request) => request.path === '/hook' && ((request.body as { text?: string }).text ?? '').split('\n').some((line) => line.includes(mark) && line.includes(title)));
 
     const etcdLeader = await lab.etcdLeader();
     const follower = [1, 2, 3].find((n) => n !== etcdLeader?.index)!;
@@ -182,12 +187,16 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     let title = '';
     try {
       for (const replica of replicas) {
-        await until(`${replica.name} to open the finding`, async () => {
-          const found = (await stateOf(replica))?.findings.find((finding) => finding.ruleId === 'EtcdOneFailureFromQuorumLoss');
-          if (!found) return 'not yet';
-          title = found.title;
-          return true;
-        }, 30_000);
+        await until(
+          `${replica.name} to open the finding`,
+          async () => {
+            const found = (await stateOf(replica))?.findings.find((finding) => finding.ruleId === 'EtcdOneFailureFromQuorumLoss');
+            if (!found) return 'not yet';
+            title = found.title;
+            return true;
+          },
+          30_000,
+        );
       }
       await until('Alertmanager to notify once', async () => (notifications('firing').length > 0 ? true : 'no firing notification'), 30_000);
       await until('the webhook page', async () => (pages('WARNING', title).length > 0 ? true : 'no page'), 30_000);
@@ -232,28 +241,40 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     const lostAt = Date.now();
     try {
       for (const replica of replicas) {
-        await until(`${replica.name} to say etcd quorum lost`, async () => {
-          const state = await stateOf(replica);
-          return state?.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost') ? true : `findings ${state?.findings.map((f) => f.ruleId).join(',')}`;
-        }, 30_000);
+        await until(
+          `${replica.name} to say etcd quorum lost`,
+          async () => {
+            const state = await stateOf(replica);
+            return state?.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost') ? true : `findings ${state?.findings.map((f) => f.ruleId).join(',')}`;
+          },
+          30_000,
+        );
       }
       // Past the point where hawk's Lease could no longer be renewed (the issue saw every view freeze ~60 s in).
       let worstAgeMs = 0;
       while (Date.now() - lostAt < 75_000) {
         for (const replica of replicas) {
           const state = await stateOf(replica);
-          const lastLogs = replica.child.lines.slice(-5).map((line) => JSON.stringify(line.message)).join('\n');
+          const lastLogs = replica.child.lines
+            .slice(-5)
+            .map((line) => JSON.stringify(line.message))
+            .join('\n');
           expect(state, `${replica.name} answers during the outage (exit ${replica.child.process.exitCode ?? replica.child.process.signalCode ?? 'none'}); last logs:\n${lastLogs}`).toBeDefined();
           const ageMs = Date.now() - state!.observedAt;
           worstAgeMs = Math.max(worstAgeMs, ageMs);
           expect(ageMs, `${replica.name}'s view is fresh`).toBeLessThanOrEqual(5_000);
           const said = `verdict ${state!.verdict}, reachability ${state!.reachability.state}, etcd ${state!.etcd.quorum.healthy}/${state!.etcd.quorum.voters} (${state!.etcd.source}), findings ${state!.findings.map((f) => `${f.ruleId}${f.causedBy ? '<' : ''}`).join(', ')}`;
-          expect(state!.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost'), `${replica.name} still says quorum lost after ${Date.now() - lostAt} ms: ${said}`).toBe(true);
+          expect(
+            state!.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost'),
+            `${replica.name} still says quorum lost after ${Date.now() - lostAt} ms: ${said}`,
+          ).toBe(true);
         }
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       }
       const lock = await Promise.all(replicas.map(readiness));
-      console.log(`[replicas] quorum lost 75 s: oldest view ${worstAgeMs} ms; lock reachable ${lock.map((state) => state?.leaderLockReachable).join('/')}, leaders ${lock.map((state) => state?.leader).join('/')}`);
+      console.log(
+        `[replicas] quorum lost 75 s: oldest view ${worstAgeMs} ms; lock reachable ${lock.map((state) => state?.leaderLockReachable).join('/')}, leaders ${lock.map((state) => state?.leader).join('/')}`,
+      );
     } finally {
       await lab.fault.heal();
     }

@@ -40,9 +40,7 @@ describe('two replicas electing on Redis, sharing one PostgreSQL history', () =>
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      return (await client.query<{ kind: string; at: string }>('SELECT kind, at FROM hawk_timeline ORDER BY at, id')).rows.map(
-        (row) => `${row.kind}@${Number(row.at) - T0}`,
-      );
+      return (await client.query<{ kind: string; at: string }>('SELECT kind, at FROM hawk_timeline ORDER BY at, id')).rows.map((row) => `${row.kind}@${Number(row.at) - T0}`);
     } finally {
       await client.end();
     }

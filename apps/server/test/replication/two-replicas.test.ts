@@ -103,10 +103,14 @@ describe('two replicas electing on Redis', () => {
 
     leader.client?.disconnect();
     await leader.hawk.close();
-    const state = await waitFor('the survivor to lead', async () => {
-      const state = await readiness(survivor);
-      return state.leader && state.leaderLockReachable ? state : undefined;
-    }, 5_000);
+    const state = await waitFor(
+      'the survivor to lead',
+      async () => {
+        const state = await readiness(survivor);
+        return state.leader && state.leaderLockReachable ? state : undefined;
+      },
+      5_000,
+    );
     expect(state).toMatchObject({ status: 200, ready: true, leader: true, leaderIdentity: survivor.name });
     expect([survivor.hub.running, survivor.hub.started]).toEqual([true, 1]);
 
@@ -163,11 +167,15 @@ describe('Redis away: every replica keeps observing and serving', () => {
 
     const restartedAt = Date.now();
     await redis.restart();
-    await waitFor('one leader again, the lock reachable by both (/readyz and metric)', async () => {
-      await oneLeader(replicas, 0);
-      const gauges = await Promise.all(replicas.map((replica) => replicaGauge(replica, 'hawk_replica_leader_lock_reachable')));
-      return gauges.every((gauge) => gauge === '1') ? true : undefined;
-    }, 15_000);
+    await waitFor(
+      'one leader again, the lock reachable by both (/readyz and metric)',
+      async () => {
+        await oneLeader(replicas, 0);
+        const gauges = await Promise.all(replicas.map((replica) => replicaGauge(replica, 'hawk_replica_leader_lock_reachable')));
+        return gauges.every((gauge) => gauge === '1') ? true : undefined;
+      },
+      15_000,
+    );
     console.log(`[redis-away] Redis restarted → one leader, lock reachable on both: ${Date.now() - restartedAt} ms`);
     expect(replicas.map((replica) => replica.hub.started)).toEqual([1, 1]);
   });

@@ -27,7 +27,14 @@ describe('apiserver probes over held connections', () => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (predicate(state())) return Date.now();
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; findings: ${state().findings.map((f) => f.id).join(', ') || 'none'}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for ${description}; findings: ${
+            state()
+              .findings.map((f) => f.id)
+              .join(', ') || 'none'
+          }`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
@@ -68,7 +75,9 @@ describe('apiserver probes over held connections', () => {
     const calmWindowMs = 12_000;
     const calm = await probesDuring(calmWindowMs);
     const perSecond = total(calm) / (calmWindowMs / 1000);
-    console.log(`[held connections] steady state: ${total(calm)} /readyz answers in ${calmWindowMs / 1000} s (${perSecond.toFixed(2)}/s; every address every interval would be 4/s): ${JSON.stringify([...calm].map(([id, times]) => [id, times.size]))}`);
+    console.log(
+      `[held connections] steady state: ${total(calm)} /readyz answers in ${calmWindowMs / 1000} s (${perSecond.toFixed(2)}/s; every address every interval would be 4/s): ${JSON.stringify([...calm].map(([id, times]) => [id, times.size]))}`,
+    );
     expect(perSecond).toBeLessThanOrEqual(1.5);
     expect(calm.size, 'every address is still asked now and then').toBe(4);
 

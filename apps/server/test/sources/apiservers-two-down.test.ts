@@ -13,7 +13,11 @@ describe('two apiservers stop', () => {
   });
 
   it('scenario 5: critical SPOF, one apiserver left', async () => {
-    await h.faultUntil('5 (first apiserver stops → 2/3 serving)', () => lab.fault.stopApiServer(2), (s) => s.apiServers.serving === 2);
+    await h.faultUntil(
+      '5 (first apiserver stops → 2/3 serving)',
+      () => lab.fault.stopApiServer(2),
+      (s) => s.apiServers.serving === 2,
+    );
     const { faultAt } = await h.faultUntil(
       '5 (second apiserver stops → critical "one apiserver left")',
       () => lab.fault.stopApiServer(3),

@@ -14,7 +14,11 @@ describe('apiservers and the load balancer', () => {
   });
 
   it('scenario 4: one apiserver stops: that instance is red within a probe interval, 2/3 serving, the LB still up', async () => {
-    const { faultAt } = await h.faultUntil('4 (apiserver 3 stops → instance red)', () => lab.fault.stopApiServer(3), (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false);
+    const { faultAt } = await h.faultUntil(
+      '4 (apiserver 3 stops → instance red)',
+      () => lab.fault.stopApiServer(3),
+      (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false,
+    );
     await h.until('reduced serving finding', (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2);
     h.measure('4 (apiserver 3 stops → "2/3 apiservers serving" opened)', faultAt, h.openedAt('ApiServerReducedServing', faultAt)!);
     const state = h.state();
@@ -29,10 +33,18 @@ describe('apiservers and the load balancer', () => {
   });
 
   it('scenario 6: the load balancer stops: "LB down" on its own, and hawk keeps watching through the instances', async () => {
-    const { faultAt, at: foundAt } = await h.faultUntil('6 (LB stops → "LB down")', () => lab.fault.stopLoadBalancer(), (s) => finding(s, 'LoadBalancerUnreachable') !== undefined);
+    const { faultAt, at: foundAt } = await h.faultUntil(
+      '6 (LB stops → "LB down")',
+      () => lab.fault.stopLoadBalancer(),
+      (s) => finding(s, 'LoadBalancerUnreachable') !== undefined,
+    );
     // The watches go on through a direct instance address: the apiservers' identity leases (renewed
     // by each apiserver itself, not through the LB) keep arriving after the LB died.
-    const renewalAt = await h.until('identity lease events after the LB stopped', (s) => (s.sources['identity-leases']?.lastEventAt ?? 0) > foundAt + 2000 && s.sources['identity-leases']?.state === 'live' && s.sources.leases?.state === 'live', 30_000);
+    const renewalAt = await h.until(
+      'identity lease events after the LB stopped',
+      (s) => (s.sources['identity-leases']?.lastEventAt ?? 0) > foundAt + 2000 && s.sources['identity-leases']?.state === 'live' && s.sources.leases?.state === 'live',
+      30_000,
+    );
     h.measure('6 (LB stops → watches delivering again through an instance)', faultAt, renewalAt);
     const state = h.state();
     expect(state.apiServers.serving).toBe(3);
@@ -40,7 +52,14 @@ describe('apiservers and the load balancer', () => {
     expect(finding(state, 'ApiServerReducedServing')).toBeUndefined();
     expect(state.apiServers.frontDoor.kind).toBe('load-balancer');
     // The lab's controller-managers and schedulers reach the API through the LB, so their renewals stop for real.
-    console.log(`[scenario 6] leader-election findings while the LB is down: ${state.findings.filter((f) => f.ruleId.startsWith('LeaderElection')).map((f) => f.id).join(', ') || 'none'}`);
+    console.log(
+      `[scenario 6] leader-election findings while the LB is down: ${
+        state.findings
+          .filter((f) => f.ruleId.startsWith('LeaderElection'))
+          .map((f) => f.id)
+          .join(', ') || 'none'
+      }`,
+    );
     for (const source of ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'] as const) expect(state.sources[source]?.state, source).toBe('live');
     await lab.fault.heal();
     await h.until('LB back', (s) => !finding(s, 'LoadBalancerUnreachable'), 60_000);
@@ -56,11 +75,18 @@ describe('apiservers and the load balancer', () => {
       await direct.faultUntil(
         '12 (apiserver under the watch restarts → leases watch restarted and live again)',
         () => lab.fault.restart('kube-apiserver', 1),
-        (s) => direct.hub.sourceStats().find((x) => x.source === 'leases')!.restarts > restartsBefore && s.sources.leases?.state === 'live' && (s.sources['identity-leases']?.lastEventAt ?? 0) > Date.now() - 5000,
+        (s) =>
+          direct.hub.sourceStats().find((x) => x.source === 'leases')!.restarts > restartsBefore &&
+          s.sources.leases?.state === 'live' &&
+          (s.sources['identity-leases']?.lastEventAt ?? 0) > Date.now() - 5000,
         60_000,
       );
       await lab.waitFor(async () => (await lab.apiServerReadiness()).every((r) => r.ready), 90_000, { description: 'apiservers ready' });
-      await direct.until('all sources live, nothing stale', (s) => ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'].every((name) => s.sources[name as 'leases']?.state === 'live') && s.apiServers.serving === 3, 60_000);
+      await direct.until(
+        'all sources live, nothing stale',
+        (s) => ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'].every((name) => s.sources[name as 'leases']?.state === 'live') && s.apiServers.serving === 3,
+        60_000,
+      );
       const stats = direct.hub.sourceStats();
       console.log(`[scenario 12] source stats after restart: ${JSON.stringify(stats.map((s) => [s.source, s.state, s.restarts, s.relists, s.staleRestarts]))}`);
       expect(stats.every((s) => s.state === 'live' || s.state === 'unavailable')).toBe(true);

@@ -47,7 +47,14 @@ function fakeClient(answers: Record<string, [number, unknown]>): KubeClient {
     const [status, body] = answers[path] ?? [404, { kind: 'Status' }];
     return { status, base: 'https://lab:6443', body: { text: async () => JSON.stringify(body) } as KubeStream['body'] };
   };
-  return { server: 'https://lab:6443', setInstanceBases: () => {}, open, openAt: (_base, path) => open(path), openSession: () => Promise.reject(new Error('no HTTP/2 in this fake')), close: async () => {} };
+  return {
+    server: 'https://lab:6443',
+    setInstanceBases: () => {},
+    open,
+    openAt: (_base, path) => open(path),
+    openSession: () => Promise.reject(new Error('no HTTP/2 in this fake')),
+    close: async () => {},
+  };
 }
 
 describe('readClusterInfo', () => {
@@ -73,14 +80,20 @@ describe('readClusterInfo', () => {
     expect(await readClusterInfo(broken, new AbortController().signal, known)).toEqual(known);
     await expect(readClusterInfo(broken, new AbortController().signal)).rejects.toThrow('GET /version: connect ECONNREFUSED');
     // kubeadm-config behind an etcd without quorum: 500 or a timeout, while /version still answers.
-    expect(await readClusterInfo(fakeClient({ '/version': version, '/apis': groups, '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': [500, {}] }), new AbortController().signal, known)).toMatchObject({ kubeadmConfig: known.kubeadmConfig });
+    expect(
+      await readClusterInfo(fakeClient({ '/version': version, '/apis': groups, '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': [500, {}] }), new AbortController().signal, known),
+    ).toMatchObject({ kubeadmConfig: known.kubeadmConfig });
   });
 
   it('the session reads again after its period and ends when aborted', async () => {
     const readings: unknown[] = [];
     const abort = new AbortController();
     let synced = 0;
-    const run = clusterInfoSession(fakeClient({ '/version': version, '/apis': groups }), (info) => readings.push(info), 20)(abort.signal, { activity: () => {}, synced: () => (synced += 1), unavailable: () => {} });
+    const run = clusterInfoSession(
+      fakeClient({ '/version': version, '/apis': groups }),
+      (info) => readings.push(info),
+      20,
+    )(abort.signal, { activity: () => {}, synced: () => (synced += 1), unavailable: () => {} });
     const deadline = Date.now() + 5000;
     while (readings.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     abort.abort();

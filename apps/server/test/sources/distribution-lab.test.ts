@@ -29,7 +29,7 @@ describe('distribution and standby liveness on the lab', () => {
     expect(state.distribution?.notVisible.join(' ')).toMatch(/127\.0\.0\.1/);
   });
 
-  it("steady state: ha-ok, 2 standbys per lease, every candidate live by what hawk can observe, nothing above info", () => {
+  it('steady state: ha-ok, 2 standbys per lease, every candidate live by what hawk can observe, nothing above info', () => {
     const state = labHub().state();
     console.log(`[standbys] ${state.leases.map((l) => `${l.name}: ${l.standbys} (${l.candidates.map((c) => c.liveBasis).join(', ')})`).join('; ')}`);
     expect(state.verdict).toBe('ha-ok');

@@ -17,13 +17,21 @@ describe('etcd members stop', () => {
     const leader = await lab.etcdLeader();
     // Stop followers, so the first step is about membership and not about an election.
     const followers = [1, 2, 3].filter((n) => n !== leader?.index);
-    const { faultAt } = await h.faultUntil('7 (one etcd member stops → "quorum held, one more failure loses it")', () => lab.fault.stopEtcd(followers[0]!), (s) => finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined && s.etcd.quorum.healthy === 2);
+    const { faultAt } = await h.faultUntil(
+      '7 (one etcd member stops → "quorum held, one more failure loses it")',
+      () => lab.fault.stopEtcd(followers[0]!),
+      (s) => finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined && s.etcd.quorum.healthy === 2,
+    );
     let state = h.state();
     expect(state.etcd.quorum).toMatchObject({ voters: 3, healthy: 2, hasQuorum: true, failuresTolerated: 0 });
     expect(state.etcd.members.find((m) => m.name === `cp-${followers[0]}`)?.reachable).toBe(false);
     expect(finding(state, 'EtcdQuorumLost')).toBeUndefined();
 
-    const { faultAt: secondAt } = await h.faultUntil('8 (second etcd member stops → "etcd quorum lost")', () => lab.fault.stopEtcd(followers[1]!), (s) => finding(s, 'EtcdQuorumLost') !== undefined);
+    const { faultAt: secondAt } = await h.faultUntil(
+      '8 (second etcd member stops → "etcd quorum lost")',
+      () => lab.fault.stopEtcd(followers[1]!),
+      (s) => finding(s, 'EtcdQuorumLost') !== undefined,
+    );
     // What follows from it (apiservers not ready, leases not renewing) comes under the root cause.
     const groupedAt = await h.until('consequences grouped under quorum loss', (s) => s.findings.some((f) => f.causedBy === finding(s, 'EtcdQuorumLost')?.id), 60_000);
     h.measure('8 (second etcd member stops → consequences grouped under it; bounded below by the stop call)', secondAt, groupedAt);
@@ -35,7 +43,12 @@ describe('etcd members stop', () => {
     const root = finding(state, 'EtcdQuorumLost')!;
     expect(root.severity).toBe('critical');
     expect(state.etcd.quorum.hasQuorum).toBe(false);
-    console.log(`[scenario 8] roots: ${criticalRoots(state).join(', ')}; grouped: ${state.findings.filter((f) => f.causedBy === root.id).map((f) => f.id).join(', ')}`);
+    console.log(
+      `[scenario 8] roots: ${criticalRoots(state).join(', ')}; grouped: ${state.findings
+        .filter((f) => f.causedBy === root.id)
+        .map((f) => f.id)
+        .join(', ')}`,
+    );
     expect(criticalRoots(state)).toEqual([root.id]);
 
     await lab.fault.heal();

@@ -26,12 +26,27 @@ function mirrorPod(node: number, options: { bind?: string; ready?: boolean; star
 }
 
 const node = (n: number): ControlPlaneNode => ({ name: `cp-${n}`, addresses: [`10.0.0.1${n}`], zone: null, ready: true });
-const lease: LeaseRecord = { namespace: 'kube-system', name: KCM, holderIdentity: 'cp-1_a', acquireTime: null, renewTime: 't1', leaseDurationSeconds: 15, leaseTransitions: 0, resourceVersion: '1', strategy: null };
+const lease: LeaseRecord = {
+  namespace: 'kube-system',
+  name: KCM,
+  holderIdentity: 'cp-1_a',
+  acquireTime: null,
+  renewTime: 't1',
+  leaseDurationSeconds: 15,
+  leaseTransitions: 0,
+  resourceVersion: '1',
+  strategy: null,
+};
 const refused = (at: number): ComponentHealth => ({ at, live: false, httpStatus: null, error: 'connect ECONNREFUSED' });
 const healthy = (at: number): ComponentHealth => ({ at, live: true, httpStatus: 200, error: null });
 
 function world(pods: PodObservation[]) {
-  const fold = new ClusterObservationFold({ identity: { id: 'c', context: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null }, DEFAULT_CONFIG, () => T0, T0);
+  const fold = new ClusterObservationFold(
+    { identity: { id: 'c', context: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null },
+    DEFAULT_CONFIG,
+    () => T0,
+    T0,
+  );
   for (const source of ['leases', 'identity-leases', 'lease-candidates', 'endpointslice', 'pods', 'nodes', 'cluster-info'] as const) fold.recordFreshness(source, { state: 'live', lastEventAt: T0 });
   fold.sinks.nodes.replace(new Map([1, 2, 3].map((n) => [`cp-${n}`, node(n)])));
   fold.sinks.pods.replace(new Map(pods.map((p) => [p.name, p])));

@@ -44,7 +44,10 @@ describe('a hub started, stopped and started again', () => {
     expect(watchesAfterFirst.leases).toBeGreaterThanOrEqual(2);
     expect(watchesAfterFirst.pods).toBeGreaterThanOrEqual(1);
     expect(watchesAfterFirst.endpointslices).toBeGreaterThanOrEqual(1);
-    const sources = h.hub.sourceStats().map((stats) => stats.source).sort();
+    const sources = h.hub
+      .sourceStats()
+      .map((stats) => stats.source)
+      .sort();
     expect(sources).toEqual([...new Set(sources)]);
     expect(sources).toEqual(expect.arrayContaining(['endpointslice', 'identity-leases', 'lease-candidates', 'leases', 'nodes', 'pods']));
 
@@ -58,7 +61,12 @@ describe('a hub started, stopped and started again', () => {
     expect(state.etcd.quorum).toMatchObject({ voters: 3, healthy: 3, hasQuorum: true });
     expect(state.apiServers.serving).toBe(3);
     // The counters are the new runtime's: one per source, none left from the stopped ones.
-    expect(h.hub.sourceStats().map((stats) => stats.source).sort()).toEqual(sources);
+    expect(
+      h.hub
+        .sourceStats()
+        .map((stats) => stats.source)
+        .sort(),
+    ).toEqual(sources);
     // On the apiservers: as many watches as after the first start, so the stopped ones were closed.
     expect(await untilStable(watchesAfterFirst)).toEqual(watchesAfterFirst);
   });

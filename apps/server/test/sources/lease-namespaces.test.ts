@@ -28,7 +28,10 @@ async function until(description: string, predicate: (state: ClusterState) => bo
   for (;;) {
     const state = hub!.list()[0]!;
     if (predicate(state)) return state;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}; leases: ${JSON.stringify(state.leases.map((l) => [l.component, l.status, l.record?.holderIdentity]))}; sources: ${JSON.stringify(state.sources)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${description}; leases: ${JSON.stringify(state.leases.map((l) => [l.component, l.status, l.record?.holderIdentity]))}; sources: ${JSON.stringify(state.sources)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -47,7 +50,10 @@ describe('leader-election Leases in an opted-in namespace, on the lab', () => {
     await leases.createNamespacedLease({ namespace: NAMESPACE, body: lease(LEASE, { ...spec, renewTime: now }) });
     // Someone else's election under a control-plane name, and a heartbeat: neither may pass for kube-system's.
     await leases.createNamespacedLease({ namespace: NAMESPACE, body: lease('kube-scheduler', { holderIdentity: 'operator-0', leaseDurationSeconds: 3600, renewTime: now }) });
-    await leases.createNamespacedLease({ namespace: NAMESPACE, body: lease('apiserver-heartbeat', { holderIdentity: 'apiserver-x', leaseDurationSeconds: 3600, renewTime: now }, { 'apiserver.kubernetes.io/identity': 'kube-apiserver' }) });
+    await leases.createNamespacedLease({
+      namespace: NAMESPACE,
+      body: lease('apiserver-heartbeat', { holderIdentity: 'apiserver-x', leaseDurationSeconds: 3600, renewTime: now }, { 'apiserver.kubernetes.io/identity': 'kube-apiserver' }),
+    });
     renewer = setInterval(() => {
       void leases.replaceNamespacedLease({ name: LEASE, namespace: NAMESPACE, body: lease(LEASE, { ...spec, renewTime: microTime() }) }).catch(() => undefined);
     }, RENEW_EVERY_MS);
@@ -60,7 +66,10 @@ describe('leader-election Leases in an opted-in namespace, on the lab', () => {
   afterAll(async () => {
     clearInterval(renewer);
     await hub?.stop();
-    await admin?.makeApiClient(CoreV1Api).deleteNamespace({ name: NAMESPACE }).catch(() => undefined);
+    await admin
+      ?.makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: NAMESPACE })
+      .catch(() => undefined);
   });
 
   it('lists the Lease under its own name with its holder, held while renewed and expired once renewals stop', async () => {

@@ -34,7 +34,9 @@ describe('malformed objects', () => {
 
   it('scenario 16: a lease with no holder, one with no renew time, one with zero duration', async () => {
     const create = async (name: string, spec: object) => {
-      const response = await lab.kube().raw(LEASES, { method: 'POST', body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `${PREFIX}${name}`, namespace: 'kube-system' }, spec } });
+      const response = await lab
+        .kube()
+        .raw(LEASES, { method: 'POST', body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: `${PREFIX}${name}`, namespace: 'kube-system' }, spec } });
       return response;
     };
     const faultAt = Date.now();
@@ -45,10 +47,12 @@ describe('malformed objects', () => {
     const zeroServed = zero.status === 201;
     console.log(`[scenario 16] the API ${zeroServed ? 'accepted' : `refused (HTTP ${zero.status})`} a lease with leaseDurationSeconds 0`);
 
-    const seenAt = await h.until('malformed leases shown as such', (s) =>
-      finding(s, 'LeaderElectionNoHolder', about('no-holder')) !== undefined &&
-      finding(s, 'LeaderElectionMalformed', about('no-renew-time')) !== undefined &&
-      (!zeroServed || finding(s, 'LeaderElectionMalformed', about('zero-duration')) !== undefined),
+    const seenAt = await h.until(
+      'malformed leases shown as such',
+      (s) =>
+        finding(s, 'LeaderElectionNoHolder', about('no-holder')) !== undefined &&
+        finding(s, 'LeaderElectionMalformed', about('no-renew-time')) !== undefined &&
+        (!zeroServed || finding(s, 'LeaderElectionMalformed', about('zero-duration')) !== undefined),
     );
     h.measure('16 (malformed leases created → shown as no-holder / malformed)', faultAt, seenAt);
     const state = h.state();

@@ -34,7 +34,10 @@ describe('mapLeaderLease', () => {
 
 describe('mapIdentityLease', () => {
   it.each([
-    [{ metadata: { name: 'apiserver-abc', labels: { 'kubernetes.io/hostname': 'cp-1' } }, spec: { holderIdentity: 'apiserver-abc_1', renewTime: '2026-01-01T00:00:00Z' } }, { key: 'apiserver-abc', value: { name: 'apiserver-abc', hostname: 'cp-1', holderIdentity: 'apiserver-abc_1', renewTime: '2026-01-01T00:00:00Z' } }],
+    [
+      { metadata: { name: 'apiserver-abc', labels: { 'kubernetes.io/hostname': 'cp-1' } }, spec: { holderIdentity: 'apiserver-abc_1', renewTime: '2026-01-01T00:00:00Z' } },
+      { key: 'apiserver-abc', value: { name: 'apiserver-abc', hostname: 'cp-1', holderIdentity: 'apiserver-abc_1', renewTime: '2026-01-01T00:00:00Z' } },
+    ],
     [{ metadata: { name: 'apiserver-def' } }, { key: 'apiserver-def', value: { name: 'apiserver-def', hostname: null, holderIdentity: null, renewTime: null } }],
     [{ metadata: {} }, { error: 'identity lease has no metadata.name' }],
   ])('%#', (raw, expected) => expect(mapIdentityLease(raw)).toEqual(expected));
@@ -60,7 +63,11 @@ describe('mapEndpointSlice', () => {
   it.each([
     [
       'three ready apiservers',
-      { metadata: { name: 'kubernetes' }, ports: [{ name: 'https', port: 6443, protocol: 'TCP' }], endpoints: [{ addresses: ['10.0.0.11'], conditions: { ready: true } }, { addresses: ['10.0.0.12'] }, { addresses: ['10.0.0.13'], conditions: { ready: false }, nodeName: 'cp-3' }] },
+      {
+        metadata: { name: 'kubernetes' },
+        ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+        endpoints: [{ addresses: ['10.0.0.11'], conditions: { ready: true } }, { addresses: ['10.0.0.12'] }, { addresses: ['10.0.0.13'], conditions: { ready: false }, nodeName: 'cp-3' }],
+      },
       [
         { address: '10.0.0.11', port: 6443, ready: true, nodeName: null },
         { address: '10.0.0.12', port: 6443, ready: true, nodeName: null },
@@ -68,7 +75,11 @@ describe('mapEndpointSlice', () => {
       ],
     ],
     ['no port: nothing to probe', { metadata: { name: 'kubernetes' }, endpoints: [{ addresses: ['10.0.0.11'] }] }, []],
-    ['malformed endpoints', { metadata: { name: 'kubernetes' }, ports: [{ port: 443 }], endpoints: [{ addresses: [null, 7, '10.0.0.1'] }, 'junk', { conditions: {} }] }, [{ address: '10.0.0.1', port: 443, ready: true, nodeName: null }]],
+    [
+      'malformed endpoints',
+      { metadata: { name: 'kubernetes' }, ports: [{ port: 443 }], endpoints: [{ addresses: [null, 7, '10.0.0.1'] }, 'junk', { conditions: {} }] },
+      [{ address: '10.0.0.1', port: 443, ready: true, nodeName: null }],
+    ],
   ])('%s', (_name, raw, endpoints) => expect(mapEndpointSlice(raw)).toEqual({ key: 'kubernetes', value: { name: 'kubernetes', endpoints } }));
 });
 
@@ -81,15 +92,42 @@ describe('control-plane pods', () => {
   ])('--etcd-servers %#', (containers, expected) => expect(etcdServersOf(containers)).toEqual(expected));
 
   it('maps an apiserver mirror pod', () => {
-    const raw = { metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } }, spec: { nodeName: 'cp-1', containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.0.0.11:2379'] }] }, status: { podIP: '10.0.0.11' } };
-    expect(mapControlPlanePod(raw)).toEqual({ key: 'kube-apiserver-cp-1', value: { name: 'kube-apiserver-cp-1', component: 'kube-apiserver', node: 'cp-1', podIP: '10.0.0.11', etcdServers: ['https://10.0.0.11:2379'], health: null, quotaBackendBytes: null, ready: null, componentLabel: 'component', containerStart: '?#?' } });
+    const raw = {
+      metadata: { name: 'kube-apiserver-cp-1', labels: { component: 'kube-apiserver', tier: 'control-plane' } },
+      spec: { nodeName: 'cp-1', containers: [{ command: ['kube-apiserver', '--etcd-servers=https://10.0.0.11:2379'] }] },
+      status: { podIP: '10.0.0.11' },
+    };
+    expect(mapControlPlanePod(raw)).toEqual({
+      key: 'kube-apiserver-cp-1',
+      value: {
+        name: 'kube-apiserver-cp-1',
+        component: 'kube-apiserver',
+        node: 'cp-1',
+        podIP: '10.0.0.11',
+        etcdServers: ['https://10.0.0.11:2379'],
+        health: null,
+        quotaBackendBytes: null,
+        ready: null,
+        componentLabel: 'component',
+        containerStart: '?#?',
+      },
+    });
   });
-  it('maps a pod without spec or status', () => expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({ key: 'etcd-cp-2', value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null, quotaBackendBytes: null, ready: null, componentLabel: 'component', containerStart: '?#?' } }));
+  it('maps a pod without spec or status', () =>
+    expect(mapControlPlanePod({ metadata: { name: 'etcd-cp-2', labels: { component: 'etcd' } } })).toEqual({
+      key: 'etcd-cp-2',
+      value: { name: 'etcd-cp-2', component: 'etcd', node: null, podIP: null, etcdServers: [], health: null, quotaBackendBytes: null, ready: null, componentLabel: 'component', containerStart: '?#?' },
+    }));
 
   it.each([
     ['controller-manager, upstream defaults: every address', 'kube-controller-manager', [{ command: ['kube-controller-manager'] }], { host: null, port: 10257 }],
     ['scheduler on a chosen port and address', 'kube-scheduler', [{ command: ['kube-scheduler', '--secure-port=11259', '--bind-address', '10.0.0.12'] }], { host: '10.0.0.12', port: 11259 }],
-    ['kubeadm default: loopback only', 'kube-scheduler', [{ command: ['kube-scheduler', '--bind-address=127.0.0.1'] }], { reason: '--bind-address=127.0.0.1: health endpoint only reachable on the node' }],
+    [
+      'kubeadm default: loopback only',
+      'kube-scheduler',
+      [{ command: ['kube-scheduler', '--bind-address=127.0.0.1'] }],
+      { reason: '--bind-address=127.0.0.1: health endpoint only reachable on the node' },
+    ],
     ['secure serving off', 'kube-controller-manager', [{ command: ['kube-controller-manager', '--secure-port=0'] }], { reason: '--secure-port=0: no secure health endpoint' }],
     ['not a leader-elected component', 'etcd', [{ command: ['etcd'] }], null],
   ])('health target: %s', (_name, component, containers, expected) => expect(healthTargetOf(component, containers)).toEqual(expected));
@@ -112,9 +150,21 @@ describe('etcd quota', () => {
 
 describe('mapControlPlaneNode', () => {
   it.each([
-    [{ metadata: { name: 'cp-1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } }, status: { addresses: [{ address: '10.0.0.11' }, { address: 'cp-1' }], conditions: [{ type: 'Ready', status: 'True' }] } }, { name: 'cp-1', addresses: ['10.0.0.11', 'cp-1'], zone: 'zone-a', ready: true, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
-    [{ metadata: { name: 'cp-2' }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } }, { name: 'cp-2', addresses: [], zone: null, ready: null, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
-    [{ metadata: { name: 'cp-3', labels: { 'topology.kubernetes.io/zone': '' } }, status: { conditions: [{ type: 'Ready', status: 'False' }] } }, { name: 'cp-3', addresses: [], zone: null, ready: false, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null }],
+    [
+      {
+        metadata: { name: 'cp-1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } },
+        status: { addresses: [{ address: '10.0.0.11' }, { address: 'cp-1' }], conditions: [{ type: 'Ready', status: 'True' }] },
+      },
+      { name: 'cp-1', addresses: ['10.0.0.11', 'cp-1'], zone: 'zone-a', ready: true, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null },
+    ],
+    [
+      { metadata: { name: 'cp-2' }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } },
+      { name: 'cp-2', addresses: [], zone: null, ready: null, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null },
+    ],
+    [
+      { metadata: { name: 'cp-3', labels: { 'topology.kubernetes.io/zone': '' } }, status: { conditions: [{ type: 'Ready', status: 'False' }] } },
+      { name: 'cp-3', addresses: [], zone: null, ready: false, osImage: null, kubeletVersion: null, roles: [], etcdMemberName: null },
+    ],
   ])('%#', (raw, value) => expect(mapControlPlaneNode(raw)).toEqual({ key: value.name, value }));
 });
 
@@ -144,14 +194,25 @@ describe('etcd gateway', () => {
     expect(parseMemberList({})).toHaveProperty('error');
   });
   it('reads alarms by name or by enum number', () => {
-    expect(parseAlarms({ alarms: [{ memberID: big, alarm: 'NOSPACE' }, { memberID: '5', alarm: 2 }, { memberID: '6', alarm: 'NONE' }] })).toEqual([
+    expect(
+      parseAlarms({
+        alarms: [
+          { memberID: big, alarm: 'NOSPACE' },
+          { memberID: '5', alarm: 2 },
+          { memberID: '6', alarm: 'NONE' },
+        ],
+      }),
+    ).toEqual([
       { memberId: big, alarm: 'NOSPACE' },
       { memberId: '5', alarm: 'CORRUPT' },
     ]);
     expect(parseAlarms({ header: {} })).toEqual([]);
   });
   it('keeps a member that stopped answering, as unreachable', () => {
-    const members = [{ id: '1', name: 'cp-1', peerURLs: [], clientURLs: ['https://a:2379'], isLearner: false }, { id: '2', name: 'cp-2', peerURLs: [], clientURLs: ['https://b:2379'], isLearner: false }];
+    const members = [
+      { id: '1', name: 'cp-1', peerURLs: [], clientURLs: ['https://a:2379'], isLearner: false },
+      { id: '2', name: 'cp-2', peerURLs: [], clientURLs: ['https://b:2379'], isLearner: false },
+    ];
     const status = { leaderId: '1', raftTerm: '2', raftIndex: '5', dbSizeBytes: 1, dbSizeInUseBytes: null, version: '3.6', isLearner: false, errors: [] };
     const folded = foldEtcdAnswers(
       [],
@@ -175,7 +236,17 @@ describe('etcd gateway', () => {
 });
 
 describe('assembly', () => {
-  const instance = (address: string) => ({ id: `${address}:6443`, address, port: 6443, host: null, node: null, inEndpointSlice: true, identityLease: null, identityRenewedAt: null, health: NO_HEALTH });
+  const instance = (address: string) => ({
+    id: `${address}:6443`,
+    address,
+    port: 6443,
+    host: null,
+    node: null,
+    inEndpointSlice: true,
+    identityLease: null,
+    identityRenewedAt: null,
+    health: NO_HEALTH,
+  });
   it.each([
     ['https://10.0.0.10:6443', 'load-balancer'],
     ['https://10.0.0.11:6443', 'instance'],
@@ -190,7 +261,10 @@ describe('cluster config', () => {
     expect(uniqueIds(['a.b', 'a-b', '@@'])).toEqual(['a-b', 'a-b-2', 'cluster']);
   });
   it('accepts a valid file', () => {
-    const result = parseConfigFile('probeIntervalMs: 1000\nclusters:\n  - context: prod\n    labels: { environment: prod }\n    etcd: { endpoints: [https://10.0.0.11:2379], ca: /ca.crt, cert: /c.crt, key: /c.key }\n', 'test');
+    const result = parseConfigFile(
+      'probeIntervalMs: 1000\nclusters:\n  - context: prod\n    labels: { environment: prod }\n    etcd: { endpoints: [https://10.0.0.11:2379], ca: /ca.crt, cert: /c.crt, key: /c.key }\n',
+      'test',
+    );
     expect(result).toMatchObject({ config: { probeIntervalMs: 1000, clusters: [{ context: 'prod', labels: { environment: 'prod' } }] } });
   });
   it.each([

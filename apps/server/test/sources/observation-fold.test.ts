@@ -54,7 +54,17 @@ function world(target: Partial<FoldTarget> = {}) {
 const slice = (...addresses: string[]) => new Map([['kubernetes', { name: 'kubernetes', endpoints: addresses.map((address) => ({ address, port: 6443, ready: true, nodeName: null })) }]]);
 const result = (at: number, ok: boolean): ProbeResult => ({ at, ok, httpStatus: ok ? 200 : null, latencyMs: ok ? 3 : null, failedChecks: [], error: ok ? null : 'connect ECONNREFUSED' });
 const probe = (at: number, ok: boolean, etcdOk: boolean | null = ok): EndpointProbe => ({ livez: result(at, ok), readyz: result(at, ok), etcdOk });
-const lease = (name: string, holderIdentity: string | null, renewTime: string): LeaseRecord => ({ namespace: 'kube-system', name, holderIdentity, acquireTime: null, renewTime, leaseDurationSeconds: 15, leaseTransitions: 0, resourceVersion: renewTime, strategy: null });
+const lease = (name: string, holderIdentity: string | null, renewTime: string): LeaseRecord => ({
+  namespace: 'kube-system',
+  name,
+  holderIdentity,
+  acquireTime: null,
+  renewTime,
+  leaseDurationSeconds: 15,
+  leaseTransitions: 0,
+  resourceVersion: renewTime,
+  strategy: null,
+});
 const pod = (name: string, component: string, node: string, extra: Partial<PodObservation> = {}) =>
   ({ name, component, node, podIP: null, etcdServers: [], health: null, quotaBackendBytes: null, ...extra }) as PodObservation;
 const status = (leaderId: string, raftTerm: string): EtcdMemberStatus => ({ leaderId, raftTerm, raftIndex: '1', dbSizeBytes: 1, dbSizeInUseBytes: 1, version: '3.6.8', isLearner: false, errors: [] });
@@ -149,7 +159,12 @@ describe('leases', () => {
 
   it('a deleted component lease is shown without holder; any other deleted lease is gone', () => {
     const w = world();
-    w.fold.sinks.leases.replace(new Map([['kube-system/kube-scheduler', lease('kube-scheduler', 'cp-1_a', 't1')], ['kube-system/my-operator', lease('my-operator', 'x', 't1')]]));
+    w.fold.sinks.leases.replace(
+      new Map([
+        ['kube-system/kube-scheduler', lease('kube-scheduler', 'cp-1_a', 't1')],
+        ['kube-system/my-operator', lease('my-operator', 'x', 't1')],
+      ]),
+    );
     w.fold.sinks.leases.remove('kube-system/kube-scheduler');
     w.fold.sinks.leases.remove('kube-system/my-operator');
     expect(Object.entries(w.fold.input().leases).map(([key, track]) => [key, track.record])).toEqual([['kube-system/kube-scheduler', null]]);
@@ -164,7 +179,9 @@ describe('leases', () => {
     w.advance(60_000);
     w.fold.sinks.leaseCandidates.replace(new Map([['kube-scheduler-cp-2_b', candidate('r1')]]));
     const track = w.fold.input().leases['kube-system/kube-scheduler']!;
-    expect(track.candidates).toEqual([{ identity: 'cp-2_b', node: 'cp-2', source: 'lease-candidate', observedRenewAt: T0, live: true, liveBasis: 'lease-candidate', liveNote: 'its LeaseCandidate is renewed' }]);
+    expect(track.candidates).toEqual([
+      { identity: 'cp-2_b', node: 'cp-2', source: 'lease-candidate', observedRenewAt: T0, live: true, liveBasis: 'lease-candidate', liveNote: 'its LeaseCandidate is renewed' },
+    ]);
     w.fold.sinks.leaseCandidates.upsert('kube-scheduler-cp-2_b', candidate('r2'));
     expect(w.fold.input().leases['kube-system/kube-scheduler']!.candidates[0]!.observedRenewAt).toBe(T0 + 60_000);
   });
@@ -265,7 +282,7 @@ describe('etcd', () => {
     ]);
   });
 
-  it('not configured: judged from the apiservers\' /readyz after each probe round', () => {
+  it("not configured: judged from the apiservers' /readyz after each probe round", () => {
     const w = world({ etcdError: null });
     expect(w.fold.input().sources.etcd).toMatchObject({ state: 'unavailable' });
     w.fold.sinks.endpointSlices.replace(slice('10.0.0.11', '10.0.0.12', '10.0.0.13'));
@@ -277,10 +294,15 @@ describe('etcd', () => {
     expect(w.fold.probeRounds).toBe(1);
   });
 
-  it('the quota is the smallest etcd pod\'s, and the topology follows the nodes', () => {
+  it("the quota is the smallest etcd pod's, and the topology follows the nodes", () => {
     const w = world({ etcdConfigured: true });
     w.fold.sinks.nodes.replace(new Map([1, 2, 3].map((n) => [`cp-${n}`, { name: `cp-${n}`, addresses: [`10.0.0.1${n}`], zone: null, ready: true }])));
-    w.fold.sinks.pods.replace(new Map([[`etcd-cp-1`, pod('etcd-cp-1', 'etcd', 'cp-1', { quotaBackendBytes: 8 * 1024 ** 3 })], [`etcd-cp-2`, pod('etcd-cp-2', 'etcd', 'cp-2', { quotaBackendBytes: 4 * 1024 ** 3 })]]));
+    w.fold.sinks.pods.replace(
+      new Map([
+        [`etcd-cp-1`, pod('etcd-cp-1', 'etcd', 'cp-1', { quotaBackendBytes: 8 * 1024 ** 3 })],
+        [`etcd-cp-2`, pod('etcd-cp-2', 'etcd', 'cp-2', { quotaBackendBytes: 4 * 1024 ** 3 })],
+      ]),
+    );
     w.fold.recordEtcdRound([answer(1, 'm1'), answer(2, 'm1'), answer(3, 'm1')]);
     expect(w.fold.input().etcd).toMatchObject({ quotaBytes: 4 * 1024 ** 3, topology: 'stacked' });
   });

@@ -29,7 +29,10 @@ const PROFILES: readonly Expectation[] = [
     profile: 'kubeadm-bind-all',
     distribution: 'kubeadm',
     label: 'kubeadm, stacked etcd',
-    steady: (s) => allServing(s) && s.etcd.quorum.healthy === 3 && LEADER_LEASES.every((n) => leaseOf(s, n)?.standbys === 2 && leaseOf(s, n)?.candidates.every((c) => c.liveBasis === 'health-endpoint' && c.live === true)),
+    steady: (s) =>
+      allServing(s) &&
+      s.etcd.quorum.healthy === 3 &&
+      LEADER_LEASES.every((n) => leaseOf(s, n)?.standbys === 2 && leaseOf(s, n)?.candidates.every((c) => c.liveBasis === 'health-endpoint' && c.live === true)),
     check: (s) => {
       expect(s.verdict).toBe('ha-ok');
       expect(s.etcd.topology).toBe('stacked');
@@ -71,25 +74,39 @@ for (const expected of PROFILES) {
       await h?.stop();
     });
 
-    it(`comes up, and hawk shows "${expected.label}" with nothing above info`, async () => {
-      const upAt = Date.now();
-      const lab = await ensureLab({ profile: expected.profile });
-      const readyAt = Date.now();
-      h = await startLabHub({ lab });
-      const hub = h;
-      const steadyAt = await hub
-        .until(`${expected.profile}: steady state with "${expected.label}"`, (s) => s.distribution?.name === expected.distribution && expected.steady(s) && aboveInfo(s).length === 0, STEADY_DEADLINE_MS)
-        .catch((error: Error) => {
-          const s = hub.state();
-          throw new Error(`${error.message.split(';')[0]}; saw ${s.verdict}, "${s.distribution?.label}", above info: ${aboveInfo(s).map((f) => `${f.ruleId} ${f.subject ?? ''}: ${f.title}`).join(' | ') || 'none'}`);
-        });
-      const state = hub.state();
-      console.log(
-        `[profile ${expected.profile}] lab ready ${((readyAt - upAt) / 1000).toFixed(1)} s after ensureLab, hawk steady ${((steadyAt - readyAt) / 1000).toFixed(1)} s later: ${state.verdict}, "${state.distribution?.label}"; evidence: ${state.distribution?.evidence.join('; ')}`,
-      );
-      expect(state.distribution).toMatchObject({ name: expected.distribution, label: expected.label });
-      expect(aboveInfo(state)).toEqual([]);
-      expected.check(state);
-    }, BRING_UP_MS + STEADY_DEADLINE_MS);
+    it(
+      `comes up, and hawk shows "${expected.label}" with nothing above info`,
+      async () => {
+        const upAt = Date.now();
+        const lab = await ensureLab({ profile: expected.profile });
+        const readyAt = Date.now();
+        h = await startLabHub({ lab });
+        const hub = h;
+        const steadyAt = await hub
+          .until(
+            `${expected.profile}: steady state with "${expected.label}"`,
+            (s) => s.distribution?.name === expected.distribution && expected.steady(s) && aboveInfo(s).length === 0,
+            STEADY_DEADLINE_MS,
+          )
+          .catch((error: Error) => {
+            const s = hub.state();
+            throw new Error(
+              `${error.message.split(';')[0]}; saw ${s.verdict}, "${s.distribution?.label}", above info: ${
+                aboveInfo(s)
+                  .map((f) => `${f.ruleId} ${f.subject ?? ''}: ${f.title}`)
+                  .join(' | ') || 'none'
+              }`,
+            );
+          });
+        const state = hub.state();
+        console.log(
+          `[profile ${expected.profile}] lab ready ${((readyAt - upAt) / 1000).toFixed(1)} s after ensureLab, hawk steady ${((steadyAt - readyAt) / 1000).toFixed(1)} s later: ${state.verdict}, "${state.distribution?.label}"; evidence: ${state.distribution?.evidence.join('; ')}`,
+        );
+        expect(state.distribution).toMatchObject({ name: expected.distribution, label: expected.label });
+        expect(aboveInfo(state)).toEqual([]);
+        expected.check(state);
+      },
+      BRING_UP_MS + STEADY_DEADLINE_MS,
+    );
   });
 }

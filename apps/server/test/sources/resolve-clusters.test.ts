@@ -12,7 +12,10 @@ function kubeconfig(): KubeConfig {
   config.loadFromOptions({
     clusters: [{ name: 'c', server: 'https://127.0.0.1:6443', skipTLSVerify: false }],
     users: [{ name: 'u', token: 'not-a-real-token' }],
-    contexts: [{ name: 'prod', cluster: 'c', user: 'u' }, { name: 'missing-cluster', cluster: 'nowhere', user: 'u' }],
+    contexts: [
+      { name: 'prod', cluster: 'c', user: 'u' },
+      { name: 'missing-cluster', cluster: 'nowhere', user: 'u' },
+    ],
     currentContext: 'prod',
   });
   return config;
@@ -31,10 +34,12 @@ describe('resolveClusters', () => {
 
   it('watches leases in HAWK_LEASE_NAMESPACES besides kube-system, which is never listed twice', () => {
     expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.leaseNamespaces).toEqual([]);
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-system,cert-manager' }) })[0]?.leaseNamespaces).toEqual(['cert-manager']);
+    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-system,cert-manager' }) })[0]?.leaseNamespaces).toEqual([
+      'cert-manager',
+    ]);
   });
 
-  it('turns a context the kubeconfig lacks into that cluster\'s own error', () => {
+  it("turns a context the kubeconfig lacks into that cluster's own error", () => {
     const [prod, ghost] = resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod', 'ghost'], env: loadEnv({}) });
     expect(prod?.error).toBeNull();
     expect(ghost?.error).toContain('"ghost" is not in the kubeconfig');
@@ -42,7 +47,7 @@ describe('resolveClusters', () => {
 });
 
 describe('loadKubeConfig in a pod', () => {
-  it('watches the pod\'s own cluster besides the KUBECONFIG\'s neighbours (the chart\'s extraKubeconfigSecret)', () => {
+  it("watches the pod's own cluster besides the KUBECONFIG's neighbours (the chart's extraKubeconfigSecret)", () => {
     const root = mkdtempSync(join(tmpdir(), 'hawk-sa-'));
     const serviceAccount = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
     mkdirSync(serviceAccount, { recursive: true });
@@ -55,7 +60,12 @@ describe('loadKubeConfig in a pod', () => {
     Object.assign(process.env, { KUBECONFIG: neighbours, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443' });
     try {
       const inPod = loadKubeConfig(loadEnv(process.env), root);
-      expect(inPod.getContexts().map((context) => context.name).sort()).toEqual(['inClusterContext', 'missing-cluster', 'prod']);
+      expect(
+        inPod
+          .getContexts()
+          .map((context) => context.name)
+          .sort(),
+      ).toEqual(['inClusterContext', 'missing-cluster', 'prod']);
       expect(inPod.getCurrentContext()).toBe('prod');
       expect(inPod.getCluster('inCluster')?.server).toBe('https://127.0.0.1:6443');
       const outsidePod = loadKubeConfig(loadEnv({ KUBECONFIG: neighbours }), root);

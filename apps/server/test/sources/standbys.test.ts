@@ -17,9 +17,7 @@ describe('standby liveness', () => {
   });
 
   it('scenario 1: each lease shows its holder and 2 live standbys', async () => {
-    await h.until('2 standbys each, every candidate probed live', (s) =>
-      [KCM, 'kube-scheduler'].every((name) => standbys(s, name) === 2 && lease(s, name)?.candidates.every((c) => c.live === true)),
-    );
+    await h.until('2 standbys each, every candidate probed live', (s) => [KCM, 'kube-scheduler'].every((name) => standbys(s, name) === 2 && lease(s, name)?.candidates.every((c) => c.live === true)));
     const state = h.state();
     for (const name of [KCM, 'kube-scheduler']) {
       const view = lease(state, name)!;

@@ -13,16 +13,23 @@ import { createSupervisor } from '../../src/sources/supervisor';
 type Step = (response: import('node:http').ServerResponse) => void;
 
 const lease = (name: string, rv: string) => ({ metadata: { name, namespace: 'kube-system', resourceVersion: rv }, spec: { holderIdentity: 'a' } });
-const list = (rv: string, names: string[]): Step => (res) => res.end(JSON.stringify({ metadata: { resourceVersion: rv }, items: names.map((n) => lease(n, rv)) }));
-const events = (lines: object[], keepOpen = false): Step => (res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
-  if (!keepOpen) res.end();
-};
-const status = (code: number): Step => (res) => {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ kind: 'Status', code, message: `code ${code}` }));
-};
+const list =
+  (rv: string, names: string[]): Step =>
+  (res) =>
+    res.end(JSON.stringify({ metadata: { resourceVersion: rv }, items: names.map((n) => lease(n, rv)) }));
+const events =
+  (lines: object[], keepOpen = false): Step =>
+  (res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    for (const line of lines) res.write(`${JSON.stringify(line)}\n`);
+    if (!keepOpen) res.end();
+  };
+const status =
+  (code: number): Step =>
+  (res) => {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', code, message: `code ${code}` }));
+  };
 const silent: Step = (res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.write('');
@@ -114,7 +121,15 @@ describe('supervisor', () => {
   });
 
   it('resumes the watch from the last resourceVersion when the server ends it, without relisting', async () => {
-    const api = await fakeApi([list('10', ['a'])], [events([{ type: 'MODIFIED', object: lease('a', '11') }, { type: 'BOOKMARK', object: { metadata: { resourceVersion: '15' } } }])]);
+    const api = await fakeApi(
+      [list('10', ['a'])],
+      [
+        events([
+          { type: 'MODIFIED', object: lease('a', '11') },
+          { type: 'BOOKMARK', object: { metadata: { resourceVersion: '15' } } },
+        ]),
+      ],
+    );
     const { supervisor, names } = supervise(api.url);
     await waitFor(() => api.seen.length >= 3);
     expect(api.seen.slice(0, 3)).toEqual(['list ', 'watch 10', 'watch 15']);
@@ -134,7 +149,10 @@ describe('supervisor', () => {
 
   it('backs off, rather than spinning, when the server ends every watch at once with nothing in it', async () => {
     // An apiserver rebuilding its watch cache after etcd came back answers watches this way.
-    const api = await fakeApi(Array.from({ length: 1000 }, () => list('10', ['a'])), Array.from({ length: 100_000 }, () => events([])));
+    const api = await fakeApi(
+      Array.from({ length: 1000 }, () => list('10', ['a'])),
+      Array.from({ length: 100_000 }, () => events([])),
+    );
     const { supervisor, freshness } = supervise(api.url);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const watches = api.seen.filter((request) => request.startsWith('watch')).length;
@@ -145,8 +163,11 @@ describe('supervisor', () => {
     expect(freshness.some((f) => f.state === 'reconnecting' && f.detail?.includes('with no event'))).toBe(true);
   });
 
-  it('leaves nothing linked to the caller\'s long-lived signal once a request is over', async () => {
-    const api = await fakeApi(Array.from({ length: 50 }, () => list('10', ['a'])), []);
+  it("leaves nothing linked to the caller's long-lived signal once a request is over", async () => {
+    const api = await fakeApi(
+      Array.from({ length: 50 }, () => list('10', ['a'])),
+      [],
+    );
     const kube = client(api.url);
     const session = new AbortController();
     for (let i = 0; i < 50; i++) {

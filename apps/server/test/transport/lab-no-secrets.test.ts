@@ -52,8 +52,7 @@ describe('the real hub on the lab, behind the real server', () => {
     kubeconfig = kubeconfigWithToken(lab);
     const logStream = new PassThrough();
     logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    const hub = (logger: FastifyBaseLogger) =>
-      createClusterHub({ env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }), kubeconfig, probeIntervalMs: 1_000, logger });
+    const hub = (logger: FastifyBaseLogger) => createClusterHub({ env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }), kubeconfig, probeIntervalMs: 1_000, logger });
     hawk = await startHawkServer(hub, { HAWK_TOKEN: API_TOKEN, HAWK_LOG_LEVEL: 'debug' }, { logStream });
     client = await connectClient(hawk.url, { token: API_TOKEN });
     client.onAny((event: string, payload: unknown) => payloads.push(`${event} ${JSON.stringify(payload)}`));

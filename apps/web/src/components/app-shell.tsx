@@ -42,8 +42,7 @@ function TokenPrompt({ onSubmit }: { onSubmit: (token: string) => void }) {
       }}
     >
       <label>
-        hawk asks for its access token (HAWK_TOKEN); it is kept for this tab only{' '}
-        <input type="password" value={token} onChange={(event) => setToken(event.target.value)} autoComplete="off" />
+        hawk asks for its access token (HAWK_TOKEN); it is kept for this tab only <input type="password" value={token} onChange={(event) => setToken(event.target.value)} autoComplete="off" />
       </label>
       <button type="submit">connect</button>
     </form>

@@ -74,7 +74,11 @@ describe('ClusterView', () => {
     const findings = screen.getAllByTestId('finding');
     expect(findings.map((el) => el.dataset.findingId)).toEqual(['EtcdQuorumLost', 'TopologyStackedEtcd']);
     expect(within(findings[0]!).getByText('7 consequences of this')).toBeTruthy();
-    expect(within(findings[0]!).getAllByTestId('consequence').map((el) => el.textContent)).toContain('critical etcd has no leader');
+    expect(
+      within(findings[0]!)
+        .getAllByTestId('consequence')
+        .map((el) => el.textContent),
+    ).toContain('critical etcd has no leader');
     expect(screen.getByTestId('quorum').textContent).toContain('quorum lost: 1/3 healthy, needs 2');
     expect(screen.getByTestId('apiservers-serving').textContent).toBe('0/3 serving');
     expect(screen.getAllByText('failing: etcd')).toHaveLength(3);

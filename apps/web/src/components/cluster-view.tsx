@@ -74,8 +74,8 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
           <section className="panel managed" data-testid="managed">
             <h2>Managed control plane: not visible</h2>
             <p>
-              This cluster&apos;s API serves no control-plane objects of its own (no apiserver pods, no component leases): the provider runs the control plane and hides it. hawk shows
-              what it can see and does not guess: this is neither healthy nor broken.
+              This cluster&apos;s API serves no control-plane objects of its own (no apiserver pods, no component leases): the provider runs the control plane and hides it. hawk shows what it can see
+              and does not guess: this is neither healthy nor broken.
             </p>
             <p>
               Front door <code>{state.apiServers.frontDoor.url}</code>

@@ -85,11 +85,7 @@ export function EtcdPanel({ etcd }: { etcd: Etcd }) {
       )}
       {etcd.source === 'none' && <p className="source-note">no etcd data: neither the etcd API nor apiserver /readyz answered</p>}
       <QuorumBar quorum={etcd.quorum} />
-      {etcd.alarms.length > 0 && (
-        <p className="failed-checks">
-          alarms: {etcd.alarms.map((alarm) => `${alarm.alarm} on ${alarm.memberId}`).join(', ')}
-        </p>
-      )}
+      {etcd.alarms.length > 0 && <p className="failed-checks">alarms: {etcd.alarms.map((alarm) => `${alarm.alarm} on ${alarm.memberId}`).join(', ')}</p>}
       <ul className="members">
         {etcd.members.map((member) => (
           <Member key={member.id} member={member} leader={etcd.leaderId === member.id} quota={etcd.quotaBytes} />

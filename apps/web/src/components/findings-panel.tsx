@@ -86,12 +86,7 @@ export function FindingsPanel({ findings, highlightId = null }: { findings: read
         </p>
       ) : (
         groups.map(({ root, consequences }) => (
-          <FindingCard
-            key={root.id}
-            finding={root}
-            consequences={consequences}
-            highlighted={highlightId === root.id || consequences.some((c) => c.id === highlightId)}
-          />
+          <FindingCard key={root.id} finding={root} consequences={consequences} highlighted={highlightId === root.id || consequences.some((c) => c.id === highlightId)} />
         ))
       )}
     </section>

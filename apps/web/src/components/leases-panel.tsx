@@ -33,13 +33,7 @@ function Lease({ lease }: { lease: LeaseView }) {
     <article className={`lease lease-${lease.status}`} data-testid="lease" data-lease={lease.component}>
       <h3>{lease.component}</h3>
       <div className="lease-main">
-        <CountdownRing
-          expiresAt={lease.expiresAt}
-          windowMs={leaseWindowMs(lease)}
-          frozenAt={stopAt}
-          tone={display.tone}
-          label={`${lease.component} lease: seconds left before the deadline`}
-        />
+        <CountdownRing expiresAt={lease.expiresAt} windowMs={leaseWindowMs(lease)} frozenAt={stopAt} tone={display.tone} label={`${lease.component} lease: seconds left before the deadline`} />
         <div className="lease-holder">
           <StatusTag display={display} />
           <div className="holder-node" data-testid="lease-holder-node">
@@ -48,9 +42,7 @@ function Lease({ lease }: { lease: LeaseView }) {
           <div className="holder-name" data-testid="lease-holder" title="holder identity">
             {holder.identity ?? 'no holder'}
           </div>
-          {lease.holderSinceAt !== null && now !== 0 && (
-            <div className="muted">leading for {formatDuration(now - lease.holderSinceAt)}</div>
-          )}
+          {lease.holderSinceAt !== null && now !== 0 && <div className="muted">leading for {formatDuration(now - lease.holderSinceAt)}</div>}
           {lease.observedRenewAt !== null && <div className="muted detail-only">last renewal seen {formatClock(lease.observedRenewAt)}</div>}
         </div>
       </div>
@@ -61,7 +53,15 @@ function Lease({ lease }: { lease: LeaseView }) {
       )}
       <div className="standbys" data-testid="standbys">
         <span className="label">standbys ({others.length}):</span>{' '}
-        {others.length === 0 ? <span className="muted">none: no one to take over</span> : others.map((c) => <span key={c.identity} className="chip">{c.node ?? c.identity}</span>)}
+        {others.length === 0 ? (
+          <span className="muted">none: no one to take over</span>
+        ) : (
+          others.map((c) => (
+            <span key={c.identity} className="chip">
+              {c.node ?? c.identity}
+            </span>
+          ))
+        )}
       </div>
       {transitions.length > 0 && (
         <ul className="transitions detail-only">

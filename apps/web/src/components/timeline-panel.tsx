@@ -81,16 +81,7 @@ export function TimelinePanel({ events, from, to, at, spanMs, onScrub, onSpan, e
         })}
         {at !== null && <span className="playhead" style={{ left: position(at) }} data-testid="playhead" />}
       </div>
-      <input
-        className="scrubber detail-only"
-        type="range"
-        aria-label="replay moment"
-        min={from}
-        max={to}
-        step={1000}
-        value={at ?? to}
-        onChange={(change) => onScrub(Number(change.target.value))}
-      />
+      <input className="scrubber detail-only" type="range" aria-label="replay moment" min={from} max={to} step={1000} value={at ?? to} onChange={(change) => onScrub(Number(change.target.value))} />
       {detail && shown && (
         <p className={`timeline-detail tone-${detail.tone}`} data-testid="timeline-detail">
           <strong>{formatClock(shown.at)}</strong> {detail.title} <span className="muted">{detail.detail}</span>

@@ -5,7 +5,11 @@ import { foldMessage, INITIAL_VIEW, LIVE_TIMELINE_KEPT, type HawkMessage, type H
 
 const { state: lab, now: NOW } = healthy();
 const snapshot = (version: number, state: ClusterState = lab): HawkMessage => ({ type: 'snapshot', at: NOW, message: { clusterId: 'lab', version, state } });
-const patch = (baseVersion: number, parts = { verdict: 'degraded' as const }): HawkMessage => ({ type: 'patch', at: NOW + 1, message: { clusterId: 'lab', baseVersion, version: baseVersion + 1, parts } });
+const patch = (baseVersion: number, parts = { verdict: 'degraded' as const }): HawkMessage => ({
+  type: 'patch',
+  at: NOW + 1,
+  message: { clusterId: 'lab', baseVersion, version: baseVersion + 1, parts },
+});
 
 const foldAll = (messages: readonly HawkMessage[], view: HawkView = INITIAL_VIEW) =>
   messages.reduce<{ view: HawkView; commands: unknown[] }>(
@@ -63,7 +67,10 @@ describe('foldMessage', () => {
   });
 
   it('is live again on reconnect', () => {
-    const { view } = foldAll([{ type: 'disconnected', at: NOW }, { type: 'connected', at: NOW + 3000 }]);
+    const { view } = foldAll([
+      { type: 'disconnected', at: NOW },
+      { type: 'connected', at: NOW + 3000 },
+    ]);
     expect(view.connection).toMatchObject({ state: 'live', since: NOW + 3000, error: null });
   });
 

@@ -1,6 +1,5 @@
 import { applyPatch, type ClusterState, type ClusterSummary, type ErrorMessage, type OverviewMessage, type PatchMessage, type SnapshotMessage, type TimelineEvent } from '@hawk/core';
 
-
 /** Live timeline events kept per cluster in the browser; older ones are fetched over REST when asked for. */
 export const LIVE_TIMELINE_KEPT = 200;
 

@@ -1,4 +1,16 @@
-import { SEVERITY_RANK, type ApiServerInstance, type FailureImpact, type LeaderTransition, type ClusterState, type EndpointHealth, type EtcdMember, type Finding, type LeaseView, type QuorumView, type TimelineEvent } from '@hawk/core';
+import {
+  SEVERITY_RANK,
+  type ApiServerInstance,
+  type FailureImpact,
+  type LeaderTransition,
+  type ClusterState,
+  type EndpointHealth,
+  type EtcdMember,
+  type Finding,
+  type LeaseView,
+  type QuorumView,
+  type TimelineEvent,
+} from '@hawk/core';
 import { formatDuration, formatMs } from './format';
 
 /** Small pure derivations the panels render; the judging itself is the core's. */

@@ -31,5 +31,9 @@ function subscribe(listener: () => void): () => void {
 
 /** The browser's clock, refreshed every second; 0 during server rendering. */
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now, () => 0);
+  return useSyncExternalStore(
+    subscribe,
+    () => now,
+    () => 0,
+  );
 }

@@ -8,7 +8,12 @@ const impacts = (cluster: ClusterBuilder) => {
   const input = cluster.build();
   return failureImpacts(input, deriveCluster(input, DEFAULT_CONFIG, cluster.now));
 };
-const full = () => aCluster().withApiServers(3).withEtcd(3).withLease('kube-scheduler').withNodes(3, { zones: ['a', 'b', 'c'] });
+const full = () =>
+  aCluster()
+    .withApiServers(3)
+    .withEtcd(3)
+    .withLease('kube-scheduler')
+    .withNodes(3, { zones: ['a', 'b', 'c'] });
 
 describe('failureImpacts', () => {
   it('full HA survives any one node or zone', () => {
@@ -33,14 +38,19 @@ describe('failureImpacts', () => {
   });
 
   it('a zone holding every candidate of a lease and the last apiserver', () => {
-    const cluster = aCluster().withApiServers(1).withLease('kube-scheduler', { candidates: 2 }).withNodes(2, { zones: ['a'] });
+    const cluster = aCluster()
+      .withApiServers(1)
+      .withLease('kube-scheduler', { candidates: 2 })
+      .withNodes(2, { zones: ['a'] });
     const zone = impacts(cluster).find((i) => i.kind === 'zone')!;
     expect(zone).toMatchObject({ name: 'a', apiServersLeft: 0, leasesWithoutCandidate: ['kube-scheduler'], etcd: null, survivable: false });
     expect(zone.summary).toBe('losing zone a now would leave 0/1 apiservers serving, no candidate left for kube-scheduler');
   });
 
   it('a candidate already down is not counted on: losing the node of the last live one loses the lease', () => {
-    const cluster = aCluster().withLease('kube-scheduler', { candidates: 2, deadCandidates: [2] }).withNodes(2);
+    const cluster = aCluster()
+      .withLease('kube-scheduler', { candidates: 2, deadCandidates: [2] })
+      .withNodes(2);
     expect(impacts(cluster).map((i) => i.leasesWithoutCandidate)).toEqual([['kube-scheduler'], []]);
   });
 

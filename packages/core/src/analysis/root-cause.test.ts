@@ -24,7 +24,7 @@ describe('root-cause grouping', () => {
     ]);
   });
 
-  it('hawk\'s stale watches follow from no apiserver serving, itself from quorum loss', () => {
+  it("hawk's stale watches follow from no apiserver serving, itself from quorum loss", () => {
     const cluster = aCluster().withApiServers(2).withEtcd(3);
     const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2).withSource('leases', 'reconnecting');
@@ -55,7 +55,7 @@ describe('root-cause grouping', () => {
     expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerInstanceNotReady' && f.subject === '10.0.0.13:6443')!.causedBy).toBeNull();
   });
 
-  it('without quorum, a load balancer relaying an apiserver\'s etcd failure is a consequence; one refusing connections is not', () => {
+  it("without quorum, a load balancer relaying an apiserver's etcd failure is a consequence; one refusing connections is not", () => {
     const cluster = aCluster().withApiServers(3).withEtcd(3);
     const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2);
@@ -69,7 +69,8 @@ describe('root-cause grouping', () => {
       apiServers: input.apiServers.map((instance, n) => (n === 2 ? { ...instance, health: { ...instance.health, readyz: ready } } : instance)),
       frontDoor: { ...input.frontDoor, health: { livez: readyz, readyz, lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1 } },
     });
-    const loadBalancerFinding = (readyz: ProbeResult) => evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find((f) => f.ruleId === 'LoadBalancerUnreachable');
+    const loadBalancerFinding = (readyz: ProbeResult) =>
+      evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find((f) => f.ruleId === 'LoadBalancerUnreachable');
     expect(loadBalancerFinding(input.apiServers[0]!.health.readyz!)?.causedBy).toBe('EtcdQuorumLost');
     expect(loadBalancerFinding({ at: cluster.now, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'connect ECONNREFUSED' })?.causedBy).toBeNull();
   });

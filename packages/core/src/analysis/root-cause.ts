@@ -26,8 +26,7 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
     if (onDownNode) return onDownNode;
     return quorumRoot !== null && (failsEtcdCheck(instance) || stalledWhileAlive(instance)) ? quorumRoot : null;
   };
-  const sameRoot = (roots: readonly (string | null)[]): string | null =>
-    roots.length > 0 && roots.every((root) => root !== null && root === roots[0]) ? roots[0]! : null;
+  const sameRoot = (roots: readonly (string | null)[]): string | null => (roots.length > 0 && roots.every((root) => root !== null && root === roots[0]) ? roots[0]! : null);
 
   const causeOf = (finding: Finding): string | null => {
     switch (finding.ruleId) {

@@ -20,7 +20,12 @@ describe('componentLiveness', () => {
     ['answered before, refused now, mirror pod still Ready', { probe: refused, answeredSinceStart: true, podReady: true }, false, 'health-endpoint'],
     ['answered before, times out now', { probe: { live: false, httpStatus: null, error: 'no answer within 1000 ms' }, answeredSinceStart: true }, false, 'health-endpoint'],
     ['answers 200', { probe: healthy, answeredSinceStart: true, podReady: true }, true, 'health-endpoint'],
-    ['answers 500 while the pod says Ready', { probe: { live: false, httpStatus: 500, error: 'HTTP 500: [-]leaderElection failed' }, answeredSinceStart: true, podReady: true }, false, 'health-endpoint'],
+    [
+      'answers 500 while the pod says Ready',
+      { probe: { live: false, httpStatus: 500, error: 'HTTP 500: [-]leaderElection failed' }, answeredSinceStart: true, podReady: true },
+      false,
+      'health-endpoint',
+    ],
     ['answers 403: up, not readable', { probe: { live: null, httpStatus: 403, error: 'HTTP 403' }, answeredSinceStart: true }, null, 'health-endpoint'],
     ['not probed yet, pod Ready', { podReady: true }, true, 'kubelet-readiness'],
   ])('%s', (_name, overrides, live, basis) => {

@@ -41,7 +41,12 @@ export function componentLiveness(input: ComponentLivenessInput): ComponentLiven
   const { probe } = input;
   // 1. An HTTP answer is first-hand: healthy, unhealthy, or up but unreadable.
   if (input.unprobeable === null && probe !== null && probe.httpStatus !== null) {
-    const note = probe.live === true ? 'its /healthz answers ok' : probe.live === false ? `its /healthz answers ${probe.error ?? `HTTP ${probe.httpStatus}`}` : `its /healthz answers but is not readable (${probe.error ?? `HTTP ${probe.httpStatus}`})`;
+    const note =
+      probe.live === true
+        ? 'its /healthz answers ok'
+        : probe.live === false
+          ? `its /healthz answers ${probe.error ?? `HTTP ${probe.httpStatus}`}`
+          : `its /healthz answers but is not readable (${probe.error ?? `HTTP ${probe.httpStatus}`})`;
     return { live: probe.live, basis: 'health-endpoint', note };
   }
   // 2. An endpoint that answered in this container's life and now does not: the process stopped or hangs.

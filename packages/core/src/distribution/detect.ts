@@ -16,8 +16,8 @@ export interface DistributionSignals {
 }
 
 /** What no distribution shows hawk: said once, for every static-pod control plane. */
-const KUBEADM_CERTS = 'etcd itself is read only with a client certificate (kubeadm: /etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers\' /readyz';
-const LOOPBACK_HEALTH = 'controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm\'s default) are not reachable from here: their liveness is the kubelet\'s readiness of their mirror pods';
+const KUBEADM_CERTS = "etcd itself is read only with a client certificate (kubeadm: /etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers' /readyz";
+const LOOPBACK_HEALTH = "controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm's default) are not reachable from here: their liveness is the kubelet's readiness of their mirror pods";
 
 /**
  * detectDistribution names the distribution and its topology from what the API shows: the version
@@ -35,18 +35,25 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
 
   // 1. OpenShift: its config API group is unmistakable, and its control plane lives outside kube-system.
   if (info.apiGroups?.includes('config.openshift.io')) {
-    return view('openshift', 'OpenShift', 'operator', 'stacked', ['the API serves config.openshift.io'], [
-      'control-plane pods run in openshift-kube-apiserver, openshift-kube-controller-manager, openshift-kube-scheduler and openshift-etcd, outside the kube-system pods hawk watches: candidates are not listed',
-      "the scheduler's Lease is openshift-kube-scheduler/kube-scheduler (137 s duration); a kube-system/kube-scheduler Lease without holder is a leftover, not a failure",
-      'etcd health is reported by the operator in etcds.operator.openshift.io/cluster',
-    ]);
+    return view(
+      'openshift',
+      'OpenShift',
+      'operator',
+      'stacked',
+      ['the API serves config.openshift.io'],
+      [
+        'control-plane pods run in openshift-kube-apiserver, openshift-kube-controller-manager, openshift-kube-scheduler and openshift-etcd, outside the kube-system pods hawk watches: candidates are not listed',
+        "the scheduler's Lease is openshift-kube-scheduler/kube-scheduler (137 s duration); a kube-system/kube-scheduler Lease without holder is a leftover, not a failure",
+        'etcd health is reported by the operator in etcds.operator.openshift.io/cluster',
+      ],
+    );
   }
 
   // 2. Managed: the provider's build suffix, or nothing of the control plane visible at all.
   const eks = stamped('-eks-');
   if (eks) return managed('eks', 'EKS: control plane managed', eks, 'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it');
   const gke = stamped('-gke.');
-  if (gke) return managed('gke', 'GKE: control plane managed', gke, 'default/kubernetes lists the provider\'s endpoint, not the apiserver instances: no apiserver count is judged from it');
+  if (gke) return managed('gke', 'GKE: control plane managed', gke, "default/kubernetes lists the provider's endpoint, not the apiserver instances: no apiserver count is judged from it");
 
   // 3. k3s and RKE2 stamp their builds.
   const k3s = stamped('+k3s');
@@ -58,24 +65,35 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
     return view('k3s', label, staticPods.length > 0 ? 'static-pods' : 'embedded', etcd, evidence, [
       'no control-plane pods: apiserver, controller-manager and scheduler run inside each k3s server process; their standbys are not listed',
       "the k3s and k3s-etcd Leases are held by a bare node name; etcd is read only with k3s's client certificate (/var/lib/rancher/k3s/server/tls/etcd/)",
-      'anonymous /readyz answers 401: apiserver readiness needs the kubeconfig\'s credentials',
+      "anonymous /readyz answers 401: apiserver readiness needs the kubeconfig's credentials",
     ]);
   }
   const rke2 = stamped('+rke2');
   if (rke2) {
-    return view('rke2', `RKE2, ${etcdPhrase(signals.etcdTopology, 'stacked')}`, 'static-pods', placementOf(signals.etcdTopology, 'stacked'), [rke2], [
-      "kube-proxy's static pod also carries tier=control-plane: it is not counted as a control-plane component",
-      "etcd is read only with RKE2's client certificate (/var/lib/rancher/rke2/server/tls/etcd/)",
-    ]);
+    return view(
+      'rke2',
+      `RKE2, ${etcdPhrase(signals.etcdTopology, 'stacked')}`,
+      'static-pods',
+      placementOf(signals.etcdTopology, 'stacked'),
+      [rke2],
+      [
+        "kube-proxy's static pod also carries tier=control-plane: it is not counted as a control-plane component",
+        "etcd is read only with RKE2's client certificate (/var/lib/rancher/rke2/server/tls/etcd/)",
+      ],
+    );
   }
 
   // 4. Talos: its OS image, and etcd is a Talos service rather than a pod.
   const talos = nodes.find((node) => node.osImage?.startsWith('Talos ('));
   if (talos) {
-    return view('talos', 'Talos, etcd as an OS service', 'static-pods', 'os-service', [`node ${talos.name} runs ${talos.osImage}`], [
-      'etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API (talosctl etcd members)',
-      LOOPBACK_HEALTH,
-    ]);
+    return view(
+      'talos',
+      'Talos, etcd as an OS service',
+      'static-pods',
+      'os-service',
+      [`node ${talos.name} runs ${talos.osImage}`],
+      ['etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API (talosctl etcd members)', LOOPBACK_HEALTH],
+    );
   }
 
   // 5. kubeadm: its config says where etcd is and what the endpoint is.
@@ -85,16 +103,40 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
     if (kubeadm.etcd) evidence.push(`its ClusterConfiguration has etcd.${kubeadm.etcd}`);
     if (kubeadm.controlPlaneEndpoint) evidence.push(`controlPlaneEndpoint ${kubeadm.controlPlaneEndpoint}`);
     else evidence.push('no controlPlaneEndpoint: the cluster was made for one control-plane node');
-    return { ...view('kubeadm', `kubeadm, ${etcdPhrase(placement === 'external' ? 'external' : placement === 'stacked' ? 'stacked' : 'unknown', 'unknown')}`, 'static-pods', placement, evidence, [LOOPBACK_HEALTH, KUBEADM_CERTS]), controlPlaneEndpoint: kubeadm.controlPlaneEndpoint };
+    return {
+      ...view('kubeadm', `kubeadm, ${etcdPhrase(placement === 'external' ? 'external' : placement === 'stacked' ? 'stacked' : 'unknown', 'unknown')}`, 'static-pods', placement, evidence, [
+        LOOPBACK_HEALTH,
+        KUBEADM_CERTS,
+      ]),
+      controlPlaneEndpoint: kubeadm.controlPlaneEndpoint,
+    };
   }
 
   // 6. Nothing of the control plane visible, and no provider stamp: a managed service (AKS, …) or a hidden one.
-  if (signals.controlPlaneHidden) return managed('managed', 'managed: control plane not visible', 'no control-plane pod or Node is visible: the control plane runs outside the cluster', 'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)');
+  if (signals.controlPlaneHidden)
+    return managed(
+      'managed',
+      'managed: control plane not visible',
+      'no control-plane pod or Node is visible: the control plane runs outside the cluster',
+      'default/kubernetes may list fewer addresses than there are apiservers (1 on AKS)',
+    );
 
   // 7. Static pods without kubeadm's config (it is absent, or hawk may not read it).
   if (staticPods.length > 0) {
-    const why = info.kubeadmConfig === 'forbidden' ? 'kube-system/kubeadm-config is not readable with these credentials' : info.kubeadmConfig === 'absent' ? 'there is no kube-system/kubeadm-config' : 'kube-system/kubeadm-config not read yet';
-    return view('static-pods', `static control-plane pods, ${etcdPhrase(signals.etcdTopology, 'unknown')}`, 'static-pods', placementOf(signals.etcdTopology, 'unknown'), [`${staticPods.length} apiserver, controller-manager and scheduler pods in kube-system`, why], [LOOPBACK_HEALTH]);
+    const why =
+      info.kubeadmConfig === 'forbidden'
+        ? 'kube-system/kubeadm-config is not readable with these credentials'
+        : info.kubeadmConfig === 'absent'
+          ? 'there is no kube-system/kubeadm-config'
+          : 'kube-system/kubeadm-config not read yet';
+    return view(
+      'static-pods',
+      `static control-plane pods, ${etcdPhrase(signals.etcdTopology, 'unknown')}`,
+      'static-pods',
+      placementOf(signals.etcdTopology, 'unknown'),
+      [`${staticPods.length} apiserver, controller-manager and scheduler pods in kube-system`, why],
+      [LOOPBACK_HEALTH],
+    );
   }
   return view('unknown', 'distribution not known yet', 'unknown', 'unknown', info.gitVersion ? [`/version says ${info.gitVersion}`] : [], []);
 }
@@ -111,10 +153,14 @@ function view(name: DistributionName, label: string, controlPlane: ControlPlaneF
 }
 
 function managed(name: DistributionName, label: string, evidence: string, addresses: string): DistributionView {
-  return view(name, label, 'managed', 'managed', [evidence], [
-    "the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible",
-    addresses,
-  ]);
+  return view(
+    name,
+    label,
+    'managed',
+    'managed',
+    [evidence],
+    ["the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible", addresses],
+  );
 }
 
 function placementOf(topology: EtcdTopology, fallback: EtcdPlacement): EtcdPlacement {

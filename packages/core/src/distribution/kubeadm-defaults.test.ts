@@ -40,7 +40,11 @@ describe("kubeadm's defaults: controller-manager and scheduler health bound to 1
   });
 
   it('the issue\'s false alarm: health ports refused from the start, pods Ready → no "2 down", no spof', () => {
-    const state = judge(withPodCandidates(aFullHaCluster().build(), (i) => (i === 1 ? { probe: { live: true, httpStatus: 200, error: null }, answeredSinceStart: true, podReady: true } : { probe: REFUSED, podReady: true })));
+    const state = judge(
+      withPodCandidates(aFullHaCluster().build(), (i) =>
+        i === 1 ? { probe: { live: true, httpStatus: 200, error: null }, answeredSinceStart: true, podReady: true } : { probe: REFUSED, podReady: true },
+      ),
+    );
     expect(state.verdict).toBe('ha-ok');
     expect(state.findings.find((f) => f.ruleId === 'LeaderElectionSingleCandidate')).toBeUndefined();
     expect(state.leases.every((l) => l.standbys === 2)).toBe(true);
@@ -68,7 +72,14 @@ describe("kubeadm's defaults: controller-manager and scheduler health bound to 1
 describe('OpenShift: a stale kube-system/kube-scheduler Lease', () => {
   it('is not a failure there, and is one elsewhere', () => {
     const input = aFullHaCluster().withLease('kube-scheduler', { holder: 0 }).build();
-    const openshift = detectDistribution({ info: { gitVersion: 'v1.31.6', apiGroups: ['config.openshift.io'], kubeadmConfig: 'absent' }, nodes: [], pods: [], leases: [], etcdTopology: 'unknown', controlPlaneHidden: false });
+    const openshift = detectDistribution({
+      info: { gitVersion: 'v1.31.6', apiGroups: ['config.openshift.io'], kubeadmConfig: 'absent' },
+      nodes: [],
+      pods: [],
+      leases: [],
+      etcdTopology: 'unknown',
+      controlPlaneHidden: false,
+    });
     expect(judge(input).findings.map((f) => f.ruleId)).toContain('LeaderElectionNoHolder');
     const state = judge({ ...input, distribution: openshift });
     expect(state.findings.map((f) => f.ruleId)).not.toContain('LeaderElectionNoHolder');

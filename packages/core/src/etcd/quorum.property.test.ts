@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { EtcdMember } from '../model/etcd';
 import { computeQuorum } from './quorum';
 
-const memberArb = fc.record({ reachable: fc.boolean(), isLearner: fc.boolean() }).map(
-  ({ reachable, isLearner }): EtcdMember => ({ id: '1', name: 'm', peerURLs: [], clientURLs: [], isLearner, reachable, status: null, error: null, checkedAt: null }),
-);
+const memberArb = fc
+  .record({ reachable: fc.boolean(), isLearner: fc.boolean() })
+  .map(({ reachable, isLearner }): EtcdMember => ({ id: '1', name: 'm', peerURLs: [], clientURLs: [], isLearner, reachable, status: null, error: null, checkedAt: null }));
 
 describe('quorum math (properties)', () => {
   it('tolerated = healthy − quorum, quorum is a strict majority, hasQuorum iff tolerated ≥ 0', () => {
@@ -33,7 +33,8 @@ describe('quorum math (properties)', () => {
   it('an even count tolerates no more failures than one member fewer', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), (k) => {
-        const all = (n: number) => Array.from({ length: n }, (): EtcdMember => ({ id: '1', name: 'm', peerURLs: [], clientURLs: [], isLearner: false, reachable: true, status: null, error: null, checkedAt: null }));
+        const all = (n: number) =>
+          Array.from({ length: n }, (): EtcdMember => ({ id: '1', name: 'm', peerURLs: [], clientURLs: [], isLearner: false, reachable: true, status: null, error: null, checkedAt: null }));
         expect(computeQuorum(all(2 * k)).failuresTolerated).toBe(computeQuorum(all(2 * k - 1)).failuresTolerated);
       }),
     );

@@ -76,7 +76,7 @@ describe('lease status (properties)', () => {
     );
   });
 
-  it('never depends on the holder\'s renewTime against now: rewriting the holder\'s clock changes nothing', () => {
+  it("never depends on the holder's renewTime against now: rewriting the holder's clock changes nothing", () => {
     fc.assert(
       fc.property(eventsArb, fc.integer({ min: -86_400_000, max: 86_400_000 }), fc.integer({ min: 0, max: 60_000 }), (events, shiftMs, later) => {
         const { track, lastAt } = fold(events);

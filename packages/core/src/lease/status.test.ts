@@ -52,16 +52,64 @@ describe('judgeLease', () => {
     ['pod-named candidates: one of them is the holder', ['kcm-cp-1', 'kcm-cp-2'], 1],
     ['no candidates', [], 0],
   ])('standbys: %s', (_name, identities, standbys) => {
-    const withCandidates = setLeaseCandidates(track(), identities.map((identity) => ({ identity, node: null, source: 'lease-candidate' as const, observedRenewAt: null })), 'lease-candidate');
+    const withCandidates = setLeaseCandidates(
+      track(),
+      identities.map((identity) => ({ identity, node: null, source: 'lease-candidate' as const, observedRenewAt: null })),
+      'lease-candidate',
+    );
     expect(judgeLease(withCandidates, T0, live, DEFAULT_CONFIG).standbys).toBe(standbys);
   });
 
   it.each([
-    ['a dead candidate is no standby', [['cp-1_x', 'cp-1', true], ['cp-2_x', 'cp-2', true], ['cp-3_x', 'cp-3', false]], 'lease-candidate', 1],
-    ['unknown liveness counts', [['cp-1_x', 'cp-1', true], ['cp-2_x', 'cp-2', null], ['cp-3_x', 'cp-3', undefined]], 'lease-candidate', 2],
-    ['pods: the holder is the one on its node', [['kcm-cp-1', 'cp-1', true], ['kcm-cp-2', 'cp-2', true], ['kcm-cp-3', 'cp-3', false]], 'pod', 1],
-    ['pods: a dead holder leaves the live ones as standbys', [['kcm-cp-1', 'cp-1', false], ['kcm-cp-2', 'cp-2', true], ['kcm-cp-3', 'cp-3', true]], 'pod', 2],
-    ['pods without nodes: one of the live ones is the holder', [['kcm-a', null, true], ['kcm-b', null, false]], 'pod', 0],
+    [
+      'a dead candidate is no standby',
+      [
+        ['cp-1_x', 'cp-1', true],
+        ['cp-2_x', 'cp-2', true],
+        ['cp-3_x', 'cp-3', false],
+      ],
+      'lease-candidate',
+      1,
+    ],
+    [
+      'unknown liveness counts',
+      [
+        ['cp-1_x', 'cp-1', true],
+        ['cp-2_x', 'cp-2', null],
+        ['cp-3_x', 'cp-3', undefined],
+      ],
+      'lease-candidate',
+      2,
+    ],
+    [
+      'pods: the holder is the one on its node',
+      [
+        ['kcm-cp-1', 'cp-1', true],
+        ['kcm-cp-2', 'cp-2', true],
+        ['kcm-cp-3', 'cp-3', false],
+      ],
+      'pod',
+      1,
+    ],
+    [
+      'pods: a dead holder leaves the live ones as standbys',
+      [
+        ['kcm-cp-1', 'cp-1', false],
+        ['kcm-cp-2', 'cp-2', true],
+        ['kcm-cp-3', 'cp-3', true],
+      ],
+      'pod',
+      2,
+    ],
+    [
+      'pods without nodes: one of the live ones is the holder',
+      [
+        ['kcm-a', null, true],
+        ['kcm-b', null, false],
+      ],
+      'pod',
+      0,
+    ],
   ] as const)('standbys by liveness: %s', (_name, entries, source, standbys) => {
     const candidates = entries.map(([identity, node, live]) => ({ identity, node, source, observedRenewAt: null, ...(live === undefined ? {} : { live }) }));
     expect(judgeLease(setLeaseCandidates(track(), candidates, source), T0, live, DEFAULT_CONFIG).standbys).toBe(standbys);

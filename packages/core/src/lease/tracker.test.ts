@@ -36,36 +36,91 @@ function fold(events: readonly (readonly [number, LeaseRecord | null])[]) {
 describe('observeLease', () => {
   it.each([
     ['first sight counts as a renewal now', [[T0 + 500, record('a', T0)]], { observedRenewAt: T0 + 500, holderSinceAt: T0 + 500, skewMs: 500, component: 'kube-scheduler' }],
-    ['an unchanged record (resync) is no renewal', [[T0, record('a', T0)], [T0 + 5000, record('a', T0)]], { observedRenewAt: T0 }],
-    ['a metadata-only write is no renewal', [[T0, record('a', T0)], [T0 + 5000, record('a', T0, { resourceVersion: '99' })]], { observedRenewAt: T0 }],
-    ['a changed renewTime is a renewal stamped with hawk\'s clock', [[T0, record('a', T0)], [T0 + 2100, record('a', T0 + 2000)]], { observedRenewAt: T0 + 2100, skewMs: 100 }],
+    [
+      'an unchanged record (resync) is no renewal',
+      [
+        [T0, record('a', T0)],
+        [T0 + 5000, record('a', T0)],
+      ],
+      { observedRenewAt: T0 },
+    ],
+    [
+      'a metadata-only write is no renewal',
+      [
+        [T0, record('a', T0)],
+        [T0 + 5000, record('a', T0, { resourceVersion: '99' })],
+      ],
+      { observedRenewAt: T0 },
+    ],
+    [
+      "a changed renewTime is a renewal stamped with hawk's clock",
+      [
+        [T0, record('a', T0)],
+        [T0 + 2100, record('a', T0 + 2000)],
+      ],
+      { observedRenewAt: T0 + 2100, skewMs: 100 },
+    ],
     [
       'the cadence is learned after enough intervals (median)',
-      [[T0, record('a', T0)], [T0 + 2000, record('a', T0 + 2000)], [T0 + 4100, record('a', T0 + 4000)], [T0 + 6000, record('a', T0 + 6000)]],
+      [
+        [T0, record('a', T0)],
+        [T0 + 2000, record('a', T0 + 2000)],
+        [T0 + 4100, record('a', T0 + 4000)],
+        [T0 + 6000, record('a', T0 + 6000)],
+      ],
       { learnedCadenceMs: 2000, recentIntervalsMs: [2000, 2100, 1900] },
     ],
-    ['intervals longer than the lease are gaps, not cadence', [[T0, record('a', T0)], [T0 + 60_000, record('a', T0 + 60_000)]], { recentIntervalsMs: [] }],
+    [
+      'intervals longer than the lease are gaps, not cadence',
+      [
+        [T0, record('a', T0)],
+        [T0 + 60_000, record('a', T0 + 60_000)],
+      ],
+      { recentIntervalsMs: [] },
+    ],
     ['a holder clock 5 min behind shows as skew', [[T0, record('a', T0 - 300_000)]], { skewMs: 300_000 }],
-    ['a deleted lease keeps its last observed renewal', [[T0, record('a', T0)], [T0 + 1000, null]], { record: null, observedRenewAt: T0 + 1000 }],
+    [
+      'a deleted lease keeps its last observed renewal',
+      [
+        [T0, record('a', T0)],
+        [T0 + 1000, null],
+      ],
+      { record: null, observedRenewAt: T0 + 1000 },
+    ],
   ] as const)('%s', (_name, events, expected) => {
     expect(fold(events).track).toMatchObject(expected);
   });
 
   it.each([
     [
-      'holder change: gap from the old holder\'s last observed renewal to the new holder\'s first observation',
-      [[T0, record('a', T0)], [T0 + 2000, record('a', T0 + 2000)], [T0 + 19_000, record('b', T0 + 19_000, { acquireTime: iso(T0 + 19_000) })]],
+      "holder change: gap from the old holder's last observed renewal to the new holder's first observation",
+      [
+        [T0, record('a', T0)],
+        [T0 + 2000, record('a', T0 + 2000)],
+        [T0 + 19_000, record('b', T0 + 19_000, { acquireTime: iso(T0 + 19_000) })],
+      ],
       [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 19_000, leaderlessMs: 17_000, handover: 'expired' }],
     ],
     [
       'new holder seen late (watch gap): its acquire is placed by renewTime − acquireTime, skew-free',
-      [[T0, record('a', T0)], [T0 + 30_000, record('b', T0 + 600_000 + 10_000, { acquireTime: iso(T0 + 600_000) })]],
+      [
+        [T0, record('a', T0)],
+        [T0 + 30_000, record('b', T0 + 600_000 + 10_000, { acquireTime: iso(T0 + 600_000) })],
+      ],
       [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 30_000, leaderlessMs: 20_000, handover: 'expired' }],
     ],
-    ['release then acquire: two transitions, both a graceful handover', [[T0, record('a', T0)], [T0 + 1000, record(null, T0 + 1000)], [T0 + 3000, record('b', T0 + 3000, { acquireTime: iso(T0 + 3000) })]], [
-      { lease: 'kube-system/kube-scheduler', from: 'a', to: null, at: T0 + 1000, leaderlessMs: null, handover: 'released' },
-      { lease: 'kube-system/kube-scheduler', from: null, to: 'b', at: T0 + 3000, leaderlessMs: 2000, handover: 'released' },
-    ]],
+    [
+      'release then acquire: two transitions, both a graceful handover',
+      [
+        [T0, record('a', T0)],
+        [T0 + 1000, record(null, T0 + 1000)],
+        [T0 + 3000, record('b', T0 + 3000, { acquireTime: iso(T0 + 3000) })],
+      ],
+      [
+        { lease: 'kube-system/kube-scheduler', from: 'a', to: null, at: T0 + 1000, leaderlessMs: null, handover: 'released' },
+        { lease: 'kube-system/kube-scheduler', from: null, to: 'b', at: T0 + 3000, leaderlessMs: 2000, handover: 'released' },
+      ],
+    ],
   ] as const)('%s', (_name, events, expected) => {
     expect(fold(events).transitions).toEqual(expected);
   });

@@ -18,10 +18,7 @@ export interface ClusterIdentity {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-export type Reachability =
-  | { readonly state: 'reachable' }
-  | { readonly state: 'unreachable'; readonly error: string; readonly since: number }
-  | { readonly state: 'connecting' };
+export type Reachability = { readonly state: 'reachable' } | { readonly state: 'unreachable'; readonly error: string; readonly since: number } | { readonly state: 'connecting' };
 
 /** Names of the backend's sources; each reports its own freshness. */
 export type SourceName = 'leases' | 'lease-candidates' | 'endpointslice' | 'identity-leases' | 'pods' | 'nodes' | 'apiserver-probes' | 'etcd' | 'cluster-info';

@@ -16,11 +16,26 @@ export interface ClusterSummary {
 /** Top-level keys of ClusterState that a patch may replace whole. */
 export type ClusterStatePart = keyof ClusterState;
 
-export interface SnapshotMessage { readonly clusterId: string; readonly version: number; readonly state: ClusterState }
+export interface SnapshotMessage {
+  readonly clusterId: string;
+  readonly version: number;
+  readonly state: ClusterState;
+}
 /** Replaces the named parts of the state at `baseVersion`, giving `version` (= baseVersion + 1). */
-export interface PatchMessage { readonly clusterId: string; readonly version: number; readonly baseVersion: number; readonly parts: Partial<ClusterState> }
-export interface OverviewMessage { readonly version: number; readonly clusters: readonly ClusterSummary[] }
-export interface ErrorMessage { readonly code: 'unknown-cluster' | 'bad-request' | 'too-many-subscriptions' | 'unauthorized'; readonly message: string }
+export interface PatchMessage {
+  readonly clusterId: string;
+  readonly version: number;
+  readonly baseVersion: number;
+  readonly parts: Partial<ClusterState>;
+}
+export interface OverviewMessage {
+  readonly version: number;
+  readonly clusters: readonly ClusterSummary[];
+}
+export interface ErrorMessage {
+  readonly code: 'unknown-cluster' | 'bad-request' | 'too-many-subscriptions' | 'unauthorized';
+  readonly message: string;
+}
 
 /** Socket.io events the server emits. */
 export interface ServerToClientEvents {

@@ -7,7 +7,11 @@ describe('ApiServerInstanceNotReady', () => {
   it.each<[string, () => ClusterBuilder, string[]]>([
     ['all serving', () => aCluster().withApiServers(3), []],
     ['one refused', () => aCluster().withApiServers(3).stopApiServer(2), ['apiserver cp-2 not ready: connect ECONNREFUSED']],
-    ['etcd check failing on all', () => aCluster().withApiServers(2).withEtcd(3).stopEtcdMember(1).stopEtcdMember(2), ['apiserver cp-1 not ready: failing etcd', 'apiserver cp-2 not ready: failing etcd']],
+    [
+      'etcd check failing on all',
+      () => aCluster().withApiServers(2).withEtcd(3).stopEtcdMember(1).stopEtcdMember(2),
+      ['apiserver cp-1 not ready: failing etcd', 'apiserver cp-2 not ready: failing etcd'],
+    ],
     ['probes not live: nobody blamed', () => aCluster().withApiServers(3).stopApiServer(1).withSource('apiserver-probes', 'stale'), []],
   ])('%s', (_name, cluster, titles) => {
     expect(judgeRule(apiServerInstanceNotReady, cluster()).map((d) => d.title)).toEqual(titles);
@@ -21,7 +25,12 @@ describe('ApiServerInstanceNotReady', () => {
     const cluster = aCluster().withApiServers(1);
     const input = cluster.build();
     const instance = { ...input.apiServers[0]!, health: { ...health, lastOkAt: null } };
-    const drafts = apiServerInstanceNotReady.evaluate({ ...input, apiServers: [instance] }, { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false }, {} as never, cluster.now);
+    const drafts = apiServerInstanceNotReady.evaluate(
+      { ...input, apiServers: [instance] },
+      { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false },
+      {} as never,
+      cluster.now,
+    );
     expect(drafts[0]!.title).toBe(`apiserver cp-1 not ready: ${reason}`);
   });
 
@@ -29,7 +38,14 @@ describe('ApiServerInstanceNotReady', () => {
     const cluster = aCluster().withApiServers(1);
     const input = cluster.build();
     const instance = { ...input.apiServers[0]!, address: null, identityRenewedAt: cluster.now - 60_000 };
-    const drafts = apiServerInstanceNotReady.evaluate({ ...input, apiServers: [instance] }, { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false }, { identityRenewStaleMs: 30_000 } as never, cluster.now);
-    expect(drafts.map((d) => [d.title, d.commands[0]])).toEqual([['apiserver cp-1 not ready: identity lease not renewed', 'kubectl -n kube-system get leases -l apiserver.kubernetes.io/identity -o wide']]);
+    const drafts = apiServerInstanceNotReady.evaluate(
+      { ...input, apiServers: [instance] },
+      { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false },
+      { identityRenewStaleMs: 30_000 } as never,
+      cluster.now,
+    );
+    expect(drafts.map((d) => [d.title, d.commands[0]])).toEqual([
+      ['apiserver cp-1 not ready: identity lease not renewed', 'kubectl -n kube-system get leases -l apiserver.kubernetes.io/identity -o wide'],
+    ]);
   });
 });

@@ -22,9 +22,16 @@ export const apiServerReducedServing: Rule = {
       {
         subject: null,
         ...gravity,
-        evidence: { serving, total, down: input.apiServers.filter((i) => !derived.serving.includes(i)).map((i) => i.host ?? i.id).join(', ') },
+        evidence: {
+          serving,
+          total,
+          down: input.apiServers
+            .filter((i) => !derived.serving.includes(i))
+            .map((i) => i.host ?? i.id)
+            .join(', '),
+        },
         remediation: 'Bring the stopped instances back (static pod manifests in /etc/kubernetes/manifests, kubelet logs) before another one fails.',
-        commands: ['kubectl -n kube-system get pods -l component=kube-apiserver -o wide', 'kubectl get --raw=\'/readyz?verbose\''],
+        commands: ['kubectl -n kube-system get pods -l component=kube-apiserver -o wide', "kubectl get --raw='/readyz?verbose'"],
       },
     ];
   },

@@ -6,7 +6,7 @@ export const clusterUnreachable: Rule = {
   component: 'cluster',
   severity: 'critical',
   impact: 'unknown',
-  summary: 'The cluster\'s API cannot be reached.',
+  summary: "The cluster's API cannot be reached.",
   evaluate: (input) =>
     input.reachability.state !== 'unreachable'
       ? []

@@ -21,8 +21,8 @@ export const etcdAlarm: Rule = {
           alarm.alarm === 'NOSPACE'
             ? 'The backend hit its quota: compact old revisions, defragment every member, then disarm the alarm; raise --quota-backend-bytes if the data really grew.'
             : alarm.alarm === 'CORRUPT'
-              ? 'A member\'s data diverged: remove and re-add that member from a healthy snapshot; do not disarm until it is replaced.'
-              : 'Read the alarm in etcd\'s logs before disarming it.',
+              ? "A member's data diverged: remove and re-add that member from a healthy snapshot; do not disarm until it is replaced."
+              : "Read the alarm in etcd's logs before disarming it.",
         commands:
           alarm.alarm === 'NOSPACE'
             ? [etcdctl('alarm list'), etcdctl('endpoint status --cluster -w table'), etcdctl('defrag --cluster'), etcdctl('alarm disarm')]

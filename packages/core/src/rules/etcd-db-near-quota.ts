@@ -6,7 +6,7 @@ export const etcdDbNearQuota: Rule = {
   component: 'etcd',
   severity: 'warning',
   impact: 'degraded',
-  summary: 'An etcd member\'s DB size is above etcdDbWarnRatio of the quota.',
+  summary: "An etcd member's DB size is above etcdDbWarnRatio of the quota.",
   evaluate: (input, derived, config) => {
     if (!derived.etcdLive || input.etcd.quotaBytes <= 0) return [];
     return input.etcd.members.flatMap((member) => {

@@ -12,7 +12,7 @@ describe('LeaderElectionLeaderLost', () => {
     expect(judgeRule(leaderElectionLeaderLost, cluster)).toHaveLength(count);
   });
 
-  it('not while hawk\'s watch is down', () => {
+  it("not while hawk's watch is down", () => {
     const cluster = aCluster().withLease('kube-scheduler').killLeaseHolder('kube-scheduler').withSource('leases', 'stale').advance(60_000);
     expect(judgeRule(leaderElectionLeaderLost, cluster)).toEqual([]);
   });

@@ -23,7 +23,10 @@ export const leaderElectionSingleCandidate: Rule = {
         return {
           subject: leaseSubject(lease),
           component: findingComponentForLease(lease.component),
-          title: dead > 0 ? `${live} live candidate${live === 1 ? '' : 's'} for ${lease.name} (${dead} down${unseen > 0 ? `, ${unseen} not observable from here` : ''}): no standby to take over` : `one candidate for ${lease.name}: no standby to take over`,
+          title:
+            dead > 0
+              ? `${live} live candidate${live === 1 ? '' : 's'} for ${lease.name} (${dead} down${unseen > 0 ? `, ${unseen} not observable from here` : ''}): no standby to take over`
+              : `one candidate for ${lease.name}: no standby to take over`,
           evidence: { lease: leaseSubject(lease), candidates: lease.candidates.length, live, notObservable: unseen, standbys: lease.standbys, source: lease.candidatesSource },
           remediation:
             dead > 0

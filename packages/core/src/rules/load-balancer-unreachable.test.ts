@@ -17,7 +17,12 @@ describe('LoadBalancerUnreachable', () => {
   it('a front door never probed is not judged', () => {
     const cluster = aCluster().withApiServers(3).stopLoadBalancer();
     const input = cluster.build();
-    const drafts = loadBalancerUnreachable.evaluate({ ...input, frontDoor: { ...input.frontDoor, health: { livez: null, readyz: null, lastOkAt: null } } }, { serving: input.apiServers } as never, {} as never, cluster.now);
+    const drafts = loadBalancerUnreachable.evaluate(
+      { ...input, frontDoor: { ...input.frontDoor, health: { livez: null, readyz: null, lastOkAt: null } } },
+      { serving: input.apiServers } as never,
+      {} as never,
+      cluster.now,
+    );
     expect(drafts).toEqual([]);
   });
 

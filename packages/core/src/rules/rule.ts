@@ -32,7 +32,8 @@ export interface Rule {
   readonly evaluate: (input: ClusterInput, derived: Derived, config: HawkConfig, now: number) => readonly FindingDraft[];
 }
 
-export const ETCDCTL_ENV = 'ETCDCTL_API=3 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
+export const ETCDCTL_ENV =
+  'ETCDCTL_API=3 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
 
 /** etcdctl command with kubeadm's client certificate paths, against every member. */
 export function etcdctl(args: string): string {

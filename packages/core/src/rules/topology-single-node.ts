@@ -11,11 +11,13 @@ export const topologySingleNode: Rule = {
   evaluate: (input) => {
     // Placement is only judged from known nodes: instances on one host without Node objects (a lab on loopback) say nothing.
     if (input.nodes.length === 0) return [];
-    const used = new Set<string>([
-      ...input.pods.map((pod) => pod.node),
-      ...input.apiServers.map((instance) => nodeOfInstance(instance, input.nodes)),
-      ...input.etcd.members.map((member) => nodeOfMember(member, input.nodes)),
-    ].filter((node): node is string => node !== null));
+    const used = new Set<string>(
+      [
+        ...input.pods.map((pod) => pod.node),
+        ...input.apiServers.map((instance) => nodeOfInstance(instance, input.nodes)),
+        ...input.etcd.members.map((member) => nodeOfMember(member, input.nodes)),
+      ].filter((node): node is string => node !== null),
+    );
     const nodes = used.size > 0 ? [...used] : input.nodes.map((node) => node.name);
     if (nodes.length !== 1) return [];
     return [

@@ -351,7 +351,7 @@ export class ClusterBuilder {
     });
     const anyServing = apiServers.some((i) => i.health.readyz?.ok);
     if (this.loadBalancerUp && anyServing) this.loadBalancerLastOkAt = this.now;
-    const frontDoorProbe = this.frontDoorKind === 'instance' ? apiServers[0]?.health.readyz ?? null : !this.loadBalancerUp ? refused(this.now) : anyServing ? ok(this.now) : unavailable(this.now);
+    const frontDoorProbe = this.frontDoorKind === 'instance' ? (apiServers[0]?.health.readyz ?? null) : !this.loadBalancerUp ? refused(this.now) : anyServing ? ok(this.now) : unavailable(this.now);
     const sources = Object.fromEntries(
       SOURCES.map((source) => [source, this.sourceOverrides.get(source) ?? (source === 'etcd' && this.members.length === 0 ? unavailableSource() : { state: 'live', lastEventAt: this.now })]),
     ) as Record<SourceName, Freshness>;
@@ -414,7 +414,16 @@ export class ClusterBuilder {
       isLearner: m.learner,
       reachable: m.up,
       status: m.up
-        ? { leaderId: leaderId ?? '0', raftTerm: String(this.raftTerm), raftIndex: '4242', dbSizeBytes: this.etcdOptions.dbSizeBytes, dbSizeInUseBytes: this.etcdOptions.dbSizeBytes, version: '3.5.16', isLearner: m.learner, errors: [] }
+        ? {
+            leaderId: leaderId ?? '0',
+            raftTerm: String(this.raftTerm),
+            raftIndex: '4242',
+            dbSizeBytes: this.etcdOptions.dbSizeBytes,
+            dbSizeInUseBytes: this.etcdOptions.dbSizeBytes,
+            version: '3.5.16',
+            isLearner: m.learner,
+            errors: [],
+          }
         : null,
       error: m.up ? null : 'context deadline exceeded',
       checkedAt: this.now,
@@ -432,7 +441,7 @@ export class ClusterBuilder {
       alarms: this.alarms,
       quotaBytes: this.etcdOptions.quotaBytes,
       topology: none && !this.hidden ? 'unknown' : this.etcdOptions.topology,
-      topologyEvidence: this.etcdOptions.topology === 'stacked' && !none ? ['etcd members listen on the apiservers\' hosts'] : [],
+      topologyEvidence: this.etcdOptions.topology === 'stacked' && !none ? ["etcd members listen on the apiservers' hosts"] : [],
       leaderChanges: [],
       readyzEtcd: null,
       freshness: none ? unavailableSource() : { state: 'live', lastEventAt: this.now },

@@ -49,7 +49,12 @@ async function holdOnce(name) {
   const now = microNow();
   const got = await call('GET', path);
   if (got.status === 404) {
-    const lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace: 'kube-system' }, spec: { holderIdentity: holder, leaseDurationSeconds: LEASE_DURATION_SECONDS, acquireTime: now, renewTime: now, leaseTransitions: 0 } };
+    const lease = {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name, namespace: 'kube-system' },
+      spec: { holderIdentity: holder, leaseDurationSeconds: LEASE_DURATION_SECONDS, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+    };
     const created = await call('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', lease);
     if (created.status >= 300 && created.status !== 409) throw new Error(`create ${name}: HTTP ${created.status}`);
     return;

@@ -31,8 +31,10 @@ export async function installClusterDns(lab: Lab): Promise<void> {
   const first = lab.nodes[0]!;
   const config = join(nodeDir(lab.paths, first.name), 'kubeadm.yaml');
   // From the first control-plane host, as `kubeadm init` runs there: a profile may refuse clients on the host side.
-  await must('nsenter', [`--net=/run/netns/${first.netns}`, '--', join(lab.binDir, 'kubeadm'), 'init', 'phase', 'addon', 'coredns', '--config', config, '--kubeconfig', lab.paths.adminKubeconfig], 120_000);
-  await lab.kubeAny((kube) =>
-    kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } } }),
+  await must(
+    'nsenter',
+    [`--net=/run/netns/${first.netns}`, '--', join(lab.binDir, 'kubeadm'), 'init', 'phase', 'addon', 'coredns', '--config', config, '--kubeconfig', lab.paths.adminKubeconfig],
+    120_000,
   );
+  await lab.kubeAny((kube) => kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } } }));
 }

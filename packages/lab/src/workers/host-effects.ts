@@ -100,5 +100,8 @@ export async function hostLeftovers(paths: LabPaths, workersDir: string): Promis
 /** KUBE- chains in the machine's own iptables: the workers' kubelet and kube-proxy must only make them in their namespaces. */
 export async function hostIptablesChains(): Promise<string[]> {
   const out = await run('iptables-save', []);
-  return out.stdout.split('\n').filter((l) => /^:KUBE-/.test(l)).map((l) => l.slice(1).split(' ')[0]!);
+  return out.stdout
+    .split('\n')
+    .filter((l) => /^:KUBE-/.test(l))
+    .map((l) => l.slice(1).split(' ')[0]!);
 }

@@ -32,7 +32,10 @@ export async function readWorkersState(lab: Lab): Promise<WorkersState | undefin
 }
 
 async function executable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(() => true, () => false);
+  return access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** missingWorkerPrerequisites lists, in words a person can act on, what stops workers from running here. */
@@ -41,7 +44,14 @@ export async function missingWorkerPrerequisites(binDir: string): Promise<string
   const absent = [];
   for (const b of ['kubelet', 'kube-proxy', 'pause']) if (!(await executable(join(binDir, b)))) absent.push(b);
   if (absent.length > 0) missing.push(`missing ${absent.join(', ')} in ${binDir}: run packages/lab/scripts/build-binaries.sh`);
-  for (const [path, pkg] of [['/usr/bin/containerd', 'containerd'], ['/usr/bin/ctr', 'containerd'], [join(CNI_BIN_DIR, 'bridge'), 'containernetworking-plugins'], ['/usr/sbin/runc', 'runc'], ['/usr/bin/podman', 'podman'], ['/usr/bin/nsenter', 'util-linux']] as const) {
+  for (const [path, pkg] of [
+    ['/usr/bin/containerd', 'containerd'],
+    ['/usr/bin/ctr', 'containerd'],
+    [join(CNI_BIN_DIR, 'bridge'), 'containernetworking-plugins'],
+    ['/usr/sbin/runc', 'runc'],
+    ['/usr/bin/podman', 'podman'],
+    ['/usr/bin/nsenter', 'util-linux'],
+  ] as const) {
     if (!(await executable(path))) missing.push(`${path} not found: apt-get install ${pkg}`);
   }
   return missing;
@@ -96,7 +106,7 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
     });
     for (const w of plans) await untaintReady(lab, w.host.name);
     if (options.clusterDns && corednsAvailable()) {
-      step('cluster DNS: kubeadm\'s CoreDNS addon');
+      step("cluster DNS: kubeadm's CoreDNS addon");
       const archive = await corednsImageArchive();
       await Promise.all(plans.map((w) => importImage(w.files.containerdSocket, archive)));
       await installClusterDns(lab);
@@ -120,7 +130,9 @@ async function dropWorkers(lab: Lab, plans: WorkerPlan[]): Promise<void> {
   await run('rm', ['-rf', workersDir(lab.paths)]);
 }
 
-interface NodeStatus { status?: { conditions?: { type: string; status: string }[] } }
+interface NodeStatus {
+  status?: { conditions?: { type: string; status: string }[] };
+}
 
 /** notReady names the planned workers whose Node does not (yet) report Ready=True. */
 export async function notReady(lab: Lab, plans: readonly WorkerPlan[]): Promise<string[]> {
@@ -132,7 +144,9 @@ export async function notReady(lab: Lab, plans: readonly WorkerPlan[]): Promise<
   return pending;
 }
 
-interface NodeTaints { spec?: { taints?: { key: string; effect: string }[] } }
+interface NodeTaints {
+  spec?: { taints?: { key: string; effect: string }[] };
+}
 
 /**
  * untaintReady does for a Ready worker what the node-lifecycle controller would: drop the not-ready taint the kubelet

@@ -13,7 +13,10 @@ const CGROUP_ROOT = '/sys/fs/cgroup';
 const CGROUP_PREFIX = `${NETNS_PREFIX}${WORKER_PREFIX}`;
 
 async function exeOf(pid: number): Promise<string | undefined> {
-  return readlink(`/proc/${pid}/exe`).then((e) => e.replace(/ \(deleted\)$/, ''), () => undefined);
+  return readlink(`/proc/${pid}/exe`).then(
+    (e) => e.replace(/ \(deleted\)$/, ''),
+    () => undefined,
+  );
 }
 
 /**

@@ -96,7 +96,10 @@ export async function startAlertmanager(webhookUrl: string): Promise<RunningAler
   const ready = (async () => {
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const ok = await fetch(`${url}/-/ready`).then((response) => response.ok, () => false);
+      const ok = await fetch(`${url}/-/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`prometheus-alertmanager not ready on ${url} within 20 s:\n${output.slice(-2_000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));

@@ -18,10 +18,15 @@ export interface RunningPostgres {
 /** Debian's server binaries: `pg_config --bindir`, else the newest /usr/lib/postgresql/<version>/bin. */
 async function serverBinaries(): Promise<string> {
   const candidates: string[] = [];
-  const fromConfig = await run('pg_config', ['--bindir']).then(({ stdout }) => stdout.trim(), () => undefined);
+  const fromConfig = await run('pg_config', ['--bindir']).then(
+    ({ stdout }) => stdout.trim(),
+    () => undefined,
+  );
   if (fromConfig) candidates.push(fromConfig);
   if (existsSync('/usr/lib/postgresql')) {
-    const versions = readdirSync('/usr/lib/postgresql').filter((name) => /^\d+$/.test(name)).sort((a, b) => Number(b) - Number(a));
+    const versions = readdirSync('/usr/lib/postgresql')
+      .filter((name) => /^\d+$/.test(name))
+      .sort((a, b) => Number(b) - Number(a));
     candidates.push(...versions.map((version) => `/usr/lib/postgresql/${version}/bin`));
   }
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
