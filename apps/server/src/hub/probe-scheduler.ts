@@ -111,7 +111,10 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const probe = async (key: string, base: string) => {
     const connection = connectionFor(key, base);
     const get = connection ? (path: string) => connection.get(path, timeoutMs) : getThrough(kube!, base, timeoutMs);
-    const result = await probeEndpoint(get, now);
+    const probed = await probeEndpoint(get, now);
+    // A /readyz unanswered on a connection that still answers PINGs: the process is alive and blocked (on etcd, say), not gone.
+    const alive = probed.readyz.httpStatus === null && connection?.vouches() === true;
+    const result = alive ? { ...probed, livez: { ...probed.readyz, ok: true, error: null } } : probed;
     lastReady.set(key, result.readyz.ok);
     if (running()) fold.recordApiserverProbe(key, result, labelOf(key));
   };

@@ -11,10 +11,11 @@ export const topologyNodeDown: Rule = {
   summary: 'A control-plane node is down with the components on it.',
   evaluate: (input, derived, config, now) =>
     input.nodes.flatMap((node) => {
-      // Down means no answer at all; an instance answering 500 (say, etcd failing) is alive on a live node.
+      // Down means no answer at all; an instance answering 500 (say, etcd failing), or live but blocked (its /readyz
+      // unanswered while its connection answers), is alive on a live node.
       const instances = derived.probesLive ? input.apiServers.filter((i) => nodeOfInstance(i, input.nodes) === node.name) : [];
       const members = derived.etcdLive ? input.etcd.members.filter((m) => nodeOfMember(m, input.nodes) === node.name) : [];
-      const instancesDown = instances.every((i) => !isServing(i, config, now) && (i.health.readyz?.httpStatus ?? null) === null);
+      const instancesDown = instances.every((i) => !isServing(i, config, now) && (i.health.readyz?.httpStatus ?? null) === null && i.health.livez?.ok !== true);
       const membersDown = members.every((m) => !m.reachable);
       const allDown = instances.length + members.length > 0 && instancesDown && membersDown;
       if (node.ready !== false && !allDown) return [];
