@@ -20,7 +20,7 @@ import {
   type TimelineEvent,
 } from '@hawk/core';
 import type { EndpointProbe } from '../probes/apiserver-probe';
-import type { ComponentHealth } from '../probes/component-health';
+import { unanswered, type ComponentHealth } from '../probes/component-health';
 import type { EtcdEndpointAnswer } from '../probes/etcd-probe';
 import type { EndpointSliceObservation } from '../sources/endpoint-slice';
 import { candidateIdentity, type LeaseCandidateObservation } from '../sources/lease-candidates';
@@ -79,6 +79,8 @@ export class ClusterObservationFold {
   private readonly componentHealth = new Map<string, ComponentHealth>();
   /** The container life (PodObservation.containerStart) in which each pod's /healthz last gave an HTTP answer. */
   private readonly answeredIn = new Map<string, string>();
+  /** Components whose last probe went unanswered once after answering. */
+  private readonly unansweredOnce = new Set<string>();
   private clusterInfo: ClusterInfoSignals = { gitVersion: null, apiGroups: null, kubeadmConfig: null };
   private readonly freshness: Partial<Record<SourceName, Freshness>> = {};
   private etcd: EtcdView;
@@ -191,6 +193,9 @@ export class ClusterObservationFold {
   recordComponentProbe(name: string, result: ComponentHealth, label: string): void {
     if (!this.pods.has(name) || (result.live === false && result.at <= this.distrustFailuresUntil)) return;
     const previous = this.componentHealth.get(name);
+    // One unanswered probe (hawk or the node starved a moment) counts from the second in a row; refusals at once.
+    if (unanswered(result) && previous?.live !== false && !this.unansweredOnce.has(name)) return void this.unansweredOnce.add(name);
+    this.unansweredOnce.delete(name);
     this.componentHealth.set(name, result);
     const pod = this.pods.get(name);
     if (pod && result.httpStatus !== null) this.answeredIn.set(name, pod.containerStart);
@@ -277,6 +282,7 @@ export class ClusterObservationFold {
   private foldPods(): void {
     for (const name of this.componentHealth.keys()) if (!this.pods.has(name)) this.componentHealth.delete(name);
     for (const name of this.answeredIn.keys()) if (!this.pods.has(name)) this.answeredIn.delete(name);
+    for (const name of this.unansweredOnce) if (!this.pods.has(name)) this.unansweredOnce.delete(name);
     if ([...this.pods.values()].some((pod) => pod.health && !this.componentHealth.has(pod.name))) this.listener.componentsAdded?.();
   }
 

@@ -10,6 +10,13 @@ export interface ComponentHealth {
   readonly error: string | null;
 }
 
+const NO_ANSWER = 'no answer within';
+
+/** The probe went unanswered (not refused, not an HTTP error): the process may be busy or frozen, or hawk starved. */
+export function unanswered(health: ComponentHealth): boolean {
+  return health.live === false && health.httpStatus === null && (health.error?.startsWith(NO_ANSWER) ?? false);
+}
+
 /**
  * ComponentHealthProber asks kube-controller-manager and kube-scheduler instances directly, so a
  * dead standby is not counted just because its mirror pod still says Running.
@@ -55,7 +62,7 @@ export function createComponentHealthProber(): ComponentHealthProber {
           }`,
         };
       } catch (error) {
-        const message = deadline.aborted ? `no answer within ${timeoutMs} ms` : describeError(error);
+        const message = deadline.aborted ? `${NO_ANSWER} ${timeoutMs} ms` : describeError(error);
         return { at: now(), live: false, httpStatus: null, error: message };
       }
     },

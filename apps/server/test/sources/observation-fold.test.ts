@@ -238,6 +238,36 @@ describe('leases', () => {
 
 describe('component health', () => {
   const scheduler = pod('kube-scheduler-cp-1', 'kube-scheduler', 'cp-1', { health: { host: null, port: 10259 } });
+  it('counts an unanswered probe of a live component from the second in a row; a refusal at once', () => {
+    const w = world();
+    w.fold.sinks.nodes.replace(new Map([['cp-1', { name: 'cp-1', addresses: ['10.0.0.11'], zone: null, ready: true }]]));
+    w.fold.sinks.pods.replace(new Map([[scheduler.name, scheduler]]));
+    w.fold.sinks.leases.replace(new Map([['kube-system/kube-scheduler', lease('kube-scheduler', 'cp-1_a', 't1')]]));
+    const live = () => w.fold.input().leases['kube-system/kube-scheduler']!.candidates[0]!.live;
+    const silent = { live: false, httpStatus: null, error: 'no answer within 1500 ms' } as const;
+    w.fold.recordComponentProbe(scheduler.name, { at: w.now, live: true, httpStatus: 200, error: null }, 'kube-scheduler on cp-1');
+    w.advance(2000);
+    // hawk (or the node) starved for a moment: one probe unanswered, then answered.
+    w.fold.recordComponentProbe(scheduler.name, { at: w.now, ...silent }, 'kube-scheduler on cp-1');
+    expect(live()).toBe(true);
+    w.advance(2000);
+    w.fold.recordComponentProbe(scheduler.name, { at: w.now, live: true, httpStatus: 200, error: null }, 'kube-scheduler on cp-1');
+    expect(w.events).toEqual([]);
+    // Frozen: unanswered twice in a row.
+    for (const _ of [1, 2]) {
+      w.advance(2000);
+      w.fold.recordComponentProbe(scheduler.name, { at: w.now, ...silent }, 'kube-scheduler on cp-1');
+    }
+    expect(live()).toBe(false);
+    expect(w.events.map((event) => event.kind)).toEqual(['probe-failed']);
+    // Answered again, then refused: the process is gone, counted at once.
+    w.advance(2000);
+    w.fold.recordComponentProbe(scheduler.name, { at: w.now, live: true, httpStatus: 200, error: null }, 'kube-scheduler on cp-1');
+    w.advance(2000);
+    w.fold.recordComponentProbe(scheduler.name, { at: w.now, live: false, httpStatus: null, error: 'connect ECONNREFUSED' }, 'kube-scheduler on cp-1');
+    expect(live()).toBe(false);
+  });
+
   it('probes a new component at once, by its node address, and forgets a pod that left', () => {
     const w = world();
     w.fold.sinks.nodes.replace(new Map([['cp-1', { name: 'cp-1', addresses: ['cp-1.example', '10.0.0.11'], zone: null, ready: true }]]));
