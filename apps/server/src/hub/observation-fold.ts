@@ -20,7 +20,7 @@ import {
   type TimelineEvent,
 } from '@hawk/core';
 import type { EndpointProbe } from '../probes/apiserver-probe';
-import { unanswered, type ComponentHealth } from '../probes/component-health';
+import { wentUnanswered, type ComponentHealth } from '../probes/component-health';
 import type { EtcdEndpointAnswer } from '../probes/etcd-probe';
 import type { EndpointSliceObservation } from '../sources/endpoint-slice';
 import { candidateIdentity, type LeaseCandidateObservation } from '../sources/lease-candidates';
@@ -194,7 +194,7 @@ export class ClusterObservationFold {
     if (!this.pods.has(name) || (result.live === false && result.at <= this.distrustFailuresUntil)) return;
     const previous = this.componentHealth.get(name);
     // One unanswered probe (hawk or the node starved a moment) counts from the second in a row; refusals at once.
-    if (unanswered(result) && previous?.live !== false && !this.unansweredOnce.has(name)) return void this.unansweredOnce.add(name);
+    if (wentUnanswered(result) && previous?.live !== false && !this.unansweredOnce.has(name)) return void this.unansweredOnce.add(name);
     this.unansweredOnce.delete(name);
     this.componentHealth.set(name, result);
     const pod = this.pods.get(name);

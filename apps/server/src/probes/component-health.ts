@@ -13,7 +13,7 @@ export interface ComponentHealth {
 const NO_ANSWER = 'no answer within';
 
 /** The probe went unanswered (not refused, not an HTTP error): the process may be busy or frozen, or hawk starved. */
-export function unanswered(health: ComponentHealth): boolean {
+export function wentUnanswered(health: ComponentHealth): boolean {
   return health.live === false && health.httpStatus === null && (health.error?.startsWith(NO_ANSWER) ?? false);
 }
 
