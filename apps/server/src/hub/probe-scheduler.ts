@@ -2,7 +2,7 @@ import { DEFAULT_CONFIG } from '@hawk/core';
 import { instanceBase, type KubeClient } from '../clusters/kube-client';
 import type { EtcdTransport } from '../clusters/etcd-transport';
 import type { Logger } from '../logger';
-import { endpointProbe, getThrough, probeEndpoint, unanswered } from '../probes/apiserver-probe';
+import { endpointProbe, getThrough, probeEndpoint, unanswered, type EndpointProbe } from '../probes/apiserver-probe';
 import { createComponentHealthProber, type ComponentHealthProber } from '../probes/component-health';
 import { askEndpoint } from '../probes/etcd-probe';
 import { createHeldConnection, type HeldConnection } from '../probes/held-connection';
@@ -46,6 +46,9 @@ export interface ProbeScheduler {
   kickComponents(): void;
 }
 
+/** A front-door failure that is not the LB refusing: an instance behind it may have answered or vanished. */
+const relayedFailure = (probed: EndpointProbe): boolean => !probed.readyz.ok && !/refused/i.test(probed.readyz.error ?? '');
+
 export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeScheduler {
   const { fold, kube, etcd, timeoutMs, now } = options;
   let state: 'new' | 'running' | 'stopped' = 'new';
@@ -81,8 +84,9 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
       pingTimeoutMs: timeoutMs,
       onLost: (how, detail) => {
         if (!running()) return;
-        // Unanswered PINGs are this address not answering, as a timed-out /readyz would be: say so now.
-        if (how === 'silent') fold.recordApiserverProbe(key, endpointProbe(unanswered(`${base}: ${detail}`, now)), labelOf(key));
+        // Unanswered PINGs are this address not answering, as a timed-out /readyz would be: say so now. Not for the
+        // front door, whose connection is held by whichever instance the LB gave it: the urgent probe asks anew.
+        if (how === 'silent' && key !== FRONT_DOOR) fold.recordApiserverProbe(key, endpointProbe(unanswered(`${base}: ${detail}`, now)), labelOf(key));
         cadence.urge(key);
         tick();
       },
@@ -111,7 +115,13 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const probe = async (key: string, base: string) => {
     const connection = connectionFor(key, base);
     const get = connection ? (path: string) => connection.get(path, timeoutMs) : getThrough(kube!, base, timeoutMs);
-    const probed = await probeEndpoint(get, now);
+    let probed = await probeEndpoint(get, now);
+    if (key === FRONT_DOOR && connection && relayedFailure(probed)) {
+      // A pass-through LB keeps a connection with the instance it first chose, also once its health check has
+      // removed that instance: the failure may be that instance's. A client's new connection is balanced anew: ask so.
+      connection.rebalance();
+      probed = await probeEndpoint(get, now);
+    }
     // A /readyz unanswered on a connection that still answers PINGs: the process is alive and blocked (on etcd, say), not gone.
     const alive = probed.readyz.httpStatus === null && connection?.vouches() === true;
     const result = alive ? { ...probed, livez: { ...probed.readyz, ok: true, error: null } } : probed;

@@ -35,6 +35,8 @@ export interface HeldConnection {
   vouches(): boolean;
   /** GET over the held connection, opening one first when none is held; `timeoutMs` covers both. */
   get(path: string, timeoutMs: number): ReturnType<ProbeGet>;
+  /** Drops the open connection without calling onLost: the next get opens a new one (for an LB, balanced anew). */
+  rebalance(): void;
   /** Final: closes the connection and stops pinging, without calling onLost. */
   close(): void;
 }
@@ -88,6 +90,14 @@ export function createHeldConnection(options: HeldConnectionOptions): HeldConnec
     );
   };
 
+  /** Closes the open connection, if any, as hawk's own choice: onLost is not called. */
+  const drop = () => {
+    stopPinging();
+    const held = session;
+    session = null;
+    held?.close();
+  };
+
   const adopt = (held: KubeSession) => {
     session = held;
     held.onClose((reason) => lose(held, 'closed', reason));
@@ -136,12 +146,10 @@ export function createHeldConnection(options: HeldConnectionOptions): HeldConnec
       }
       return held.get(path, Math.max(1, Math.round(deadline - performance.now())));
     },
+    rebalance: drop,
     close() {
       closed = true;
-      stopPinging();
-      const held = session;
-      session = null;
-      held?.close();
+      drop();
     },
   };
 }
