@@ -11,23 +11,16 @@ import { API_PORT, ETCD_CLIENT_PORT, type ComponentInstance, type LabHost } from
  * a mirror Pod per static-pod component. They are evidence of placement only; liveness comes from the processes.
  */
 
+/** nodeObject is a Node named after the host: the kubelet's own labels and the zone, then the distribution's labels. */
+function nodeObject(host: LabHost, labels: Record<string, string>, annotations: Record<string, string> | null, spec: object): object {
+  const kubeletLabels = { 'kubernetes.io/hostname': host.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': host.zone };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name: host.name, labels: { ...kubeletLabels, ...labels }, ...(annotations ? { annotations } : {}) }, spec };
+}
+
 export function nodeManifest(host: LabHost): object {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: host.name,
-      labels: {
-        'kubernetes.io/hostname': host.name,
-        'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'node-role.kubernetes.io/control-plane': '',
-        'node.kubernetes.io/exclude-from-external-load-balancers': '',
-        'topology.kubernetes.io/zone': host.zone,
-      },
-    },
-    spec: { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] },
-  };
+  return nodeObject(host, { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }, null, {
+    taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+  });
 }
 
 export function nodeStatus(host: LabHost, now: string): object {
@@ -186,31 +179,20 @@ export async function registerNodes(kube: KubeClient, nodes: readonly LabHost[],
  * servers schedule workloads by default.
  */
 export function k3sNodeManifest(host: LabHost, etcdMember: boolean): object {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: host.name,
-      labels: {
-        'kubernetes.io/hostname': host.name,
-        'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'node-role.kubernetes.io/control-plane': 'true',
-        'node-role.kubernetes.io/master': 'true',
-        ...(etcdMember ? { 'node-role.kubernetes.io/etcd': 'true' } : {}),
-        'node.kubernetes.io/instance-type': 'k3s',
-        'topology.kubernetes.io/zone': host.zone,
-      },
-      annotations: {
-        'k3s.io/hostname': host.name,
-        'k3s.io/internal-ip': host.ip,
-        'k3s.io/node-args': JSON.stringify(['server', '--cluster-init']),
-        // k3s names members `<hostname>-<random>`; here the member is named after the host, so the two agree.
-        ...(etcdMember ? { 'etcd.k3s.cattle.io/node-name': host.name, 'etcd.k3s.cattle.io/node-address': host.ip } : {}),
-      },
-    },
-    spec: {},
+  const labels = {
+    'node-role.kubernetes.io/control-plane': 'true',
+    'node-role.kubernetes.io/master': 'true',
+    ...(etcdMember ? { 'node-role.kubernetes.io/etcd': 'true' } : {}),
+    'node.kubernetes.io/instance-type': 'k3s',
   };
+  const annotations = {
+    'k3s.io/hostname': host.name,
+    'k3s.io/internal-ip': host.ip,
+    'k3s.io/node-args': JSON.stringify(['server', '--cluster-init']),
+    // k3s names members `<hostname>-<random>`; here the member is named after the host, so the two agree.
+    ...(etcdMember ? { 'etcd.k3s.cattle.io/node-name': host.name, 'etcd.k3s.cattle.io/node-address': host.ip } : {}),
+  };
+  return nodeObject(host, labels, annotations, {});
 }
 
 export function k3sNodeStatus(host: LabHost, etcdMember: boolean, now: string): object {
