@@ -120,10 +120,10 @@ export const steady = (state: ClusterState) =>
 
 /**
  * Registers the set-up every lab scenario file shares: the lab healed, a hub on it that reached
- * `ready`, and after the file the hub stopped and the lab healed again. Call the returned function
- * inside hooks or tests to get the hub.
+ * `ready`, and after the file the hub stopped and the lab healed again. Returns the hub as a handle
+ * to use inside hooks and tests (each member reads the hub started by then).
  */
-export function useLabHub(ready: (state: ClusterState) => boolean = steady, description = 'steady state'): () => LabHub {
+export function useLabHub(ready: (state: ClusterState) => boolean = steady, description = 'steady state'): LabHub {
   let hub: LabHub | undefined;
   beforeAll(async () => {
     const lab = await ensureLab();
@@ -135,8 +135,11 @@ export function useLabHub(ready: (state: ClusterState) => boolean = steady, desc
     await hub?.stop();
     await hub?.lab.fault.heal();
   });
-  return () => {
-    if (!hub) throw new Error('the lab hub is not started yet: use it inside a hook or a test');
-    return hub;
-  };
+  // A describe block runs before its beforeAll: the handle resolves the hub at each use, not at this call.
+  return new Proxy({} as LabHub, {
+    get(_target, member) {
+      if (!hub) throw new Error('the lab hub is not started yet: use it inside a hook or a test');
+      return Reflect.get(hub, member);
+    },
+  });
 }

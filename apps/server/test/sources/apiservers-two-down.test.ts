@@ -1,26 +1,19 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '@hawk/lab';
-import { finding, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
+import { describe, expect, it } from 'vitest';
+import { finding, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Scenario 5: two of three apiservers stop: one left is a critical single point of failure.
 describe('two apiservers stop', () => {
-  const labHub = useLabHub();
-  let lab: Lab;
-  let h: LabHub;
-  beforeAll(() => {
-    h = labHub();
-    lab = h.lab;
-  });
+  const h = useLabHub();
 
   it('scenario 5: critical SPOF, one apiserver left', async () => {
     await h.faultUntil(
       '5 (first apiserver stops → 2/3 serving)',
-      () => lab.fault.stopApiServer(2),
+      () => h.lab.fault.stopApiServer(2),
       (s) => s.apiServers.serving === 2,
     );
     const { faultAt } = await h.faultUntil(
       '5 (second apiserver stops → critical "one apiserver left")',
-      () => lab.fault.stopApiServer(3),
+      () => h.lab.fault.stopApiServer(3),
       (s) => s.apiServers.serving === 1 && finding(s, 'ApiServerReducedServing')?.severity === 'critical',
     );
     const state = h.state();
@@ -33,7 +26,7 @@ describe('two apiservers stop', () => {
     expect(state.sources.leases?.state).toBe('live');
     console.log(`[scenario 5] findings: ${state.findings.map((f) => `${f.id}(${f.severity})`).join(', ')}`);
 
-    await lab.fault.heal();
+    await h.lab.fault.heal();
     const healedAt = await h.until('3/3 again, finding cleared', (s) => s.apiServers.serving === 3 && !finding(s, 'ApiServerReducedServing'), 120_000);
     console.log(`[scenario 5] heal → 3/3 seen ${healedAt - faultAt} ms after the second stop`);
   });

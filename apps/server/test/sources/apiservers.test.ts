@@ -1,22 +1,15 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '@hawk/lab';
-import { finding, labKubeConfig, startLabHub, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
+import { describe, expect, it } from 'vitest';
+import { finding, labKubeConfig, startLabHub, useLabHub } from '@hawk/testkit/lab-hub';
 
 const instanceId = (n: number) => `10.213.0.${10 + n}:6443`;
 
 describe('apiservers and the load balancer', () => {
-  const labHub = useLabHub();
-  let lab: Lab;
-  let h: LabHub;
-  beforeAll(() => {
-    h = labHub();
-    lab = h.lab;
-  });
+  const h = useLabHub();
 
   it('scenario 4: one apiserver stops: that instance is red within a probe interval, 2/3 serving, the LB still up', async () => {
     const { faultAt } = await h.faultUntil(
       '4 (apiserver 3 stops → instance red)',
-      () => lab.fault.stopApiServer(3),
+      () => h.lab.fault.stopApiServer(3),
       (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false,
     );
     await h.until('reduced serving finding', (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2);
@@ -27,7 +20,7 @@ describe('apiservers and the load balancer', () => {
     expect(state.apiServers.frontDoor.health.readyz?.ok).toBe(true);
     expect(finding(state, 'LoadBalancerUnreachable')).toBeUndefined();
     expect(h.timeline.some((e) => e.kind === 'probe-failed' && e.target.includes(instanceId(3)) && e.at >= faultAt)).toBe(true);
-    await lab.fault.heal();
+    await h.lab.fault.heal();
     await h.until('apiserver 3 back', (s) => s.apiServers.serving === 3 && !finding(s, 'ApiServerReducedServing'), 90_000);
     expect(h.timeline.some((e) => e.kind === 'probe-recovered' && e.target.includes(instanceId(3)))).toBe(true);
   });
@@ -35,7 +28,7 @@ describe('apiservers and the load balancer', () => {
   it('scenario 6: the load balancer stops: "LB down" on its own, and hawk keeps watching through the instances', async () => {
     const { faultAt, at: foundAt } = await h.faultUntil(
       '6 (LB stops → "LB down")',
-      () => lab.fault.stopLoadBalancer(),
+      () => h.lab.fault.stopLoadBalancer(),
       (s) => finding(s, 'LoadBalancerUnreachable') !== undefined,
     );
     // The watches go on through a direct instance address: the apiservers' identity leases (renewed
@@ -61,27 +54,27 @@ describe('apiservers and the load balancer', () => {
       }`,
     );
     for (const source of ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'] as const) expect(state.sources[source]?.state, source).toBe('live');
-    await lab.fault.heal();
+    await h.lab.fault.heal();
     await h.until('LB back', (s) => !finding(s, 'LoadBalancerUnreachable'), 60_000);
   });
 
   it('scenario 12: an apiserver restarts under an open watch: hawk relists and nothing stays silently stale', async () => {
     // A second hub watches straight through apiserver 1, so its watches are certainly on the instance that restarts.
-    const direct = await startLabHub({ lab, kubeconfig: labKubeConfig(lab, { server: 'https://10.213.0.11:6443' }) });
+    const direct = await startLabHub({ lab: h.lab, kubeconfig: labKubeConfig(h.lab, { server: 'https://10.213.0.11:6443' }) });
     try {
       await direct.until('steady through apiserver 1', (s) => s.sources.leases?.state === 'live' && s.apiServers.serving === 3, 60_000);
       expect(direct.state().apiServers.frontDoor.kind).toBe('instance');
       const restartsBefore = direct.hub.sourceStats().find((s) => s.source === 'leases')!.restarts;
       await direct.faultUntil(
         '12 (apiserver under the watch restarts → leases watch restarted and live again)',
-        () => lab.fault.restart('kube-apiserver', 1),
+        () => h.lab.fault.restart('kube-apiserver', 1),
         (s) =>
           direct.hub.sourceStats().find((x) => x.source === 'leases')!.restarts > restartsBefore &&
           s.sources.leases?.state === 'live' &&
           (s.sources['identity-leases']?.lastEventAt ?? 0) > Date.now() - 5000,
         60_000,
       );
-      await lab.waitFor(async () => (await lab.apiServerReadiness()).every((r) => r.ready), 90_000, { description: 'apiservers ready' });
+      await h.lab.waitFor(async () => (await h.lab.apiServerReadiness()).every((r) => r.ready), 90_000, { description: 'apiservers ready' });
       await direct.until(
         'all sources live, nothing stale',
         (s) => ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'].every((name) => s.sources[name as 'leases']?.state === 'live') && s.apiServers.serving === 3,

@@ -9,10 +9,9 @@ const LEADER_LEASES = ['kube-controller-manager', 'kube-scheduler'];
 const detected = (state: ClusterState) => steady(state) && state.sources['cluster-info']?.state === 'live' && state.distribution !== undefined && state.distribution.name !== 'unknown';
 
 describe('distribution and standby liveness on the lab', () => {
-  const labHub = useLabHub(detected, 'steady state with the distribution detected');
+  const h = useLabHub(detected, 'steady state with the distribution detected');
 
   it('names the distribution from kubeadm-config (or its absence) and says what is not visible', async () => {
-    const h = labHub();
     const kubeadmConfig = await h.lab.kubeAny((kube) => kube.raw('/api/v1/namespaces/kube-system/configmaps/kubeadm-config'));
     const state = h.state();
     console.log(`[distribution] ${state.distribution?.label}; evidence: ${state.distribution?.evidence.join('; ')}`);
@@ -30,7 +29,7 @@ describe('distribution and standby liveness on the lab', () => {
   });
 
   it('steady state: ha-ok, 2 standbys per lease, every candidate live by what hawk can observe, nothing above info', () => {
-    const state = labHub().state();
+    const state = h.state();
     console.log(`[standbys] ${state.leases.map((l) => `${l.name}: ${l.standbys} (${l.candidates.map((c) => c.liveBasis).join(', ')})`).join('; ')}`);
     expect(state.verdict).toBe('ha-ok');
     expect(aboveInfo(state)).toEqual([]);

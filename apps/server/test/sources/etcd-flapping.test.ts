@@ -1,16 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '@hawk/lab';
-import { finding, steady, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
+import { describe, expect, it } from 'vitest';
+import { finding, steady, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Scenario 9: the etcd leader restarts several times: each change counted, flapping warned.
 describe('etcd leader restarts', () => {
-  const labHub = useLabHub((s) => steady(s) && s.etcd.leaderId !== null, 'steady state with an etcd leader');
-  let lab: Lab;
-  let h: LabHub;
-  beforeAll(() => {
-    h = labHub();
-    lab = h.lab;
-  });
+  const h = useLabHub((s) => steady(s) && s.etcd.leaderId !== null, 'steady state with an etcd leader');
 
   it('scenario 9: three leader restarts → 3 leader changes counted, EtcdLeaderFlapping', async () => {
     const changes = () => h.state().etcd.leaderChanges.length;
@@ -21,7 +14,7 @@ describe('etcd leader restarts', () => {
       const leaderBefore = h.state().etcd.leaderId;
       const { faultAt } = await h.faultUntil(
         `9 (etcd leader restart ${round} → leader change counted)`,
-        () => lab.fault.restartEtcdLeader(),
+        () => h.lab.fault.restartEtcdLeader(),
         (s) => s.etcd.leaderChanges.length > before && s.etcd.leaderId !== null && s.etcd.leaderId !== leaderBefore,
         60_000,
       );

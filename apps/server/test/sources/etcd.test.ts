@@ -1,25 +1,18 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '@hawk/core';
-import type { Lab } from '@hawk/lab';
-import { finding, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
+import { finding, useLabHub } from '@hawk/testkit/lab-hub';
 
 // Scenarios 7 and 8: etcd read member by member through its own API, with the lab's client certs.
 describe('etcd members stop', () => {
-  const labHub = useLabHub();
-  let lab: Lab;
-  let h: LabHub;
-  beforeAll(() => {
-    h = labHub();
-    lab = h.lab;
-  });
+  const h = useLabHub();
 
   it('scenario 7 then 8: one member stops (quorum held, one failure from loss), then a second (quorum lost, consequences grouped)', async () => {
-    const leader = await lab.etcdLeader();
+    const leader = await h.lab.etcdLeader();
     // Stop followers, so the first step is about membership and not about an election.
     const followers = [1, 2, 3].filter((n) => n !== leader?.index);
     const { faultAt } = await h.faultUntil(
       '7 (one etcd member stops → "quorum held, one more failure loses it")',
-      () => lab.fault.stopEtcd(followers[0]!),
+      () => h.lab.fault.stopEtcd(followers[0]!),
       (s) => finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined && s.etcd.quorum.healthy === 2,
     );
     let state = h.state();
@@ -29,7 +22,7 @@ describe('etcd members stop', () => {
 
     const { faultAt: secondAt } = await h.faultUntil(
       '8 (second etcd member stops → "etcd quorum lost")',
-      () => lab.fault.stopEtcd(followers[1]!),
+      () => h.lab.fault.stopEtcd(followers[1]!),
       (s) => finding(s, 'EtcdQuorumLost') !== undefined,
     );
     // What follows from it (apiservers not ready, leases not renewing) comes under the root cause.
@@ -51,7 +44,7 @@ describe('etcd members stop', () => {
     );
     expect(criticalRoots(state)).toEqual([root.id]);
 
-    await lab.fault.heal();
+    await h.lab.fault.heal();
     const healedAt = await h.until('etcd healthy again', (s) => s.etcd.quorum.healthy === 3 && !finding(s, 'EtcdQuorumLost') && !finding(s, 'EtcdOneFailureFromQuorumLoss'), 120_000);
     console.log(`[scenario 8] heal → etcd 3/3 seen: ${healedAt - faultAt} ms after the first fault`);
   });

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
-import { finding, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
+import { finding, useLabHub } from '@hawk/testkit/lab-hub';
 
 const LOST_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
 const aboutLease = (name: string) => (subject: string | null) => subject?.endsWith(name) ?? false;
@@ -8,11 +8,7 @@ const lostFinding = (name: string) => (state: Parameters<typeof finding>[0]) => 
 
 // Scenarios 2 and 3: a leader that stops renewing, killed or frozen, is a lost leader until a standby takes over.
 describe('leader election', () => {
-  const labHub = useLabHub();
-  let h: LabHub;
-  beforeAll(() => {
-    h = labHub();
-  });
+  const h = useLabHub();
 
   async function lostAndTakenOver(scenario: string, lease: 'kube-controller-manager' | 'kube-scheduler', fault: () => Promise<unknown>) {
     const before = h.state().leases.find((l) => l.name === lease)!;

@@ -1,6 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nodeOfIdentity, type ClusterState } from '@hawk/core';
-import { aboveInfo, type LabHub, useLabHub } from '@hawk/testkit/lab-hub';
+import { aboveInfo, useLabHub } from '@hawk/testkit/lab-hub';
 
 const KCM = 'kube-controller-manager';
 const lease = (state: ClusterState, name: string) => state.leases.find((l) => l.name === name);
@@ -10,11 +10,7 @@ const standbys = (state: ClusterState, name: string) => lease(state, name)?.stan
 // where that port is reachable, else (kubeadm's default, bound to 127.0.0.1) by the kubelet's readiness of its
 // mirror pod; never by a pod phase that always says Running.
 describe('standby liveness', () => {
-  const labHub = useLabHub();
-  let h: LabHub;
-  beforeAll(() => {
-    h = labHub();
-  });
+  const h = useLabHub();
 
   it('scenario 1: each lease shows its holder and 2 live standbys', async () => {
     await h.until('2 standbys each, every candidate probed live', (s) => [KCM, 'kube-scheduler'].every((name) => standbys(s, name) === 2 && lease(s, name)?.candidates.every((c) => c.live === true)));
