@@ -12,8 +12,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
+import { sleep, spawnHawkProcess, type HawkProcess } from '@hawk/testkit/hawk-process';
 import { apiserverRequestCounters } from './support/apiserver-requests';
-import { sleep, spawnHawkProcess, type HawkProcess } from './support/hawk-process';
 
 const { values: args } = parseArgs({ options: { 'window-seconds': { type: 'string', default: '60' } } });
 const windowMs = Number(args['window-seconds']) * 1000;

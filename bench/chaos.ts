@@ -19,9 +19,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
+import { percentile, processUsage, sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
-import { percentile, processUsage, sleep, spawnHawkProcess } from './support/hawk-process';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
 const { values: args } = parseArgs({

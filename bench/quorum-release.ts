@@ -9,8 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
+import { sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster } from './support/cluster-feed';
-import { sleep, spawnHawkProcess } from './support/hawk-process';
 import { recordLeaseTruth } from './support/lease-truth';
 
 const { values: args } = parseArgs({ options: { 'outage-seconds': { type: 'string', default: '12' }, how: { type: 'string', default: 'freeze' } } });

@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState } from '@hawk/core';
 import type { Lab } from '@hawk/lab';
+import { freePort, percentile, sleep, spawnHawkProcess, type HawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster, type ClusterFeed, type FindingSighting } from './support/cluster-feed';
 import { FAULTS, runFault, significant, type FaultPlan, type FaultResult } from './support/fault-plans';
-import { freePort, percentile, sleep, spawnHawkProcess, type HawkProcess } from './support/hawk-process';
 import { recordLeaseTruth, type LabTruth } from './support/lease-truth';
 
 interface Replica {

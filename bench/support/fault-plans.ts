@@ -1,7 +1,7 @@
 /** The faults of ../shared/scenarios.md as plans: how to inject each, and what hawk must say. */
 import type { Lab, LeaderElectedKind } from '@hawk/lab';
+import { sleep } from '@hawk/testkit/hawk-process';
 import type { ClusterFeed, FindingSighting } from './cluster-feed';
-import { sleep } from './hawk-process';
 
 /** mulberry32: a tiny seeded PRNG so a run can be repeated exactly. */
 export function seededRandom(seed: number): () => number {
