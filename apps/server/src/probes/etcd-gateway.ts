@@ -1,4 +1,4 @@
-import type { EtcdAlarm, EtcdMemberStatus } from '@hawk/core';
+import type { EtcdAlarm, EtcdMember, EtcdMemberStatus } from '@hawk/core';
 
 /**
  * Pure readers of the etcd v3 JSON gateway's answers. Member IDs and the leader ID are uint64:
@@ -30,13 +30,8 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
-export interface GatewayMember {
-  readonly id: string;
-  readonly name: string;
-  readonly peerURLs: readonly string[];
-  readonly clientURLs: readonly string[];
-  readonly isLearner: boolean;
-}
+/** What the member list says of a member: the model's member before hawk reads its status. */
+export type GatewayMember = Pick<EtcdMember, 'id' | 'name' | 'peerURLs' | 'clientURLs' | 'isLearner'>;
 
 /** `POST /v3/cluster/member/list` → members; a member not yet started has no name and no client URLs. */
 export function parseMemberList(body: unknown): GatewayMember[] | { error: string } {
