@@ -1,5 +1,6 @@
 import type { ApiServerInstance, ClusterState, EtcdMember, Finding, LeaseView, ProbeResult } from '@hawk/core';
 import { MODEL_VERSION } from '@hawk/core';
+import { anEtcdView } from '@hawk/core/testing';
 
 // A judged state of a healthy 3-node HA cluster, built by hand: the transport moves states, it
 // does not judge them, so its tests need states of known shape rather than real rule output.
@@ -110,17 +111,7 @@ export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}):
     },
     leases: [lease('kube-controller-manager', 'cp-1_abc'), lease('kube-scheduler', 'cp-2_def')],
     etcd: {
-      source: 'etcd-api',
-      members,
-      leaderId: '10000000000000000001',
-      raftTerm: '4',
-      alarms: [],
-      quotaBytes: 2 * 1024 ** 3,
-      topology: 'stacked',
-      topologyEvidence: [],
-      leaderChanges: [],
-      readyzEtcd: null,
-      freshness: { state: 'live', lastEventAt: T0 - 500 },
+      ...anEtcdView({ members, leaderId: '10000000000000000001', raftTerm: '4', freshness: { state: 'live', lastEventAt: T0 - 500 } }),
       quorum: { voters: 3, healthy: 3, quorum: 2, failuresTolerated: 1, hasQuorum: true, evenCount: false },
     },
     nodes: [1, 2, 3].map((n) => ({ name: `cp-${n}`, addresses: ['127.0.0.1'], zone: null, ready: true })),

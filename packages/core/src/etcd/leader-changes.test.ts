@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EtcdView } from '../model/etcd';
+import { anEtcdView } from '../testing/etcd-view';
 import { observeEtcdLeader } from './leader-changes';
 
-const view = (leaderId: string | null, raftTerm: string | null = '2'): EtcdView => ({
-  source: 'etcd-api',
-  members: [],
-  leaderId,
-  raftTerm,
-  alarms: [],
-  quotaBytes: 2 * 1024 ** 3,
-  topology: 'stacked',
-  topologyEvidence: [],
-  leaderChanges: [],
-  readyzEtcd: null,
-  freshness: { state: 'live', lastEventAt: 0 },
-});
+const view = (leaderId: string | null, raftTerm: string | null = '2'): EtcdView => anEtcdView({ leaderId, raftTerm });
 
 function fold(reads: readonly EtcdView[], keep?: number): EtcdView {
   let current: EtcdView | undefined;

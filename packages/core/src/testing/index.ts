@@ -1,2 +1,3 @@
 export * from './builder';
+export * from './etcd-view';
 export * from './run';
