@@ -1,6 +1,7 @@
-import { applyPatch, diffStates, type ClusterState, type TimelineEvent } from '@hawk/core';
+import { applyPatch, type ClusterState, type TimelineEvent } from '@hawk/core';
 import pg from 'pg';
 import type { HistoryRepository } from './history-repository';
+import { historySchema, nextStateRow, type ChainTail } from './history-rows';
 
 export interface PostgresHistoryOptions {
   /** postgres:// URL (HAWK_DATABASE_URL); it may carry a password, so it is never echoed. */
@@ -15,17 +16,9 @@ export interface PostgresHistoryOptions {
   readonly log?: { warn(details: object, message: string): void };
 }
 
-// The SQLite model (timeline events; states as a full snapshot or the parts that changed) in
-// tables prefixed hawk_, since a shared database may hold others. Bodies are `json`, not `jsonb`:
-// the exact text is kept and a "\u0000" in some probe's error message cannot make a write fail.
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS hawk_timeline (
-    id BIGSERIAL PRIMARY KEY, cluster_id TEXT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL, body JSON NOT NULL);
-  CREATE INDEX IF NOT EXISTS hawk_timeline_by_cluster_time ON hawk_timeline (cluster_id, at);
-  CREATE TABLE IF NOT EXISTS hawk_states (
-    id BIGSERIAL PRIMARY KEY, cluster_id TEXT NOT NULL, at BIGINT NOT NULL, is_full BOOLEAN NOT NULL, body JSON NOT NULL);
-  CREATE INDEX IF NOT EXISTS hawk_states_by_cluster_time ON hawk_states (cluster_id, at);
-`;
+// The SQLite model in tables prefixed hawk_, since a shared database may hold others. Bodies are `json`, not
+// `jsonb`: the exact text is kept and a "\u0000" in some probe's error message cannot make a write fail.
+const SCHEMA = historySchema({ prefix: 'hawk_', rowId: 'BIGSERIAL PRIMARY KEY', epochMs: 'BIGINT', fullColumn: 'is_full', boolean: 'BOOLEAN', json: 'JSON' });
 
 /** Advisory lock key taken by every transaction that writes history (and by schema creation). */
 const WRITE_LOCK = "hashtext('hawk history')";
@@ -61,11 +54,8 @@ type Write = { readonly kind: 'event'; readonly event: TimelineEvent } | { reado
 type Entry = Write & { readonly resolve: () => void; readonly reject: (error: unknown) => void };
 
 /** What this process last wrote for a cluster: the next row may be a patch on it while it is still the tail. */
-interface Written {
-  readonly state: ClusterState;
+interface Written extends ChainTail {
   readonly id: number;
-  readonly at: number;
-  readonly sinceFull: number;
 }
 
 /** Where the database is, for messages: host, port and database name, never the user or password. */
@@ -145,22 +135,14 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
         for (const row of (await client.query(SELECT_TAILS, [clusterIds])).rows) tails.set(row.cluster_id, { id: Number(row.id), at: Number(row.at) });
       }
       const rows: { clusterId: string; at: number; full: boolean; body: string }[] = [];
-      const chain = new Map<string, Omit<Written, 'id'> | undefined>();
+      const chain = new Map<string, ChainTail | undefined>();
       for (const id of clusterIds) chain.set(id, written.get(id)?.id === tails.get(id)?.id ? written.get(id) : undefined);
       for (const { state } of states) {
         const clusterId = state.identity.id;
-        const previous = chain.get(clusterId);
-        // Times kept non-decreasing per cluster, so "every row up to t" is a prefix of the rows.
-        const at = Math.max(state.observedAt, previous?.at ?? tails.get(clusterId)?.at ?? 0);
-        if (!previous || previous.sinceFull + 1 >= snapshotEvery) {
-          rows.push({ clusterId, at, full: true, body: JSON.stringify(state) });
-          chain.set(clusterId, { state, at, sinceFull: 0 });
-          continue;
-        }
-        const parts = diffStates(previous.state, state);
-        if (Object.keys(parts).length === 0) continue;
-        rows.push({ clusterId, at, full: false, body: JSON.stringify(parts) });
-        chain.set(clusterId, { state, at, sinceFull: previous.sinceFull + 1 });
+        const row = nextStateRow(chain.get(clusterId), state, snapshotEvery, tails.get(clusterId)?.at);
+        if (!row) continue;
+        rows.push({ clusterId, at: row.at, full: row.full, body: row.body });
+        chain.set(clusterId, row.tail);
       }
       if (rows.length > 0) {
         const inserted = await client.query(INSERT_STATES, [rows.map((row) => row.clusterId), rows.map((row) => row.at), rows.map((row) => row.full), rows.map((row) => row.body)]);

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { applyPatch, diffStates, type ClusterState, type TimelineEvent } from '@hawk/core';
+import { applyPatch, type ClusterState, type TimelineEvent } from '@hawk/core';
 import type { HistoryRepository } from './history-repository';
+import { historySchema, nextStateRow, type ChainTail } from './history-rows';
 
 export interface SqliteHistoryOptions {
   /** File path, or ':memory:'. Its directory is created. */
@@ -11,14 +12,7 @@ export interface SqliteHistoryOptions {
   readonly snapshotEvery?: number;
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS timeline (
-    id INTEGER PRIMARY KEY, cluster_id TEXT NOT NULL, at INTEGER NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
-  CREATE INDEX IF NOT EXISTS timeline_by_cluster_time ON timeline (cluster_id, at);
-  CREATE TABLE IF NOT EXISTS states (
-    id INTEGER PRIMARY KEY, cluster_id TEXT NOT NULL, at INTEGER NOT NULL, full INTEGER NOT NULL, body TEXT NOT NULL);
-  CREATE INDEX IF NOT EXISTS states_by_cluster_time ON states (cluster_id, at);
-`;
+const SCHEMA = historySchema({ prefix: '', rowId: 'INTEGER PRIMARY KEY', epochMs: 'INTEGER', fullColumn: 'full', boolean: 'INTEGER', json: 'TEXT' });
 
 /**
  * History in an embedded SQLite file (node:sqlite), nothing to install.
@@ -46,7 +40,7 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
 
   // What the last row of each cluster holds, to store only the changed parts next time. A fresh
   // process starts every cluster with a full snapshot, so no row depends on memory lost in a crash.
-  const written = new Map<string, { state: ClusterState; at: number; sinceFull: number }>();
+  const written = new Map<string, ChainTail>();
 
   // Group commit: writes queued in one turn of the event loop share one transaction (one fsync),
   // run after the turn's socket writes, so persisting never delays a push. Each write's promise
@@ -81,19 +75,10 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
     },
     async appendState(state) {
       const clusterId = state.identity.id;
-      const previous = written.get(clusterId);
-      // Times kept non-decreasing per cluster, so "every row up to t" is a prefix of the rows.
-      const at = Math.max(state.observedAt, previous?.at ?? 0);
-      if (!previous || previous.sinceFull + 1 >= snapshotEvery) {
-        written.set(clusterId, { state, at, sinceFull: 0 });
-        const body = JSON.stringify(state);
-        return enqueue(clusterId, () => insertState.run(clusterId, at, 1, body));
-      }
-      const parts = diffStates(previous.state, state);
-      if (Object.keys(parts).length === 0) return;
-      written.set(clusterId, { state, at, sinceFull: previous.sinceFull + 1 });
-      const body = JSON.stringify(parts);
-      return enqueue(clusterId, () => insertState.run(clusterId, at, 0, body));
+      const row = nextStateRow(written.get(clusterId), state, snapshotEvery);
+      if (!row) return;
+      written.set(clusterId, row.tail);
+      return enqueue(clusterId, () => insertState.run(clusterId, row.at, row.full ? 1 : 0, row.body));
     },
     async timeline(clusterId, from, to, limit = 1000) {
       flush(); // read your writes
