@@ -63,10 +63,13 @@ export class LabControl {
   }
 
   /** stopComponent ends `c` with SIGTERM (grace period, then SIGKILL); `kill` skips straight to SIGKILL. */
-  async stopComponent(c: ComponentInstance, how: 'terminate' | 'kill'): Promise<number | undefined> {
+  async stopComponent(c: ComponentInstance, how: 'terminate' | 'kill'): Promise<{ pid: number; goneAt: Date } | undefined> {
     const pid = await this.stopProcess(c, how);
-    if (pid !== undefined) await this.reportPodStatus(c);
-    return pid;
+    if (pid === undefined) return undefined;
+    // Taken before the Pod report, which waits on the API (for seconds when this stop cost etcd its quorum).
+    const goneAt = new Date();
+    await this.reportPodStatus(c);
+    return { pid, goneAt };
   }
 
   private async stopProcess(c: ComponentInstance, how: 'terminate' | 'kill'): Promise<number | undefined> {
@@ -103,8 +106,8 @@ export class LabControl {
     await writeState(this.view.paths.state, { ...state, pids: { ...state.pids, [id]: pid } });
   }
 
-  async logFault(action: string, target: string, detail?: Record<string, unknown>): Promise<FaultRecord> {
-    const record: FaultRecord = { at: new Date().toISOString(), action, target, ...(detail ? { detail } : {}) };
+  async logFault(action: string, target: string, detail?: Record<string, unknown>, at = new Date()): Promise<FaultRecord> {
+    const record: FaultRecord = { at: at.toISOString(), action, target, ...(detail ? { detail } : {}) };
     await appendFault(this.view.paths.faultLog, record);
     return record;
   }

@@ -40,8 +40,8 @@ export class Faults {
   /** stop ends an instance gracefully (SIGTERM), as `systemctl stop` or removing a static pod manifest would. */
   async stop(kind: ComponentKind, index: number): Promise<FaultRecord> {
     const c = this.lab.instance(kind, index);
-    const pid = await this.control.stopComponent(c, 'terminate');
-    return this.control.logFault('stop', c.id, { pid: pid ?? null });
+    const stopped = await this.control.stopComponent(c, 'terminate');
+    return this.control.logFault('stop', c.id, { pid: stopped?.pid ?? null }, stopped?.goneAt);
   }
 
   async start(kind: ComponentKind, index: number): Promise<FaultRecord> {
@@ -168,9 +168,9 @@ export class Faults {
   }
 
   private async killInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {
-    const pid = await this.control.stopComponent(c, 'kill');
-    if (pid === undefined) throw new Error(`${c.id} is not running`);
-    return this.control.logFault('kill', c.id, { pid, ...detail });
+    const stopped = await this.control.stopComponent(c, 'kill');
+    if (stopped === undefined) throw new Error(`${c.id} is not running`);
+    return this.control.logFault('kill', c.id, { pid: stopped.pid, ...detail }, stopped.goneAt);
   }
 
   private async freezeInstance(c: ComponentInstance, detail: Record<string, unknown> = {}): Promise<FaultRecord> {
