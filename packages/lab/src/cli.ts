@@ -4,6 +4,7 @@ import type { Lab } from './lab';
 import { type LabOptionsInput, type LabProfile, mustResolveLabOptions } from './options';
 import { readiness } from './readiness';
 import { formatStatus, labStatus } from './status';
+import { hawkInstall } from './hawk-install';
 import { ensureWorkers } from './workers/start';
 import type { ComponentKind, LeaderElectedKind } from './topology';
 
@@ -22,6 +23,10 @@ const USAGE = `usage: pnpm lab <command>
   fault cut <node> | restore <node>          node: cp-2 or 2
   fault heal                restore the full healthy topology
   fault log                 the fault log (JSON lines)
+  hawk-install [--set k=v …] [--release R] [--namespace NS] [--from-head]
+                            builds hawk's images, loads them into the workers and helm-installs deploy/helm/hawk
+                            (needs pnpm lab up --profile kubeadm --workers N); prints the URL and the token's file;
+                            images from the working tree, or with --from-head from the last commit
 components: apiserver, controller-manager, scheduler, etcd, lb`;
 
 const KIND_ALIASES: Record<string, ComponentKind> = {
@@ -194,6 +199,20 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'fault':
       return fault(rest);
+    case 'hawk-install': {
+      const { values } = parseArgs({ args: rest, options: { set: { type: 'string', multiple: true }, release: { type: 'string' }, namespace: { type: 'string' }, 'from-head': { type: 'boolean' } } });
+      const lab = await requireLab();
+      const installed = await hawkInstall(lab, {
+        set: values.set ?? [],
+        release: values.release,
+        namespace: values.namespace,
+        source: values['from-head'] ? 'head' : 'worktree',
+        onProgress: progress,
+      });
+      console.log(`hawk: ${installed.urls.join('  or  ')}`);
+      console.log(`token: cat ${installed.tokenFile}   (or: ${installed.tokenCommand})`);
+      return;
+    }
     default:
       console.log(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exitCode = 2;

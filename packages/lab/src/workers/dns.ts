@@ -38,3 +38,22 @@ export async function installClusterDns(lab: Lab): Promise<void> {
   );
   await lab.kubeAny((kube) => kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } } }));
 }
+
+interface DnsPods {
+  items: { spec: { nodeName?: string }; status: { conditions?: { type: string; status: string }[] } }[];
+}
+
+/**
+ * clusterDnsReady: kubeadm's CoreDNS Deployment exists and as many of its pods as it wants are Ready on these workers
+ * (pods, not the Deployment's status, which still counts pods of workers just removed).
+ */
+export async function clusterDnsReady(lab: Lab, workers: readonly string[]): Promise<boolean> {
+  return lab
+    .kubeAny(async (kube) => {
+      const deployment = await kube.json<{ spec: { replicas?: number } }>('/apis/apps/v1/namespaces/kube-system/deployments/coredns');
+      const pods = await kube.json<DnsPods>('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns');
+      const ready = pods.items.filter((p) => workers.includes(p.spec.nodeName ?? '') && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length >= (deployment.spec.replicas ?? 1);
+    })
+    .catch(() => false);
+}

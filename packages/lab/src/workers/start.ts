@@ -11,7 +11,7 @@ import { type CertPair, issue } from '../pki';
 import { must, run } from '../shell';
 import { NETWORK } from '../topology';
 import { CNI_BIN_DIR, cniConfig, containerdConfig, kubeProxyConfig, kubeletConfig } from './configs';
-import { corednsAvailable, corednsBinary, corednsImageArchive, installClusterDns } from './dns';
+import { clusterDnsReady, corednsAvailable, corednsBinary, corednsImageArchive, installClusterDns } from './dns';
 import { recordHostBefore } from './host-effects';
 import { importImage, pauseImageArchive } from './images';
 import { type WorkerPlan, planWorkers, workersDir } from './plan';
@@ -65,8 +65,8 @@ export async function missingWorkerPrerequisites(binDir: string): Promise<string
  */
 export interface WorkerOptions {
   /**
-   * Install CoreDNS with kubeadm's addon phase once the workers are Ready. Off by default: built and wired, not yet
-   * proven end to end by a test.
+   * Run kubeadm's CoreDNS addon on the workers (default: on when build-binaries.sh has built CoreDNS). Service names,
+   * which hawk's chart uses between its pods, resolve only with it.
    */
   readonly clusterDns?: boolean;
 }
@@ -82,15 +82,22 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
   }
   await withMutationLock(lab.paths.mutationLock, async () => {
     const current = await readWorkersState(lab);
+    const wantDns = count > 0 && (options.clusterDns ?? corednsAvailable());
+    if (count > 0) await bindApiserverKubeletClient(lab);
     if (current?.count === count && (count === 0 || (await notReady(lab, plans)).length === 0)) {
       onProgress(count === 0 ? 'no workers' : `${count} workers already Ready`);
+      if (wantDns) await ensureClusterDns(lab, plans, onProgress, false);
       return;
     }
     if (current || (await run('ip', ['netns', 'list'])).stdout.includes('hawk-wk-')) {
       onProgress('removing the current workers');
       await dropWorkers(lab, planWorkers(lab.paths, 9));
     }
-    if (count === 0) return;
+    if (count === 0) {
+      // Without workers its pods could only stay Pending in kube-system; the next workers install it again.
+      await lab.kubeAny((kube) => kube.raw('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { method: 'DELETE' })).catch(() => undefined);
+      return;
+    }
     const started = Date.now();
     const step = (m: string) => onProgress(`[workers ${((Date.now() - started) / 1000).toFixed(1)}s] ${m}`);
     await recordHostBefore(lab.paths);
@@ -105,18 +112,48 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
       intervalMs: 500,
     });
     for (const w of plans) await untaintReady(lab, w.host.name);
-    if (options.clusterDns && corednsAvailable()) {
-      step("cluster DNS: kubeadm's CoreDNS addon");
-      const archive = await corednsImageArchive();
-      await Promise.all(plans.map((w) => importImage(w.files.containerdSocket, archive)));
-      await installClusterDns(lab);
-    } else if (options.clusterDns) {
-      step(`no CoreDNS binary at ${corednsBinary()} (HAWK_LAB_COREDNS=1 packages/lab/scripts/build-binaries.sh builds it): no cluster DNS`);
-    }
     const readyAfterMs = Date.now() - started;
     await writeFile(stateFile(lab), JSON.stringify({ count, pids, readyAfterMs } satisfies WorkersState));
     step(`${count} workers Ready`);
+    if (wantDns) await ensureClusterDns(lab, plans, step, true);
   });
+}
+
+/**
+ * ensureClusterDns installs CoreDNS on the workers and waits until its pods are Ready; on workers kept from before
+ * (`freshWorkers` false) nothing is done when it is Ready already. New workers always get its image.
+ */
+async function ensureClusterDns(lab: Lab, plans: readonly WorkerPlan[], step: Progress, freshWorkers: boolean): Promise<void> {
+  const names = plans.map((w) => w.host.name);
+  if (!freshWorkers && (await clusterDnsReady(lab, names))) return;
+  if (!corednsAvailable()) {
+    step(`no CoreDNS binary at ${corednsBinary()} (packages/lab/scripts/build-binaries.sh builds it): no cluster DNS`);
+    return;
+  }
+  const started = Date.now();
+  step("cluster DNS: kubeadm's CoreDNS addon");
+  const archive = await corednsImageArchive();
+  await Promise.all(plans.map((w) => importImage(w.files.containerdSocket, archive)));
+  await installClusterDns(lab);
+  await lab.waitFor(() => clusterDnsReady(lab, names), 120_000, { description: 'CoreDNS pods Ready', intervalMs: 500 });
+  step(`cluster DNS Ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+/**
+ * bindApiserverKubeletClient lets the apiservers' kubelet client (logs, exec, port-forward) through the kubelets'
+ * webhook authorization: the ClusterRoleBinding kubeadm's bootstrap-token phase creates, which the lab does not run.
+ */
+async function bindApiserverKubeletClient(lab: Lab): Promise<void> {
+  const name = 'kubeadm:apiserver-kubelet-client';
+  await lab.kubeAny((kube) =>
+    kube.createIfAbsent('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', name, {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:kubelet-api-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kube-apiserver-kubelet-client' }],
+    }),
+  );
 }
 
 /** dropWorkers stops the workers and removes their Nodes, namespaces and files, leaving the control plane as it was. */
