@@ -26,7 +26,7 @@ export function apiServer(index: number, ok = true, at = T0): ApiServerInstance 
     inEndpointSlice: true,
     identityLease: `apiserver-${index}abc`,
     identityRenewedAt: at - 1_000,
-    health: { livez: probe(ok, at), readyz: probe(ok, at), lastOkAt: ok ? at : null },
+    health: { livez: probe(ok, at), readyz: probe(ok, at), lastOkAt: ok ? at : null, okSince: ok ? at - 60_000 : null },
   };
 }
 
@@ -106,7 +106,7 @@ export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}):
     sources: { leases: { state: 'live', lastEventAt: T0 - 1_000 }, etcd: { state: 'live', lastEventAt: T0 - 500 } },
     apiServers: {
       instances: [1, 2, 3].map((n) => apiServer(n)),
-      frontDoor: { url: 'https://127.0.0.1:6443', kind: 'load-balancer', health: { livez: probe(true, T0), readyz: probe(true, T0), lastOkAt: T0 } },
+      frontDoor: { url: 'https://127.0.0.1:6443', kind: 'load-balancer', health: { livez: probe(true, T0), readyz: probe(true, T0), lastOkAt: T0, okSince: T0 - 60_000 } },
       serving: 3,
     },
     leases: [lease('kube-controller-manager', 'cp-1_abc'), lease('kube-scheduler', 'cp-2_def')],

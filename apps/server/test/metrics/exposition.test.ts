@@ -93,7 +93,11 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
     state: {
       ...healthy,
       leases: [{ ...lease('kube-scheduler', null), observedRenewAt: null, transitions: [], record: null }],
-      apiServers: { ...healthy.apiServers, instances: [{ ...apiServer(1), health: { livez: null, readyz: null, lastOkAt: null } }], frontDoor: { ...healthy.apiServers.frontDoor, kind: 'instance' } },
+      apiServers: {
+        ...healthy.apiServers,
+        instances: [{ ...apiServer(1), health: { livez: null, readyz: null, lastOkAt: null, okSince: null } }],
+        frontDoor: { ...healthy.apiServers.frontDoor, kind: 'instance' },
+      },
       etcd: { ...healthy.etcd, source: 'none', members: [] },
       sources: {},
     },

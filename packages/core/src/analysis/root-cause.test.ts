@@ -66,8 +66,10 @@ describe('root-cause grouping', () => {
     // longer than the grace a relayed failure gets (a load balancer's own health check would have acted).
     const withFrontDoor = (readyz: ProbeResult): ClusterInput => ({
       ...input,
-      apiServers: input.apiServers.map((instance, n) => (n === 2 ? { ...instance, health: { ...instance.health, readyz: ready } } : instance)),
-      frontDoor: { ...input.frontDoor, health: { livez: readyz, readyz, lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1 } },
+      apiServers: input.apiServers.map((instance, n) =>
+        n === 2 ? { ...instance, health: { ...instance.health, readyz: ready, okSince: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1 } } : instance,
+      ),
+      frontDoor: { ...input.frontDoor, health: { livez: readyz, readyz, lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1, okSince: null } },
     });
     const loadBalancerFinding = (readyz: ProbeResult) =>
       evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find((f) => f.ruleId === 'LoadBalancerUnreachable');

@@ -18,6 +18,8 @@ export interface EndpointHealth {
   readonly readyz: ProbeResult | null;
   /** When both probes last succeeded (epoch ms). */
   readonly lastOkAt: number | null;
+  /** When the current run of successes began (epoch ms); null while failing. */
+  readonly okSince: number | null;
 }
 
 /** One kube-apiserver instance, found through the EndpointSlice and/or its identity Lease. */

@@ -24,7 +24,7 @@ describe('ApiServerInstanceNotReady', () => {
   ])('reason: %s', (_name, health, reason) => {
     const cluster = aCluster().withApiServers(1);
     const input = cluster.build();
-    const instance = { ...input.apiServers[0]!, health: { ...health, lastOkAt: null } };
+    const instance = { ...input.apiServers[0]!, health: { ...health, lastOkAt: null, okSince: null } };
     const drafts = apiServerInstanceNotReady.evaluate(
       { ...input, apiServers: [instance] },
       { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false },

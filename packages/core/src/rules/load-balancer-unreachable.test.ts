@@ -18,7 +18,7 @@ describe('LoadBalancerUnreachable', () => {
     const cluster = aCluster().withApiServers(3).stopLoadBalancer();
     const input = cluster.build();
     const drafts = loadBalancerUnreachable.evaluate(
-      { ...input, frontDoor: { ...input.frontDoor, health: { livez: null, readyz: null, lastOkAt: null } } },
+      { ...input, frontDoor: { ...input.frontDoor, health: { livez: null, readyz: null, lastOkAt: null, okSince: null } } },
       { serving: input.apiServers } as never,
       {} as never,
       cluster.now,
@@ -31,13 +31,26 @@ describe('LoadBalancerUnreachable', () => {
     const cluster = aCluster().withApiServers(3);
     const input = cluster.build();
     const relayed = { at: cluster.now, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'other side closed (UND_ERR_SOCKET)' };
-    const failingFor = (ms: number) => ({ ...input, frontDoor: { ...input.frontDoor, health: { livez: relayed, readyz: relayed, lastOkAt: cluster.now - ms } } });
+    const failingFor = (ms: number) => ({ ...input, frontDoor: { ...input.frontDoor, health: { livez: relayed, readyz: relayed, lastOkAt: cluster.now - ms, okSince: null } } });
     const judge = (ms: number) => loadBalancerUnreachable.evaluate(failingFor(ms), { serving: input.apiServers } as never, DEFAULT_CONFIG, cluster.now);
     expect(judge(2_000)).toEqual([]);
     expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs + 1)).toHaveLength(1);
     // Nothing listening at all: the load balancer itself is gone, said at once.
     const refused = { ...relayed, error: 'connect ECONNREFUSED 10.213.0.10:6443' };
-    const input2 = { ...input, frontDoor: { ...input.frontDoor, health: { livez: refused, readyz: refused, lastOkAt: cluster.now - 500 } } };
+    const input2 = { ...input, frontDoor: { ...input.frontDoor, health: { livez: refused, readyz: refused, lastOkAt: cluster.now - 500, okSince: null } } };
     expect(loadBalancerUnreachable.evaluate(input2, { serving: input.apiServers } as never, DEFAULT_CONFIG, cluster.now)).toHaveLength(1);
+  });
+  // Seen in kubeadm replica chaos: quorum back, one apiserver serving again, HAProxy not yet passing to it (rise 2 × 1 s).
+  it("a relayed failure right after instances began serving again gets the grace from then, not from the LB's last success", () => {
+    const cluster = aCluster().withApiServers(3);
+    const input = cluster.build();
+    const relayed = { at: cluster.now, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'other side closed (UND_ERR_SOCKET)' };
+    const frontDoor = { ...input.frontDoor, health: { livez: relayed, readyz: relayed, lastOkAt: cluster.now - 30_000, okSince: null } };
+    const judge = (servingForMs: number) => {
+      const serving = input.apiServers.map((instance) => ({ ...instance, health: { ...instance.health, okSince: cluster.now - servingForMs } }));
+      return loadBalancerUnreachable.evaluate({ ...input, apiServers: serving, frontDoor }, { serving } as never, DEFAULT_CONFIG, cluster.now);
+    };
+    expect(judge(2_000)).toEqual([]);
+    expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs + 1)).toHaveLength(1);
   });
 });

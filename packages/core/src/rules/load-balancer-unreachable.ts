@@ -12,10 +12,13 @@ export const loadBalancerUnreachable: Rule = {
     const probe = frontDoor.health.readyz ?? frontDoor.health.livez;
     // With no instance serving, the load balancer failing is a consequence, said by ApiServerReducedServing.
     if (frontDoor.kind !== 'load-balancer' || probe === null || probe.ok || derived.serving.length === 0) return [];
-    // It accepted the connection and relayed a failure: perhaps of an instance its health check has not yet removed.
+    // It accepted the connection and relayed a failure: perhaps of an instance its health check has not yet removed,
+    // or, when instances have only just begun serving (quorum back, say), not yet re-admitted (HAProxy: rise × inter).
     const refused = /refused/i.test(probe.error ?? '');
     const { lastOkAt } = frontDoor.health;
-    if (!refused && lastOkAt !== null && now - lastOkAt < config.loadBalancerFailureGraceMs) return [];
+    const servingSince = Math.min(...derived.serving.map((instance) => instance.health.okSince ?? now));
+    const graceFrom = Math.max(lastOkAt ?? -Infinity, servingSince);
+    if (!refused && now - graceFrom < config.loadBalancerFailureGraceMs) return [];
     return [
       {
         subject: frontDoor.url,

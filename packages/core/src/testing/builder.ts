@@ -23,6 +23,9 @@ import type { Freshness, SourceState } from '../model/freshness';
 import type { LeaseRecord, LeaseTrack } from '../model/lease';
 import type { ControlPlaneNode, ControlPlanePod } from '../model/node';
 
+/** How long the cluster a builder starts with has been serving already. */
+const RUNNING_BEFORE_MS = 3_600_000;
+
 export interface LeaseOptions {
   /** Candidates, each on node cp-i (default 3). */
   readonly candidates?: number;
@@ -71,10 +74,11 @@ export class ClusterBuilder {
   now: number;
   private readonly config: HawkConfig;
   private readonly id: string;
-  private instances: { index: number; up: boolean; lastOkAt: number | null; readyzHangs?: boolean }[] = [];
+  private instances: { index: number; up: boolean; lastOkAt: number | null; okSince: number | null; readyzHangs?: boolean }[] = [];
   private frontDoorKind: ApiServerFrontDoor['kind'] = 'load-balancer';
   private loadBalancerUp = true;
   private loadBalancerLastOkAt: number | null;
+  private loadBalancerOkSince: number | null;
   private leases = new Map<string, LeaseSim>();
   private members: MemberSim[] = [];
   private etcdOptions: Required<EtcdOptions> = { learners: 0, topology: 'stacked', quotaBytes: 2 * GiB, dbSizeBytes: 20 * 1024 ** 2 };
@@ -94,10 +98,12 @@ export class ClusterBuilder {
     this.now = options.start ?? Date.UTC(2026, 0, 1);
     this.config = options.config ?? DEFAULT_CONFIG;
     this.loadBalancerLastOkAt = this.now;
+    this.loadBalancerOkSince = this.now;
   }
 
   withApiServers(count: number): this {
-    this.instances = Array.from({ length: count }, (_, i) => ({ index: i + 1, up: true, lastOkAt: this.now }));
+    // Serving since well before the builder's clock starts, as a cluster running before hawk looked.
+    this.instances = Array.from({ length: count }, (_, i) => ({ index: i + 1, up: true, lastOkAt: this.now, okSince: this.now - RUNNING_BEFORE_MS }));
     return this;
   }
 
@@ -336,6 +342,7 @@ export class ClusterBuilder {
     const quorumLost = this.members.length > 0 && !this.etcdWritable();
     const apiServers = this.instances.map((sim): ApiServerInstance => {
       if (sim.up) sim.lastOkAt = quorumLost ? sim.lastOkAt : this.now;
+      sim.okSince = sim.up && !quorumLost ? (sim.okSince ?? this.now) : null;
       const probe = !sim.up ? refused(this.now) : quorumLost ? (sim.readyzHangs ? timedOut(this.now) : etcdFailing(this.now)) : ok(this.now);
       return {
         id: `${addressOf(sim.index)}:6443`,
@@ -346,12 +353,13 @@ export class ClusterBuilder {
         inEndpointSlice: true,
         identityLease: `apiserver-${sim.index}`,
         identityRenewedAt: sim.up ? this.now : sim.lastOkAt,
-        health: { livez: sim.up ? ok(this.now) : refused(this.now), readyz: probe, lastOkAt: sim.lastOkAt },
+        health: { livez: sim.up ? ok(this.now) : refused(this.now), readyz: probe, lastOkAt: sim.lastOkAt, okSince: sim.okSince },
       };
     });
     const anyServing = apiServers.some((i) => i.health.readyz?.ok);
     if (this.loadBalancerUp && anyServing) this.loadBalancerLastOkAt = this.now;
     const frontDoorProbe = this.frontDoorKind === 'instance' ? (apiServers[0]?.health.readyz ?? null) : !this.loadBalancerUp ? refused(this.now) : anyServing ? ok(this.now) : unavailable(this.now);
+    this.loadBalancerOkSince = frontDoorProbe?.ok ? (this.loadBalancerOkSince ?? this.now) : null;
     const sources = Object.fromEntries(
       SOURCES.map((source) => [source, this.sourceOverrides.get(source) ?? (source === 'etcd' && this.members.length === 0 ? unavailableSource() : { state: 'live', lastEventAt: this.now })]),
     ) as Record<SourceName, Freshness>;
@@ -360,7 +368,11 @@ export class ClusterBuilder {
       reachability: this.reachability,
       sources,
       apiServers,
-      frontDoor: { url: this.frontDoorUrl(), kind: this.frontDoorKind, health: { livez: frontDoorProbe, readyz: frontDoorProbe, lastOkAt: this.loadBalancerLastOkAt } },
+      frontDoor: {
+        url: this.frontDoorUrl(),
+        kind: this.frontDoorKind,
+        health: { livez: frontDoorProbe, readyz: frontDoorProbe, lastOkAt: this.loadBalancerLastOkAt, okSince: this.loadBalancerOkSince },
+      },
       leases: Object.fromEntries([...this.leases].map(([key, sim]) => [key, sim.track])),
       etcd: { ...this.currentEtcdView(), freshness: sources.etcd },
       nodes: this.nodes,
