@@ -1,0 +1,229 @@
+/**
+ * hawk installed into the lab by its own Helm chart, as a user installs it into a cluster: a kubeadm-made lab with two
+ * worker nodes (kubelet, containerd, kube-proxy, CoreDNS), hawk's images built with podman and loaded into the
+ * workers, the etcd client Secret, `helm install` of deploy/helm/hawk (the chart's ServiceAccount, RBAC and probes),
+ * and then Debian's chromium on the web Service's NodePort over the lab bridge sees the lab as it is. Run under
+ * `flock /tmp/hawk-lab.lock`: it replaces the default lab with the kubeadm one and puts the default back.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLab, ensureWorkers, hawkInstall, hawkUninstall, rolloutDiagnosis, type HawkInstallResult, type Lab } from '@hawk/lab';
+import { launchChromium } from '@hawk/testkit/browser';
+import { waitUntil } from '@hawk/testkit/web-processes';
+import { REPO_ROOT } from './support/containers';
+
+const log = (line: string) => console.log(`[helm-lab] ${line}`);
+const WORKERS = 2;
+const NAMESPACE = 'hawk';
+const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
+
+let lab: Lab;
+let installed: HawkInstallResult;
+let browser: Browser | undefined;
+let page: Page;
+let token: string;
+
+beforeAll(async () => {
+  lab = await ensureLab({ profile: 'kubeadm' }, { onProgress: (line) => log(`lab: ${line}`) });
+  await ensureWorkers(lab, WORKERS, (line) => log(`workers: ${line}`));
+  // A fresh install each run: the figure is helm install → first truthful page, not an upgrade.
+  await hawkUninstall(lab, 'hawk', NAMESPACE);
+  await lab.waitFor(async () => (await lab.kube().raw(`/api/v1/namespaces/${NAMESPACE}`)).status === 404, 120_000, { description: `namespace ${NAMESPACE} gone` });
+  // From the last commit: the shared checkout's uncommitted work of others must not break the build.
+  installed = await hawkInstall(lab, { namespace: NAMESPACE, source: 'head', onProgress: log });
+  log(`images built and loaded in ${(installed.imagesMs / 1000).toFixed(1)}s; helm install → rolled out ${((installed.rolledOutAt - installed.helmStartedAt) / 1000).toFixed(1)}s`);
+  token = readFileSync(installed.tokenFile, 'utf8');
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  await page.addInitScript(`window.sessionStorage.setItem('hawk.token', ${JSON.stringify(token)})`);
+}, 2_400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (!lab) return;
+  await hawkUninstall(lab, 'hawk', NAMESPACE).catch((error: Error) => log(`uninstall: ${error.message}`));
+  await ensureWorkers(lab, 0);
+  await ensureLab();
+}, 600_000);
+
+interface Pod {
+  status: { phase?: string };
+}
+
+let clusterId: string;
+
+const holderShown = (kind: string) => page.locator(`[data-testid="lease"][data-lease="${kind}"]`).getByTestId('lease-holder').textContent({ timeout: 1_000 });
+const text = (id: string) => page.getByTestId(id).textContent({ timeout: 1_000 });
+const findingShown = (prefix: string) => page.locator(`[data-testid="finding"][data-finding-id^="${prefix}"]`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** mismatch names the first thing the page shows of the healthy lab that the lab itself does not say; undefined when all agree. */
+async function mismatch(): Promise<string | undefined> {
+  for (const kind of ['kube-controller-manager', 'kube-scheduler'] as const) {
+    const holder = (await lab.leaseHolder(kind))?.identity;
+    const shown = await holderShown(kind).catch(() => null);
+    if (!holder || shown !== holder) return `${kind} holder: page ${shown}, lab ${holder}`;
+  }
+  const serving = await text('apiservers-serving').catch(() => null);
+  if (serving !== '3/3 serving') return `apiservers: ${serving}`;
+  const quorum = await text('quorum').catch(() => null);
+  if (!quorum?.startsWith('3/3')) return `quorum: ${quorum}`;
+  const members = await page.getByTestId('etcd-member').count();
+  if (members !== 3) return `${members} etcd members`;
+  // With the etcd client Secret hawk reads etcd itself, not what the apiservers' /readyz says of it.
+  if ((await page.getByTestId('etcd-source').count()) > 0) return `etcd via ${await text('etcd-source')}`;
+  return undefined;
+}
+
+/** untilTruthful waits for the page to agree with the healthy lab; returns when it did. */
+async function untilTruthful(what: string, timeoutMs: number): Promise<number> {
+  let last: string | undefined = 'not checked';
+  await waitUntil(
+    what,
+    async () => {
+      last = await mismatch();
+      return last === undefined ? true : undefined;
+    },
+    timeoutMs,
+    async () => `last mismatch: ${last}\n${await rolloutDiagnosis(lab, NAMESPACE)}`,
+  );
+  return Date.now();
+}
+
+async function shoot(name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  log(`screenshot docs/screenshots/${name}.png`);
+}
+
+interface HawkPod {
+  metadata: { name: string; labels: Record<string, string>; deletionTimestamp?: string };
+  spec: { nodeName?: string };
+  status: { conditions?: { type: string; status: string }[] };
+}
+
+const hawkPods = async (): Promise<HawkPod[]> => (await lab.kube().json<{ items: HawkPod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Finstance%3Dhawk`)).items;
+const podReady = (p: HawkPod) => !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+describe('hawk installed into the lab with its Helm chart', () => {
+  it('chromium on the web Service shows the lab truthfully: leaders, 3/3 apiservers, etcd 3/3 read from etcd', async () => {
+    const url = installed.urls[0]!;
+    expect((await fetch(`${url}/api/clusters`)).status, 'the API behind the Service still requires the token').toBe(401);
+    clusterId = await waitUntil(
+      'the web Service to list the lab cluster',
+      async () => {
+        const response = await fetch(`${url}/api/clusters`, { headers: { authorization: `Bearer ${token}` } });
+        if (!response.ok) return undefined;
+        const body = (await response.json()) as { clusters?: { id: string }[] } | { id: string }[];
+        return (Array.isArray(body) ? body : (body.clusters ?? []))[0]?.id;
+      },
+      120_000,
+      () => rolloutDiagnosis(lab, NAMESPACE),
+    );
+    await page.goto(`${url}/clusters/${clusterId}`);
+    const truthfulAt = await untilTruthful('the page to show the lab truthfully', 120_000);
+    log(`FIGURE helm install → first truthful page: ${seconds(truthfulAt - installed.helmStartedAt)} (rollout ${seconds(installed.rolledOutAt - installed.helmStartedAt)})`);
+    await shoot('helm-lab-healthy');
+  });
+
+  it("cluster DNS: a pod resolves the apiserver's Service and the chart's Services by name", async () => {
+    const kube = lab.kube();
+    const name = 'dns-check';
+    await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
+    await lab.waitFor(async () => (await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`)).status === 404, 60_000, { description: `old ${name} gone` });
+    const lookups = ['kubernetes.default.svc.cluster.local', 'hawk-server', `hawk-web.${NAMESPACE}.svc.cluster.local`];
+    await kube.json(`/api/v1/namespaces/${NAMESPACE}/pods`, {
+      method: 'POST',
+      body: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
+        spec: {
+          restartPolicy: 'Never',
+          automountServiceAccountToken: false,
+          // hawk's server image has glibc's getent, which resolves as the pod's programs do (resolv.conf, search path).
+          containers: [{ name, image: installed.images.server, imagePullPolicy: 'Never', command: ['sh', '-c', lookups.map((h) => `getent hosts ${h}`).join(' && ')] }],
+        },
+      },
+    });
+    const phase = await lab.waitFor(
+      async () => {
+        const p = (await kube.json<Pod>(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`)).status.phase;
+        return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+      },
+      60_000,
+      { description: `${name} finished` },
+    );
+    const output = await kube
+      .raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}/log`)
+      .then((r) => r.body)
+      .catch((error: Error) => error.message);
+    log(`${name}: ${phase}\n${output}`);
+    expect(phase, `getent hosts ${lookups.join(', ')}:\n${output}`).toBe('Succeeded');
+    await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
+  });
+
+
+  // The outage hawk exists for, with hawk itself running as pods in the cluster that breaks.
+  describe('in-cluster outages: the page stays truthful', () => {
+    it('the controller-manager leader is killed: the finding and the new holder arrive without a reload', async () => {
+      await page.evaluate('window.hawkSamePage = true');
+      const old = (await lab.leaseHolder('kube-controller-manager'))!.identity;
+      const killedAt = Date.now();
+      await lab.fault.killLeader('kube-controller-manager');
+      await findingShown('LeaderElection').first().waitFor({ timeout: 60_000 });
+      const findingAt = Date.now();
+      await expect.poll(async () => (await lab.leaseHolder('kube-controller-manager'))?.identity !== old, { timeout: 90_000 }).toBe(true);
+      const truthfulAt = await untilTruthful('the page to show the new controller-manager holder', 60_000);
+      log(`FIGURE kcm leader killed → finding on the page ${seconds(findingAt - killedAt)}, → new holder shown ${seconds(truthfulAt - killedAt)}`);
+      expect(await page.evaluate('window.hawkSamePage === true'), 'no reload happened').toBe(true);
+      await shoot('helm-lab-kcm-leader-killed');
+      await lab.fault.heal();
+    });
+
+    it('two etcd members stop (the cluster hawk runs in loses quorum): the page says so, then sees the recovery', async () => {
+      const stoppedAt = Date.now();
+      await lab.fault.stop('etcd', 2);
+      await lab.fault.stop('etcd', 3);
+      await expect.poll(() => text('quorum').catch(() => null), { timeout: 60_000 }).toMatch(/^quorum lost: 1\/3 healthy/);
+      await findingShown('EtcdQuorumLost').first().waitFor({ timeout: 60_000 });
+      const shownAt = Date.now();
+      log(`FIGURE two etcd members stopped → quorum loss on the page ${seconds(shownAt - stoppedAt)}`);
+      await shoot('helm-lab-etcd-quorum-lost');
+      const startedAt = Date.now();
+      await lab.fault.start('etcd', 2);
+      await lab.fault.start('etcd', 3);
+      const truthfulAt = await untilTruthful('the page to show etcd and the apiservers recovered', 180_000);
+      log(`FIGURE etcd members restarted → page truthful again ${seconds(truthfulAt - startedAt)}`);
+      await lab.fault.heal();
+    });
+
+    it("hawk's pods are deleted one by one: the page is truthful again after each", async () => {
+      const names = (await hawkPods()).filter((p) => ['server', 'web'].includes(p.metadata.labels['app.kubernetes.io/component'] ?? '')).map((p) => p.metadata.name);
+      expect(names.length).toBe(4);
+      for (const name of names) {
+        const deletedAt = Date.now();
+        await lab.kube().raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
+        let disconnectedSeen = false;
+        await waitUntil(
+          `a replacement of ${name} Ready`,
+          async () => {
+            disconnectedSeen ||= (await page.getByTestId('disconnected').count()) > 0;
+            const pods = await hawkPods();
+            return !pods.some((p) => p.metadata.name === name) && pods.filter(podReady).length >= 4 ? true : undefined;
+          },
+          120_000,
+          () => rolloutDiagnosis(lab, NAMESPACE),
+        );
+        const replacedAt = Date.now();
+        const truthfulAt = await untilTruthful(`the page truthful after deleting ${name}`, 90_000);
+        log(`FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`);
+      }
+      await shoot('helm-lab-pods-replaced');
+    });
+  });
+});
