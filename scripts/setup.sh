@@ -40,7 +40,7 @@ export npm_config_store_dir="$HAWK_CACHE/pnpm-store"
 # 4. Workspace dependencies.
 ( cd "$HAWK_ROOT" && if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent; else pnpm install --reporter=silent; fi )
 
-# 5. The lab's Kubernetes and etcd binaries, built from the Go module proxy.
+# 5. The lab's Kubernetes and etcd binaries and the workers' CoreDNS, built from the Go module proxy (HAWK_LAB_COREDNS=0 skips CoreDNS).
 bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
 # helm, to lint and render the chart in the tests.
 export HAWK_HELM="$(bash "$HAWK_ROOT/deploy/scripts/install-helm.sh" | tail -n 1)"
