@@ -21,5 +21,5 @@ export { labPaths, binaryDir, K8S_VERSION, type LabPaths } from './paths';
 export type { FaultRecord } from './fault-log';
 export type { EtcdClusterStatus, EtcdMember, EtcdMemberStatus } from './etcd-client';
 export type { Lease } from './kube-client';
-export { ensureWorkers } from './workers';
+export { ensureWorkers, planWorkers } from './workers';
 export { hawkInstall, hawkUninstall, rolloutDiagnosis, HAWK_NODE_PORT, type HawkInstallOptions, type HawkInstallResult } from './hawk-install';

@@ -9,7 +9,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureLab, ensureWorkers, hawkInstall, hawkUninstall, rolloutDiagnosis, type HawkInstallResult, type Lab } from '@hawk/lab';
+import { execFileSync } from 'node:child_process';
+import { ensureLab, ensureWorkers, hawkInstall, hawkUninstall, planWorkers, rolloutDiagnosis, type HawkInstallResult, type Lab } from '@hawk/lab';
 import { launchChromium } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
 import { REPO_ROOT } from './support/containers';
@@ -224,6 +225,39 @@ describe('hawk installed into the lab with its Helm chart', () => {
         log(`FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`);
       }
       await shoot('helm-lab-pods-replaced');
+    });
+
+    it('the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful again once it is back', async () => {
+      // The browser enters through the first worker's NodePort; the other one, which runs hawk pods, is cut.
+      const [entry, cut] = planWorkers(lab.paths, WORKERS);
+      expect(installed.urls[0]).toContain(entry!.host.ip);
+      const onCut = (await hawkPods()).filter((p) => p.spec.nodeName === cut!.host.name).map((p) => p.metadata.name);
+      expect(onCut.length, `hawk pods on ${cut!.host.name}`).toBeGreaterThan(0);
+      const cutAt = Date.now();
+      execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'down']);
+      const shownAsLive: string[] = [];
+      let disconnectedAt: number | undefined;
+      try {
+        // The control plane does not change meanwhile: whatever the page shows as live must still be true.
+        while (Date.now() - cutAt < 60_000) {
+          const disconnected = (await page.getByTestId('disconnected').count()) > 0;
+          if (disconnected) disconnectedAt ??= Date.now();
+          else {
+            const wrong = await mismatch();
+            if (wrong) shownAsLive.push(`+${seconds(Date.now() - cutAt)} ${wrong}`);
+          }
+          await page.waitForTimeout(1000);
+        }
+        await shoot('helm-lab-worker-cut');
+      } finally {
+        execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'up']);
+      }
+      const restoredAt = Date.now();
+      log(`FIGURE ${cut!.host.name} cut (${onCut.join(', ')}): ${disconnectedAt ? `page marked disconnected after ${seconds(disconnectedAt - cutAt)}` : 'page stayed connected'} in 60 s`);
+      expect(shownAsLive, 'the page showed something false as live').toEqual([]);
+      await waitUntil('the page reconnected', async () => ((await page.getByTestId('disconnected').count()) === 0 ? true : undefined), 90_000);
+      const truthfulAt = await untilTruthful(`the page truthful after ${cut!.host.name} is back`, 60_000);
+      log(`FIGURE ${cut!.host.name} back → page live and truthful ${seconds(truthfulAt - restoredAt)}`);
     });
   });
 });
