@@ -8,9 +8,10 @@ TOOLS="$HAWK_CACHE/tools"
 mkdir -p "$TOOLS"
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. Debian packages the lab (its worker nodes: containerd, CNI plugins, gcc for the pause image), the fan-out, alerting and browser tests use.
+# 1. Debian packages the lab (its worker nodes: containerd, CNI plugins, gcc for the pause image), the fan-out, alerting and browser tests use;
+#    podman's dnsname plugin (only Recommended, so not installed here otherwise) lets compose's containers find each other by name.
 apt_needed=()
-for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux podman:podman buildah:buildah runc:runc debootstrap:debootstrap prometheus-alertmanager:prometheus-alertmanager containerd:containerd /usr/lib/cni/bridge:containernetworking-plugins gcc:build-essential; do
+for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux podman:podman buildah:buildah runc:runc debootstrap:debootstrap prometheus-alertmanager:prometheus-alertmanager containerd:containerd /usr/lib/cni/bridge:containernetworking-plugins /usr/lib/cni/dnsname:golang-github-containernetworking-plugin-dnsname gcc:build-essential; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || apt_needed+=("${pair#*:}")
 done
 if [ ${#apt_needed[@]} -gt 0 ]; then
