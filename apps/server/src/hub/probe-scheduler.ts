@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG } from '@hawk/core';
+import { connectionRefused, DEFAULT_CONFIG } from '@hawk/core';
 import { instanceBase, type KubeClient } from '../clusters/kube-client';
 import type { EtcdTransport } from '../clusters/etcd-transport';
 import type { Logger } from '../logger';
@@ -47,7 +47,7 @@ export interface ProbeScheduler {
 }
 
 /** A front-door failure that is not the LB refusing: an instance behind it may have answered or vanished. */
-const relayedFailure = (probed: EndpointProbe): boolean => !probed.readyz.ok && !/refused/i.test(probed.readyz.error ?? '');
+const relayedFailure = (probed: EndpointProbe): boolean => !probed.readyz.ok && !connectionRefused(probed.readyz);
 
 export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeScheduler {
   const { fold, kube, etcd, timeoutMs, now } = options;

@@ -1,7 +1,7 @@
 import type { HawkConfig } from '../config';
 import { computeQuorum } from '../etcd/quorum';
 import { judgeLease } from '../lease/status';
-import type { ApiServerInstance } from '../model/apiserver';
+import type { ApiServerInstance, ProbeResult } from '../model/apiserver';
 import type { ClusterInput } from '../model/cluster';
 import type { QuorumView } from '../model/etcd';
 import { NEVER_SEEN, type Freshness } from '../model/freshness';
@@ -33,6 +33,12 @@ export function isServing(instance: ApiServerInstance, config: HawkConfig, now: 
   const { readyz, livez } = instance.health;
   return readyz?.ok === true && livez?.ok !== false;
 }
+
+/**
+ * connectionRefused: nothing listened at the address, so whatever is there is gone. Any other failure at a load
+ * balancer may be an instance behind it, relayed (an HTTP error, a reset, a timeout).
+ */
+export const connectionRefused = (probe: ProbeResult): boolean => /refused/i.test(probe.error ?? '');
 
 export function deriveCluster(input: ClusterInput, config: HawkConfig, now: number): Derived {
   const watch = input.sources.leases ?? NEVER_SEEN;

@@ -1,3 +1,4 @@
+import { connectionRefused } from '../analysis/derive';
 import type { Rule } from './rule';
 
 /** LoadBalancerUnreachable: the load balancer fails while apiservers behind it serve: its own fault. */
@@ -14,7 +15,7 @@ export const loadBalancerUnreachable: Rule = {
     if (frontDoor.kind !== 'load-balancer' || probe === null || probe.ok || derived.serving.length === 0) return [];
     // It accepted the connection and relayed a failure: perhaps of an instance its health check has not yet removed,
     // or, when instances have only just begun serving (quorum back, say), not yet re-admitted (HAProxy: rise × inter).
-    const refused = /refused/i.test(probe.error ?? '');
+    const refused = connectionRefused(probe);
     const { lastOkAt } = frontDoor.health;
     const servingSince = Math.min(...derived.serving.map((instance) => instance.health.okSince ?? now));
     const graceFrom = Math.max(lastOkAt ?? -Infinity, servingSince);
