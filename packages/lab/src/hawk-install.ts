@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from './lab';
+import { hawkCacheDir } from './paths';
 import { must, run } from './shell';
 import { clusterDnsReady } from './workers/dns';
 import { importImage } from './workers/images';
@@ -46,14 +47,13 @@ export interface HawkInstallResult {
 }
 
 export function helmBinary(): string {
-  const cache = process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
-  const candidates = [process.env.HAWK_HELM, join(cache, 'tools', 'helm-v3.22.0', 'helm')];
+  const candidates = [process.env.HAWK_HELM, join(hawkCacheDir(), 'tools', 'helm-v3.22.0', 'helm')];
   const found = candidates.find((p): p is string => !!p && existsSync(p));
   if (!found) throw new Error(`helm not found (looked at ${candidates.filter(Boolean).join(', ')}): scripts/setup.sh builds it`);
   return found;
 }
 
-const imageCache = () => join(process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk'), 'images');
+const imageCache = () => join(hawkCacheDir(), 'images');
 
 /**
  * buildHawkImage builds one of hawk's images with podman from the repository (podman's layer cache makes an unchanged

@@ -16,11 +16,13 @@ export const ETC_KUBERNETES = '/etc/kubernetes';
 /** What build-binaries.sh builds; `down` finds lab processes by these paths. */
 export const LAB_BINARIES = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubeadm', 'etcd'] as const;
 
+/** hawk's build cache (HAWK_CACHE, default ~/.cache/hawk): set-up's tools and the lab's binaries and images. */
+export const hawkCacheDir = (): string => process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
+
 /** Where build-binaries.sh leaves kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm and etcd. */
 export function binaryDir(): string {
   if (process.env.HAWK_LAB_BIN) return process.env.HAWK_LAB_BIN;
-  const cache = process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
-  return join(cache, 'k8s', K8S_VERSION, 'bin');
+  return join(hawkCacheDir(), 'k8s', K8S_VERSION, 'bin');
 }
 
 /** LabPaths are every file the lab writes; all of it lives under one directory so `down` removes it in one go. */

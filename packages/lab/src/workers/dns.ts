@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { nodeDir } from '../kubeadm';
 import type { Lab } from '../lab';
+import { hawkCacheDir } from '../paths';
 import { must } from '../shell';
 import { buildScratchImage } from './images';
 
@@ -12,8 +12,7 @@ export const COREDNS_IMAGE = `registry.k8s.io/coredns/coredns:${COREDNS_VERSION}
 
 /** Where packages/lab/scripts/build-binaries.sh leaves the binary. */
 export function corednsBinary(): string {
-  const cache = process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk');
-  return join(cache, 'coredns', COREDNS_VERSION, 'coredns');
+  return join(hawkCacheDir(), 'coredns', COREDNS_VERSION, 'coredns');
 }
 
 export const corednsAvailable = (): boolean => existsSync(corednsBinary());
