@@ -38,6 +38,12 @@ export interface HawkConfig {
    * A refused connection, nothing listening, is judged at once.
    */
   readonly loadBalancerFailureGraceMs: number;
+  /**
+   * A raft leader named in an etcd member's status stands as evidence of quorum for this long after the read (ms).
+   * The claim itself is at most an election timeout (1 s) stale, by CheckQuorum; reads come every probe interval
+   * (2 s by default) and may take the probe timeout (1.5 s): a claim older than this means hawk stopped hearing etcd.
+   */
+  readonly etcdLeaderEvidenceMs: number;
 }
 
 export const DEFAULT_CONFIG: HawkConfig = {
@@ -54,6 +60,7 @@ export const DEFAULT_CONFIG: HawkConfig = {
   transitionsKept: 50,
   clockSkewNoteMs: 10_000,
   loadBalancerFailureGraceMs: 7_000,
+  etcdLeaderEvidenceMs: 5_000,
 };
 
 /** Merges overrides into the defaults and validates relations between fields; returns an error instead of throwing. */

@@ -153,6 +153,24 @@ describe('scenarios', () => {
     expect(hawk.state.verdict).toBe('down');
   });
 
+  it('scenario 8, as raft counts it: two etcd members stop gracefully: held while they drain, lost when they leave', () => {
+    const hawk = simulateHawk(aFullHaCluster()).advance(10_000);
+    // SIGTERM: both close their client ports at once and stay in raft while they drain (etcd's request timeout, 7 s).
+    hawk.cluster.drainEtcdMember(2).drainEtcdMember(3);
+    hawk.advance(6_000);
+    expect(hawk.findings()).toEqual([{ ruleId: 'EtcdOneFailureFromQuorumLoss', severity: 'warning', component: 'etcd', subject: null, causedBy: null }, stacked]);
+    expect(hawk.state.findings[0]!.title).toBe('etcd 1/3 answering; raft still has a leader: cp-1, term 2; quorum held, one more failure loses it');
+    expect(hawk.state.etcd.quorum).toMatchObject({ healthy: 1, inRaft: 2, hasQuorum: true, failuresTolerated: 0 });
+    expect(hawk.state.verdict).toBe('degraded');
+    // They leave raft; the survivor's CheckQuorum steps it down: no member reports a leader any more.
+    const leftAt = hawk.cluster.now;
+    hawk.cluster.stopEtcdMember(2).stopEtcdMember(3);
+    hawk.evaluate();
+    expect(hawk.timeline.find((e) => e.kind === 'opened' && e.finding.ruleId === 'EtcdQuorumLost')?.at).toBe(leftAt);
+    expect(hawk.state.etcd.quorum).toMatchObject({ healthy: 1, inRaft: 1, hasQuorum: false, raftLeader: null });
+    expect(hawk.state.verdict).toBe('down');
+  });
+
   it('scenario 9: etcd leader restarts several times', () => {
     const hawk = simulateHawk(aFullHaCluster()).advance(5_000);
     for (let i = 0; i < 3; i++) {

@@ -1,5 +1,5 @@
 import type { ApiServerInstance, ClusterState, EtcdMember, Finding, LeaseView, ProbeResult } from '@hawk/core';
-import { MODEL_VERSION } from '@hawk/core';
+import { computeQuorum, DEFAULT_CONFIG, MODEL_VERSION } from '@hawk/core';
 import { anEtcdView } from '@hawk/core/testing';
 
 // A judged state of a healthy 3-node HA cluster, built by hand: the transport moves states, it
@@ -112,7 +112,7 @@ export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}):
     leases: [lease('kube-controller-manager', 'cp-1_abc'), lease('kube-scheduler', 'cp-2_def')],
     etcd: {
       ...anEtcdView({ members, leaderId: '10000000000000000001', raftTerm: '4', freshness: { state: 'live', lastEventAt: T0 - 500 } }),
-      quorum: { voters: 3, healthy: 3, quorum: 2, failuresTolerated: 1, hasQuorum: true, evenCount: false },
+      quorum: computeQuorum(members, T0, DEFAULT_CONFIG),
     },
     nodes: [1, 2, 3].map((n) => ({ name: `cp-${n}`, addresses: ['127.0.0.1'], zone: null, ready: true })),
     pods: [],

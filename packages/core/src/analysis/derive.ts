@@ -48,7 +48,7 @@ export function deriveCluster(input: ClusterInput, config: HawkConfig, now: numb
   const probesLive = isLive(input.sources['apiserver-probes']);
   return {
     leases,
-    quorum: computeQuorum(input.etcd.members),
+    quorum: computeQuorum(input.etcd.members, now, config),
     serving: probesLive ? input.apiServers.filter((instance) => isServing(instance, config, now)) : [],
     probesLive,
     etcdLive: input.etcd.source !== 'none' && isLive(input.etcd.freshness),

@@ -52,14 +52,36 @@ export interface EtcdView {
   readonly freshness: Freshness;
 }
 
+/** The raft leader reachable members report (see `computeQuorum`): evidence that raft still has a quorum. */
+export interface RaftLeaderEvidence {
+  readonly id: EtcdMemberId;
+  /** Its member name; null when the membership hawk read does not list it. */
+  readonly name: string | null;
+  readonly raftTerm: string;
+  /** Whether the leader itself answered: a draining member has closed its client port and still leads. */
+  readonly answering: boolean;
+  /** Names of the members whose status names it. */
+  readonly reportedBy: readonly string[];
+}
+
 export interface QuorumView {
   readonly voters: number;
+  /** Voters that answered just now. */
   readonly healthy: number;
+  /**
+   * Voters raft still counts, at least: those answering, a silent leader that reachable members name, and a quorum
+   * while raft has a leader (CheckQuorum). Equals `healthy` when no member reports a leader.
+   */
+  readonly inRaft: number;
   /** floor(voters/2)+1 */
   readonly quorum: number;
-  /** How many more voters may fail with quorum kept: healthy - quorum (negative when lost). */
+  /** How many more voters may fail with quorum kept: inRaft - quorum (negative when lost). */
   readonly failuresTolerated: number;
   readonly hasQuorum: boolean;
   /** Fault tolerance is the same as with one member fewer. */
   readonly evenCount: boolean;
+  /** The leader the reachable voters report in the current term, read recently enough; null when none does. */
+  readonly raftLeader: RaftLeaderEvidence | null;
+  /** What the judgement rests on, in one line: "1/3 answering; raft still has a leader: cp-1, term 7". */
+  readonly evidence: string;
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../config';
+import { computeQuorum } from '../etcd/quorum';
 import { aCluster, type ClusterBuilder } from '../testing/index';
 import { judgeRule } from '../testing/run';
 import { apiServerInstanceNotReady } from './apiserver-instance-not-ready';
@@ -27,7 +29,7 @@ describe('ApiServerInstanceNotReady', () => {
     const instance = { ...input.apiServers[0]!, health: { ...health, lastOkAt: null, okSince: null } };
     const drafts = apiServerInstanceNotReady.evaluate(
       { ...input, apiServers: [instance] },
-      { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false },
+      { leases: [], quorum: computeQuorum([], cluster.now, DEFAULT_CONFIG), serving: [], probesLive: true, etcdLive: false },
       {} as never,
       cluster.now,
     );
@@ -40,7 +42,7 @@ describe('ApiServerInstanceNotReady', () => {
     const instance = { ...input.apiServers[0]!, address: null, identityRenewedAt: cluster.now - 60_000 };
     const drafts = apiServerInstanceNotReady.evaluate(
       { ...input, apiServers: [instance] },
-      { leases: [], quorum: { voters: 0, healthy: 0, quorum: 1, failuresTolerated: -1, hasQuorum: false, evenCount: false }, serving: [], probesLive: true, etcdLive: false },
+      { leases: [], quorum: computeQuorum([], cluster.now, DEFAULT_CONFIG), serving: [], probesLive: true, etcdLive: false },
       { identityRenewStaleMs: 30_000 } as never,
       cluster.now,
     );

@@ -2,13 +2,19 @@ import { etcdctl, type FindingDraft, type Rule } from './rule';
 
 const COMMANDS = [etcdctl('endpoint health --cluster -w table'), etcdctl('member list -w table'), 'kubectl -n kube-system get pods -l component=etcd -o wide'];
 
-/** EtcdQuorumLost: fewer voters answer than a majority: etcd refuses writes, and everything above it stalls. */
+/** Why it is lost as raft counts it: a leader reported would mean raft still has its quorum (computeQuorum). */
+const NO_LEADER = 'no member reports a raft leader';
+
+/**
+ * EtcdQuorumLost: raft has lost its majority (computeQuorum): fewer voters answer than a quorum and none that answers
+ * reports a raft leader. etcd refuses writes, and everything above it stalls.
+ */
 export const etcdQuorumLost: Rule = {
   id: 'EtcdQuorumLost',
   component: 'etcd',
   severity: 'critical',
   impact: 'down',
-  summary: 'Fewer healthy voting etcd members than the quorum.',
+  summary: 'Fewer voting etcd members in raft than the quorum.',
   evaluate: (input, derived): FindingDraft[] => {
     if (!derived.etcdLive) return [];
     const { quorum } = derived;
@@ -28,11 +34,12 @@ export const etcdQuorumLost: Rule = {
     }
     if (quorum.voters === 0 || quorum.hasQuorum) return [];
     const down = input.etcd.members.filter((m) => !m.isLearner && !m.reachable).map((m) => m.name);
+    const counts = { healthy: quorum.healthy, voters: quorum.voters, quorum: quorum.quorum };
     return [
       {
         subject: null,
-        title: `etcd quorum lost: ${quorum.healthy}/${quorum.voters} members healthy, ${quorum.quorum} needed`,
-        evidence: { healthy: quorum.healthy, voters: quorum.voters, quorum: quorum.quorum, down: down.join(', ') },
+        title: `etcd quorum lost: ${counts.healthy}/${counts.voters} members healthy, ${counts.quorum} needed; ${NO_LEADER}`,
+        evidence: { ...counts, down: down.join(', '), judgedFrom: quorum.evidence },
         remediation:
           'etcd accepts no writes: leases cannot renew and apiservers fail readiness. Restart the stopped members; if they are lost for good, restore from snapshot (etcdutl snapshot restore) or force a new cluster from the survivor.',
         commands: COMMANDS,

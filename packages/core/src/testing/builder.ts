@@ -12,7 +12,6 @@
  */
 import { DEFAULT_CONFIG, type HawkConfig } from '../config';
 import { observeEtcdLeader } from '../etcd/leader-changes';
-import { computeQuorum } from '../etcd/quorum';
 import { setLeaseCandidates } from '../lease/candidates';
 import { leaseKey } from '../lease/lease-kind';
 import { observeLease } from '../lease/tracker';
@@ -62,7 +61,10 @@ interface LeaseSim {
 interface MemberSim {
   id: string;
   name: string;
+  /** In raft: running, as its peers see it. */
   up: boolean;
+  /** Its client port answers: false from the start of a graceful stop, while it still drains in raft. */
+  answering: boolean;
   learner: boolean;
 }
 
@@ -154,6 +156,7 @@ export class ClusterBuilder {
       id: String(10501334649042878790n + BigInt(i + 1)),
       name: `cp-${i + 1}`,
       up: true,
+      answering: true,
       learner: i >= count,
     }));
     this.leaderIndex = count > 0 ? 0 : null;
@@ -226,6 +229,8 @@ export class ClusterBuilder {
       due.nextRenewAt += due.renewEveryMs;
     }
     this.now = until;
+    // hawk's etcd probe reads every member's status as time goes: what answers is read afresh.
+    if (this.members.length > 0) this.foldEtcd();
     return this;
   }
 
@@ -296,13 +301,20 @@ export class ClusterBuilder {
   }
 
   stopEtcdMember(index: number): this {
-    this.member(index).up = false;
+    Object.assign(this.member(index), { up: false, answering: false });
+    this.foldEtcd();
+    return this;
+  }
+
+  /** A graceful stop's first seconds: the member has closed its client port and still takes part in raft. */
+  drainEtcdMember(index: number): this {
+    this.member(index).answering = false;
     this.foldEtcd();
     return this;
   }
 
   startEtcdMember(index: number): this {
-    this.member(index).up = true;
+    Object.assign(this.member(index), { up: true, answering: true });
     this.foldEtcd();
     return this;
   }
@@ -397,12 +409,18 @@ export class ClusterBuilder {
   }
 
   private etcdWritable(): boolean {
-    return this.members.length === 0 || computeQuorum(this.etcdMembers()).hasQuorum;
+    return this.members.length === 0 || this.raftMajorityUp();
+  }
+
+  /** As raft counts: a majority of the voters is up, answering or not. */
+  private raftMajorityUp(): boolean {
+    const voters = this.members.filter((m) => !m.learner);
+    return voters.length > 0 && voters.filter((m) => m.up).length > voters.length / 2;
   }
 
   /** Re-elects as etcd would: a running leader stays; otherwise the first running voter wins, if quorum allows. */
   private foldEtcd(): void {
-    const hasQuorum = computeQuorum(this.etcdMembers()).hasQuorum;
+    const hasQuorum = this.raftMajorityUp();
     const leader = this.leaderIndex === null ? undefined : this.members[this.leaderIndex];
     if (!hasQuorum) this.leaderIndex = null;
     else if (!leader?.up) {
@@ -424,8 +442,8 @@ export class ClusterBuilder {
       peerURLs: [`https://${addressOf(Number(m.name.slice(3)))}:2380`],
       clientURLs: [`https://${addressOf(Number(m.name.slice(3)))}:2379`],
       isLearner: m.learner,
-      reachable: m.up,
-      status: m.up
+      reachable: m.answering,
+      status: m.answering
         ? {
             leaderId: leaderId ?? '0',
             raftTerm: String(this.raftTerm),
@@ -437,7 +455,7 @@ export class ClusterBuilder {
             errors: [],
           }
         : null,
-      error: m.up ? null : 'context deadline exceeded',
+      error: m.answering ? null : m.up ? 'connect ECONNREFUSED' : 'context deadline exceeded',
       checkedAt: this.now,
     }));
   }
