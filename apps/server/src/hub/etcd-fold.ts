@@ -50,7 +50,8 @@ export function foldEtcdRound(previous: EtcdView, answers: readonly EtcdEndpoint
     members,
     leaderId: leader?.leaderId ?? null,
     raftTerm: leader?.raftTerm ?? null,
-    alarms: answers.find((answer) => answer.alarms !== null)?.alarms ?? [],
+    // Alarms persist in etcd until disarmed: a round that could not read them (no leader to commit the read) keeps the last read.
+    alarms: answers.find((answer) => answer.alarms !== null)?.alarms ?? previous.alarms,
     quotaBytes: DEFAULT_ETCD_QUOTA_BYTES,
     topology: 'unknown',
     topologyEvidence: [],

@@ -13,26 +13,49 @@ export interface EtcdEndpointAnswer {
   readonly error: string | null;
 }
 
-async function call(transport: EtcdTransport, endpoint: string, path: string, body: unknown, timeoutMs: number): Promise<unknown> {
-  const response = await transport.post(endpoint, path, body, timeoutMs);
+/**
+ * How long an alarm read may take once the member's status and member list have answered (ms). etcd serves those two
+ * locally, but an alarm read is a raft request: without a leader it waits for the whole timeout, and the status that
+ * says so (no leader: quorum lost) would wait with it. A member with a leader commits it within milliseconds.
+ */
+export const ALARM_GRACE_MS = 250;
+
+async function call(transport: EtcdTransport, endpoint: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+  const response = await transport.post(endpoint, path, body, timeoutMs, signal);
   if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status} ${response.text.slice(0, 120)}`);
   return parseGatewayJson(response.text);
 }
 
-/** askEndpoint reads one member's status, its member list and alarms; each endpoint is judged on its own answer. */
+/**
+ * askEndpoint reads one member's status, its member list and alarms; each endpoint is judged on its own answer. The
+ * alarms are waited for at most ALARM_GRACE_MS after the other two (null when not read: the fold keeps the last read).
+ */
 export async function askEndpoint(transport: EtcdTransport, endpoint: string, timeoutMs: number): Promise<EtcdEndpointAnswer> {
+  const alarmRead = new AbortController();
+  const alarm = call(transport, endpoint, '/v3/maintenance/alarm', { action: 'GET' }, timeoutMs, alarmRead.signal).catch(() => null);
   try {
-    const [statusBody, listBody, alarmBody] = await Promise.all([
-      call(transport, endpoint, '/v3/maintenance/status', {}, timeoutMs),
-      call(transport, endpoint, '/v3/cluster/member/list', {}, timeoutMs),
-      call(transport, endpoint, '/v3/maintenance/alarm', { action: 'GET' }, timeoutMs).catch(() => null),
-    ]);
+    const [statusBody, listBody] = await Promise.all([call(transport, endpoint, '/v3/maintenance/status', {}, timeoutMs), call(transport, endpoint, '/v3/cluster/member/list', {}, timeoutMs)]);
     const status = parseStatus(statusBody);
     const members = parseMemberList(listBody);
     if ('error' in status) return { endpoint, memberId: null, status: null, members: null, alarms: null, error: status.error };
+    const alarmBody = await within(alarm, ALARM_GRACE_MS);
     return { endpoint, memberId: status.memberId, status: status.status, members: 'error' in members ? null : members, alarms: alarmBody === null ? null : parseAlarms(alarmBody), error: null };
   } catch (error) {
     return { endpoint, memberId: null, status: null, members: null, alarms: null, error: describeError(error) };
+  } finally {
+    // An alarm read still waiting on raft is given up, not left to hold a connection until its timeout.
+    alarmRead.abort();
+  }
+}
+
+/** within: what `promise` gives within `ms`, else null. */
+async function within<T>(promise: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
