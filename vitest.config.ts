@@ -28,6 +28,8 @@ export default defineConfig({
       { ...unit, root: './apps/server', test: { ...serverProject.test, name: 'server-unit', include: server.unit, isolate: false } },
       { ...webProject, ...unit, root: './apps/web', test: { ...webProject.test, isolate: false } },
       'apps/web/e2e',
+      // The chaos scorer's pure parts (its verdicts on findings); the runs themselves are `pnpm chaos`.
+      { test: { name: 'bench', root: './bench', include: ['support/**/*.test.ts'] } },
     ],
     // The lab (packages/lab) is one shared set of real processes: brought up once per run, here at the root, and
     // never used by two test files at once, since tests inject faults into it.

@@ -6,22 +6,27 @@
  * hawk measured is to the truth.
  *
  * Ground truth is the lab's: the fault log (what it did, when) and Leases read with the lab's own
- * client, never through hawk's code. hawk is its real backend in a child process, followed over
- * socket.io like the web follows it.
+ * client, never through hawk's code. Findings the lab's record can settle (a Lease with no holder in
+ * etcd, HAProxy with no backend up) are judged by that record, kept through the run, rather than by
+ * the fault's allow-list, and the evidence is printed (support/finding-evidence.ts). hawk is its
+ * real backend in a child process, followed over socket.io like the web follows it.
  *
  *   pnpm chaos [--seed 42] [--minutes 10] [--quiet-seconds 60] [--replicas 1]
  *
  * With --replicas 2 or more, see replica-chaos.ts: hawk's own faults are added and every replica is scored.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureLab } from '@hawk/lab';
 import { percentile, processUsage, sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
-import { followCluster } from './support/cluster-feed';
+import { followCluster, type FindingSighting } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
+import { JUDGED_RULES, judgeSighting, OBSERVATION_ALLOWANCE_MS, type Judgement, type LabRecord } from './support/finding-evidence';
+import { recordLoadBalancer } from './support/lb-record';
+import { recordLeaseTruth } from './support/lease-truth';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
 const { values: args } = parseArgs({
@@ -54,9 +59,36 @@ if (replicaCount > 1) {
 const hawk = await spawnHawkProcess(lab.env());
 const feed = await followCluster(hawk.url);
 console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);
+// The lab's record through the whole run: the control plane's Leases as etcd holds them, HAProxy's view of its backends.
+const leaseTruth = recordLeaseTruth(lab, ['kube-system/kube-scheduler', 'kube-system/kube-controller-manager'], 250);
+const lbRecord = lab.hasLoadBalancer ? recordLoadBalancer(lab) : null;
+const labRecord = (): LabRecord => ({
+  leaseChanges: leaseTruth.changes(),
+  leaseUnread: leaseTruth.unread(),
+  lb: lbRecord?.samples() ?? [],
+});
+const judge = (sighting: FindingSighting) => judgeSighting(sighting, labRecord(), Date.now());
+// What hawk itself showed as each judged finding opened (its evidence, and for a Lease the record it held), so a
+// false one can be traced in hawk's code.
+const hawkSaw = new Map<string, string>();
+feed.onOpen((sighting, state) => {
+  if (!JUDGED_RULES.includes(sighting.ruleId)) return;
+  const evidence = state.findings.find((f) => f.id === sighting.id)?.evidence;
+  const lease = state.leases.find((view) => `${view.namespace}/${view.name}` === sighting.subject);
+  const record = lease && {
+    holderIdentity: lease.record?.holderIdentity ?? null,
+    deleted: lease.record === null,
+    resourceVersion: lease.record?.resourceVersion,
+    watch: lease.freshness.state,
+  };
+  hawkSaw.set(`${sighting.id}@${sighting.openedAt}`, JSON.stringify({ ...evidence, ...(record ? { record } : {}) }));
+});
 // hawk's memory over the run: a leak shows here before the OOM killer shows it.
+// The machine's load too: timings depend on it.
 let peakRssBytes = 0;
+const loads: number[] = [];
 const rssTimer = setInterval(() => {
+  loads.push(loadavg()[0]!);
   try {
     peakRssBytes = Math.max(peakRssBytes, processUsage(hawk.pid).rssBytes);
   } catch {
@@ -68,10 +100,16 @@ const rssTimer = setInterval(() => {
 await sleep(10_000);
 const quietStart = feed.sightings().length;
 await sleep(quietMs);
+const quietJudged: Judgement[] = [];
 const quietFalseAlarms = feed
   .sightings()
   .slice(quietStart)
   .filter(significant)
+  .filter((s) => {
+    const judgement = judge(s);
+    if (judgement) quietJudged.push(judgement);
+    return judgement?.verdict !== 'true';
+  })
   .map((s) => s.ruleId);
 console.error(`[chaos] quiet ${quietMs / 1000}s: ${quietFalseAlarms.length} false alarm(s)`);
 
@@ -84,7 +122,7 @@ let backendDied: string | null = null;
 while (Date.now() - started < budgetMs) {
   const plan = next < order.length ? order[next++]! : pick(FAULTS);
   console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
-  const result = await runFault(lab, feed, plan);
+  const result = await runFault(lab, feed, plan, judge);
   if (!hawk.alive()) {
     // Not a miss of hawk's judgement but its death: score what ran before, and say so.
     backendDied = `hawk's backend died during "${plan.name}" (${hawk.death()})`;
@@ -100,6 +138,8 @@ while (Date.now() - started < budgetMs) {
 clearInterval(rssTimer);
 feed.close();
 await hawk.stop();
+await leaseTruth.stop();
+await lbRecord?.stop();
 
 // 3. Score.
 /** Per fault kind: how often it ran, was detected, and its fault → finding p50/p95/max. */
@@ -122,6 +162,8 @@ function byFault(all: readonly FaultResult[]) {
 const detected = results.filter((r) => r.detected);
 const latencies = detected.filter((r) => r.detectionMs !== null).map((r) => r.detectionMs!);
 const gaps = results.filter((r) => r.gapTruthMs !== null && r.gapHawkMs !== null).map((r) => Math.abs(r.gapHawkMs! - r.gapTruthMs!));
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const lbSamples = lbRecord?.samples() ?? [];
 const summary = {
   seed,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
@@ -134,6 +176,15 @@ const summary = {
   quietFalseAlarms,
   backendDied,
   hawkPeakRssMiB: Math.round(peakRssBytes / 2 ** 20),
+  /** The machine's 1-minute load average, sampled every 5 s over the run. */
+  load: loads.length ? { mean: round1(loads.reduce((a, b) => a + b, 0) / loads.length), max: round1(Math.max(...loads)) } : null,
+  record: {
+    leaseChanges: leaseTruth.changes().length,
+    leaseUnreadPolls: leaseTruth.unread().length,
+    lbReads: lbSamples.length,
+    lbUnread: lbSamples.filter((sample) => sample.error && !sample.refused).length,
+  },
+  quietJudged,
   detectionMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null },
   byFault: byFault(results),
   leaderlessGapErrorMs: { count: gaps.length, p50: percentile(gaps, 50), max: gaps.length ? Math.max(...gaps) : null },
@@ -155,12 +206,34 @@ const perKind = [
       `| ${k.fault} | ${k.runs} | ${k.detected}/${k.runs}${k.alreadyShown ? ` (${k.alreadyShown} already shown)` : ''} | ${Number.isNaN(k.p50) ? '-' : k.p50} | ${Number.isNaN(k.p95) ? '-' : k.p95} | ${k.max ?? '-'} | ${k.falseAlarms} |`,
   ),
 ].join('\n');
+const clock = (at: number | null) => (at === null ? 'open' : new Date(at).toISOString().slice(11, 23));
+const judgedRow = (phase: string, j: Judgement) => {
+  const verdict = j.verdict === 'true' ? 'true' : '**false alarm**';
+  const hawkShowed = hawkSaw.get(`${j.findingId}@${j.openedAt}`) ?? '-';
+  return `| ${phase} | ${j.ruleId} | ${j.subject ?? '-'} | ${clock(j.openedAt)}–${clock(j.closedAt)} | ${verdict} | ${j.evidence} | \`${hawkShowed}\` |`;
+};
+const judgedRows = [...quietJudged.map((j) => judgedRow('quiet', j)), ...results.flatMap((r) => r.judged.map((j) => judgedRow(r.fault, j)))];
+const judgedHeader = "| during | finding | subject | shown (bench clock) | verdict | the lab's record | hawk's evidence as it opened |";
+const judgedTable = judgedRows.length ? [judgedHeader, '|---|---|---|---|---|---|---|', ...judgedRows].join('\n') : 'none raised';
+const { record } = summary;
+const judgedSection = [
+  "## Findings judged against the lab's record\n",
+  'LeaderElectionNoHolder against the Lease as etcd held it (every member read every 250 ms), LoadBalancerUnreachable',
+  `against HAProxy's stats (read every 250 ms): true when the record shows the claim between ${OBSERVATION_ALLOWANCE_MS / 1000} s`,
+  'before hawk showed it and when it cleared, else a false alarm.',
+  `Record: ${record.leaseChanges} Lease changes, ${record.leaseUnreadPolls} etcd polls unanswered;`,
+  `${record.lbReads} HAProxy reads, ${record.lbUnread} unanswered (refusals aside).\n`,
+  judgedTable,
+].join('\n');
 const markdown =
   `# chaos run ${summary.at}\n\ncommit ${summary.commit}, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
   `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
-  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} MiB\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## Every fault, in order\n\n${table}\n`;
+  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} MiB; machine load (1-min) mean ${summary.load?.mean}, max ${summary.load?.max}\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## Every fault, in order\n\n${table}\n\n${judgedSection}\n`;
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
+// Per seed (the README quotes more than one seed's run), and the latest.
+writeFileSync(join(dir, `chaos-seed-${seed}.json`), JSON.stringify(summary, null, 2));
+writeFileSync(join(dir, `chaos-seed-${seed}.md`), markdown);
 writeFileSync(join(dir, 'chaos-latest.json'), JSON.stringify(summary, null, 2));
 writeFileSync(join(dir, 'chaos-latest.md'), markdown);
 console.log(markdown);

@@ -2,6 +2,7 @@
 import type { Lab, LeaderElectedKind } from '@hawk/lab';
 import { sleep } from '@hawk/testkit/hawk-process';
 import type { ClusterFeed, FindingSighting } from './cluster-feed';
+import type { Judgement } from './finding-evidence';
 
 /** mulberry32: a tiny seeded PRNG so a run can be repeated exactly. */
 export function seededRandom(seed: number): () => number {
@@ -145,11 +146,17 @@ export interface FaultResult {
   readonly gapTruthMs: number | null;
   readonly gapHawkMs: number | null;
   readonly falseAlarms: readonly string[];
+  /** Findings judged by the lab's record rather than the allow-list (finding-evidence.ts), with the evidence. */
+  readonly judged: readonly Judgement[];
 }
 
 export const significant = (s: FindingSighting) => s.severity !== 'info';
 
-export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Promise<FaultResult> {
+/**
+ * Runs one fault and scores it. With `judge`, a finding the lab's record can settle is a false alarm only when the
+ * record does not show it, whatever the plan allows; every other one is held to the plan's allow-list.
+ */
+export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan, judge?: (sighting: FindingSighting) => Judgement | null): Promise<FaultResult> {
   const sightingsBefore = feed.sightings().length;
   const timelineBefore = feed.timeline().length;
   // The fault starts when the action is sent: a graceful stop takes seconds and its log record is written after.
@@ -209,11 +216,13 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Pr
   // Let findings resolve: every significant finding must close before the next fault.
   await feed.waitFor((state) => !state.findings.some((f) => f.severity !== 'info' && !RECOVERY_NOISE.includes(f.ruleId) && !WINDOWED.includes(f.ruleId)), 180_000).catch(() => undefined);
   await sleep(3000);
-  const falseAlarms = feed
-    .sightings()
-    .slice(sightingsBefore)
-    .filter((s) => significant(s) && !plan.allowed.includes(s.ruleId))
-    .map((s) => s.ruleId);
+  const judged: Judgement[] = [];
+  const falseAlarms: string[] = [];
+  for (const sighting of feed.sightings().slice(sightingsBefore).filter(significant)) {
+    const judgement = judge?.(sighting) ?? null;
+    if (judgement) judged.push(judgement);
+    if (judgement ? judgement.verdict === 'false' : !plan.allowed.includes(sighting.ruleId)) falseAlarms.push(sighting.ruleId);
+  }
   return {
     fault: plan.name,
     injectedAt: startedAt,
@@ -224,5 +233,6 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan): Pr
     gapTruthMs,
     gapHawkMs,
     falseAlarms,
+    judged,
   };
 }

@@ -216,12 +216,16 @@ export function holderChanges(changes: readonly LeaseChange[], since: number): L
  */
 export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalMs = 500) {
   const changes: LeaseChange[] = [];
+  // Polls no member answered: the record has a hole there, which a verdict must say.
+  const unread: number[] = [];
   const latest = new Map<string, number>();
   let stopped = false;
   const poll = async () => {
     while (!stopped) {
       const started = Date.now();
-      for (const member of await leasesInEtcd(lab, watched))
+      const members = await leasesInEtcd(lab, watched);
+      if (members.every((member) => member.error !== undefined)) unread.push(started);
+      for (const member of members)
         for (const lease of member.leases ?? []) {
           if ((latest.get(lease.key) ?? -1) >= lease.modRevision) continue;
           latest.set(lease.key, lease.modRevision);
@@ -265,6 +269,7 @@ export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalM
       return pending.truth;
     },
     changes: () => changes,
+    unread: (): readonly number[] => unread,
     async stop() {
       stopped = true;
       await polling;

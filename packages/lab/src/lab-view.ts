@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type CommandLine, commandLine } from './components';
 import { type EtcdClusterStatus, EtcdClient } from './etcd-client';
 import { type FaultRecord, readFaults } from './fault-log';
-import type { AddressGuard, TlsIdentity } from './https-client';
+import { type AddressGuard, type HttpResponse, type TlsIdentity, httpGet } from './https-client';
 import { KubeClient, type Lease } from './kube-client';
 import { isHostLinkUp, verifyNetwork } from './network';
 import { type LabOptions, kubeadmMade } from './options';
@@ -21,6 +21,7 @@ import {
   type LeaderElectedKind,
   API_PORT,
   ETCD_CLIENT_PORT,
+  HAPROXY_STATS_PORT,
   hostOf,
   instance,
   instancesOf,
@@ -218,6 +219,15 @@ export class LabView {
         return { index: c.index, host: host.name, ip: host.ip, ready, detail };
       }),
     );
+  }
+
+  /**
+   * loadBalancerStats is HAProxy's own view of its backends: its stats page as CSV (`status` per server: UP, DOWN,
+   * `UP 1/2` while falling…), read from the lab's client address like the lab's other checks. Refused when HAProxy
+   * is stopped.
+   */
+  loadBalancerStats(timeoutMs = 1000): Promise<HttpResponse> {
+    return httpGet(this.guard, this.topology.apiEndpoint.ip, HAPROXY_STATS_PORT, '/stats;csv', timeoutMs);
   }
 
   etcdStatus(): Promise<EtcdClusterStatus> {
