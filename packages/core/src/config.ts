@@ -2,14 +2,45 @@
  * Every threshold hawk judges by, in one place, each with its unit and why. Validated once by
  * `createConfig`; rules read it and never hard-code a number.
  */
+/**
+ * An elector's timing as it is commonly deployed: a lease of this duration is renewed about every retry period.
+ * The Lease object carries only its duration, so this is how hawk guesses the cadence before it has seen one.
+ */
+export interface KnownElectorTiming {
+  readonly leaseDurationSeconds: number;
+  /** The elector's retry period (ms): client-go renews once per retry period. */
+  readonly retryPeriodMs: number;
+  /** Who runs with it, for the reader of a finding. */
+  readonly source: string;
+}
+
 export interface HawkConfig {
-  /** Slack added to a lease's learned renewal cadence before calling it overdue (ms). Covers watch delivery jitter. */
+  /**
+   * Least slack added to the longest recent renewal interval before calling a lease overdue (ms): the intervals
+   * already carry the watch's delivery jitter, so this covers only more of it than was seen. Kept small so a missed
+   * renewal of kube's 2 s elector is called 2.5 s after the last one.
+   */
   readonly renewSlackMs: number;
-  /** Cadence assumed until one is learned (ms): client-go's default retry period is 2 s. */
-  readonly defaultRenewCadenceMs: number;
-  /** Renewal intervals remembered per lease to learn its cadence. */
+  /** Slack as a fraction of the learned cadence (0–1): a 26 s cadence gets 2.6 s, a 2 s one the floor above. */
+  readonly renewSlackRatio: number;
+  /**
+   * Slack while the cadence is only guessed from the lease duration (fraction of the guess, 0–1): covers a
+   * holder renewing up to this much later than the guess, e.g. one with ±30 % jitter.
+   */
+  readonly priorRenewSlackRatio: number;
+  /** Known elector timings by lease duration (kube's 15/10/2, OpenShift's 137/107/26), used before any is learned. */
+  readonly knownElectorTimings: readonly KnownElectorTiming[];
+  /**
+   * For a lease duration not in knownElectorTimings, the retry period guessed as this fraction of it (0–1):
+   * ingress-nginx renews every ttl/4, cert-manager 15 s of 60 s, kube-vip 1 s of 5 s.
+   */
+  readonly unknownElectorRetryRatio: number;
+  /** Renewal intervals remembered per lease (count): the longest of them bounds a live renewal's lateness. */
   readonly cadenceSamples: number;
-  /** Intervals needed before a cadence counts as learned (count): fewer is noise from watch start-up. */
+  /**
+   * Intervals needed before the learned cadence alone decides (count): with fewer, the guess from the lease duration
+   * still bounds it from below, so one early short interval cannot make hawk impatient.
+   */
   readonly cadenceMinSamples: number;
   /** Lease transitions within `flapWindowMs` that count as flapping. */
   readonly flapTransitions: number;
@@ -47,10 +78,16 @@ export interface HawkConfig {
 }
 
 export const DEFAULT_CONFIG: HawkConfig = {
-  renewSlackMs: 1000,
-  defaultRenewCadenceMs: 2000,
-  cadenceSamples: 8,
-  cadenceMinSamples: 3,
+  renewSlackMs: 400,
+  renewSlackRatio: 0.1,
+  priorRenewSlackRatio: 0.35,
+  knownElectorTimings: [
+    { leaseDurationSeconds: 15, retryPeriodMs: 2000, source: "client-go's and kube-controller-manager's defaults (15/10/2 s)" },
+    { leaseDurationSeconds: 137, retryPeriodMs: 26_000, source: "OpenShift's controller-manager and scheduler (137/107/26 s)" },
+  ],
+  unknownElectorRetryRatio: 0.25,
+  cadenceSamples: 16,
+  cadenceMinSamples: 8,
   flapTransitions: 3,
   flapWindowMs: 10 * 60_000,
   etcdLeaderFlapChanges: 3,
@@ -67,7 +104,16 @@ export const DEFAULT_CONFIG: HawkConfig = {
 export function createConfig(overrides: Partial<HawkConfig> = {}): { config: HawkConfig } | { error: string } {
   const config: HawkConfig = { ...DEFAULT_CONFIG, ...overrides };
   for (const [key, value] of Object.entries(config)) {
+    if (key === 'knownElectorTimings') continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return { error: `config.${key} must be a non-negative number, got ${String(value)}` };
+  }
+  for (const timing of config.knownElectorTimings) {
+    if (!(timing.leaseDurationSeconds > 0 && timing.retryPeriodMs > 0 && timing.retryPeriodMs < timing.leaseDurationSeconds * 1000)) {
+      return { error: `config.knownElectorTimings: retry period ${timing.retryPeriodMs} ms must be positive and below the lease of ${timing.leaseDurationSeconds} s` };
+    }
+  }
+  for (const key of ['renewSlackRatio', 'priorRenewSlackRatio', 'unknownElectorRetryRatio'] as const) {
+    if (config[key] > 1) return { error: `config.${key} must be at most 1` };
   }
   if (config.etcdDbWarnRatio >= config.etcdDbCriticalRatio) return { error: 'config.etcdDbWarnRatio must be below config.etcdDbCriticalRatio' };
   if (config.etcdDbCriticalRatio > 1) return { error: 'config.etcdDbCriticalRatio must be at most 1' };

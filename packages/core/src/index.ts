@@ -15,6 +15,7 @@ export * from './lease/tracker';
 export * from './lease/candidates';
 export * from './lease/renewal';
 export * from './lease/status';
+export * from './lease/expectation';
 export * from './etcd/quorum';
 export * from './etcd/leader-changes';
 export * from './etcd/leader-by-term';

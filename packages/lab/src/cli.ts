@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, openLab } from './lifecycle';
 import type { Lab } from './lab';
-import { type LabOptionsInput, type LabProfile, mustResolveLabOptions } from './options';
+import { ELECTOR_TIMINGS, type ElectorTimingsName, type LabOptionsInput, type LabProfile, mustResolveLabOptions } from './options';
 import { readiness } from './readiness';
 import { formatStatus, labStatus } from './status';
 import { hawkInstall } from './hawk-install';
@@ -10,7 +10,7 @@ import type { ComponentKind, LeaderElectedKind } from './topology';
 
 const USAGE = `usage: pnpm lab <command>
   up [--profile kubeadm|kubeadm-bind-all|hand-made] [--nodes N] [--etcd-members N] [--external-etcd] [--cle] [--single-zone]
-     [--lease-duration S --renew-deadline S --retry-period S]
+     [--elector kube|openshift|operators] [--lease-duration S --renew-deadline S --retry-period S]
      [--workers N]          N worker nodes (kubelet, containerd, kube-proxy) that run real pods; kubeadm profile only;
                             without it a running lab keeps its workers, --workers 0 removes them
   down                      remove every process, namespace, link and file of the lab
@@ -81,6 +81,7 @@ function upOptions(args: string[]): LabOptionsInput {
       'external-etcd': { type: 'boolean' },
       cle: { type: 'boolean' },
       'single-zone': { type: 'boolean' },
+      elector: { type: 'string' },
       'lease-duration': { type: 'string' },
       'renew-deadline': { type: 'string' },
       'retry-period': { type: 'string' },
@@ -89,7 +90,12 @@ function upOptions(args: string[]): LabOptionsInput {
     },
   });
   const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const elector = values.elector;
+  if (elector !== undefined && !Object.hasOwn(ELECTOR_TIMINGS, elector)) {
+    throw new Error(`--elector ${elector}: expected one of ${Object.keys(ELECTOR_TIMINGS).join(', ')}`);
+  }
   const leaderElection = {
+    ...(elector ? ELECTOR_TIMINGS[elector as ElectorTimingsName] : {}),
     ...(values['lease-duration'] ? { leaseDurationSeconds: num(values['lease-duration']) } : {}),
     ...(values['renew-deadline'] ? { renewDeadlineSeconds: num(values['renew-deadline']) } : {}),
     ...(values['retry-period'] ? { retryPeriodSeconds: num(values['retry-period']) } : {}),

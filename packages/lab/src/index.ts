@@ -9,6 +9,8 @@ export {
   resolveLabOptions,
   mustResolveLabOptions,
   UPSTREAM_LEADER_ELECTION,
+  ELECTOR_TIMINGS,
+  type ElectorTimingsName,
   LAB_PROFILES,
   DEFAULT_PROFILE,
   type LabProfile,

@@ -67,6 +67,17 @@ export const UPSTREAM_LEADER_ELECTION: LeaderElectionTimings = {
   retryPeriodSeconds: 2,
 };
 
+/** Timings electors run with in the field, by name: `pnpm lab up --elector openshift`. */
+export const ELECTOR_TIMINGS = {
+  kube: UPSTREAM_LEADER_ELECTION,
+  /** OpenShift's kube-controller-manager and kube-scheduler. */
+  openshift: { leaseDurationSeconds: 137, renewDeadlineSeconds: 107, retryPeriodSeconds: 26 },
+  /** cert-manager and most operators. */
+  operators: { leaseDurationSeconds: 60, renewDeadlineSeconds: 40, retryPeriodSeconds: 15 },
+} as const satisfies Record<string, LeaderElectionTimings>;
+
+export type ElectorTimingsName = keyof typeof ELECTOR_TIMINGS;
+
 /** client-go's JitterFactor: renewDeadline must exceed retryPeriod times this. */
 const LEADER_ELECTION_JITTER = 1.2;
 /** The address plan has room for nine hosts of each role. */

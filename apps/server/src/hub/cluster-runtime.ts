@@ -43,6 +43,8 @@ export class ClusterRuntime {
   private lastEmitted = '';
   private debounce: NodeJS.Timeout | null = null;
   private ticker: NodeJS.Timeout | null = null;
+  /** Fires at the next lease deadline, so "not renewing" is said when it becomes true, not at the next tick. */
+  private deadline: NodeJS.Timeout | null = null;
   /** When this runtime last judged: a long gap means hawk itself was paused. */
   private lastRanAt = 0;
 
@@ -124,6 +126,7 @@ export class ClusterRuntime {
     clearInterval(this.ticker ?? undefined);
     clearTimeout(this.debounce ?? undefined);
     await Promise.all([...this.supervisors.map((supervisor) => supervisor.stop()), this.probes?.stop()]);
+    clearTimeout(this.deadline ?? undefined);
     await Promise.allSettled([this.options.target.kube?.close(), this.options.target.etcd?.close()]);
   }
 
@@ -156,6 +159,21 @@ export class ClusterRuntime {
   }
 
   private evaluate(): void {
+  /** Re-judge just after the earliest lease deadline still ahead (overdue, then expired); the tick stays the backstop. */
+  private armDeadline(now: number): void {
+    clearTimeout(this.deadline ?? undefined);
+    this.deadline = null;
+    const ahead = this.state.leases.flatMap((lease) => [lease.overdueAt, lease.expiresAt]).filter((at): at is number => at !== null && at > now);
+    if (ahead.length === 0) return;
+    const delayMs = Math.min(...ahead) - now + 1;
+    // A deadline further away than a tick is reached by a later judgement's timer.
+    if (delayMs > this.options.tickMs) return;
+    this.deadline = setTimeout(() => {
+      this.deadline = null;
+      this.evaluate();
+    }, delayMs);
+  }
+
     if (this.lifecycle !== 'running') return;
     const now = this.options.now();
     this.resumeIfPaused(now);
@@ -169,6 +187,7 @@ export class ClusterRuntime {
     }
     this.state = evaluation.state;
     for (const finding of evaluation.opened) this.options.onTimeline({ kind: 'finding-opened', clusterId: this.id, at: now, finding });
+    this.armDeadline(now);
     for (const finding of evaluation.resolved) this.options.onTimeline({ kind: 'finding-resolved', clusterId: this.id, at: now, findingId: finding.id, title: finding.title });
     // observedAt moves every tick; only a change of anything else is pushed.
     const fingerprint = JSON.stringify({ ...evaluation.state, observedAt: 0 });

@@ -3,6 +3,7 @@ import {
   controlPlaneHidden,
   detectDistribution,
   etcdTopology,
+  resumeLeaseTrack,
   resumeObservation,
   setLeaseCandidates,
   type ClusterIdentity,
@@ -126,7 +127,7 @@ export class ClusterObservationFold {
   resumeAfterPause(resumedAt: number, probeTimeoutMs: number): void {
     // A probe in flight during the pause timed out on hawk's account: failures arriving within a timeout are not news.
     this.distrustFailuresUntil = resumedAt + probeTimeoutMs;
-    for (const [key, track] of this.leases) this.leases.set(key, resumeObservation(track, resumedAt));
+    for (const [key, track] of this.leases) this.leases.set(key, resumeLeaseTrack(track, resumedAt));
     for (const [key, identity] of this.identities) this.identities.set(key, resumeObservation(identity, resumedAt));
     for (const [key, candidate] of this.candidates) this.candidates.set(key, resumeObservation(candidate, resumedAt));
     this.changed();

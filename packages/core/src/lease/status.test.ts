@@ -25,8 +25,8 @@ const track = (fields: Partial<LeaseRecord> = {}) => observeLease(undefined, rec
 describe('judgeLease', () => {
   it.each([
     ['renewed just now', track(), 1000, live, 'held'],
-    ['silent past cadence + slack', track(), 3001, live, 'renew-overdue'],
-    ['silent exactly at cadence + slack', track(), 3000, live, 'held'],
+    ['silent past the guessed cadence (kube: 2 s) + 35 %', track(), 2701, live, 'renew-overdue'],
+    ['silent exactly at the guessed cadence + 35 %', track(), 2700, live, 'held'],
     ['silent past the lease duration', track(), 15_001, live, 'expired'],
     ['watch reconnecting: unknown even long after', track(), 600_000, { state: 'reconnecting', lastEventAt: T0 }, 'unknown'],
     ['watch stale', track(), 1000, { state: 'stale', lastEventAt: T0 }, 'unknown'],
@@ -42,9 +42,11 @@ describe('judgeLease', () => {
   });
 
   it('uses the learned cadence and gives the deadlines', () => {
-    const learned = { ...track(), learnedCadenceMs: 5000 };
+    const learned = { ...track(), learnedCadenceMs: 5000, recentIntervalsMs: [4900, 5000, 5100, 5000, 5000, 5000, 5000, 5000] };
     const view = judgeLease(learned, T0 + 5500, live, DEFAULT_CONFIG);
-    expect(view).toMatchObject({ status: 'held', overdueAt: T0 + 6000, expiresAt: T0 + 15_000, freshness: live });
+    // The longest interval (5.1 s) plus the 10 % of the cadence that beats the 400 ms floor.
+    expect(view).toMatchObject({ status: 'held', overdueAt: T0 + 5600, expiresAt: T0 + 15_000, freshness: live });
+    expect(view.expectedRenewal).toEqual({ cadenceMs: 5000, overdueAfterMs: 5600, basis: 'learned' });
   });
 
   it.each([

@@ -1,7 +1,8 @@
 import type { HawkConfig } from '../config';
 import type { Freshness } from '../model/freshness';
 import type { LeaseStatus, LeaseTrack, LeaseView } from '../model/lease';
-import { standbyCount } from './candidates';
+import { standbysOf } from './candidates';
+import { expectRenewal } from './expectation';
 
 /**
  * judgeLease gives a track its status at `now` (hawk's clock, epoch ms). Only hawk's own stamps are
@@ -10,13 +11,15 @@ import { standbyCount } from './candidates';
 export function judgeLease(track: LeaseTrack, now: number, watchFreshness: Freshness, config: HawkConfig): LeaseView {
   const durationMs = (track.record?.leaseDurationSeconds ?? 0) * 1000;
   const renewedAt = track.observedRenewAt;
-  const overdueAfterMs = (track.learnedCadenceMs ?? config.defaultRenewCadenceMs) + config.renewSlackMs;
+  const expectedRenewal = expectRenewal(track, config);
+  const overdueAfterMs = expectedRenewal?.overdueAfterMs ?? durationMs;
   return {
     ...track,
     status: statusOf(track, now, watchFreshness, durationMs, overdueAfterMs),
     expiresAt: renewedAt !== null && durationMs > 0 ? renewedAt + durationMs : null,
-    overdueAt: renewedAt !== null ? renewedAt + overdueAfterMs : null,
-    standbys: standbyCount(track),
+    overdueAt: renewedAt !== null && expectedRenewal !== null ? renewedAt + overdueAfterMs : null,
+    expectedRenewal,
+    standbys: standbysOf(track),
     skewNoted: track.skewMs !== null && !!track.record?.holderIdentity && Math.abs(track.skewMs) > config.clockSkewNoteMs,
     freshness: watchFreshness,
   };

@@ -61,14 +61,18 @@ describe('observeLease', () => {
       { observedRenewAt: T0 + 2100, skewMs: 100 },
     ],
     [
-      'the cadence is learned after enough intervals (median)',
+      'the first interval runs from the first renewal seen, not from the first sight',
       [
-        [T0, record('a', T0)],
+        [T0 + 1500, record('a', T0)],
         [T0 + 2000, record('a', T0 + 2000)],
         [T0 + 4100, record('a', T0 + 4000)],
-        [T0 + 6000, record('a', T0 + 6000)],
       ],
-      { learnedCadenceMs: 2000, recentIntervalsMs: [2000, 2100, 1900] },
+      { learnedCadenceMs: null, recentIntervalsMs: [2100], cadenceAnchorAt: T0 + 4100 },
+    ],
+    [
+      'the cadence is learned after enough intervals (median)',
+      [[T0, record('a', T0)], ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [T0 + i * 2000 + (i === 3 ? 100 : 0), record('a', T0 + i * 2000)] as const)],
+      { learnedCadenceMs: 2000, recentIntervalsMs: [2000, 2100, 1900, 2000, 2000, 2000, 2000, 2000] },
     ],
     [
       'intervals longer than the lease are gaps, not cadence',
@@ -125,12 +129,22 @@ describe('observeLease', () => {
     expect(fold(events).transitions).toEqual(expected);
   });
 
-  it('relearns the cadence for a new holder and bounds the transitions kept', () => {
+  it('bounds the transitions kept; a handover starts no interval', () => {
     const events: [number, LeaseRecord][] = [];
     for (let i = 0; i < 60; i++) events.push([T0 + i * 1000, record(`h${i % 2}`, T0 + i * 1000)]);
     const { track } = fold(events);
-    expect(track.learnedCadenceMs).toBeNull();
+    expect(track.recentIntervalsMs).toEqual([]);
+    expect(track.cadenceAnchorAt).toBeNull();
     expect(track.transitions).toHaveLength(DEFAULT_CONFIG.transitionsKept);
+  });
+
+  it("keeps the learned intervals across a handover: a lease's candidates share their flags", () => {
+    const events: [number, LeaseRecord][] = [];
+    for (let i = 0; i < 10; i++) events.push([T0 + i * 26_000, record('a', T0 + i * 26_000, { leaseDurationSeconds: 137 })]);
+    events.push([T0 + 400_000, record('b', T0 + 400_000, { leaseDurationSeconds: 137 })]);
+    const { track } = fold(events);
+    expect(track.learnedCadenceMs).toBe(26_000);
+    expect(track.cadenceAnchorAt).toBeNull();
   });
 
   it('a first observation of nothing yields an empty track', () => {

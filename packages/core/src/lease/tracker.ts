@@ -10,7 +10,7 @@
 import type { HawkConfig } from '../config';
 import type { LeaderTransition, LeaseRecord, LeaseTrack } from '../model/lease';
 import { componentForLease, leaseKey } from './lease-kind';
-import { leaderRecordChanged } from './renewal';
+import { leaderRecordChanged, resumeObservation } from './renewal';
 
 export interface LeaseObservation {
   readonly track: LeaseTrack;
@@ -34,7 +34,7 @@ export function observeLease(previous: LeaseTrack | undefined, record: LeaseReco
   const oldHolder = previous.record?.holderIdentity ?? null;
   const newHolder = record?.holderIdentity ?? null;
 
-  // 3. Same holder wrote again: a renewal. Learn the cadence from the interval since the last one.
+  // 3. Same holder wrote again: a renewal. Learn the cadence from the interval since the last renewal seen as one.
   if (oldHolder === newHolder) {
     const recentIntervalsMs = rememberInterval(previous, record, observedAt, config);
     return {
@@ -42,15 +42,17 @@ export function observeLease(previous: LeaseTrack | undefined, record: LeaseReco
         ...previous,
         record,
         observedRenewAt: observedAt,
+        cadenceAnchorAt: observedAt,
         recentIntervalsMs,
-        learnedCadenceMs: recentIntervalsMs.length >= config.cadenceMinSamples ? median(recentIntervalsMs) : null,
+        learnedCadenceMs: learnedCadence(recentIntervalsMs, config),
         skewMs: skewOf(record, observedAt) ?? previous.skewMs,
       },
       transition: null,
     };
   }
 
-  // 4. Holder changed: a transition. The cadence belongs to a holder, so it is learned afresh.
+  // 4. Holder changed: a transition. The learned intervals stay (a lease's candidates share their flags); the
+  //    acquire is no interval's start, since client-go renews right after it.
   const transition: LeaderTransition = {
     lease: leaseKey(previous),
     from: oldHolder,
@@ -65,8 +67,7 @@ export function observeLease(previous: LeaseTrack | undefined, record: LeaseReco
       record,
       observedRenewAt: observedAt,
       holderSinceAt: newHolder === null ? null : observedAt,
-      learnedCadenceMs: null,
-      recentIntervalsMs: [],
+      cadenceAnchorAt: null,
       skewMs: skewOf(record, observedAt),
       transitions: [...previous.transitions, transition].slice(-config.transitionsKept),
     },
@@ -85,6 +86,7 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
     holderSinceAt: record?.holderIdentity ? observedAt : null,
     learnedCadenceMs: null,
     recentIntervalsMs: [],
+    cadenceAnchorAt: null,
     skewMs: skewOf(record, observedAt),
     transitions: [],
     candidates: [],
@@ -92,13 +94,29 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
   };
 }
 
-/** Intervals longer than the lease itself are gaps in hawk's view (or a paused holder), not the cadence. */
+/**
+ * An interval counts from the last renewal seen as a change only: from a first sight or a resume it is shorter than
+ * the cadence. Intervals longer than the lease itself are gaps in hawk's view (or a paused holder), not the cadence.
+ */
 function rememberInterval(previous: LeaseTrack, record: LeaseRecord | null, observedAt: number, config: HawkConfig): readonly number[] {
-  if (previous.observedRenewAt === null) return previous.recentIntervalsMs;
-  const interval = observedAt - previous.observedRenewAt;
+  if (previous.cadenceAnchorAt === null) return previous.recentIntervalsMs;
+  const interval = observedAt - previous.cadenceAnchorAt;
   const durationMs = (record?.leaseDurationSeconds ?? 0) * 1000;
   if (interval <= 0 || (durationMs > 0 && interval > durationMs)) return previous.recentIntervalsMs;
   return [...previous.recentIntervalsMs, interval].slice(-config.cadenceSamples);
+}
+
+function learnedCadence(intervalsMs: readonly number[], config: HawkConfig): number | null {
+  return intervalsMs.length >= config.cadenceMinSamples ? median(intervalsMs) : null;
+}
+
+/**
+ * resumeLeaseTrack: hawk did not run until `resumedAt` (see renewal.ts's resumeObservation). The stamp restarts
+ * there and is no interval's start; what was learned of the cadence stays true.
+ */
+export function resumeLeaseTrack(track: LeaseTrack, resumedAt: number): LeaseTrack {
+  const resumed = resumeObservation(track, resumedAt);
+  return resumed === track ? track : { ...resumed, cadenceAnchorAt: null };
 }
 
 function skewOf(record: LeaseRecord | null, observedAt: number): number | null {

@@ -43,6 +43,16 @@ export interface LeaseCandidate {
   readonly liveNote?: string | null;
 }
 
+/** A candidate that could take a lease over if its holder died now: another process, live or not observable. */
+export interface Standby {
+  readonly identity: string;
+  /** The node it runs on, null when not known yet. */
+  readonly node: string | null;
+  readonly source: LeaseCandidate['source'];
+  /** true judged live; null not observable from where hawk runs (counted: hawk does not cry wolf). */
+  readonly live: boolean | null;
+}
+
 export type LeaseStatus =
   /** Renewals observed on schedule. */
   | 'held'
@@ -90,10 +100,19 @@ export interface LeaseTrack {
   readonly observedRenewAt: number | null;
   /** hawk's clock when the current holder was first observed. */
   readonly holderSinceAt: number | null;
-  /** Median interval between observed renewals of the current holder (ms), null until learned. */
+  /** Median interval between observed renewals (ms), null until config.cadenceMinSamples are learned. */
   readonly learnedCadenceMs: number | null;
-  /** Recent renewal intervals (ms), bounded, used to learn the cadence. */
+  /**
+   * Recent renewal intervals (ms), bounded, used to learn the cadence. Each runs from one observed renewal to the
+   * next; kept across a handover, since a lease's candidates run with the same flags.
+   */
   readonly recentIntervalsMs: readonly number[];
+  /**
+   * hawk's clock at the last renewal seen as a change, from which the next interval is measured; null after a first
+   * sight, a handover or hawk's own pause, when the stamp is not a renewal's time and an interval from it would be
+   * too short.
+   */
+  readonly cadenceAnchorAt: number | null;
   /** observed - holder's renewTime at the last renewal (ms): positive means the holder's clock is behind. */
   readonly skewMs: number | null;
   readonly transitions: readonly LeaderTransition[];
@@ -109,9 +128,25 @@ export interface LeaseView extends LeaseTrack {
   readonly expiresAt: number | null;
   /** When the lease turns renew-overdue if no renewal is observed: observed renewal + cadence + slack (epoch ms). */
   readonly overdueAt: number | null;
-  /** Live (or unknown) candidates other than the holder, ready to take over. */
-  readonly standbys: number;
+  /** The renewal interval hawk expects of this holder (ms), and whether it was learned or guessed; see expectation.ts. */
+  readonly expectedRenewal: RenewalExpectation | null;
+  /**
+   * Live (or unknown) candidates other than the holder, ready to take over: judged once by `standbysOf`
+   * (lease/candidates.ts); screens list these and count them, never re-derive them.
+   */
+  readonly standbys: readonly Standby[];
   /** The holder's clock is off from hawk's by more than config.clockSkewNoteMs: screens say so; never part of a verdict. */
   readonly skewNoted: boolean;
   readonly freshness: Freshness;
+}
+
+/**
+ * What hawk expects of a holder's renewals: a cadence, learned from observed intervals or guessed from the lease
+ * duration, and the silence after the last observed renewal that counts as a missed one.
+ */
+export interface RenewalExpectation {
+  readonly cadenceMs: number;
+  readonly overdueAfterMs: number;
+  /** learned: from observed intervals; known-elector / lease-ratio: guessed from the lease duration. */
+  readonly basis: 'learned' | 'known-elector' | 'lease-ratio';
 }
