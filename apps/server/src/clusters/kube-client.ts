@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { connect as connectHttp2, constants as http2Constants, type ClientHttp2Session } from 'node:http2';
+import { isIP } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Agent, request, type Dispatcher } from 'undici';
+import { execFailure } from './exec-plugin';
 import { linkAbort } from './linked-abort';
+import { createProxyTunnel, tunnelConnector } from './proxy-tunnel';
 
 /** A response whose body has not been read yet; `base` says which address answered. */
 export interface KubeStream {
@@ -65,11 +69,16 @@ export function instanceBase(address: string, port: number): string {
   return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
-/** createKubeClient builds the client for one context; `kubeConfig` must have that context current. */
+/**
+ * createKubeClient builds the client for one context; `kubeConfig` must have that context current.
+ * A cluster's `proxy-url` carries every connection, as kubectl's; a missing exec plugin fails each
+ * request with its name.
+ */
 export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new Error(`context ${kubeConfig.getCurrentContext()} has no cluster`);
+  if (!cluster) throw new Error(`its cluster "${kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.cluster ?? ''}" is not in the kubeconfig`);
   const server = cluster.server.replace(/\/+$/, '');
+  const tunnel = cluster.proxyUrl ? createProxyTunnel(cluster.proxyUrl) : null;
   // A server with a path (a proxy such as /k8s/clusters/c-1) cannot be replaced by an instance address.
   const canFailOver = new URL(server).pathname.replace(/\/+$/, '') === '';
   let instanceBases: readonly string[] = [];
@@ -79,7 +88,11 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   /** tls re-reads credentials each time: exec plugins and token files rotate, and the library caches what it can. */
   async function tls(): Promise<TlsMaterial> {
     const options: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; rejectUnauthorized?: boolean; servername?: string; headers?: Record<string, string> } = {};
-    await kubeConfig.applyToHTTPSOptions(options as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
+    try {
+      await kubeConfig.applyToHTTPSOptions(options as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
+    } catch (error) {
+      throw execFailure(kubeConfig.getCurrentUser(), error);
+    }
     const fingerprint = createHash('sha256');
     for (const part of [options.ca, options.cert, options.key, String(options.rejectUnauthorized), options.servername ?? '']) fingerprint.update(part ?? '-').update('\0');
     const key = fingerprint.digest('hex');
@@ -98,7 +111,8 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       ...(options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       ...(options.servername ? { servername: options.servername } : {}),
     };
-    material = { key, headers, connect, agent: new Agent({ connect, keepAliveTimeout: 10_000 }) };
+    const agent = new Agent({ connect: tunnel ? tunnelConnector(tunnel, connect) : connect, keepAliveTimeout: 10_000 });
+    material = { key, headers, connect, agent };
     return material;
   }
 
@@ -131,17 +145,26 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
     // A server behind a proxy path (/k8s/clusters/c-1) is asked under that path, as openAt does.
     const prefix = new URL(base).pathname.replace(/\/+$/, '');
     let closeReason = 'closed';
+    const startedAt = Date.now();
+    const target = new URL(base);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    // Through the proxy: TLS offering h2 only, inside a tunnel to the address.
+    const tunnelled = tunnel ? await tunnel.open(host, Number(target.port) || 443, timeoutMs) : null;
+    const overTunnel = tunnelled
+      ? () => connectTls({ ...opened.connect, socket: tunnelled, host, ALPNProtocols: ['h2'], ...(isIP(host) || opened.connect.servername ? {} : { servername: host }) })
+      : undefined;
     const session = await new Promise<ClientHttp2Session>((resolve, reject) => {
-      const candidate = connectHttp2(base, { ...opened.connect });
+      const candidate = connectHttp2(base, { ...opened.connect, ...(overTunnel ? { createConnection: overTunnel } : {}) });
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         candidate.destroy();
+        tunnelled?.destroy();
         reject(error);
       };
-      const timer = setTimeout(() => fail(new Error(`${base}: timed out: no HTTP/2 connection within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => fail(new Error(`${base}: timed out: no HTTP/2 connection within ${timeoutMs} ms`)), Math.max(0, timeoutMs - (Date.now() - startedAt)));
       // Errors end the connection, before and after it is handed over (its owner hears of it through onClose).
       // A server whose ALPN list lacks h2 refuses the handshake with TLS alert 120.
       candidate.on('error', (error: Error & { code?: string }) => {

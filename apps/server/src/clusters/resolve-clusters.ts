@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { commaList, type HawkEnv } from '../env';
 import { loadConfigFile, type ClusterConfigEntry, type EtcdConfigEntry } from './cluster-config';
 import { createEtcdTransport, type EtcdTransport } from './etcd-transport';
+import { missingExecPlugin } from './exec-plugin';
 import { createKubeClient, type KubeClient } from './kube-client';
+import { describeClash, loadKubeContexts as readKubeContexts, mergeKubeconfigs, type KubeContexts } from './kubeconfig-files';
+import { silentLogger, type Logger } from '../logger';
 import { uniqueIds } from './slug';
 
 /** One cluster to watch, resolved from kubeconfig and config; a misconfigured one carries `error` instead of clients. */
@@ -36,7 +37,7 @@ type KubeEnvName = 'KUBECONFIG' | 'KUBERNETES_SERVICE_HOST';
 export interface ResolveOptions {
   /** The validated environment (loadEnv). */
   readonly env: ClusterEnv;
-  /** Loaded kubeconfig; defaults to kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
+  /** Loaded kubeconfig, read as one file; defaults to KUBECONFIG's files read as kubectl does (loadKubeContexts). */
   readonly kubeconfig?: KubeConfig;
   /** Path to the YAML config file, instead of HAWK_CONFIG. */
   readonly configFile?: string;
@@ -44,6 +45,8 @@ export interface ResolveOptions {
   readonly contexts?: readonly string[];
   /** Probe interval for clusters the config file does not set, instead of HAWK_PROBE_INTERVAL_MS (ms). */
   readonly probeIntervalMs?: number;
+  /** Where the kubeconfig's clashes and skipped files are reported (warnings). */
+  readonly logger?: Logger;
 }
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
@@ -54,42 +57,23 @@ export function runningInPod(env: Pick<HawkEnv, 'KUBERNETES_SERVICE_HOST'>, serv
 }
 
 /**
- * loadKubeConfig follows kubectl's rules and refuses the library's silent localhost:8080 fallback.
- * In a pod, KUBECONFIG (the chart's extraKubeconfigSecret) names neighbouring clusters; kubectl's
- * rules would then drop the pod's own cluster, so it is added back as context `inClusterContext`.
- * `serviceAccountRoot` prefixes the service-account paths (tests).
+ * loadKubeContexts reads the kubeconfig as kubectl would (loadKubeContexts in kubeconfig-files.ts),
+ * adding the pod's own cluster when KUBECONFIG names neighbours. `serviceAccountRoot` prefixes the
+ * service-account paths (tests).
  */
-export function loadKubeConfig(env: Pick<HawkEnv, KubeEnvName>, serviceAccountRoot = ''): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  // As the library's loadFromDefault, but from the validated KUBECONFIG rather than process.env: the first file's current context wins.
-  const [first, ...rest] = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
-  if (first === undefined) kubeConfig.loadFromDefault();
-  else {
-    kubeConfig.loadFromFile(first);
-    for (const file of rest) {
-      const more = new KubeConfig();
-      more.loadFromFile(file);
-      kubeConfig.mergeConfig(more);
-    }
-  }
-  if (env.KUBECONFIG && runningInPod(env, serviceAccountRoot)) {
-    const own = new KubeConfig();
-    own.loadFromCluster(serviceAccountRoot);
-    kubeConfig.mergeConfig(own, true);
-  }
-  const clusters = kubeConfig.getClusters();
-  const fellBack = clusters.length === 1 && clusters[0]?.name === 'cluster' && clusters[0].server === 'http://localhost:8080';
-  if (fellBack && !env.KUBECONFIG && !existsSync(`${homedir()}/.kube/config`)) {
-    throw new Error('no kubeconfig: set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account');
-  }
-  return kubeConfig;
+export function loadKubeContexts(env: Pick<HawkEnv, KubeEnvName>, serviceAccountRoot = ''): KubeContexts {
+  return readKubeContexts(env.KUBECONFIG, !!env.KUBECONFIG && runningInPod(env, serviceAccountRoot), serviceAccountRoot);
 }
 
-/** scopedKubeConfig copies the kubeconfig with `context` current, so one cluster's client never sees another's. */
-function scopedKubeConfig(source: KubeConfig, context: string): KubeConfig {
-  const scoped = new KubeConfig();
-  scoped.loadFromOptions({ clusters: source.getClusters(), users: source.getUsers(), contexts: source.getContexts(), currentContext: context });
-  return scoped;
+/**
+ * loadKubeConfig is the current context alone, with its own file's cluster and user (hawk's own
+ * Lease outside a pod). Without a current context, the first context.
+ */
+export function loadKubeConfig(env: Pick<HawkEnv, KubeEnvName>, serviceAccountRoot = ''): KubeConfig {
+  const { contexts, current } = loadKubeContexts(env, serviceAccountRoot);
+  const chosen = contexts.find((context) => context.name === current) ?? contexts[0];
+  if (!chosen) throw new Error('no kubeconfig context: the kubeconfig defines none');
+  return chosen.kubeConfig;
 }
 
 function etcdFromEnv(env: ClusterEnv): EtcdConfigEntry | undefined {
@@ -101,16 +85,21 @@ function etcdFromEnv(env: ClusterEnv): EtcdConfigEntry | undefined {
 /**
  * resolveClusters decides which contexts to watch and builds each one's clients. It throws only
  * for what stops every cluster (no kubeconfig, a bad config file); a bad context becomes that
- * cluster's own error.
+ * cluster's own error. Names repeated across kubeconfig files are logged once each, as a warning.
  */
 export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   const { env } = options;
-  const kubeConfig = options.kubeconfig ?? loadKubeConfig(env);
+  const logger = options.logger ?? silentLogger;
+  const kube = options.kubeconfig ? mergeKubeconfigs([{ source: 'the given kubeconfig', config: options.kubeconfig }]) : loadKubeContexts(env);
+  for (const file of kube.missing) logger.warn({ file }, `kubeconfig ${file} does not exist: skipped, as kubectl does`);
+  for (const clash of kube.clashes) {
+    logger.warn({ file: clash.source, earlierFile: clash.earlierSource, contexts: clash.contexts, clusters: clash.clusters, users: clash.users }, describeClash(clash));
+  }
   const configPath = options.configFile ?? env.HAWK_CONFIG;
   const file = configPath ? loadConfigFile(configPath) : undefined;
   const fromEnv = commaList(env.HAWK_CONTEXTS);
-  const entries: ClusterConfigEntry[] =
-    file?.clusters ?? (options.contexts ?? (fromEnv.length ? fromEnv : kubeConfig.getContexts().map((context) => context.name))).map((context) => ({ context, labels: {} }));
+  const chosen = options.contexts ?? (fromEnv.length ? fromEnv : kube.contexts.map((context) => context.name));
+  const entries: ClusterConfigEntry[] = file?.clusters ?? chosen.map((context) => ({ context, labels: {} }));
   const defaultInterval = file?.probeIntervalMs ?? options.probeIntervalMs ?? env.HAWK_PROBE_INTERVAL_MS;
 
   const envLeaseNamespaces = commaList(env.HAWK_LEASE_NAMESPACES);
@@ -119,7 +108,7 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
   const envEtcdIndex = Math.max(
     0,
-    entries.findIndex((entry) => entry.context === kubeConfig.getCurrentContext()),
+    entries.findIndex((entry) => entry.context === kube.current),
   );
 
   return entries.map((entry, index): ClusterTarget => {
@@ -131,15 +120,18 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
       // kube-system is always watched: listing it again would watch it twice.
       leaseNamespaces: [...new Set(entry.leaseNamespaces ?? file?.leaseNamespaces ?? envLeaseNamespaces)].filter((namespace) => namespace !== 'kube-system'),
     };
-    const context = kubeConfig.getContextObject(entry.context);
+    const context = kube.contexts.find((candidate) => candidate.name === entry.context);
     if (!context) return { ...base, server: '', kube: null, etcd: null, etcdError: null, error: `context "${entry.context}" is not in the kubeconfig` };
-    const scoped = scopedKubeConfig(kubeConfig, entry.context);
-    const server = scoped.getCurrentCluster()?.server ?? '';
-    let kube: KubeClient;
+    const server = context.kubeConfig.getCurrentCluster()?.server ?? '';
+    const failed = (message: string): ClusterTarget => ({ ...base, server, kube: null, etcd: null, etcdError: null, error: `context "${entry.context}": ${message}` });
+    // A plugin missing now would fail every request: say so once, on this cluster, naming the command.
+    const missingPlugin = missingExecPlugin(context.kubeConfig.getCurrentUser());
+    if (missingPlugin) return failed(missingPlugin);
+    let client: KubeClient;
     try {
-      kube = createKubeClient(scoped);
+      client = createKubeClient(context.kubeConfig);
     } catch (error) {
-      return { ...base, server, kube: null, etcd: null, etcdError: null, error: `context "${entry.context}": ${(error as Error).message}` };
+      return failed((error as Error).message);
     }
     const etcdEntry = entry.etcd ?? (index === envEtcdIndex ? envEtcd : undefined);
     let etcd: EtcdTransport | null = null;
@@ -151,6 +143,6 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
         etcdError = (error as Error).message;
       }
     }
-    return { ...base, server, kube, etcd, etcdError, error: null };
+    return { ...base, server, kube: client, etcd, etcdError, error: null };
   });
 }

@@ -47,9 +47,11 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
   const now = options.now ?? Date.now;
   // The skew note reaches screens as each lease's `skewNoted`, judged by core against this threshold.
   const config = mustCreateConfig({ clockSkewNoteMs: options.env.HAWK_CLOCK_SKEW_NOTE_MS, ...options.config });
-  const resolve = () =>
+  // The kubeconfig's warnings (names repeated across files) are logged at the first resolve only, not at every restart.
+  const resolve = (resolveLogger: Logger) =>
     resolveClusters({
       env: options.env,
+      logger: resolveLogger,
       ...(options.kubeconfig ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.configFile ? { configFile: options.configFile } : {}),
       ...(options.contexts ? { contexts: options.contexts } : {}),
@@ -74,7 +76,7 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
           onTimeline: timelineListeners.emit,
         }),
     );
-  const targets = resolve();
+  const targets = resolve(logger);
   let runtimes = generation(targets);
   let started = false;
   // start and stop run one after the other, so a start during a stop waits for it.
@@ -87,7 +89,7 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
       serially(async () => {
         if (started) return;
         // After a stop the old runtimes and their clients are gone for good: watch again with new ones.
-        if (runtimes.some((runtime) => runtime.stopped)) runtimes = generation(resolve());
+        if (runtimes.some((runtime) => runtime.stopped)) runtimes = generation(resolve(silentLogger));
         started = true;
         for (const runtime of runtimes) runtime.start();
       }),

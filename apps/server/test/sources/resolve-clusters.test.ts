@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { loadKubeConfig, resolveClusters } from '../../src/clusters/resolve-clusters';
+import { loadKubeContexts, resolveClusters } from '../../src/clusters/resolve-clusters';
 import { DEFAULT_PROBE_INTERVAL_MS, loadEnv } from '../../src/env';
 
 // Builds clients only; nothing here dials the (loopback) server.
@@ -59,17 +59,16 @@ describe('loadKubeConfig in a pod', () => {
     // The library reads these from process.env itself.
     Object.assign(process.env, { KUBECONFIG: neighbours, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443' });
     try {
-      const inPod = loadKubeConfig(loadEnv(process.env), root);
-      expect(
-        inPod
-          .getContexts()
-          .map((context) => context.name)
-          .sort(),
-      ).toEqual(['inClusterContext', 'missing-cluster', 'prod']);
-      expect(inPod.getCurrentContext()).toBe('prod');
-      expect(inPod.getCluster('inCluster')?.server).toBe('https://127.0.0.1:6443');
-      const outsidePod = loadKubeConfig(loadEnv({ KUBECONFIG: neighbours }), root);
-      expect(outsidePod.getContexts().map((context) => context.name)).not.toContain('inClusterContext');
+      const inPod = loadKubeContexts(loadEnv(process.env), root);
+      expect(inPod.contexts.map((context) => [context.name, context.source])).toEqual([
+        ['prod', neighbours],
+        ['missing-cluster', neighbours],
+        ['inClusterContext', 'in-cluster'],
+      ]);
+      expect(inPod.current).toBe('prod');
+      expect(inPod.contexts[2]?.kubeConfig.getCurrentCluster()?.server).toBe('https://127.0.0.1:6443');
+      const outsidePod = loadKubeContexts(loadEnv({ KUBECONFIG: neighbours }), root);
+      expect(outsidePod.contexts.map((context) => context.name)).not.toContain('inClusterContext');
     } finally {
       for (const [key, value] of Object.entries(saved)) {
         if (value === undefined) delete process.env[key];
