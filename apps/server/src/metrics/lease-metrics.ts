@@ -63,6 +63,7 @@ export const leaseFamilies: readonly ClusterFamily[] = [
     help: 'Candidates other than the holder, ready to take over; 0 means the leader is a single point of failure.',
     type: 'gauge',
     labelNames: ['cluster', 'lease'],
-    generate: (state) => state.leases.flatMap((lease) => (lease.candidatesSource === 'none' ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.standbys }])),
+    generate: (state) =>
+      state.leases.flatMap((lease) => (lease.candidatesSource === 'none' ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.standbys.length }])),
   },
 ];

@@ -33,7 +33,7 @@ describe("kubeadm's defaults: controller-manager and scheduler health bound to 1
     const state = judge(withPodCandidates(aFullHaCluster().build(), () => ({ unprobeable: LOOPBACK, podReady: true })));
     expect(state.verdict).toBe('ha-ok');
     for (const lease of state.leases) {
-      expect(lease.standbys).toBe(2);
+      expect(lease.standbys).toHaveLength(2);
       expect(lease.candidates.every((c) => c.live === true && c.liveBasis === 'kubelet-readiness')).toBe(true);
     }
     expect(state.findings.filter((f) => f.severity !== 'info')).toEqual([]);
@@ -47,7 +47,7 @@ describe("kubeadm's defaults: controller-manager and scheduler health bound to 1
     );
     expect(state.verdict).toBe('ha-ok');
     expect(state.findings.find((f) => f.ruleId === 'LeaderElectionSingleCandidate')).toBeUndefined();
-    expect(state.leases.every((l) => l.standbys === 2)).toBe(true);
+    expect(state.leases.every((l) => l.standbys.length === 2)).toBe(true);
   });
 
   it('without readiness either, the standbys are "not observable from here", never down', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config';
-import type { LeaseRecord } from '../model/lease';
+import type { LeaseCandidate, LeaseRecord } from '../model/lease';
 import type { ControlPlanePod } from '../model/node';
-import { candidatesFor, holderNode, LEASE_CANDIDATE_STALE_MS, nodeOfIdentity, setLeaseCandidates } from './candidates';
+import { candidatesFor, holderNode, LEASE_CANDIDATE_STALE_MS, nodeOfIdentity, setLeaseCandidates, standbysOf } from './candidates';
 import { observeLease } from './tracker';
 
 const trackOf = (holderIdentity: string | null) =>
@@ -40,6 +40,38 @@ describe('candidates', () => {
 
   it('an empty candidate list has no source', () => {
     expect(setLeaseCandidates(trackOf('a'), [], 'pod').candidatesSource).toBe('none');
+  });
+});
+
+type Entry = readonly [identity: string, node: string | null, live?: boolean | null];
+const lc = (...entries: Entry[]) => ({ source: 'lease-candidate' as const, entries });
+const pods = (...entries: Entry[]) => ({ source: 'pod' as const, entries });
+
+describe('standbysOf', () => {
+  // Each row: the holder, the candidates as observed, who could take over if the holder died now.
+  it.each<[string, string | null, { source: LeaseCandidate['source']; entries: Entry[] }, string[]]>([
+    ["LeaseCandidates: the holder's own is left out", 'cp-1_a', lc(['cp-1_a', 'cp-1'], ['cp-2_b', 'cp-2'], ['cp-3_c', 'cp-3']), ['cp-2_b', 'cp-3_c']],
+    // A second process on the holder's node survives the holder's crash (not its node's loss: failure-impact's part).
+    ["two LeaseCandidates on the holder's node: the other process stands by", 'cp-1_a', lc(['cp-1_a', 'cp-1'], ['cp-1_b', 'cp-1'], ['cp-2_c', 'cp-2']), ['cp-1_b', 'cp-2_c']],
+    ["LeaseCandidates without the holder's own: each is another process", 'cp-1_a', lc(['cp-2_b', 'cp-2'], ['cp-3_c', 'cp-3']), ['cp-2_b', 'cp-3_c']],
+    ["pods: the one on the holder's node is the holder", 'cp-1_a', pods(['kcm-cp-1', 'cp-1'], ['kcm-cp-2', 'cp-2'], ['kcm-cp-3', 'cp-3']), ['kcm-cp-2', 'kcm-cp-3']],
+    // The holder runs somewhere: one of the pods hawk cannot place is it, or it would count as its own standby.
+    ['pods whose node is not known yet: one of them is the holder', 'cp-1_a', pods(['kcm-a', null], ['kcm-b', null], ['kcm-c', null]), ['kcm-b', 'kcm-c']],
+    ['pods on other nodes and one not placed yet: that one is the holder', 'cp-1_a', pods(['kcm-cp-2', 'cp-2'], ['kcm-x', null], ['kcm-cp-3', 'cp-3']), ['kcm-cp-2', 'kcm-cp-3']],
+    ['pods, the hostname not a node name: one of them is the holder', 'ip-10-0-0-1_a', pods(['kcm-1', 'ip-10-0-0-1.ec2.internal'], ['kcm-2', 'ip-10-0-0-2.ec2.internal']), ['kcm-2']],
+    ['a hostname with underscores: the node is all before the last one', 'cp_1_a', pods(['kcm-1', 'cp_1'], ['kcm-2', 'cp_2']), ['kcm-2']],
+    ['a dead candidate is no standby; one not observable is', 'cp-1_a', lc(['cp-1_a', 'cp-1'], ['cp-2_b', 'cp-2', false], ['cp-3_c', 'cp-3', null]), ['cp-3_c']],
+    ["pods: a dead holder's pod is still the holder's", 'cp-1_a', pods(['kcm-cp-1', 'cp-1', false], ['kcm-cp-2', 'cp-2']), ['kcm-cp-2']],
+    ['no holder: every live candidate may acquire', null, pods(['kcm-cp-1', 'cp-1'], ['kcm-cp-2', 'cp-2', false]), ['kcm-cp-1']],
+    ['no candidates', 'cp-1_a', lc(), []],
+  ])('%s', (_name, holder, { source, entries }, expected) => {
+    const candidates = entries.map(([identity, node, live]): LeaseCandidate => ({ identity, node, source, observedRenewAt: null, ...(live === undefined ? {} : { live }) }));
+    const standbys = standbysOf(setLeaseCandidates(trackOf(holder), candidates, source));
+    expect(standbys.map((s) => s.identity)).toEqual(expected);
+    for (const standby of standbys) {
+      const candidate = candidates.find((c) => c.identity === standby.identity)!;
+      expect(standby).toEqual({ identity: candidate.identity, node: candidate.node, source, live: candidate.live ?? null });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LeaseCandidate, LeaseTrack } from '../model/lease';
+import type { LeaseCandidate, LeaseTrack, Standby } from '../model/lease';
 import type { ComponentLiveness } from '../distribution/component-liveness';
 import type { ControlPlanePod } from '../model/node';
 
@@ -85,15 +85,35 @@ export function liveCandidates(track: LeaseTrack): readonly LeaseCandidate[] {
   return track.candidates.filter((c) => c.live !== false);
 }
 
-/** standbyCount: live candidates other than the holder. */
-export function standbyCount(track: LeaseTrack): number {
+/**
+ * standbysOf lists who could take the lease over if its holder died now: the live (or not observable)
+ * candidates that are another process than the holder. The one judgement of standbys: rules, metrics and
+ * screens read `LeaseView.standbys`.
+ *
+ * 1. No holder: every live candidate may acquire.
+ * 2. The holder is the candidate with its identity. A LeaseCandidate with another identity is another process,
+ *    even on the holder's node. Pod-derived candidates are named after pods, not identities: the pod on the
+ *    holder's node is the holder.
+ * 3. Holder not found. LeaseCandidates are all other processes (the holder's own is not seen): all stand by.
+ *    Pods: the holder is one of them that hawk cannot place on its node (the pod's node is not known yet, or the
+ *    identity's hostname is not the node's name), so one live pod is left out and the holder never counts as its
+ *    own standby; a pod whose node is not known yet first, as it may be the one on the holder's node.
+ */
+export function standbysOf(track: LeaseTrack): Standby[] {
   const live = liveCandidates(track);
   const holder = track.record?.holderIdentity ?? null;
-  if (holder === null) return live.length;
-  // Pod-derived candidates are named after pods, not identities: the holder's is the one on its node.
+  if (holder === null) return live.map(standbyOf);
   const node = holderNode(track);
   const isHolder = (c: LeaseCandidate) => c.identity === holder || (c.source === 'pod' && node !== null && c.node === node);
-  if (track.candidates.some(isHolder)) return live.filter((c) => !isHolder(c)).length;
-  // Pod-named candidates with no node to tell: one of them is the holder.
-  return Math.max(0, live.length - 1);
+  if (track.candidates.some(isHolder)) return live.filter((c) => !isHolder(c)).map(standbyOf);
+  const livePods = live.filter((c) => c.source === 'pod');
+  const presumedHolder = livePods.find((c) => c.node === null) ?? livePods[0];
+  return live.filter((c) => c !== presumedHolder).map(standbyOf);
 }
+
+const standbyOf = (candidate: LeaseCandidate): Standby => ({
+  identity: candidate.identity,
+  node: candidate.node,
+  source: candidate.source,
+  live: candidate.live ?? null,
+});

@@ -51,7 +51,7 @@ describe('judgeLease', () => {
 
   it.each([
     ['LeaseCandidate identities include the holder', ['cp-1_x', 'cp-2_x', 'cp-3_x'], 2],
-    ['pod-named candidates: one of them is the holder', ['kcm-cp-1', 'kcm-cp-2'], 1],
+    ["LeaseCandidates without the holder's own: each is another process", ['kcm-cp-1', 'kcm-cp-2'], 2],
     ['no candidates', [], 0],
   ])('standbys: %s', (_name, identities, standbys) => {
     const withCandidates = setLeaseCandidates(
@@ -59,7 +59,7 @@ describe('judgeLease', () => {
       identities.map((identity) => ({ identity, node: null, source: 'lease-candidate' as const, observedRenewAt: null })),
       'lease-candidate',
     );
-    expect(judgeLease(withCandidates, T0, live, DEFAULT_CONFIG).standbys).toBe(standbys);
+    expect(judgeLease(withCandidates, T0, live, DEFAULT_CONFIG).standbys).toHaveLength(standbys);
   });
 
   it.each([
@@ -114,12 +114,12 @@ describe('judgeLease', () => {
     ],
   ] as const)('standbys by liveness: %s', (_name, entries, source, standbys) => {
     const candidates = entries.map(([identity, node, live]) => ({ identity, node, source, observedRenewAt: null, ...(live === undefined ? {} : { live }) }));
-    expect(judgeLease(setLeaseCandidates(track(), candidates, source), T0, live, DEFAULT_CONFIG).standbys).toBe(standbys);
+    expect(judgeLease(setLeaseCandidates(track(), candidates, source), T0, live, DEFAULT_CONFIG).standbys).toHaveLength(standbys);
   });
 
   it('standbys without a holder are all candidates', () => {
     const released = setLeaseCandidates(track({ holderIdentity: null }), [{ identity: 'a', node: null, source: 'pod', observedRenewAt: null }], 'pod');
-    expect(judgeLease(released, T0, live, DEFAULT_CONFIG).standbys).toBe(1);
+    expect(judgeLease(released, T0, live, DEFAULT_CONFIG).standbys).toHaveLength(1);
   });
 });
 

@@ -11,6 +11,10 @@ describe('LeaderElectionSingleCandidate', () => {
     ['candidates unknown: not judged', { candidates: 0 }, []],
     ['three pods, one down: still a standby', { candidates: 3, candidatesSource: 'pod', deadCandidates: [3] }, []],
     ['three pods, two down: the holder alone is live', { candidates: 3, candidatesSource: 'pod', deadCandidates: [2, 3] }, ['kube-system/kube-scheduler']],
+    // The holder's own instance is failing: the other is a standby, and takes over; the spof is judged after that.
+    ["two pods, the holder's down: the other stands by", { candidates: 2, candidatesSource: 'pod', deadCandidates: [1] }, []],
+    ['no holder, one live candidate: it will lead alone', { candidates: 2, holder: 0, deadCandidates: [2] }, ['kube-system/kube-scheduler']],
+    ['no holder, two live candidates: one leads, one stands by', { candidates: 2, holder: 0 }, []],
   ])('%s', (_name, options, subjects) => {
     expect(judgeRule(leaderElectionSingleCandidate, aCluster().withLease('kube-scheduler', options)).map((d) => d.subject)).toEqual(subjects);
   });
