@@ -65,7 +65,7 @@ export function evaluateCluster(input: ClusterInput, previous: ClusterState | nu
     sources: input.sources,
     apiServers: { instances: input.apiServers, frontDoor: input.frontDoor, serving: derived.serving.length },
     leases: derived.leases,
-    etcd: { ...input.etcd, quorum: derived.quorum },
+    etcd: { ...input.etcd, quorum: derived.quorum, dbUse: derived.etcdDb },
     nodes: input.nodes,
     pods: input.pods,
     controlPlaneHidden: input.controlPlaneHidden,

@@ -17,6 +17,7 @@ export * from './lease/renewal';
 export * from './lease/status';
 export * from './lease/expectation';
 export * from './etcd/quorum';
+export * from './etcd/db-use';
 export * from './etcd/leader-changes';
 export * from './etcd/leader-by-term';
 export * from './etcd/topology';

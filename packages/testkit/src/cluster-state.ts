@@ -1,5 +1,5 @@
 import type { ApiServerInstance, ClusterState, EtcdMember, Finding, LeaseView, ProbeResult } from '@hawk/core';
-import { computeQuorum, DEFAULT_CONFIG, MODEL_VERSION } from '@hawk/core';
+import { computeQuorum, DEFAULT_CONFIG, judgeEtcdDb, MODEL_VERSION, standbysOf } from '@hawk/core';
 import { anEtcdView } from '@hawk/core/testing';
 
 // A judged state of a healthy 3-node HA cluster, built by hand: the transport moves states, it
@@ -98,6 +98,7 @@ export function finding(id: string, severity: Finding['severity'], since = T0): 
 
 export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}): ClusterState {
   const members = [1, 2, 3].map((n) => etcdMember(n));
+  const etcd = anEtcdView({ members, leaderId: '10000000000000000001', raftTerm: '4', freshness: { state: 'live', lastEventAt: T0 - 500 } });
   return {
     modelVersion: MODEL_VERSION,
     identity: { id, context: `${id}-admin@${id}`, server: 'https://127.0.0.1:6443', labels: { env: 'test' } },
@@ -112,8 +113,9 @@ export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}):
     },
     leases: [lease('kube-controller-manager', 'cp-1_abc'), lease('kube-scheduler', 'cp-2_def')],
     etcd: {
-      ...anEtcdView({ members, leaderId: '10000000000000000001', raftTerm: '4', freshness: { state: 'live', lastEventAt: T0 - 500 } }),
+      ...etcd,
       quorum: computeQuorum(members, T0, DEFAULT_CONFIG),
+      dbUse: judgeEtcdDb(etcd, DEFAULT_CONFIG),
     },
     nodes: [1, 2, 3].map((n) => ({ name: `cp-${n}`, addresses: ['127.0.0.1'], zone: null, ready: true })),
     pods: [],

@@ -1,17 +1,20 @@
 import type { HawkConfig } from '../config';
+import { judgeEtcdDb } from '../etcd/db-use';
 import { computeQuorum } from '../etcd/quorum';
 import { judgeLease } from '../lease/status';
 import type { ApiServerInstance, ProbeResult } from '../model/apiserver';
 import type { ClusterInput } from '../model/cluster';
-import type { QuorumView } from '../model/etcd';
+import type { EtcdDbUse, QuorumView } from '../model/etcd';
 import { NEVER_SEEN, type Freshness } from '../model/freshness';
 import type { LeaseView } from '../model/lease';
 
-/** What every rule needs judged once from the input: lease statuses, quorum, who serves. */
+/** What every rule needs judged once from the input: lease statuses, quorum, etcd DB use, who serves. */
 export interface Derived {
   /** Leases judged at `now`, sorted by key. */
   readonly leases: readonly LeaseView[];
   readonly quorum: QuorumView;
+  /** Each member's DB size against the quota, judged with the configured ratios. */
+  readonly etcdDb: readonly EtcdDbUse[];
   /** Instances serving now; empty when the probes are not live (see `probesLive`). */
   readonly serving: readonly ApiServerInstance[];
   /** Probe results are current: without that, no instance is called down. */
@@ -49,6 +52,7 @@ export function deriveCluster(input: ClusterInput, config: HawkConfig, now: numb
   return {
     leases,
     quorum: computeQuorum(input.etcd.members, now, config),
+    etcdDb: judgeEtcdDb(input.etcd, config),
     serving: probesLive ? input.apiServers.filter((instance) => isServing(instance, config, now)) : [],
     probesLive,
     etcdLive: input.etcd.source !== 'none' && isLive(input.etcd.freshness),

@@ -1,5 +1,5 @@
 import type { ApiServerFrontDoor, ApiServerInstance } from './apiserver';
-import type { EtcdView, QuorumView } from './etcd';
+import type { EtcdDbUse, EtcdView, QuorumView } from './etcd';
 import type { DistributionView } from './distribution';
 import type { Finding } from './finding';
 import type { Freshness } from './freshness';
@@ -83,7 +83,8 @@ export interface ClusterState {
   readonly sources: Readonly<Partial<Record<SourceName, Freshness>>>;
   readonly apiServers: { readonly instances: readonly ApiServerInstance[]; readonly frontDoor: ApiServerFrontDoor; readonly serving: number };
   readonly leases: readonly LeaseView[];
-  readonly etcd: EtcdView & { readonly quorum: QuorumView };
+  /** What etcd reported, with the quorum and each member's DB use as core judged them. */
+  readonly etcd: EtcdView & { readonly quorum: QuorumView; readonly dbUse: readonly EtcdDbUse[] };
   readonly nodes: readonly ControlPlaneNode[];
   readonly pods: readonly ControlPlanePod[];
   readonly controlPlaneHidden: boolean;

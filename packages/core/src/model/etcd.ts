@@ -52,6 +52,17 @@ export interface EtcdView {
   readonly freshness: Freshness;
 }
 
+/**
+ * How full one member's backend is, judged once against the quota with config.etcdDbWarnRatio and
+ * etcdDbCriticalRatio (etcd/db-use.ts): the EtcdDbNearQuota finding and the screens' bars read it.
+ */
+export interface EtcdDbUse {
+  readonly memberId: EtcdMemberId;
+  /** dbSizeBytes / quotaBytes; above 1 when etcd already passed its quota. */
+  readonly ratio: number;
+  readonly severity: 'ok' | 'warning' | 'critical';
+}
+
 /** The raft leader reachable members report (see `computeQuorum`): evidence that raft still has a quorum. */
 export interface RaftLeaderEvidence {
   readonly id: EtcdMemberId;

@@ -29,7 +29,7 @@ describe('ApiServerInstanceNotReady', () => {
     const instance = { ...input.apiServers[0]!, health: { ...health, lastOkAt: null, okSince: null } };
     const drafts = apiServerInstanceNotReady.evaluate(
       { ...input, apiServers: [instance] },
-      { leases: [], quorum: computeQuorum([], cluster.now, DEFAULT_CONFIG), serving: [], probesLive: true, etcdLive: false },
+      { leases: [], quorum: computeQuorum([], cluster.now, DEFAULT_CONFIG), etcdDb: [], serving: [], probesLive: true, etcdLive: false },
       {} as never,
       cluster.now,
     );
@@ -42,7 +42,7 @@ describe('ApiServerInstanceNotReady', () => {
     const instance = { ...input.apiServers[0]!, address: null, identityRenewedAt: cluster.now - 60_000 };
     const drafts = apiServerInstanceNotReady.evaluate(
       { ...input, apiServers: [instance] },
-      { leases: [], quorum: computeQuorum([], cluster.now, DEFAULT_CONFIG), serving: [], probesLive: true, etcdLive: false },
+      { leases: [], quorum: computeQuorum([], cluster.now, DEFAULT_CONFIG), etcdDb: [], serving: [], probesLive: true, etcdLive: false },
       { identityRenewStaleMs: 30_000 } as never,
       cluster.now,
     );
