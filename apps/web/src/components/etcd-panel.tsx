@@ -1,4 +1,4 @@
-import type { ClusterState, EtcdMember } from '@hawk/core';
+import type { ClusterState, EtcdDbUse, EtcdMember } from '@hawk/core';
 import { formatBytes } from '../lib/format';
 import { quorumText } from '../lib/selectors';
 import { healthDisplay } from '../lib/verdict-display';
@@ -23,13 +23,15 @@ function QuorumBar({ quorum }: { quorum: Etcd['quorum'] }) {
   );
 }
 
-function DbBar({ bytes, quota }: { bytes: number; quota: number }) {
-  const ratio = quota > 0 ? Math.min(1, bytes / quota) : 0;
-  const tone = ratio >= 0.95 ? 'bad' : ratio >= 0.8 ? 'warn' : 'ok';
+const DB_TONE: Readonly<Record<EtcdDbUse['severity'], string>> = { ok: 'ok', warning: 'warn', critical: 'bad' };
+
+/** The DB against the quota, coloured by the severity core judged (the EtcdDbNearQuota finding's). */
+function DbBar({ bytes, quota, use }: { bytes: number; quota: number; use: EtcdDbUse | undefined }) {
+  const width = use ? Math.min(1, use.ratio) : 0;
   return (
     <div className="db" title={`${formatBytes(bytes)} of ${formatBytes(quota)} quota`}>
-      <div className={`db-bar tone-${tone}`}>
-        <span style={{ width: `${(ratio * 100).toFixed(1)}%` }} />
+      <div className={`db-bar tone-${use ? DB_TONE[use.severity] : 'unknown'}`} data-testid="etcd-db" data-severity={use?.severity ?? 'unknown'}>
+        <span style={{ width: `${(width * 100).toFixed(1)}%` }} />
       </div>
       <span className="db-text">
         {formatBytes(bytes)} / {formatBytes(quota)}
@@ -38,7 +40,7 @@ function DbBar({ bytes, quota }: { bytes: number; quota: number }) {
   );
 }
 
-function Member({ member, leader, quota }: { member: EtcdMember; leader: boolean; quota: number }) {
+function Member({ member, leader, quota, use }: { member: EtcdMember; leader: boolean; quota: number; use: EtcdDbUse | undefined }) {
   return (
     <li className={`member${member.reachable ? '' : ' member-down'}${leader ? ' member-leader' : ''}`} data-testid="etcd-member">
       <div className="member-name">
@@ -54,7 +56,7 @@ function Member({ member, leader, quota }: { member: EtcdMember; leader: boolean
       {member.status ? (
         <>
           <span className="muted detail-only">v{member.status.version}</span>
-          <DbBar bytes={member.status.dbSizeBytes} quota={quota} />
+          <DbBar bytes={member.status.dbSizeBytes} quota={quota} use={use} />
         </>
       ) : (
         member.error && <p className="failed-checks">{member.error}</p>
@@ -88,7 +90,7 @@ export function EtcdPanel({ etcd }: { etcd: Etcd }) {
       {etcd.alarms.length > 0 && <p className="failed-checks">alarms: {etcd.alarms.map((alarm) => `${alarm.alarm} on ${alarm.memberId}`).join(', ')}</p>}
       <ul className="members">
         {etcd.members.map((member) => (
-          <Member key={member.id} member={member} leader={etcd.leaderId === member.id} quota={etcd.quotaBytes} />
+          <Member key={member.id} member={member} leader={etcd.leaderId === member.id} quota={etcd.quotaBytes} use={etcd.dbUse.find((use) => use.memberId === member.id)} />
         ))}
       </ul>
       <div className="topology">

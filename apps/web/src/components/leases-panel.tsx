@@ -2,7 +2,7 @@
 
 import type { LeaseView } from '@hawk/core';
 import { formatClock, formatDuration, formatMs } from '../lib/format';
-import { HANDOVER_TEXT, LEASE_STATUS_TEXT, leaseHolder, leaseWindowMs, skewNote, standbys } from '../lib/selectors';
+import { HANDOVER_TEXT, LEASE_STATUS_TEXT, leaseHolder, leaseWindowMs, skewNote } from '../lib/selectors';
 import type { Display } from '../lib/verdict-display';
 import { CountdownRing } from './countdown-ring';
 import { FreshnessLabel } from './freshness-label';
@@ -26,7 +26,8 @@ function Lease({ lease }: { lease: LeaseView }) {
   const stopAt = useCountdownStop();
   const holder = leaseHolder(lease);
   const display = STATUS_DISPLAY[lease.status];
-  const others = standbys(lease);
+  // Core judged who stands by (standbysOf); the card lists exactly that.
+  const others = lease.standbys;
   const transitions = lease.transitions.slice(-TRANSITIONS_SHOWN).reverse();
   const skew = skewNote(lease);
   return (
@@ -57,7 +58,7 @@ function Lease({ lease }: { lease: LeaseView }) {
           <span className="muted">none: no one to take over</span>
         ) : (
           others.map((c) => (
-            <span key={c.identity} className="chip">
+            <span key={c.identity} className="chip" data-testid="standby" title={c.identity}>
               {c.node ?? c.identity}
             </span>
           ))

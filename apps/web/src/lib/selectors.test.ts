@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aFinding, etcdDegraded, healthy, quorumLost } from '../test-support/cluster-fixture';
-import { describeEvent, failureImpactLine, groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, skewNote, standbys } from './selectors';
+import { describeEvent, failureImpactLine, groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, skewNote } from './selectors';
 
 describe('groupFindings', () => {
   it('folds consequences under their root cause', () => {
@@ -29,10 +29,15 @@ describe('quorumText', () => {
 });
 
 describe('leases', () => {
-  it('finds the holder’s node among the candidates, the rest are standbys', () => {
+  it('finds the holder’s node among the candidates', () => {
     const lease = healthy().state.leases.find((l) => l.component === 'kube-scheduler')!;
     expect(leaseHolder(lease)).toEqual({ identity: lease.record?.holderIdentity, node: 'cp-1' });
-    expect(standbys(lease).map((c) => c.node)).toEqual(['cp-2', 'cp-3']);
+  });
+
+  it('reads a hostname with underscores as core does: all before the last one', () => {
+    const lease = healthy().state.leases[0]!;
+    const record = { ...lease.record!, holderIdentity: 'cp_1_6c1f' };
+    expect(leaseHolder({ ...lease, record, candidates: [] })).toEqual({ identity: 'cp_1_6c1f', node: 'cp_1' });
   });
 
   it('reads a lease without holder as such', () => {
@@ -52,14 +57,6 @@ describe('mergeTimeline', () => {
     const b = { kind: 'probe-recovered', clusterId: 'lab', at: 20, target: 'cp-1' } as const;
     const outside = { kind: 'probe-recovered', clusterId: 'lab', at: 99, target: 'cp-2' } as const;
     expect(mergeTimeline([b, a], [b, outside], 0, 50)).toEqual([a, b]);
-  });
-});
-
-describe('standbys', () => {
-  it('leaves out a candidate on the holder’s node even under another identity', () => {
-    const lease = healthy().state.leases[0]!;
-    const podCandidate = { ...lease.candidates[0]!, identity: 'kube-controller-manager-cp-1' };
-    expect(standbys({ ...lease, candidates: [podCandidate, ...lease.candidates.slice(1)] }).map((c) => c.node)).toEqual(['cp-2', 'cp-3']);
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  holderNode,
   SEVERITY_RANK,
   type ApiServerInstance,
   type FailureImpact,
@@ -37,21 +38,11 @@ export interface LeaseHolder {
   readonly node: string | null;
 }
 
-/** client-go identities read "<hostname>_<uuid>"; the hostname is the best guess at the node when no candidate says. */
+/** Who holds the lease and on which node, as core reads it (its candidate entry, else the identity's hostname). */
 export function leaseHolder(lease: LeaseView): LeaseHolder {
   const identity = lease.record?.holderIdentity ?? null;
   if (!identity) return { identity: null, node: null };
-  const candidate = lease.candidates.find((c) => c.identity === identity);
-  return { identity, node: candidate?.node ?? identity.split('_')[0] ?? null };
-}
-
-/**
- * Candidates that could take over: not the holder, not on the holder's node (a pod-derived candidate
- * there is the holder), and not known dead (core counts the same way for `lease.standbys`).
- */
-export function standbys(lease: LeaseView) {
-  const holder = leaseHolder(lease);
-  return lease.candidates.filter((candidate) => candidate.live !== false && candidate.identity !== holder.identity && (holder.node === null || candidate.node !== holder.node));
+  return { identity, node: holderNode(lease) };
 }
 
 /** Full length of the countdown ring: the lease's duration, else the span the server judged. */
