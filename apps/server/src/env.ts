@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CONFIG, NODE_LEASE_NAMESPACE } from '@hawk/core';
+import { CLUSTER_NAME_DESCRIPTION, CLUSTER_NAME_PATTERN } from './clusters/cluster-name';
 import { parseCidrs } from './security/trusted-proxy';
 
 /** Probe interval when neither HAWK_PROBE_INTERVAL_MS nor the config file sets one (ms). */
@@ -63,6 +64,16 @@ export const EnvSchema = Type.Object({
   HAWK_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
   /** YAML file choosing the contexts to watch and their options (etcd, probe interval, labels, lease namespaces); see cluster-config.ts. */
   HAWK_CONFIG: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The name screens, the page title, REST, metrics (`cluster_name`) and alerts give the cluster hawk
+   * runs in (the in-cluster context), or else the only context it watches, e.g. `prod-eu`; a cluster's
+   * `name` in HAWK_CONFIG wins. Unset, the in-cluster context is named by the clusterName in kubeadm's
+   * kube-system/kubeadm-config (unless kubeadm's default `kubernetes`), else HAWK_CLUSTER_NAME_FALLBACK;
+   * other contexts keep their context name. The id in URLs and the metrics' `cluster` label stay as they are.
+   */
+  HAWK_CLUSTER_NAME: Type.Optional(Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION })),
+  /** The in-cluster context's name when HAWK_CLUSTER_NAME is unset and kubeadm reports none; the chart sets `<namespace>/<release>`; default `in-cluster`. */
+  HAWK_CLUSTER_NAME_FALLBACK: Type.Optional(Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION })),
   /** Comma-separated kubeconfig contexts to watch when HAWK_CONFIG is not set; default every context. */
   HAWK_CONTEXTS: Type.Optional(Type.String({ minLength: 1 })),
   /** How often each apiserver, the front door and etcd are probed (ms); a cluster's probeIntervalMs in HAWK_CONFIG wins. */

@@ -46,7 +46,7 @@ describe('evaluateCluster', () => {
 
   it('states carry the model version, the quorum and the serving count', () => {
     const { state } = simulateHawk(aCluster().withApiServers(2).withEtcd(3)).evaluate();
-    expect(state).toMatchObject({ modelVersion: 1, apiServers: { serving: 2 }, etcd: { quorum: { voters: 3, hasQuorum: true } } });
+    expect(state).toMatchObject({ modelVersion: 2, apiServers: { serving: 2 }, etcd: { quorum: { voters: 3, hasQuorum: true } } });
   });
 
   it.each([

@@ -9,7 +9,7 @@ describe('summarizeCluster', () => {
     ['nothing found', () => aCluster().withApiServers(3), 'ha-ok', null, { critical: 0, warning: 0, info: 0 }],
   ])('%s', (_name, cluster, verdict, worst, counts) => {
     const summary = summarizeCluster(simulateHawk(cluster()).evaluate().state);
-    expect(summary).toMatchObject({ id: 'lab', context: 'lab', verdict, findingCounts: counts, labels: {} });
+    expect(summary).toMatchObject({ id: 'lab', context: 'lab', name: 'lab', verdict, findingCounts: counts, labels: {} });
     expect(summary.worstFinding?.ruleId ?? null).toBe(worst);
   });
 });

@@ -8,6 +8,7 @@ export function summarizeCluster(state: ClusterState): ClusterSummary {
   return {
     id: state.identity.id,
     context: state.identity.context,
+    name: state.identity.name,
     verdict: state.verdict,
     worstFinding: state.findings.find((f) => f.causedBy === null) ?? state.findings[0] ?? null,
     findingCounts,

@@ -101,7 +101,7 @@ export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}):
   const etcd = anEtcdView({ members, leaderId: '10000000000000000001', raftTerm: '4', freshness: { state: 'live', lastEventAt: T0 - 500 } });
   return {
     modelVersion: MODEL_VERSION,
-    identity: { id, context: `${id}-admin@${id}`, server: 'https://127.0.0.1:6443', labels: { env: 'test' } },
+    identity: { id, context: `${id}-admin@${id}`, name: id, server: 'https://127.0.0.1:6443', labels: { env: 'test' } },
     reachability: { state: 'reachable' },
     observedAt: T0,
     verdict: 'ha-ok',

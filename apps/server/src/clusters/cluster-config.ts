@@ -4,6 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { NODE_LEASE_NAMESPACE } from '@hawk/core';
 import { NAMESPACE_PATTERN } from '../env';
+import { CLUSTER_NAME_DESCRIPTION, CLUSTER_NAME_PATTERN } from './cluster-name';
 
 /** A probe interval, in the bounds HAWK_PROBE_INTERVAL_MS has (ms). */
 const ProbeInterval = Type.Integer({ minimum: 200, maximum: 600_000 });
@@ -30,6 +31,8 @@ const ClusterSchema = Type.Object(
   {
     /** kubeconfig context to watch. */
     context: Type.String({ minLength: 1 }),
+    /** The name screens, metrics (`cluster_name`) and alerts give the cluster, e.g. "prod-eu"; default the context (see cluster-name.ts). */
+    name: Type.Optional(Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION })),
     /** Labels shown with the cluster, e.g. environment: prod. */
     labels: Type.Record(Type.String(), Type.String(), { default: {} }),
     /** Probe interval for this cluster's apiservers and etcd (ms). */
@@ -88,6 +91,10 @@ export function parseConfigFile(text: string, source: string): { config: HawkCon
   const contexts = config.clusters.map((cluster) => cluster.context);
   const duplicate = contexts.find((context, index) => contexts.indexOf(context) !== index);
   if (duplicate !== undefined) return { error: `${source}: clusters[${contexts.lastIndexOf(duplicate)}].context: "${duplicate}" is listed twice` };
+  // Two clusters shown under one name would be told apart by nothing on the wall or in a page.
+  const names = config.clusters.map((cluster) => cluster.name);
+  const twice = names.findIndex((name, index) => name !== undefined && names.indexOf(name) !== index);
+  if (twice !== -1) return { error: `${source}: clusters[${twice}].name: "${names[twice]}" names two clusters` };
   return { config };
 }
 

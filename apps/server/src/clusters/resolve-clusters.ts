@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { commaList, type HawkEnv } from '../env';
 import { loadConfigFile, type ClusterConfigEntry, type EtcdConfigEntry } from './cluster-config';
+import { nameCluster, namedByEnv } from './cluster-name';
 import { createEtcdTransport, type EtcdTransport } from './etcd-transport';
 import { missingExecPlugin } from './exec-plugin';
 import { createKubeClient, type KubeClient } from './kube-client';
@@ -13,6 +14,10 @@ import { uniqueIds } from './slug';
 export interface ClusterTarget {
   readonly id: string;
   readonly context: string;
+  /** The name people recognise (cluster-name.ts says from where); `id` stays the context's slug. */
+  readonly name: string;
+  /** No name was given: the name kubeadm reports may replace `name` once read. */
+  readonly nameDiscoverable: boolean;
   /** The kubeconfig server URL, '' when the context has none. */
   readonly server: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -30,7 +35,17 @@ export interface ClusterTarget {
 /** The variables that choose and reach the clusters (env.ts declares them). */
 export type ClusterEnv = Pick<
   HawkEnv,
-  'HAWK_CONFIG' | 'HAWK_CONTEXTS' | 'HAWK_PROBE_INTERVAL_MS' | 'HAWK_ETCD_ENDPOINTS' | 'HAWK_ETCD_CA' | 'HAWK_ETCD_CERT' | 'HAWK_ETCD_KEY' | 'HAWK_LEASE_NAMESPACES' | KubeEnvName
+  | 'HAWK_CONFIG'
+  | 'HAWK_CONTEXTS'
+  | 'HAWK_PROBE_INTERVAL_MS'
+  | 'HAWK_ETCD_ENDPOINTS'
+  | 'HAWK_ETCD_CA'
+  | 'HAWK_ETCD_CERT'
+  | 'HAWK_ETCD_KEY'
+  | 'HAWK_LEASE_NAMESPACES'
+  | 'HAWK_CLUSTER_NAME'
+  | 'HAWK_CLUSTER_NAME_FALLBACK'
+  | KubeEnvName
 >;
 type KubeEnvName = 'KUBECONFIG' | 'KUBERNETES_SERVICE_HOST';
 
@@ -105,6 +120,7 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   const envLeaseNamespaces = commaList(env.HAWK_LEASE_NAMESPACES);
   const ids = uniqueIds(entries.map((entry) => entry.context));
   const envEtcd = etcdFromEnv(env);
+  const envNamed = namedByEnv(entries.map((entry) => entry.context));
   // The HAWK_ETCD_* variables describe the default cluster: the current context if watched, else the first.
   const envEtcdIndex = Math.max(
     0,
@@ -112,9 +128,13 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   );
 
   return entries.map((entry, index): ClusterTarget => {
+    const envName = entry.context === envNamed ? env.HAWK_CLUSTER_NAME : undefined;
+    const naming = nameCluster({ context: entry.context, configured: entry.name, envName, inClusterFallback: env.HAWK_CLUSTER_NAME_FALLBACK });
     const base = {
       id: ids[index] ?? entry.context,
       context: entry.context,
+      name: naming.name,
+      nameDiscoverable: naming.discoverable,
       labels: entry.labels,
       probeIntervalMs: entry.probeIntervalMs ?? defaultInterval,
       // kube-system is always watched: listing it again would watch it twice.

@@ -85,7 +85,9 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (Number.isNaN(t)) return reply.code(400).send(badRequest('t must be epoch milliseconds or an ISO 8601 date'));
       const state = await history.stateAt(request.params.id, t);
       if (!state) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no state of ${JSON.stringify(request.params.id)} recorded at or before ${new Date(t).toISOString()}` });
-      return { clusterId: request.params.id, t, state };
+      // States recorded before clusters had names (model version 1) are shown under their context.
+      const identity = { ...state.identity, name: (state.identity.name as string | undefined) ?? state.identity.context };
+      return { clusterId: request.params.id, t, state: { ...state, identity } };
     },
   );
 };

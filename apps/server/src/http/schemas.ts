@@ -9,7 +9,8 @@ export const List = <T extends TSchema>(items: T) => Type.Unsafe<readonly Static
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Labels = Type.Record(Type.String(), Type.String());
 
-export const ClusterIdentitySchema = Type.Object({ id: Type.String(), context: Type.String(), server: Type.String(), labels: Labels });
+/** `id` is stable (URLs, metrics' `cluster`); `name` is what people call the cluster (metrics' `cluster_name`). */
+export const ClusterIdentitySchema = Type.Object({ id: Type.String(), context: Type.String(), name: Type.String(), server: Type.String(), labels: Labels });
 
 export const FindingSchema = Type.Object({
   id: Type.String(),
@@ -46,6 +47,7 @@ export const ClusterStateSchema = Type.Object({
 export const ClusterSummarySchema = Type.Object({
   id: Type.String(),
   context: Type.String(),
+  name: Type.String(),
   verdict: Type.String(),
   worstFinding: Nullable(FindingSchema),
   findingCounts: Type.Object({ critical: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),

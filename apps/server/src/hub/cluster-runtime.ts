@@ -51,8 +51,9 @@ export class ClusterRuntime {
   constructor(private readonly options: ClusterRuntimeOptions) {
     const { target, now } = options;
     if (target.error) options.logger.error({ cluster: target.id, error: target.error }, 'cluster misconfigured');
-    const identity = { id: target.id, context: target.context, server: target.server, labels: target.labels };
-    this.fold = new ClusterObservationFold({ identity, error: target.error, etcdConfigured: target.etcd !== null, etcdError: target.etcdError }, options.config, now, now(), {
+    const identity = { id: target.id, context: target.context, name: target.name, server: target.server, labels: target.labels };
+    const foldTarget = { identity, nameDiscoverable: target.nameDiscoverable, error: target.error, etcdConfigured: target.etcd !== null, etcdError: target.etcdError };
+    this.fold = new ClusterObservationFold(foldTarget, options.config, now, now(), {
       changed: () => this.changed(),
       timeline: (event) => {
         logTimeline(options.logger, target.id, event);

@@ -1,6 +1,7 @@
 import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, type TimelineEvent } from '@hawk/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHub } from './cluster-hub';
+import { namedByEnv } from '../clusters/cluster-name';
 import { resolveClusters, type ClusterEnv, type ClusterTarget } from '../clusters/resolve-clusters';
 import type { HawkEnv } from '../env';
 import type { SourceStats } from '../sources/supervisor';
@@ -82,7 +83,13 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
   // start and stop run one after the other, so a start during a stop waits for it.
   let lifecycle: Promise<void> = Promise.resolve();
   const serially = (step: () => Promise<void>) => (lifecycle = lifecycle.then(step, step));
-  logger.info({ clusters: targets.map((target) => ({ id: target.id, context: target.context, server: target.server, etcd: target.etcd?.endpoints.length ?? 0 })) }, 'watching clusters');
+  logger.info(
+    { clusters: targets.map((target) => ({ id: target.id, name: target.name, context: target.context, server: target.server, etcd: target.etcd?.endpoints.length ?? 0 })) },
+    'watching clusters',
+  );
+  if (options.env.HAWK_CLUSTER_NAME && namedByEnv(targets.map((target) => target.context)) === null) {
+    logger.warn({ name: options.env.HAWK_CLUSTER_NAME }, 'HAWK_CLUSTER_NAME names the cluster hawk runs in or the only one it watches, neither here: name clusters in HAWK_CONFIG');
+  }
 
   return {
     start: () =>

@@ -20,6 +20,7 @@ import {
   type SourceName,
   type TimelineEvent,
 } from '@hawk/core';
+import { discoveredName } from '../clusters/cluster-name';
 import type { EndpointProbe } from '../probes/apiserver-probe';
 import { wentUnanswered, type ComponentHealth } from '../probes/component-health';
 import type { EtcdEndpointAnswer } from '../probes/etcd-probe';
@@ -39,6 +40,8 @@ export const FORGET_ENDPOINT_MS = 10 * 60_000;
 /** The cluster as configured: who it is, and what hawk can ask. */
 export interface FoldTarget {
   readonly identity: ClusterIdentity;
+  /** identity.name was not given: the clusterName kubeadm-config reports replaces it once read. */
+  readonly nameDiscoverable?: boolean;
   /** Why the cluster cannot be watched at all; its input then says unreachable. */
   readonly error: string | null;
   /** etcd is asked directly (endpoints configured and usable). */
@@ -239,7 +242,7 @@ export class ClusterObservationFold {
     const hidden = seenHidden || distribution.controlPlane === 'managed';
     const etcd = etcdAsJudged(this.etcd, { hidden, topology, evidence, pods: [...this.pods.values()] });
     return {
-      identity: this.target.identity,
+      identity: this.identity(),
       reachability: this.reachability(now),
       sources,
       apiServers: instances,
@@ -251,6 +254,11 @@ export class ClusterObservationFold {
       controlPlaneHidden: hidden,
       distribution,
     };
+  }
+
+  private identity(): ClusterIdentity {
+    const discovered = this.target.nameDiscoverable ? discoveredName(this.clusterInfo.kubeadmConfig) : null;
+    return discovered === null ? this.target.identity : { ...this.target.identity, name: discovered };
   }
 
   private reachability(now: number): Reachability {

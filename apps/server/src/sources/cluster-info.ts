@@ -29,7 +29,8 @@ export function apiGroupNamesOf(body: unknown): string[] {
 
 /**
  * parseKubeadmConfig reads kubeadm's ClusterConfiguration (YAML in data.ClusterConfiguration):
- * controlPlaneEndpoint, and whether etcd is `local` (stacked, kubeadm runs it) or `external`.
+ * controlPlaneEndpoint, whether etcd is `local` (stacked, kubeadm runs it) or `external`, and the
+ * clusterName the in-cluster context may be shown under.
  */
 export function parseKubeadmConfig(configMap: unknown): KubeadmConfigSignal {
   const raw = field(configMap, 'data', 'ClusterConfiguration');
@@ -41,7 +42,12 @@ export function parseKubeadmConfig(configMap: unknown): KubeadmConfigSignal {
       config = null;
     }
   }
-  return { controlPlaneEndpoint: text(field(config, 'controlPlaneEndpoint')), etcd: etcdModeOf(config), kubernetesVersion: text(field(config, 'kubernetesVersion')) };
+  return {
+    controlPlaneEndpoint: text(field(config, 'controlPlaneEndpoint')),
+    etcd: etcdModeOf(config),
+    kubernetesVersion: text(field(config, 'kubernetesVersion')),
+    clusterName: text(field(config, 'clusterName')),
+  };
 }
 
 /** etcd.external names outside endpoints; etcd.local, or no etcd section at all, is kubeadm's own stacked etcd. */

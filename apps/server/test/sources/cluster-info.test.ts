@@ -16,6 +16,7 @@ kubernetesVersion: v1.36.3
 `;
 const external = `apiVersion: kubeadm.k8s.io/v1beta4
 kind: ClusterConfiguration
+clusterName: prod-eu
 etcd:
   external:
     endpoints:
@@ -25,11 +26,23 @@ etcd:
 
 describe('kubeadm-config', () => {
   it.each([
-    ['stacked, with an endpoint', { data: { ClusterConfiguration: stacked } }, { controlPlaneEndpoint: 'cp.example.internal:6443', etcd: 'local', kubernetesVersion: 'v1.36.3' }],
-    ['external etcd, no endpoint (one control-plane node)', { data: { ClusterConfiguration: external } }, { controlPlaneEndpoint: null, etcd: 'external', kubernetesVersion: null }],
-    ['no etcd section: kubeadm defaults to local', { data: { ClusterConfiguration: 'kind: ClusterConfiguration\n' } }, { controlPlaneEndpoint: null, etcd: 'local', kubernetesVersion: null }],
-    ['not YAML', { data: { ClusterConfiguration: 'etcd: [unclosed' } }, { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null }],
-    ['no data', {}, { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null }],
+    [
+      'stacked, with an endpoint',
+      { data: { ClusterConfiguration: stacked } },
+      { controlPlaneEndpoint: 'cp.example.internal:6443', etcd: 'local', kubernetesVersion: 'v1.36.3', clusterName: 'kubernetes' },
+    ],
+    [
+      'external etcd, no endpoint (one control-plane node)',
+      { data: { ClusterConfiguration: external } },
+      { controlPlaneEndpoint: null, etcd: 'external', kubernetesVersion: null, clusterName: 'prod-eu' },
+    ],
+    [
+      'no etcd section: kubeadm defaults to local',
+      { data: { ClusterConfiguration: 'kind: ClusterConfiguration\n' } },
+      { controlPlaneEndpoint: null, etcd: 'local', kubernetesVersion: null, clusterName: null },
+    ],
+    ['not YAML', { data: { ClusterConfiguration: 'etcd: [unclosed' } }, { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null, clusterName: null }],
+    ['no data', {}, { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null, clusterName: null }],
   ])('%s', (_name, configMap, expected) => expect(parseKubeadmConfig(configMap)).toEqual(expected));
 });
 
@@ -61,7 +74,7 @@ describe('readClusterInfo', () => {
   const version: [number, unknown] = [200, { gitVersion: 'v1.36.3' }];
   const groups: [number, unknown] = [200, { groups: [{ name: 'coordination.k8s.io' }] }];
   it.each([
-    ['kubeadm', [200, { data: { ClusterConfiguration: stacked } }], { controlPlaneEndpoint: 'cp.example.internal:6443', etcd: 'local', kubernetesVersion: 'v1.36.3' }],
+    ['kubeadm', [200, { data: { ClusterConfiguration: stacked } }], { controlPlaneEndpoint: 'cp.example.internal:6443', etcd: 'local', kubernetesVersion: 'v1.36.3', clusterName: 'kubernetes' }],
     ['not kubeadm', [404, {}], 'absent'],
     ['no Role for it', [403, {}], 'forbidden'],
     ['a server error: unknown, not absent', [500, {}], null],

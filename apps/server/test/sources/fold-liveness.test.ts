@@ -42,7 +42,7 @@ const healthy = (at: number): ComponentHealth => ({ at, live: true, httpStatus: 
 
 function world(pods: PodObservation[]) {
   const fold = new ClusterObservationFold(
-    { identity: { id: 'c', context: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null },
+    { identity: { id: 'c', context: 'c', name: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null },
     DEFAULT_CONFIG,
     () => T0,
     T0,

@@ -17,7 +17,7 @@ function world(target: Partial<FoldTarget> = {}) {
   let componentsAdded = 0;
   let changes = 0;
   const fold = new ClusterObservationFold(
-    { identity: { id: 'c', context: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null, ...target },
+    { identity: { id: 'c', context: 'c', name: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null, ...target },
     DEFAULT_CONFIG,
     () => now,
     T0,

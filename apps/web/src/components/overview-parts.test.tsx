@@ -19,6 +19,7 @@ afterEach(() => {
 const summary = (overrides: Partial<ClusterSummary>): ClusterSummary => ({
   id: 'lab',
   context: 'hawk-lab',
+  name: 'hawk-lab',
   verdict: 'ha-ok',
   worstFinding: null,
   findingCounts: { critical: 0, warning: 0, info: 0 },

@@ -30,6 +30,7 @@ describe('wallLayout', () => {
 const summary = (context: string, overrides: Partial<ClusterSummary> = {}): ClusterSummary => ({
   id: context,
   context,
+  name: context,
   verdict: 'ha-ok',
   worstFinding: null,
   findingCounts: { critical: 0, warning: 0, info: 0 },

@@ -7,12 +7,18 @@ import type { LeaseTrack, LeaseView } from './lease';
 import type { ControlPlaneNode, ControlPlanePod } from './node';
 
 /** Bumped whenever the shape of ClusterState changes, so clients can refuse what they cannot read. */
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2;
 
 export interface ClusterIdentity {
   /** Stable id used in URLs and socket rooms (the kubeconfig context name, slugged). */
   readonly id: string;
   readonly context: string;
+  /**
+   * The name people recognise, shown on screens and in alerts: HAWK_CONFIG's `name`, HAWK_CLUSTER_NAME for
+   * the cluster hawk runs in, kubeadm's clusterName, else the context (the server's cluster-name.ts). Unlike
+   * `id` it may change.
+   */
+  readonly name: string;
   /** The kubeconfig's server URL (credentials never leave the backend). */
   readonly server: string;
   readonly labels: Readonly<Record<string, string>>;

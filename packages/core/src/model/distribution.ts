@@ -13,6 +13,8 @@ export interface KubeadmConfigSignal {
   /** etcd.local or etcd.external in the ClusterConfiguration. */
   readonly etcd: 'local' | 'external' | null;
   readonly kubernetesVersion: string | null;
+  /** ClusterConfiguration.clusterName (kubeadm writes 'kubernetes' unless told otherwise); absent when not read. */
+  readonly clusterName?: string | null;
 }
 
 /** The cluster-wide facts detection reads once in a while: the version, the API groups, kubeadm's config. */

@@ -6,6 +6,8 @@ import type { TimelineEvent } from './timeline';
 export interface ClusterSummary {
   readonly id: string;
   readonly context: string;
+  /** ClusterIdentity.name: what screens and alerts call the cluster. */
+  readonly name: string;
   readonly verdict: Verdict;
   readonly worstFinding: Finding | null;
   readonly findingCounts: Readonly<Record<'critical' | 'warning' | 'info', number>>;

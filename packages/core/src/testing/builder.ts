@@ -376,7 +376,7 @@ export class ClusterBuilder {
       SOURCES.map((source) => [source, this.sourceOverrides.get(source) ?? (source === 'etcd' && this.members.length === 0 ? unavailableSource() : { state: 'live', lastEventAt: this.now })]),
     ) as Record<SourceName, Freshness>;
     return {
-      identity: { id: this.id, context: this.id, server: this.frontDoorUrl(), labels: {} },
+      identity: { id: this.id, context: this.id, name: this.id, server: this.frontDoorUrl(), labels: {} },
       reachability: this.reachability,
       sources,
       apiServers,
