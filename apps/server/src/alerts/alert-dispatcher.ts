@@ -4,7 +4,8 @@ import type { ClusterHub } from '../hub';
 import type { AlertNotice, AlertSink } from './alert-notice';
 
 export interface AlertDispatcherOptions {
-  readonly hub: Pick<ClusterHub, 'onTimeline'>;
+  /** Findings come from onTimeline; `get` gives the cluster's name (its id when absent). */
+  readonly hub: Pick<ClusterHub, 'onTimeline'> & Partial<Pick<ClusterHub, 'get'>>;
   readonly sinks: readonly AlertSink[];
   /** Least severe finding that is sent (default warning: info findings are for the screen only). */
   readonly minSeverity?: Severity;
@@ -74,7 +75,8 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       if (SEVERITY_RANK[event.finding.severity] > minRank) return;
       const key = keyOf(event.clusterId, event.finding.id);
       if (firing.has(key)) return;
-      const notice: AlertNotice = { clusterId: event.clusterId, state: 'firing', finding: event.finding, resolvedAt: null };
+      const clusterName = options.hub.get?.(event.clusterId)?.identity.name ?? event.clusterId;
+      const notice: AlertNotice = { clusterId: event.clusterId, clusterName, state: 'firing', finding: event.finding, resolvedAt: null };
       firing.set(key, notice);
       enqueue(notice);
     } else if (event.kind === 'finding-resolved') {

@@ -3,6 +3,8 @@ import type { Finding } from '@hawk/core';
 /** One finding opening or resolving in one cluster: what every sink formats its own way. */
 export interface AlertNotice {
   readonly clusterId: string;
+  /** The cluster's name when the finding opened (ClusterIdentity.name): its resolve carries the same labels. */
+  readonly clusterName: string;
   readonly state: 'firing' | 'resolved';
   readonly finding: Finding;
   /** When the finding resolved (epoch ms); null while firing. */

@@ -23,6 +23,7 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
           alertname: `Hawk${notice.finding.ruleId}`,
           severity: notice.finding.severity,
           cluster: notice.clusterId,
+          cluster_name: notice.clusterName,
           component: notice.finding.component,
           finding_id: notice.finding.id,
         },

@@ -20,7 +20,7 @@ export function formatWebhookText(notices: readonly AlertNotice[], linkFor?: (no
         .join(', ');
       const link = linkFor ? ` <${linkFor(notice)}|open>` : '';
       const todo = notice.state === 'firing' ? `\n> ${finding.remediation}` : '';
-      return `${mark} [${notice.clusterId}] ${finding.title}${evidence ? ` (${evidence})` : ''}${link}${todo}`;
+      return `${mark} [${notice.clusterName}] ${finding.title}${evidence ? ` (${evidence})` : ''}${link}${todo}`;
     })
     .join('\n');
 }

@@ -10,6 +10,18 @@ import { leaseFamilies } from './lease-metrics';
 /** Every cluster family hawk exports; the one place that decides what is enabled. */
 export const CLUSTER_FAMILIES: readonly ClusterFamily[] = [...leaseFamilies, ...apiServerFamilies, ...etcdFamilies, ...clusterFamilies];
 
+/**
+ * Every series about a cluster carries `cluster` (its id: the context's slug, stable, as in hawk's URLs)
+ * and `cluster_name` (what screens and alerts call it, ClusterIdentity.name), added here in one pass so
+ * dashboards and Prometheus' own alerts show the name without a join. The name follows the id one to
+ * one: it adds no series, except once when a cluster is renamed (its kubeadm clusterName read at start).
+ */
+const CLUSTER_NAME_LABEL = 'cluster_name';
+
+function withClusterName(labels: Readonly<Record<string, string>>, name: string): Record<string, string> {
+  return { cluster: labels.cluster ?? '', [CLUSTER_NAME_LABEL]: name, ...labels };
+}
+
 /** What metrics read of a watch's counters (the hub's SourceStats), if the hub keeps count. */
 export type WatchCounters = Pick<SourceStats, 'clusterId' | 'source' | 'restarts'>;
 
@@ -41,11 +53,13 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   const now = inputs.now ?? Date.now;
   if (inputs.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'hawk_' });
 
+  const clusterNames = () => new Map(inputs.clusters().map((state) => [state.identity.id, state.identity.name]));
   for (const family of CLUSTER_FAMILIES) {
-    const labelNames = [...family.labelNames];
+    const [first, ...rest] = family.labelNames;
+    const labelNames = first === 'cluster' ? [first, CLUSTER_NAME_LABEL, ...rest] : [...family.labelNames];
     const samples = () => {
       const at = now();
-      return inputs.clusters().flatMap((state) => family.generate(state, at));
+      return inputs.clusters().flatMap((state) => family.generate(state, at).map((sample) => ({ ...sample, labels: withClusterName(sample.labels, state.identity.name) })));
     };
     const configuration = { name: family.name, help: family.help, labelNames, registers: [registry] };
     if (family.type === 'gauge') {
@@ -72,21 +86,23 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
     new Gauge({
       name: 'hawk_watch_sessions',
       help: 'Watch sessions running per cluster and source: exactly 1 when healthy; more means duplicated watches.',
-      labelNames: ['cluster', 'source'],
+      labelNames: ['cluster', CLUSTER_NAME_LABEL, 'source'],
       registers: [registry],
       collect() {
         this.reset();
-        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, source: stat.source }, 1);
+        const names = clusterNames();
+        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source }, 1);
       },
     });
     new Counter({
       name: 'hawk_watch_restarts_total',
       help: 'Times a watch was restarted (error, 410 Gone, relist).',
-      labelNames: ['cluster', 'source'],
+      labelNames: ['cluster', CLUSTER_NAME_LABEL, 'source'],
       registers: [registry],
       collect() {
         this.reset();
-        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, source: stat.source }, stat.restarts);
+        const names = clusterNames();
+        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source }, stat.restarts);
       },
     });
   }
@@ -146,7 +162,7 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   const probeDuration = new Histogram({
     name: 'hawk_apiserver_probe_duration_seconds',
     help: "Latency of hawk's readiness probes of each apiserver instance.",
-    labelNames: ['cluster', 'apiserver'],
+    labelNames: ['cluster', CLUSTER_NAME_LABEL, 'apiserver'],
     buckets: PROBE_BUCKETS,
     registers: [registry],
   });
@@ -160,7 +176,7 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
         const key = `${state.identity.id}\u0000${instance.id}`;
         if (!probe || probe.latencyMs === null || lastProbeAt.get(key) === probe.at) continue;
         lastProbeAt.set(key, probe.at);
-        probeDuration.observe({ cluster: state.identity.id, apiserver: instance.id }, probe.latencyMs / 1000);
+        probeDuration.observe({ cluster: state.identity.id, cluster_name: state.identity.name, apiserver: instance.id }, probe.latencyMs / 1000);
       }
     },
   };

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding, TimelineEvent } from '@hawk/core';
+import type { ClusterState, Finding, TimelineEvent } from '@hawk/core';
 import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink } from '../../src/alerts';
 
 /** A real HTTP receiver on loopback that records what it was sent and answers with a chosen status. */
@@ -41,9 +41,11 @@ function finding(id: string, severity: Finding['severity'] = 'critical'): Findin
   };
 }
 
-function drivenHub() {
+/** A hub whose findings the test emits; `names` are the clusters' names as their states carry them. */
+function drivenHub(names: Record<string, string> = {}) {
   const listeners = new Set<(event: TimelineEvent) => void>();
   return {
+    get: (clusterId: string) => (clusterId in names ? ({ identity: { name: names[clusterId] } } as ClusterState) : undefined),
     onTimeline(listener: (event: TimelineEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -92,6 +94,39 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     const webhook = receiver.requests.filter((request) => request.path === '/hook').map((request) => (request.body as { text: string }).text);
     expect(webhook[0]).toContain('CRITICAL [lab] leader lost (lease-expired:kcm) (holder=cp-1_abc, secondsSinceRenewal=17)');
     expect(webhook[1]).toContain('RESOLVED [lab] leader lost');
+  });
+
+  it("labels alerts with the cluster's name as it was when the finding opened, and resolves under the same labels", async () => {
+    const names: Record<string, string> = { lab: 'prod-eu (Frankfurt)' };
+    const hub = drivenHub(names);
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` }), createWebhookSink({ url: `${receiver.url}/hook` })],
+      repeatFiringMs: 0,
+    });
+    const lost = finding('lease-expired:kcm');
+    hub.emit(opened(lost));
+    await dispatcher.flush();
+    // Renamed meanwhile (kubeadm's clusterName read): Alertmanager must still match the resolve to the alert.
+    names.lab = 'hawk-lab';
+    hub.emit(resolved(lost, 1_700_000_030_000));
+    await dispatcher.flush();
+    dispatcher.stop();
+
+    const sent = receiver.requests.filter((request) => request.path === '/api/v2/alerts').map((request) => (request.body as { labels: Record<string, string> }[])[0]!.labels);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toEqual({
+      alertname: 'HawkLeaderLeaseExpired',
+      severity: 'critical',
+      cluster: 'lab',
+      cluster_name: 'prod-eu (Frankfurt)',
+      component: 'kube-controller-manager',
+      finding_id: 'lease-expired:kcm',
+    });
+    expect(sent[1]).toEqual(sent[0]);
+    const webhook = receiver.requests.filter((request) => request.path === '/hook').map((request) => (request.body as { text: string }).text);
+    expect(webhook[0]).toContain('CRITICAL [prod-eu (Frankfurt)] leader lost');
+    expect(webhook[1]).toContain('RESOLVED [prod-eu (Frankfurt)] leader lost');
   });
 
   it('deduplicates a finding already firing and drops severities below the threshold', async () => {

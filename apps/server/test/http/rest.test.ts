@@ -51,13 +51,29 @@ describe('REST API', () => {
     expect((await get('/api/clusters/lab/state-at')).status).toBe(400);
   });
 
+  it("gives each cluster's name beside its stable id, also for states recorded before clusters had names", async () => {
+    const { hub } = await start();
+    const named = clusterState('lab', { observedAt: T0 + 1_000 });
+    hub.push({ ...named, identity: { ...named.identity, context: 'inClusterContext', name: 'prod-eu (Frankfurt)' } });
+    const list = await getJson<{ clusters: ClusterSummary[] }>('/api/clusters');
+    expect(list.clusters.map(({ id, context, name }) => ({ id, context, name }))).toEqual([{ id: 'lab', context: 'inClusterContext', name: 'prod-eu (Frankfurt)' }]);
+    expect((await getJson<StateBody>('/api/clusters/lab')).state.identity).toMatchObject({ id: 'lab', name: 'prod-eu (Frankfurt)' });
+    expect((await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 1_000}`)).state.identity.name).toBe('prod-eu (Frankfurt)');
+
+    // A model-version-1 state, as history holds it from before: no name, shown under its context.
+    const unnamed = { ...named.identity, name: undefined } as unknown as ClusterState['identity'];
+    hub.push({ ...named, observedAt: T0 + 2_000, identity: unnamed });
+    const old = await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 2_000}`);
+    expect(old.state.identity).toMatchObject({ id: 'lab', context: 'lab-admin@lab', name: 'lab-admin@lab' });
+  });
+
   it('answers probes, exposes metrics and documents itself', async () => {
     await start();
     expect(await (await get('/livez')).json()).toEqual({ live: true });
     expect(await (await get('/readyz')).json()).toMatchObject({ ready: true, leader: true, clusters: 1 });
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toContain('hawk_replica_leader{replica=');
-    expect(metrics).toContain('hawk_etcd_members{cluster="lab",state="healthy"} 3');
+    expect(metrics).toContain('hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 3');
     const openapi = await getJson<{ paths: Record<string, unknown> }>('/docs/json');
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(['/api/clusters', '/api/clusters/{id}', '/api/clusters/{id}/findings', '/api/clusters/{id}/timeline', '/api/clusters/{id}/state-at', '/livez', '/readyz', '/metrics']),

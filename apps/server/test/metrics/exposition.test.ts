@@ -26,37 +26,40 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
     state: healthy,
     families: {
       hawk_lease_holder_info: [
-        'hawk_lease_holder_info{cluster="lab",lease="kube-system/kube-controller-manager",holder="cp-1_abc"} 1',
-        'hawk_lease_holder_info{cluster="lab",lease="kube-system/kube-scheduler",holder="cp-2_def"} 1',
+        'hawk_lease_holder_info{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager",holder="cp-1_abc"} 1',
+        'hawk_lease_holder_info{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler",holder="cp-2_def"} 1',
       ],
       hawk_lease_seconds_since_renewal: [
-        'hawk_lease_seconds_since_renewal{cluster="lab",lease="kube-system/kube-controller-manager"} 2',
-        'hawk_lease_seconds_since_renewal{cluster="lab",lease="kube-system/kube-scheduler"} 2',
+        'hawk_lease_seconds_since_renewal{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 2',
+        'hawk_lease_seconds_since_renewal{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} 2',
       ],
       hawk_lease_transitions_total: [
-        'hawk_lease_transitions_total{cluster="lab",lease="kube-system/kube-controller-manager"} 3',
-        'hawk_lease_transitions_total{cluster="lab",lease="kube-system/kube-scheduler"} 3',
+        'hawk_lease_transitions_total{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 3',
+        'hawk_lease_transitions_total{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} 3',
       ],
       hawk_lease_last_leaderless_seconds: [
-        'hawk_lease_last_leaderless_seconds{cluster="lab",lease="kube-system/kube-controller-manager"} 4.2',
-        'hawk_lease_last_leaderless_seconds{cluster="lab",lease="kube-system/kube-scheduler"} 4.2',
+        'hawk_lease_last_leaderless_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 4.2',
+        'hawk_lease_last_leaderless_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} 4.2',
       ],
       hawk_apiserver_up: [
-        'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6441"} 1',
-        'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6442"} 1',
-        'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6443"} 1',
+        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
+        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 1',
+        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6443"} 1',
       ],
-      hawk_load_balancer_up: ['hawk_load_balancer_up{cluster="lab"} 1'],
-      hawk_etcd_members: ['hawk_etcd_members{cluster="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",state="healthy"} 3'],
-      hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab"} 1'],
-      hawk_etcd_quorum_size: ['hawk_etcd_quorum_size{cluster="lab"} 2'],
-      hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab"} 1'],
+      hawk_load_balancer_up: ['hawk_load_balancer_up{cluster="lab",cluster_name="lab"} 1'],
+      hawk_etcd_members: ['hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 3'],
+      hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab",cluster_name="lab"} 1'],
+      hawk_etcd_quorum_size: ['hawk_etcd_quorum_size{cluster="lab",cluster_name="lab"} 2'],
+      hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab",cluster_name="lab"} 1'],
       hawk_findings_active: [
-        'hawk_findings_active{cluster="lab",severity="critical"} 0',
-        'hawk_findings_active{cluster="lab",severity="warning"} 0',
-        'hawk_findings_active{cluster="lab",severity="info"} 0',
+        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="critical"} 0',
+        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="warning"} 0',
+        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="info"} 0',
       ],
-      hawk_watch_last_event_age_seconds: ['hawk_watch_last_event_age_seconds{cluster="lab",source="leases"} 1', 'hawk_watch_last_event_age_seconds{cluster="lab",source="etcd"} 0.5'],
+      hawk_watch_last_event_age_seconds: [
+        'hawk_watch_last_event_age_seconds{cluster="lab",cluster_name="lab",source="leases"} 1',
+        'hawk_watch_last_event_age_seconds{cluster="lab",cluster_name="lab",source="etcd"} 0.5',
+      ],
       hawk_socket_clients: ['hawk_socket_clients 2'],
       hawk_replica_leader: ['hawk_replica_leader{replica="hawk-0"} 1'],
       hawk_replica_leader_lock_reachable: ['hawk_replica_leader_lock_reachable{replica="hawk-0"} 1'],
@@ -76,15 +79,15 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       findings: [finding('etcd-quorum-lost:lab', 'critical'), finding('kcm:lab', 'warning')],
     },
     families: {
-      hawk_apiserver_up: ['hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6441"} 1', 'hawk_apiserver_up{cluster="lab",apiserver="127.0.0.1:6442"} 0'],
-      hawk_etcd_members: ['hawk_etcd_members{cluster="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",state="healthy"} 1'],
-      hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab"} 0'],
-      hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab"} -1'],
-      hawk_etcd_db_size_bytes: ['hawk_etcd_db_size_bytes{cluster="lab",member="etcd-1"} 4194304'],
+      hawk_apiserver_up: ['hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1', 'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 0'],
+      hawk_etcd_members: ['hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 1'],
+      hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab",cluster_name="lab"} 0'],
+      hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab",cluster_name="lab"} -1'],
+      hawk_etcd_db_size_bytes: ['hawk_etcd_db_size_bytes{cluster="lab",cluster_name="lab",member="etcd-1"} 4194304'],
       hawk_findings_active: [
-        'hawk_findings_active{cluster="lab",severity="critical"} 1',
-        'hawk_findings_active{cluster="lab",severity="warning"} 1',
-        'hawk_findings_active{cluster="lab",severity="info"} 0',
+        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="critical"} 1',
+        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="warning"} 1',
+        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="info"} 0',
       ],
     },
   },
@@ -126,16 +129,16 @@ describe('metrics exposition', () => {
   it('observes each new probe once in the latency histogram', async () => {
     const lines = await expose([healthy, healthy]);
     expect(labelsOf(lines, 'hawk_apiserver_probe_duration_seconds_count')).toEqual([
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",apiserver="127.0.0.1:6441"} 1',
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",apiserver="127.0.0.1:6442"} 1',
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",apiserver="127.0.0.1:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6443"} 1',
     ]);
-    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",apiserver="127.0.0.1:6441"} 1');
+    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1');
   });
 
   it('exports watch restarts when the hub counts them, and nothing when it does not', async () => {
     expect(labelsOf(await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 4 }]), 'hawk_watch_restarts_total')).toEqual([
-      'hawk_watch_restarts_total{cluster="lab",source="leases"} 4',
+      'hawk_watch_restarts_total{cluster="lab",cluster_name="lab",source="leases"} 4',
     ]);
     expect(labelsOf(await expose([healthy]), 'hawk_watch_restarts_total')).toEqual([]);
   });
@@ -146,7 +149,27 @@ describe('metrics exposition', () => {
       { clusterId: 'lab', source: 'leases', restarts: 1 },
       { clusterId: 'lab', source: 'etcd', restarts: 0 },
     ];
-    expect(labelsOf(await expose([healthy], stats), 'hawk_watch_sessions')).toEqual(['hawk_watch_sessions{cluster="lab",source="leases"} 2', 'hawk_watch_sessions{cluster="lab",source="etcd"} 1']);
+    expect(labelsOf(await expose([healthy], stats), 'hawk_watch_sessions')).toEqual([
+      'hawk_watch_sessions{cluster="lab",cluster_name="lab",source="leases"} 2',
+      'hawk_watch_sessions{cluster="lab",cluster_name="lab",source="etcd"} 1',
+    ]);
+  });
+
+  it("labels every cluster series with the cluster's name beside its stable id, and nothing else with it", async () => {
+    const named: ClusterState = { ...healthy, identity: { ...healthy.identity, id: 'inclustercontext', context: 'inClusterContext', name: 'prod-eu (Frankfurt)' } };
+    const lines = await expose([named, clusterState('lab')], [{ clusterId: 'inclustercontext', source: 'leases', restarts: 2 }]);
+    expect(labelsOf(lines, 'hawk_cluster_verdict_info')).toEqual([
+      'hawk_cluster_verdict_info{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",verdict="ha-ok"} 1',
+      'hawk_cluster_verdict_info{cluster="lab",cluster_name="lab",verdict="ha-ok"} 1',
+    ]);
+    expect(labelsOf(lines, 'hawk_watch_restarts_total')).toEqual(['hawk_watch_restarts_total{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",source="leases"} 2']);
+    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",apiserver="127.0.0.1:6441"} 1');
+    // One name per id: the label adds no series. Every series about a cluster has both; hawk's own have neither.
+    const about = lines.filter((line) => line.includes('cluster="'));
+    expect(about.length).toBeGreaterThan(40);
+    expect(about.filter((line) => !/\{cluster="(inclustercontext|lab)",cluster_name="(prod-eu \(Frankfurt\)|lab)"[,}]/.test(line) && !line.includes('le="'))).toEqual([]);
+    expect(lines.filter((line) => line.includes('cluster_name=') && !line.includes('cluster="'))).toEqual([]);
+    expect(lines.filter((line) => line.includes('inClusterContext'))).toEqual([]);
   });
 
   it('uses none of the target labels Prometheus attaches (they would be renamed exported_*)', async () => {
