@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { loadEnv } from '../../src/env';
 import { CHART_DIR, REPO_ROOT, helm, requireCommand } from './deploy-tools';
 
 interface Rule { apiGroups?: string[]; resources?: string[]; resourceNames?: string[]; verbs: string[]; nonResourceURLs?: string[] }
@@ -163,6 +164,26 @@ describe('Helm chart (real helm)', () => {
     // Node heartbeats are not elections; kube-system is watched already.
     expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-node-lease}'])).toMatch(/leaseNamespaces/);
     expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-system}'])).toMatch(/leaseNamespaces/);
+  });
+
+  it('names the cluster hawk runs in by clusterName, else kubeadm\'s name or <namespace>/<release>, never inClusterContext', () => {
+    const named = env(find(render(['--set-string', 'clusterName=prod-eu (Frankfurt)']), 'Deployment', 'hawk-server'));
+    expect(named.HAWK_CLUSTER_NAME?.value).toBe('prod-eu (Frankfurt)');
+    expect(named.HAWK_CLUSTER_NAME_FALLBACK).toBeUndefined();
+    // Unset: the server prefers kubeadm's clusterName and falls back to the release, as namespace/name.
+    const unnamed = env(find(render([], 'watch'), 'Deployment', 'watch-hawk-server'));
+    expect(unnamed.HAWK_CLUSTER_NAME).toBeUndefined();
+    expect(unnamed.HAWK_CLUSTER_NAME_FALLBACK?.value).toBe('hawk/watch');
+    // What the chart renders, the backend accepts.
+    for (const variables of [named, unnamed]) {
+      const given = Object.fromEntries(Object.values(variables).flatMap((variable) => (variable.value !== undefined ? [[variable.name, variable.value]] : [])));
+      expect(() => loadEnv({ ...given, HAWK_TOKEN: 'x'.repeat(16) })).not.toThrow();
+    }
+    expect(JSON.stringify(render())).not.toContain('inClusterContext');
+    // The schema refuses what the backend would refuse at start, before anything is installed.
+    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-string', 'clusterName= prod'])).toMatch(/clusterName/);
+    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-string', `clusterName=${'x'.repeat(129)}`])).toMatch(/clusterName/);
+    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-json', 'clusterName="line\\nbreak"'])).toMatch(/clusterName/);
   });
 
   it('routes one origin through the Ingress to the web, and derives the backend origins and allowed hosts from it', () => {

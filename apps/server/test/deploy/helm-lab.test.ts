@@ -128,6 +128,11 @@ describe('hawk installed into the lab with its Helm chart', () => {
     await page.goto(`${url}/clusters/${clusterId}`);
     const truthfulAt = await untilTruthful('the page to show the lab truthfully', 120_000);
     log(`FIGURE helm install → first truthful page: ${seconds(truthfulAt - installed.helmStartedAt)} (rollout ${seconds(installed.rolledOutAt - installed.helmStartedAt)})`);
+    // No clusterName set: the in-cluster context goes by the clusterName kubeadm was given (the lab's), never inClusterContext.
+    await expect.poll(() => page.locator('.cluster-head h1').textContent(), { timeout: 30_000 }).toBe('hawk-lab');
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('hawk-lab · hawk');
+    const listed = (await (await fetch(`${url}/api/clusters`, { headers: { authorization: `Bearer ${token}` } })).json()) as { clusters: { context: string; name: string }[] };
+    expect(listed.clusters.map(({ context, name }) => ({ context, name }))).toEqual([{ context: 'inClusterContext', name: 'hawk-lab' }]);
     await shoot('helm-lab-healthy');
   });
 
