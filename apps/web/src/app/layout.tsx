@@ -2,10 +2,12 @@ import type { Metadata, Viewport } from 'next';
 import { Suspense, type ReactNode } from 'react';
 import { AppShell } from '../components/app-shell';
 import { HawkProvider } from '../components/hawk-provider';
+import { DEFAULT_TITLE } from '../lib/page-title';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'hawk: HA watch',
+  // Until the backend names the clusters: the shell then names them (page-title.ts).
+  title: DEFAULT_TITLE,
   description: 'Who leads, since when, and what broke: the control planes hawk watches.',
 };
 

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { formatClock, parseTime } from '../lib/format';
 import { storeToken } from '../lib/hawk-endpoint';
 import { interpretKey, neighbourCluster, SHORTCUTS, type KeyState } from '../lib/keyboard';
+import { pageTitle } from '../lib/page-title';
 import { clusterIdOf, hrefWith, withParams } from '../lib/urls';
 import { useNow } from '../lib/use-now';
 import { ConnectionBanner } from './connection-banner';
@@ -86,6 +87,12 @@ export function AppShell({ children }: { children: ReactNode }) {
   const clusterIds = (view.overview?.clusters ?? []).map((cluster) => cluster.id);
   const currentCluster = clusterIdOf(pathname);
   const idsKey = clusterIds.join(',');
+  const title = pageTitle(view.overview?.clusters ?? [], currentCluster);
+
+  // The tab names the cluster(s) shown; Next's static metadata cannot know them.
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -38,7 +38,7 @@ export function ClusterTile({ summary, href, state = null }: { summary: ClusterS
         <span className="tile-verdict-word">{verdict.label}</span>
       </div>
       <h2 className="tile-name">
-        <ClusterName name={summary.context} />
+        <ClusterName name={summary.name} />
       </h2>
       <VerdictChangeNote change={change} />
       {summary.worstFinding ? (

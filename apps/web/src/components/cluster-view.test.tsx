@@ -20,6 +20,14 @@ const verdict = () => document.querySelector('.verdict')?.textContent;
 const leaseOf = (scenario: Scenario, component: string): LeaseView => scenario.state.leases.find((l) => l.component === component)!;
 
 describe('ClusterView', () => {
+  it("heads the page with the cluster's name, not the context hawk reaches it through", () => {
+    const scenario = at(healthy());
+    const identity = { ...scenario.state.identity, context: 'inClusterContext', name: 'prod-eu (Frankfurt)' };
+    render(<ClusterView state={{ ...scenario.state, identity }} />);
+    expect(document.querySelector('.cluster-head h1')?.textContent).toBe('prod-eu (Frankfurt)');
+    expect(document.body.textContent).not.toContain('inClusterContext');
+  });
+
   it('healthy: holders with their nodes and standbys, 3/3 serving, quorum with its margin', () => {
     const scenario = at(healthy());
     render(<ClusterView state={scenario.state} />);

@@ -58,7 +58,7 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
         )}
         <header className={`cluster-head tone-${verdict.tone}${change ? ' verdict-changed' : ''}`}>
           <h1>
-            <ClusterName name={state.identity.context} />
+            <ClusterName name={state.identity.name} />
           </h1>
           <StatusTag display={verdict} className={`verdict verdict-${state.verdict}`} />
           <DistributionLabel distribution={state.distribution} />

@@ -77,11 +77,18 @@ describe('ClusterTile with its state', () => {
 
 describe('ClusterTile on the wall', () => {
   it('breaks a long name after "@" and "-", keeping the whole name as its title', () => {
-    render(<ClusterTile summary={summary({ context: 'kubernetes-admin@hawk-lab' })} href="/clusters/lab" />);
+    render(<ClusterTile summary={summary({ name: 'kubernetes-admin@hawk-lab' })} href="/clusters/lab" />);
     const name = screen.getByTestId('cluster-tile').querySelector('.cluster-name')!;
     expect(name.getAttribute('title')).toBe('kubernetes-admin@hawk-lab');
     expect(name.querySelectorAll('wbr')).toHaveLength(3);
     expect(name.textContent).toBe('kubernetes-admin@hawk-lab');
+  });
+
+  it('shows the name the cluster was given, not the context it is reached through', () => {
+    render(<ClusterTile summary={summary({ context: 'inClusterContext', name: 'prod-eu (Frankfurt)' })} href="/clusters/lab" />);
+    const tile = screen.getByTestId('cluster-tile');
+    expect(tile.querySelector('.cluster-name')!.textContent).toBe('prod-eu (Frankfurt)');
+    expect(tile.textContent).not.toContain('inClusterContext');
   });
 
   it('marks a change of verdict in colour and words, not on first sight', () => {

@@ -23,7 +23,7 @@ function SingleClusterWall({ summary }: { summary: ClusterSummary }) {
   useSubscription({ clusterId: summary.id });
   const { view } = useHawk();
   const state = view.clusters[summary.id]?.state;
-  if (!state) return <p className="muted">waiting for {summary.context}…</p>;
+  if (!state) return <p className="muted">waiting for {summary.name}…</p>;
   return <ClusterView state={state} />;
 }
 

@@ -55,6 +55,13 @@ describe('worstFirst', () => {
   });
 });
 
+describe('worstFirst among equals', () => {
+  it('orders by the name shown, not by the context', () => {
+    const clusters = [summary('a-context', { name: 'Zurich' }), summary('inClusterContext', { name: 'Amsterdam' }), summary('m-context', { name: 'Madrid' })];
+    expect(worstFirst(clusters).map((c) => c.name)).toEqual(['Amsterdam', 'Madrid', 'Zurich']);
+  });
+});
+
 describe('nameBreaks', () => {
   it.each([
     ['kubernetes-admin@hawk-lab', ['kubernetes-', 'admin@', 'hawk-', 'lab']],

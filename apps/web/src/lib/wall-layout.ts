@@ -48,7 +48,8 @@ export function worstFirst(clusters: readonly ClusterSummary[]): readonly Cluste
       worstSeverity(a) - worstSeverity(b) ||
       b.findingCounts.critical - a.findingCounts.critical ||
       b.findingCounts.warning - a.findingCounts.warning ||
-      a.context.localeCompare(b.context),
+      a.name.localeCompare(b.name) ||
+      a.id.localeCompare(b.id),
   );
 }
 
