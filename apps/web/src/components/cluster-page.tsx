@@ -25,21 +25,28 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
   const [spanMs, setSpanMs] = useState(DEFAULT_SPAN_MS);
 
   const pastAt = parseTime(params.get('at'));
-  const { from, to, fixed, historyFrom, historyTo } = timelineRange(parseTime(params.get('from')), parseTime(params.get('to')), spanMs, now || Date.now());
+  // `now` is 0 on the server and while hydrating (useNow's server snapshot): the range waits for the browser's clock,
+  // so the timeline (its times in the browser's zone) is in neither the server's HTML nor the first client render.
+  const range = now === 0 ? null : timelineRange(parseTime(params.get('from')), parseTime(params.get('to')), spanMs, now);
+  const from = range?.from ?? null;
+  const to = range?.to ?? null;
 
   const live = view.clusters[clusterId];
   const past = useStateAt(clusterId, pastAt);
-  const history = useTimelineHistory(clusterId, historyFrom, historyTo, view.connection.since);
+  const history = useTimelineHistory(clusterId, range?.historyFrom ?? null, range?.historyTo ?? null, view.connection.since);
   const liveEvents = view.liveTimeline[clusterId];
-  const events = useMemo(() => mergeTimeline(history.value, liveEvents ?? [], from, to), [history.value, liveEvents, from, to]);
+  const events = useMemo(() => (from === null || to === null ? [] : mergeTimeline(history.value, liveEvents ?? [], from, to)), [history.value, liveEvents, from, to]);
 
   const scrub = (at: number) => router.replace(withParams(pathname, params, { at: String(Math.min(at, Date.now())) }), { scroll: false });
   const changeSpan = (span: number) => {
     setSpanMs(span);
-    if (fixed) router.replace(withParams(pathname, params, { from: null, to: null }), { scroll: false });
+    if (range?.fixed) router.replace(withParams(pathname, params, { from: null, to: null }), { scroll: false });
   };
 
-  const timeline = <TimelinePanel events={events} from={from} to={to} at={pastAt} spanMs={fixed ? null : spanMs} onScrub={scrub} onSpan={changeSpan} error={history.error} />;
+  const timeline =
+    range === null ? null : (
+      <TimelinePanel events={events} from={range.from} to={range.to} at={pastAt} spanMs={range.fixed ? null : spanMs} onScrub={scrub} onSpan={changeSpan} error={history.error} />
+    );
 
   if (pastAt !== null) {
     if (past.value) return <ClusterView state={past.value} pastAt={pastAt} highlightFinding={params.get('finding')} timeline={timeline} />;

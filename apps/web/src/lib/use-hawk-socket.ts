@@ -1,7 +1,7 @@
 'use client';
 
 import type { ClientToServerEvents, ServerToClientEvents, Subscription } from '@hawk/core';
-import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { foldMessage, INITIAL_VIEW, type HawkMessage, type HawkView } from './fold-message';
 import { hawkApiBase, readToken } from './hawk-endpoint';
@@ -16,6 +16,16 @@ export interface HawkConnection {
   readonly reconnect: () => void;
 }
 
+/**
+ * The socket's folded view as a store, the same object for the page's life: each reader takes the view with
+ * useSyncExternalStore (see useHawk), never through a context value that changes with every message.
+ */
+export interface HawkStore extends Omit<HawkConnection, 'view'> {
+  readonly getView: () => HawkView;
+  /** Calls `listener` after every fold; returns the way to stop. */
+  readonly listen: (listener: () => void) => () => void;
+}
+
 const keyOf = (subscription: Subscription): string => ('clusterId' in subscription ? `cluster:${subscription.clusterId}` : 'overview');
 
 /**
@@ -23,7 +33,7 @@ const keyOf = (subscription: Subscription): string => ('clusterId' in subscripti
  * wires events in, runs the fold's commands, and re-subscribes after each (re)connect so the
  * server answers with fresh snapshots and the page catches up by itself.
  */
-export function useHawkSocket(): HawkConnection {
+export function useHawkSocket(): HawkStore {
   const viewRef = useRef<HawkView>(INITIAL_VIEW);
   const listenersRef = useRef(new Set<() => void>());
   const socketRef = useRef<HawkSocket | null>(null);
@@ -92,14 +102,12 @@ export function useHawkSocket(): HawkConnection {
     socketRef.current?.disconnect().connect();
   }, []);
 
-  const view = useSyncExternalStore(
-    useCallback((listener: () => void) => {
-      listenersRef.current.add(listener);
-      return () => listenersRef.current.delete(listener);
-    }, []),
-    () => viewRef.current,
-    () => INITIAL_VIEW,
-  );
-
-  return { view, subscribe, reconnect };
+  const getView = useCallback(() => viewRef.current, []);
+  const listen = useCallback((listener: () => void) => {
+    listenersRef.current.add(listener);
+    return () => {
+      listenersRef.current.delete(listener);
+    };
+  }, []);
+  return useMemo(() => ({ getView, listen, subscribe, reconnect }), [getView, listen, subscribe, reconnect]);
 }

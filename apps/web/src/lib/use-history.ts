@@ -24,10 +24,11 @@ export interface Loaded<T> {
   readonly error: string | null;
 }
 
-/** The timeline history of [from, to] over REST; `reloadKey` refetches (after a reconnect). */
-export function useTimelineHistory(clusterId: string, from: number, to: number, reloadKey: unknown): Loaded<readonly TimelineEvent[]> {
+/** The timeline history of [from, to] over REST, nothing while the range is not known; `reloadKey` refetches (after a reconnect). */
+export function useTimelineHistory(clusterId: string, from: number | null, to: number | null, reloadKey: unknown): Loaded<readonly TimelineEvent[]> {
   const [loaded, setLoaded] = useState<Loaded<readonly TimelineEvent[]>>({ value: [], loading: true, error: null });
   useEffect(() => {
+    if (from === null || to === null) return;
     const abort = new AbortController();
     setLoaded((previous) => ({ ...previous, loading: true }));
     fetchHawk<unknown>(`/api/clusters/${encodeURIComponent(clusterId)}/timeline?from=${from}&to=${to}`, abort.signal)
