@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ensureLab, openLab, type Lab } from '@hawk/lab';
-import { closeStage, openWebPage, type E2eStage } from '@hawk/testkit/e2e-stage';
+import { closeStage, failOnBrowserErrors, openWebPage, type E2eStage } from '@hawk/testkit/e2e-stage';
 import { VERDICT_SETTLE_MS } from '../src/lib/use-verdict-change';
 import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, waitUntil, WEB_URL } from '@hawk/testkit/web-processes';
 
@@ -44,6 +44,7 @@ const UNREACHABLE = 'prod-us-east-2';
 let lab: Lab;
 let labContext: string;
 const stage: E2eStage = { labWasRunning: false };
+failOnBrowserErrors(stage);
 let page: Page;
 const workDir = mkdtempSync(join(tmpdir(), 'hawk-wall-e2e-'));
 const kubeconfigPath = join(workDir, 'kubeconfig.yaml');
@@ -68,6 +69,8 @@ function writeKubeconfig(): void {
 
 /** Restarts the backend watching exactly these contexts, and waits until it lists them all. */
 async function watch(contexts: readonly string[]): Promise<void> {
+  // Off the page first: its socket would otherwise fail against the stopped backend, an error no test is about.
+  await page.goto('about:blank');
   await stage.backend?.stop();
   stage.backend = startBackend({ ...lab.env(), KUBECONFIG: kubeconfigPath, HAWK_CONTEXTS: contexts.join(','), HAWK_CONFIG: '' }, join(workDir, `history-${contexts.length}.db`));
   const started = stage.backend;
