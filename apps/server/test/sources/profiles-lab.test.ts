@@ -32,7 +32,7 @@ const PROFILES: readonly Expectation[] = [
     steady: (s) =>
       allServing(s) &&
       s.etcd.quorum.healthy === 3 &&
-      LEADER_LEASES.every((n) => leaseOf(s, n)?.standbys === 2 && leaseOf(s, n)?.candidates.every((c) => c.liveBasis === 'health-endpoint' && c.live === true)),
+      LEADER_LEASES.every((n) => leaseOf(s, n)?.standbys.length === 2 && leaseOf(s, n)?.candidates.every((c) => c.liveBasis === 'health-endpoint' && c.live === true)),
     check: (s) => {
       expect(s.verdict).toBe('ha-ok');
       expect(s.etcd.topology).toBe('stacked');

@@ -4,7 +4,7 @@ import { aboveInfo, useLabHub } from '@hawk/testkit/lab-hub';
 
 const KCM = 'kube-controller-manager';
 const lease = (state: ClusterState, name: string) => state.leases.find((l) => l.name === name);
-const standbys = (state: ClusterState, name: string) => lease(state, name)?.standbys;
+const standbys = (state: ClusterState, name: string) => lease(state, name)?.standbys.length;
 
 // Scenarios 1 and 2 without LeaseCandidates: a standby is a component hawk observes live, by its own /healthz
 // where that port is reachable, else (kubeadm's default, bound to 127.0.0.1) by the kubelet's readiness of its
