@@ -25,8 +25,8 @@ import { percentile, processUsage, sleep, spawnHawkProcess } from '@hawk/testkit
 import { followCluster, type FindingSighting } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
 import { JUDGED_RULES, judgeSighting, OBSERVATION_ALLOWANCE_MS, type Judgement, type LabRecord } from './support/finding-evidence';
-import { recordLoadBalancer } from './support/lb-record';
-import { recordLeaseTruth } from './support/lease-truth';
+import { nowhereSpans, recordLoadBalancer, type LbSample } from './support/lb-record';
+import { holderChanges, recordLeaseTruth } from './support/lease-truth';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
 const { values: args } = parseArgs({
@@ -164,6 +164,7 @@ const latencies = detected.filter((r) => r.detectionMs !== null).map((r) => r.de
 const gaps = results.filter((r) => r.gapTruthMs !== null && r.gapHawkMs !== null).map((r) => Math.abs(r.gapHawkMs! - r.gapTruthMs!));
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const lbSamples = lbRecord?.samples() ?? [];
+const lbView = (sample: LbSample) => sample.error ?? sample.servers.join(', ');
 const summary = {
   seed,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
@@ -185,6 +186,11 @@ const summary = {
     lbUnread: lbSamples.filter((sample) => sample.error && !sample.refused).length,
   },
   quietJudged,
+  /** The lab's record, compact: every holder change of the Leases in etcd, every change of HAProxy's view. */
+  timeline: {
+    leases: holderChanges(leaseTruth.changes(), 0).map(({ key, holderIdentity, modRevision, seenAt }) => ({ key, holderIdentity, modRevision, seenAt })),
+    haproxy: lbSamples.filter((sample, index) => index === 0 || lbView(sample) !== lbView(lbSamples[index - 1]!)).map((sample) => ({ at: sample.at, view: lbView(sample) })),
+  },
   detectionMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null },
   byFault: byFault(results),
   leaderlessGapErrorMs: { count: gaps.length, p50: percentile(gaps, 50), max: gaps.length ? Math.max(...gaps) : null },
@@ -216,13 +222,20 @@ const judgedRows = [...quietJudged.map((j) => judgedRow('quiet', j)), ...results
 const judgedHeader = "| during | finding | subject | shown (bench clock) | verdict | the lab's record | hawk's evidence as it opened |";
 const judgedTable = judgedRows.length ? [judgedHeader, '|---|---|---|---|---|---|---|', ...judgedRows].join('\n') : 'none raised';
 const { record } = summary;
+// Whether "load balancer unreachable" was ever true, raised or not: HAProxy routing nowhere, and during which fault.
+const phaseAt = (at: number) => results.findLast((r) => r.injectedAt <= at)?.fault ?? 'quiet';
+const nowhere = nowhereSpans(lbSamples).map((span) => {
+  const what = span.refused ? 'refused' : 'no backend UP';
+  return `${clock(span.from)}–${clock(span.to)} ${what}, ${span.reads} read(s), during "${phaseAt(span.from)}"`;
+});
 const judgedSection = [
   "## Findings judged against the lab's record\n",
   'LeaderElectionNoHolder against the Lease as etcd held it (every member read every 250 ms), LoadBalancerUnreachable',
   `against HAProxy's stats (read every 250 ms): true when the record shows the claim between ${OBSERVATION_ALLOWANCE_MS / 1000} s`,
   'before hawk showed it and when it cleared, else a false alarm.',
   `Record: ${record.leaseChanges} Lease changes, ${record.leaseUnreadPolls} etcd polls unanswered;`,
-  `${record.lbReads} HAProxy reads, ${record.lbUnread} unanswered (refusals aside).\n`,
+  `${record.lbReads} HAProxy reads, ${record.lbUnread} unanswered (refusals aside).`,
+  `HAProxy routed nowhere (raised or not): ${nowhere.join('; ') || 'never'}.\n`,
   judgedTable,
 ].join('\n');
 const markdown =

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingSighting } from './cluster-feed';
 import { judgeSighting, type LabRecord } from './finding-evidence';
-import { parseHaproxyStats } from './lb-record';
+import { nowhereSpans, parseHaproxyStats } from './lb-record';
 import type { LeaseChange } from './lease-truth';
 
 const T = Date.parse('2026-12-06T23:00:00.000Z');
@@ -90,5 +90,23 @@ describe('judgeSighting', () => {
 
   it('leaves rules the record cannot settle to the allow-list', () => {
     expect(judgeSighting(sighting('EtcdNoLeader', 'etcd', T, T + 1), lbRecord, T + 60_000)).toBeNull();
+  });
+});
+
+describe('nowhereSpans', () => {
+  it('groups consecutive reads routing nowhere; a failed read neither opens nor closes a span', () => {
+    const read = (at: number, up: string[]) => ({ at, up, servers: up.map((name) => `${name} UP`), refused: false });
+    const samples = [
+      read(T, ['cp-1']),
+      read(T + 250, []),
+      { at: T + 500, up: [], servers: [], refused: false, error: 'ETIMEDOUT' },
+      read(T + 750, []),
+      read(T + 1_000, ['cp-2']),
+      { at: T + 1_250, up: [], servers: [], refused: true, error: 'ECONNREFUSED' },
+    ];
+    expect(nowhereSpans(samples)).toEqual([
+      { from: T + 250, to: T + 750, reads: 2, refused: false },
+      { from: T + 1_250, to: T + 1_250, reads: 1, refused: true },
+    ]);
   });
 });

@@ -6,7 +6,7 @@
  * latency); with no such evidence it stays a false alarm, and the evidence looked at is said.
  */
 import type { FindingSighting } from './cluster-feed';
-import type { LbSample } from './lb-record';
+import { routesNowhere, type LbSample } from './lb-record';
 import type { LeaseChange } from './lease-truth';
 
 export interface LabRecord {
@@ -75,8 +75,7 @@ function judgeLoadBalancer(sighting: FindingSighting, record: LabRecord, now: nu
   const samples = record.lb.filter((sample) => sample.at >= from && sample.at <= to);
   const failed = samples.filter((sample) => sample.error !== undefined && !sample.refused).length;
   const unknown = failed ? `; ${failed} read(s) of the stats failed` : '';
-  const noBackend = (sample: LbSample) => sample.refused || (sample.error === undefined && sample.up.length === 0);
-  const down = samples.filter(noBackend);
+  const down = samples.filter(routesNowhere);
   if (down.length) {
     const first = down[0]!;
     const what = first.refused ? 'refused (HAProxy not listening)' : `had no backend UP (${first.servers.join(', ')})`;
