@@ -55,7 +55,14 @@ describe('judgeSighting', () => {
   const released: LabRecord = { ...empty, leaseChanges: [change(T - 20_000, 'cp-1_a', 10), change(T - 500, null, 11), change(T + 2_000, 'cp-2_b', 12)] };
 
   it.each([
-    ['etcd held the Lease empty while hawk showed it', released, T, T + 2_500, 'true', /no holder from 22:59:59.500 to 23:00:02.000 \(rev 11\), 500 ms before/],
+    [
+      'etcd held the Lease empty while hawk showed it',
+      released,
+      T,
+      T + 2_500,
+      'true',
+      /no holder from 22:59:59.500 to 23:00:02.000 \(rev 11\), 500 ms before hawk.s sighting opened; hawk cleared it 500 ms after etcd had a holder again$/,
+    ],
     ['hawk showed it within the allowance after etcd had a holder again', released, T + 4_500, T + 5_000, 'true', /rev 11/],
     ['etcd had a holder throughout', released, T + 6_000, T + 7_000, 'false', /held from .* by cp-2_b \(rev 12/],
     ['no record of the Lease at all', empty, T, T + 1_000, 'false', /no record of kube-system\/kube-scheduler/],

@@ -51,6 +51,11 @@ function leaseSpans(changes: readonly LeaseChange[], key: string, now: number) {
 
 type Verdict = Pick<Judgement, 'verdict' | 'evidence'>;
 
+/** How long hawk kept showing a finding once the record no longer bore it out: said, not judged (latency varies). */
+function clearedAfter(sighting: FindingSighting, truthEnd: number, what: string): string {
+  return sighting.closedAt === null ? 'hawk still showed it at scoring' : `hawk cleared it ${sighting.closedAt - truthEnd} ms after ${what}`;
+}
+
 function judgeNoHolder(sighting: FindingSighting, record: LabRecord, now: number): Verdict {
   const { from, to } = windowOf(sighting, now);
   const key = sighting.subject ?? '';
@@ -62,7 +67,9 @@ function judgeNoHolder(sighting: FindingSighting, record: LabRecord, now: number
     const lead = sighting.openedAt - empty.from;
     const when = `${Math.abs(lead)} ms ${lead >= 0 ? 'before' : 'after'} hawk's sighting opened`;
     const span = `from ${clock(empty.from)} to ${clock(empty.to)} (rev ${empty.change.modRevision})`;
-    return { verdict: 'true', evidence: `etcd held ${key} with no holder ${span}, ${when}${holes}` };
+    const last = spans.findLast((candidate) => candidate.change.holderIdentity === null)!;
+    const cleared = clearedAfter(sighting, last.to, 'etcd had a holder again');
+    return { verdict: 'true', evidence: `etcd held ${key} with no holder ${span}, ${when}; ${cleared}${holes}` };
   }
   const during = `from ${clock(from)} to ${clock(to)}`;
   const held = spans.map(({ change, from: seen }) => `${change.holderIdentity} (rev ${change.modRevision}, seen ${clock(seen)})`);
@@ -80,7 +87,8 @@ function judgeLoadBalancer(sighting: FindingSighting, record: LabRecord, now: nu
     const first = down[0]!;
     const what = first.refused ? 'refused (HAProxy not listening)' : `had no backend UP (${first.servers.join(', ')})`;
     const reads = `${down.length} of ${samples.length} reads from ${clock(first.at)} to ${clock(down.at(-1)!.at)}`;
-    return { verdict: 'true', evidence: `HAProxy ${what} at ${reads}${unknown}` };
+    const cleared = clearedAfter(sighting, down.at(-1)!.at, 'the last such read');
+    return { verdict: 'true', evidence: `HAProxy ${what} at ${reads}; ${cleared}${unknown}` };
   }
   const during = `from ${clock(from)} to ${clock(to)}`;
   const answered = samples.filter((sample) => sample.error === undefined);
