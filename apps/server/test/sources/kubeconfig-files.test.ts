@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadKubeContexts, resolveClusters, type ClusterTarget } from '../../src/clusters/resolve-clusters';
+import { loadKubeConfig, loadKubeContexts, resolveClusters, type ClusterTarget } from '../../src/clusters/resolve-clusters';
 import { loadEnv } from '../../src/env';
 
 // KUBECONFIG with several files, read as kubectl reads it and better (issue 24, section 2). Only clients are
@@ -98,6 +98,16 @@ describe('KUBECONFIG with two kubeadm admin.conf (the same context, cluster and 
         `cluster "kubernetes", user "kubernetes-admin"; each context is watched with its own file's cluster and user`,
     );
     expect(JSON.stringify(warning)).not.toMatch(/token-of/);
+  });
+
+  it("gives hawk's own Lease the current context alone, the first file's (kubectl's current-context)", () => {
+    const own = loadKubeConfig({ KUBECONFIG: [second, first].join(delimiter), KUBERNETES_SERVICE_HOST: undefined });
+    expect([own.getCurrentContext(), own.getCurrentCluster()?.server, own.getCurrentUser()?.token, own.getContexts().length]).toEqual([
+      'kubernetes-admin@kubernetes',
+      'https://192.0.2.2:6443',
+      'token-of-the-second-cluster',
+      1,
+    ]);
   });
 
   it('picks the next free suffix when a file already has a context named <name>-2', () => {
