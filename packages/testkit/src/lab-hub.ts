@@ -121,14 +121,15 @@ export const steady = (state: ClusterState) =>
 /**
  * Registers the set-up every lab scenario file shares: the lab healed, a hub on it that reached
  * `ready`, and after the file the hub stopped and the lab healed again. Returns the hub as a handle
- * to use inside hooks and tests (each member reads the hub started by then).
+ * to use inside hooks and tests (each member reads the hub started by then). `options` go to the hub
+ * (a probe interval, say).
  */
-export function useLabHub(ready: (state: ClusterState) => boolean = steady, description = 'steady state'): LabHub {
+export function useLabHub(ready: (state: ClusterState) => boolean = steady, description = 'steady state', options: Partial<ClusterHubOptions> = {}): LabHub {
   let hub: LabHub | undefined;
   beforeAll(async () => {
     const lab = await ensureLab();
     await lab.fault.heal();
-    hub = await startLabHub({ lab });
+    hub = await startLabHub({ ...options, lab });
     await hub.until(description, ready, 60_000);
   });
   afterAll(async () => {
