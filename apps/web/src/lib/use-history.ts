@@ -1,6 +1,6 @@
 'use client';
 
-import type { ClusterState, TimelineEvent } from '@hawk/core';
+import { MODEL_VERSION, type ClusterState, type TimelineEvent } from '@hawk/core';
 import { useEffect, useState } from 'react';
 import { fetchHawk } from './hawk-endpoint';
 
@@ -54,7 +54,11 @@ export function useStateAt(clusterId: string, at: number | null): Loaded<Cluster
     fetchHawk<unknown>(`/api/clusters/${encodeURIComponent(clusterId)}/state-at?t=${at}`, abort.signal)
       .then((body) => {
         const state = unwrapState(body);
-        setLoaded({ value: state, loading: false, error: state ? null : 'no state recorded at that moment' });
+        if (!state) setLoaded({ value: null, loading: false, error: 'no state recorded at that moment' });
+        // History outlives upgrades: a state of another shape (a count where a list is now) is refused, not misread.
+        else if (state.modelVersion !== MODEL_VERSION)
+          setLoaded({ value: null, loading: false, error: `recorded by a hawk of another state model (${state.modelVersion}; this page reads ${MODEL_VERSION})` });
+        else setLoaded({ value: state, loading: false, error: null });
       })
       .catch((error: unknown) => {
         if (!abort.signal.aborted) setLoaded({ value: null, loading: false, error: (error as Error).message });
