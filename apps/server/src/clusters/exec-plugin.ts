@@ -15,7 +15,8 @@ const EXEC_INFO = 'KUBERNETES_EXEC_INFO';
 
 /** execConfig: the user's exec credential plugin, undefined when it has none (the library reads both places). */
 export function execConfig(user: User | null | undefined): ExecConfig | undefined {
-  const exec = (user?.exec ?? (user?.authProvider as { config?: { exec?: unknown } } | undefined)?.config?.exec) as ExecConfig | undefined;
+  const provider = user?.authProvider as { config?: { exec?: unknown } } | undefined;
+  const exec = (user?.exec ?? provider?.config?.exec) as ExecConfig | undefined;
   return exec && typeof exec.command === 'string' ? exec : undefined;
 }
 
@@ -40,13 +41,14 @@ export function findExecutable(command: string, path: string | undefined): strin
   return null;
 }
 
-/** missingExecPlugin: why the user's exec plugin cannot run (its binary is absent), null when it can or there is none. */
+/** missingExecPlugin: why the user's exec plugin cannot run (its binary is absent), null when it can or has none. */
 export function missingExecPlugin(user: User | null | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
   const exec = execConfig(user);
   if (!exec) return null;
   const path = exec.env?.find((variable) => variable.name === 'PATH')?.value ?? env.PATH;
   if (findExecutable(exec.command, path)) return null;
-  return exec.command.includes('/') ? `exec plugin "${exec.command}" not found or not executable` : `exec plugin "${exec.command}" not found on PATH`;
+  const where = exec.command.includes('/') ? 'not found or not executable' : 'not found on PATH';
+  return `exec plugin "${exec.command}" ${where}`;
 }
 
 /** execFailure turns a failed plugin run into one line naming the command (the library rejects with bare stderr). */
@@ -54,14 +56,15 @@ export function execFailure(user: User | null | undefined, error: unknown): Erro
   const exec = execConfig(user);
   const cause = error as NodeJS.ErrnoException;
   if (!exec) return cause instanceof Error ? cause : new Error(String(error));
-  if (cause?.syscall?.startsWith('spawn') && cause.code === 'ENOENT') return new Error(`exec plugin "${exec.command}" not found on PATH`);
+  const notFound = cause?.syscall?.startsWith('spawn') && cause.code === 'ENOENT';
+  if (notFound) return new Error(`exec plugin "${exec.command}" not found on PATH`);
   // Not the plugin's failure: a certificate file unreadable, for one.
   if (cause?.syscall) return cause;
   const message = (cause instanceof Error ? cause.message : String(error)).trim().slice(0, 300);
   return new Error(`exec plugin "${exec.command}" failed: ${message || 'exited non-zero without a message'}`);
 }
 
-/** withAbsoluteExecCommand: a relative command with a path in it is relative to its kubeconfig's folder, as in client-go. */
+/** withAbsoluteExecCommand: a relative command with a folder is taken from its kubeconfig's folder, as in client-go. */
 export function withAbsoluteExecCommand(user: User, dir: string): User {
   const exec = user.exec as ExecConfig | undefined;
   if (!exec?.command || !exec.command.includes('/') || isAbsolute(exec.command)) return user;

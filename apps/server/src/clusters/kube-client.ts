@@ -85,8 +85,19 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   let material: TlsMaterial | null = null;
   const retired: Agent[] = [];
 
-  /** tls re-reads credentials each time: exec plugins and token files rotate, and the library caches what it can. */
-  async function tls(): Promise<TlsMaterial> {
+  let reading: Promise<TlsMaterial> | null = null;
+
+  /**
+   * tls re-reads credentials each time: exec plugins and token files rotate, and the library caches
+   * what it can. Callers at the same moment share one read: at start every watch and probe asks at
+   * once, and an exec plugin would otherwise run once for each until its credential is cached.
+   */
+  function tls(): Promise<TlsMaterial> {
+    reading ??= readTls().finally(() => (reading = null));
+    return reading;
+  }
+
+  async function readTls(): Promise<TlsMaterial> {
     const options: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; rejectUnauthorized?: boolean; servername?: string; headers?: Record<string, string> } = {};
     try {
       await kubeConfig.applyToHTTPSOptions(options as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);

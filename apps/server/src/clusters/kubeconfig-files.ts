@@ -39,6 +39,13 @@ export interface KubeContexts {
   readonly missing: readonly string[];
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+/** Name → the first file's definition of each cluster and user. */
+interface FirstDefinitions {
+  readonly clusters: ReadonlyMap<string, { readonly cluster: Cluster }>;
+  readonly users: ReadonlyMap<string, { readonly user: User }>;
+}
+
 /**
  * mergeKubeconfigs reads several kubeconfigs as kubectl does, first file first, but without
  * kubectl's cross-wiring: kubectl resolves a context's cluster and user by name across all files,
@@ -56,14 +63,20 @@ export function mergeKubeconfigs(sources: readonly KubeconfigSource[], missing: 
   const firstUser = new Map<string, { source: string; user: User }>();
   let current: string | undefined;
   for (const { source, config } of sources) {
-    for (const context of config.getContexts()) if (!firstContext.has(context.name)) firstContext.set(context.name, source);
-    for (const cluster of config.getClusters()) if (!firstCluster.has(cluster.name)) firstCluster.set(cluster.name, { source, cluster });
-    for (const user of config.getUsers()) if (!firstUser.has(user.name)) firstUser.set(user.name, { source, user });
+    for (const context of config.getContexts()) {
+      if (!firstContext.has(context.name)) firstContext.set(context.name, source);
+    }
+    for (const cluster of config.getClusters()) {
+      if (!firstCluster.has(cluster.name)) firstCluster.set(cluster.name, { source, cluster });
+    }
+    for (const user of config.getUsers()) {
+      if (!firstUser.has(user.name)) firstUser.set(user.name, { source, user });
+    }
     current ??= config.getCurrentContext() || undefined;
   }
 
   const taken = new Set(firstContext.keys());
-  const clashes = new Map<string, { source: string; earlierSource: string; contexts: KubeconfigClash['contexts'][number][]; clusters: string[]; users: string[] }>();
+  const clashes = new Map<string, Mutable<KubeconfigClash>>();
   const clash = (source: string, earlierSource: string) => {
     const key = `${source}\0${earlierSource}`;
     let entry = clashes.get(key);
@@ -86,7 +99,8 @@ export function mergeKubeconfigs(sources: readonly KubeconfigSource[], missing: 
         taken.add(name);
         if (earlier !== undefined) clash(source, earlier).contexts.push({ name: context.name, watchedAs: name });
       }
-      contexts.push({ name, contextName: context.name, source, kubeConfig: scoped(context, config, firstCluster, firstUser) });
+      const kubeConfig = scoped(context, config, { clusters: firstCluster, users: firstUser });
+      contexts.push({ name, contextName: context.name, source, kubeConfig });
     }
     for (const cluster of config.getClusters()) {
       const earlier = firstCluster.get(cluster.name)?.source;
@@ -101,9 +115,9 @@ export function mergeKubeconfigs(sources: readonly KubeconfigSource[], missing: 
 }
 
 /** scoped builds one context's own kubeconfig: its file's cluster and user, else the first file's of that name. */
-function scoped(context: Context, own: KubeConfig, firstCluster: ReadonlyMap<string, { cluster: Cluster }>, firstUser: ReadonlyMap<string, { user: User }>): KubeConfig {
-  const cluster = own.getCluster(context.cluster) ?? firstCluster.get(context.cluster)?.cluster ?? null;
-  const user = context.user ? (own.getUser(context.user) ?? firstUser.get(context.user)?.user ?? null) : null;
+function scoped(context: Context, own: KubeConfig, first: FirstDefinitions): KubeConfig {
+  const cluster = own.getCluster(context.cluster) ?? first.clusters.get(context.cluster)?.cluster ?? null;
+  const user = context.user ? (own.getUser(context.user) ?? first.users.get(context.user)?.user ?? null) : null;
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromOptions({
     clusters: cluster ? [cluster] : [],
@@ -121,10 +135,11 @@ export function describeClash(clash: KubeconfigClash): string {
     ...clash.clusters.map((name) => `cluster "${name}"`),
     ...clash.users.map((name) => `user "${name}"`),
   ];
-  return `kubeconfig ${clash.source} repeats names of ${clash.earlierSource}: ${names.join(', ')}; each context is watched with its own file's cluster and user`;
+  const repeated = `kubeconfig ${clash.source} repeats names of ${clash.earlierSource}: ${names.join(', ')}`;
+  return `${repeated}; each context is watched with its own file's cluster and user`;
 }
 
-/** loadKubeconfigFile reads one file, its relative paths (certificates, an exec command with a folder) taken from its folder. */
+/** loadKubeconfigFile reads one file; its relative paths (certificates, an exec command) are taken from its folder. */
 export function loadKubeconfigFile(file: string): KubeConfig {
   const config = new KubeConfig();
   try {
@@ -133,26 +148,31 @@ export function loadKubeconfigFile(file: string): KubeConfig {
     throw new Error(`kubeconfig ${file}: ${(error as Error).message}`, { cause: error });
   }
   const users = config.getUsers().map((user) => withAbsoluteExecCommand(user, dirname(file)));
-  config.loadFromOptions({ clusters: config.getClusters(), users, contexts: config.getContexts(), currentContext: config.getCurrentContext() });
+  const currentContext = config.getCurrentContext();
+  config.loadFromOptions({ clusters: config.getClusters(), users, contexts: config.getContexts(), currentContext });
   return config;
 }
 
 /**
  * loadKubeContexts follows kubectl's loading rules and refuses the library's silent localhost:8080
- * fallback: KUBECONFIG's files in order (missing ones skipped, repeats read once), else
+ * fallback: `paths` (KUBECONFIG) in order (missing ones skipped, repeats read once), else
  * ~/.kube/config, else the pod's service account. In a pod, KUBECONFIG (the chart's
  * extraKubeconfigSecret) names neighbouring clusters; kubectl's rules would then drop the pod's own
- * cluster, so it is added as context `inClusterContext`. `serviceAccountRoot` prefixes the service-account paths (tests).
+ * cluster, so it is added as context `inClusterContext`. `serviceAccountRoot` prefixes the
+ * service-account paths (tests).
  */
-export function loadKubeContexts(kubeconfigVariable: string | undefined, inPod: boolean, serviceAccountRoot = ''): KubeContexts {
-  const files = [...new Set((kubeconfigVariable ?? '').split(delimiter).filter(Boolean))];
+export function loadKubeContexts(paths: string | undefined, inPod: boolean, serviceAccountRoot = ''): KubeContexts {
+  const files = [...new Set((paths ?? '').split(delimiter).filter(Boolean))];
   if (files.length === 0) {
     const config = new KubeConfig();
     config.loadFromDefault();
     const clusters = config.getClusters();
-    const fellBack = clusters.length === 1 && clusters[0]?.name === 'cluster' && clusters[0].server === 'http://localhost:8080';
+    const [only] = clusters;
+    const fellBack = clusters.length === 1 && only?.name === 'cluster' && only.server === 'http://localhost:8080';
     const home = `${homedir()}/.kube/config`;
-    if (fellBack && !existsSync(home)) throw new Error('no kubeconfig: set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account');
+    if (fellBack && !existsSync(home)) {
+      throw new Error('no kubeconfig: set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account');
+    }
     return mergeKubeconfigs([{ source: existsSync(home) ? home : 'in-cluster', config }]);
   }
   const present = files.filter((file) => existsSync(file));

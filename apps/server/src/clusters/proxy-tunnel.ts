@@ -35,12 +35,15 @@ export function createProxyTunnel(proxyUrl: string): ProxyTunnel {
     throw new Error('proxy-url is not a URL');
   }
   const label = `${url.protocol}//${url.host}`;
-  if (url.protocol === 'socks5:' || url.protocol === 'socks5h:') return { label, open: (host, port, timeoutMs) => socksOpen(url, label, host, port, timeoutMs) };
+  if (url.protocol === 'socks5:' || url.protocol === 'socks5h:') {
+    return { label, open: (host, port, timeoutMs) => socksOpen(url, label, host, port, timeoutMs) };
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`proxy-url ${label}: the scheme is not http, https or socks5`);
   }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const authorization = url.username ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` : undefined;
+  const userinfo = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const authorization = url.username ? `Basic ${Buffer.from(userinfo).toString('base64')}` : undefined;
 
   return {
     label,
@@ -56,7 +59,8 @@ export function createProxyTunnel(proxyUrl: string): ProxyTunnel {
           headers: { host: authority, ...(authorization ? { 'proxy-authorization': authorization } : {}) },
           agent: false,
         });
-        const timer = setTimeout(() => request.destroy(new Error(`no answer to CONNECT ${authority} within ${timeoutMs} ms`)), timeoutMs);
+        const silent = new Error(`no answer to CONNECT ${authority} within ${timeoutMs} ms`);
+        const timer = setTimeout(() => request.destroy(silent), timeoutMs);
         request.once('connect', (response: IncomingMessage, socket: Socket, head: Buffer) => {
           clearTimeout(timer);
           if (response.statusCode !== 200) {
@@ -120,7 +124,8 @@ function socksOpen(url: URL, label: string, host: string, port: number, timeoutM
       if (buffer.length > 0) socket.unshift(buffer);
       resolve(socket);
     };
-    const timer = setTimeout(() => finish(new Error(`no SOCKS answer for ${authority} within ${timeoutMs} ms`)), timeoutMs);
+    const silent = new Error(`no SOCKS answer for ${authority} within ${timeoutMs} ms`);
+    const timer = setTimeout(() => finish(silent), timeoutMs);
     const onData = (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk]);
       if (step === 'method') {
@@ -132,7 +137,8 @@ function socksOpen(url: URL, label: string, host: string, port: number, timeoutM
           socket.write(connectRequest);
         } else if (method === 2 && username.length > 0) {
           step = 'auth';
-          socket.write(Buffer.concat([Buffer.from([1, username.length]), username, Buffer.from([password.length]), password]));
+          const credentials = [Buffer.from([1, username.length]), username, Buffer.from([password.length]), password];
+          socket.write(Buffer.concat(credentials));
         } else return finish(new Error('the SOCKS proxy accepts none of the offered authentication methods'));
       }
       if (step === 'auth') {
@@ -149,7 +155,8 @@ function socksOpen(url: URL, label: string, host: string, port: number, timeoutM
       if (buffer.length < 4 + addressLength + 2) return;
       const reply = buffer[1] ?? 1;
       buffer = buffer.subarray(4 + addressLength + 2);
-      if (reply !== 0) return finish(new Error(`CONNECT ${authority} refused: ${SOCKS_REPLIES[reply] ?? `SOCKS reply ${reply}`}`));
+      const refusal = SOCKS_REPLIES[reply] ?? `SOCKS reply ${reply}`;
+      if (reply !== 0) return finish(new Error(`CONNECT ${authority} refused: ${refusal}`));
       finish();
     };
     socket.on('data', onData);
@@ -163,7 +170,8 @@ function ipv6Bytes(address: string): Buffer {
   const [head = '', tail = ''] = address.split('::');
   const groups = (part: string) => (part ? part.split(':') : []);
   const missing = 8 - groups(head).length - groups(tail).length;
-  const all = address.includes('::') ? [...groups(head), ...Array<string>(missing).fill('0'), ...groups(tail)] : groups(address);
+  const zeros = Array<string>(missing).fill('0');
+  const all = address.includes('::') ? [...groups(head), ...zeros, ...groups(tail)] : groups(address);
   return Buffer.from(all.flatMap((group) => [parseInt(group, 16) >> 8, parseInt(group, 16) & 0xff]));
 }
 

@@ -334,6 +334,11 @@ describe('an exec credential plugin', () => {
       error: 'context "exec-missing": exec plugin "hawk-kubelogin-not-installed" not found on PATH',
     });
     expect(existsSync(join(plugin.folder, 'runs'))).toBe(true);
+    // Once per client (the one above, the hub's): its first requests, all at once, shared one run, and the
+    // credential (without expiry) is cached after it.
+    const runs = readFileSync(join(plugin.folder, 'runs'), 'utf8').trim().split('\n').length;
+    console.log(`[exec] plugin runs: ${runs}`);
+    expect(runs).toBe(2);
     expect(JSON.parse(readFileSync(join(plugin.folder, 'exec-info.json'), 'utf8'))).toEqual({
       apiVersion: 'client.authentication.k8s.io/v1',
       kind: 'ExecCredential',
