@@ -205,6 +205,25 @@ describe('exec credential plugins', () => {
     });
   });
 
+  it('runs the plugin once for requests asking at the same moment (every watch and probe at start)', async () => {
+    const folder = join(dir, 'counted');
+    mkdirSync(folder, { recursive: true });
+    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-the-plugin' } });
+    writeFileSync(join(folder, 'plugin'), `#!/bin/sh\necho run >> "${folder}/runs"\nsleep 0.2\necho '${credential}'\n`);
+    chmodSync(join(folder, 'plugin'), 0o755);
+    const file = kubeconfigFile('counted/config', {
+      // A closed loopback port: each request fails at once, after its credential was read.
+      clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
+      users: [execUser('./plugin')],
+      contexts: [{ name: 'counted', cluster: 'c', user: 'plugin-user' }],
+    });
+    const [target] = resolve([file]);
+    const requests = Array.from({ length: 8 }, () => target!.kube!.open('/readyz', { headersTimeoutMs: 2000 }).catch((error: Error) => error.message));
+    const failures = await Promise.all(requests);
+    expect(failures.every((message) => /ECONNREFUSED/.test(message))).toBe(true);
+    expect(readFileSync(join(folder, 'runs'), 'utf8')).toBe('run\n');
+  });
+
   it('fails a request with the plugin named and its message when the plugin fails (before any dial)', async () => {
     const script = join(dir, 'failing-plugin');
     writeFileSync(script, '#!/bin/sh\necho "token expired, run: login" >&2\nexit 1\n');
