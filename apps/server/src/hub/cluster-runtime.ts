@@ -107,7 +107,7 @@ export class ClusterRuntime {
     this.lifecycle = 'running';
     const { target, now, logger } = this.options;
     if (target.kube) {
-      for (const { name, session, staleAfterMs } of createWatchSessions(target.kube, this.fold.sinks, () => this.fold.leasesRenewing(), logger, target.leaseNamespaces)) {
+      for (const { name, session, staleAfterMs } of createWatchSessions(target.kube, this.fold.sinks, () => this.fold.leaseWatchSilenceBudgetMs(), logger, target.leaseNamespaces)) {
         const supervisor = createSupervisor({ clusterId: target.id, name, session, staleAfterMs, now, logger, onFreshness: (freshness) => this.fold.recordFreshness(name, freshness) });
         this.fold.recordFreshness(name, supervisor.freshness());
         this.supervisors.push(supervisor);

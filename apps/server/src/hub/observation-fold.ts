@@ -3,6 +3,7 @@ import {
   controlPlaneHidden,
   detectDistribution,
   etcdTopology,
+  expectRenewal,
   resumeLeaseTrack,
   resumeObservation,
   setLeaseCandidates,
@@ -136,9 +137,17 @@ export class ClusterObservationFold {
     this.changed();
   }
 
-  /** Some leader lease is held, so its renewals make a silent leases watch suspicious. */
-  leasesRenewing(): boolean {
-    return [...this.leases.values()].some((track) => track.record?.holderIdentity);
+  /**
+   * How long the leases watch may be silent while leader leases are held (ms), null when none is: the soonest any
+   * holder is due to renew again, as core expects of it. A 2 s elector makes 2.5 s of silence odd; OpenShift's 26 s
+   * one makes 10 s of silence normal, and a watch restarted every 10 s would be churn.
+   */
+  leaseWatchSilenceBudgetMs(): number | null {
+    const due = [...this.leases.values()]
+      .filter((track) => track.record?.holderIdentity)
+      .map((track) => expectRenewal(track, this.config)?.overdueAfterMs)
+      .filter((ms): ms is number => ms !== undefined);
+    return due.length === 0 ? null : Math.min(...due);
   }
 
   /** The apiserver addresses to probe: the front door first, then every known endpoint. */

@@ -157,6 +157,18 @@ function leaderLeaseSession(client: KubeClient, perNamespace: readonly WatchSour
 /** A randomised server-side watch timeout spreads the clusters' resumes apart (s). */
 const jitteredSeconds = (base: number) => Math.round(base * (0.8 + Math.random() * 0.4));
 
+/** Least silence of the leases watch that restarts it while leader leases are held (ms). */
+const RENEWING_LEASES_STALE_MS = 10_000;
+
+/**
+ * leaseWatchStaleAfterMs: with leases held, the watch is restarted a second before the soonest renewal falls
+ * overdue, so a dead watch is relisted before hawk would blame a holder for its silence; never sooner than 10 s.
+ */
+export function leaseWatchStaleAfterMs(silenceBudgetMs: number | null): number {
+  if (silenceBudgetMs === null) return QUIET_STALE_MS;
+  return Math.max(RENEWING_LEASES_STALE_MS, silenceBudgetMs - 1000);
+}
+
 export interface SourceSessions {
   readonly name: SourceName;
   readonly session: Session;
@@ -165,16 +177,16 @@ export interface SourceSessions {
 
 /**
  * createWatchSessions is the registry: every resource hawk watches in one cluster.
- * `leasesRenewing` tells whether leader leases are being renewed, which makes 10 s of silence on
- * the leases watch a sign of a dead watch rather than of a quiet cluster.
+ * `leaseSilenceBudgetMs` says how long the leases watch may be silent while leader leases are held (null when none
+ * is): silence beyond it, and beyond 10 s, is a sign of a dead watch rather than of a quiet cluster.
  */
-export function createWatchSessions(client: KubeClient, sinks: Observations, leasesRenewing: () => boolean, logger: Logger, leaseNamespaces: readonly string[] = []): SourceSessions[] {
+export function createWatchSessions(client: KubeClient, sinks: Observations, leaseSilenceBudgetMs: () => number | null, logger: Logger, leaseNamespaces: readonly string[] = []): SourceSessions[] {
   const quiet = () => QUIET_STALE_MS;
   const leases = (namespace: string): WatchSource<LeaseRecord> => ({
     name: 'leases',
     spec: { ...leaderLeasesIn(namespace), watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
     map: mapLeaderLease,
-    staleAfterMs: () => (leasesRenewing() ? 10_000 : QUIET_STALE_MS),
+    staleAfterMs: () => leaseWatchStaleAfterMs(leaseSilenceBudgetMs()),
   });
   const sources: SourceSessions[] = [
     { name: 'leases', session: leaderLeaseSession(client, ['kube-system', ...leaseNamespaces].map(leases), sinks.leases, logger), staleAfterMs: leases('kube-system').staleAfterMs },

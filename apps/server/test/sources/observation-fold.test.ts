@@ -6,6 +6,7 @@ import type { PodObservation } from '../../src/sources/pods';
 import { ClusterObservationFold, FORGET_ENDPOINT_MS, type FoldTarget } from '../../src/hub/observation-fold';
 import { FRONT_DOOR, type KnownEndpoint } from '../../src/hub/assemble';
 import { FIRST_LOOK_MS } from '../../src/hub/reachability';
+import { leaseWatchStaleAfterMs } from '../../src/sources/registry';
 
 // The fold is pure: watch events and probe results in, ClusterInput out, on a fake clock.
 const T0 = 1_700_000_000_000;
@@ -148,13 +149,26 @@ describe('leases', () => {
     const w = world();
     w.fold.sinks.pods.replace(new Map([1, 2].map((n) => [`kube-scheduler-cp-${n}`, pod(`kube-scheduler-cp-${n}`, 'kube-scheduler', `cp-${n}`)])));
     w.fold.sinks.leases.replace(new Map([['kube-system/kube-scheduler', lease('kube-scheduler', 'cp-1_a', 't1')]]));
-    expect(w.fold.leasesRenewing()).toBe(true);
+    // kube's 15 s lease: renewals expected every 2 s (+35 % until learned).
+    expect(w.fold.leaseWatchSilenceBudgetMs()).toBe(2700);
     w.advance(2000);
     w.fold.sinks.leases.upsert('kube-system/kube-scheduler', lease('kube-scheduler', 'cp-2_b', 't2'));
     const track = w.fold.input().leases['kube-system/kube-scheduler']!;
     expect(track.candidatesSource).toBe('pod');
     expect(track.candidates.map((candidate) => candidate.node)).toEqual(['cp-1', 'cp-2']);
     expect(w.events).toMatchObject([{ kind: 'leader-transition', at: T0 + 2000, transition: { from: 'cp-1_a', to: 'cp-2_b' } }]);
+  });
+
+  it.each([
+    ['no lease held: a quiet cluster', [], 120_000],
+    ["kube's 2 s elector: the 10 s floor", [15], 10_000],
+    ["OpenShift's 26 s elector: a second before its renewal falls overdue (26 s + 35 %)", [137], 34_100],
+    ['both: the soonest renewal due', [137, 15], 10_000],
+  ])('the leases watch is restarted after silence: %s', (_name, durations, staleAfterMs) => {
+    const w = world();
+    const held = durations.map((seconds, i) => [`kube-system/l${i}`, { ...lease(`l${i}`, 'cp-1_a', 't1'), leaseDurationSeconds: seconds }] as const);
+    w.fold.sinks.leases.replace(new Map(held));
+    expect(leaseWatchStaleAfterMs(w.fold.leaseWatchSilenceBudgetMs())).toBe(staleAfterMs);
   });
 
   it('a deleted component lease is shown without holder; any other deleted lease is gone', () => {
