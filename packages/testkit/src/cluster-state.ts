@@ -1,5 +1,5 @@
 import type { ApiServerInstance, ClusterState, EtcdMember, Finding, LeaseView, ProbeResult } from '@hawk/core';
-import { computeQuorum, DEFAULT_CONFIG, judgeEtcdDb, MODEL_VERSION, standbysOf } from '@hawk/core';
+import { computeQuorum, DEFAULT_CONFIG, expectRenewal, judgeEtcdDb, MODEL_VERSION, standbysOf } from '@hawk/core';
 import { anEtcdView } from '@hawk/core/testing';
 
 // A judged state of a healthy 3-node HA cluster, built by hand: the transport moves states, it
@@ -66,18 +66,22 @@ export function lease(component: string, holder: string | null, observedRenewAt 
     holderSinceAt: T0 - 3_600_000,
     learnedCadenceMs: 2_000,
     recentIntervalsMs: [2_000, 2_001],
+    cadenceAnchorAt: observedRenewAt,
     skewMs: 5,
     transitions: [{ lease: `kube-system/${component}`, from: 'cp-2_old', to: holder, at: T0 - 3_600_000, leaderlessMs: 4_200 }],
     candidates: [1, 2, 3].map((n) => ({ identity: `cp-${n}_${component}`, node: `cp-${n}`, source: 'pod' as const, observedRenewAt: null })),
     candidatesSource: 'pod',
     status: holder ? 'held' : 'no-holder',
     expiresAt: observedRenewAt + 15_000,
-    overdueAt: observedRenewAt + 4_000,
+    overdueAt: null,
+    expectedRenewal: null,
     skewNoted: false,
     freshness: { state: 'live', lastEventAt: T0 - 1_000 },
   };
   // Judged by core, as the server sends it: a hand-written list could disagree with what core would say.
-  return { ...view, standbys: standbysOf(view) };
+  const expectedRenewal = expectRenewal(view, DEFAULT_CONFIG);
+  const overdueAt = expectedRenewal && observedRenewAt + expectedRenewal.overdueAfterMs;
+  return { ...view, standbys: standbysOf(view), expectedRenewal, overdueAt };
 }
 
 export function finding(id: string, severity: Finding['severity'], since = T0): Finding {

@@ -126,8 +126,8 @@ export class ClusterRuntime {
     this.lifecycle = 'stopped';
     clearInterval(this.ticker ?? undefined);
     clearTimeout(this.debounce ?? undefined);
-    await Promise.all([...this.supervisors.map((supervisor) => supervisor.stop()), this.probes?.stop()]);
     clearTimeout(this.deadline ?? undefined);
+    await Promise.all([...this.supervisors.map((supervisor) => supervisor.stop()), this.probes?.stop()]);
     await Promise.allSettled([this.options.target.kube?.close(), this.options.target.etcd?.close()]);
   }
 
@@ -159,7 +159,6 @@ export class ClusterRuntime {
     }, this.options.debounceMs);
   }
 
-  private evaluate(): void {
   /** Re-judge just after the earliest lease deadline still ahead (overdue, then expired); the tick stays the backstop. */
   private armDeadline(now: number): void {
     clearTimeout(this.deadline ?? undefined);
@@ -175,6 +174,7 @@ export class ClusterRuntime {
     }, delayMs);
   }
 
+  private evaluate(): void {
     if (this.lifecycle !== 'running') return;
     const now = this.options.now();
     this.resumeIfPaused(now);
@@ -187,8 +187,8 @@ export class ClusterRuntime {
       return;
     }
     this.state = evaluation.state;
-    for (const finding of evaluation.opened) this.options.onTimeline({ kind: 'finding-opened', clusterId: this.id, at: now, finding });
     this.armDeadline(now);
+    for (const finding of evaluation.opened) this.options.onTimeline({ kind: 'finding-opened', clusterId: this.id, at: now, finding });
     for (const finding of evaluation.resolved) this.options.onTimeline({ kind: 'finding-resolved', clusterId: this.id, at: now, findingId: finding.id, title: finding.title });
     // observedAt moves every tick; only a change of anything else is pushed.
     const fingerprint = JSON.stringify({ ...evaluation.state, observedAt: 0 });
