@@ -218,7 +218,12 @@ describe('exec credential plugins', () => {
       contexts: [{ name: 'counted', cluster: 'c', user: 'plugin-user' }],
     });
     const [target] = resolve([file]);
-    const requests = Array.from({ length: 8 }, () => target!.kube!.open('/readyz', { headersTimeoutMs: 2000 }).catch((error: Error) => error.message));
+    const requests = Array.from({ length: 8 }, () =>
+      target!.kube!.open('/readyz', { headersTimeoutMs: 2000 }).then(
+        () => 'connected',
+        (error: Error) => error.message,
+      ),
+    );
     const failures = await Promise.all(requests);
     expect(failures.every((message) => /ECONNREFUSED/.test(message))).toBe(true);
     expect(readFileSync(join(folder, 'runs'), 'utf8')).toBe('run\n');
