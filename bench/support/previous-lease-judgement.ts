@@ -4,6 +4,7 @@
  * learned (median of the last 8, counted from the first sight too, forgotten at every handover), 1 s slack, and the
  * judgement made only on the server's 1 s tick.
  */
+import { median } from '@hawk/core';
 
 /** One renewal as hawk observed it: its own stamp, and the holder. */
 export interface ObservedRenewal {
@@ -38,10 +39,4 @@ export function previousJudgement(renewals: readonly ObservedRenewal[], startedA
     overdue = nowOverdue;
   }
   return { overdueEpisodes };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
