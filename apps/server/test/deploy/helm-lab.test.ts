@@ -8,10 +8,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { ensureLab, ensureWorkers, hawkInstall, hawkUninstall, planWorkers, rolloutDiagnosis, type HawkInstallResult, type Lab } from '@hawk/lab';
-import { launchChromium } from '@hawk/testkit/browser';
+import { collectBrowserErrors, expectNoBrowserErrors, launchChromium, OUTAGE_NOISE, type BrowserErrors } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
 import { REPO_ROOT } from './support/containers';
 
@@ -25,6 +25,12 @@ let installed: HawkInstallResult;
 let browser: Browser | undefined;
 let page: Page;
 let token: string;
+/** What the page reported going wrong: any error fails the test it happened in (React's #418 among them). */
+let errors: BrowserErrors | undefined;
+/** The failed requests and socket of an outage caused on purpose are the outage itself, not the page's errors. */
+const duringOutage = (body: () => Promise<void>) => () => errors!.allowWhile(OUTAGE_NOISE, body);
+
+afterEach(() => expectNoBrowserErrors(errors));
 
 beforeAll(async () => {
   lab = await ensureLab({ profile: 'kubeadm' }, { onProgress: (line) => log(`lab: ${line}`) });
@@ -38,7 +44,7 @@ beforeAll(async () => {
   token = readFileSync(installed.tokenFile, 'utf8');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  page.on('pageerror', (error) => log(`page error: ${error.message}`));
+  errors = collectBrowserErrors(page, log);
   await page.addInitScript(`window.sessionStorage.setItem('hawk.token', ${JSON.stringify(token)})`);
 }, 2_400_000);
 
@@ -191,7 +197,7 @@ describe('hawk installed into the lab with its Helm chart', () => {
       await lab.fault.heal();
     });
 
-    it('two etcd members stop (the cluster hawk runs in loses quorum): the page says so, then sees the recovery', async () => {
+    it('two etcd members stop (the cluster hawk runs in loses quorum): the page says so, then sees the recovery', duringOutage(async () => {
       const stoppedAt = Date.now();
       await lab.fault.stop('etcd', 2);
       await lab.fault.stop('etcd', 3);
@@ -206,9 +212,9 @@ describe('hawk installed into the lab with its Helm chart', () => {
       const truthfulAt = await untilTruthful('the page to show etcd and the apiservers recovered', 180_000);
       log(`FIGURE etcd members restarted → page truthful again ${seconds(truthfulAt - startedAt)}`);
       await lab.fault.heal();
-    });
+    }));
 
-    it("hawk's pods are deleted one by one: the page is truthful again after each", async () => {
+    it("hawk's pods are deleted one by one: the page is truthful again after each", duringOutage(async () => {
       const names = (await hawkPods()).filter((p) => ['server', 'web'].includes(p.metadata.labels['app.kubernetes.io/component'] ?? '')).map((p) => p.metadata.name);
       expect(names.length).toBe(4);
       for (const name of names) {
@@ -230,9 +236,9 @@ describe('hawk installed into the lab with its Helm chart', () => {
         log(`FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`);
       }
       await shoot('helm-lab-pods-replaced');
-    });
+    }));
 
-    it('the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful again once it is back', async () => {
+    it('the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful again once it is back', duringOutage(async () => {
       // The browser enters through the first worker's NodePort; the other one, which runs hawk pods, is cut.
       const [entry, cut] = planWorkers(lab.paths, WORKERS);
       expect(installed.urls[0]).toContain(entry!.host.ip);
@@ -263,6 +269,6 @@ describe('hawk installed into the lab with its Helm chart', () => {
       await waitUntil('the page reconnected', async () => ((await page.getByTestId('disconnected').count()) === 0 ? true : undefined), 90_000);
       const truthfulAt = await untilTruthful(`the page truthful after ${cut!.host.name} is back`, 60_000);
       log(`FIGURE ${cut!.host.name} back → page live and truthful ${seconds(truthfulAt - restoredAt)}`);
-    });
+    }));
   });
 });

@@ -8,9 +8,9 @@ import { chownSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { launchChromium } from '@hawk/testkit/browser';
+import { collectBrowserErrors, expectNoBrowserErrors, launchChromium, type BrowserErrors } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
 import { buildImage, containerLogs, ensureNodeBase, imageConfig, imageSize, removeContainer, REPO_ROOT, requirePodman, run, SERVER_IMAGE, WEB_IMAGE } from './support/containers';
 
@@ -25,6 +25,8 @@ const WEB_CONTAINER = 'hawk-images-test-web';
 let lab: Lab;
 let browser: Browser | undefined;
 let page: Page;
+/** Any error the page reports fails the test it happened in (React's #418 among them). */
+let errors: BrowserErrors | undefined;
 let clusterId: string;
 const websockets: string[] = [];
 
@@ -67,10 +69,13 @@ beforeAll(async () => {
 
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  errors = collectBrowserErrors(page);
   // The token a user would type, in the tab's sessionStorage before the page's code reads it.
   await page.addInitScript(`window.sessionStorage.setItem('hawk.token', ${JSON.stringify(TOKEN)})`);
   page.on('websocket', (socket) => websockets.push(socket.url()));
 }, 2_400_000);
+
+afterEach(() => expectNoBrowserErrors(errors));
 
 afterAll(async () => {
   await browser?.close();
