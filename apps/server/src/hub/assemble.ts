@@ -10,7 +10,7 @@ import type { PodObservation } from '../sources/pods';
  * matching objects to each other (an endpoint to its node, a lease to its candidates) only.
  */
 
-export const NO_HEALTH: EndpointHealth = { livez: null, readyz: null, lastOkAt: null, okSince: null };
+export const NO_HEALTH: EndpointHealth = { livez: null, readyz: null, lastOkAt: null, okSince: null, failingSince: null };
 
 /** Key of the front door's health among the apiserver probe targets. */
 export const FRONT_DOOR = 'front-door';

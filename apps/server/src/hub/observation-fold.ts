@@ -182,7 +182,14 @@ export class ClusterObservationFold {
     const ok = result.livez.ok && result.readyz.ok;
     if (!ok && result.readyz.at <= this.distrustFailuresUntil) return;
     const lastOkAt = ok ? result.readyz.at : (previous?.lastOkAt ?? null);
-    this.health.set(key, { livez: result.livez, readyz: result.readyz, lastOkAt, okSince: ok ? (previous?.okSince ?? result.readyz.at) : null, etcdOk: result.etcdOk });
+    this.health.set(key, {
+      livez: result.livez,
+      readyz: result.readyz,
+      lastOkAt,
+      okSince: ok ? (previous?.okSince ?? result.readyz.at) : null,
+      failingSince: ok ? null : (previous?.failingSince ?? result.readyz.at),
+      etcdOk: result.etcdOk,
+    });
     const endpoint = this.endpoints.get(key);
     if (endpoint && ok) this.endpoints.set(key, { ...endpoint, lastOkAt });
     const wasOk = previous ? previous.livez?.ok === true && previous.readyz?.ok === true : null;

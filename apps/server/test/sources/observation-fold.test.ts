@@ -113,6 +113,21 @@ describe('apiserver endpoints', () => {
     for (const ok of [true, false, false, true, true]) w.fold.recordApiserverProbe('10.0.0.11:6443', probe(w.now, ok), 'apiserver 10.0.0.11:6443');
     expect(w.events.map((event) => event.kind)).toEqual(['probe-failed', 'probe-recovered']);
   });
+
+  it("keeps when the front door's current run of failures began, the start of LoadBalancerUnreachable's grace", () => {
+    const w = world();
+    const failingSince = () => w.fold.input().frontDoor.health.failingSince;
+    w.fold.recordApiserverProbe(FRONT_DOOR, probe(w.now, true), 'front door');
+    expect(failingSince()).toBeNull();
+    w.advance(4_000);
+    const first = w.now;
+    w.fold.recordApiserverProbe(FRONT_DOOR, probe(w.now, false), 'front door');
+    w.advance(2_000);
+    w.fold.recordApiserverProbe(FRONT_DOOR, probe(w.now, false), 'front door');
+    expect(failingSince()).toBe(first);
+    w.fold.recordApiserverProbe(FRONT_DOOR, probe(w.now, true), 'front door');
+    expect(failingSince()).toBeNull();
+  });
 });
 
 describe('reachability', () => {

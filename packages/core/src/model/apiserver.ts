@@ -20,6 +20,11 @@ export interface EndpointHealth {
   readonly lastOkAt: number | null;
   /** When the current run of successes began (epoch ms); null while failing. */
   readonly okSince: number | null;
+  /**
+   * When the current run of failures began: the first failed probe's answer (epoch ms); null while ok. Absent
+   * where no probe history is kept (fixtures): readers fall back to lastOkAt.
+   */
+  readonly failingSince?: number | null;
 }
 
 /** One kube-apiserver instance, found through the EndpointSlice and/or its identity Lease. */
