@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
   options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' }, replicas: { type: 'string', default: '1' } },
 });
 const seed = Number(args.seed);
+// The code that runs is the code at the start: others may commit while a run lasts.
+const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const budgetMs = Number(args.minutes) * 60_000;
 const quietMs = Number(args['quiet-seconds']) * 1000;
 
@@ -45,7 +47,7 @@ await lab.fault.heal();
 const replicaCount = Number(args.replicas);
 if (replicaCount > 1) {
   const summary = await runReplicaChaos({ lab, replicas: replicaCount, budgetMs, quietMs, pick, shuffle: (items) => [...items].sort(() => random() - 0.5) });
-  const header = `# chaos run with replicas ${new Date().toISOString()}\n\ncommit ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}, seed ${seed}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n`;
+  const header = `# chaos run with replicas ${new Date().toISOString()}\n\ncommit ${commit} at start, seed ${seed}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n`;
   const markdown = header + replicaChaosMarkdown(summary);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
@@ -168,7 +170,7 @@ const lbView = (sample: LbSample) => sample.error ?? sample.servers.join(', ');
 const summary = {
   seed,
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
-  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+  commit,
   at: new Date().toISOString(),
   faults: results.length,
   recall: detected.length / Math.max(1, results.length),
@@ -239,7 +241,7 @@ const judgedSection = [
   judgedTable,
 ].join('\n');
 const markdown =
-  `# chaos run ${summary.at}\n\ncommit ${summary.commit}, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
+  `# chaos run ${summary.at}\n\ncommit ${summary.commit} at start, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
   `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
   `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} MiB; machine load (1-min) mean ${summary.load?.mean}, max ${summary.load?.max}\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## Every fault, in order\n\n${table}\n\n${judgedSection}\n`;
 const dir = join(import.meta.dirname, 'results');
