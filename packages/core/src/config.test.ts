@@ -9,6 +9,7 @@ describe('createConfig', () => {
     [{ etcdDbCriticalRatio: 1.5 }, 'config.etcdDbCriticalRatio must be at most 1'],
     [{ flapTransitions: 1 }, 'config.flapTransitions must be at least 2'],
     [{ cadenceSamples: 0, cadenceMinSamples: 0 }, 'config.cadenceSamples must be at least 1'],
+    [{ renewOutlierRatio: 0.9 }, 'config.renewOutlierRatio must be at least 1'],
     [{ cadenceMinSamples: 17 }, 'config.cadenceMinSamples must be between 1 and config.cadenceSamples'],
   ])('%j → %s', (overrides, error) => {
     const result = createConfig(overrides);

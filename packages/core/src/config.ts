@@ -24,6 +24,11 @@ export interface HawkConfig {
   /** Slack as a fraction of the learned cadence (0–1): a 26 s cadence gets 2.6 s, a 2 s one the floor above. */
   readonly renewSlackRatio: number;
   /**
+   * A learned interval longer than this multiple of the median is a disruption, not the holder's rhythm (ratio ≥ 1):
+   * ±30 % jitter stays within 1.3 / 0.7 ≈ 1.86 of the shortest, and within 1.6 of the median.
+   */
+  readonly renewOutlierRatio: number;
+  /**
    * Slack while the cadence is only guessed from the lease duration (fraction of the guess, 0–1): covers a
    * holder renewing up to this much later than the guess, e.g. one with ±30 % jitter.
    */
@@ -80,6 +85,7 @@ export interface HawkConfig {
 export const DEFAULT_CONFIG: HawkConfig = {
   renewSlackMs: 400,
   renewSlackRatio: 0.1,
+  renewOutlierRatio: 1.6,
   priorRenewSlackRatio: 0.35,
   knownElectorTimings: [
     { leaseDurationSeconds: 15, retryPeriodMs: 2000, source: "client-go's and kube-controller-manager's defaults (15/10/2 s)" },
@@ -112,6 +118,7 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
       return { error: `config.knownElectorTimings: retry period ${timing.retryPeriodMs} ms must be positive and below the lease of ${timing.leaseDurationSeconds} s` };
     }
   }
+  if (config.renewOutlierRatio < 1) return { error: 'config.renewOutlierRatio must be at least 1' };
   for (const key of ['renewSlackRatio', 'priorRenewSlackRatio', 'unknownElectorRetryRatio'] as const) {
     if (config[key] > 1) return { error: `config.${key} must be at most 1` };
   }

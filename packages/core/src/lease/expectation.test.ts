@@ -204,6 +204,12 @@ describe('renewal expectation: any elector timing, from the first renewal seen',
     ['one short early interval does not shorten the guess', 15, [900], { cadenceMs: 2000, basis: 'known-elector' }],
     ['one longer interval widens it at once', 15, [3000], { cadenceMs: 3000, basis: 'learned' }],
     ['enough intervals: learned alone', 15, [1000, 1010, 990, 1000, 1000, 1005, 995, 1000], { cadenceMs: 1000, basis: 'learned' }],
+    [
+      'a disrupted interval (a stalled apiserver: 8 s among 2 s) does not slow the next call',
+      15,
+      [2000, 2010, 1990, 8000, 2000, 2005, 1995, 2000],
+      { cadenceMs: 2000, overdueAfterMs: 2410, basis: 'learned' },
+    ],
   ] as const)('%s', (_name, leaseSeconds, intervals, expected) => {
     const timing = { name: '', leaseSeconds, retryMs: 1000, jitter: 0 };
     const track = observeLease(undefined, record(timing, 'a', T0, T0), T0, DEFAULT_CONFIG).track;

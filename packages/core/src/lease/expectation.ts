@@ -34,11 +34,14 @@ function guessFromDuration(leaseDurationSeconds: number, config: HawkConfig): Re
 }
 
 /**
- * The longest recent interval plus slack: a holder whose intervals vary (jitter, a slow apiserver) has shown how late
- * a live renewal can come, and one that is regular is held to its regularity. The median is the cadence shown.
+ * The longest recent interval that is the holder's own rhythm, plus slack: a holder whose intervals vary (jitter) has
+ * shown how late a live renewal can come, and one that is regular is held to its regularity. An interval beyond
+ * renewOutlierRatio × the median was a disruption (its apiserver or etcd stalled), not the rhythm: counted, it would
+ * leave hawk slow to see the next failure for as long as it is remembered. The median is the cadence shown.
  */
 function fromSamples(samples: readonly number[], config: HawkConfig): RenewalExpectation {
   const cadenceMs = median(samples);
+  const rhythm = samples.filter((interval) => interval <= cadenceMs * config.renewOutlierRatio);
   const slackMs = Math.max(config.renewSlackMs, cadenceMs * config.renewSlackRatio);
-  return { cadenceMs, overdueAfterMs: Math.max(...samples) + slackMs, basis: 'learned' };
+  return { cadenceMs, overdueAfterMs: Math.max(...rhythm) + slackMs, basis: 'learned' };
 }
