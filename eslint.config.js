@@ -4,7 +4,17 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import { importX } from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '.hawk/**', '**/.next/**', '**/dist/**', '**/coverage/**', 'bench/results/**', '**/next-env.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '.hawk/**',
+      '**/.next/**',
+      '**/dist/**',
+      '**/coverage/**',
+      'bench/results/**',
+      '**/next-env.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +26,10 @@ export default tseslint.config(
       'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       'import-x/resolver-next': [
-        createTypeScriptImportResolver({ project: ['tsconfig.json', 'apps/*/tsconfig.json', 'apps/web/e2e/tsconfig.json', 'packages/*/tsconfig.json'], noWarnOnMultipleProjects: true }),
+        createTypeScriptImportResolver({
+          project: ['tsconfig.json', 'apps/*/tsconfig.json', 'apps/web/e2e/tsconfig.json', 'packages/*/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
       ],
     },
     rules: {
@@ -42,7 +55,10 @@ export default tseslint.config(
     files: ['packages/core/src/**/*.ts'],
     ignores: ['packages/core/src/**/*.test.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'core is pure: take `now` as a parameter' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'core is pure: take `now` as a parameter' },
+      ],
       'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'http', 'https', 'net'] }],
     },
   },

@@ -25,7 +25,11 @@ export default defineConfig({
       'packages/lab',
       { root: './apps/server', test: { ...serverProject.test, name: 'server', include: server.lab } },
       { root: './apps/server', test: { ...serverProject.test, name: 'server-services', include: server.services } },
-      { ...unit, root: './apps/server', test: { ...serverProject.test, name: 'server-unit', include: server.unit, isolate: false } },
+      {
+        ...unit,
+        root: './apps/server',
+        test: { ...serverProject.test, name: 'server-unit', include: server.unit, isolate: false },
+      },
       { ...webProject, ...unit, root: './apps/web', test: { ...webProject.test, isolate: false } },
       'apps/web/e2e',
       // The chaos scorer's pure parts (its verdicts on findings); the runs themselves are `pnpm chaos`.

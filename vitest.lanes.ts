@@ -35,8 +35,13 @@ const REPO = import.meta.dirname;
 /** Workspace packages followed through their `exports` (the testkit, the server): name → exported subpath → file. */
 const FOLLOWED = new Map(
   ['packages/testkit', 'apps/server'].map((dir) => {
-    const manifest = JSON.parse(readFileSync(join(REPO, dir, 'package.json'), 'utf8')) as { name: string; exports?: Record<string, string> };
-    const exports = new Map(Object.entries(manifest.exports ?? {}).map(([subpath, target]) => [subpath, join(REPO, dir, target)]));
+    const manifest = JSON.parse(readFileSync(join(REPO, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      exports?: Record<string, string>;
+    };
+    const exports = new Map(
+      Object.entries(manifest.exports ?? {}).map(([subpath, target]) => [subpath, join(REPO, dir, target)]),
+    );
     return [manifest.name, exports] as const;
   }),
 );
@@ -44,7 +49,8 @@ const FOLLOWED = new Map(
 /** The file a followed workspace package's specifier (`@hawk/testkit/lab-hub`) names, null for anything else. */
 function resolveWorkspace(specifier: string): string | null {
   for (const [name, exports] of FOLLOWED) {
-    if (specifier === name || specifier.startsWith(`${name}/`)) return exports.get(`.${specifier.slice(name.length)}`) ?? null;
+    if (specifier === name || specifier.startsWith(`${name}/`))
+      return exports.get(`.${specifier.slice(name.length)}`) ?? null;
   }
   return null;
 }

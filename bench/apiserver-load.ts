@@ -35,14 +35,16 @@ async function perMinute(): Promise<Map<string, number>> {
 }
 
 const total = (rates: Map<string, number>) => [...rates.values()].reduce((sum, value) => sum + value, 0);
-const minus = (a: Map<string, number>, b: Map<string, number>) => new Map([...a].map(([kind, value]) => [kind, value - (b.get(kind) ?? 0)]));
+const minus = (a: Map<string, number>, b: Map<string, number>) =>
+  new Map([...a].map(([kind, value]) => [kind, value - (b.get(kind) ?? 0)]));
 
 console.error(`[api-load] baseline over ${windowMs / 1000} s`);
 const baseline = await perMinute();
 const rows: { replicas: number; perMinute: number; perReplica: number; breakdown: [string, number][] }[] = [];
 for (const count of [1, 2, 3]) {
   const replicas: HawkProcess[] = [];
-  for (let index = 0; index < count; index++) replicas.push(await spawnHawkProcess({ ...env, HAWK_REPLICA_ID: `load-${index}` }));
+  for (let index = 0; index < count; index++)
+    replicas.push(await spawnHawkProcess({ ...env, HAWK_REPLICA_ID: `load-${index}` }));
   // Past the first list of every watch: steady state only.
   await sleep(15_000);
   console.error(`[api-load] ${count} replica(s) over ${windowMs / 1000} s`);
@@ -59,10 +61,16 @@ const jsonPath = join(dir, 'apiserver-load-latest.json');
 /** The run this one replaces: its commit and per-replica figure (a carried-over `previous` when it was itself a re-run of the same commit). */
 const previous = ((): { commit: string; perReplica: number } | null => {
   if (!existsSync(jsonPath)) return null;
-  const last = JSON.parse(readFileSync(jsonPath, 'utf8')) as { commit: string; rows: { perReplica: number }[]; previous?: { commit: string; perReplica: number } | null };
+  const last = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    commit: string;
+    rows: { perReplica: number }[];
+    previous?: { commit: string; perReplica: number } | null;
+  };
   if (last.commit === commit && last.previous) return last.previous;
   const rows = last.rows ?? [];
-  return rows.length ? { commit: last.commit, perReplica: rows.reduce((sum, row) => sum + row.perReplica, 0) / rows.length } : null;
+  return rows.length
+    ? { commit: last.commit, perReplica: rows.reduce((sum, row) => sum + row.perReplica, 0) / rows.length }
+    : null;
 })();
 const perReplica = rows.reduce((sum, row) => sum + row.perReplica, 0) / rows.length;
 const markdown = [

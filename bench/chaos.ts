@@ -24,13 +24,24 @@ import { ensureLab } from '@hawk/lab';
 import { percentile, processUsage, sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster, type FindingSighting } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
-import { JUDGED_RULES, judgeSighting, OBSERVATION_ALLOWANCE_MS, type Judgement, type LabRecord } from './support/finding-evidence';
+import {
+  JUDGED_RULES,
+  judgeSighting,
+  OBSERVATION_ALLOWANCE_MS,
+  type Judgement,
+  type LabRecord,
+} from './support/finding-evidence';
 import { nowhereSpans, recordLoadBalancer, type LbSample } from './support/lb-record';
 import { holderChanges, recordLeaseTruth } from './support/lease-truth';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
 const { values: args } = parseArgs({
-  options: { seed: { type: 'string', default: '42' }, minutes: { type: 'string', default: '10' }, 'quiet-seconds': { type: 'string', default: '60' }, replicas: { type: 'string', default: '1' } },
+  options: {
+    seed: { type: 'string', default: '42' },
+    minutes: { type: 'string', default: '10' },
+    'quiet-seconds': { type: 'string', default: '60' },
+    replicas: { type: 'string', default: '1' },
+  },
 });
 const seed = Number(args.seed);
 // The code that runs is the code at the start: others may commit while a run lasts.
@@ -46,7 +57,14 @@ const lab = await ensureLab({}, { onProgress: (message) => console.error(`[lab] 
 await lab.fault.heal();
 const replicaCount = Number(args.replicas);
 if (replicaCount > 1) {
-  const summary = await runReplicaChaos({ lab, replicas: replicaCount, budgetMs, quietMs, pick, shuffle: (items) => [...items].sort(() => random() - 0.5) });
+  const summary = await runReplicaChaos({
+    lab,
+    replicas: replicaCount,
+    budgetMs,
+    quietMs,
+    pick,
+    shuffle: (items) => [...items].sort(() => random() - 0.5),
+  });
   const header = `# chaos run with replicas ${new Date().toISOString()}\n\ncommit ${commit} at start, seed ${seed}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n`;
   const markdown = header + replicaChaosMarkdown(summary);
   const dir = join(import.meta.dirname, 'results');
@@ -163,13 +181,19 @@ function byFault(all: readonly FaultResult[]) {
 }
 const detected = results.filter((r) => r.detected);
 const latencies = detected.filter((r) => r.detectionMs !== null).map((r) => r.detectionMs!);
-const gaps = results.filter((r) => r.gapTruthMs !== null && r.gapHawkMs !== null).map((r) => Math.abs(r.gapHawkMs! - r.gapTruthMs!));
+const gaps = results
+  .filter((r) => r.gapTruthMs !== null && r.gapHawkMs !== null)
+  .map((r) => Math.abs(r.gapHawkMs! - r.gapTruthMs!));
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const lbSamples = lbRecord?.samples() ?? [];
 const lbView = (sample: LbSample) => sample.error ?? sample.servers.join(', ');
 const summary = {
   seed,
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  },
   commit,
   at: new Date().toISOString(),
   faults: results.length,
@@ -180,7 +204,9 @@ const summary = {
   backendDied,
   hawkPeakRssMiB: Math.round(peakRssBytes / 2 ** 20),
   /** The machine's 1-minute load average, sampled every 5 s over the run. */
-  load: loads.length ? { mean: round1(loads.reduce((a, b) => a + b, 0) / loads.length), max: round1(Math.max(...loads)) } : null,
+  load: loads.length
+    ? { mean: round1(loads.reduce((a, b) => a + b, 0) / loads.length), max: round1(Math.max(...loads)) }
+    : null,
   record: {
     leaseChanges: leaseTruth.changes().length,
     leaseUnreadPolls: leaseTruth.unread().length,
@@ -190,10 +216,21 @@ const summary = {
   quietJudged,
   /** The lab's record, compact: every holder change of the Leases in etcd, every change of HAProxy's view. */
   timeline: {
-    leases: holderChanges(leaseTruth.changes(), 0).map(({ key, holderIdentity, modRevision, seenAt }) => ({ key, holderIdentity, modRevision, seenAt })),
-    haproxy: lbSamples.filter((sample, index) => index === 0 || lbView(sample) !== lbView(lbSamples[index - 1]!)).map((sample) => ({ at: sample.at, view: lbView(sample) })),
+    leases: holderChanges(leaseTruth.changes(), 0).map(({ key, holderIdentity, modRevision, seenAt }) => ({
+      key,
+      holderIdentity,
+      modRevision,
+      seenAt,
+    })),
+    haproxy: lbSamples
+      .filter((sample, index) => index === 0 || lbView(sample) !== lbView(lbSamples[index - 1]!))
+      .map((sample) => ({ at: sample.at, view: lbView(sample) })),
   },
-  detectionMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.length ? Math.max(...latencies) : null },
+  detectionMs: {
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    max: latencies.length ? Math.max(...latencies) : null,
+  },
   byFault: byFault(results),
   leaderlessGapErrorMs: { count: gaps.length, p50: percentile(gaps, 50), max: gaps.length ? Math.max(...gaps) : null },
   results,
@@ -203,7 +240,8 @@ const table = [
   '| fault | detected | fault → finding (ms) | first finding | gap truth (ms) | gap hawk (ms) | false alarms |',
   '|---|---|---|---|---|---|---|',
   ...results.map(
-    (r) => `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`,
+    (r) =>
+      `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`,
   ),
 ].join('\n');
 const perKind = [
@@ -220,9 +258,15 @@ const judgedRow = (phase: string, j: Judgement) => {
   const hawkShowed = hawkSaw.get(`${j.findingId}@${j.openedAt}`) ?? '-';
   return `| ${phase} | ${j.ruleId} | ${j.subject ?? '-'} | ${clock(j.openedAt)}–${clock(j.closedAt)} | ${verdict} | ${j.evidence} | \`${hawkShowed}\` |`;
 };
-const judgedRows = [...quietJudged.map((j) => judgedRow('quiet', j)), ...results.flatMap((r) => r.judged.map((j) => judgedRow(r.fault, j)))];
-const judgedHeader = "| during | finding | subject | shown (bench clock) | verdict | the lab's record | hawk's evidence as it opened |";
-const judgedTable = judgedRows.length ? [judgedHeader, '|---|---|---|---|---|---|---|', ...judgedRows].join('\n') : 'none raised';
+const judgedRows = [
+  ...quietJudged.map((j) => judgedRow('quiet', j)),
+  ...results.flatMap((r) => r.judged.map((j) => judgedRow(r.fault, j))),
+];
+const judgedHeader =
+  "| during | finding | subject | shown (bench clock) | verdict | the lab's record | hawk's evidence as it opened |";
+const judgedTable = judgedRows.length
+  ? [judgedHeader, '|---|---|---|---|---|---|---|', ...judgedRows].join('\n')
+  : 'none raised';
 const { record } = summary;
 // Whether "load balancer unreachable" was ever true, raised or not: HAProxy routing nowhere, and during which fault.
 const phaseAt = (at: number) => results.findLast((r) => r.injectedAt <= at)?.fault ?? 'quiet';

@@ -52,7 +52,9 @@ interface DomRecord {
 const lab = await ensureLab({}, { onProgress: (message) => log(`lab: ${message}`) });
 // The web's e2e build talks to BACKEND_URL: hawk must listen there, so the port must be free.
 await new Promise<void>((resolve, reject) => {
-  const probe = createServer().once('error', () => reject(new Error(`${BACKEND_URL} is taken: another hawk (an e2e run?) listens there`)));
+  const probe = createServer().once('error', () =>
+    reject(new Error(`${BACKEND_URL} is taken: another hawk (an e2e run?) listens there`)),
+  );
   probe.listen(BACKEND_PORT, '127.0.0.1', () => probe.close(() => resolve()));
 });
 await ensureWebBuild(log);
@@ -60,8 +62,14 @@ const hawk = await spawnHawkProcess({ ...lab.env(), HAWK_WEB_ORIGIN: WEB_URL, HA
 const web = startWeb();
 let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 try {
-  await waitUntil('next start to serve', async () => ((await fetch(WEB_URL)).ok ? true : undefined), 60_000, web.output);
-  const clusterId = ((await (await fetch(`${hawk.url}/api/clusters`)).json()) as { clusters: { id: string }[] }).clusters[0]!.id;
+  await waitUntil(
+    'next start to serve',
+    async () => ((await fetch(WEB_URL)).ok ? true : undefined),
+    60_000,
+    web.output,
+  );
+  const clusterId = ((await (await fetch(`${hawk.url}/api/clusters`)).json()) as { clusters: { id: string }[] })
+    .clusters[0]!.id;
 
   // 1. The socket.io client: every renewal as received, keyed by the holder's renewTime.
   const samples: SocketSample[] = [];
@@ -78,7 +86,13 @@ try {
       if (lastRenew.get(lease.component) === renewTime) continue;
       const first = !lastRenew.has(lease.component);
       lastRenew.set(lease.component, renewTime);
-      if (!first) samples.push({ component: lease.component, eventAt: microTime(renewTime), observedRenewAt: lease.observedRenewAt, receivedAt: at });
+      if (!first)
+        samples.push({
+          component: lease.component,
+          eventAt: microTime(renewTime),
+          observedRenewAt: lease.observedRenewAt,
+          receivedAt: at,
+        });
     }
   };
   socket.on('snapshot', (message) => {
@@ -103,7 +117,10 @@ try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   page.on('pageerror', (error) => log(`page error: ${error.message}`));
   await page.goto(`${WEB_URL}/clusters/${encodeURIComponent(clusterId)}`);
-  for (const component of COMPONENTS) await page.locator(`[data-testid="lease"][data-lease="${component}"] .lease-holder .detail-only`).waitFor({ timeout: 60_000 });
+  for (const component of COMPONENTS)
+    await page
+      .locator(`[data-testid="lease"][data-lease="${component}"] .lease-holder .detail-only`)
+      .waitFor({ timeout: 60_000 });
   // In the page (a string: this project compiles without the DOM's types).
   await page.evaluate(`(() => {
     const components = ${JSON.stringify(COMPONENTS)};
@@ -120,7 +137,8 @@ try {
     new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
     window.hawkDomRecords = records;
   })()`);
-  const pageClockSkew = async () => (await page.evaluate('performance.timeOrigin + performance.now() - Date.now()')) as number;
+  const pageClockSkew = async () =>
+    (await page.evaluate('performance.timeOrigin + performance.now() - Date.now()')) as number;
   const skewBefore = { page: await pageClockSkew(), node: clock() - Date.now() };
 
   // 3. Collect: the window, longer if too few samples were matched.
@@ -154,7 +172,9 @@ try {
   console.log(line('renewal → socket.io client (node)', socketMs));
   console.log(line('renewal → DOM shows it (chromium)', domMs));
   console.log(line('what the browser adds (DOM − socket.io)', addedMs));
-  console.log(`DOM / socket.io: p50 ${(percentile(domMs, 50) / percentile(socketMs, 50)).toFixed(2)}×, p99 ${(percentile(domMs, 99) / percentile(socketMs, 99)).toFixed(2)}×`);
+  console.log(
+    `DOM / socket.io: p50 ${(percentile(domMs, 50) / percentile(socketMs, 50)).toFixed(2)}×, p99 ${(percentile(domMs, 99) / percentile(socketMs, 99)).toFixed(2)}×`,
+  );
   console.log(
     `event time: the leader's spec.renewTime; ${samples.length} renewals received, ${matched.length} matched to a DOM change; clocks: page ${skewBefore.page.toFixed(1)}→${skewAfter.page.toFixed(1)} ms, node ${skewBefore.node.toFixed(1)}→${skewAfter.node.toFixed(1)} ms off Date.now()`,
   );

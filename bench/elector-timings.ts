@@ -33,7 +33,10 @@ const steadyMs = Number(args['steady-minutes']) * 60_000;
 const kills = Number(args.kills);
 const LEASES = ['kube-controller-manager', 'kube-scheduler'] as const;
 
-const lab = await ensureLab({ leaderElection: timings }, { onProgress: (message) => console.error(`[lab] ${message}`) });
+const lab = await ensureLab(
+  { leaderElection: timings },
+  { onProgress: (message) => console.error(`[lab] ${message}`) },
+);
 await lab.fault.heal();
 const h = await startLabHub({ lab });
 await h.until('both leaders held', (s) => s.leases.filter((l) => l.status === 'held').length >= 2, 180_000);
@@ -51,7 +54,11 @@ h.hub.onState((state) => {
 const notRenewingOpened = (from: number, to: number, lease: string) =>
   h.timeline.filter(
     (e): e is Extract<TimelineEvent, { kind: 'finding-opened' }> =>
-      e.kind === 'finding-opened' && e.finding.ruleId === 'LeaderElectionRenewOverdue' && (e.finding.subject?.endsWith(lease) ?? false) && e.at >= from && e.at <= to,
+      e.kind === 'finding-opened' &&
+      e.finding.ruleId === 'LeaderElectionRenewOverdue' &&
+      (e.finding.subject?.endsWith(lease) ?? false) &&
+      e.at >= from &&
+      e.at <= to,
   );
 
 console.error(`[electors] ${elector} ${JSON.stringify(timings)}: steady ${steadyMs / 60_000} min`);
@@ -59,7 +66,12 @@ await sleep(steadyMs);
 const steadyEnd = Date.now();
 const steadyRows = LEASES.map((name) => {
   const before = previousJudgement(observed.get(name)!, startedAt, steadyEnd);
-  return { name, now: notRenewingOpened(startedAt, steadyEnd, name).length, before: before.overdueEpisodes.length, renewals: observed.get(name)!.length };
+  return {
+    name,
+    now: notRenewingOpened(startedAt, steadyEnd, name).length,
+    before: before.overdueEpisodes.length,
+    renewals: observed.get(name)!.length,
+  };
 });
 
 interface KillRow {
@@ -80,11 +92,18 @@ for (let i = 0; i < kills; i++) {
     .get(lease)!
     .filter((renewal) => renewal.observedAt <= killedAt)
     .at(-1)!.observedAt;
-  const overdueAt = await h.until(`${lease} not renewing`, () => notRenewingOpened(killedAt - 5000, Date.now(), lease).length > 0, 4 * timings.retryPeriodSeconds * 1000 + 10_000);
+  const overdueAt = await h.until(
+    `${lease} not renewing`,
+    () => notRenewingOpened(killedAt - 5000, Date.now(), lease).length > 0,
+    4 * timings.retryPeriodSeconds * 1000 + 10_000,
+  );
   const basis = JSON.stringify(view().expectedRenewal);
   const takeoverMs = timings.leaseDurationSeconds * 1000 + timings.retryPeriodSeconds * 1200 + 30_000;
   await h.until(`${lease} new holder`, () => view().record?.holderIdentity !== oldHolder, takeoverMs);
-  const transition = h.timeline.find((e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> => e.kind === 'leader-transition' && e.transition.lease.endsWith(lease) && e.at >= killedAt);
+  const transition = h.timeline.find(
+    (e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> =>
+      e.kind === 'leader-transition' && e.transition.lease.endsWith(lease) && e.at >= killedAt,
+  );
   const before = previousJudgement(observed.get(lease)!, startedAt, Date.now());
   const beforeEpisode = before.overdueEpisodes.find((at) => at > lastSeen);
   killRows.push({
@@ -121,7 +140,9 @@ const markdown = [
   '',
   '| kill | now | before | leaderless gap (hawk) | expectation when called |',
   '|---|---|---|---|---|',
-  ...killRows.map((row, i) => `| ${i + 1} | ${fmt(row.nowMs)} | ${fmt(row.beforeMs)} | ${fmt(row.gapMs)} | \`${row.basis}\` |`),
+  ...killRows.map(
+    (row, i) => `| ${i + 1} | ${fmt(row.nowMs)} | ${fmt(row.beforeMs)} | ${fmt(row.gapMs)} | \`${row.basis}\` |`,
+  ),
   '',
 ].join('\n');
 const dir = join(import.meta.dirname, 'results');

@@ -50,17 +50,28 @@ const CLIENT_SOURCE = `
 `;
 
 {
-  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  const quantile = (values: number[], q: number) =>
+    [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
   const dir = mkdtempSync(join(tmpdir(), 'hawk-fanout-'));
 
-  async function startReplica(name: string, env: Record<string, string>): Promise<{ app: FastifyInstance; hub: MemoryHub; url: string }> {
+  async function startReplica(
+    name: string,
+    env: Record<string, string>,
+  ): Promise<{ app: FastifyInstance; hub: MemoryHub; url: string }> {
     const hub = createMemoryHub([clusterState('lab')]);
-    const app = await createApp({ env: loadEnv({ HAWK_DB: join(dir, `${name}.db`), HAWK_LOG_LEVEL: 'silent', HAWK_REPLICA_ID: name, ...env }), hub, redisPrefix: `bench-${process.pid}` });
+    const app = await createApp({
+      env: loadEnv({ HAWK_DB: join(dir, `${name}.db`), HAWK_LOG_LEVEL: 'silent', HAWK_REPLICA_ID: name, ...env }),
+      hub,
+      redisPrefix: `bench-${process.pid}`,
+    });
     return { app, hub, url: await app.listen({ port: 0, host: '127.0.0.1' }) };
   }
 
   async function run(name: string, urls: string[], hubs: MemoryHub[]) {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SOURCE, String(CLIENTS), ...urls], { cwd: SERVER_DIR, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CLIENT_SOURCE, String(CLIENTS), ...urls], {
+      cwd: SERVER_DIR,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const connectStart = clock();
     child.once('exit', (code) => {
       if (code !== 0) console.error(`[fan-out] client process exited with ${code}`);
@@ -70,7 +81,11 @@ const CLIENT_SOURCE = `
     const sentAt = new Map<number, number>();
     for (let n = 1; n <= UPDATES; n++) {
       const start = clock();
-      const change = { ...clusterState('lab'), observedAt: T0 + n * 1_000, leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')] };
+      const change = {
+        ...clusterState('lab'),
+        observedAt: T0 + n * 1_000,
+        leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')],
+      };
       // Each replica versions its own states; fed the same changes from the same start, they keep the same numbers.
       // Both replicas share this process, so b's broadcast starts after a's: an upper bound for two machines.
       for (const hub of hubs) hub.push(change);

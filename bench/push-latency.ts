@@ -35,7 +35,8 @@ if (process.argv[2] === '--client') {
     process.send!(received, () => process.exit(0));
   });
 } else {
-  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  const quantile = (values: number[], q: number) =>
+    [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
   /** A lease renewal observed: the most common change hawk pushes. */
   const renewal = (n: number): ClusterState => ({
     ...clusterState('lab'),
@@ -46,7 +47,10 @@ if (process.argv[2] === '--client') {
   const dir = mkdtempSync(join(tmpdir(), 'hawk-bench-'));
   const hub = createMemoryHub([clusterState('lab')]);
   // BENCH_DB=:memory: takes the history fsync out, to see its share.
-  const app = await createApp({ env: loadEnv({ HAWK_DB: process.env.BENCH_DB ?? join(dir, 'history.db'), HAWK_LOG_LEVEL: 'silent' }), hub });
+  const app = await createApp({
+    env: loadEnv({ HAWK_DB: process.env.BENCH_DB ?? join(dir, 'history.db'), HAWK_LOG_LEVEL: 'silent' }),
+    hub,
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const child = fork(fileURLToPath(import.meta.url), ['--client', url], { execArgv: ['--import', 'tsx'] });
   await nextMessage(child, (message) => message === 'ready');
@@ -63,7 +67,12 @@ if (process.argv[2] === '--client') {
     const after = states.snapshot('lab')!;
     sentAt.set(after.version, start);
     bytes.patches += Buffer.byteLength(
-      JSON.stringify({ clusterId: 'lab', version: after.version, baseVersion: before.version, parts: { leases: after.state.leases, observedAt: after.state.observedAt } }),
+      JSON.stringify({
+        clusterId: 'lab',
+        version: after.version,
+        baseVersion: before.version,
+        parts: { leases: after.state.leases, observedAt: after.state.observedAt },
+      }),
     );
     await new Promise((resolve) => setTimeout(resolve, GAP_MS));
   }
@@ -79,7 +88,10 @@ if (process.argv[2] === '--client') {
   child.send('done');
   const received = (await nextMessage(child, Array.isArray)) as [number, number][];
 
-  const latencies = (from: number, to: number) => received.filter(([version]) => version >= from && version < to && sentAt.has(version)).map(([version, at]) => at - sentAt.get(version)!);
+  const latencies = (from: number, to: number) =>
+    received
+      .filter(([version]) => version >= from && version < to && sentAt.has(version))
+      .map(([version, at]) => at - sentAt.get(version)!);
   const report = (name: string, values: number[], totalBytes: number) =>
     console.log(
       `${name.padEnd(26)} n=${values.length}  p50 ${quantile(values, 0.5).toFixed(3)} ms  p99 ${quantile(values, 0.99).toFixed(3)} ms  max ${Math.max(...values).toFixed(3)} ms  ${(totalBytes / UPDATES / 1024).toFixed(2)} KiB/update`,

@@ -13,7 +13,9 @@ import { sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster } from './support/cluster-feed';
 import { recordLeaseTruth } from './support/lease-truth';
 
-const { values: args } = parseArgs({ options: { 'outage-seconds': { type: 'string', default: '12' }, how: { type: 'string', default: 'freeze' } } });
+const { values: args } = parseArgs({
+  options: { 'outage-seconds': { type: 'string', default: '12' }, how: { type: 'string', default: 'freeze' } },
+});
 const how = args.how === 'stop' ? 'stop' : 'freeze';
 const outageMs = Number(args['outage-seconds']) * 1000;
 const lab = await ensureLab({}, { onProgress: (message) => console.error(`[lab] ${message}`) });
@@ -49,12 +51,18 @@ const lines = [
   '## Leases in etcd (serializable reads every 250 ms): every write seen',
   '',
   ...transitions.map(
-    (c) => `- ${rel(c.seenAt)} ${c.key}: holder ${c.holderIdentity ?? '∅ (empty: released)'}, leaseDurationSeconds ${c.leaseDurationSeconds}, renewTime ${c.renewTime}, rev ${c.modRevision}`,
+    (c) =>
+      `- ${rel(c.seenAt)} ${c.key}: holder ${c.holderIdentity ?? '∅ (empty: released)'}, leaseDurationSeconds ${c.leaseDurationSeconds}, renewTime ${c.renewTime}, rev ${c.modRevision}`,
   ),
   '',
   '## What hawk showed (lease findings)',
   '',
-  ...(leaseFindings.length ? leaseFindings.map((s) => `- ${rel(s.openedAt)} → ${s.closedAt === null ? 'still open' : rel(s.closedAt)}: ${s.ruleId}: ${s.title}`) : ['- none']),
+  ...(leaseFindings.length
+    ? leaseFindings.map(
+        (s) =>
+          `- ${rel(s.openedAt)} → ${s.closedAt === null ? 'still open' : rel(s.closedAt)}: ${s.ruleId}: ${s.title}`,
+      )
+    : ['- none']),
   '',
 ];
 console.log(lines.join('\n'));

@@ -94,14 +94,19 @@ function hawkLeaseView(state: ClusterState, subject: string | null): Record<stri
  * earliest episode of its finding opened before the page arrived that has no firing page yet (rate-limited
  * notices arrive late, in a batch), else to the latest one as a duplicate; resolve lines likewise.
  */
-function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly { at: number; lines: string[] }[], phaseAt: (at: number) => string) {
+function pagesPerEpisode(
+  sightings: readonly FindingSighting[],
+  pages: readonly { at: number; lines: string[] }[],
+  phaseAt: (at: number) => string,
+) {
   const episodes: FindingEpisode[] = [];
   for (const sighting of [...sightings].filter(significant).sort((a, b) => a.openedAt - b.openedAt)) {
     const current = episodes.findLast((episode) => episode.findingId === sighting.id);
     // A replica seeing the same opening late (or closing it a moment later) joins the episode; 2 s covers their skew.
     if (current && (current.closedAt === null || sighting.openedAt <= current.closedAt + 2_000)) {
       current.titles.add(sighting.title);
-      current.closedAt = current.closedAt === null || sighting.closedAt === null ? null : Math.max(current.closedAt, sighting.closedAt);
+      current.closedAt =
+        current.closedAt === null || sighting.closedAt === null ? null : Math.max(current.closedAt, sighting.closedAt);
       continue;
     }
     episodes.push({
@@ -122,8 +127,13 @@ function pagesPerEpisode(sightings: readonly FindingSighting[], pages: readonly 
       if (!match) continue;
       const text = match[2]!;
       const resolved = match[1] === 'RESOLVED';
-      const candidates = episodes.filter((candidate) => candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)));
-      const episode = candidates.find((candidate) => (resolved ? candidate.resolvedPages : candidate.firingPages) === 0) ?? candidates.at(-1);
+      const candidates = episodes.filter(
+        (candidate) =>
+          candidate.openedAt <= page.at + 1_000 && [...candidate.titles].some((title) => text.startsWith(title)),
+      );
+      const episode =
+        candidates.find((candidate) => (resolved ? candidate.resolvedPages : candidate.firingPages) === 0) ??
+        candidates.at(-1);
       if (!episode) {
         unmatched.push(`${match[1]!.toLowerCase()}: ${text.slice(0, 120)}`);
         continue;
@@ -148,7 +158,9 @@ const ageOf = (feed: ClusterFeed) => {
 
 async function readyz(replica: Replica): Promise<{ leader: boolean; leaderLockReachable: boolean } | undefined> {
   try {
-    return (await (await fetch(`http://127.0.0.1:${replica.port}/readyz`, { signal: AbortSignal.timeout(1_000) })).json()) as { leader: boolean; leaderLockReachable: boolean };
+    return (await (
+      await fetch(`http://127.0.0.1:${replica.port}/readyz`, { signal: AbortSignal.timeout(1_000) })
+    ).json()) as { leader: boolean; leaderLockReachable: boolean };
   } catch {
     return undefined;
   }
@@ -182,7 +194,11 @@ async function startPageReceiver() {
     response.writeHead(200).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, pages, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    pages,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** Scores a replica's feed over one lab fault the way runFault scores the first one. */
@@ -197,7 +213,9 @@ function scoreFeed(replica: Replica, plan: FaultPlan, sightingsBefore: number, s
     replica: replica.name,
     detected: shownBefore || first !== undefined,
     detectionMs: first ? first.openedAt - startedAt : null,
-    falseAlarms: window.filter((sighting) => significant(sighting) && !plan.allowed.includes(sighting.ruleId)).map((sighting) => sighting.ruleId),
+    falseAlarms: window
+      .filter((sighting) => significant(sighting) && !plan.allowed.includes(sighting.ruleId))
+      .map((sighting) => sighting.ruleId),
   };
 }
 
@@ -249,7 +267,11 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
         truth: truths.length - 1,
       });
     });
-  const start = (name: string, port: number) => spawnHawkProcess({ ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url }, { port });
+  const start = (name: string, port: number) =>
+    spawnHawkProcess(
+      { ...lab.env(), HAWK_LEADER_LEASE: lease, HAWK_REPLICA_ID: name, HAWK_WEBHOOK_URL: receiver.url },
+      { port },
+    );
   const replicas: Replica[] = [];
   // A run that dies (the lab replaced under it, a bug) must not leave its hawk backends running on a shared machine.
   process.once('exit', () => {
@@ -301,7 +323,12 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     const returnFreshMs = await waitUntil(() => ageOf(victim.feed) < 3_000, 60_000);
     clearInterval(sampler);
     const settled = await waitUntil(
-      () => replicas.every((replica) => replica.feed.state()?.verdict === 'ha-ok' && !replica.feed.state()!.findings.some((finding) => finding.severity !== 'info')),
+      () =>
+        replicas.every(
+          (replica) =>
+            replica.feed.state()?.verdict === 'ha-ok' &&
+            !replica.feed.state()!.findings.some((finding) => finding.severity !== 'info'),
+        ),
       60_000,
     );
     const falseAlarms = replicas.flatMap((replica, index) =>
@@ -351,7 +378,9 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     const result = await runFault(lab, replicas[0]!.feed, plan);
     const scores = replicas.map((replica, index) => scoreFeed(replica, plan, before[index]!, startedAt));
     results.push({ result, replicas: scores });
-    console.error(`[chaos]   ${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`);
+    console.error(
+      `[chaos]   ${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`,
+    );
   }
 
   enter('end');
@@ -366,12 +395,15 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
   const truthSnapshots = await Promise.all(truths);
 
   // 4. Pages per finding episode: the elected replica pages once; a lock nobody can reach lets every replica page.
-  const allSightings = replicas.flatMap((replica) => [...replica.pastFeeds, replica.feed].flatMap((feed) => feed.sightings()));
+  const allSightings = replicas.flatMap((replica) =>
+    [...replica.pastFeeds, replica.feed].flatMap((feed) => feed.sightings()),
+  );
   const { episodes, unmatched } = pagesPerEpisode(allSightings, receiver.pages, phaseAt);
   // While hawk's own Lease sits in the lab's lost quorum, no replica can hold it and every replica pages: by design, apart.
   const lockLost = (episode: FindingEpisode) => episode.phase === 'stop two etcd members';
   const elected = episodes.filter((episode) => !lockLost(episode));
-  const falseAlarmOpenings = (rule: string, replica: string, fault: string) => findingsAtOpen.filter((f) => f.ruleId === rule && f.replica === replica && f.phase === fault);
+  const falseAlarmOpenings = (rule: string, replica: string, fault: string) =>
+    findingsAtOpen.filter((f) => f.ruleId === rule && f.replica === replica && f.phase === fault);
   // A finding the fault plan did not expect is still no false alarm when the lab's truth shows it: a Lease
   // released (empty holder in etcd) near when "no holder" opened. Every opening must be borne out.
   const leaseChanges = truth.changes();
@@ -382,7 +414,13 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
       openings.length > 0 &&
       openings.every((opening) => {
         const key = opening.findingId.slice(opening.findingId.indexOf(':') + 1);
-        return leaseChanges.some((change) => change.key === key && change.holderIdentity === null && change.seenAt >= opening.openedAt - 15_000 && change.seenAt <= opening.openedAt + 3_000);
+        return leaseChanges.some(
+          (change) =>
+            change.key === key &&
+            change.holderIdentity === null &&
+            change.seenAt >= opening.openedAt - 15_000 &&
+            change.seenAt <= opening.openedAt + 3_000,
+        );
       })
     );
   };
@@ -402,7 +440,9 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
       replica: replica.name,
       faults: scores.length,
       recall: scores.filter((score) => score.detected).length / Math.max(1, scores.length),
-      falseAlarms: scores.reduce((sum, score) => sum + score.falseAlarms.length, 0) + (quietFalseAlarms.find((q) => q.replica === replica.name)?.rules.length ?? 0),
+      falseAlarms:
+        scores.reduce((sum, score) => sum + score.falseAlarms.length, 0) +
+        (quietFalseAlarms.find((q) => q.replica === replica.name)?.rules.length ?? 0),
       trueUnexpected: scores.reduce((sum, score) => sum + score.trueUnexpected.length, 0),
       detectionP50Ms: percentile(latencies, 50),
       detectionMaxMs: latencies.length ? Math.max(...latencies) : null,
@@ -438,13 +478,26 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     },
     falseAlarmTruth: [
       ...quietFalseAlarms.flatMap((q) => q.rules.map((rule) => ({ replica: q.replica, fault: 'quiet', rule }))),
-      ...hawkFaults.flatMap((f) => f.falseAlarms.map((entry) => ({ replica: entry.split(': ')[0]!, fault: f.fault, rule: entry.split(': ')[1]! }))),
+      ...hawkFaults.flatMap((f) =>
+        f.falseAlarms.map((entry) => ({ replica: entry.split(': ')[0]!, fault: f.fault, rule: entry.split(': ')[1]! })),
+      ),
       ...judged.flatMap((entry) =>
         entry.replicas.flatMap((score) =>
-          [...score.falseAlarms, ...score.trueUnexpected].map((rule) => ({ replica: score.replica, fault: entry.fault, rule, borneOutByTruth: score.trueUnexpected.includes(rule) })),
+          [...score.falseAlarms, ...score.trueUnexpected].map((rule) => ({
+            replica: score.replica,
+            fault: entry.fault,
+            rule,
+            borneOutByTruth: score.trueUnexpected.includes(rule),
+          })),
         ),
       ),
-    ].map((alarm) => ({ ...alarm, openings: falseAlarmOpenings(alarm.rule, alarm.replica, alarm.fault).map((opening) => ({ ...opening, truth: truthSnapshots[opening.truth] })) })),
+    ].map((alarm) => ({
+      ...alarm,
+      openings: falseAlarmOpenings(alarm.rule, alarm.replica, alarm.fault).map((opening) => ({
+        ...opening,
+        truth: truthSnapshots[opening.truth],
+      })),
+    })),
     findingsAtOpen,
     truths: truthSnapshots,
   };
@@ -468,7 +521,8 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     '| fault | other replicas: oldest view (ms) | another replica leads after (ms) | faulted replica fresh again after its return (ms) | all ha-ok after | false alarms |',
     '|---|---|---|---|---|---|',
     ...summary.hawkFaults.map(
-      (f) => `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`,
+      (f) =>
+        `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`,
     ),
     '',
     `### Webhook pages per finding episode (elected replica only; every replica while hawk's Lease cannot be reached)`,
@@ -483,12 +537,20 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
           '',
           '| finding | during | opened | open for (ms) | firing pages | resolve pages |',
           '|---|---|---|---|---|---|',
-          ...summary.pages.notOneFiringPage.map((e) => `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`),
+          ...summary.pages.notOneFiringPage.map(
+            (e) =>
+              `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`,
+          ),
           '',
         ]
       : []),
     ...(summary.pages.unmatchedPageLines.length
-      ? [`Page lines matching no episode: ${summary.pages.unmatchedPageLines.length}`, '', ...summary.pages.unmatchedPageLines.map((line) => `- ${line}`), '']
+      ? [
+          `Page lines matching no episode: ${summary.pages.unmatchedPageLines.length}`,
+          '',
+          ...summary.pages.unmatchedPageLines.map((line) => `- ${line}`),
+          '',
+        ]
       : []),
     "### The lab's truth when each finding not expected of its fault opened",
     '',
@@ -522,14 +584,20 @@ function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | u
           member.error ??
           (member.leases ?? [])
             .filter((l) => relevant(l.key))
-            .map((l) => `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} (${l.leaseDurationSeconds} s) rev ${l.modRevision}`)
+            .map(
+              (l) =>
+                `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} (${l.leaseDurationSeconds} s) rev ${l.modRevision}`,
+            )
             .join(', ')
         }`,
     )
     .join('; ');
   const changes = truth.recentChanges
     .filter((c) => relevant(c.key))
-    .map((c) => `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`)
+    .map(
+      (c) =>
+        `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`,
+    )
     .join('; ');
   const processes =
     truth.processes

@@ -19,7 +19,9 @@ import { INCUMBENT, incumbentLatencyMs } from './support/incumbent';
 import { startNaiveDashboard } from './support/naive-dashboard';
 import { startNodeLeaseChurn } from './support/node-lease-churn';
 
-const { values: args } = parseArgs({ options: { only: { type: 'string' }, 'window-seconds': { type: 'string', default: '60' } } });
+const { values: args } = parseArgs({
+  options: { only: { type: 'string' }, 'window-seconds': { type: 'string', default: '60' } },
+});
 const sections = new Set((args.only ?? 'detection,footprint,api-load,scale,push,fan-out,dom').split(','));
 const windowMs = Number(args['window-seconds']) * 1000;
 const report: Record<string, unknown> = {};
@@ -47,7 +49,10 @@ async function measure(pid: number, ms: number): Promise<{ cpuPercent: number; r
 
 /** A kubeconfig with the lab's context repeated n times: hawk watches each as its own cluster. */
 function multiContextKubeconfig(n: number): string {
-  const document = parse(readFileSync(env.KUBECONFIG!, 'utf8')) as { contexts: { name: string; context: unknown }[]; 'current-context': string };
+  const document = parse(readFileSync(env.KUBECONFIG!, 'utf8')) as {
+    contexts: { name: string; context: unknown }[];
+    'current-context': string;
+  };
   const base = document.contexts[0]!;
   document.contexts = Array.from({ length: n }, (_, i) => ({ name: `lab-${i + 1}`, context: base.context }));
   document['current-context'] = 'lab-1';
@@ -62,13 +67,25 @@ if (sections.has('detection')) {
   const feed = await followCluster(hawk.url);
   await sleep(10_000);
   const rows: { fault: string; hawkMs: number | null; incumbentMs: number | null; incumbentAlert: string }[] = [];
-  for (const name of ['kill the kube-controller-manager leader', 'freeze the kube-scheduler leader', 'stop one apiserver', 'stop the load balancer', 'stop one etcd member', 'stop two etcd members']) {
+  for (const name of [
+    'kill the kube-controller-manager leader',
+    'freeze the kube-scheduler leader',
+    'stop one apiserver',
+    'stop the load balancer',
+    'stop one etcd member',
+    'stop two etcd members',
+  ]) {
     const result = await runFault(
       lab,
       feed,
       FAULTS.find((plan) => plan.name === name)!,
     );
-    rows.push({ fault: name, hawkMs: result.detectionMs, incumbentMs: incumbentLatencyMs(name), incumbentAlert: INCUMBENT[name]?.alert ?? 'none' });
+    rows.push({
+      fault: name,
+      hawkMs: result.detectionMs,
+      incumbentMs: incumbentLatencyMs(name),
+      incumbentAlert: INCUMBENT[name]?.alert ?? 'none',
+    });
     console.error(`[bench]   ${name}: hawk ${result.detectionMs} ms`);
   }
   feed.close();
@@ -165,7 +182,11 @@ if (sections.has('scale')) {
   );
 }
 
-const TITLES = { push: 'Push latency', 'fan-out': 'Fan-out', dom: 'Lease renewal → socket.io client and → browser DOM' } as const;
+const TITLES = {
+  push: 'Push latency',
+  'fan-out': 'Fan-out',
+  dom: 'Lease renewal → socket.io client and → browser DOM',
+} as const;
 for (const [section, script] of [
   ['push', 'push-latency.ts'],
   ['fan-out', 'fan-out.ts'],
@@ -179,15 +200,27 @@ for (const [section, script] of [
   }
   console.error(`[bench] ${section} (bench/${script})`);
   // dom-latency may build the web first (minutes) and takes the window as its argument.
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path, ...(section === 'dom' ? [String(windowMs / 1000)] : [])], {
-    cwd: join(import.meta.dirname, '..'),
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: section === 'dom' ? 1_200_000 : 600_000,
-  });
-  if (run.status !== 0) console.error(`[bench] ${section} failed (exit ${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path, ...(section === 'dom' ? [String(windowMs / 1000)] : [])],
+    {
+      cwd: join(import.meta.dirname, '..'),
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      timeout: section === 'dom' ? 1_200_000 : 600_000,
+    },
+  );
+  if (run.status !== 0)
+    console.error(`[bench] ${section} failed (exit ${run.status ?? run.signal}):\n${run.stderr.slice(-3000)}`);
   report[section] = run.stdout;
-  markdown.push(`## ${TITLES[section]} (bench/${script})`, '', '```', run.stdout.trim() || run.stderr.trim().slice(-3000), '```', '');
+  markdown.push(
+    `## ${TITLES[section]} (bench/${script})`,
+    '',
+    '```',
+    run.stdout.trim() || run.stderr.trim().slice(-3000),
+    '```',
+    '',
+  );
 }
 
 const header = `# hawk benchmarks ${new Date().toISOString()}\n\ncommit ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, the lab: 3 etcd, 3 apiservers behind HAProxy, 3+3 leader-elected components\n\n`;

@@ -20,7 +20,9 @@ const forceLab = process.argv.includes('--lab') || process.env.HAWK_LAB === '1';
 
 /** Counts contexts the way kubectl finds them: KUBECONFIG's files, else ~/.kube/config. */
 function kubeconfigContexts(): number {
-  const files = process.env.KUBECONFIG ? process.env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
+  const files = process.env.KUBECONFIG
+    ? process.env.KUBECONFIG.split(delimiter).filter(Boolean)
+    : [join(homedir(), '.kube', 'config')];
   let contexts = 0;
   for (const file of files) {
     if (!existsSync(file)) continue;
@@ -41,7 +43,11 @@ let stopping = false;
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  const exits = [...children].map((child) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()))));
+  const exits = [...children].map((child) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve())),
+  );
   for (const child of children) child.kill('SIGTERM');
   const killer = setTimeout(() => {
     for (const child of children) child.kill('SIGKILL');
@@ -58,7 +64,13 @@ process.on('uncaughtException', (error) => {
   void shutdown(1);
 });
 
-function spawnChild(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, stdio: 'inherit' | ['ignore', 'inherit', 'inherit']): ChildProcess {
+function spawnChild(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  stdio: 'inherit' | ['ignore', 'inherit', 'inherit'],
+): ChildProcess {
   const child = spawn(command, args, { cwd, env, stdio });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -98,12 +110,19 @@ function newestMtime(path: string): number {
 }
 /** An output newer than every input needs no rebuild: a web build takes minutes on a small machine. */
 function stale(output: string, inputs: string[]): boolean {
-  return !existsSync(output) || statSync(output).mtimeMs < Math.max(...inputs.map(newestMtime), newestMtime(join(root, 'pnpm-lock.yaml')));
+  return (
+    !existsSync(output) ||
+    statSync(output).mtimeMs < Math.max(...inputs.map(newestMtime), newestMtime(join(root, 'pnpm-lock.yaml')))
+  );
 }
 
 const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
 if (forceLab || kubeconfigContexts() === 0) {
-  console.log(forceLab ? '[start] using the local lab' : '[start] no kubeconfig contexts found: bringing up the local lab (the embedded default)');
+  console.log(
+    forceLab
+      ? '[start] using the local lab'
+      : '[start] no kubeconfig contexts found: bringing up the local lab (the embedded default)',
+  );
   const lab = await ensureLab({}, { onProgress: (message) => console.log(`[lab] ${message}`) });
   Object.assign(env, lab.env());
 } else {
@@ -117,8 +136,18 @@ const web = join(root, 'apps', 'web');
 const webDist = join(web, env.HAWK_WEB_DIST_DIR || '.next');
 const serverEntry = join(server, 'dist', 'server.js');
 const webEntry = join(webDist, 'standalone', 'apps', 'web', 'hawk-web.mjs');
-if (stale(serverEntry, [join(server, 'src'), join(server, 'scripts'), join(server, 'package.json'), core])) await build('the backend', ['--filter', '@hawk/server', 'build'], env);
-if (stale(webEntry, [join(web, 'src'), join(web, 'server'), join(web, 'scripts'), join(web, 'next.config.ts'), join(web, 'package.json'), core]))
+if (stale(serverEntry, [join(server, 'src'), join(server, 'scripts'), join(server, 'package.json'), core]))
+  await build('the backend', ['--filter', '@hawk/server', 'build'], env);
+if (
+  stale(webEntry, [
+    join(web, 'src'),
+    join(web, 'server'),
+    join(web, 'scripts'),
+    join(web, 'next.config.ts'),
+    join(web, 'package.json'),
+    core,
+  ])
+)
   await build('the web (next build)', ['--filter', '@hawk/web', 'build'], env);
 
 const backendPort = env.PORT || '4000';
@@ -127,7 +156,14 @@ const webPort = env.HAWK_WEB_PORT || '3000';
 if (!stopping) {
   // The image's flags (apps/server/Dockerfile): a small young generation keeps RSS near the live heap.
   run('backend', process.execPath, ['--max-semi-space-size=2', serverEntry], server, env);
-  run('web', process.execPath, [webEntry], web, { ...env, PORT: webPort, HOSTNAME: host, HAWK_API_URL: `http://127.0.0.1:${backendPort}` });
+  run('web', process.execPath, [webEntry], web, {
+    ...env,
+    PORT: webPort,
+    HOSTNAME: host,
+    HAWK_API_URL: `http://127.0.0.1:${backendPort}`,
+  });
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  console.log(`[start] hawk: http://${shown}:${webPort} (wall display: http://${shown}:${webPort}/?kiosk=1); the API and the socket on the same origin`);
+  console.log(
+    `[start] hawk: http://${shown}:${webPort} (wall display: http://${shown}:${webPort}/?kiosk=1); the API and the socket on the same origin`,
+  );
 }

@@ -3,7 +3,10 @@ import { request } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 
 /** `apiserver_request_total` over every apiserver instance, read directly (not through the LB), by "VERB resource[/subresource]". */
-export async function apiserverRequestCounters(kubeconfigPath: string, instances: readonly string[]): Promise<Map<string, number>> {
+export async function apiserverRequestCounters(
+  kubeconfigPath: string,
+  instances: readonly string[],
+): Promise<Map<string, number>> {
   const kubeconfig = new KubeConfig();
   kubeconfig.loadFromFile(kubeconfigPath);
   const tls: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string } = {};
@@ -23,7 +26,9 @@ export async function apiserverRequestCounters(kubeconfigPath: string, instances
     for (const line of text.split('\n')) {
       if (!line.startsWith('apiserver_request_total{')) continue;
       const label = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(line)?.[1] ?? '';
-      const resource = label('resource') ? `${label('resource')}${label('subresource') ? `/${label('subresource')}` : ''}` : 'non-resource (health, metrics)';
+      const resource = label('resource')
+        ? `${label('resource')}${label('subresource') ? `/${label('subresource')}` : ''}`
+        : 'non-resource (health, metrics)';
       const kind = `${label('verb')} ${resource}`;
       byKind.set(kind, (byKind.get(kind) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
     }
@@ -33,5 +38,8 @@ export async function apiserverRequestCounters(kubeconfigPath: string, instances
 
 /** Sums `apiserver_request_total` over every apiserver instance. */
 export async function apiserverRequestTotal(kubeconfigPath: string, instances: readonly string[]): Promise<number> {
-  return [...(await apiserverRequestCounters(kubeconfigPath, instances)).values()].reduce((sum, value) => sum + value, 0);
+  return [...(await apiserverRequestCounters(kubeconfigPath, instances)).values()].reduce(
+    (sum, value) => sum + value,
+    0,
+  );
 }

@@ -1,6 +1,12 @@
 /** A socket.io client that follows one cluster as the web does, and records when each finding first appeared. */
 import { io, type Socket } from 'socket.io-client';
-import { applyPatch, type ClusterState, type ClientToServerEvents, type ServerToClientEvents, type TimelineEvent } from '@hawk/core';
+import {
+  applyPatch,
+  type ClusterState,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  type TimelineEvent,
+} from '@hawk/core';
 
 export interface FindingSighting {
   readonly id: string;
@@ -27,10 +33,15 @@ export interface ClusterFeed {
 }
 
 export async function followCluster(url: string, clusterId?: string, token?: string): Promise<ClusterFeed> {
-  const listing = (await (await fetch(`${url}/api/clusters`, token ? { headers: { authorization: `Bearer ${token}` } } : {})).json()) as { clusters: { id: string }[] };
+  const listing = (await (
+    await fetch(`${url}/api/clusters`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
+  ).json()) as { clusters: { id: string }[] };
   const id = clusterId ?? listing.clusters[0]?.id;
   if (!id) throw new Error('hawk watches no cluster');
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], ...(token ? { auth: { token } } : {}) });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
+    transports: ['websocket'],
+    ...(token ? { auth: { token } } : {}),
+  });
   let current: ClusterState | null = null;
   let version = -1;
   const open = new Map<string, FindingSighting>();

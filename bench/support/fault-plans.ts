@@ -33,7 +33,13 @@ export interface FaultPlan {
    * several actions, when the one after which the finding is due was sent (`decisiveAt`: quorum is
    * lost with the second etcd member, flapping needs the third leader change).
    */
-  inject(lab: Lab): Promise<{ at: number; decisiveAt?: number; decisiveSentAt?: number; lease?: LeaderElectedKind; oldRenewTime?: number }>;
+  inject(lab: Lab): Promise<{
+    at: number;
+    decisiveAt?: number;
+    decisiveSentAt?: number;
+    lease?: LeaderElectedKind;
+    oldRenewTime?: number;
+  }>;
 }
 
 export const LEASE_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
@@ -53,7 +59,11 @@ function leaderFault(kind: LeaderElectedKind, how: 'kill' | 'freeze'): FaultPlan
       // made the truth one retry period (2 s) too long.
       const after = await lab.leaseHolder(kind);
       const last = after && after.identity === before?.identity ? after : before;
-      return { at: Date.parse(record.at), lease: kind, oldRenewTime: last?.lease.spec.renewTime ? Date.parse(last.lease.spec.renewTime) : Number.NaN };
+      return {
+        at: Date.parse(record.at),
+        lease: kind,
+        oldRenewTime: last?.lease.spec.renewTime ? Date.parse(last.lease.spec.renewTime) : Number.NaN,
+      };
     },
   };
 }
@@ -82,7 +92,15 @@ export const FAULTS: readonly FaultPlan[] = [
   {
     name: 'stop one etcd member',
     expected: ['EtcdOneFailureFromQuorumLoss'],
-    allowed: ['EtcdOneFailureFromQuorumLoss', 'EtcdNoLeader', 'EtcdLeaderFlapping', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
+    allowed: [
+      'EtcdOneFailureFromQuorumLoss',
+      'EtcdNoLeader',
+      'EtcdLeaderFlapping',
+      'ApiServerInstanceNotReady',
+      'ApiServerReducedServing',
+      ...RECOVERY_NOISE,
+      ...LEASE_RULES,
+    ],
     async inject(lab) {
       return { at: Date.parse((await lab.fault.stop('etcd', 1 + Math.floor(random() * 3))).at) };
     },
@@ -121,7 +139,15 @@ export const FAULTS: readonly FaultPlan[] = [
   {
     name: 'restart the etcd leader 3 times',
     expected: ['EtcdLeaderFlapping'],
-    allowed: ['EtcdLeaderFlapping', 'EtcdNoLeader', 'EtcdOneFailureFromQuorumLoss', 'ApiServerInstanceNotReady', 'ApiServerReducedServing', ...RECOVERY_NOISE, ...LEASE_RULES],
+    allowed: [
+      'EtcdLeaderFlapping',
+      'EtcdNoLeader',
+      'EtcdOneFailureFromQuorumLoss',
+      'ApiServerInstanceNotReady',
+      'ApiServerReducedServing',
+      ...RECOVERY_NOISE,
+      ...LEASE_RULES,
+    ],
     async inject(lab) {
       const first = await lab.fault.restartEtcdLeader();
       let decisiveAt = Date.now();
@@ -156,7 +182,12 @@ export const significant = (s: FindingSighting) => s.severity !== 'info';
  * Runs one fault and scores it. With `judge`, a finding the lab's record can settle is a false alarm only when the
  * record does not show it, whatever the plan allows; every other one is held to the plan's allow-list.
  */
-export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan, judge?: (sighting: FindingSighting) => Judgement | null): Promise<FaultResult> {
+export async function runFault(
+  lab: Lab,
+  feed: ClusterFeed,
+  plan: FaultPlan,
+  judge?: (sighting: FindingSighting) => Judgement | null,
+): Promise<FaultResult> {
   const sightingsBefore = feed.sightings().length;
   const timelineBefore = feed.timeline().length;
   // The fault starts when the action is sent: a graceful stop takes seconds and its log record is written after.
@@ -177,7 +208,8 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan, jud
       const sighting = newSighting()!;
       // From the decisive action when there is one; a finding already raised before it (earlier changes in the window) counts from the start.
       // One seen between the decisive action's sending and its effect (a process still exiting) counts as 0 ms.
-      const decisive = injected.decisiveAt !== undefined && sighting.openedAt >= (injected.decisiveSentAt ?? injected.decisiveAt);
+      const decisive =
+        injected.decisiveAt !== undefined && sighting.openedAt >= (injected.decisiveSentAt ?? injected.decisiveAt);
       detectionMs = Math.max(0, sighting.openedAt - (decisive ? injected.decisiveAt! : startedAt));
       firstRule = sighting.ruleId;
     } catch {
@@ -202,7 +234,8 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan, jud
         { description: `a new ${kind} holder` },
       )
       .catch(() => undefined);
-    if (next?.lease.spec.acquireTime && Number.isFinite(injected.oldRenewTime)) gapTruthMs = Date.parse(next.lease.spec.acquireTime) - injected.oldRenewTime!;
+    if (next?.lease.spec.acquireTime && Number.isFinite(injected.oldRenewTime))
+      gapTruthMs = Date.parse(next.lease.spec.acquireTime) - injected.oldRenewTime!;
     await sleep(2000);
     const transition = feed
       .timeline()
@@ -214,14 +247,23 @@ export async function runFault(lab: Lab, feed: ClusterFeed, plan: FaultPlan, jud
   await sleep(5000);
   await lab.fault.heal();
   // Let findings resolve: every significant finding must close before the next fault.
-  await feed.waitFor((state) => !state.findings.some((f) => f.severity !== 'info' && !RECOVERY_NOISE.includes(f.ruleId) && !WINDOWED.includes(f.ruleId)), 180_000).catch(() => undefined);
+  await feed
+    .waitFor(
+      (state) =>
+        !state.findings.some(
+          (f) => f.severity !== 'info' && !RECOVERY_NOISE.includes(f.ruleId) && !WINDOWED.includes(f.ruleId),
+        ),
+      180_000,
+    )
+    .catch(() => undefined);
   await sleep(3000);
   const judged: Judgement[] = [];
   const falseAlarms: string[] = [];
   for (const sighting of feed.sightings().slice(sightingsBefore).filter(significant)) {
     const judgement = judge?.(sighting) ?? null;
     if (judgement) judged.push(judgement);
-    if (judgement ? judgement.verdict === 'false' : !plan.allowed.includes(sighting.ruleId)) falseAlarms.push(sighting.ruleId);
+    if (judgement ? judgement.verdict === 'false' : !plan.allowed.includes(sighting.ruleId))
+      falseAlarms.push(sighting.ruleId);
   }
   return {
     fault: plan.name,

@@ -6,7 +6,8 @@ import { nowhereSpans, parseHaproxyStats } from './lb-record';
 import type { LeaseChange } from './lease-truth';
 
 const T = Date.parse('2026-12-06T23:00:00.000Z');
-const HEADER = '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight';
+const HEADER =
+  '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight';
 const stats = (...servers: [string, string][]) =>
   [
     HEADER,
@@ -43,7 +44,12 @@ const empty: LabRecord = { leaseChanges: [], leaseUnread: [], lb: [] };
 describe('parseHaproxyStats', () => {
   it('reads the apiserver backend servers, UP 1/2 (still routed to) counted as up, DOWN 1/2 (rising) not', () => {
     const sample = parseHaproxyStats(stats(['cp-1', 'UP 1/2'], ['cp-2', 'DOWN 1/2'], ['cp-3', 'DOWN']), T);
-    expect(sample).toEqual({ at: T, up: ['cp-1'], servers: ['cp-1 UP 1/2', 'cp-2 DOWN 1/2', 'cp-3 DOWN'], refused: false });
+    expect(sample).toEqual({
+      at: T,
+      up: ['cp-1'],
+      servers: ['cp-1 UP 1/2', 'cp-2 DOWN 1/2', 'cp-3 DOWN'],
+      refused: false,
+    });
   });
 
   it('says when the answer has no status column rather than reporting no backend up', () => {
@@ -52,7 +58,10 @@ describe('parseHaproxyStats', () => {
 });
 
 describe('judgeSighting', () => {
-  const released: LabRecord = { ...empty, leaseChanges: [change(T - 20_000, 'cp-1_a', 10), change(T - 500, null, 11), change(T + 2_000, 'cp-2_b', 12)] };
+  const released: LabRecord = {
+    ...empty,
+    leaseChanges: [change(T - 20_000, 'cp-1_a', 10), change(T - 500, null, 11), change(T + 2_000, 'cp-2_b', 12)],
+  };
 
   it.each([
     [
@@ -63,11 +72,22 @@ describe('judgeSighting', () => {
       'true',
       /no holder from 22:59:59.500 to 23:00:02.000 \(rev 11\), 500 ms before hawk.s sighting opened; hawk cleared it 500 ms after etcd had a holder again$/,
     ],
-    ['hawk showed it within the allowance after etcd had a holder again', released, T + 4_500, T + 5_000, 'true', /rev 11/],
+    [
+      'hawk showed it within the allowance after etcd had a holder again',
+      released,
+      T + 4_500,
+      T + 5_000,
+      'true',
+      /rev 11/,
+    ],
     ['etcd had a holder throughout', released, T + 6_000, T + 7_000, 'false', /held from .* by cp-2_b \(rev 12/],
     ['no record of the Lease at all', empty, T, T + 1_000, 'false', /no record of kube-system\/kube-scheduler/],
   ] as const)('LeaderElectionNoHolder: %s', (_, record, openedAt, closedAt, verdict, evidence) => {
-    const judgement = judgeSighting(sighting('LeaderElectionNoHolder', 'kube-system/kube-scheduler', openedAt, closedAt), record, T + 60_000);
+    const judgement = judgeSighting(
+      sighting('LeaderElectionNoHolder', 'kube-system/kube-scheduler', openedAt, closedAt),
+      record,
+      T + 60_000,
+    );
     expect(judgement?.verdict).toBe(verdict);
     expect(judgement?.evidence).toMatch(evidence);
   });
@@ -85,12 +105,22 @@ describe('judgeSighting', () => {
   };
 
   it.each([
-    ['HAProxy had every backend down', T + 2_000, T + 3_000, 'true', /no backend UP \(cp-1 DOWN, cp-2 DOWN, cp-3 DOWN 1\/2\) at 1 of 3 reads/],
+    [
+      'HAProxy had every backend down',
+      T + 2_000,
+      T + 3_000,
+      'true',
+      /no backend UP \(cp-1 DOWN, cp-2 DOWN, cp-3 DOWN 1\/2\) at 1 of 3 reads/,
+    ],
     ['HAProxy refused', T + 20_100, T + 21_000, 'true', /refused/],
     ['HAProxy routed to cp-1', T + 3_500, T + 6_000, 'false', /backend UP at each of 1 reads.*cp-1 UP/],
     ['only a failed read of the stats', T + 40_100, T + 41_000, 'false', /no read .* 1 read\(s\) of the stats failed/],
   ] as const)('LoadBalancerUnreachable: %s', (_, openedAt, closedAt, verdict, evidence) => {
-    const judgement = judgeSighting(sighting('LoadBalancerUnreachable', 'https://10.213.0.10:6443', openedAt, closedAt), lbRecord, T + 60_000);
+    const judgement = judgeSighting(
+      sighting('LoadBalancerUnreachable', 'https://10.213.0.10:6443', openedAt, closedAt),
+      lbRecord,
+      T + 60_000,
+    );
     expect(judgement?.verdict).toBe(verdict);
     expect(judgement?.evidence).toMatch(evidence);
   });

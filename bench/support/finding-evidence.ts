@@ -53,7 +53,9 @@ type Verdict = Pick<Judgement, 'verdict' | 'evidence'>;
 
 /** How long hawk kept showing a finding once the record no longer bore it out: said, not judged (latency varies). */
 function clearedAfter(sighting: FindingSighting, truthEnd: number, what: string): string {
-  return sighting.closedAt === null ? 'hawk still showed it at scoring' : `hawk cleared it ${sighting.closedAt - truthEnd} ms after ${what}`;
+  return sighting.closedAt === null
+    ? 'hawk still showed it at scoring'
+    : `hawk cleared it ${sighting.closedAt - truthEnd} ms after ${what}`;
 }
 
 function judgeNoHolder(sighting: FindingSighting, record: LabRecord, now: number): Verdict {
@@ -72,8 +74,12 @@ function judgeNoHolder(sighting: FindingSighting, record: LabRecord, now: number
     return { verdict: 'true', evidence: `etcd held ${key} with no holder ${span}, ${when}; ${cleared}${holes}` };
   }
   const during = `from ${clock(from)} to ${clock(to)}`;
-  const held = spans.map(({ change, from: seen }) => `${change.holderIdentity} (rev ${change.modRevision}, seen ${clock(seen)})`);
-  const evidence = held.length ? `etcd: ${key} held ${during} by ${held.join(', then ')}` : `etcd: no record of ${key} ${during}`;
+  const held = spans.map(
+    ({ change, from: seen }) => `${change.holderIdentity} (rev ${change.modRevision}, seen ${clock(seen)})`,
+  );
+  const evidence = held.length
+    ? `etcd: ${key} held ${during} by ${held.join(', then ')}`
+    : `etcd: no record of ${key} ${during}`;
   return { verdict: 'false', evidence: evidence + holes };
 }
 
@@ -95,7 +101,10 @@ function judgeLoadBalancer(sighting: FindingSighting, record: LabRecord, now: nu
   const fewest = answered.toSorted((a, b) => a.up.length - b.up.length)[0];
   if (!fewest) return { verdict: 'false', evidence: `HAProxy's stats: no read ${during}${unknown}` };
   const least = `fewest at ${clock(fewest.at)}: ${fewest.servers.join(', ')}`;
-  return { verdict: 'false', evidence: `HAProxy had a backend UP at each of ${answered.length} reads ${during}; ${least}${unknown}` };
+  return {
+    verdict: 'false',
+    evidence: `HAProxy had a backend UP at each of ${answered.length} reads ${during}; ${least}${unknown}`,
+  };
 }
 
 /** The rules the record can settle; others keep the fault plan's allow-list. */

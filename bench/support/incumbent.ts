@@ -18,14 +18,38 @@ export const INCUMBENT: Readonly<Record<string, IncumbentAlert>> = {
     forSeconds: null,
     note: 'KubeControllerManagerDown (for 15m) fires only when every instance is down: a lost leader among three is never alerted',
   },
-  'kill the kube-scheduler leader': { alert: null, forSeconds: null, note: 'KubeSchedulerDown (for 15m) fires only when every instance is down' },
-  'freeze the kube-controller-manager leader': { alert: null, forSeconds: null, note: 'a frozen process still answers nothing, but two others are up: KubeControllerManagerDown never fires' },
+  'kill the kube-scheduler leader': {
+    alert: null,
+    forSeconds: null,
+    note: 'KubeSchedulerDown (for 15m) fires only when every instance is down',
+  },
+  'freeze the kube-controller-manager leader': {
+    alert: null,
+    forSeconds: null,
+    note: 'a frozen process still answers nothing, but two others are up: KubeControllerManagerDown never fires',
+  },
   'freeze the kube-scheduler leader': { alert: null, forSeconds: null, note: 'as above for KubeSchedulerDown' },
-  'stop one apiserver': { alert: 'TargetDown', forSeconds: 600, note: 'KubeAPIDown (for 15m) needs every apiserver down; kube-prometheus TargetDown (for 10m) catches one of three' },
-  'stop the load balancer': { alert: null, forSeconds: null, note: 'no standard alert probes the load balancer; scrapes go to instances directly' },
+  'stop one apiserver': {
+    alert: 'TargetDown',
+    forSeconds: 600,
+    note: 'KubeAPIDown (for 15m) needs every apiserver down; kube-prometheus TargetDown (for 10m) catches one of three',
+  },
+  'stop the load balancer': {
+    alert: null,
+    forSeconds: null,
+    note: 'no standard alert probes the load balancer; scrapes go to instances directly',
+  },
   'stop one etcd member': { alert: 'etcdMembersDown', forSeconds: 600, note: 'etcd-mixin etcdMembersDown, for 10m' },
-  'stop two etcd members': { alert: 'etcdInsufficientMembers', forSeconds: 180, note: 'etcd-mixin etcdInsufficientMembers, for 3m (etcdNoLeader, for 1m, needs the stopped members scraped)' },
-  'restart the etcd leader 3 times': { alert: 'etcdHighNumberOfLeaderChanges', forSeconds: 300, note: 'etcd-mixin etcdHighNumberOfLeaderChanges, 4 changes in 15m, for 5m' },
+  'stop two etcd members': {
+    alert: 'etcdInsufficientMembers',
+    forSeconds: 180,
+    note: 'etcd-mixin etcdInsufficientMembers, for 3m (etcdNoLeader, for 1m, needs the stopped members scraped)',
+  },
+  'restart the etcd leader 3 times': {
+    alert: 'etcdHighNumberOfLeaderChanges',
+    forSeconds: 300,
+    note: 'etcd-mixin etcdHighNumberOfLeaderChanges, 4 changes in 15m, for 5m',
+  },
 };
 
 /** Earliest time (ms) the incumbent alert could fire, or null if none would. */

@@ -70,10 +70,13 @@ export function recordLoadBalancer(lab: Lab, intervalMs = 250) {
 }
 
 /** HAProxy routes nowhere: it refused, or it answered with no backend UP. A failed read says nothing. */
-export const routesNowhere = (sample: LbSample) => sample.refused || (sample.error === undefined && sample.up.length === 0);
+export const routesNowhere = (sample: LbSample) =>
+  sample.refused || (sample.error === undefined && sample.up.length === 0);
 
 /** The spans of consecutive reads in which HAProxy routed nowhere, first read to last. Pure. */
-export function nowhereSpans(samples: readonly LbSample[]): { from: number; to: number; reads: number; refused: boolean }[] {
+export function nowhereSpans(
+  samples: readonly LbSample[],
+): { from: number; to: number; reads: number; refused: boolean }[] {
   const spans: { from: number; to: number; reads: number; refused: boolean }[] = [];
   let open: (typeof spans)[number] | null = null;
   for (const sample of samples) {

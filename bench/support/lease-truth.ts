@@ -28,9 +28,17 @@ export interface LeaseChange extends StoredLease {
 export interface LabTruth {
   readonly takenAt: number;
   /** Per etcd member: the watched Leases it holds, or why it did not answer. */
-  readonly etcd: readonly { readonly member: string; readonly leases?: readonly StoredLease[]; readonly error?: string }[];
+  readonly etcd: readonly {
+    readonly member: string;
+    readonly leases?: readonly StoredLease[];
+    readonly error?: string;
+  }[];
   /** Per apiserver instance, read directly: a consistent GET (needs etcd quorum) and a watch-cache GET (resourceVersion=0). */
-  readonly apiservers: readonly { readonly index: number; readonly consistent: Record<string, unknown>; readonly watchCache: Record<string, unknown> }[];
+  readonly apiservers: readonly {
+    readonly index: number;
+    readonly consistent: Record<string, unknown>;
+    readonly watchCache: Record<string, unknown>;
+  }[];
   readonly processes: readonly { readonly id: string; readonly state: string }[];
   /** The watched Leases' holder changes in etcd over the 60 s before the snapshot, and each one's latest record. */
   readonly recentChanges: readonly LeaseChange[];
@@ -116,12 +124,19 @@ export function decodeStoredLease(key: string, modRevision: number, value: Buffe
 
 // ── reads ─────────────────────────────────────────────────────────────────────────────────────
 
-function etcdRange(lab: Lab, endpoint: string, prefix: string, timeoutMs: number): Promise<{ kvs?: { key: string; value: string; mod_revision: string }[] }> {
+function etcdRange(
+  lab: Lab,
+  endpoint: string,
+  prefix: string,
+  timeoutMs: number,
+): Promise<{ kvs?: { key: string; value: string; mod_revision: string }[] }> {
   const url = new URL(endpoint);
   const tls = lab.etcdClientTls;
   const body = JSON.stringify({
     key: Buffer.from(prefix).toString('base64'),
-    range_end: Buffer.from(prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)).toString('base64'),
+    range_end: Buffer.from(
+      prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
+    ).toString('base64'),
     // Serializable: the member's own committed state, answered without quorum (a linearizable read would fail exactly when it matters).
     serializable: true,
   });
@@ -142,7 +157,11 @@ function etcdRange(lab: Lab, endpoint: string, prefix: string, timeoutMs: number
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
         res.on('error', reject);
       },
     );
@@ -175,7 +194,10 @@ async function apiserverRead(lab: Lab, index: number, path: string): Promise<Rec
   try {
     const res = await lab.apiserver(index).raw(path, { timeoutMs: 1500 });
     if (res.status !== 200) return { status: res.status, error: res.body.slice(0, 160) };
-    const lease = JSON.parse(res.body) as { metadata: { resourceVersion?: string }; spec: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number } };
+    const lease = JSON.parse(res.body) as {
+      metadata: { resourceVersion?: string };
+      spec: { holderIdentity?: string; renewTime?: string; leaseDurationSeconds?: number };
+    };
     return {
       status: 200,
       holderIdentity: lease.spec.holderIdentity || null,
@@ -245,9 +267,20 @@ export function recordLeaseTruth(lab: Lab, watched: readonly string[], intervalM
       Promise.all(
         apiserverIndexes.map(async (index) => {
           const reads = await Promise.all(
-            watched.map(async (key) => [key, await apiserverRead(lab, index, leasePath(key)), await apiserverRead(lab, index, `${leasePath(key)}?resourceVersion=0`)] as const),
+            watched.map(
+              async (key) =>
+                [
+                  key,
+                  await apiserverRead(lab, index, leasePath(key)),
+                  await apiserverRead(lab, index, `${leasePath(key)}?resourceVersion=0`),
+                ] as const,
+            ),
           );
-          return { index, consistent: Object.fromEntries(reads.map(([key, read]) => [key, read])), watchCache: Object.fromEntries(reads.map(([key, , cached]) => [key, cached])) };
+          return {
+            index,
+            consistent: Object.fromEntries(reads.map(([key, read]) => [key, read])),
+            watchCache: Object.fromEntries(reads.map(([key, , cached]) => [key, cached])),
+          };
         }),
       ),
       lab.processes(),

@@ -18,7 +18,10 @@ export function startNaiveDashboard(kubeconfigPath: string, intervalMs = 2000): 
     try {
       await Promise.all([
         coordination.listNamespacedLease({ namespace: 'kube-system' }),
-        discovery.listNamespacedEndpointSlice({ namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' }),
+        discovery.listNamespacedEndpointSlice({
+          namespace: 'default',
+          labelSelector: 'kubernetes.io/service-name=kubernetes',
+        }),
         core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'tier=control-plane' }),
         core.listNode({ labelSelector: 'node-role.kubernetes.io/control-plane' }),
       ]);

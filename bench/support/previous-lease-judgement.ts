@@ -19,7 +19,11 @@ const SAMPLES = 8;
 const TICK_MS = 1000;
 
 /** Replays the old judgement over `renewals` on a tick from `startedAt` to `until`: when each overdue episode opened. */
-export function previousJudgement(renewals: readonly ObservedRenewal[], startedAt: number, until: number): { overdueEpisodes: number[] } {
+export function previousJudgement(
+  renewals: readonly ObservedRenewal[],
+  startedAt: number,
+  until: number,
+): { overdueEpisodes: number[] } {
   const overdueEpisodes: number[] = [];
   let next = 0;
   let last: ObservedRenewal | null = null;
@@ -28,7 +32,8 @@ export function previousJudgement(renewals: readonly ObservedRenewal[], startedA
   for (let tick = startedAt; tick <= until; tick += TICK_MS) {
     while (next < renewals.length && renewals[next]!.observedAt <= tick) {
       const renewal = renewals[next++]!;
-      if (last && last.holder === renewal.holder) intervals = [...intervals, renewal.observedAt - last.observedAt].slice(-SAMPLES);
+      if (last && last.holder === renewal.holder)
+        intervals = [...intervals, renewal.observedAt - last.observedAt].slice(-SAMPLES);
       else intervals = [];
       last = renewal;
     }

@@ -39,7 +39,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     logger: {
       level: options.env.HAWK_LOG_LEVEL,
       // Belt and braces: nothing hawk logs carries these, and nothing that does should leak.
-      redact: { paths: ['req.headers.authorization', '*.token', '*.auth', '*.password', '*.kubeconfig', '*.key', '*.cert'], censor: '[redacted]' },
+      redact: {
+        paths: ['req.headers.authorization', '*.token', '*.auth', '*.password', '*.kubeconfig', '*.key', '*.cert'],
+        censor: '[redacted]',
+      },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
     // The socket handshake and REST share the port; trust no proxy header unless deployed behind one.

@@ -43,7 +43,9 @@ export const EnvSchema = Type.Object({
    * `namespace/name` of a coordination.k8s.io/v1 Lease: in a cluster, replicas elect their leader on
    * it (as kube-controller-manager does) instead of a Redis lock.
    */
-  HAWK_LEADER_LEASE: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$' })),
+  HAWK_LEADER_LEASE: Type.Optional(
+    Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$' }),
+  ),
   /** A header an authenticating proxy sets to the user's name (e.g. oauth2-proxy's X-Auth-Request-User); needs HAWK_TRUSTED_PROXY_CIDRS. */
   HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" })),
   /** Comma-separated CIDRs of that proxy: the header counts only from these TCP peers. */
@@ -71,9 +73,13 @@ export const EnvSchema = Type.Object({
    * kube-system/kubeadm-config (unless kubeadm's default `kubernetes`), else HAWK_CLUSTER_NAME_FALLBACK;
    * other contexts keep their context name. The id in URLs and the metrics' `cluster` label stay as they are.
    */
-  HAWK_CLUSTER_NAME: Type.Optional(Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION })),
+  HAWK_CLUSTER_NAME: Type.Optional(
+    Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION }),
+  ),
   /** The in-cluster context's name when HAWK_CLUSTER_NAME is unset and kubeadm reports none; the chart sets `<namespace>/<release>`; default `in-cluster`. */
-  HAWK_CLUSTER_NAME_FALLBACK: Type.Optional(Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION })),
+  HAWK_CLUSTER_NAME_FALLBACK: Type.Optional(
+    Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION }),
+  ),
   /** Comma-separated kubeconfig contexts to watch when HAWK_CONFIG is not set; default every context. */
   HAWK_CONTEXTS: Type.Optional(Type.String({ minLength: 1 })),
   /** How often each apiserver, the front door and etcd are probed (ms); a cluster's probeIntervalMs in HAWK_CONFIG wins. */
@@ -124,7 +130,9 @@ export class EnvError extends Error {
 export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
   const known = Object.keys(EnvSchema.properties);
   // Empty strings count as unset: `HAWK_TOKEN= pnpm start` must not demand a 16-character token.
-  const picked = Object.fromEntries(known.filter((key) => raw[key] !== undefined && raw[key] !== '').map((key) => [key, raw[key]]));
+  const picked = Object.fromEntries(
+    known.filter((key) => raw[key] !== undefined && raw[key] !== '').map((key) => [key, raw[key]]),
+  );
   const withDefaults = Value.Default(EnvSchema, picked);
   const converted = Value.Convert(EnvSchema, withDefaults);
   const firstError = Value.Errors(EnvSchema, converted).First();
@@ -136,7 +144,10 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
   const env = converted as HawkEnv;
   assertTrustedProxy(env);
   if (commaList(env.HAWK_LEASE_NAMESPACES).includes(NODE_LEASE_NAMESPACE)) {
-    throw new EnvError('HAWK_LEASE_NAMESPACES', `${NODE_LEASE_NAMESPACE} holds node heartbeats, not leader elections: remove it`);
+    throw new EnvError(
+      'HAWK_LEASE_NAMESPACES',
+      `${NODE_LEASE_NAMESPACE} holds node heartbeats, not leader elections: remove it`,
+    );
   }
   return env;
 }
@@ -152,7 +163,11 @@ export function commaList(value: string | undefined): string[] {
 /** The header alone would trust anyone who sets it: it needs the proxy's addresses, which must parse. */
 function assertTrustedProxy(env: HawkEnv): void {
   if (env.HAWK_TRUSTED_PROXY_HEADER === undefined) return;
-  if (env.HAWK_TRUSTED_PROXY_CIDRS === undefined) throw new EnvError('HAWK_TRUSTED_PROXY_CIDRS', 'required when HAWK_TRUSTED_PROXY_HEADER is set: the addresses of the proxy that sets it');
+  if (env.HAWK_TRUSTED_PROXY_CIDRS === undefined)
+    throw new EnvError(
+      'HAWK_TRUSTED_PROXY_CIDRS',
+      'required when HAWK_TRUSTED_PROXY_HEADER is set: the addresses of the proxy that sets it',
+    );
   try {
     parseCidrs(env.HAWK_TRUSTED_PROXY_CIDRS);
   } catch (error) {
@@ -167,8 +182,16 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Refuses to serve cluster data on a reachable interface without a token, unless explicitly allowed. */
-export function assertSafeBinding(env: Pick<HawkEnv, 'HOST' | 'HAWK_TOKEN' | 'HAWK_ALLOW_OPEN' | 'HAWK_TRUSTED_PROXY_HEADER'>): void {
-  if (isLoopback(env.HOST) || env.HAWK_TOKEN !== undefined || env.HAWK_TRUSTED_PROXY_HEADER !== undefined || env.HAWK_ALLOW_OPEN === '1') return;
+export function assertSafeBinding(
+  env: Pick<HawkEnv, 'HOST' | 'HAWK_TOKEN' | 'HAWK_ALLOW_OPEN' | 'HAWK_TRUSTED_PROXY_HEADER'>,
+): void {
+  if (
+    isLoopback(env.HOST) ||
+    env.HAWK_TOKEN !== undefined ||
+    env.HAWK_TRUSTED_PROXY_HEADER !== undefined ||
+    env.HAWK_ALLOW_OPEN === '1'
+  )
+    return;
   throw new EnvError(
     'HOST',
     `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN or HAWK_TRUSTED_PROXY_HEADER (with HAWK_TRUSTED_PROXY_CIDRS), or HAWK_ALLOW_OPEN=1 behind a proxy that authenticates`,

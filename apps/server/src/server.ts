@@ -11,7 +11,11 @@ try {
   assertSafeBinding(env);
   const app = await createApp({ env, hub: (logger) => createClusterHub({ env, logger }) });
   const url = await app.listen({ port: env.PORT, host: env.HOST });
-  const election = env.HAWK_LEADER_LEASE ? `lease ${env.HAWK_LEADER_LEASE}` : env.HAWK_REDIS_URL ? 'redis' : 'none (one replica)';
+  const election = env.HAWK_LEADER_LEASE
+    ? `lease ${env.HAWK_LEADER_LEASE}`
+    : env.HAWK_REDIS_URL
+      ? 'redis'
+      : 'none (one replica)';
   app.log.info({ url, replica: env.HAWK_REPLICA_ID, election }, `hawk listening on ${url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

@@ -22,7 +22,11 @@ let page: Page;
 const workDir = mkdtempSync(join(tmpdir(), 'hawk-names-e2e-'));
 
 /** Contexts as a merged kubeconfig spells them; each points at a port nothing listens on. */
-const CONTEXTS = ['kubernetes-admin@kubernetes', 'default/api-ocp-prod-example-com:6443/kube:admin', 'gke_acme-prod_europe-west4_checkout'];
+const CONTEXTS = [
+  'kubernetes-admin@kubernetes',
+  'default/api-ocp-prod-example-com:6443/kube:admin',
+  'gke_acme-prod_europe-west4_checkout',
+];
 
 function writeKubeconfig(): string {
   const path = join(workDir, 'kubeconfig.yaml');
@@ -41,7 +45,10 @@ function writeKubeconfig(): string {
 /** Restarts the backend with `env` and waits until it lists `count` clusters; returns their ids by name. */
 async function watch(env: Record<string, string>, count: number): Promise<Record<string, string>> {
   await stage.backend?.stop();
-  stage.backend = startBackend({ KUBECONFIG: writeKubeconfig(), HAWK_CONTEXTS: '', HAWK_CONFIG: '', ...env }, join(workDir, `history-${count}.db`));
+  stage.backend = startBackend(
+    { KUBECONFIG: writeKubeconfig(), HAWK_CONTEXTS: '', HAWK_CONFIG: '', ...env },
+    join(workDir, `history-${count}.db`),
+  );
   const started = stage.backend;
   return waitUntil(
     `the backend to list ${count} clusters`,
@@ -49,7 +56,9 @@ async function watch(env: Record<string, string>, count: number): Promise<Record
       const response = await fetch(`${BACKEND_URL}/api/clusters`).catch(() => undefined);
       if (!response?.ok) return undefined;
       const { clusters } = (await response.json()) as { clusters: { id: string; name: string }[] };
-      return clusters.length === count ? Object.fromEntries(clusters.map((cluster) => [cluster.name, cluster.id])) : undefined;
+      return clusters.length === count
+        ? Object.fromEntries(clusters.map((cluster) => [cluster.name, cluster.id]))
+        : undefined;
     },
     60_000,
     started.output,
@@ -87,7 +96,9 @@ describe('cluster names on screen', () => {
     const ids = await watch({ HAWK_CONFIG: config }, 3);
     await page.goto(`${WEB_URL}/?kiosk=1`);
     await expect.poll(async () => (await tileNames()).sort(), { timeout: 30_000 }).toEqual([...named].sort());
-    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('checkout, OpenShift prod, Prod EU (Frankfurt) · hawk');
+    await expect
+      .poll(() => page.title(), { timeout: 10_000 })
+      .toBe('checkout, OpenShift prod, Prod EU (Frankfurt) · hawk');
     await page.screenshot({ path: join(SCREENSHOTS, 'wall-cluster-names.png') });
 
     await page.goto(`${WEB_URL}/clusters/${ids['OpenShift prod']}`);

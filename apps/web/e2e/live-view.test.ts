@@ -9,7 +9,15 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, openLab, type Lab } from '@hawk/lab';
 import { closeStage, failOnBrowserErrors, openWebPage, type E2eStage } from '@hawk/testkit/e2e-stage';
-import { BACKEND_URL, ensureWebBuild, REPO_ROOT, startBackend, waitUntil, WEB_URL, type Started } from '@hawk/testkit/web-processes';
+import {
+  BACKEND_URL,
+  ensureWebBuild,
+  REPO_ROOT,
+  startBackend,
+  waitUntil,
+  WEB_URL,
+  type Started,
+} from '@hawk/testkit/web-processes';
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 const log = (line: string) => console.log(`[web e2e] ${line}`);
@@ -41,11 +49,13 @@ async function bootBackend(): Promise<Started> {
 }
 
 /** What chromium logs while hawk's backend is stopped: the web's proxy answers 502, the socket's upgrade fails. */
-const BACKEND_DOWN = /Failed to load resource: the server responded with a status of 502|WebSocket connection to '.*\/socket\.io\/.*' failed/;
+const BACKEND_DOWN =
+  /Failed to load resource: the server responded with a status of 502|WebSocket connection to '.*\/socket\.io\/.*' failed/;
 
 const leaseCard = (component: string) => page.locator(`[data-testid="lease"][data-lease="${component}"]`);
 const holderShown = (component: string) => leaseCard(component).getByTestId('lease-holder').textContent();
-const ringRemaining = async (component: string) => Number(await leaseCard(component).getByTestId('countdown-ring').getAttribute('data-remaining-ms'));
+const ringRemaining = async (component: string) =>
+  Number(await leaseCard(component).getByTestId('countdown-ring').getAttribute('data-remaining-ms'));
 
 async function shoot(name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
@@ -60,7 +70,8 @@ beforeAll(async () => {
   stage.lab = lab;
   await ensureWebBuild(log);
   stage.backend = await bootBackend();
-  const response = (await (await fetch(`${BACKEND_URL}/api/clusters`)).json()) as { clusters?: { id: string }[] } | { id: string }[];
+  const response = (await (await fetch(`${BACKEND_URL}/api/clusters`)).json()) as
+    { clusters?: { id: string }[] } | { id: string }[];
   clusterId = (Array.isArray(response) ? response : (response.clusters ?? []))[0]!.id;
   page = await openWebPage(stage, { width: 1600, height: 1000 }, log);
 }, 900_000);
@@ -74,14 +85,20 @@ describe('hawk web against the lab', () => {
     const measured: Promise<{ encoded: number; decoded: number }>[] = [];
     const onFinished = (request: Request) => {
       if (request.resourceType() !== 'script') return;
-      measured.push(Promise.all([request.sizes(), request.response().then((response) => response?.body())]).then(([sizes, body]) => ({ encoded: sizes.responseBodySize, decoded: body?.length ?? 0 })));
+      measured.push(
+        Promise.all([request.sizes(), request.response().then((response) => response?.body())]).then(
+          ([sizes, body]) => ({ encoded: sizes.responseBodySize, decoded: body?.length ?? 0 }),
+        ),
+      );
     };
     page.on('requestfinished', onFinished);
     await page.goto(`${WEB_URL}/?kiosk=1`, { waitUntil: 'networkidle' });
     page.off('requestfinished', onFinished);
     const scripts = await Promise.all(measured);
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-    log(`first load of / fetched ${scripts.length} scripts: ${kib(scripts.reduce((n, s) => n + s.encoded, 0))} transferred, ${kib(scripts.reduce((n, s) => n + s.decoded, 0))} uncompressed`);
+    log(
+      `first load of / fetched ${scripts.length} scripts: ${kib(scripts.reduce((n, s) => n + s.encoded, 0))} transferred, ${kib(scripts.reduce((n, s) => n + s.decoded, 0))} uncompressed`,
+    );
     // With one cluster the wall shows its whole control plane rather than a tile (wall-screens.test.ts covers more).
     const verdict = page.locator('[data-testid="cluster-view"] .verdict');
     await verdict.waitFor({ timeout: 30_000 });
@@ -103,7 +120,9 @@ describe('hawk web against the lab', () => {
     const holder = await lab.leaseHolder('kube-controller-manager');
     expect(holder, 'the lab has a controller-manager leader').toBeDefined();
     await expect.poll(() => holderShown('kube-controller-manager'), { timeout: 20_000 }).toBe(holder!.identity);
-    expect(await leaseCard('kube-controller-manager').getByTestId('lease-holder-node').textContent()).toBe(`on ${holder!.node}`);
+    expect(await leaseCard('kube-controller-manager').getByTestId('lease-holder-node').textContent()).toBe(
+      `on ${holder!.node}`,
+    );
     expect(await page.getByTestId('quorum').textContent()).toContain('3/3, tolerates 1 failure');
     expect(await page.getByTestId('apiservers-serving').textContent()).toBe('3/3 serving');
     await page.waitForTimeout(1000);
@@ -127,7 +146,9 @@ describe('hawk web against the lab', () => {
       expect(second).toBeLessThan(13_000);
     }
 
-    const finding = page.locator('[data-testid="finding"][data-finding-id^="LeaderElection"][data-finding-id*="kube-controller-manager"]');
+    const finding = page.locator(
+      '[data-testid="finding"][data-finding-id^="LeaderElection"][data-finding-id*="kube-controller-manager"]',
+    );
     await finding.first().waitFor({ timeout: 20_000 });
     expect(await finding.first().textContent()).toMatch(/kube-controller-manager leader (not renewing|lost)/);
     await shoot('cluster-failing');

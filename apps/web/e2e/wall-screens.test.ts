@@ -72,7 +72,10 @@ async function watch(contexts: readonly string[]): Promise<void> {
   // Off the page first: its socket would otherwise fail against the stopped backend, an error no test is about.
   await page.goto('about:blank');
   await stage.backend?.stop();
-  stage.backend = startBackend({ ...lab.env(), KUBECONFIG: kubeconfigPath, HAWK_CONTEXTS: contexts.join(','), HAWK_CONFIG: '' }, join(workDir, `history-${contexts.length}.db`));
+  stage.backend = startBackend(
+    { ...lab.env(), KUBECONFIG: kubeconfigPath, HAWK_CONTEXTS: contexts.join(','), HAWK_CONFIG: '' },
+    join(workDir, `history-${contexts.length}.db`),
+  );
   const started = stage.backend;
   await waitUntil(
     `the backend to list ${contexts.length} clusters`,
@@ -90,7 +93,12 @@ async function watch(contexts: readonly string[]): Promise<void> {
 /** Verdict per tile, by context name. */
 async function tileVerdicts(): Promise<Record<string, string>> {
   return page.$$eval('[data-testid="cluster-tile"]', (tiles) =>
-    Object.fromEntries(tiles.map((tile) => [tile.querySelector('.cluster-name')?.getAttribute('title') ?? '', tile.getAttribute('data-verdict') ?? ''])),
+    Object.fromEntries(
+      tiles.map((tile) => [
+        tile.querySelector('.cluster-name')?.getAttribute('title') ?? '',
+        tile.getAttribute('data-verdict') ?? '',
+      ]),
+    ),
   );
 }
 
@@ -103,7 +111,9 @@ async function openGrid(expected: Readonly<Record<string, string>>, path = '/?ki
   await page.reload();
   await expect.poll(tileVerdicts, { timeout: 30_000, interval: 500 }).toEqual(expected);
   const withState = Object.keys(expected).filter((name) => name !== UNREACHABLE).length;
-  await expect.poll(() => page.locator('[data-testid="glance"]').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(withState);
+  await expect
+    .poll(() => page.locator('[data-testid="glance"]').count(), { timeout: 30_000 })
+    .toBeGreaterThanOrEqual(withState);
 }
 
 async function shoot(name: string, sizes: readonly (typeof SIZES)[number][] = SIZES): Promise<void> {
@@ -121,7 +131,14 @@ const allAre = (names: readonly string[], verdict: string) => Object.fromEntries
 
 /** The largest font size (px) among elements matching `selector` that are visible. */
 const fontPx = (selector: string) =>
-  page.$$eval(selector, (elements) => Math.max(0, ...elements.filter((el) => (el as HTMLElement).offsetParent !== null).map((el) => parseFloat(getComputedStyle(el).fontSize))));
+  page.$$eval(selector, (elements) =>
+    Math.max(
+      0,
+      ...elements
+        .filter((el) => (el as HTMLElement).offsetParent !== null)
+        .map((el) => parseFloat(getComputedStyle(el).fontSize)),
+    ),
+  );
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -153,7 +170,9 @@ describe('the wall display fills the screen', () => {
     expect(await fontPx('[data-testid="cluster-view"] .verdict')).toBeGreaterThanOrEqual(40);
     expect(await fontPx('[data-testid="lease-holder-node"]')).toBeGreaterThanOrEqual(28);
     const box = await page.locator('.tiers').boundingBox();
-    expect(box!.y + box!.height, 'the tiers fill the screen down to the N-1 line').toBeGreaterThan(SIZES[0].height * 0.7);
+    expect(box!.y + box!.height, 'the tiers fill the screen down to the N-1 line').toBeGreaterThan(
+      SIZES[0].height * 0.7,
+    );
     await shoot('wall-1-healthy');
   });
 
@@ -171,7 +190,9 @@ describe('the wall display fills the screen', () => {
     await shoot('wall-3-healthy');
 
     await openGrid(allAre(three, 'ha-ok'), '/');
-    const tiles = await page.getByTestId('cluster-tile').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
+    const tiles = await page
+      .getByTestId('cluster-tile')
+      .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().width));
     expect(
       tiles.reduce((sum, width) => sum + width, 0),
       'three tiles share the width',
@@ -189,7 +210,10 @@ describe('the wall display fills the screen', () => {
     await lab.fault.kill('kube-apiserver', 3);
     await expect.poll(() => verdict.textContent(), { timeout: 60_000, interval: 500 }).toBe('degraded');
     expect(await page.getByTestId('verdict-change').textContent()).toMatch(/was HA ok$/);
-    expect(await page.locator('.cluster-head.verdict-changed').count(), 'the changed verdict is marked in colour and motion').toBe(1);
+    expect(
+      await page.locator('.cluster-head.verdict-changed').count(),
+      'the changed verdict is marked in colour and motion',
+    ).toBe(1);
     await page.waitForTimeout(500);
     await shoot('wall-1-failing');
   });
@@ -200,7 +224,9 @@ describe('the wall display fills the screen', () => {
     await openGrid({ ...allAre([labContext, LAB_ALIASES[0]], 'degraded'), [UNREACHABLE]: 'unknown' });
     const first = page.getByTestId('cluster-tile').first();
     expect(await first.getAttribute('data-verdict'), 'worst first').toBe('unknown');
-    await expect.poll(() => first.locator('.tile-worst').textContent(), { timeout: 30_000 }).toMatch(/cluster unreachable/);
+    await expect
+      .poll(() => first.locator('.tile-worst').textContent(), { timeout: 30_000 })
+      .toMatch(/cluster unreachable/);
     await shoot('wall-3-failing');
 
     const aliases = LAB_ALIASES.slice(0, 10);
@@ -208,9 +234,15 @@ describe('the wall display fills the screen', () => {
     await openGrid({ ...allAre([labContext, ...aliases], 'degraded'), [UNREACHABLE]: 'unknown' });
     // Each cell names its worst finding: the killed apiserver, or the refused connection.
     await expect
-      .poll(async () => (await page.locator('[data-testid="cluster-tile"] .tile-worst').allTextContents()).filter((worst) => !/apiserver|cluster unreachable|node cp-3 down/.test(worst)), {
-        timeout: 30_000,
-      })
+      .poll(
+        async () =>
+          (await page.locator('[data-testid="cluster-tile"] .tile-worst').allTextContents()).filter(
+            (worst) => !/apiserver|cluster unreachable|node cp-3 down/.test(worst),
+          ),
+        {
+          timeout: 30_000,
+        },
+      )
       .toEqual([]);
     // Every tile inside the screen: a wall does not scroll.
     const last = await page.getByTestId('cluster-tile').last().boundingBox();

@@ -13,7 +13,8 @@ const web = join(import.meta.dirname, '..');
 const distDir = process.env.HAWK_WEB_DIST_DIR || '.next';
 // Next keeps the workspace layout inside standalone/ (the tracing root is the repository).
 const standaloneWeb = join(web, distDir, 'standalone', 'apps', 'web');
-if (!existsSync(join(standaloneWeb, 'server.js'))) throw new Error(`${standaloneWeb}/server.js is missing: run next build (output: standalone) first`);
+if (!existsSync(join(standaloneWeb, 'server.js')))
+  throw new Error(`${standaloneWeb}/server.js is missing: run next build (output: standalone) first`);
 
 rmSync(join(standaloneWeb, distDir, 'static'), { recursive: true, force: true });
 cpSync(join(web, distDir, 'static'), join(standaloneWeb, distDir, 'static'), { recursive: true });
@@ -27,7 +28,9 @@ await build({
   format: 'esm',
   target: 'node24',
   // The proxy library is CommonJS and requires Node's built-ins: give the ES module a require().
-  banner: { js: "import { createRequire as hawkCreateRequire } from 'node:module'; const require = hawkCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as hawkCreateRequire } from 'node:module'; const require = hawkCreateRequire(import.meta.url);",
+  },
   legalComments: 'none',
   logLevel: 'warning',
 });

@@ -22,15 +22,20 @@ export function parseBackendList(list: string): URL[] {
     .filter(Boolean)
     .map((entry) => {
       const url = new URL(entry);
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`HAWK_API_URL: ${entry} is not an http(s) URL`);
-      if (url.pathname !== '/' || url.search) throw new Error(`HAWK_API_URL: ${entry} must be a bare origin (scheme://host:port)`);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`HAWK_API_URL: ${entry} is not an http(s) URL`);
+      if (url.pathname !== '/' || url.search)
+        throw new Error(`HAWK_API_URL: ${entry} must be a bare origin (scheme://host:port)`);
       return url;
     });
   if (urls.length === 0) throw new Error('HAWK_API_URL names no backend');
   return urls;
 }
 
-export function watchBackends(urls: readonly URL[], options: { intervalMs?: number; timeoutMs?: number } = {}): Backends {
+export function watchBackends(
+  urls: readonly URL[],
+  options: { intervalMs?: number; timeoutMs?: number } = {},
+): Backends {
   const intervalMs = options.intervalMs ?? 2000;
   const timeoutMs = options.timeoutMs ?? 1500;
   // Optimistic until the first check: a fresh web must not refuse requests while its first probes run.

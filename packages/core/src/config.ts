@@ -88,8 +88,16 @@ export const DEFAULT_CONFIG: HawkConfig = {
   renewOutlierRatio: 1.6,
   priorRenewSlackRatio: 0.35,
   knownElectorTimings: [
-    { leaseDurationSeconds: 15, retryPeriodMs: 2000, source: "client-go's and kube-controller-manager's defaults (15/10/2 s)" },
-    { leaseDurationSeconds: 137, retryPeriodMs: 26_000, source: "OpenShift's controller-manager and scheduler (137/107/26 s)" },
+    {
+      leaseDurationSeconds: 15,
+      retryPeriodMs: 2000,
+      source: "client-go's and kube-controller-manager's defaults (15/10/2 s)",
+    },
+    {
+      leaseDurationSeconds: 137,
+      retryPeriodMs: 26_000,
+      source: "OpenShift's controller-manager and scheduler (137/107/26 s)",
+    },
   ],
   unknownElectorRetryRatio: 0.25,
   cadenceSamples: 16,
@@ -111,22 +119,31 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
   const config: HawkConfig = { ...DEFAULT_CONFIG, ...overrides };
   for (const [key, value] of Object.entries(config)) {
     if (key === 'knownElectorTimings') continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return { error: `config.${key} must be a non-negative number, got ${String(value)}` };
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      return { error: `config.${key} must be a non-negative number, got ${String(value)}` };
   }
   for (const timing of config.knownElectorTimings) {
-    if (!(timing.leaseDurationSeconds > 0 && timing.retryPeriodMs > 0 && timing.retryPeriodMs < timing.leaseDurationSeconds * 1000)) {
-      return { error: `config.knownElectorTimings: retry period ${timing.retryPeriodMs} ms must be positive and below the lease of ${timing.leaseDurationSeconds} s` };
+    if (!(
+      timing.leaseDurationSeconds > 0 &&
+      timing.retryPeriodMs > 0 &&
+      timing.retryPeriodMs < timing.leaseDurationSeconds * 1000
+    )) {
+      return {
+        error: `config.knownElectorTimings: retry period ${timing.retryPeriodMs} ms must be positive and below the lease of ${timing.leaseDurationSeconds} s`,
+      };
     }
   }
   if (config.renewOutlierRatio < 1) return { error: 'config.renewOutlierRatio must be at least 1' };
   for (const key of ['renewSlackRatio', 'priorRenewSlackRatio', 'unknownElectorRetryRatio'] as const) {
     if (config[key] > 1) return { error: `config.${key} must be at most 1` };
   }
-  if (config.etcdDbWarnRatio >= config.etcdDbCriticalRatio) return { error: 'config.etcdDbWarnRatio must be below config.etcdDbCriticalRatio' };
+  if (config.etcdDbWarnRatio >= config.etcdDbCriticalRatio)
+    return { error: 'config.etcdDbWarnRatio must be below config.etcdDbCriticalRatio' };
   if (config.etcdDbCriticalRatio > 1) return { error: 'config.etcdDbCriticalRatio must be at most 1' };
   if (config.flapTransitions < 2) return { error: 'config.flapTransitions must be at least 2' };
   if (config.cadenceSamples < 1) return { error: 'config.cadenceSamples must be at least 1' };
-  if (config.cadenceMinSamples < 1 || config.cadenceMinSamples > config.cadenceSamples) return { error: 'config.cadenceMinSamples must be between 1 and config.cadenceSamples' };
+  if (config.cadenceMinSamples < 1 || config.cadenceMinSamples > config.cadenceSamples)
+    return { error: 'config.cadenceMinSamples must be between 1 and config.cadenceSamples' };
   return { config };
 }
 

@@ -13,7 +13,9 @@ describe('evaluateCluster', () => {
     expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!.since).toBe(openedAt + 1000);
     cluster.startApiServer(3);
     hawk.advance(1_000);
-    expect(hawk.timeline.filter((e) => e.finding.ruleId === 'ApiServerReducedServing').map((e) => [e.kind, e.at])).toEqual([
+    expect(
+      hawk.timeline.filter((e) => e.finding.ruleId === 'ApiServerReducedServing').map((e) => [e.kind, e.at]),
+    ).toEqual([
       ['opened', openedAt + 1000],
       ['resolved', openedAt + 6000],
     ]);
@@ -46,7 +48,11 @@ describe('evaluateCluster', () => {
 
   it('states carry the model version, the quorum and the serving count', () => {
     const { state } = simulateHawk(aCluster().withApiServers(2).withEtcd(3)).evaluate();
-    expect(state).toMatchObject({ modelVersion: 2, apiServers: { serving: 2 }, etcd: { quorum: { voters: 3, hasQuorum: true } } });
+    expect(state).toMatchObject({
+      modelVersion: 2,
+      apiServers: { serving: 2 },
+      etcd: { quorum: { voters: 3, hasQuorum: true } },
+    });
   });
 
   it.each([

@@ -25,7 +25,12 @@ export function findingId(ruleId: string, subject: string | null): string {
  * evaluateCluster judges what the sources know of one cluster at `now` (hawk's clock, epoch ms).
  * `previous` is the last state (or one restored from history after a restart): findings keep its `since`.
  */
-export function evaluateCluster(input: ClusterInput, previous: ClusterState | null, config: HawkConfig, now: number): Evaluation {
+export function evaluateCluster(
+  input: ClusterInput,
+  previous: ClusterState | null,
+  config: HawkConfig,
+  now: number,
+): Evaluation {
   // 1. Judge leases, quorum and serving instances once, for every rule.
   const derived = deriveCluster(input, config, now);
 
@@ -71,7 +76,8 @@ export function evaluateCluster(input: ClusterInput, previous: ClusterState | nu
     controlPlaneHidden: input.controlPlaneHidden,
     ...(input.distribution ? { distribution: input.distribution } : {}),
     findings,
-    failureImpacts: input.controlPlaneHidden || input.reachability.state !== 'reachable' ? [] : failureImpacts(input, derived),
+    failureImpacts:
+      input.controlPlaneHidden || input.reachability.state !== 'reachable' ? [] : failureImpacts(input, derived),
   };
 
   // 4. What changed since the previous state, for the timeline.
@@ -93,5 +99,10 @@ function rulesFor(input: ClusterInput): readonly Rule[] {
 }
 
 function compareFindings(a: Finding, b: Finding): number {
-  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since || Number(a.causedBy !== null) - Number(b.causedBy !== null) || a.id.localeCompare(b.id);
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    a.since - b.since ||
+    Number(a.causedBy !== null) - Number(b.causedBy !== null) ||
+    a.id.localeCompare(b.id)
+  );
 }

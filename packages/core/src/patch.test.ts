@@ -19,7 +19,15 @@ describe('diffStates / applyPatch', () => {
     cluster.stopEtcdMember(2);
     hawk.advance(1_000);
     const patch = diffStates(before, hawk.state);
-    expect(Object.keys(patch).sort()).toEqual(['apiServers', 'etcd', 'findings', 'leases', 'observedAt', 'sources', 'verdict']);
+    expect(Object.keys(patch).sort()).toEqual([
+      'apiServers',
+      'etcd',
+      'findings',
+      'leases',
+      'observedAt',
+      'sources',
+      'verdict',
+    ]);
     expect(applyPatch(before, patch)).toEqual(hawk.state);
   });
 

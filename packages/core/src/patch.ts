@@ -7,9 +7,13 @@ import type { ClusterState } from './model/cluster';
  * cluster for no news). When anything else changed, `observedAt` rides along so "data as of" stays right.
  */
 export function diffStates(prev: ClusterState, next: ClusterState): Partial<ClusterState> {
-  const changed = (Object.keys(next) as (keyof ClusterState)[]).filter((key) => key !== 'observedAt' && !sameValue(prev[key], next[key]));
+  const changed = (Object.keys(next) as (keyof ClusterState)[]).filter(
+    (key) => key !== 'observedAt' && !sameValue(prev[key], next[key]),
+  );
   if (changed.length === 0) return {};
-  return Object.fromEntries([...changed, 'observedAt'].map((key) => [key, next[key as keyof ClusterState]])) as Partial<ClusterState>;
+  return Object.fromEntries(
+    [...changed, 'observedAt'].map((key) => [key, next[key as keyof ClusterState]]),
+  ) as Partial<ClusterState>;
 }
 
 /** applyPatch replaces the named parts whole; the inverse of diffStates. */
@@ -24,5 +28,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const keysA = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const keysB = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return keysA.length === keysB.length && keysA.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    keysA.length === keysB.length &&
+    keysA.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }

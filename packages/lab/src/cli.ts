@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ensureLab, labDown, openLab } from './lifecycle';
 import type { Lab } from './lab';
-import { ELECTOR_TIMINGS, type ElectorTimingsName, type LabOptionsInput, type LabProfile, mustResolveLabOptions } from './options';
+import {
+  ELECTOR_TIMINGS,
+  type ElectorTimingsName,
+  type LabOptionsInput,
+  type LabProfile,
+  mustResolveLabOptions,
+} from './options';
 import { readiness } from './readiness';
 import { formatStatus, labStatus } from './status';
 import { hawkInstall } from './hawk-install';
@@ -50,7 +56,8 @@ function kindOf(name: string | undefined): ComponentKind {
 
 function leaderKindOf(name: string | undefined): LeaderElectedKind {
   const kind = kindOf(name);
-  if (kind !== 'kube-controller-manager' && kind !== 'kube-scheduler') throw new Error(`${kind} does not elect a leader through a Lease`);
+  if (kind !== 'kube-controller-manager' && kind !== 'kube-scheduler')
+    throw new Error(`${kind} does not elect a leader through a Lease`);
   return kind;
 }
 
@@ -116,7 +123,8 @@ function workersOf(args: string[]): number | undefined {
   const at = args.indexOf('--workers');
   if (at < 0) return undefined;
   const n = Number(args[at + 1]);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--workers expects a count (0, 1, 2, …), got ${args[at + 1] ?? '(none)'}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--workers expects a count (0, 1, 2, …), got ${args[at + 1] ?? '(none)'}`);
   return n;
 }
 
@@ -175,11 +183,15 @@ async function main(argv: string[]): Promise<void> {
       const started = Date.now();
       const workers = workersOf(rest);
       if (workers && mustResolveLabOptions(upOptions(rest)).profile === 'hand-made') {
-        throw new Error('--workers needs the kubeadm profile (the hand-made controller-manager has no service-account credentials): pnpm lab up --profile kubeadm --workers N');
+        throw new Error(
+          '--workers needs the kubeadm profile (the hand-made controller-manager has no service-account credentials): pnpm lab up --profile kubeadm --workers N',
+        );
       }
       const lab = await ensureLab(upOptions(rest), { onProgress: progress });
       if (workers !== undefined) await ensureWorkers(lab, workers, progress);
-      progress(`up in ${((Date.now() - started) / 1000).toFixed(1)}s; API ${lab.apiServerUrl}; eval "$(pnpm -s lab env)"`);
+      progress(
+        `up in ${((Date.now() - started) / 1000).toFixed(1)}s; API ${lab.apiServerUrl}; eval "$(pnpm -s lab env)"`,
+      );
       return;
     }
     case 'down': {
@@ -206,7 +218,15 @@ async function main(argv: string[]): Promise<void> {
     case 'fault':
       return fault(rest);
     case 'hawk-install': {
-      const { values } = parseArgs({ args: rest, options: { set: { type: 'string', multiple: true }, release: { type: 'string' }, namespace: { type: 'string' }, 'from-head': { type: 'boolean' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          set: { type: 'string', multiple: true },
+          release: { type: 'string' },
+          namespace: { type: 'string' },
+          'from-head': { type: 'boolean' },
+        },
+      });
       const lab = await requireLab();
       const installed = await hawkInstall(lab, {
         set: values.set ?? [],

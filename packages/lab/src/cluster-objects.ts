@@ -12,15 +12,35 @@ import { API_PORT, ETCD_CLIENT_PORT, type ComponentInstance, type LabHost } from
  */
 
 /** nodeObject is a Node named after the host: the kubelet's own labels and the zone, then the distribution's labels. */
-function nodeObject(host: LabHost, labels: Record<string, string>, annotations: Record<string, string> | null, spec: object): object {
-  const kubeletLabels = { 'kubernetes.io/hostname': host.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': host.zone };
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name: host.name, labels: { ...kubeletLabels, ...labels }, ...(annotations ? { annotations } : {}) }, spec };
+function nodeObject(
+  host: LabHost,
+  labels: Record<string, string>,
+  annotations: Record<string, string> | null,
+  spec: object,
+): object {
+  const kubeletLabels = {
+    'kubernetes.io/hostname': host.name,
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'topology.kubernetes.io/zone': host.zone,
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: host.name, labels: { ...kubeletLabels, ...labels }, ...(annotations ? { annotations } : {}) },
+    spec,
+  };
 }
 
 export function nodeManifest(host: LabHost): object {
-  return nodeObject(host, { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' }, null, {
-    taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
-  });
+  return nodeObject(
+    host,
+    { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' },
+    null,
+    {
+      taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }],
+    },
+  );
 }
 
 export function nodeStatus(host: LabHost, now: string): object {
@@ -30,7 +50,16 @@ export function nodeStatus(host: LabHost, now: string): object {
         { type: 'InternalIP', address: host.ip },
         { type: 'Hostname', address: host.name },
       ],
-      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'hawk lab: no kubelet, registered by the lab', lastHeartbeatTime: now, lastTransitionTime: now }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'KubeletReady',
+          message: 'hawk lab: no kubelet, registered by the lab',
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
+      ],
       nodeInfo: {
         kubeletVersion: K8S_VERSION,
         operatingSystem: 'linux',
@@ -57,10 +86,19 @@ const KUBEADM_REQUESTS: Partial<Record<ComponentInstance['kind'], Record<string,
 
 /** imageFor mirrors kubeadm's image names; etcd's tag comes from the version the build selected. */
 export function imageFor(instance: ComponentInstance, etcdVersion: string): string {
-  return instance.kind === 'etcd' ? `registry.k8s.io/etcd:${etcdVersion.replace(/^v/, '')}-0` : `registry.k8s.io/${instance.kind}:${K8S_VERSION}`;
+  return instance.kind === 'etcd'
+    ? `registry.k8s.io/etcd:${etcdVersion.replace(/^v/, '')}-0`
+    : `registry.k8s.io/${instance.kind}:${K8S_VERSION}`;
 }
 
-export function mirrorPodManifest(instance: ComponentInstance, host: LabHost, command: CommandLine, image: string, nodeUid: string, now: string): object {
+export function mirrorPodManifest(
+  instance: ComponentInstance,
+  host: LabHost,
+  command: CommandLine,
+  image: string,
+  nodeUid: string,
+  now: string,
+): object {
   const containerCommand = [basename(command.binary), ...command.args];
   const hash = createHash('sha256').update(containerCommand.join('\0')).digest('hex').slice(0, 32);
   const endpointAnnotation =
@@ -91,7 +129,15 @@ export function mirrorPodManifest(instance: ComponentInstance, host: LabHost, co
       priorityClassName: 'system-node-critical',
       // Static pods tolerate every NoExecute taint, so no eviction ever touches them.
       tolerations: [{ operator: 'Exists', effect: 'NoExecute' }],
-      containers: [{ name: instance.kind, image, imagePullPolicy: 'IfNotPresent', command: containerCommand, resources: { requests: KUBEADM_REQUESTS[instance.kind] ?? {} } }],
+      containers: [
+        {
+          name: instance.kind,
+          image,
+          imagePullPolicy: 'IfNotPresent',
+          command: containerCommand,
+          resources: { requests: KUBEADM_REQUESTS[instance.kind] ?? {} },
+        },
+      ],
     },
   };
 }
@@ -100,9 +146,21 @@ export function mirrorPodManifest(instance: ComponentInstance, host: LabHost, co
  * mirrorPodStatus is what a kubelet reports for the static pod: Running and Ready while its process runs; after the
  * process ended, not Ready with the container terminated (a kubelet would restart it; the lab waits for `start`/`heal`).
  */
-export function mirrorPodStatus(instance: ComponentInstance, host: LabHost, image: string, now: string, running = true): object {
-  const condition = (type: string) => ({ type, status: running || !['Ready', 'ContainersReady'].includes(type) ? 'True' : 'False', lastTransitionTime: now });
-  const state = running ? { running: { startedAt: now } } : { terminated: { exitCode: 137, reason: 'Error', finishedAt: now } };
+export function mirrorPodStatus(
+  instance: ComponentInstance,
+  host: LabHost,
+  image: string,
+  now: string,
+  running = true,
+): object {
+  const condition = (type: string) => ({
+    type,
+    status: running || !['Ready', 'ContainersReady'].includes(type) ? 'True' : 'False',
+    lastTransitionTime: now,
+  });
+  const state = running
+    ? { running: { startedAt: now } }
+    : { terminated: { exitCode: 137, reason: 'Error', finishedAt: now } };
   return {
     status: {
       phase: 'Running',
@@ -111,8 +169,12 @@ export function mirrorPodStatus(instance: ComponentInstance, host: LabHost, imag
       podIP: host.ip,
       podIPs: [{ ip: host.ip }],
       startTime: now,
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(condition),
-      containerStatuses: [{ name: instance.kind, image, imageID: '', ready: running, started: running, restartCount: 0, state }],
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(
+        condition,
+      ),
+      containerStatuses: [
+        { name: instance.kind, image, imageID: '', ready: running, started: running, restartCount: 0, state },
+      ],
     },
   };
 }
@@ -122,7 +184,9 @@ export function mirrorPodStatus(instance: ComponentInstance, host: LabHost, imag
  * named `<name>-<node>`, bound to the node, with the kubelet's config annotations and default NoExecute toleration.
  */
 export function mirrorPodFromManifest(manifest: StaticPod, host: LabHost, nodeUid: string, now: string): object {
-  const { creationTimestamp: _created, ...metadata } = manifest.metadata as StaticPod['metadata'] & { creationTimestamp?: unknown };
+  const { creationTimestamp: _created, ...metadata } = manifest.metadata as StaticPod['metadata'] & {
+    creationTimestamp?: unknown;
+  };
   const hash = createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 32);
   return {
     apiVersion: 'v1',
@@ -157,7 +221,12 @@ interface ObjectMeta {
 }
 
 /** registerNodes creates the Nodes and mirror Pods (idempotent) and sets their status through the status subresource. */
-export async function registerNodes(kube: KubeClient, nodes: readonly LabHost[], pods: readonly MirrorPod[], now: string): Promise<void> {
+export async function registerNodes(
+  kube: KubeClient,
+  nodes: readonly LabHost[],
+  pods: readonly MirrorPod[],
+  now: string,
+): Promise<void> {
   const uids = new Map<string, string>();
   for (const host of nodes) {
     const node = await kube.createIfAbsent<ObjectMeta>('/api/v1/nodes', host.name, nodeManifest(host));
@@ -203,16 +272,35 @@ export function k3sNodeStatus(host: LabHost, etcdMember: boolean, now: string): 
       conditions: [
         ...base.status.conditions,
         ...(etcdMember
-          ? [{ type: 'EtcdIsVoter', status: 'True', reason: 'MemberNotLearner', message: 'Node is a voting member of the etcd cluster', lastHeartbeatTime: now, lastTransitionTime: now }]
+          ? [
+              {
+                type: 'EtcdIsVoter',
+                status: 'True',
+                reason: 'MemberNotLearner',
+                message: 'Node is a voting member of the etcd cluster',
+                lastHeartbeatTime: now,
+                lastTransitionTime: now,
+              },
+            ]
           : []),
       ],
-      nodeInfo: { ...base.status.nodeInfo, kubeletVersion: `${K8S_VERSION}+k3s1`, containerRuntimeVersion: 'containerd://2.0.0-k3s1', osImage: 'hawk lab (k3s-shaped)' },
+      nodeInfo: {
+        ...base.status.nodeInfo,
+        kubeletVersion: `${K8S_VERSION}+k3s1`,
+        containerRuntimeVersion: 'containerd://2.0.0-k3s1',
+        osImage: 'hawk lab (k3s-shaped)',
+      },
     },
   };
 }
 
 /** registerK3sNodes creates the k3s-shaped Nodes (idempotent) and sets their status. */
-export async function registerK3sNodes(kube: KubeClient, nodes: readonly LabHost[], etcdMembers: ReadonlySet<string>, now: string): Promise<void> {
+export async function registerK3sNodes(
+  kube: KubeClient,
+  nodes: readonly LabHost[],
+  etcdMembers: ReadonlySet<string>,
+  now: string,
+): Promise<void> {
   for (const host of nodes) {
     const member = etcdMembers.has(host.name);
     await kube.createIfAbsent('/api/v1/nodes', host.name, k3sNodeManifest(host, member));

@@ -22,7 +22,12 @@ import {
  * Controllers that need a kubelet or a cloud: without kubelets posting heartbeats the node lifecycle controller
  * would mark every Node unreachable and evict the mirror Pods, which would erase the placement evidence.
  */
-const DISABLED_CONTROLLERS = ['-node-lifecycle-controller', '-cloud-node-lifecycle-controller', '-node-route-controller', '-service-lb-controller'];
+const DISABLED_CONTROLLERS = [
+  '-node-lifecycle-controller',
+  '-cloud-node-lifecycle-controller',
+  '-node-route-controller',
+  '-service-lb-controller',
+];
 
 export interface CommandLine {
   readonly binary: string;
@@ -37,7 +42,13 @@ const seconds = (s: number) => `${s}s`;
  * commandLine is what runs for one instance; the mirror Pod shows the same command. kubeadm-made labs take it from
  * kubeadm's static-pod manifest on that node, unchanged; the hand-made lab builds its flags here (pure).
  */
-export function commandLine(instance: ComponentInstance, topology: LabTopology, options: LabOptions, paths: LabPaths, binDir: string): CommandLine {
+export function commandLine(
+  instance: ComponentInstance,
+  topology: LabTopology,
+  options: LabOptions,
+  paths: LabPaths,
+  binDir: string,
+): CommandLine {
   if (instance.kind !== 'haproxy' && instance.kind !== 'k3s-lease-holder' && options.profile !== 'hand-made') {
     const [name, ...args] = readStaticPod(paths, instance.host, instance.kind).spec.containers[0]!.command;
     return { binary: join(binDir, name!), args, etcKubernetes: nodeDir(paths, instance.host) };
@@ -150,7 +161,16 @@ export function commandLine(instance: ComponentInstance, topology: LabTopology, 
       // Against the node's own apiserver, as the k3s server process on that node would.
       return {
         binary: process.execPath,
-        args: [K3S_LEASE_HOLDER, `https://${host.ip}:${API_PORT}`, join(paths.adminPki, 'ca.crt'), join(paths.adminPki, 'admin.crt'), join(paths.adminPki, 'admin.key'), host.name, 'k3s', 'k3s-etcd'],
+        args: [
+          K3S_LEASE_HOLDER,
+          `https://${host.ip}:${API_PORT}`,
+          join(paths.adminPki, 'ca.crt'),
+          join(paths.adminPki, 'admin.crt'),
+          join(paths.adminPki, 'admin.key'),
+          host.name,
+          'k3s',
+          'k3s-etcd',
+        ],
       };
   }
 }
@@ -184,7 +204,9 @@ export function haproxyConfig(topology: LabTopology): string {
     '  option httpchk GET /readyz',
     '  http-check expect status 200',
     '  balance roundrobin',
-    ...apiservers.map((h) => `  server ${h.name} ${h.ip}:${API_PORT} check check-ssl verify none inter 1s fall 2 rise 2`),
+    ...apiservers.map(
+      (h) => `  server ${h.name} ${h.ip}:${API_PORT} check check-ssl verify none inter 1s fall 2 rise 2`,
+    ),
     '',
   ].join('\n');
 }

@@ -27,7 +27,8 @@ export class LabControl {
    */
   async reportPodStatus(c: ComponentInstance): Promise<void> {
     const profile = this.view.options.profile;
-    if (!(showsKubeadm(profile) || profile === 'hand-made') || c.kind === 'haproxy' || c.kind === 'k3s-lease-holder') return;
+    if (!(showsKubeadm(profile) || profile === 'hand-made') || c.kind === 'haproxy' || c.kind === 'k3s-lease-holder')
+      return;
     const host = this.view.host(c.host);
     if (host.role !== 'control-plane') return;
     const path = `/api/v1/namespaces/kube-system/pods/${c.id}`;
@@ -35,7 +36,10 @@ export class LabControl {
     await this.view
       .kubeAny(async (kube) => {
         const pod = await kube.json<{ spec: { containers: { image: string }[] } }>(path, { timeoutMs: 1_000 });
-        await kube.mergePatch(`${path}/status`, mirrorPodStatus(c, host, pod.spec.containers[0]?.image ?? '', new Date().toISOString(), running));
+        await kube.mergePatch(
+          `${path}/status`,
+          mirrorPodStatus(c, host, pod.spec.containers[0]?.image ?? '', new Date().toISOString(), running),
+        );
       })
       .catch(() => undefined);
   }
@@ -63,7 +67,10 @@ export class LabControl {
   }
 
   /** stopComponent ends `c` with SIGTERM (grace period, then SIGKILL); `kill` skips straight to SIGKILL. */
-  async stopComponent(c: ComponentInstance, how: 'terminate' | 'kill'): Promise<{ pid: number; goneAt: Date } | undefined> {
+  async stopComponent(
+    c: ComponentInstance,
+    how: 'terminate' | 'kill',
+  ): Promise<{ pid: number; goneAt: Date } | undefined> {
     const pid = await this.stopProcess(c, how);
     if (pid === undefined) return undefined;
     // Taken before the Pod report, which waits on the API (for seconds when this stop cost etcd its quorum).
@@ -96,7 +103,10 @@ export class LabControl {
     if (pid === undefined || (await this.view.processState(c)) === 'stopped') throw new Error(`${c.id} is not running`);
     signal(pid, sig);
     const expected = sig === 'SIGSTOP' ? 'frozen' : 'running';
-    await this.view.waitFor(async () => (await this.view.processState(c)) === expected, SIGNAL_SETTLE_MS, { description: `${c.id} ${expected} after ${sig}`, intervalMs: 20 });
+    await this.view.waitFor(async () => (await this.view.processState(c)) === expected, SIGNAL_SETTLE_MS, {
+      description: `${c.id} ${expected} after ${sig}`,
+      intervalMs: 20,
+    });
     return pid;
   }
 
@@ -106,7 +116,12 @@ export class LabControl {
     await writeState(this.view.paths.state, { ...state, pids: { ...state.pids, [id]: pid } });
   }
 
-  async logFault(action: string, target: string, detail?: Record<string, unknown>, at = new Date()): Promise<FaultRecord> {
+  async logFault(
+    action: string,
+    target: string,
+    detail?: Record<string, unknown>,
+    at = new Date(),
+  ): Promise<FaultRecord> {
     const record: FaultRecord = { at: at.toISOString(), action, target, ...(detail ? { detail } : {}) };
     await appendFault(this.view.paths.faultLog, record);
     return record;

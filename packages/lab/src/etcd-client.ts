@@ -50,7 +50,11 @@ export class EtcdClient {
   ) {}
 
   private async post<T>(ip: string, path: string, timeoutMs?: number): Promise<T> {
-    const res = await httpsRequest(this.guard, this.tls, ip, ETCD_CLIENT_PORT, path, { method: 'POST', body: {}, timeoutMs });
+    const res = await httpsRequest(this.guard, this.tls, ip, ETCD_CLIENT_PORT, path, {
+      method: 'POST',
+      body: {},
+      timeoutMs,
+    });
     if (res.status !== 200) throw new Error(`etcd ${ip} ${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
     return JSON.parse(res.body) as T;
   }
@@ -59,9 +63,18 @@ export class EtcdClient {
     try {
       const s = await this.post<StatusResponse>(endpoint.ip, '/v3/maintenance/status', 2_000);
       // /health on the client port, with the client certificate: kubeadm binds the plain metrics port to 127.0.0.1.
-      const health = await httpsRequest(this.guard, this.tls, endpoint.ip, ETCD_CLIENT_PORT, '/health', { timeoutMs: 2_000 }).catch(() => undefined);
+      const health = await httpsRequest(this.guard, this.tls, endpoint.ip, ETCD_CLIENT_PORT, '/health', {
+        timeoutMs: 2_000,
+      }).catch(() => undefined);
       const healthy = health?.status === 200 && /"health":\s*"true"/.test(health.body);
-      return { ...endpoint, healthy, memberId: s.header?.member_id, leaderId: s.leader, raftTerm: s.raftTerm, version: s.version };
+      return {
+        ...endpoint,
+        healthy,
+        memberId: s.header?.member_id,
+        leaderId: s.leader,
+        raftTerm: s.raftTerm,
+        version: s.version,
+      };
     } catch (error) {
       return { ...endpoint, healthy: false, error: (error as Error).message };
     }
@@ -72,7 +85,12 @@ export class EtcdClient {
     for (const endpoint of this.endpoints) {
       try {
         const res = await this.post<MemberListResponse>(endpoint.ip, '/v3/cluster/member/list', 2_000);
-        return (res.members ?? []).map((m) => ({ id: m.ID ?? '', name: m.name ?? '', clientUrls: m.clientURLs ?? [], peerUrls: m.peerURLs ?? [] }));
+        return (res.members ?? []).map((m) => ({
+          id: m.ID ?? '',
+          name: m.name ?? '',
+          clientUrls: m.clientURLs ?? [],
+          peerUrls: m.peerURLs ?? [],
+        }));
       } catch (error) {
         lastError = error;
       }
@@ -81,7 +99,10 @@ export class EtcdClient {
   }
 
   async clusterStatus(): Promise<EtcdClusterStatus> {
-    const [statuses, members] = await Promise.all([Promise.all(this.endpoints.map((e) => this.memberStatus(e))), this.memberList().catch(() => [] as EtcdMember[])]);
+    const [statuses, members] = await Promise.all([
+      Promise.all(this.endpoints.map((e) => this.memberStatus(e))),
+      this.memberList().catch(() => [] as EtcdMember[]),
+    ]);
     const leaderId = statuses.find((s) => s.healthy && s.leaderId && s.leaderId !== '0')?.leaderId;
     const leader = members.find((m) => m.id === leaderId)?.name ?? statuses.find((s) => s.memberId === leaderId)?.name;
     const healthyCount = statuses.filter((s) => s.healthy).length;

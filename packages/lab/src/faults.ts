@@ -7,7 +7,14 @@ import type { ComponentInstance, ComponentKind, LeaderElectedKind } from './topo
 import { instancesOf } from './topology';
 
 /** Order in which heal brings things back: storage first, then the API, its LB, then the API's clients. */
-const START_ORDER: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'haproxy', 'kube-controller-manager', 'kube-scheduler', 'k3s-lease-holder'];
+const START_ORDER: readonly ComponentKind[] = [
+  'etcd',
+  'kube-apiserver',
+  'haproxy',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'k3s-lease-holder',
+];
 const HEAL_READY_TIMEOUT_MS = 180_000;
 /** Leader-elected components exit when they find their lease lost after a thaw; restarting them is what a kubelet ends up doing. */
 const RESTART_WHEN_FROZEN: ReadonlySet<ComponentKind> = new Set(['kube-controller-manager', 'kube-scheduler']);
@@ -60,13 +67,21 @@ export class Faults {
   /** killLeader SIGKILLs whichever instance holds the kind's Lease right now. */
   async killLeader(kind: LeaderElectedKind): Promise<FaultRecord> {
     const holder = await this.requireHolder(kind);
-    return this.killInstance(holder.instance, { leaderOf: kind, holderIdentity: holder.identity, leaseTransitions: holder.lease.spec.leaseTransitions ?? 0 });
+    return this.killInstance(holder.instance, {
+      leaderOf: kind,
+      holderIdentity: holder.identity,
+      leaseTransitions: holder.lease.spec.leaseTransitions ?? 0,
+    });
   }
 
   /** freezeLeader SIGSTOPs the holder: a live process that no longer renews. */
   async freezeLeader(kind: LeaderElectedKind): Promise<FaultRecord> {
     const holder = await this.requireHolder(kind);
-    return this.freezeInstance(holder.instance, { leaderOf: kind, holderIdentity: holder.identity, leaseTransitions: holder.lease.spec.leaseTransitions ?? 0 });
+    return this.freezeInstance(holder.instance, {
+      leaderOf: kind,
+      holderIdentity: holder.identity,
+      leaseTransitions: holder.lease.spec.leaseTransitions ?? 0,
+    });
   }
 
   stopApiServer(index: number): Promise<FaultRecord> {

@@ -49,7 +49,8 @@ export interface HawkInstallResult {
 export function helmBinary(): string {
   const candidates = [process.env.HAWK_HELM, join(hawkCacheDir(), 'tools', 'helm-v3.22.0', 'helm')];
   const found = candidates.find((p): p is string => !!p && existsSync(p));
-  if (!found) throw new Error(`helm not found (looked at ${candidates.filter(Boolean).join(', ')}): scripts/setup.sh builds it`);
+  if (!found)
+    throw new Error(`helm not found (looked at ${candidates.filter(Boolean).join(', ')}): scripts/setup.sh builds it`);
   return found;
 }
 
@@ -59,10 +60,30 @@ const imageCache = () => join(hawkCacheDir(), 'images');
  * buildHawkImage builds one of hawk's images with podman from the repository (podman's layer cache makes an unchanged
  * rebuild cost seconds) and tags it by its image id, so a changed image is a new tag and `helm upgrade` rolls it.
  */
-async function buildHawkImage(component: 'server' | 'web', context: string, progress: (line: string) => void): Promise<{ image: string; archive: string }> {
+async function buildHawkImage(
+  component: 'server' | 'web',
+  context: string,
+  progress: (line: string) => void,
+): Promise<{ image: string; archive: string }> {
   const started = Date.now();
   const local = `localhost/hawk-${component}:local`;
-  await must('podman', ['build', '--pull=never', '--network', 'host', '--format', 'docker', '-f', `apps/${component}/Dockerfile`, '-t', local, context], 1_800_000).catch((error: Error) => {
+  await must(
+    'podman',
+    [
+      'build',
+      '--pull=never',
+      '--network',
+      'host',
+      '--format',
+      'docker',
+      '-f',
+      `apps/${component}/Dockerfile`,
+      '-t',
+      local,
+      context,
+    ],
+    1_800_000,
+  ).catch((error: Error) => {
     throw new Error(`podman build of apps/${component}/Dockerfile: ${error.message.slice(-3000)}`);
   });
   const id = (await must('podman', ['image', 'inspect', '--format', '{{.Id}}', local])).trim().slice(0, 12);
@@ -80,7 +101,16 @@ async function buildHawkImage(component: 'server' | 'web', context: string, prog
 
 /** importOnce loads an image into a worker's containerd unless it already has it (pods use imagePullPolicy Never). */
 async function importOnce(w: WorkerPlan, image: string, archive: string): Promise<void> {
-  const listed = await run('ctr', ['--address', w.files.containerdSocket, '-n', 'k8s.io', 'images', 'ls', '-q', `name==${image}`]);
+  const listed = await run('ctr', [
+    '--address',
+    w.files.containerdSocket,
+    '-n',
+    'k8s.io',
+    'images',
+    'ls',
+    '-q',
+    `name==${image}`,
+  ]);
   if (listed.code === 0 && listed.stdout.trim() === image) return;
   await importImage(w.files.containerdSocket, archive);
 }
@@ -96,7 +126,10 @@ async function exportHead(): Promise<{ dir: string; commit: string }> {
 async function ensureNodeBase(progress: (line: string) => void): Promise<void> {
   if ((await run('podman', ['image', 'exists', NODE_BASE])).code === 0) return;
   const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
-  if (!existsSync(script)) throw new Error(`${NODE_BASE} is not in podman's storage (podman pull ${NODE_BASE}, or ../shared/container-base.sh makes a local stand-in)`);
+  if (!existsSync(script))
+    throw new Error(
+      `${NODE_BASE} is not in podman's storage (podman pull ${NODE_BASE}, or ../shared/container-base.sh makes a local stand-in)`,
+    );
   progress(`making ${NODE_BASE} with ${script}`);
   await must('bash', [script], 1_800_000);
 }
@@ -110,8 +143,18 @@ async function putEtcdClientSecret(lab: Lab, namespace: string): Promise<void> {
   const b64 = async (file: string) => (await readFile(file)).toString('base64');
   const data = { 'ca.crt': await b64(tls.ca), 'tls.crt': await b64(tls.cert), 'tls.key': await b64(tls.key) };
   await lab.kubeAny(async (kube) => {
-    await kube.createIfAbsent('/api/v1/namespaces', namespace, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-    await kube.createIfAbsent(`/api/v1/namespaces/${namespace}/secrets`, ETCD_CLIENT_SECRET, { apiVersion: 'v1', kind: 'Secret', metadata: { name: ETCD_CLIENT_SECRET }, type: 'Opaque', data });
+    await kube.createIfAbsent('/api/v1/namespaces', namespace, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace },
+    });
+    await kube.createIfAbsent(`/api/v1/namespaces/${namespace}/secrets`, ETCD_CLIENT_SECRET, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: ETCD_CLIENT_SECRET },
+      type: 'Opaque',
+      data,
+    });
     await kube.mergePatch(`/api/v1/namespaces/${namespace}/secrets/${ETCD_CLIENT_SECRET}`, { data });
   });
 }
@@ -138,7 +181,9 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
       plans.map((w) => w.host.name),
     ))
   )
-    throw new Error("the lab has no cluster DNS (CoreDNS), which the chart's Service names need: build it (packages/lab/scripts/build-binaries.sh) and rerun pnpm lab up --workers N");
+    throw new Error(
+      "the lab has no cluster DNS (CoreDNS), which the chart's Service names need: build it (packages/lab/scripts/build-binaries.sh) and rerun pnpm lab up --workers N",
+    );
   const helm = helmBinary();
 
   const imagesStarted = Date.now();
@@ -147,13 +192,20 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
   progress(`building hawk-server and hawk-web with podman from ${head ? `commit ${head.commit}` : 'the working tree'}`);
   const [server, web] = await (async () => {
     try {
-      return [await buildHawkImage('server', head?.dir ?? REPO_ROOT, progress), await buildHawkImage('web', head?.dir ?? REPO_ROOT, progress)];
+      return [
+        await buildHawkImage('server', head?.dir ?? REPO_ROOT, progress),
+        await buildHawkImage('web', head?.dir ?? REPO_ROOT, progress),
+      ];
     } finally {
       if (head) await rm(head.dir, { recursive: true, force: true });
     }
   })();
   progress(`importing both images into ${plans.map((w) => w.host.name).join(', ')}`);
-  await Promise.all(plans.map(async (w) => Promise.all([importOnce(w, server.image, server.archive), importOnce(w, web.image, web.archive)])));
+  await Promise.all(
+    plans.map(async (w) =>
+      Promise.all([importOnce(w, server.image, server.archive), importOnce(w, web.image, web.archive)]),
+    ),
+  );
   const imagesMs = Date.now() - imagesStarted;
 
   await putEtcdClientSecret(lab, namespace);
@@ -178,24 +230,59 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
   const helmStartedAt = Date.now();
   const installed = await run(
     helm,
-    ['upgrade', '--install', release, CHART_DIR, '--namespace', namespace, '--kubeconfig', lab.kubeconfigPath, '--wait', '--timeout', '5m', ...values.flatMap((v) => ['--set', v])],
+    [
+      'upgrade',
+      '--install',
+      release,
+      CHART_DIR,
+      '--namespace',
+      namespace,
+      '--kubeconfig',
+      lab.kubeconfigPath,
+      '--wait',
+      '--timeout',
+      '5m',
+      ...values.flatMap((v) => ['--set', v]),
+    ],
     360_000,
   );
   const rolledOutAt = Date.now();
-  if (installed.code !== 0) throw new Error(`helm install failed: ${installed.stderr.trim() || installed.stdout.trim()}\n${await rolloutDiagnosis(lab, namespace)}`);
+  if (installed.code !== 0)
+    throw new Error(
+      `helm install failed: ${installed.stderr.trim() || installed.stdout.trim()}\n${await rolloutDiagnosis(lab, namespace)}`,
+    );
   progress(`rolled out ${((rolledOutAt - helmStartedAt) / 1000).toFixed(1)}s after helm started`);
 
   const tokenSecret = release.includes('hawk') ? `${release}-token` : `${release}-hawk-token`;
-  const secret = await lab.kubeAny((kube) => kube.json<{ data: { token: string } }>(`/api/v1/namespaces/${namespace}/secrets/${tokenSecret}`));
+  const secret = await lab.kubeAny((kube) =>
+    kube.json<{ data: { token: string } }>(`/api/v1/namespaces/${namespace}/secrets/${tokenSecret}`),
+  );
   const tokenFile = join(lab.paths.root, 'hawk-token');
   await rm(tokenFile, { force: true });
   await writeFile(tokenFile, Buffer.from(secret.data.token, 'base64').toString('utf8'), { mode: 0o600 });
   const tokenCommand = `kubectl --kubeconfig ${lab.kubeconfigPath} -n ${namespace} get secret ${tokenSecret} -o jsonpath='{.data.token}' | base64 -d`;
-  return { release, namespace, urls, tokenFile, tokenCommand, images: { server: server.image, web: web.image }, helmStartedAt, rolledOutAt, imagesMs };
+  return {
+    release,
+    namespace,
+    urls,
+    tokenFile,
+    tokenCommand,
+    images: { server: server.image, web: web.image },
+    helmStartedAt,
+    rolledOutAt,
+    imagesMs,
+  };
 }
 
 interface PodList {
-  items: { metadata: { name: string }; spec: { nodeName?: string }; status: { phase?: string; containerStatuses?: { name: string; ready: boolean; restartCount: number; state: unknown }[] } }[];
+  items: {
+    metadata: { name: string };
+    spec: { nodeName?: string };
+    status: {
+      phase?: string;
+      containerStatuses?: { name: string; ready: boolean; restartCount: number; state: unknown }[];
+    };
+  }[];
 }
 
 /** rolloutDiagnosis says what the pods of a failed rollout were doing, and the namespace's warnings. */
@@ -203,10 +290,17 @@ export async function rolloutDiagnosis(lab: Lab, namespace: string): Promise<str
   return lab
     .kubeAny(async (kube) => {
       const pods = await kube.json<PodList>(`/api/v1/namespaces/${namespace}/pods`);
-      const events = await kube.json<{ items: { type: string; reason: string; message: string; involvedObject: { name: string } }[] }>(`/api/v1/namespaces/${namespace}/events`);
+      const events = await kube.json<{
+        items: { type: string; reason: string; message: string; involvedObject: { name: string } }[];
+      }>(`/api/v1/namespaces/${namespace}/events`);
       return [
-        ...pods.items.map((p) => `${p.metadata.name} on ${p.spec.nodeName ?? '-'}: ${p.status.phase} ${JSON.stringify(p.status.containerStatuses ?? [])}`),
-        ...events.items.filter((e) => e.type !== 'Normal').map((e) => `${e.involvedObject.name} ${e.reason}: ${e.message}`),
+        ...pods.items.map(
+          (p) =>
+            `${p.metadata.name} on ${p.spec.nodeName ?? '-'}: ${p.status.phase} ${JSON.stringify(p.status.containerStatuses ?? [])}`,
+        ),
+        ...events.items
+          .filter((e) => e.type !== 'Normal')
+          .map((e) => `${e.involvedObject.name} ${e.reason}: ${e.message}`),
       ].join('\n');
     })
     .catch((error: Error) => `(no diagnosis: ${error.message})`);
@@ -214,6 +308,10 @@ export async function rolloutDiagnosis(lab: Lab, namespace: string): Promise<str
 
 /** hawkUninstall removes the release and its namespace (the token Secret the chart keeps goes with the namespace). */
 export async function hawkUninstall(lab: Lab, release = 'hawk', namespace = 'hawk'): Promise<void> {
-  await run(helmBinary(), ['uninstall', release, '--namespace', namespace, '--kubeconfig', lab.kubeconfigPath, '--wait', '--timeout', '2m'], 150_000);
+  await run(
+    helmBinary(),
+    ['uninstall', release, '--namespace', namespace, '--kubeconfig', lab.kubeconfigPath, '--wait', '--timeout', '2m'],
+    150_000,
+  );
   await lab.kubeAny((kube) => kube.raw(`/api/v1/namespaces/${namespace}`, { method: 'DELETE' })).catch(() => undefined);
 }

@@ -18,10 +18,24 @@ export {
   type LabOptionsInput,
   type LeaderElectionTimings,
 } from './options';
-export { planTopology, type LabTopology, type LabHost, type ComponentInstance, type ComponentKind, type LeaderElectedKind } from './topology';
+export {
+  planTopology,
+  type LabTopology,
+  type LabHost,
+  type ComponentInstance,
+  type ComponentKind,
+  type LeaderElectedKind,
+} from './topology';
 export { labPaths, binaryDir, K8S_VERSION, type LabPaths } from './paths';
 export type { FaultRecord } from './fault-log';
 export type { EtcdClusterStatus, EtcdMember, EtcdMemberStatus } from './etcd-client';
 export type { Lease } from './kube-client';
 export { ensureWorkers, planWorkers } from './workers';
-export { hawkInstall, hawkUninstall, rolloutDiagnosis, HAWK_NODE_PORT, type HawkInstallOptions, type HawkInstallResult } from './hawk-install';
+export {
+  hawkInstall,
+  hawkUninstall,
+  rolloutDiagnosis,
+  HAWK_NODE_PORT,
+  type HawkInstallOptions,
+  type HawkInstallResult,
+} from './hawk-install';

@@ -1,8 +1,19 @@
-import { type AddressGuard, type HttpResponse, type RequestOptions, type TlsIdentity, httpsRequest } from './https-client';
+import {
+  type AddressGuard,
+  type HttpResponse,
+  type RequestOptions,
+  type TlsIdentity,
+  httpsRequest,
+} from './https-client';
 
 /** Lease is the part of coordination.k8s.io/v1 Lease the lab reads. */
 export interface Lease {
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly resourceVersion?: string };
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+    readonly resourceVersion?: string;
+  };
   readonly spec: {
     readonly holderIdentity?: string;
     readonly leaseDurationSeconds?: number;
@@ -73,6 +84,7 @@ export class KubeClient {
 
   async leases(namespace: string, labelSelector?: string): Promise<Lease[]> {
     const query = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
-    return (await this.json<{ items: Lease[] }>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${query}`)).items;
+    return (await this.json<{ items: Lease[] }>(`/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${query}`))
+      .items;
   }
 }

@@ -6,7 +6,16 @@ import type { LabOptions } from './options';
 import { ETC_KUBERNETES, K8S_VERSION, type LabPaths } from './paths';
 import { SERVICE_CIDR } from './pki';
 import { must } from './shell';
-import { API_PORT, ETCD_CLIENT_PORT, ETCD_PEER_PORT, type ComponentKind, type LabHost, type LabTopology, hostOf, instancesOf } from './topology';
+import {
+  API_PORT,
+  ETCD_CLIENT_PORT,
+  ETCD_PEER_PORT,
+  type ComponentKind,
+  type LabHost,
+  type LabTopology,
+  hostOf,
+  instancesOf,
+} from './topology';
 
 /**
  * The kubeadm-made lab: kubeadm itself writes each node's certificates, kubeconfigs and static-pod manifests
@@ -19,7 +28,12 @@ export type StaticPodKind = Exclude<ComponentKind, 'haproxy' | 'k3s-lease-holder
 
 /** StaticPod is the part of a kubeadm manifest the lab reads: a Pod with one container. */
 export interface StaticPod {
-  readonly metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   readonly spec: { containers: { name: string; image: string; command: string[] }[] } & Record<string, unknown>;
 }
 
@@ -34,7 +48,8 @@ function manifestPath(paths: LabPaths, host: string, kind: StaticPodKind): strin
 /** readStaticPod reads the manifest kubeadm wrote for `kind` on `host`. Synchronous: command lines are read on every process check. */
 export function readStaticPod(paths: LabPaths, host: string, kind: StaticPodKind): StaticPod {
   const pod = parse(readFileSync(manifestPath(paths, host, kind), 'utf8')) as StaticPod;
-  if (!pod?.spec?.containers?.[0]?.command?.length) throw new Error(`kubeadm manifest ${manifestPath(paths, host, kind)} has no command`);
+  if (!pod?.spec?.containers?.[0]?.command?.length)
+    throw new Error(`kubeadm manifest ${manifestPath(paths, host, kind)} has no command`);
   return pod;
 }
 
@@ -54,7 +69,9 @@ export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths:
   const members = etcdMemberHosts(topology);
   // A dedicated etcd host runs its member from a local-etcd config; control-plane nodes of an external-etcd lab point at them.
   const external = host.role === 'control-plane' && options.etcdTopology === 'external';
-  const featureGates = options.coordinatedLeaderElection ? [arg('feature-gates', 'CoordinatedLeaderElection=true')] : [];
+  const featureGates = options.coordinatedLeaderElection
+    ? [arg('feature-gates', 'CoordinatedLeaderElection=true')]
+    : [];
   const le = options.leaderElection;
   // Only when not upstream's 15/10/2, so the default lab's manifests carry no leader-election flag, as kubeadm's.
   const leaderElection =
@@ -94,17 +111,26 @@ export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths:
           local: {
             // Under the lab directory, so `down` removes it with everything else.
             dataDir: join(paths.etcdData, host.name),
-            extraArgs: [arg('initial-cluster', members.map((m) => `${m.name}=https://${m.ip}:${ETCD_PEER_PORT}`).join(',')), arg('initial-cluster-state', 'new')],
+            extraArgs: [
+              arg('initial-cluster', members.map((m) => `${m.name}=https://${m.ip}:${ETCD_PEER_PORT}`).join(',')),
+              arg('initial-cluster-state', 'new'),
+            ],
           },
         },
     apiServer: {
-      extraArgs: [...featureGates, ...(options.coordinatedLeaderElection ? [arg('runtime-config', 'coordination.k8s.io/v1beta1=true')] : [])],
+      extraArgs: [
+        ...featureGates,
+        ...(options.coordinatedLeaderElection ? [arg('runtime-config', 'coordination.k8s.io/v1beta1=true')] : []),
+      ],
     },
     controllerManager: {
       extraArgs: [
         ...bindAll,
         // No kubelets post heartbeats here: node-lifecycle would mark every Node unreachable and its mirror Pods not ready.
-        arg('controllers', '*,bootstrapsigner,tokencleaner,-node-lifecycle-controller,-cloud-node-lifecycle-controller'),
+        arg(
+          'controllers',
+          '*,bootstrapsigner,tokencleaner,-node-lifecycle-controller,-cloud-node-lifecycle-controller',
+        ),
         ...leaderElection,
         ...featureGates,
       ],
@@ -159,7 +185,12 @@ async function copyPki(paths: LabPaths, from: string, to: string, files: readonl
  * certificates, kubeconfigs and static-pod manifests. Afterwards each node directory is what /etc/kubernetes
  * holds on a kubeadm node.
  */
-export async function generateWithKubeadm(topology: LabTopology, options: LabOptions, paths: LabPaths, binDir: string): Promise<void> {
+export async function generateWithKubeadm(
+  topology: LabTopology,
+  options: LabOptions,
+  paths: LabPaths,
+  binDir: string,
+): Promise<void> {
   const controlPlane = topology.hosts.filter((h) => h.role === 'control-plane');
   const members = etcdMemberHosts(topology);
   const external = options.etcdTopology === 'external';
@@ -176,8 +207,12 @@ export async function generateWithKubeadm(topology: LabTopology, options: LabOpt
   await kubeadm(first, 'init', 'phase', 'certs', 'front-proxy-ca');
   await kubeadm(first, 'init', 'phase', 'certs', 'sa');
   await kubeadm(firstMember, 'init', 'phase', 'certs', 'etcd-ca');
-  await Promise.all(controlPlane.filter((h) => h !== first).map((h) => copyPki(paths, first.name, h.name, SHARED_CONTROL_PLANE_PKI)));
-  await Promise.all(members.filter((h) => h !== firstMember).map((h) => copyPki(paths, firstMember.name, h.name, SHARED_ETCD_PKI)));
+  await Promise.all(
+    controlPlane.filter((h) => h !== first).map((h) => copyPki(paths, first.name, h.name, SHARED_CONTROL_PLANE_PKI)),
+  );
+  await Promise.all(
+    members.filter((h) => h !== firstMember).map((h) => copyPki(paths, firstMember.name, h.name, SHARED_ETCD_PKI)),
+  );
   if (external) {
     await kubeadm(firstMember, 'init', 'phase', 'certs', 'apiserver-etcd-client');
     await Promise.all(controlPlane.map((h) => copyPki(paths, firstMember.name, h.name, EXTERNAL_ETCD_CLIENT_PKI)));
@@ -185,7 +220,8 @@ export async function generateWithKubeadm(topology: LabTopology, options: LabOpt
 
   const memberPhases = async (host: LabHost) => {
     if (host.role === 'etcd') {
-      for (const cert of ['etcd-server', 'etcd-peer', 'etcd-healthcheck-client']) await kubeadm(host, 'init', 'phase', 'certs', cert);
+      for (const cert of ['etcd-server', 'etcd-peer', 'etcd-healthcheck-client'])
+        await kubeadm(host, 'init', 'phase', 'certs', cert);
     }
     await kubeadm(host, 'init', 'phase', 'etcd', 'local');
   };
@@ -196,7 +232,10 @@ export async function generateWithKubeadm(topology: LabTopology, options: LabOpt
     await kubeadm(host, 'init', 'phase', 'control-plane', 'all');
     if (members.includes(host)) await memberPhases(host);
   };
-  await Promise.all([...controlPlane.map(controlPlanePhases), ...members.filter((m) => m.role === 'etcd').map(memberPhases)]);
+  await Promise.all([
+    ...controlPlane.map(controlPlanePhases),
+    ...members.filter((m) => m.role === 'etcd').map(memberPhases),
+  ]);
 }
 
 /** uploadKubeadmConfig creates kube-system/kubeadm-config (and kubeadm's admin ClusterRoleBinding) as `kubeadm init` does. */
@@ -216,7 +255,11 @@ interface Kubeconfig {
  * clients. admin.conf needs the ClusterRoleBinding `upload-config` creates; super-admin.conf (system:masters, like
  * k3s's and managed services' admin credentials) is for the shapes that publish nothing of kubeadm's.
  */
-export async function exportAdminIdentity(topology: LabTopology, paths: LabPaths, kubeconfig: 'admin.conf' | 'super-admin.conf'): Promise<void> {
+export async function exportAdminIdentity(
+  topology: LabTopology,
+  paths: LabPaths,
+  kubeconfig: 'admin.conf' | 'super-admin.conf',
+): Promise<void> {
   const first = topology.hosts.find((h) => h.role === 'control-plane')!;
   const text = await readFile(join(nodeDir(paths, first.name), kubeconfig), 'utf8');
   const config = parse(text) as Kubeconfig;
@@ -226,7 +269,16 @@ export async function exportAdminIdentity(topology: LabTopology, paths: LabPaths
   };
   await mkdir(paths.adminPki, { recursive: true, mode: 0o700 });
   await writeFile(paths.adminKubeconfig, text, { mode: 0o600 });
-  await writeFile(join(paths.adminPki, 'ca.crt'), decode(config.clusters[0]?.cluster['certificate-authority-data'], 'CA'));
-  await writeFile(join(paths.adminPki, 'admin.crt'), decode(config.users[0]?.user['client-certificate-data'], 'client certificate'), { mode: 0o600 });
-  await writeFile(join(paths.adminPki, 'admin.key'), decode(config.users[0]?.user['client-key-data'], 'client key'), { mode: 0o600 });
+  await writeFile(
+    join(paths.adminPki, 'ca.crt'),
+    decode(config.clusters[0]?.cluster['certificate-authority-data'], 'CA'),
+  );
+  await writeFile(
+    join(paths.adminPki, 'admin.crt'),
+    decode(config.users[0]?.user['client-certificate-data'], 'client certificate'),
+    { mode: 0o600 },
+  );
+  await writeFile(join(paths.adminPki, 'admin.key'), decode(config.users[0]?.user['client-key-data'], 'client key'), {
+    mode: 0o600,
+  });
 }

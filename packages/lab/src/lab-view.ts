@@ -102,7 +102,9 @@ export class LabView {
   }
 
   get etcdEndpoints(): string[] {
-    return instancesOf(this.topology, 'etcd').map((m) => `https://${hostOf(this.topology, m.host).ip}:${ETCD_CLIENT_PORT}`);
+    return instancesOf(this.topology, 'etcd').map(
+      (m) => `https://${hostOf(this.topology, m.host).ip}:${ETCD_CLIENT_PORT}`,
+    );
   }
 
   get kubeadmMade(): boolean {
@@ -113,7 +115,11 @@ export class LabView {
   get etcdClientTls(): TlsIdentity {
     if (this.kubeadmMade) {
       const pki = join(nodeDir(this.paths, instancesOf(this.topology, 'etcd')[0]!.host), 'pki', 'etcd');
-      return { ca: join(pki, 'ca.crt'), cert: join(pki, 'healthcheck-client.crt'), key: join(pki, 'healthcheck-client.key') };
+      return {
+        ca: join(pki, 'ca.crt'),
+        cert: join(pki, 'healthcheck-client.crt'),
+        key: join(pki, 'healthcheck-client.key'),
+      };
     }
     const pki = pkiLayout(this.paths.pki);
     return { ca: pki.etcdCa.cert, cert: pki.etcdHealthcheckClient.cert, key: pki.etcdHealthcheckClient.key };
@@ -269,7 +275,11 @@ export class LabView {
   }
 
   /** waitFor polls `predicate` until it returns a truthy value (returned) or `timeoutMs` passes (throws). Errors count as "not yet". */
-  async waitFor<T>(predicate: () => Promise<T> | T, timeoutMs: number, options: WaitOptions = {}): Promise<NonNullable<T>> {
+  async waitFor<T>(
+    predicate: () => Promise<T> | T,
+    timeoutMs: number,
+    options: WaitOptions = {},
+  ): Promise<NonNullable<T>> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     for (;;) {

@@ -1,14 +1,29 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { haproxyConfig } from './components';
-import { type MirrorPod, imageFor, mirrorPodFromManifest, mirrorPodManifest, registerK3sNodes, registerNodes } from './cluster-objects';
+import {
+  type MirrorPod,
+  imageFor,
+  mirrorPodFromManifest,
+  mirrorPodManifest,
+  registerK3sNodes,
+  registerNodes,
+} from './cluster-objects';
 import { exportAdminIdentity, generateWithKubeadm, readStaticPod, uploadKubeadmConfig } from './kubeadm';
 import { writeKubeconfig } from './kubeconfig';
 import { Lab } from './lab';
 import { withMutationLock } from './lock';
 import { createNetwork, destroyNetwork, listLabNetns, refuseHostClients } from './network';
 import { type LabOptionsInput, type LabOptions, mustResolveLabOptions, sameLab, showsKubeadm } from './options';
-import { ETC_KUBERNETES, HAPROXY_BINARY, K3S_LEASE_HOLDER, LAB_BINARIES, type LabPaths, binaryDir, labPaths } from './paths';
+import {
+  ETC_KUBERNETES,
+  HAPROXY_BINARY,
+  K3S_LEASE_HOLDER,
+  LAB_BINARIES,
+  type LabPaths,
+  binaryDir,
+  labPaths,
+} from './paths';
 import { generatePki } from './pki';
 import { missingPrerequisites } from './prerequisites';
 import { findLabProcesses, signal, waitUntilExited } from './processes';
@@ -89,7 +104,12 @@ export async function ensureLab(input: LabOptionsInput = {}, lifecycle: Lifecycl
   });
 }
 
-async function createLab(options: LabOptions, paths: LabPaths, progress: Progress, readyTimeoutMs: number): Promise<Lab> {
+async function createLab(
+  options: LabOptions,
+  paths: LabPaths,
+  progress: Progress,
+  readyTimeoutMs: number,
+): Promise<Lab> {
   const started = Date.now();
   const lab = new Lab(options, paths);
   const { topology } = lab;
@@ -97,7 +117,9 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
 
   await mkdir(paths.logs, { recursive: true });
   await mkdir(paths.etcdData, { recursive: true, mode: 0o700 });
-  step(`network: bridge ${topology.bridge} ${topology.bridgeIp}/${topology.prefixLength}, ${topology.hosts.length} hosts`);
+  step(
+    `network: bridge ${topology.bridge} ${topology.bridgeIp}/${topology.prefixLength}, ${topology.hosts.length} hosts`,
+  );
   await createNetwork(topology);
   await lab.assertNetwork();
   if (options.profile === 'managed-shaped') {
@@ -117,7 +139,13 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
     const pki = await generatePki(paths.pki, topology);
     await Promise.all([
       writeKubeconfig(paths.adminKubeconfig, lab.apiServerUrl, pki.ca.cert, 'kubernetes-admin', pki.admin),
-      writeKubeconfig(paths.controllerManagerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-controller-manager', pki.controllerManager),
+      writeKubeconfig(
+        paths.controllerManagerKubeconfig,
+        lab.apiServerUrl,
+        pki.ca.cert,
+        'system:kube-controller-manager',
+        pki.controllerManager,
+      ),
       writeKubeconfig(paths.schedulerKubeconfig, lab.apiServerUrl, pki.ca.cert, 'system:kube-scheduler', pki.scheduler),
       writeFile(paths.haproxyConfig, haproxyConfig(topology)),
     ]);
@@ -130,13 +158,19 @@ async function createLab(options: LabOptions, paths: LabPaths, progress: Progres
   };
   step(`etcd: starting ${instancesOf(topology, 'etcd').length} members`);
   await startAll('etcd');
-  await lab.waitFor(async () => (await lab.etcdStatus()).leader, readyTimeoutMs, { description: 'etcd leader', intervalMs: 300 });
+  await lab.waitFor(async () => (await lab.etcdStatus()).leader, readyTimeoutMs, {
+    description: 'etcd leader',
+    intervalMs: 300,
+  });
   step('etcd: leader elected');
 
   step('kube-apiserver: starting');
   await startAll('kube-apiserver');
   await startAll('haproxy');
-  await lab.waitFor(async () => (await lab.apiServerReadiness()).every((a) => a.ready), readyTimeoutMs, { description: 'every apiserver /readyz', intervalMs: 500 });
+  await lab.waitFor(async () => (await lab.apiServerReadiness()).every((a) => a.ready), readyTimeoutMs, {
+    description: 'every apiserver /readyz',
+    intervalMs: 500,
+  });
   step('kube-apiserver: all ready');
   if (showsKubeadm(options.profile)) {
     // Also creates kubeadm's ClusterRoleBinding for admin.conf's group: the lab's own client needs it from here on.
@@ -170,9 +204,13 @@ async function registerPlacement(lab: Lab): Promise<void> {
   if (profile === 'k3s-shaped') {
     const members = new Set(instancesOf(lab.topology, 'etcd').map((m) => m.host));
     const now = new Date().toISOString();
-    await lab.waitFor(() => lab.kubeAny((kube) => registerK3sNodes(kube, lab.nodes, members, now)).then(() => true), 60_000, {
-      description: 'k3s-shaped Node registration',
-    });
+    await lab.waitFor(
+      () => lab.kubeAny((kube) => registerK3sNodes(kube, lab.nodes, members, now)).then(() => true),
+      60_000,
+      {
+        description: 'k3s-shaped Node registration',
+      },
+    );
     return;
   }
   const etcdVersion = (await readFile(join(lab.binDir, 'etcd.version'), 'utf8').catch(() => 'v3.6.8')).trim();
@@ -183,10 +221,20 @@ async function registerPlacement(lab: Lab): Promise<void> {
       const host = lab.host(c.host);
       if (lab.kubeadmMade && c.kind !== 'haproxy' && c.kind !== 'k3s-lease-holder') {
         const manifest = readStaticPod(lab.paths, c.host, c.kind);
-        return { instance: c, host, image: manifest.spec.containers[0]!.image, manifest: (uid: string) => mirrorPodFromManifest(manifest, host, uid, now) };
+        return {
+          instance: c,
+          host,
+          image: manifest.spec.containers[0]!.image,
+          manifest: (uid: string) => mirrorPodFromManifest(manifest, host, uid, now),
+        };
       }
       const image = imageFor(c, etcdVersion);
-      return { instance: c, host, image, manifest: (uid: string) => mirrorPodManifest(c, host, lab.commandLine(c), image, uid, now) };
+      return {
+        instance: c,
+        host,
+        image,
+        manifest: (uid: string) => mirrorPodManifest(c, host, lab.commandLine(c), image, uid, now),
+      };
     });
   await lab.waitFor(() => lab.kubeAny((kube) => registerNodes(kube, lab.nodes, pods, now)).then(() => true), 60_000, {
     description: 'Node and mirror Pod registration',

@@ -29,10 +29,17 @@ export function cidrsOverlap(a: string, b: string): boolean {
 export async function assertSubnetFree(topology: LabTopology): Promise<void> {
   const routes = JSON.parse(await must('ip', ['-j', '-4', 'route', 'show', 'table', 'all'])) as IpRoute[];
   const clashes = routes.filter(
-    (r) => r.dst !== 'default' && r.dev !== topology.bridge && /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(r.dst) && !r.dst.startsWith('127.') && cidrsOverlap(r.dst, topology.subnet),
+    (r) =>
+      r.dst !== 'default' &&
+      r.dev !== topology.bridge &&
+      /^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(r.dst) &&
+      !r.dst.startsWith('127.') &&
+      cidrsOverlap(r.dst, topology.subnet),
   );
   if (clashes.length > 0) {
-    throw new Error(`lab subnet ${topology.subnet} overlaps the machine's routes: ${clashes.map((r) => `${r.dst} dev ${r.dev}`).join(', ')}`);
+    throw new Error(
+      `lab subnet ${topology.subnet} overlaps the machine's routes: ${clashes.map((r) => `${r.dst} dev ${r.dev}`).join(', ')}`,
+    );
   }
 }
 
@@ -79,8 +86,10 @@ async function createHostNetwork(topology: LabTopology, host: LabHost, netnsExis
 export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
   const problems: string[] = [];
   const bridge = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', topology.bridge]);
-  if (bridge.code !== 0 || !bridge.stdout.includes(`"${topology.bridgeIp}"`)) problems.push(`bridge ${topology.bridge} with ${topology.bridgeIp} is missing`);
-  else if (!bridge.stdout.includes(`"${NETWORK.labClientIp}"`)) problems.push(`bridge ${topology.bridge} lacks the lab's client address ${NETWORK.labClientIp}`);
+  if (bridge.code !== 0 || !bridge.stdout.includes(`"${topology.bridgeIp}"`))
+    problems.push(`bridge ${topology.bridge} with ${topology.bridgeIp} is missing`);
+  else if (!bridge.stdout.includes(`"${NETWORK.labClientIp}"`))
+    problems.push(`bridge ${topology.bridge} lacks the lab's client address ${NETWORK.labClientIp}`);
   const namespaces = new Set(await listLabNetns());
   for (const h of topology.hosts) {
     if (!namespaces.has(h.netns)) {
@@ -90,7 +99,8 @@ export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
     const addr = await run('ip', ['-n', h.netns, '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
     if (addr.code !== 0 || !addr.stdout.includes(`"${h.ip}"`)) problems.push(`${h.netns} has no ${h.ip} on eth0`);
     const master = await run('ip', ['-j', 'link', 'show', 'dev', h.hostLink]);
-    if (master.code !== 0 || !master.stdout.includes(`"master":"${topology.bridge}"`)) problems.push(`${h.hostLink} is not on ${topology.bridge}`);
+    if (master.code !== 0 || !master.stdout.includes(`"master":"${topology.bridge}"`))
+      problems.push(`${h.hostLink} is not on ${topology.bridge}`);
   }
   return problems;
 }
@@ -102,7 +112,22 @@ export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
  */
 export async function refuseHostClients(topology: LabTopology): Promise<void> {
   for (const h of topology.hosts.filter((x) => x.role !== 'load-balancer')) {
-    await must('ip', ['netns', 'exec', h.netns, 'iptables', '-A', 'INPUT', '-s', topology.bridgeIp, '-p', 'tcp', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    await must('ip', [
+      'netns',
+      'exec',
+      h.netns,
+      'iptables',
+      '-A',
+      'INPUT',
+      '-s',
+      topology.bridgeIp,
+      '-p',
+      'tcp',
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'tcp-reset',
+    ]);
   }
 }
 
@@ -122,6 +147,7 @@ export async function destroyNetwork(bridge: string): Promise<void> {
   for (const ns of await listLabNetns()) await run('ip', ['netns', 'del', ns]);
   const links = JSON.parse((await run('ip', ['-j', 'link', 'show'])).stdout || '[]') as { ifname: string }[];
   for (const link of links) {
-    if (link.ifname.startsWith(HOST_LINK_PREFIX) || link.ifname === bridge) await run('ip', ['link', 'del', link.ifname]);
+    if (link.ifname.startsWith(HOST_LINK_PREFIX) || link.ifname === bridge)
+      await run('ip', ['link', 'del', link.ifname]);
   }
 }

@@ -25,7 +25,13 @@ export type EtcdTopology = 'stacked' | 'external';
  */
 export type LabProfile = 'kubeadm' | 'kubeadm-bind-all' | 'k3s-shaped' | 'managed-shaped' | 'hand-made';
 
-export const LAB_PROFILES: readonly LabProfile[] = ['kubeadm', 'kubeadm-bind-all', 'k3s-shaped', 'managed-shaped', 'hand-made'];
+export const LAB_PROFILES: readonly LabProfile[] = [
+  'kubeadm',
+  'kubeadm-bind-all',
+  'k3s-shaped',
+  'managed-shaped',
+  'hand-made',
+];
 
 /** Whether the processes run kubeadm's manifests (every profile but the hand-made one). */
 export const kubeadmMade = (profile: LabProfile): boolean => profile !== 'hand-made';
@@ -96,13 +102,23 @@ export function resolveLabOptions(input: LabOptionsInput = {}): { options: LabOp
     zones: input.zones ?? 'spread',
   };
   const errors: string[] = [];
-  if (!LAB_PROFILES.includes(options.profile)) errors.push(`profile must be one of ${LAB_PROFILES.join(', ')}, got ${options.profile}`);
-  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_HOSTS_PER_ROLE) errors.push(`nodes must be 1..${MAX_HOSTS_PER_ROLE}, got ${nodes}`);
+  if (!LAB_PROFILES.includes(options.profile))
+    errors.push(`profile must be one of ${LAB_PROFILES.join(', ')}, got ${options.profile}`);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_HOSTS_PER_ROLE)
+    errors.push(`nodes must be 1..${MAX_HOSTS_PER_ROLE}, got ${nodes}`);
   const members = options.etcdMembers;
-  if (!Number.isInteger(members) || members < 1 || members > MAX_HOSTS_PER_ROLE) errors.push(`etcdMembers must be 1..${MAX_HOSTS_PER_ROLE}, got ${members}`);
-  const { leaseDurationSeconds: lease, renewDeadlineSeconds: renew, retryPeriodSeconds: retry } = options.leaderElection;
+  if (!Number.isInteger(members) || members < 1 || members > MAX_HOSTS_PER_ROLE)
+    errors.push(`etcdMembers must be 1..${MAX_HOSTS_PER_ROLE}, got ${members}`);
+  const {
+    leaseDurationSeconds: lease,
+    renewDeadlineSeconds: renew,
+    retryPeriodSeconds: retry,
+  } = options.leaderElection;
   if (!(retry > 0)) errors.push(`retryPeriodSeconds must be > 0, got ${retry}`);
-  if (!(renew > retry * LEADER_ELECTION_JITTER)) errors.push(`renewDeadlineSeconds (${renew}) must exceed retryPeriodSeconds × ${LEADER_ELECTION_JITTER} (${retry * LEADER_ELECTION_JITTER})`);
+  if (!(renew > retry * LEADER_ELECTION_JITTER))
+    errors.push(
+      `renewDeadlineSeconds (${renew}) must exceed retryPeriodSeconds × ${LEADER_ELECTION_JITTER} (${retry * LEADER_ELECTION_JITTER})`,
+    );
   if (!(lease > renew)) errors.push(`leaseDurationSeconds (${lease}) must exceed renewDeadlineSeconds (${renew})`);
   return { options, errors };
 }
@@ -121,5 +137,15 @@ export function sameLab(a: LabOptions, b: LabOptions): boolean {
 
 function canonical(o: LabOptions): unknown[] {
   const le = o.leaderElection;
-  return [o.profile, o.nodes, o.etcdTopology, o.etcdMembers, o.coordinatedLeaderElection, le.leaseDurationSeconds, le.renewDeadlineSeconds, le.retryPeriodSeconds, o.zones];
+  return [
+    o.profile,
+    o.nodes,
+    o.etcdTopology,
+    o.etcdMembers,
+    o.coordinatedLeaderElection,
+    le.leaseDurationSeconds,
+    le.renewDeadlineSeconds,
+    le.retryPeriodSeconds,
+    o.zones,
+  ];
 }

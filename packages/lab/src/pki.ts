@@ -56,14 +56,22 @@ export interface CertRequest {
   readonly signer?: CertPair;
 }
 
-const EXTENDED_USAGE = { server: 'serverAuth', client: 'clientAuth', 'server-client': 'serverAuth,clientAuth' } as const;
+const EXTENDED_USAGE = {
+  server: 'serverAuth',
+  client: 'clientAuth',
+  'server-client': 'serverAuth,clientAuth',
+} as const;
 
 function opensslConfig(req: CertRequest): string {
   // Subject keys are ordered as given: O before CN, as Kubernetes reads groups from O.
   const dn = Object.entries(req.subject).map(([k, v]) => `${k} = ${v}`);
   const ext =
     req.usage === 'ca'
-      ? ['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,keyCertSign,cRLSign,digitalSignature', 'subjectKeyIdentifier = hash']
+      ? [
+          'basicConstraints = critical,CA:TRUE',
+          'keyUsage = critical,keyCertSign,cRLSign,digitalSignature',
+          'subjectKeyIdentifier = hash',
+        ]
       : [
           'basicConstraints = critical,CA:FALSE',
           'keyUsage = critical,digitalSignature,keyEncipherment',
@@ -113,14 +121,28 @@ export async function generatePki(dir: string, topology: LabTopology): Promise<L
     issue({ out: pki.ca, subject: { CN: 'kubernetes' }, usage: 'ca' }),
     issue({ out: pki.etcdCa, subject: { CN: 'etcd-ca' }, usage: 'ca' }),
     (async () => {
-      await must('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', pki.serviceAccountKey]);
+      await must('openssl', [
+        'genpkey',
+        '-algorithm',
+        'EC',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-out',
+        pki.serviceAccountKey,
+      ]);
       await must('openssl', ['pkey', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub]);
     })(),
   ]);
 
   const controlPlane = topology.hosts.filter((h) => h.role !== 'etcd');
   const apiserverSans = [
-    ...['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'].map(dns),
+    ...[
+      'kubernetes',
+      'kubernetes.default',
+      'kubernetes.default.svc',
+      'kubernetes.default.svc.cluster.local',
+      'localhost',
+    ].map(dns),
     ...controlPlane.map((h) => dns(h.name)),
     ip('127.0.0.1'),
     ip(KUBERNETES_SERVICE_IP),
@@ -131,14 +153,36 @@ export async function generatePki(dir: string, topology: LabTopology): Promise<L
     { out: pki.admin, subject: { O: 'system:masters', CN: 'kubernetes-admin' }, usage: 'client', signer: pki.ca },
     { out: pki.controllerManager, subject: { CN: 'system:kube-controller-manager' }, usage: 'client', signer: pki.ca },
     { out: pki.scheduler, subject: { CN: 'system:kube-scheduler' }, usage: 'client', signer: pki.ca },
-    { out: pki.apiserverEtcdClient, subject: { CN: 'kube-apiserver-etcd-client' }, usage: 'client', signer: pki.etcdCa },
-    { out: pki.etcdHealthcheckClient, subject: { CN: 'kube-etcd-healthcheck-client' }, usage: 'client', signer: pki.etcdCa },
+    {
+      out: pki.apiserverEtcdClient,
+      subject: { CN: 'kube-apiserver-etcd-client' },
+      usage: 'client',
+      signer: pki.etcdCa,
+    },
+    {
+      out: pki.etcdHealthcheckClient,
+      subject: { CN: 'kube-etcd-healthcheck-client' },
+      usage: 'client',
+      signer: pki.etcdCa,
+    },
   ];
   for (const member of instancesOf(topology, 'etcd')) {
     const h = hostOf(topology, member.host);
     const sans = [dns(h.name), dns('localhost'), ip(h.ip), ip('127.0.0.1')];
-    leaves.push({ out: pki.etcdServer(h.name), subject: { CN: h.name }, usage: 'server-client', sans, signer: pki.etcdCa });
-    leaves.push({ out: pki.etcdPeer(h.name), subject: { CN: h.name }, usage: 'server-client', sans, signer: pki.etcdCa });
+    leaves.push({
+      out: pki.etcdServer(h.name),
+      subject: { CN: h.name },
+      usage: 'server-client',
+      sans,
+      signer: pki.etcdCa,
+    });
+    leaves.push({
+      out: pki.etcdPeer(h.name),
+      subject: { CN: h.name },
+      usage: 'server-client',
+      sans,
+      signer: pki.etcdCa,
+    });
   }
   await Promise.all(leaves.map(issue));
   return pki;

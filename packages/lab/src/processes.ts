@@ -75,7 +75,11 @@ export async function processState(pid: number | undefined, binary: string): Pro
   const exe = await executable(pid);
   const state = await schedulerState(pid);
   if (exe === undefined || state === undefined || state === 'Z' || state === 'X') return 'stopped';
-  if (exe !== binary && !['/usr/bin/ip', '/usr/sbin/ip', '/bin/ip', '/usr/bin/unshare', '/usr/bin/dash', '/bin/dash'].includes(exe)) return 'stopped';
+  if (
+    exe !== binary &&
+    !['/usr/bin/ip', '/usr/sbin/ip', '/bin/ip', '/usr/bin/unshare', '/usr/bin/dash', '/bin/dash'].includes(exe)
+  )
+    return 'stopped';
   return state === 'T' || state === 't' ? 'frozen' : 'running';
 }
 
@@ -113,7 +117,12 @@ export async function waitUntilGone(pid: number, binary: string, timeoutMs = 5_0
  * findLabProcesses lists pids running any of `binaries`, haproxy processes started from our config, and processes
  * running the lab's own scripts (`scripts`, by path in the command line): the crash-safe sweep for `down`.
  */
-export async function findLabProcesses(binaries: readonly string[], haproxyBinary: string, haproxyConfig: string, scripts: readonly string[] = []): Promise<number[]> {
+export async function findLabProcesses(
+  binaries: readonly string[],
+  haproxyBinary: string,
+  haproxyConfig: string,
+  scripts: readonly string[] = [],
+): Promise<number[]> {
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

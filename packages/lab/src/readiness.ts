@@ -35,17 +35,21 @@ export async function readiness(lab: LabView, now = () => Date.now()): Promise<R
     if (!lb.ready) pending.push(`load balancer not passing to apiservers: ${lb.detail}`);
   }
   const endpoints = await lab.kubeAny((k) =>
-    k.json<{ items: { endpoints?: { addresses: string[] }[] }[] }>('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes'),
+    k.json<{ items: { endpoints?: { addresses: string[] }[] }[] }>(
+      '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+    ),
   );
   const addresses = new Set(endpoints.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)));
-  if (addresses.size !== apiservers.length) pending.push(`default/kubernetes lists ${addresses.size}/${apiservers.length} apiservers`);
+  if (addresses.size !== apiservers.length)
+    pending.push(`default/kubernetes lists ${addresses.size}/${apiservers.length} apiservers`);
 
   for (const kind of LEADER_ELECTED) {
     const lease = await lab.lease(kind).catch(() => undefined);
     const renewed = lease?.spec.renewTime ? Date.parse(lease.spec.renewTime) : NaN;
     const durationMs = (lease?.spec.leaseDurationSeconds ?? 0) * 1000;
     if (!lease?.spec.holderIdentity) pending.push(`${kind} lease has no holder`);
-    else if (!(now() - renewed <= durationMs)) pending.push(`${kind} lease held by ${lease.spec.holderIdentity} but not renewed`);
+    else if (!(now() - renewed <= durationMs))
+      pending.push(`${kind} lease held by ${lease.spec.holderIdentity} but not renewed`);
   }
   return { ready: pending.length === 0, pending };
 }

@@ -11,7 +11,11 @@ export function run(command: string, args: readonly string[], timeoutMs = 30_000
   return new Promise((resolve) => {
     execFile(command, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && typeof error.code !== 'number' ? error.message : '') });
+      resolve({
+        code,
+        stdout: String(stdout),
+        stderr: String(stderr) || (error && typeof error.code !== 'number' ? error.message : ''),
+      });
     });
   });
 }
@@ -19,7 +23,8 @@ export function run(command: string, args: readonly string[], timeoutMs = 30_000
 /** must is run that throws with the command and its stderr when it fails. */
 export async function must(command: string, args: readonly string[], timeoutMs?: number): Promise<string> {
   const result = await run(command, args, timeoutMs);
-  if (result.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}`);
+  if (result.code !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}`);
   return result.stdout;
 }
 

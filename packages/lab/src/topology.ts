@@ -2,11 +2,19 @@ import type { LabOptions } from './options';
 
 export type HostRole = 'control-plane' | 'etcd' | 'load-balancer';
 /** `k3s-lease-holder` runs only on k3s-shaped labs: it holds the `k3s` and `k3s-etcd` Leases as a k3s server would. */
-export type ComponentKind = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'haproxy' | 'k3s-lease-holder';
+export type ComponentKind =
+  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'haproxy' | 'k3s-lease-holder';
 /** Components that elect a leader through a Lease in kube-system named after them. */
 export type LeaderElectedKind = 'kube-controller-manager' | 'kube-scheduler';
 
-export const COMPONENT_KINDS: readonly ComponentKind[] = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'haproxy', 'k3s-lease-holder'];
+export const COMPONENT_KINDS: readonly ComponentKind[] = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'haproxy',
+  'k3s-lease-holder',
+];
 
 /** LabHost is one simulated machine: a network namespace with its own address and hostname. */
 export interface LabHost {
@@ -67,7 +75,14 @@ export const HAPROXY_STATS_PORT = 8404;
 const ZONES = ['zone-a', 'zone-b', 'zone-c'];
 
 function host(name: string, role: HostRole, lastOctet: number, zone: string): LabHost {
-  return { name, role, ip: `10.213.0.${lastOctet}`, netns: `${NETNS_PREFIX}${name}`, hostLink: `${HOST_LINK_PREFIX}${name}`, zone };
+  return {
+    name,
+    role,
+    ip: `10.213.0.${lastOctet}`,
+    netns: `${NETNS_PREFIX}${name}`,
+    hostLink: `${HOST_LINK_PREFIX}${name}`,
+    zone,
+  };
 }
 
 /** planTopology lays the options out on hosts and addresses. Pure. */
@@ -75,11 +90,14 @@ export function planTopology(options: LabOptions): LabTopology {
   const zoneOf = (i: number) => (options.zones === 'single' ? 'zone-a' : ZONES[(i - 1) % ZONES.length]!);
   const hosts: LabHost[] = [];
   const components: ComponentInstance[] = [];
-  const add = (kind: ComponentKind, index: number, hostName: string) => components.push({ id: `${kind}-${hostName}`, kind, index, host: hostName });
+  const add = (kind: ComponentKind, index: number, hostName: string) =>
+    components.push({ id: `${kind}-${hostName}`, kind, index, host: hostName });
 
   const hasLoadBalancer = options.nodes > 1;
-  if (hasLoadBalancer) hosts.push(host('lb', 'load-balancer', NETWORK.loadBalancerIp.split('.').map(Number)[3]!, zoneOf(1)));
-  for (let i = 1; i <= options.nodes; i++) hosts.push(host(`cp-${i}`, 'control-plane', NETWORK.controlPlaneBase + i, zoneOf(i)));
+  if (hasLoadBalancer)
+    hosts.push(host('lb', 'load-balancer', NETWORK.loadBalancerIp.split('.').map(Number)[3]!, zoneOf(1)));
+  for (let i = 1; i <= options.nodes; i++)
+    hosts.push(host(`cp-${i}`, 'control-plane', NETWORK.controlPlaneBase + i, zoneOf(i)));
   for (let m = 1; m <= options.etcdMembers; m++) {
     const stackedOnNode = options.etcdTopology === 'stacked' && m <= options.nodes;
     if (!stackedOnNode) hosts.push(host(`etcd-${m}`, 'etcd', NETWORK.etcdBase + m, zoneOf(m)));

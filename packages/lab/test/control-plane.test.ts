@@ -26,7 +26,9 @@ describe('scenario 1: steady state, full HA', () => {
   it('the default/kubernetes EndpointSlice lists the three apiserver addresses', async () => {
     const slices = await lab
       .kube()
-      .json<{ items: { endpoints: { addresses: string[] }[] }[] }>('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes');
+      .json<{ items: { endpoints: { addresses: string[] }[] }[] }>(
+        '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+      );
     const addresses = slices.items.flatMap((s) => s.endpoints.flatMap((e) => e.addresses)).sort();
     expect(addresses).toEqual(lab.nodes.map((n) => n.ip));
   });
@@ -46,17 +48,23 @@ describe('scenario 1: steady state, full HA', () => {
   });
 
   it('Nodes and mirror Pods show the placement kubeadm would', async () => {
-    const nodes = await lab.kube().json<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>('/api/v1/nodes');
-    expect(nodes.items.map((n) => [n.metadata.name, n.metadata.labels['topology.kubernetes.io/zone'], n.metadata.labels['node-role.kubernetes.io/control-plane']])).toEqual([
+    const nodes = await lab
+      .kube()
+      .json<{ items: { metadata: { name: string; labels: Record<string, string> } }[] }>('/api/v1/nodes');
+    expect(
+      nodes.items.map((n) => [
+        n.metadata.name,
+        n.metadata.labels['topology.kubernetes.io/zone'],
+        n.metadata.labels['node-role.kubernetes.io/control-plane'],
+      ]),
+    ).toEqual([
       ['cp-1', 'zone-a', ''],
       ['cp-2', 'zone-b', ''],
       ['cp-3', 'zone-c', ''],
     ]);
-    const pods = await lab
-      .kube()
-      .json<{ items: { metadata: { name: string }; spec: { nodeName: string; containers: { command: string[] }[] } }[] }>(
-        '/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver%2Ctier%3Dcontrol-plane',
-      );
+    const pods = await lab.kube().json<{
+      items: { metadata: { name: string }; spec: { nodeName: string; containers: { command: string[] }[] } }[];
+    }>('/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-apiserver%2Ctier%3Dcontrol-plane');
     expect(pods.items.map((p) => p.spec.nodeName).sort()).toEqual(['cp-1', 'cp-2', 'cp-3']);
     // The mirror Pod shows the command line the process really runs.
     for (const pod of pods.items) {
@@ -79,7 +87,9 @@ describe('scenario 2: the controller-manager leader is killed', () => {
     expect(before).toBeDefined();
     const fault = await lab.fault.killLeader('kube-controller-manager');
     expect(fault).toMatchObject({ action: 'kill', target: before!.instance.id });
-    await lab.waitFor(async () => (await lab.processState(before!.instance)) === 'stopped', 5_000, { description: `${before!.instance.id} stopped` });
+    await lab.waitFor(async () => (await lab.processState(before!.instance)) === 'stopped', 5_000, {
+      description: `${before!.instance.id} stopped`,
+    });
 
     const limitMs = lab.options.leaderElection.leaseDurationSeconds * 1000 + FAILOVER_SLACK_MS;
     const after = await lab.waitFor(
@@ -94,7 +104,9 @@ describe('scenario 2: the controller-manager leader is killed', () => {
     expect(after.lease.spec.leaseTransitions ?? 0).toBeGreaterThan(before!.lease.spec.leaseTransitions ?? 0);
 
     await lab.fault.start('kube-controller-manager', before!.instance.index);
-    await lab.waitFor(async () => (await lab.processState(before!.instance)) === 'running', 5_000, { description: `${before!.instance.id} running again` });
+    await lab.waitFor(async () => (await lab.processState(before!.instance)) === 'running', 5_000, {
+      description: `${before!.instance.id} running again`,
+    });
   });
 });
 
@@ -103,9 +115,13 @@ describe('scenario 3: the scheduler leader is frozen', () => {
     const before = await lab.leaseHolder('kube-scheduler');
     await lab.fault.freezeLeader('kube-scheduler');
     // SIGSTOP is delivered asynchronously: wait for /proc to show it, with a deadline, instead of reading once.
-    await lab.waitFor(async () => (await lab.processState(before!.instance)) === 'frozen', 5_000, { description: `${before!.instance.id} frozen` });
+    await lab.waitFor(async () => (await lab.processState(before!.instance)) === 'frozen', 5_000, {
+      description: `${before!.instance.id} frozen`,
+    });
     const limitMs = lab.options.leaderElection.leaseDurationSeconds * 1000 + FAILOVER_SLACK_MS;
-    await lab.waitFor(async () => (await lab.leaseHolder('kube-scheduler'))?.node !== before!.node, limitMs, { description: 'a new kube-scheduler leader' });
+    await lab.waitFor(async () => (await lab.leaseHolder('kube-scheduler'))?.node !== before!.node, limitMs, {
+      description: 'a new kube-scheduler leader',
+    });
     await lab.fault.heal();
     expect((await lab.processes()).every((p) => p.state === 'running')).toBe(true);
   });
@@ -150,25 +166,37 @@ describe('scenario 7: one etcd member stops', () => {
 describe('scenario 4 and 6: an apiserver, the load balancer', () => {
   it('one apiserver stopped: that instance not ready, the LB still serves', async () => {
     await lab.fault.stopApiServer(2);
-    await lab.waitFor(async () => (await lab.apiServerReadiness()).map((a) => a.ready).join() === 'true,false,true', 10_000, {
-      description: 'apiserver 2 not ready, 1 and 3 ready',
+    await lab.waitFor(
+      async () => (await lab.apiServerReadiness()).map((a) => a.ready).join() === 'true,false,true',
+      10_000,
+      {
+        description: 'apiserver 2 not ready, 1 and 3 ready',
+      },
+    );
+    await lab.waitFor(async () => (await lab.kube().readyz()).ready, 10_000, {
+      description: 'LB serving with 2 apiservers',
     });
-    await lab.waitFor(async () => (await lab.kube().readyz()).ready, 10_000, { description: 'LB serving with 2 apiservers' });
     await lab.fault.heal();
   });
 
   it('load balancer stopped: the apiservers still answer directly', async () => {
     await lab.fault.stopLoadBalancer();
     await lab.waitFor(async () => !(await lab.kube().readyz()).ready, 10_000, { description: 'the LB refusing' });
-    await lab.waitFor(async () => (await lab.apiServerReadiness()).every((a) => a.ready), 10_000, { description: 'every apiserver ready directly' });
+    await lab.waitFor(async () => (await lab.apiServerReadiness()).every((a) => a.ready), 10_000, {
+      description: 'every apiserver ready directly',
+    });
     await lab.fault.heal();
   });
 
   it('a node cut off the network is unreachable, and comes back', async () => {
     await lab.fault.cutNode(3);
-    await lab.waitFor(async () => !(await lab.apiserver(3).readyz(1_000)).ready, 10_000, { description: 'cp-3 unreachable' });
+    await lab.waitFor(async () => !(await lab.apiserver(3).readyz(1_000)).ready, 10_000, {
+      description: 'cp-3 unreachable',
+    });
     await lab.fault.restoreNode(3);
-    await lab.waitFor(async () => (await lab.apiserver(3).readyz()).ready, 30_000, { description: 'cp-3 apiserver ready again' });
+    await lab.waitFor(async () => (await lab.apiserver(3).readyz()).ready, 30_000, {
+      description: 'cp-3 apiserver ready again',
+    });
     await lab.fault.heal();
   });
 });
@@ -177,7 +205,9 @@ describe('the fault log', () => {
   it('records every fault with a timestamp, in order', async () => {
     const log = await lab.faultLog();
     const actions = log.map((r) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(['kill', 'freeze', 'stop', 'heal', 'cut-network', 'restore-network']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['kill', 'freeze', 'stop', 'heal', 'cut-network', 'restore-network']),
+    );
     const times = log.map((r) => Date.parse(r.at));
     expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
   });

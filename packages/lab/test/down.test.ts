@@ -9,7 +9,9 @@ function leftovers(): string[] {
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
     .split('\n')
     .filter((l) => l.startsWith('hawk-'));
-  const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[]).map((l) => l.ifname).filter((n) => n.startsWith('hk-') || n === 'hawk-br0');
+  const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[])
+    .map((l) => l.ifname)
+    .filter((n) => n.startsWith('hk-') || n === 'hawk-br0');
   const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
     .split('\n')
     .filter((a) => /\/k8s\/v[\d.]+\/bin\/(kube|etcd)|hawk-lab\/haproxy\.cfg|containerd.*hawk-lab/.test(a));
@@ -21,7 +23,14 @@ function leftovers(): string[] {
       .filter((d) => d.startsWith('hawk-'))
       .map((d) => `${h}/${d}`),
   );
-  return [...netns, ...links, ...processes, ...mounts, ...cgroups, ...(existsSync(labPaths().root) ? [labPaths().root] : [])];
+  return [
+    ...netns,
+    ...links,
+    ...processes,
+    ...mounts,
+    ...cgroups,
+    ...(existsSync(labPaths().root) ? [labPaths().root] : []),
+  ];
 }
 
 // Ordering-safe: this file takes the lab down and brings it back up, so files before or after it find it running.
@@ -46,7 +55,10 @@ describe('lifecycle', () => {
 
   it('down with a worker running a pod leaves nothing behind: processes, mounts, cgroups, sysctls, host directories', async () => {
     const sysctls = await readSysctls();
-    const hostDirs = () => ['/run/containerd', '/var/lib/cni', '/var/log/containers', '/opt/containerd', '/var/lib/containerd'].filter((d) => existsSync(d));
+    const hostDirs = () =>
+      ['/run/containerd', '/var/lib/cni', '/var/log/containers', '/opt/containerd', '/var/lib/containerd'].filter((d) =>
+        existsSync(d),
+      );
     const dirsBefore = hostDirs();
     const lab = await ensureLab({ profile: 'kubeadm' });
     await ensureWorkers(lab, 1);
@@ -58,9 +70,15 @@ describe('lifecycle', () => {
       spec: { nodeName: 'wk-1', containers: [{ name: 'pause', image: PAUSE_IMAGE, imagePullPolicy: 'Never' }] },
     };
     await lab.kube().createIfAbsent('/api/v1/namespaces/default/pods', 'down-test', pod);
-    await lab.waitFor(async () => (await lab.kube().json<{ status: { phase?: string } }>('/api/v1/namespaces/default/pods/down-test')).status.phase === 'Running', 60_000, {
-      description: 'pod down-test Running on wk-1',
-    });
+    await lab.waitFor(
+      async () =>
+        (await lab.kube().json<{ status: { phase?: string } }>('/api/v1/namespaces/default/pods/down-test')).status
+          .phase === 'Running',
+      60_000,
+      {
+        description: 'pod down-test Running on wk-1',
+      },
+    );
     expect(leftovers().length).toBeGreaterThan(0);
     await withMutationLock(labPaths().mutationLock, async () => {
       const report = await labDown();

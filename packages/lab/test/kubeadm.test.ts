@@ -34,7 +34,9 @@ describe('kubeadm-made lab (kubeadm defaults)', () => {
   });
 
   it('runs each component with the command line of kubeadm manifest, and the mirror Pod shows it', async () => {
-    const pods = await lab.kube().json<{ items: Pod[] }>('/api/v1/namespaces/kube-system/pods?labelSelector=tier%3Dcontrol-plane');
+    const pods = await lab
+      .kube()
+      .json<{ items: Pod[] }>('/api/v1/namespaces/kube-system/pods?labelSelector=tier%3Dcontrol-plane');
     expect(pods.items).toHaveLength(12);
     for (const c of lab.topology.components.filter((x) => x.kind !== 'haproxy')) {
       const pod = pods.items.find((p) => p.metadata.name === c.id);
@@ -50,18 +52,30 @@ describe('kubeadm-made lab (kubeadm defaults)', () => {
     expect(command('kube-apiserver-cp-1')).toContain('--etcd-servers=https://127.0.0.1:2379');
     expect(command('kube-apiserver-cp-1')).toContain('--etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt');
     expect(command('etcd-cp-1')).toContain('--listen-metrics-urls=http://127.0.0.1:2381');
-    expect(pods.items.find((p) => p.metadata.name === 'kube-apiserver-cp-2')?.metadata.annotations['kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint']).toBe('10.213.0.12:6443');
+    expect(
+      pods.items.find((p) => p.metadata.name === 'kube-apiserver-cp-2')?.metadata.annotations[
+        'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'
+      ],
+    ).toBe('10.213.0.12:6443');
   });
 
   it('binds controller-manager and scheduler health ports and etcd metrics to loopback, as kubeadm does', () => {
     const sockets = listening(lab, 'cp-2');
-    expect(sockets).toEqual(expect.arrayContaining(['127.0.0.1:10257', '127.0.0.1:10259', '127.0.0.1:2381', '10.213.0.12:2379', '*:6443']));
+    expect(sockets).toEqual(
+      expect.arrayContaining(['127.0.0.1:10257', '127.0.0.1:10259', '127.0.0.1:2381', '10.213.0.12:2379', '*:6443']),
+    );
     expect(sockets.filter((s) => /:(10257|10259|2381)$/.test(s) && !s.startsWith('127.0.0.1:'))).toEqual([]);
   });
 
   it('publishes kube-system/kubeadm-config with the LB as controlPlaneEndpoint and local etcd', async () => {
-    const cm = await lab.kube().json<{ data: { ClusterConfiguration: string } }>('/api/v1/namespaces/kube-system/configmaps/kubeadm-config');
-    const config = parse(cm.data.ClusterConfiguration) as { controlPlaneEndpoint: string; etcd: { local?: unknown; external?: unknown }; kubernetesVersion: string };
+    const cm = await lab
+      .kube()
+      .json<{ data: { ClusterConfiguration: string } }>('/api/v1/namespaces/kube-system/configmaps/kubeadm-config');
+    const config = parse(cm.data.ClusterConfiguration) as {
+      controlPlaneEndpoint: string;
+      etcd: { local?: unknown; external?: unknown };
+      kubernetesVersion: string;
+    };
     expect(config.controlPlaneEndpoint).toBe('10.213.0.10:6443');
     expect(config.etcd.local).toBeDefined();
     expect(config.kubernetesVersion).toBe('v1.36.3');
@@ -69,7 +83,11 @@ describe('kubeadm-made lab (kubeadm defaults)', () => {
 
   it('reports a stopped component in its mirror Pod status, as its kubelet would, and Ready again once started', async () => {
     const ready = async (id: string) => {
-      const pod = await lab.kube().json<{ status: { conditions: { type: string; status: string }[] } }>(`/api/v1/namespaces/kube-system/pods/${id}`);
+      const pod = await lab
+        .kube()
+        .json<{ status: { conditions: { type: string; status: string }[] } }>(
+          `/api/v1/namespaces/kube-system/pods/${id}`,
+        );
       return pod.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
     };
     const holder = await lab.leaseHolder('kube-scheduler');
@@ -93,7 +111,9 @@ describe('kubeadm-made lab with bind-address=0.0.0.0', () => {
     const lab = await ensureLab({ profile: 'kubeadm-bind-all' });
     const sockets = listening(lab, 'cp-1');
     expect(sockets).toEqual(expect.arrayContaining(['*:10257', '*:10259']));
-    const pods = await lab.kube().json<{ items: Pod[] }>('/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-scheduler');
+    const pods = await lab
+      .kube()
+      .json<{ items: Pod[] }>('/api/v1/namespaces/kube-system/pods?labelSelector=component%3Dkube-scheduler');
     expect(pods.items.every((p) => p.spec.containers[0]!.command.includes('--bind-address=0.0.0.0'))).toBe(true);
   });
 });
@@ -104,8 +124,14 @@ describe('kubeadm-made external etcd', () => {
     const etcd = await lab.etcdStatus();
     expect(etcd.members.map((m) => m.name).sort()).toEqual(['etcd-1', 'etcd-2', 'etcd-3']);
     expect(etcd.healthyCount).toBe(3);
-    const cm = await lab.kube().json<{ data: { ClusterConfiguration: string } }>('/api/v1/namespaces/kube-system/configmaps/kubeadm-config');
+    const cm = await lab
+      .kube()
+      .json<{ data: { ClusterConfiguration: string } }>('/api/v1/namespaces/kube-system/configmaps/kubeadm-config');
     const config = parse(cm.data.ClusterConfiguration) as { etcd: { external?: { endpoints: string[] } } };
-    expect(config.etcd.external?.endpoints).toEqual(['https://10.213.0.21:2379', 'https://10.213.0.22:2379', 'https://10.213.0.23:2379']);
+    expect(config.etcd.external?.endpoints).toEqual([
+      'https://10.213.0.21:2379',
+      'https://10.213.0.22:2379',
+      'https://10.213.0.23:2379',
+    ]);
   });
 });

@@ -7,7 +7,10 @@ import { missingPrerequisites } from '../src/prerequisites';
 describe('lab options', () => {
   it.each([
     { input: {}, errors: 0 },
-    { input: { leaderElection: { leaseDurationSeconds: 4, renewDeadlineSeconds: 3, retryPeriodSeconds: 1 } }, errors: 0 },
+    {
+      input: { leaderElection: { leaseDurationSeconds: 4, renewDeadlineSeconds: 3, retryPeriodSeconds: 1 } },
+      errors: 0,
+    },
     { input: { leaderElection: { leaseDurationSeconds: 10, renewDeadlineSeconds: 10 } }, errors: 1 },
     { input: { leaderElection: { renewDeadlineSeconds: 2.4, retryPeriodSeconds: 2 } }, errors: 1 },
     { input: { nodes: 0, etcdMembers: 1 }, errors: 1 },
@@ -20,7 +23,12 @@ describe('lab options', () => {
 describe('lab topology', () => {
   it('default: 3 stacked nodes behind a load balancer', () => {
     const t = planTopology(resolveLabOptions().options);
-    expect(t.hosts.map((h) => `${h.name}=${h.ip}@${h.zone}`)).toEqual(['lb=10.213.0.10@zone-a', 'cp-1=10.213.0.11@zone-a', 'cp-2=10.213.0.12@zone-b', 'cp-3=10.213.0.13@zone-c']);
+    expect(t.hosts.map((h) => `${h.name}=${h.ip}@${h.zone}`)).toEqual([
+      'lb=10.213.0.10@zone-a',
+      'cp-1=10.213.0.11@zone-a',
+      'cp-2=10.213.0.12@zone-b',
+      'cp-3=10.213.0.13@zone-c',
+    ]);
     expect(t.components.filter((c) => c.kind === 'etcd').map((c) => c.host)).toEqual(['cp-1', 'cp-2', 'cp-3']);
     expect(t.apiEndpoint).toEqual({ ip: '10.213.0.10', port: 6443 });
   });
@@ -28,19 +36,33 @@ describe('lab topology', () => {
   it('single node: no load balancer, the API is the apiserver itself', () => {
     const t = planTopology(resolveLabOptions({ nodes: 1 }).options);
     expect(t.hosts.map((h) => h.name)).toEqual(['cp-1']);
-    expect(t.components.map((c) => c.id)).toEqual(['etcd-cp-1', 'kube-apiserver-cp-1', 'kube-controller-manager-cp-1', 'kube-scheduler-cp-1']);
+    expect(t.components.map((c) => c.id)).toEqual([
+      'etcd-cp-1',
+      'kube-apiserver-cp-1',
+      'kube-controller-manager-cp-1',
+      'kube-scheduler-cp-1',
+    ]);
     expect(t.apiEndpoint.ip).toBe('10.213.0.11');
   });
 
   it('four etcd members on three nodes: the fourth gets its own host', () => {
     const t = planTopology(resolveLabOptions({ etcdMembers: 4 }).options);
-    expect(t.components.filter((c) => c.kind === 'etcd').map((c) => c.host)).toEqual(['cp-1', 'cp-2', 'cp-3', 'etcd-4']);
+    expect(t.components.filter((c) => c.kind === 'etcd').map((c) => c.host)).toEqual([
+      'cp-1',
+      'cp-2',
+      'cp-3',
+      'etcd-4',
+    ]);
     expect(t.hosts.find((h) => h.name === 'etcd-4')?.ip).toBe('10.213.0.24');
   });
 
   it('external etcd: every member on its own host', () => {
     const t = planTopology(resolveLabOptions({ etcdTopology: 'external' }).options);
-    expect(t.hosts.filter((h) => h.role === 'etcd').map((h) => h.ip)).toEqual(['10.213.0.21', '10.213.0.22', '10.213.0.23']);
+    expect(t.hosts.filter((h) => h.role === 'etcd').map((h) => h.ip)).toEqual([
+      '10.213.0.21',
+      '10.213.0.22',
+      '10.213.0.23',
+    ]);
   });
 
   it.each([
@@ -56,6 +78,8 @@ describe('lab topology', () => {
 describe('prerequisites', () => {
   it('name what is missing and how to get it', async () => {
     const missing = await missingPrerequisites('/nonexistent/bin', true);
-    expect(missing.join('\n')).toMatch(/missing kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm, etcd in \/nonexistent\/bin: run packages\/lab\/scripts\/build-binaries\.sh/);
+    expect(missing.join('\n')).toMatch(
+      /missing kube-apiserver, kube-controller-manager, kube-scheduler, kubeadm, etcd in \/nonexistent\/bin: run packages\/lab\/scripts\/build-binaries\.sh/,
+    );
   });
 });

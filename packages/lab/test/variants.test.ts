@@ -12,7 +12,12 @@ describe('scenario 10: a single-master lab', () => {
     const lab = await ensureLab({ nodes: 1 });
     expect(lab.hasLoadBalancer).toBe(false);
     expect(lab.apiServerUrl).toBe('https://10.213.0.11:6443');
-    expect((await lab.processes()).map((p) => p.id)).toEqual(['etcd-cp-1', 'kube-apiserver-cp-1', 'kube-controller-manager-cp-1', 'kube-scheduler-cp-1']);
+    expect((await lab.processes()).map((p) => p.id)).toEqual([
+      'etcd-cp-1',
+      'kube-apiserver-cp-1',
+      'kube-controller-manager-cp-1',
+      'kube-scheduler-cp-1',
+    ]);
     const etcd = await lab.etcdStatus();
     expect([etcd.statuses.length, etcd.quorum, etcd.leader]).toEqual([1, 1, 'cp-1']);
     expect((await lab.leaseHolder('kube-scheduler'))?.node).toBe('cp-1');
@@ -27,7 +32,11 @@ describe('scenario 11: an even number of etcd members, with Coordinated Leader E
     expect([etcd.healthyCount, etcd.quorum]).toEqual([4, 3]);
     const candidates = await lab.waitFor(
       async () => {
-        const list = await lab.kube().json<{ items: { spec: { leaseName: string } }[] }>('/apis/coordination.k8s.io/v1beta1/namespaces/kube-system/leasecandidates');
+        const list = await lab
+          .kube()
+          .json<{ items: { spec: { leaseName: string } }[] }>(
+            '/apis/coordination.k8s.io/v1beta1/namespaces/kube-system/leasecandidates',
+          );
         return list.items.length === 6 ? list.items : undefined;
       },
       30_000,

@@ -23,19 +23,28 @@ interface Node {
 async function diagnose(lab: Lab): Promise<string> {
   const kube = lab.kube();
   const pods = await kube.json<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods`).catch(() => ({ items: [] }));
-  const events = await kube.json<{ items: { reason: string; message: string }[] }>(`/api/v1/namespaces/${NAMESPACE}/events`).catch(() => ({ items: [] }));
+  const events = await kube
+    .json<{ items: { reason: string; message: string }[] }>(`/api/v1/namespaces/${NAMESPACE}/events`)
+    .catch(() => ({ items: [] }));
   const logs = planWorkers(lab.paths, WORKERS).map((w) => {
-    const log = execFileSync('tail', ['-n', '400', join(lab.paths.logs, `kubelet-${w.host.name}.log`)], { encoding: 'utf8' });
+    const log = execFileSync('tail', ['-n', '400', join(lab.paths.logs, `kubelet-${w.host.name}.log`)], {
+      encoding: 'utf8',
+    });
     return `${w.host.name} kubelet errors:\n${log
       .split('\n')
       .filter((l) => l.startsWith('E'))
       .slice(-8)
       .join('\n')}`;
   });
-  return [JSON.stringify(pods.items.map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, status: p.status }))), ...events.items.map((e) => `${e.reason}: ${e.message}`), ...logs].join('\n');
+  return [
+    JSON.stringify(pods.items.map((p) => ({ name: p.metadata.name, node: p.spec.nodeName, status: p.status }))),
+    ...events.items.map((e) => `${e.reason}: ${e.message}`),
+    ...logs,
+  ].join('\n');
 }
 
-const ready = (o: { status: { conditions?: { type: string; status: string }[] } }) => o.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+const ready = (o: { status: { conditions?: { type: string; status: string }[] } }) =>
+  o.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 
 // Workers run on the kubeadm profile only; afterAll removes them and puts the default lab back for the next file.
 let lab: Lab;
@@ -76,15 +85,24 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
 
   it("keeps the kubelet and kube-proxy iptables chains inside the workers' namespaces", async () => {
     for (const w of planWorkers(lab.paths, WORKERS)) {
-      const natChains = () => execFileSync('nsenter', [`--net=/run/netns/${w.host.netns}`, 'iptables-save', '-t', 'nat'], { encoding: 'utf8' });
-      await lab.waitFor(() => natChains().includes(':KUBE-SERVICES'), 30_000, { description: `kube-proxy's chains in ${w.host.netns}` });
+      const natChains = () =>
+        execFileSync('nsenter', [`--net=/run/netns/${w.host.netns}`, 'iptables-save', '-t', 'nat'], {
+          encoding: 'utf8',
+        });
+      await lab.waitFor(() => natChains().includes(':KUBE-SERVICES'), 30_000, {
+        description: `kube-proxy's chains in ${w.host.netns}`,
+      });
     }
     expect(await hostIptablesChains()).toEqual([]);
   });
 
   it('runs a Deployment of the pause image to Ready on the workers', async () => {
     const kube = lab.kube();
-    await kube.createIfAbsent('/api/v1/namespaces', NAMESPACE, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
+    await kube.createIfAbsent('/api/v1/namespaces', NAMESPACE, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: NAMESPACE },
+    });
     const started = Date.now();
     await kube.json(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`, {
       method: 'POST',
@@ -99,7 +117,14 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
             metadata: { labels: { app: 'pause' } },
             spec: {
               // One per worker: proves both kubelets run pods.
-              topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'pause' } } }],
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: 'kubernetes.io/hostname',
+                  whenUnsatisfiable: 'DoNotSchedule',
+                  labelSelector: { matchLabels: { app: 'pause' } },
+                },
+              ],
               nodeSelector: { 'lab.hawk.dev/worker': 'true' },
               containers: [{ name: 'pause', image: PAUSE_IMAGE, imagePullPolicy: 'Never' }],
             },
@@ -110,7 +135,9 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
     const pods = await lab
       .waitFor(
         async () => {
-          const list = await kube.json<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dpause`);
+          const list = await kube.json<{ items: Pod[] }>(
+            `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app%3Dpause`,
+          );
           return list.items.length === WORKERS && list.items.every(ready) ? list.items : undefined;
         },
         90_000,
@@ -120,7 +147,9 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
         throw new Error(`${error.message}\n${await diagnose(lab)}`);
       });
     console.log(`Deployment of ${WORKERS} pods Ready ${((Date.now() - started) / 1000).toFixed(1)}s after create`);
-    expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(new Set(planWorkers(lab.paths, WORKERS).map((w) => w.host.name)));
+    expect(new Set(pods.map((p) => p.spec.nodeName))).toEqual(
+      new Set(planWorkers(lab.paths, WORKERS).map((w) => w.host.name)),
+    );
     for (const p of pods) expect(p.status.podIP).toMatch(/^10\.244\.\d+\.\d+$/);
 
     await kube.raw(`/api/v1/namespaces/${NAMESPACE}`, { method: 'DELETE' });

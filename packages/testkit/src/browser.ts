@@ -5,10 +5,22 @@ import { existsSync } from 'node:fs';
 export const CHROMIUM = '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); the e2e tests never download a browser`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); the e2e tests never download a browser`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -61,10 +73,12 @@ export function collectBrowserErrors(page: Page, log: (line: string) => void = (
  * What the browser reports while hawk's backend, its pods, their node or the cluster's etcd are down on purpose: its
  * failed requests and socket. For allowWhile() in tests that cause such an outage; nothing else is excused.
  */
-export const OUTAGE_NOISE = /Failed to load resource: the server responded with a status of 5\d\d|Failed to load resource: net::ERR_|WebSocket connection to '.*\/socket\.io\/.*' failed/;
+export const OUTAGE_NOISE =
+  /Failed to load resource: the server responded with a status of 5\d\d|Failed to load resource: net::ERR_|WebSocket connection to '.*\/socket\.io\/.*' failed/;
 
 /** Throws with every error the page reported since the last check, if any. */
 export function expectNoBrowserErrors(errors: BrowserErrors | undefined): void {
   const taken = errors?.take() ?? [];
-  if (taken.length > 0) throw new Error(`the page reported ${taken.length} error${taken.length === 1 ? '' : 's'}:\n${taken.join('\n')}`);
+  if (taken.length > 0)
+    throw new Error(`the page reported ${taken.length} error${taken.length === 1 ? '' : 's'}:\n${taken.join('\n')}`);
 }

@@ -39,7 +39,16 @@ export function etcdMember(index: number, reachable = true): EtcdMember {
     isLearner: false,
     reachable,
     status: reachable
-      ? { leaderId: '10000000000000000001', raftTerm: '4', raftIndex: '1200', dbSizeBytes: 4_194_304, dbSizeInUseBytes: 2_000_000, version: '3.5.21', isLearner: false, errors: [] }
+      ? {
+          leaderId: '10000000000000000001',
+          raftTerm: '4',
+          raftIndex: '1200',
+          dbSizeBytes: 4_194_304,
+          dbSizeInUseBytes: 2_000_000,
+          version: '3.5.21',
+          isLearner: false,
+          errors: [],
+        }
       : null,
     error: reachable ? null : 'context deadline exceeded',
     checkedAt: T0,
@@ -68,8 +77,15 @@ export function lease(component: string, holder: string | null, observedRenewAt 
     recentIntervalsMs: [2_000, 2_001],
     cadenceAnchorAt: observedRenewAt,
     skewMs: 5,
-    transitions: [{ lease: `kube-system/${component}`, from: 'cp-2_old', to: holder, at: T0 - 3_600_000, leaderlessMs: 4_200 }],
-    candidates: [1, 2, 3].map((n) => ({ identity: `cp-${n}_${component}`, node: `cp-${n}`, source: 'pod' as const, observedRenewAt: null })),
+    transitions: [
+      { lease: `kube-system/${component}`, from: 'cp-2_old', to: holder, at: T0 - 3_600_000, leaderlessMs: 4_200 },
+    ],
+    candidates: [1, 2, 3].map((n) => ({
+      identity: `cp-${n}_${component}`,
+      node: `cp-${n}`,
+      source: 'pod' as const,
+      observedRenewAt: null,
+    })),
     candidatesSource: 'pod',
     status: holder ? 'held' : 'no-holder',
     expiresAt: observedRenewAt + 15_000,
@@ -102,7 +118,12 @@ export function finding(id: string, severity: Finding['severity'], since = T0): 
 
 export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}): ClusterState {
   const members = [1, 2, 3].map((n) => etcdMember(n));
-  const etcd = anEtcdView({ members, leaderId: '10000000000000000001', raftTerm: '4', freshness: { state: 'live', lastEventAt: T0 - 500 } });
+  const etcd = anEtcdView({
+    members,
+    leaderId: '10000000000000000001',
+    raftTerm: '4',
+    freshness: { state: 'live', lastEventAt: T0 - 500 },
+  });
   return {
     modelVersion: MODEL_VERSION,
     identity: { id, context: `${id}-admin@${id}`, name: id, server: 'https://127.0.0.1:6443', labels: { env: 'test' } },
@@ -112,7 +133,11 @@ export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}):
     sources: { leases: { state: 'live', lastEventAt: T0 - 1_000 }, etcd: { state: 'live', lastEventAt: T0 - 500 } },
     apiServers: {
       instances: [1, 2, 3].map((n) => apiServer(n)),
-      frontDoor: { url: 'https://127.0.0.1:6443', kind: 'load-balancer', health: { livez: probe(true, T0), readyz: probe(true, T0), lastOkAt: T0, okSince: T0 - 60_000 } },
+      frontDoor: {
+        url: 'https://127.0.0.1:6443',
+        kind: 'load-balancer',
+        health: { livez: probe(true, T0), readyz: probe(true, T0), lastOkAt: T0, okSince: T0 - 60_000 },
+      },
       serving: 3,
     },
     leases: [lease('kube-controller-manager', 'cp-1_abc'), lease('kube-scheduler', 'cp-2_def')],

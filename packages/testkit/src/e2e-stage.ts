@@ -17,7 +17,11 @@ export interface E2eStage {
 }
 
 /** Starts the web's e2e build and chromium with one page, whose errors are collected in `stage.errors`. */
-export async function openWebPage(stage: E2eStage, viewport: { width: number; height: number }, log: (line: string) => void): Promise<Page> {
+export async function openWebPage(
+  stage: E2eStage,
+  viewport: { width: number; height: number },
+  log: (line: string) => void,
+): Promise<Page> {
   stage.web = startWeb();
   const web = stage.web;
   await waitUntil('the web to serve', async () => ((await fetch(WEB_URL)).ok ? true : undefined), 60_000, web.output);

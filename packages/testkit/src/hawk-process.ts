@@ -24,11 +24,21 @@ export interface HawkProcess {
 }
 
 /** Starts `apps/server/src/server.ts` with the given env on a free loopback port and waits for /livez. */
-export async function spawnHawkProcess(env: NodeJS.ProcessEnv, options: { readonly quiet?: boolean; readonly port?: number } = {}): Promise<HawkProcess> {
+export async function spawnHawkProcess(
+  env: NodeJS.ProcessEnv,
+  options: { readonly quiet?: boolean; readonly port?: number } = {},
+): Promise<HawkProcess> {
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', join(SERVER_DIR, SERVER_ENTRY)], {
     cwd: SERVER_DIR,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', HAWK_DB: env.HAWK_DB ?? join(mkdtempSync(join(tmpdir(), 'hawk-bench-')), 'history.db'), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      HAWK_DB: env.HAWK_DB ?? join(mkdtempSync(join(tmpdir(), 'hawk-bench-')), 'history.db'),
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    },
     stdio: ['ignore', options.quiet === false ? 'inherit' : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -17,9 +17,17 @@ export interface RunningHawk {
 }
 
 /** Starts a real, listening hawk on a free loopback port with its own history file. */
-export async function startHawkServer(hub: AppOptions['hub'], env: Record<string, string> = {}, extra: Partial<AppOptions> = {}): Promise<RunningHawk> {
+export async function startHawkServer(
+  hub: AppOptions['hub'],
+  env: Record<string, string> = {},
+  extra: Partial<AppOptions> = {},
+): Promise<RunningHawk> {
   const dir = mkdtempSync(join(tmpdir(), 'hawk-test-'));
-  const app = await createApp({ env: loadEnv({ HAWK_DB: join(dir, 'history.db'), HAWK_LOG_LEVEL: 'silent', PORT: '0', ...env }), hub, ...extra });
+  const app = await createApp({
+    env: loadEnv({ HAWK_DB: join(dir, 'history.db'), HAWK_LOG_LEVEL: 'silent', PORT: '0', ...env }),
+    hub,
+    ...extra,
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -15,29 +15,48 @@ export interface LabHub {
   readonly startedAt: number;
   state(clusterId?: string): ClusterState;
   /** Polls the judged state every 50 ms until `predicate` holds; returns when it did (epoch ms). */
-  until(description: string, predicate: (state: ClusterState) => boolean, timeoutMs?: number, clusterId?: string): Promise<number>;
+  until(
+    description: string,
+    predicate: (state: ClusterState) => boolean,
+    timeoutMs?: number,
+    clusterId?: string,
+  ): Promise<number>;
   /** Logs the time from `faultAt` to `at` in the agreed format and returns it. */
   measure(scenario: string, faultAt: number, at: number): number;
   /**
    * Starts waiting for `predicate` before injecting the fault (the lab's fault call returns only once
    * the fault took effect, which for a graceful stop takes seconds), then logs fault → finding.
    */
-  faultUntil(scenario: string, fault: () => Promise<unknown>, predicate: (state: ClusterState) => boolean, timeoutMs?: number): Promise<{ faultAt: number; at: number }>;
+  faultUntil(
+    scenario: string,
+    fault: () => Promise<unknown>,
+    predicate: (state: ClusterState) => boolean,
+    timeoutMs?: number,
+  ): Promise<{ faultAt: number; at: number }>;
   /** When the timeline first said `ruleId` opened at or after `since` (epoch ms), undefined if not yet. */
   openedAt(ruleId: string, since: number): number | undefined;
   stop(): Promise<void>;
 }
 
-export const finding = (state: ClusterState, ruleId: string, subject?: (subject: string | null) => boolean): Finding | undefined =>
+export const finding = (
+  state: ClusterState,
+  ruleId: string,
+  subject?: (subject: string | null) => boolean,
+): Finding | undefined =>
   state.findings.find((f) => f.ruleId === ruleId && (subject === undefined || subject(f.subject)));
 
 export const aboveInfo = (state: ClusterState) => state.findings.filter((f) => f.severity !== 'info');
 
 /** labKubeConfig loads the lab's admin kubeconfig, optionally pointing it elsewhere or adding a context. */
-export function labKubeConfig(lab: Lab, change: { server?: string; extraContext?: { name: string; server: string } } = {}): KubeConfig {
+export function labKubeConfig(
+  lab: Lab,
+  change: { server?: string; extraContext?: { name: string; server: string } } = {},
+): KubeConfig {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(lab.kubeconfigPath);
-  const clusters = kubeConfig.getClusters().map((cluster) => (change.server ? { ...cluster, server: change.server } : cluster));
+  const clusters = kubeConfig
+    .getClusters()
+    .map((cluster) => (change.server ? { ...cluster, server: change.server } : cluster));
   const contexts = [...kubeConfig.getContexts()];
   const users = [...kubeConfig.getUsers()];
   if (change.extraContext) {
@@ -54,20 +73,33 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
   const lab = options.lab ?? (await ensureLab());
   const env = loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' });
   const kubeconfig = options.kubeconfig ?? labKubeConfig(lab);
-  const hub = createClusterHub({ env, kubeconfig, probeIntervalMs: 1000, ...options, logger: options.logger ?? quietLogger() });
+  const hub = createClusterHub({
+    env,
+    kubeconfig,
+    probeIntervalMs: 1000,
+    ...options,
+    logger: options.logger ?? quietLogger(),
+  });
   const timeline: TimelineEvent[] = [];
   hub.onTimeline((event) => timeline.push(event));
   const startedAt = Date.now();
   await hub.start();
   const clusterId = hub.list()[0]!.identity.id;
   const state = (id = clusterId) => hub.get(id)!;
-  const until = async (description: string, predicate: (state: ClusterState) => boolean, timeoutMs = 60_000, id = clusterId) => {
+  const until = async (
+    description: string,
+    predicate: (state: ClusterState) => boolean,
+    timeoutMs = 60_000,
+    id = clusterId,
+  ) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const current = state(id);
       if (predicate(current)) return Date.now();
       if (Date.now() > deadline) {
-        const apiservers = current.apiServers.instances.map((i) => `${i.id} readyz ${i.health.readyz?.ok ?? '-'} ${i.health.readyz?.error ?? ''}`).join('; ');
+        const apiservers = current.apiServers.instances
+          .map((i) => `${i.id} readyz ${i.health.readyz?.ok ?? '-'} ${i.health.readyz?.error ?? ''}`)
+          .join('; ');
         throw new Error(
           `timed out after ${timeoutMs} ms waiting for ${description}; findings: ${current.findings.map((f) => `${f.id}${f.causedBy ? ` (under ${f.causedBy})` : ''}`).join(', ') || 'none'}; apiservers: ${apiservers}; sources: ${JSON.stringify(current.sources)}`,
         );
@@ -95,10 +127,13 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
       await fault();
       const faultDoneAt = Date.now();
       const at = await seen;
-      console.log(`[fault→finding] scenario ${scenario}: ${at - faultAt} ms (the fault call itself took ${faultDoneAt - faultAt} ms)`);
+      console.log(
+        `[fault→finding] scenario ${scenario}: ${at - faultAt} ms (the fault call itself took ${faultDoneAt - faultAt} ms)`,
+      );
       return { faultAt, at };
     },
-    openedAt: (ruleId, since) => timeline.find((e) => e.kind === 'finding-opened' && e.finding.ruleId === ruleId && e.at >= since)?.at,
+    openedAt: (ruleId, since) =>
+      timeline.find((e) => e.kind === 'finding-opened' && e.finding.ruleId === ruleId && e.at >= since)?.at,
     stop: () => hub.stop(),
   };
 }
@@ -106,7 +141,8 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
 /** Warnings and errors only, so a failing test shows what the hub complained about. */
 function quietLogger() {
   const noop = () => undefined;
-  const print = (level: string) => (object: object, message: string) => console.log(`[hub ${level}] ${message} ${JSON.stringify(object)}`);
+  const print = (level: string) => (object: object, message: string) =>
+    console.log(`[hub ${level}] ${message} ${JSON.stringify(object)}`);
   return { debug: noop, info: noop, warn: print('warn'), error: print('error') };
 }
 
@@ -124,7 +160,11 @@ export const steady = (state: ClusterState) =>
  * to use inside hooks and tests (each member reads the hub started by then). `options` go to the hub
  * (a probe interval, say).
  */
-export function useLabHub(ready: (state: ClusterState) => boolean = steady, description = 'steady state', options: Partial<ClusterHubOptions> = {}): LabHub {
+export function useLabHub(
+  ready: (state: ClusterState) => boolean = steady,
+  description = 'steady state',
+  options: Partial<ClusterHubOptions> = {},
+): LabHub {
   let hub: LabHub | undefined;
   beforeAll(async () => {
     const lab = await ensureLab();

@@ -11,12 +11,20 @@ export interface RunningRedis {
 }
 
 async function spawnRedis(port: number): Promise<ChildProcess> {
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${output}`)), 10_000);
-    child.once('error', (error) => reject(new Error(`redis-server could not be started (${error.message}): install Debian's redis-server`)));
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready on port ${port}:\n${output}`)));
+    child.once('error', (error) =>
+      reject(new Error(`redis-server could not be started (${error.message}): install Debian's redis-server`)),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server exited (${code}) before it was ready on port ${port}:\n${output}`)),
+    );
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {

@@ -22,8 +22,18 @@ export interface Started {
 }
 
 /** Spawns a process in its own group (so stop() takes its children too) and keeps its output's tail. */
-export function startProcess(name: string, command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Started {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startProcess(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Started {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString()).slice(-6000);
@@ -49,7 +59,12 @@ export function startProcess(name: string, command: string, args: readonly strin
 }
 
 /** Polls `probe` until it returns a value, failing with `describe()` (e.g. a process's output) after `timeoutMs`. */
-export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, describe: () => string | Promise<string> = () => ''): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => string | Promise<string> = () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   for (;;) {
@@ -59,7 +74,10 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
     } catch (error) {
       lastError = (error as Error).message;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${await describe()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${await describe()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -81,7 +99,14 @@ function newestMtime(path: string): number {
  */
 export async function ensureWebBuild(log: (line: string) => void): Promise<void> {
   const buildId = join(WEB_DIR, E2E_DIST_DIR, 'BUILD_ID');
-  const inputs = [join(WEB_DIR, 'src'), join(WEB_DIR, 'server'), join(WEB_DIR, 'scripts'), join(WEB_DIR, 'next.config.ts'), join(WEB_DIR, 'package.json'), join(REPO_ROOT, 'packages', 'core', 'src')];
+  const inputs = [
+    join(WEB_DIR, 'src'),
+    join(WEB_DIR, 'server'),
+    join(WEB_DIR, 'scripts'),
+    join(WEB_DIR, 'next.config.ts'),
+    join(WEB_DIR, 'package.json'),
+    join(REPO_ROOT, 'packages', 'core', 'src'),
+  ];
   const entry = join(WEB_DIR, E2E_DIST_DIR, 'standalone', 'apps', 'web', 'hawk-web.mjs');
   if (existsSync(buildId) && existsSync(entry) && statSync(entry).mtimeMs > Math.max(...inputs.map(newestMtime))) {
     log('web build is current: not rebuilding');
@@ -116,8 +141,19 @@ export function startBackend(labEnv: Readonly<Record<string, string>>, historyFi
 
 /** The e2e build as production runs it (Next's standalone server behind hawk-web.mjs) on WEB_PORT, proxying to BACKEND_URL. */
 export function startWeb(): Started {
-  return startProcess('web', process.execPath, [join(WEB_DIR, E2E_DIST_DIR, 'standalone', 'apps', 'web', 'hawk-web.mjs')], {
-    cwd: WEB_DIR,
-    env: { ...process.env, PORT: String(WEB_PORT), HOSTNAME: '127.0.0.1', HAWK_API_URL: BACKEND_URL, NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  return startProcess(
+    'web',
+    process.execPath,
+    [join(WEB_DIR, E2E_DIST_DIR, 'standalone', 'apps', 'web', 'hawk-web.mjs')],
+    {
+      cwd: WEB_DIR,
+      env: {
+        ...process.env,
+        PORT: String(WEB_PORT),
+        HOSTNAME: '127.0.0.1',
+        HAWK_API_URL: BACKEND_URL,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+    },
+  );
 }

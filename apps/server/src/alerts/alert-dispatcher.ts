@@ -58,7 +58,13 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   const maxSends = options.maxSendsPerWindow ?? 10;
   const windowMs = options.windowMs ?? 60_000;
   const firing = new Map<string, AlertNotice>();
-  const sinks: SinkState[] = options.sinks.map((sink) => ({ sink, queue: [], windowStart: now(), sendsInWindow: 0, inflight: Promise.resolve() }));
+  const sinks: SinkState[] = options.sinks.map((sink) => ({
+    sink,
+    queue: [],
+    windowStart: now(),
+    sendsInWindow: 0,
+    inflight: Promise.resolve(),
+  }));
   let sent = 0;
   let failed = 0;
 
@@ -76,7 +82,13 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       const key = keyOf(event.clusterId, event.finding.id);
       if (firing.has(key)) return;
       const clusterName = options.hub.get?.(event.clusterId)?.identity.name ?? event.clusterId;
-      const notice: AlertNotice = { clusterId: event.clusterId, clusterName, state: 'firing', finding: event.finding, resolvedAt: null };
+      const notice: AlertNotice = {
+        clusterId: event.clusterId,
+        clusterName,
+        state: 'firing',
+        finding: event.finding,
+        resolvedAt: null,
+      };
       firing.set(key, notice);
       enqueue(notice);
     } else if (event.kind === 'finding-resolved') {
@@ -113,7 +125,9 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   }
 
   function flush(): Promise<void> {
-    return Promise.all(sinks.map((state) => (state.inflight = state.inflight.then(() => sendQueued(state))))).then(() => undefined);
+    return Promise.all(sinks.map((state) => (state.inflight = state.inflight.then(() => sendQueued(state))))).then(
+      () => undefined,
+    );
   }
 
   const unsubscribe = options.hub.onTimeline(onEvent);
@@ -124,7 +138,8 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     repeatMs > 0
       ? setInterval(() => {
           // Alertmanager forgets an alert not re-sent within its resolve_timeout; a chat would repeat the page.
-          for (const notice of firing.values()) for (const state of sinks) if (!state.sink.elected) state.queue.push(notice);
+          for (const notice of firing.values())
+            for (const state of sinks) if (!state.sink.elected) state.queue.push(notice);
           void flush();
         }, repeatMs)
       : null;
@@ -144,6 +159,11 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       for (const state of sinks) if (state.sink.elected) state.queue.push(...recent);
       if (recent.length > 0) void flush();
     },
-    stats: () => ({ sent, failed, queued: sinks.reduce((sum, state) => sum + state.queue.length, 0), active: firing.size }),
+    stats: () => ({
+      sent,
+      failed,
+      queued: sinks.reduce((sum, state) => sum + state.queue.length, 0),
+      active: firing.size,
+    }),
   };
 }

@@ -42,7 +42,8 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });
-      if (!response.ok) throw new Error(`alertmanager answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+      if (!response.ok)
+        throw new Error(`alertmanager answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     },
   };
 }

@@ -7,14 +7,21 @@ export interface WebhookSinkOptions {
   readonly timeoutMs?: number;
 }
 
-const SEVERITY_MARK: Readonly<Record<string, string>> = { critical: ':red_circle:', warning: ':large_orange_diamond:', info: ':information_source:' };
+const SEVERITY_MARK: Readonly<Record<string, string>> = {
+  critical: ':red_circle:',
+  warning: ':large_orange_diamond:',
+  info: ':information_source:',
+};
 
 /** Formats one line per notice: severity, cluster, title and the evidence, so the message stands on its own. */
 export function formatWebhookText(notices: readonly AlertNotice[], linkFor?: (notice: AlertNotice) => string): string {
   return notices
     .map((notice) => {
       const { finding } = notice;
-      const mark = notice.state === 'resolved' ? ':white_check_mark: RESOLVED' : `${SEVERITY_MARK[finding.severity] ?? ''} ${finding.severity.toUpperCase()}`;
+      const mark =
+        notice.state === 'resolved'
+          ? ':white_check_mark: RESOLVED'
+          : `${SEVERITY_MARK[finding.severity] ?? ''} ${finding.severity.toUpperCase()}`;
       const evidence = Object.entries(finding.evidence)
         .map(([key, value]) => `${key}=${String(value)}`)
         .join(', ');

@@ -11,14 +11,23 @@ const ProbeInterval = Type.Integer({ minimum: 200, maximum: 600_000 });
 
 /** Namespaces whose leader-election Leases are watched besides kube-system; kube-node-lease is refused. */
 const LeaseNamespaces = Type.Array(
-  Type.String({ pattern: `^(?!${NODE_LEASE_NAMESPACE}$)${NAMESPACE_PATTERN}$`, description: `a namespace name other than ${NODE_LEASE_NAMESPACE} (node heartbeats, not leader elections)` }),
+  Type.String({
+    pattern: `^(?!${NODE_LEASE_NAMESPACE}$)${NAMESPACE_PATTERN}$`,
+    description: `a namespace name other than ${NODE_LEASE_NAMESPACE} (node heartbeats, not leader elections)`,
+  }),
   { uniqueItems: true },
 );
 
 const EtcdSchema = Type.Object(
   {
     /** Client URLs of every member, e.g. https://10.0.0.11:2379; one client each, no failover between them. */
-    endpoints: Type.Array(Type.String({ pattern: '^https?://[^\\s/]+(/\\S*)?$', description: 'an http(s) URL such as https://10.0.0.11:2379' }), { minItems: 1 }),
+    endpoints: Type.Array(
+      Type.String({
+        pattern: '^https?://[^\\s/]+(/\\S*)?$',
+        description: 'an http(s) URL such as https://10.0.0.11:2379',
+      }),
+      { minItems: 1 },
+    ),
     /** Paths to PEM files: the CA that signed the members' serving certs, and a client cert/key they accept. */
     ca: Type.Optional(Type.String({ minLength: 1 })),
     cert: Type.Optional(Type.String({ minLength: 1 })),
@@ -73,7 +82,9 @@ function formatPath(pointer: string): string {
 
 /** A pattern means little to an operator: a field that describes itself says what it wants. */
 function describe(error: ValueError): string {
-  return typeof error.schema.description === 'string' ? `must be ${error.schema.description} (got ${JSON.stringify(error.value)})` : error.message;
+  return typeof error.schema.description === 'string'
+    ? `must be ${error.schema.description} (got ${JSON.stringify(error.value)})`
+    : error.message;
 }
 
 /** parseConfigFile validates the file's content; the error names the bad field so start-up fails clearly. */
@@ -85,12 +96,19 @@ export function parseConfigFile(text: string, source: string): { config: HawkCon
     return { error: `${source}: not valid YAML: ${(error as Error).message}` };
   }
   const withDefaults = Value.Default(HawkConfigFileSchema, Value.Clone(raw ?? {}));
-  const issues = [...new Set([...Value.Errors(HawkConfigFileSchema, withDefaults)].map((error) => `${formatPath(error.path) || '(root)'}: ${describe(error)}`))];
+  const issues = [
+    ...new Set(
+      [...Value.Errors(HawkConfigFileSchema, withDefaults)].map(
+        (error) => `${formatPath(error.path) || '(root)'}: ${describe(error)}`,
+      ),
+    ),
+  ];
   if (issues.length > 0) return { error: `${source}: ${issues.slice(0, ERRORS_SHOWN).join('; ')}` };
   const config = withDefaults as HawkConfigFile;
   const contexts = config.clusters.map((cluster) => cluster.context);
   const duplicate = contexts.find((context, index) => contexts.indexOf(context) !== index);
-  if (duplicate !== undefined) return { error: `${source}: clusters[${contexts.lastIndexOf(duplicate)}].context: "${duplicate}" is listed twice` };
+  if (duplicate !== undefined)
+    return { error: `${source}: clusters[${contexts.lastIndexOf(duplicate)}].context: "${duplicate}" is listed twice` };
   // Two clusters shown under one name would be told apart by nothing on the wall or in a page.
   const names = config.clusters.map((cluster) => cluster.name);
   const twice = names.findIndex((name, index) => name !== undefined && names.indexOf(name) !== index);

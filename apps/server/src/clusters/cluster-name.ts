@@ -14,7 +14,8 @@ export const KUBEADM_DEFAULT_CLUSTER_NAME = 'kubernetes';
  * <title>, Prometheus label values and chat messages, which all take any other text.
  */
 export const CLUSTER_NAME_PATTERN = '^[^\\s\\x00-\\x1f\\x7f]([^\\x00-\\x1f\\x7f]{0,126}[^\\s\\x00-\\x1f\\x7f])?$';
-export const CLUSTER_NAME_DESCRIPTION = 'a display name of 1-128 characters, without control characters or surrounding spaces';
+export const CLUSTER_NAME_DESCRIPTION =
+  'a display name of 1-128 characters, without control characters or surrounding spaces';
 
 /** How one cluster is named before hawk has asked it anything. */
 export interface ClusterNaming {

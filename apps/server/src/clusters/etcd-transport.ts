@@ -16,7 +16,13 @@ export interface EtcdTlsFiles {
  */
 export interface EtcdTransport {
   readonly endpoints: readonly string[];
-  post(endpoint: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<{ status: number; text: string }>;
+  post(
+    endpoint: string,
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -26,7 +32,9 @@ function readPem(field: string, path: string | undefined): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new Error(`etcd.${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(
+      `etcd.${field}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -35,12 +43,19 @@ export function createEtcdTransport(endpoints: readonly string[], files: EtcdTls
   const cert = readPem('cert', files.cert);
   const key = readPem('key', files.key);
   if ((cert === undefined) !== (key === undefined)) throw new Error('etcd.cert and etcd.key must be given together');
-  const agent = new Agent({ connect: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }, keepAliveTimeout: 10_000 });
+  const agent = new Agent({
+    connect: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) },
+    keepAliveTimeout: 10_000,
+  });
   const normalized = endpoints.map((endpoint) => endpoint.replace(/\/+$/, ''));
   return {
     endpoints: normalized,
     async post(endpoint, path, body, timeoutMs, signal) {
-      const abort = linkAbort(signal, timeoutMs, () => new DOMException(`${endpoint}: no answer within ${timeoutMs} ms`, 'TimeoutError'));
+      const abort = linkAbort(
+        signal,
+        timeoutMs,
+        () => new DOMException(`${endpoint}: no answer within ${timeoutMs} ms`, 'TimeoutError'),
+      );
       try {
         const response = await request(`${endpoint}${path}`, {
           method: 'POST',

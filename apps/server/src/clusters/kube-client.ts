@@ -76,7 +76,10 @@ export function instanceBase(address: string, port: number): string {
  */
 export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster) throw new Error(`its cluster "${kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.cluster ?? ''}" is not in the kubeconfig`);
+  if (!cluster)
+    throw new Error(
+      `its cluster "${kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.cluster ?? ''}" is not in the kubeconfig`,
+    );
   const server = cluster.server.replace(/\/+$/, '');
   const tunnel = cluster.proxyUrl ? createProxyTunnel(cluster.proxyUrl) : null;
   // A server with a path (a proxy such as /k8s/clusters/c-1) cannot be replaced by an instance address.
@@ -98,16 +101,32 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   }
 
   async function readTls(): Promise<TlsMaterial> {
-    const options: { ca?: Buffer | string; cert?: Buffer | string; key?: Buffer | string; rejectUnauthorized?: boolean; servername?: string; headers?: Record<string, string> } = {};
+    const options: {
+      ca?: Buffer | string;
+      cert?: Buffer | string;
+      key?: Buffer | string;
+      rejectUnauthorized?: boolean;
+      servername?: string;
+      headers?: Record<string, string>;
+    } = {};
     try {
       await kubeConfig.applyToHTTPSOptions(options as Parameters<KubeConfig['applyToHTTPSOptions']>[0]);
     } catch (error) {
       throw execFailure(kubeConfig.getCurrentUser(), error);
     }
     const fingerprint = createHash('sha256');
-    for (const part of [options.ca, options.cert, options.key, String(options.rejectUnauthorized), options.servername ?? '']) fingerprint.update(part ?? '-').update('\0');
+    for (const part of [
+      options.ca,
+      options.cert,
+      options.key,
+      String(options.rejectUnauthorized),
+      options.servername ?? '',
+    ])
+      fingerprint.update(part ?? '-').update('\0');
     const key = fingerprint.digest('hex');
-    const headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([name, value]) => [name, String(value)]));
+    const headers = Object.fromEntries(
+      Object.entries(options.headers ?? {}).map(([name, value]) => [name, String(value)]),
+    );
     if (material?.key === key) return { ...material, headers };
     if (material) {
       // Open watches still use the old agent; let them finish before closing it.
@@ -130,7 +149,11 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   async function openAt(base: string, path: string, options: KubeRequestOptions): Promise<KubeStream> {
     const { agent, headers } = await tls();
     // The timeout covers waiting for the headers only: a watch's body then streams for minutes.
-    const abort = linkAbort(options.signal, options.headersTimeoutMs, () => new Error(`${base}: no response within ${options.headersTimeoutMs} ms`));
+    const abort = linkAbort(
+      options.signal,
+      options.headersTimeoutMs,
+      () => new Error(`${base}: no response within ${options.headersTimeoutMs} ms`),
+    );
     try {
       const response = await request(`${base}${path}`, {
         method: 'GET',
@@ -162,10 +185,20 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
     // Through the proxy: TLS offering h2 only, inside a tunnel to the address.
     const tunnelled = tunnel ? await tunnel.open(host, Number(target.port) || 443, timeoutMs) : null;
     const overTunnel = tunnelled
-      ? () => connectTls({ ...opened.connect, socket: tunnelled, host, ALPNProtocols: ['h2'], ...(isIP(host) || opened.connect.servername ? {} : { servername: host }) })
+      ? () =>
+          connectTls({
+            ...opened.connect,
+            socket: tunnelled,
+            host,
+            ALPNProtocols: ['h2'],
+            ...(isIP(host) || opened.connect.servername ? {} : { servername: host }),
+          })
       : undefined;
     const session = await new Promise<ClientHttp2Session>((resolve, reject) => {
-      const candidate = connectHttp2(base, { ...opened.connect, ...(overTunnel ? { createConnection: overTunnel } : {}) });
+      const candidate = connectHttp2(base, {
+        ...opened.connect,
+        ...(overTunnel ? { createConnection: overTunnel } : {}),
+      });
       let settled = false;
       const fail = (error: Error) => {
         if (settled) return;
@@ -175,17 +208,25 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
         tunnelled?.destroy();
         reject(error);
       };
-      const timer = setTimeout(() => fail(new Error(`${base}: timed out: no HTTP/2 connection within ${timeoutMs} ms`)), Math.max(0, timeoutMs - (Date.now() - startedAt)));
+      const timer = setTimeout(
+        () => fail(new Error(`${base}: timed out: no HTTP/2 connection within ${timeoutMs} ms`)),
+        Math.max(0, timeoutMs - (Date.now() - startedAt)),
+      );
       // Errors end the connection, before and after it is handed over (its owner hears of it through onClose).
       // A server whose ALPN list lacks h2 refuses the handshake with TLS alert 120.
       candidate.on('error', (error: Error & { code?: string }) => {
         closeReason = describeError(error);
-        fail(error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL' ? new Error(`${base}: HTTP/2 not offered (the server's ALPN does not list h2)`) : error);
+        fail(
+          error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL'
+            ? new Error(`${base}: HTTP/2 not offered (the server's ALPN does not list h2)`)
+            : error,
+        );
         candidate.destroy();
       });
       candidate.once('connect', () => {
         // A server without ALPN at all (alpnProtocol false) would be spoken HTTP/2 to blindly: refuse it here.
-        if (candidate.alpnProtocol !== 'h2') return fail(new Error(`${base}: HTTP/2 not offered (ALPN: ${candidate.alpnProtocol || 'none'})`));
+        if (candidate.alpnProtocol !== 'h2')
+          return fail(new Error(`${base}: HTTP/2 not offered (ALPN: ${candidate.alpnProtocol || 'none'})`));
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -201,7 +242,10 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
         const { headers } = await tls();
         const lowered = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
         return new Promise((resolve, reject) => {
-          const stream = session.request({ ...lowered, ':method': 'GET', ':path': `${prefix}${path}`, accept: 'application/json' }, { endStream: true });
+          const stream = session.request(
+            { ...lowered, ':method': 'GET', ':path': `${prefix}${path}`, accept: 'application/json' },
+            { endStream: true },
+          );
           const timer = setTimeout(() => {
             stream.close(http2Constants.NGHTTP2_CANCEL);
             reject(new Error(`${base}: timed out: no response within ${timeoutMs} ms`));
@@ -282,7 +326,8 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message && !error.message.includes(cause.message)) return `${error.message}: ${cause.message}`;
+  if (cause instanceof Error && cause.message && !error.message.includes(cause.message))
+    return `${error.message}: ${cause.message}`;
   const code = (error as { code?: string }).code;
   return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }

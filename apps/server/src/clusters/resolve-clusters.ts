@@ -6,7 +6,12 @@ import { nameCluster, namedByEnv } from './cluster-name';
 import { createEtcdTransport, type EtcdTransport } from './etcd-transport';
 import { missingExecPlugin } from './exec-plugin';
 import { createKubeClient, type KubeClient } from './kube-client';
-import { describeClash, loadKubeContexts as readKubeContexts, mergeKubeconfigs, type KubeContexts } from './kubeconfig-files';
+import {
+  describeClash,
+  loadKubeContexts as readKubeContexts,
+  mergeKubeconfigs,
+  type KubeContexts,
+} from './kubeconfig-files';
 import { silentLogger, type Logger } from '../logger';
 import { uniqueIds } from './slug';
 
@@ -77,7 +82,11 @@ export function runningInPod(env: Pick<HawkEnv, 'KUBERNETES_SERVICE_HOST'>, serv
  * service-account paths (tests).
  */
 export function loadKubeContexts(env: Pick<HawkEnv, KubeEnvName>, serviceAccountRoot = ''): KubeContexts {
-  return readKubeContexts(env.KUBECONFIG, !!env.KUBECONFIG && runningInPod(env, serviceAccountRoot), serviceAccountRoot);
+  return readKubeContexts(
+    env.KUBECONFIG,
+    !!env.KUBECONFIG && runningInPod(env, serviceAccountRoot),
+    serviceAccountRoot,
+  );
 }
 
 /**
@@ -105,10 +114,21 @@ function etcdFromEnv(env: ClusterEnv): EtcdConfigEntry | undefined {
 export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   const { env } = options;
   const logger = options.logger ?? silentLogger;
-  const kube = options.kubeconfig ? mergeKubeconfigs([{ source: 'the given kubeconfig', config: options.kubeconfig }]) : loadKubeContexts(env);
+  const kube = options.kubeconfig
+    ? mergeKubeconfigs([{ source: 'the given kubeconfig', config: options.kubeconfig }])
+    : loadKubeContexts(env);
   for (const file of kube.missing) logger.warn({ file }, `kubeconfig ${file} does not exist: skipped, as kubectl does`);
   for (const clash of kube.clashes) {
-    logger.warn({ file: clash.source, earlierFile: clash.earlierSource, contexts: clash.contexts, clusters: clash.clusters, users: clash.users }, describeClash(clash));
+    logger.warn(
+      {
+        file: clash.source,
+        earlierFile: clash.earlierSource,
+        contexts: clash.contexts,
+        clusters: clash.clusters,
+        users: clash.users,
+      },
+      describeClash(clash),
+    );
   }
   const configPath = options.configFile ?? env.HAWK_CONFIG;
   const file = configPath ? loadConfigFile(configPath) : undefined;
@@ -129,7 +149,12 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
 
   return entries.map((entry, index): ClusterTarget => {
     const envName = entry.context === envNamed ? env.HAWK_CLUSTER_NAME : undefined;
-    const naming = nameCluster({ context: entry.context, configured: entry.name, envName, inClusterFallback: env.HAWK_CLUSTER_NAME_FALLBACK });
+    const naming = nameCluster({
+      context: entry.context,
+      configured: entry.name,
+      envName,
+      inClusterFallback: env.HAWK_CLUSTER_NAME_FALLBACK,
+    });
     const base = {
       id: ids[index] ?? entry.context,
       context: entry.context,
@@ -138,12 +163,29 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
       labels: entry.labels,
       probeIntervalMs: entry.probeIntervalMs ?? defaultInterval,
       // kube-system is always watched: listing it again would watch it twice.
-      leaseNamespaces: [...new Set(entry.leaseNamespaces ?? file?.leaseNamespaces ?? envLeaseNamespaces)].filter((namespace) => namespace !== 'kube-system'),
+      leaseNamespaces: [...new Set(entry.leaseNamespaces ?? file?.leaseNamespaces ?? envLeaseNamespaces)].filter(
+        (namespace) => namespace !== 'kube-system',
+      ),
     };
     const context = kube.contexts.find((candidate) => candidate.name === entry.context);
-    if (!context) return { ...base, server: '', kube: null, etcd: null, etcdError: null, error: `context "${entry.context}" is not in the kubeconfig` };
+    if (!context)
+      return {
+        ...base,
+        server: '',
+        kube: null,
+        etcd: null,
+        etcdError: null,
+        error: `context "${entry.context}" is not in the kubeconfig`,
+      };
     const server = context.kubeConfig.getCurrentCluster()?.server ?? '';
-    const failed = (message: string): ClusterTarget => ({ ...base, server, kube: null, etcd: null, etcdError: null, error: `context "${entry.context}": ${message}` });
+    const failed = (message: string): ClusterTarget => ({
+      ...base,
+      server,
+      kube: null,
+      etcd: null,
+      etcdError: null,
+      error: `context "${entry.context}": ${message}`,
+    });
     // A plugin missing now would fail every request: say so once, on this cluster, naming the command.
     const missingPlugin = missingExecPlugin(context.kubeConfig.getCurrentUser());
     if (missingPlugin) return failed(missingPlugin);

@@ -45,10 +45,16 @@ export interface StateRow {
  * nextStateRow: a full snapshot when there is no tail to patch or every `snapshotEvery` rows, else the parts that
  * changed since the tail; undefined when nothing did. `notBefore`: the time of the cluster's last row, when no tail is known.
  */
-export function nextStateRow(tail: ChainTail | undefined, state: ClusterState, snapshotEvery: number, notBefore = 0): StateRow | undefined {
+export function nextStateRow(
+  tail: ChainTail | undefined,
+  state: ClusterState,
+  snapshotEvery: number,
+  notBefore = 0,
+): StateRow | undefined {
   // Times kept non-decreasing per cluster, so "every row up to t" is a prefix of the rows.
   const at = Math.max(state.observedAt, tail?.at ?? notBefore);
-  if (!tail || tail.sinceFull + 1 >= snapshotEvery) return { at, full: true, body: JSON.stringify(state), tail: { state, at, sinceFull: 0 } };
+  if (!tail || tail.sinceFull + 1 >= snapshotEvery)
+    return { at, full: true, body: JSON.stringify(state), tail: { state, at, sinceFull: 0 } };
   const parts = diffStates(tail.state, state);
   if (Object.keys(parts).length === 0) return undefined;
   return { at, full: false, body: JSON.stringify(parts), tail: { state, at, sinceFull: tail.sinceFull + 1 } };

@@ -18,7 +18,14 @@ export interface PostgresHistoryOptions {
 
 // The SQLite model in tables prefixed hawk_, since a shared database may hold others. Bodies are `json`, not
 // `jsonb`: the exact text is kept and a "\u0000" in some probe's error message cannot make a write fail.
-const SCHEMA = historySchema({ prefix: 'hawk_', rowId: 'BIGSERIAL PRIMARY KEY', epochMs: 'BIGINT', fullColumn: 'is_full', boolean: 'BOOLEAN', json: 'JSON' });
+const SCHEMA = historySchema({
+  prefix: 'hawk_',
+  rowId: 'BIGSERIAL PRIMARY KEY',
+  epochMs: 'BIGINT',
+  fullColumn: 'is_full',
+  boolean: 'BOOLEAN',
+  json: 'JSON',
+});
 
 /** Advisory lock key taken by every transaction that writes history (and by schema creation). */
 const WRITE_LOCK = "hashtext('hawk history')";
@@ -41,16 +48,20 @@ const INSERT_EVENTS = `
   INSERT INTO hawk_timeline (cluster_id, at, kind, body)
   SELECT cluster_id, at, kind, body FROM unnest($1::text[], $2::bigint[], $3::text[], $4::json[]) WITH ORDINALITY AS r(cluster_id, at, kind, body, n)
   ORDER BY n`;
-const SELECT_EVENTS = 'SELECT body FROM hawk_timeline WHERE cluster_id = $1 AND at BETWEEN $2 AND $3 ORDER BY at, id LIMIT $4';
-const SELECT_BASE = 'SELECT id, at, body FROM hawk_states WHERE cluster_id = $1 AND is_full AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1';
-const SELECT_PATCHES = 'SELECT body FROM hawk_states WHERE cluster_id = $1 AND at BETWEEN $2 AND $3 AND id > $4 ORDER BY at, id';
+const SELECT_EVENTS =
+  'SELECT body FROM hawk_timeline WHERE cluster_id = $1 AND at BETWEEN $2 AND $3 ORDER BY at, id LIMIT $4';
+const SELECT_BASE =
+  'SELECT id, at, body FROM hawk_states WHERE cluster_id = $1 AND is_full AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1';
+const SELECT_PATCHES =
+  'SELECT body FROM hawk_states WHERE cluster_id = $1 AND at BETWEEN $2 AND $3 AND id > $4 ORDER BY at, id';
 // Rows before each cluster's last full snapshot at the cut are no longer needed by any replay.
 const DELETE_STATES = `
   WITH floors AS (SELECT cluster_id, MAX(id) AS id FROM hawk_states WHERE is_full AND at <= $1 GROUP BY cluster_id)
   DELETE FROM hawk_states s USING floors f WHERE s.cluster_id = f.cluster_id AND s.id < f.id`;
 const DELETE_EVENTS = 'DELETE FROM hawk_timeline WHERE at < $1';
 
-type Write = { readonly kind: 'event'; readonly event: TimelineEvent } | { readonly kind: 'state'; readonly state: ClusterState };
+type Write =
+  { readonly kind: 'event'; readonly event: TimelineEvent } | { readonly kind: 'state'; readonly state: ClusterState };
 type Entry = Write & { readonly resolve: () => void; readonly reject: (error: unknown) => void };
 
 /** What this process last wrote for a cluster: the next row may be a patch on it while it is still the tail. */
@@ -93,7 +104,9 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
     application_name: 'hawk',
   });
   // Without a listener, a connection dropped while idle (database restarted) would crash the process.
-  pool.on('error', (error) => options.log?.warn({ err: { message: reason(error) } }, `history: idle connection to ${where} lost`));
+  pool.on('error', (error) =>
+    options.log?.warn({ err: { message: reason(error) } }, `history: idle connection to ${where} lost`),
+  );
 
   // 1. Reach the database and create the schema; one replica at a time, as concurrent
   //    CREATE TABLE IF NOT EXISTS may otherwise collide in the catalog.
@@ -132,11 +145,13 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
       // A patch is written only on this process's own last row: another replica may have written since.
       const tails = new Map<string, { id: number; at: number }>();
       if (clusterIds.length > 0) {
-        for (const row of (await client.query(SELECT_TAILS, [clusterIds])).rows) tails.set(row.cluster_id, { id: Number(row.id), at: Number(row.at) });
+        for (const row of (await client.query(SELECT_TAILS, [clusterIds])).rows)
+          tails.set(row.cluster_id, { id: Number(row.id), at: Number(row.at) });
       }
       const rows: { clusterId: string; at: number; full: boolean; body: string }[] = [];
       const chain = new Map<string, ChainTail | undefined>();
-      for (const id of clusterIds) chain.set(id, written.get(id)?.id === tails.get(id)?.id ? written.get(id) : undefined);
+      for (const id of clusterIds)
+        chain.set(id, written.get(id)?.id === tails.get(id)?.id ? written.get(id) : undefined);
       for (const { state } of states) {
         const clusterId = state.identity.id;
         const row = nextStateRow(chain.get(clusterId), state, snapshotEvery, tails.get(clusterId)?.at);
@@ -145,14 +160,25 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
         chain.set(clusterId, row.tail);
       }
       if (rows.length > 0) {
-        const inserted = await client.query(INSERT_STATES, [rows.map((row) => row.clusterId), rows.map((row) => row.at), rows.map((row) => row.full), rows.map((row) => row.body)]);
+        const inserted = await client.query(INSERT_STATES, [
+          rows.map((row) => row.clusterId),
+          rows.map((row) => row.at),
+          rows.map((row) => row.full),
+          rows.map((row) => row.body),
+        ]);
         const lastIds = new Map<string, number>();
-        for (const row of inserted.rows) lastIds.set(row.cluster_id, Math.max(Number(row.id), lastIds.get(row.cluster_id) ?? 0));
+        for (const row of inserted.rows)
+          lastIds.set(row.cluster_id, Math.max(Number(row.id), lastIds.get(row.cluster_id) ?? 0));
         for (const [clusterId, id] of lastIds) after.set(clusterId, { ...chain.get(clusterId)!, id });
       }
       if (events.length > 0) {
         const list = events.map((entry) => entry.event);
-        await client.query(INSERT_EVENTS, [list.map((event) => event.clusterId), list.map((event) => event.at), list.map((event) => event.kind), list.map((event) => JSON.stringify(event))]);
+        await client.query(INSERT_EVENTS, [
+          list.map((event) => event.clusterId),
+          list.map((event) => event.at),
+          list.map((event) => event.kind),
+          list.map((event) => JSON.stringify(event)),
+        ]);
       }
       await client.query('COMMIT');
       for (const [clusterId, entry] of after) written.set(clusterId, entry);

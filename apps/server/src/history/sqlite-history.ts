@@ -12,7 +12,14 @@ export interface SqliteHistoryOptions {
   readonly snapshotEvery?: number;
 }
 
-const SCHEMA = historySchema({ prefix: '', rowId: 'INTEGER PRIMARY KEY', epochMs: 'INTEGER', fullColumn: 'full', boolean: 'INTEGER', json: 'TEXT' });
+const SCHEMA = historySchema({
+  prefix: '',
+  rowId: 'INTEGER PRIMARY KEY',
+  epochMs: 'INTEGER',
+  fullColumn: 'full',
+  boolean: 'INTEGER',
+  json: 'TEXT',
+});
 
 /**
  * History in an embedded SQLite file (node:sqlite), nothing to install.
@@ -31,10 +38,16 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
 
   const insertEvent = db.prepare('INSERT INTO timeline (cluster_id, at, kind, body) VALUES (?, ?, ?, ?)');
   const insertState = db.prepare('INSERT INTO states (cluster_id, at, full, body) VALUES (?, ?, ?, ?)');
-  const selectEvents = db.prepare('SELECT body FROM timeline WHERE cluster_id = ? AND at BETWEEN ? AND ? ORDER BY at, id LIMIT ?');
-  const selectBase = db.prepare('SELECT id, body FROM states WHERE cluster_id = ? AND full = 1 AND at <= ? ORDER BY id DESC LIMIT 1');
+  const selectEvents = db.prepare(
+    'SELECT body FROM timeline WHERE cluster_id = ? AND at BETWEEN ? AND ? ORDER BY at, id LIMIT ?',
+  );
+  const selectBase = db.prepare(
+    'SELECT id, body FROM states WHERE cluster_id = ? AND full = 1 AND at <= ? ORDER BY id DESC LIMIT 1',
+  );
   const selectPatches = db.prepare('SELECT body FROM states WHERE cluster_id = ? AND id > ? AND at <= ? ORDER BY id');
-  const selectPruneFloor = db.prepare('SELECT cluster_id, MAX(id) AS id FROM states WHERE full = 1 AND at <= ? GROUP BY cluster_id');
+  const selectPruneFloor = db.prepare(
+    'SELECT cluster_id, MAX(id) AS id FROM states WHERE full = 1 AND at <= ? GROUP BY cluster_id',
+  );
   const deleteStatesBelow = db.prepare('DELETE FROM states WHERE cluster_id = ? AND id < ?');
   const deleteEventsBefore = db.prepare('DELETE FROM timeline WHERE at < ?');
 

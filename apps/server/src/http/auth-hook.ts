@@ -17,11 +17,18 @@ export function requireAuthentication(app: FastifyInstance, authenticator: Authe
   app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.public) return;
     // The socket's peer, not request.ip: a forwarded-for header must not make a stranger a proxy.
-    const principal = authenticator.authenticate({ peer: request.socket.remoteAddress, headers: request.headers, token: bearerToken(request.headers.authorization) });
+    const principal = authenticator.authenticate({
+      peer: request.socket.remoteAddress,
+      headers: request.headers,
+      token: bearerToken(request.headers.authorization),
+    });
     if (principal) {
       if (principal.user !== null) request.log.debug({ user: principal.user, via: principal.via }, 'authenticated');
       return;
     }
-    return reply.code(401).header('www-authenticate', 'Bearer realm="hawk"').send({ statusCode: 401, error: 'Unauthorized', message: 'a bearer token or a trusted proxy is required' });
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="hawk"')
+      .send({ statusCode: 401, error: 'Unauthorized', message: 'a bearer token or a trusted proxy is required' });
   });
 }

@@ -1,19 +1,39 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { summarizeCluster } from '@hawk/core';
-import { ClusterParams, List, ClusterStateSchema, ClusterSummarySchema, ErrorSchema, FindingSchema, parseTime, TimelineEventSchema, TimeParam } from './schemas';
+import {
+  ClusterParams,
+  List,
+  ClusterStateSchema,
+  ClusterSummarySchema,
+  ErrorSchema,
+  FindingSchema,
+  parseTime,
+  TimelineEventSchema,
+  TimeParam,
+} from './schemas';
 
 const DAY_MS = 24 * 60 * 60_000;
 
 /** REST over the clusters: what the socket pushes, plus history (timeline and replay). */
 export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { states, history } = app.hawk;
-  const notFound = (id: string) => ({ statusCode: 404, error: 'Not Found', message: `no cluster with id ${JSON.stringify(id)}` });
+  const notFound = (id: string) => ({
+    statusCode: 404,
+    error: 'Not Found',
+    message: `no cluster with id ${JSON.stringify(id)}`,
+  });
   const badRequest = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
 
   app.get(
     '/api/clusters',
-    { schema: { summary: 'Every watched cluster, one summary each', tags: ['clusters'], response: { 200: Type.Object({ clusters: List(ClusterSummarySchema) }) } } },
+    {
+      schema: {
+        summary: 'Every watched cluster, one summary each',
+        tags: ['clusters'],
+        response: { 200: Type.Object({ clusters: List(ClusterSummarySchema) }) },
+      },
+    },
     async () => ({ clusters: states.list().map((entry) => summarizeCluster(entry.state)) }),
   );
 
@@ -24,7 +44,10 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "One cluster's full judged state, with the version the socket would send",
         tags: ['clusters'],
         params: ClusterParams,
-        response: { 200: Type.Object({ clusterId: Type.String(), version: Type.Integer(), state: ClusterStateSchema }), 404: ErrorSchema },
+        response: {
+          200: Type.Object({ clusterId: Type.String(), version: Type.Integer(), state: ClusterStateSchema }),
+          404: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
@@ -45,7 +68,9 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const snapshot = states.snapshot(request.params.id);
-      return snapshot ? { clusterId: snapshot.clusterId, findings: snapshot.state.findings } : reply.code(404).send(notFound(request.params.id));
+      return snapshot
+        ? { clusterId: snapshot.clusterId, findings: snapshot.state.findings }
+        : reply.code(404).send(notFound(request.params.id));
     },
   );
 
@@ -56,14 +81,27 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Transitions, findings opened and resolved, probe failures, in a time range (default: the last 24 h)',
         tags: ['history'],
         params: ClusterParams,
-        querystring: Type.Object({ from: Type.Optional(TimeParam), to: Type.Optional(TimeParam), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })) }),
-        response: { 200: Type.Object({ clusterId: Type.String(), from: Type.Number(), to: Type.Number(), events: List(TimelineEventSchema) }), 400: ErrorSchema },
+        querystring: Type.Object({
+          from: Type.Optional(TimeParam),
+          to: Type.Optional(TimeParam),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+        }),
+        response: {
+          200: Type.Object({
+            clusterId: Type.String(),
+            from: Type.Number(),
+            to: Type.Number(),
+            events: List(TimelineEventSchema),
+          }),
+          400: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
       const to = request.query.to === undefined ? Date.now() : parseTime(request.query.to);
       const from = request.query.from === undefined ? to - DAY_MS : parseTime(request.query.from);
-      if (Number.isNaN(from) || Number.isNaN(to) || from > to) return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
+      if (Number.isNaN(from) || Number.isNaN(to) || from > to)
+        return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
       const events = await history.timeline(request.params.id, from, to, request.query.limit);
       return { clusterId: request.params.id, from, to, events };
     },
@@ -77,16 +115,28 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['history'],
         params: ClusterParams,
         querystring: Type.Object({ t: TimeParam }),
-        response: { 200: Type.Object({ clusterId: Type.String(), t: Type.Number(), state: ClusterStateSchema }), 400: ErrorSchema, 404: ErrorSchema },
+        response: {
+          200: Type.Object({ clusterId: Type.String(), t: Type.Number(), state: ClusterStateSchema }),
+          400: ErrorSchema,
+          404: ErrorSchema,
+        },
       },
     },
     async (request, reply) => {
       const t = parseTime(request.query.t);
       if (Number.isNaN(t)) return reply.code(400).send(badRequest('t must be epoch milliseconds or an ISO 8601 date'));
       const state = await history.stateAt(request.params.id, t);
-      if (!state) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no state of ${JSON.stringify(request.params.id)} recorded at or before ${new Date(t).toISOString()}` });
+      if (!state)
+        return reply.code(404).send({
+          statusCode: 404,
+          error: 'Not Found',
+          message: `no state of ${JSON.stringify(request.params.id)} recorded at or before ${new Date(t).toISOString()}`,
+        });
       // States recorded before clusters had names (model version 1) are shown under their context.
-      const identity = { ...state.identity, name: (state.identity.name as string | undefined) ?? state.identity.context };
+      const identity = {
+        ...state.identity,
+        name: (state.identity.name as string | undefined) ?? state.identity.context,
+      };
       return { clusterId: request.params.id, t, state: { ...state, identity } };
     },
   );

@@ -21,13 +21,29 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { replica, leadership, states } = app.hawk;
   const open = { rateLimit: false, public: true };
 
-  app.get('/livez', { config: open, schema: { summary: 'The process serves requests', tags: ['health'], response: { 200: Type.Object({ live: Type.Boolean() }) } } }, async () => ({ live: true }));
+  app.get(
+    '/livez',
+    {
+      config: open,
+      schema: {
+        summary: 'The process serves requests',
+        tags: ['health'],
+        response: { 200: Type.Object({ live: Type.Boolean() }) },
+      },
+    },
+    async () => ({ live: true }),
+  );
 
   app.get(
     '/readyz',
     {
       config: open,
-      schema: { summary: "Every cluster's sources synced or failed once (this replica observes by itself), and hawk's own leadership", tags: ['health'], response: { 200: Readiness, 503: Readiness } },
+      schema: {
+        summary:
+          "Every cluster's sources synced or failed once (this replica observes by itself), and hawk's own leadership",
+        tags: ['health'],
+        response: { 200: Readiness, 503: Readiness },
+      },
     },
     async (_request, reply) => {
       const body = {

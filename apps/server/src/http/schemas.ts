@@ -10,7 +10,13 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 const Labels = Type.Record(Type.String(), Type.String());
 
 /** `id` is stable (URLs, metrics' `cluster`); `name` is what people call the cluster (metrics' `cluster_name`). */
-export const ClusterIdentitySchema = Type.Object({ id: Type.String(), context: Type.String(), name: Type.String(), server: Type.String(), labels: Labels });
+export const ClusterIdentitySchema = Type.Object({
+  id: Type.String(),
+  context: Type.String(),
+  name: Type.String(),
+  server: Type.String(),
+  labels: Labels,
+});
 
 export const FindingSchema = Type.Object({
   id: Type.String(),
@@ -56,12 +62,18 @@ export const ClusterSummarySchema = Type.Object({
 });
 
 /** Timeline events are a union by `kind`; the kind-specific fields ride along as recorded. */
-export const TimelineEventSchema = Type.Object({ kind: Type.String(), clusterId: Type.String(), at: Type.Number() }, { additionalProperties: true });
+export const TimelineEventSchema = Type.Object(
+  { kind: Type.String(), clusterId: Type.String(), at: Type.Number() },
+  { additionalProperties: true },
+);
 
 export const ErrorSchema = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });
 
 /** A point in time as epoch milliseconds or an ISO 8601 date. */
-export const TimeParam = Type.String({ pattern: '^(\\d{1,15}|\\d{4}-\\d{2}-\\d{2}.*)$', description: 'epoch milliseconds or ISO 8601' });
+export const TimeParam = Type.String({
+  pattern: '^(\\d{1,15}|\\d{4}-\\d{2}-\\d{2}.*)$',
+  description: 'epoch milliseconds or ISO 8601',
+});
 
 export const ClusterParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 253 }) });
 

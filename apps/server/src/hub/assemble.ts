@@ -1,5 +1,14 @@
 import { isIP } from 'node:net';
-import { componentLiveness, hostOf, type ApiServerFrontDoor, type ApiServerInstance, type ComponentLiveness, type ControlPlaneNode, type ControlPlanePod, type EndpointHealth } from '@hawk/core';
+import {
+  componentLiveness,
+  hostOf,
+  type ApiServerFrontDoor,
+  type ApiServerInstance,
+  type ComponentLiveness,
+  type ControlPlaneNode,
+  type ControlPlanePod,
+  type EndpointHealth,
+} from '@hawk/core';
 import type { ComponentHealth } from '../probes/component-health';
 import type { ApiEndpoint, EndpointSliceObservation } from '../sources/endpoint-slice';
 import type { IdentityLeaseObservation } from '../sources/leases';
@@ -10,7 +19,13 @@ import type { PodObservation } from '../sources/pods';
  * matching objects to each other (an endpoint to its node, a lease to its candidates) only.
  */
 
-export const NO_HEALTH: EndpointHealth = { livez: null, readyz: null, lastOkAt: null, okSince: null, failingSince: null };
+export const NO_HEALTH: EndpointHealth = {
+  livez: null,
+  readyz: null,
+  lastOkAt: null,
+  okSince: null,
+  failingSince: null,
+};
 
 /** Key of the front door's health among the apiserver probe targets. */
 export const FRONT_DOOR = 'front-door';
@@ -25,7 +40,8 @@ export interface ObservedIdentity extends IdentityLeaseObservation {
   readonly observedRenewAt: number;
 }
 
-export const endpointId = (address: string, port: number) => `${address.includes(':') ? `[${address}]` : address}:${port}`;
+export const endpointId = (address: string, port: number) =>
+  `${address.includes(':') ? `[${address}]` : address}:${port}`;
 
 /** A known endpoint with when it last answered and when it left the slice (null while in it). */
 export type TrackedEndpoint = KnownEndpoint & { readonly lastOkAt: number | null; readonly leftSliceAt: number | null };
@@ -34,10 +50,18 @@ export type TrackedEndpoint = KnownEndpoint & { readonly lastOkAt: number | null
  * mergeSliceEndpoints folds the slices into the known endpoints (in place): one that left is kept, marked out of the
  * slice, until it has been gone `forgetAfterMs` without answering since. Returns the ids it forgot.
  */
-export function mergeSliceEndpoints(known: Map<string, TrackedEndpoint>, slices: Iterable<EndpointSliceObservation>, now: number, forgetAfterMs: number): string[] {
+export function mergeSliceEndpoints(
+  known: Map<string, TrackedEndpoint>,
+  slices: Iterable<EndpointSliceObservation>,
+  now: number,
+  forgetAfterMs: number,
+): string[] {
   const inSlice = new Map<string, KnownEndpoint>();
-  for (const slice of slices) for (const endpoint of slice.endpoints) inSlice.set(endpointId(endpoint.address, endpoint.port), { ...endpoint, inSlice: true });
-  for (const [id, endpoint] of inSlice) known.set(id, { ...endpoint, lastOkAt: known.get(id)?.lastOkAt ?? null, leftSliceAt: null });
+  for (const slice of slices)
+    for (const endpoint of slice.endpoints)
+      inSlice.set(endpointId(endpoint.address, endpoint.port), { ...endpoint, inSlice: true });
+  for (const [id, endpoint] of inSlice)
+    known.set(id, { ...endpoint, lastOkAt: known.get(id)?.lastOkAt ?? null, leftSliceAt: null });
   const forgotten: string[] = [];
   for (const [id, endpoint] of known) {
     if (inSlice.has(id)) continue;
@@ -51,7 +75,11 @@ export function mergeSliceEndpoints(known: Map<string, TrackedEndpoint>, slices:
 }
 
 /** The node an endpoint address belongs to: the slice says, else a node or an apiserver pod with that address. */
-function nodeOfAddress(endpoint: ApiEndpoint, nodes: readonly ControlPlaneNode[], pods: readonly ControlPlanePod[]): string | null {
+function nodeOfAddress(
+  endpoint: ApiEndpoint,
+  nodes: readonly ControlPlaneNode[],
+  pods: readonly ControlPlanePod[],
+): string | null {
   if (endpoint.nodeName) return endpoint.nodeName;
   const node = nodes.find((candidate) => candidate.addresses.includes(endpoint.address));
   if (node) return node.name;
@@ -105,20 +133,30 @@ export function assembleInstances(
 }
 
 /** classifyFrontDoor: the kubeconfig server is an instance when its host:port is one of theirs, else a load balancer. */
-export function classifyFrontDoor(server: string, instances: readonly ApiServerInstance[], health: EndpointHealth): ApiServerFrontDoor {
+export function classifyFrontDoor(
+  server: string,
+  instances: readonly ApiServerInstance[],
+  health: EndpointHealth,
+): ApiServerFrontDoor {
   const host = hostOf(server);
   const addressed = instances.filter((instance) => instance.address !== null);
   if (host === null || addressed.length === 0) return { url: server, kind: 'unknown', health };
   const port = Number(new URL(server).port || 443);
-  const isInstance = addressed.some((instance) => instance.address === host && (instance.port === port || instance.port === null));
+  const isInstance = addressed.some(
+    (instance) => instance.address === host && (instance.port === port || instance.port === null),
+  );
   return { url: server, kind: isInstance ? 'instance' : 'load-balancer', health };
 }
 
 /** componentHealthAddress: where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the node's), else the node's. */
-export function componentHealthAddress(pod: PodObservation, nodes: ReadonlyMap<string, ControlPlaneNode>): { host: string; port: number } | null {
+export function componentHealthAddress(
+  pod: PodObservation,
+  nodes: ReadonlyMap<string, ControlPlaneNode>,
+): { host: string; port: number } | null {
   const target = pod.health;
   if (target === null || 'reason' in target) return null;
-  const nodeAddress = pod.node === null ? undefined : nodes.get(pod.node)?.addresses.find((address) => isIP(address) !== 0);
+  const nodeAddress =
+    pod.node === null ? undefined : nodes.get(pod.node)?.addresses.find((address) => isIP(address) !== 0);
   const host = target.host ?? pod.podIP ?? nodeAddress ?? null;
   return host === null ? null : { host, port: target.port };
 }
@@ -129,9 +167,19 @@ export function componentHealthAddress(pod: PodObservation, nodes: ReadonlyMap<s
  * bound to loopback (kubeadm's default) or never reached falls back to the kubelet's readiness, else
  * "not observable from here", never "down".
  */
-export function podLiveness(pod: PodObservation | undefined, probe: ComponentHealth | undefined, answeredIn: string | undefined, nodes: ReadonlyMap<string, ControlPlaneNode>): ComponentLiveness {
+export function podLiveness(
+  pod: PodObservation | undefined,
+  probe: ComponentHealth | undefined,
+  answeredIn: string | undefined,
+  nodes: ReadonlyMap<string, ControlPlaneNode>,
+): ComponentLiveness {
   const target = pod?.health ?? null;
-  const unprobeable = target !== null && 'reason' in target ? target.reason : pod && componentHealthAddress(pod, nodes) === null ? 'no address known for its health endpoint' : null;
+  const unprobeable =
+    target !== null && 'reason' in target
+      ? target.reason
+      : pod && componentHealthAddress(pod, nodes) === null
+        ? 'no address known for its health endpoint'
+        : null;
   return componentLiveness({
     unprobeable,
     probe: probe ?? null,

@@ -51,8 +51,20 @@ export class ClusterRuntime {
   constructor(private readonly options: ClusterRuntimeOptions) {
     const { target, now } = options;
     if (target.error) options.logger.error({ cluster: target.id, error: target.error }, 'cluster misconfigured');
-    const identity = { id: target.id, context: target.context, name: target.name, server: target.server, labels: target.labels };
-    const foldTarget = { identity, nameDiscoverable: target.nameDiscoverable, error: target.error, etcdConfigured: target.etcd !== null, etcdError: target.etcdError };
+    const identity = {
+      id: target.id,
+      context: target.context,
+      name: target.name,
+      server: target.server,
+      labels: target.labels,
+    };
+    const foldTarget = {
+      identity,
+      nameDiscoverable: target.nameDiscoverable,
+      error: target.error,
+      etcdConfigured: target.etcd !== null,
+      etcdError: target.etcdError,
+    };
     this.fold = new ClusterObservationFold(foldTarget, options.config, now, now(), {
       changed: () => this.changed(),
       timeline: (event) => {
@@ -68,7 +80,15 @@ export class ClusterRuntime {
     });
     this.probes =
       target.kube || target.etcd
-        ? createProbeScheduler({ fold: this.fold, kube: target.kube, etcd: target.etcd, intervalMs: target.probeIntervalMs, timeoutMs: options.probeTimeoutMs, now, logger: options.logger })
+        ? createProbeScheduler({
+            fold: this.fold,
+            kube: target.kube,
+            etcd: target.etcd,
+            intervalMs: target.probeIntervalMs,
+            timeoutMs: options.probeTimeoutMs,
+            now,
+            logger: options.logger,
+          })
         : null;
     this.state = evaluateCluster(this.fold.input(), null, options.config, now()).state;
   }
@@ -102,13 +122,28 @@ export class ClusterRuntime {
   }
 
   start(): void {
-    if (this.lifecycle === 'stopped') throw new Error(`cluster ${this.id}: a stopped runtime is never restarted; create a new one`);
+    if (this.lifecycle === 'stopped')
+      throw new Error(`cluster ${this.id}: a stopped runtime is never restarted; create a new one`);
     if (this.lifecycle === 'running') return;
     this.lifecycle = 'running';
     const { target, now, logger } = this.options;
     if (target.kube) {
-      for (const { name, session, staleAfterMs } of createWatchSessions(target.kube, this.fold.sinks, () => this.fold.leaseWatchSilenceBudgetMs(), logger, target.leaseNamespaces)) {
-        const supervisor = createSupervisor({ clusterId: target.id, name, session, staleAfterMs, now, logger, onFreshness: (freshness) => this.fold.recordFreshness(name, freshness) });
+      for (const { name, session, staleAfterMs } of createWatchSessions(
+        target.kube,
+        this.fold.sinks,
+        () => this.fold.leaseWatchSilenceBudgetMs(),
+        logger,
+        target.leaseNamespaces,
+      )) {
+        const supervisor = createSupervisor({
+          clusterId: target.id,
+          name,
+          session,
+          staleAfterMs,
+          now,
+          logger,
+          onFreshness: (freshness) => this.fold.recordFreshness(name, freshness),
+        });
         this.fold.recordFreshness(name, supervisor.freshness());
         this.supervisors.push(supervisor);
       }
@@ -144,7 +179,10 @@ export class ClusterRuntime {
    */
   private resumeIfPaused(now: number): void {
     if (now - this.lastRanAt > PAUSE_TICKS * this.options.tickMs) {
-      this.options.logger.warn({ cluster: this.id, pausedMs: now - this.lastRanAt }, 'hawk itself did not run: renewals are observed afresh from now');
+      this.options.logger.warn(
+        { cluster: this.id, pausedMs: now - this.lastRanAt },
+        'hawk itself did not run: renewals are observed afresh from now',
+      );
       this.fold.resumeAfterPause(now, this.options.probeTimeoutMs);
     }
     this.lastRanAt = now;
@@ -163,7 +201,9 @@ export class ClusterRuntime {
   private armDeadline(now: number): void {
     clearTimeout(this.deadline ?? undefined);
     this.deadline = null;
-    const ahead = this.state.leases.flatMap((lease) => [lease.overdueAt, lease.expiresAt]).filter((at): at is number => at !== null && at > now);
+    const ahead = this.state.leases
+      .flatMap((lease) => [lease.overdueAt, lease.expiresAt])
+      .filter((at): at is number => at !== null && at > now);
     if (ahead.length === 0) return;
     const delayMs = Math.min(...ahead) - now + 1;
     // A deadline further away than a tick is reached by a later judgement's timer.
@@ -183,13 +223,24 @@ export class ClusterRuntime {
       evaluation = evaluateCluster(this.fold.input(), this.state, this.options.config, now);
     } catch (error) {
       // A bug in judging one cluster must not stop the others, nor this one's next try.
-      this.options.logger.error({ cluster: this.id, error: (error as Error).stack ?? String(error) }, 'evaluateCluster failed');
+      this.options.logger.error(
+        { cluster: this.id, error: (error as Error).stack ?? String(error) },
+        'evaluateCluster failed',
+      );
       return;
     }
     this.state = evaluation.state;
     this.armDeadline(now);
-    for (const finding of evaluation.opened) this.options.onTimeline({ kind: 'finding-opened', clusterId: this.id, at: now, finding });
-    for (const finding of evaluation.resolved) this.options.onTimeline({ kind: 'finding-resolved', clusterId: this.id, at: now, findingId: finding.id, title: finding.title });
+    for (const finding of evaluation.opened)
+      this.options.onTimeline({ kind: 'finding-opened', clusterId: this.id, at: now, finding });
+    for (const finding of evaluation.resolved)
+      this.options.onTimeline({
+        kind: 'finding-resolved',
+        clusterId: this.id,
+        at: now,
+        findingId: finding.id,
+        title: finding.title,
+      });
     // observedAt moves every tick; only a change of anything else is pushed.
     const fingerprint = JSON.stringify({ ...evaluation.state, observedAt: 0 });
     if (fingerprint === this.lastEmitted) return;

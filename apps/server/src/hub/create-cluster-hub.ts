@@ -58,7 +58,8 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
       ...(options.contexts ? { contexts: options.contexts } : {}),
       ...(options.probeIntervalMs ? { probeIntervalMs: options.probeIntervalMs } : {}),
     });
-  const listenerThrew = (error: unknown) => logger.error({ error: (error as Error).stack ?? String(error) }, 'hub listener threw');
+  const listenerThrew = (error: unknown) =>
+    logger.error({ error: (error as Error).stack ?? String(error) }, 'hub listener threw');
   const stateListeners = createListeners<ClusterState>(listenerThrew);
   const timelineListeners = createListeners<TimelineEvent>(listenerThrew);
   /** One runtime per cluster, each with its own clients: a generation is started once and stopped for good. */
@@ -84,11 +85,22 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
   let lifecycle: Promise<void> = Promise.resolve();
   const serially = (step: () => Promise<void>) => (lifecycle = lifecycle.then(step, step));
   logger.info(
-    { clusters: targets.map((target) => ({ id: target.id, name: target.name, context: target.context, server: target.server, etcd: target.etcd?.endpoints.length ?? 0 })) },
+    {
+      clusters: targets.map((target) => ({
+        id: target.id,
+        name: target.name,
+        context: target.context,
+        server: target.server,
+        etcd: target.etcd?.endpoints.length ?? 0,
+      })),
+    },
     'watching clusters',
   );
   if (options.env.HAWK_CLUSTER_NAME && namedByEnv(targets.map((target) => target.context)) === null) {
-    logger.warn({ name: options.env.HAWK_CLUSTER_NAME }, 'HAWK_CLUSTER_NAME names the cluster hawk runs in or the only one it watches, neither here: name clusters in HAWK_CONFIG');
+    logger.warn(
+      { name: options.env.HAWK_CLUSTER_NAME },
+      'HAWK_CLUSTER_NAME names the cluster hawk runs in or the only one it watches, neither here: name clusters in HAWK_CONFIG',
+    );
   }
 
   return {

@@ -1,4 +1,12 @@
-import { etcdLeaderByTerm, HIDDEN_TOPOLOGY_EVIDENCE, observeEtcdLeader, smallestEtcdQuota, DEFAULT_ETCD_QUOTA_BYTES, type EtcdView, type Freshness } from '@hawk/core';
+import {
+  etcdLeaderByTerm,
+  HIDDEN_TOPOLOGY_EVIDENCE,
+  observeEtcdLeader,
+  smallestEtcdQuota,
+  DEFAULT_ETCD_QUOTA_BYTES,
+  type EtcdView,
+  type Freshness,
+} from '@hawk/core';
 import type { PodObservation } from '../sources/pods';
 import { foldEtcdAnswers, type EtcdEndpointAnswer } from '../probes/etcd-probe';
 
@@ -35,12 +43,19 @@ export function emptyEtcdView(configured: boolean, etcdError: string | null): Et
 }
 
 /** foldEtcdRound folds one round of answers from every configured endpoint into the view. */
-export function foldEtcdRound(previous: EtcdView, answers: readonly EtcdEndpointAnswer[], now: number, transitionsKept: number): EtcdRoundOutcome {
+export function foldEtcdRound(
+  previous: EtcdView,
+  answers: readonly EtcdEndpointAnswer[],
+  now: number,
+  transitionsKept: number,
+): EtcdRoundOutcome {
   const members = foldEtcdAnswers(previous.members, answers, now);
   const failed: { endpoint: string; error: string }[] = [];
   const recovered: string[] = [];
   for (const answer of answers) {
-    const before = previous.members.find((member) => member.clientURLs.includes(answer.endpoint) || member.id === answer.memberId);
+    const before = previous.members.find(
+      (member) => member.clientURLs.includes(answer.endpoint) || member.id === answer.memberId,
+    );
     if (before && before.reachable && answer.error) failed.push({ endpoint: answer.endpoint, error: answer.error });
     if (before && !before.reachable && before.checkedAt !== null && !answer.error) recovered.push(answer.endpoint);
   }
@@ -61,7 +76,9 @@ export function foldEtcdRound(previous: EtcdView, answers: readonly EtcdEndpoint
     freshness: { state: 'live', lastEventAt: now },
   };
   const view = observeEtcdLeader(previous, next, now, transitionsKept);
-  const moved = view.leaderChanges.length > previous.leaderChanges.length || view.leaderChanges.at(-1) !== previous.leaderChanges.at(-1);
+  const moved =
+    view.leaderChanges.length > previous.leaderChanges.length ||
+    view.leaderChanges.at(-1) !== previous.leaderChanges.at(-1);
   return { view, failed, recovered, leaderChange: moved ? (view.leaderChanges.at(-1) ?? null) : null };
 }
 
@@ -85,9 +102,15 @@ export function etcdFromReadyz(previous: EtcdView, verdicts: readonly (boolean |
  */
 export function etcdAsJudged(
   view: EtcdView,
-  seen: { readonly hidden: boolean; readonly topology: EtcdView['topology']; readonly evidence: EtcdView['topologyEvidence']; readonly pods: readonly PodObservation[] },
+  seen: {
+    readonly hidden: boolean;
+    readonly topology: EtcdView['topology'];
+    readonly evidence: EtcdView['topologyEvidence'];
+    readonly pods: readonly PodObservation[];
+  },
 ): EtcdView {
-  if (seen.hidden && view.source !== 'etcd-api') return { ...view, topology: 'managed-hidden', topologyEvidence: [HIDDEN_TOPOLOGY_EVIDENCE] };
+  if (seen.hidden && view.source !== 'etcd-api')
+    return { ...view, topology: 'managed-hidden', topologyEvidence: [HIDDEN_TOPOLOGY_EVIDENCE] };
   const quotas = seen.pods.filter((pod) => pod.component === 'etcd').map((pod) => pod.quotaBackendBytes);
   return { ...view, topology: seen.topology, topologyEvidence: seen.evidence, quotaBytes: smallestEtcdQuota(quotas) };
 }

@@ -1,4 +1,13 @@
-import { observeLease, observeRenewal, type HawkConfig, type LeaderTransition, type LeaseRecord, type LeaseTrack, type Renewable, type Renewed } from '@hawk/core';
+import {
+  observeLease,
+  observeRenewal,
+  type HawkConfig,
+  type LeaderTransition,
+  type LeaseRecord,
+  type LeaseTrack,
+  type Renewable,
+  type Renewed,
+} from '@hawk/core';
 import type { WatchSink } from '../sources/registry';
 
 /** mapSink keeps a watch's objects as they are; `after` runs after every change. */
@@ -21,7 +30,11 @@ export function mapSink<T>(store: Map<string, T>, after: () => void): WatchSink<
 }
 
 /** renewalSink stamps each object with hawk's clock at its observed renewal (core's observeRenewal). */
-export function renewalSink<T extends Renewable>(store: Map<string, Renewed<T>>, now: () => number, after: () => void): WatchSink<T> {
+export function renewalSink<T extends Renewable>(
+  store: Map<string, Renewed<T>>,
+  now: () => number,
+  after: () => void,
+): WatchSink<T> {
   return {
     replace(items) {
       const at = now();
@@ -42,10 +55,20 @@ export function renewalSink<T extends Renewable>(store: Map<string, Renewed<T>>,
 }
 
 /** Components whose lease, once deleted, is still shown (as having no holder) until a relist. */
-const COMPONENTS_WORTH_A_DELETED_LEASE = new Set(['kube-controller-manager', 'kube-scheduler', 'cloud-controller-manager']);
+const COMPONENTS_WORTH_A_DELETED_LEASE = new Set([
+  'kube-controller-manager',
+  'kube-scheduler',
+  'cloud-controller-manager',
+]);
 
 /** leaseSink folds leader-election leases with core's tracker; a holder change is passed to `transitioned`. */
-export function leaseSink(leases: Map<string, LeaseTrack>, config: HawkConfig, now: () => number, transitioned: (transition: LeaderTransition) => void, after: () => void): WatchSink<LeaseRecord> {
+export function leaseSink(
+  leases: Map<string, LeaseTrack>,
+  config: HawkConfig,
+  now: () => number,
+  transitioned: (transition: LeaderTransition) => void,
+  after: () => void,
+): WatchSink<LeaseRecord> {
   const observe = (key: string, record: LeaseRecord | null) => {
     const previous = leases.get(key);
     if (previous === undefined && record === null) return;

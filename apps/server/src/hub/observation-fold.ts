@@ -30,7 +30,17 @@ import { candidateIdentity, type LeaseCandidateObservation } from '../sources/le
 import type { IdentityLeaseObservation } from '../sources/leases';
 import { toControlPlanePod, type PodObservation } from '../sources/pods';
 import type { Observations } from '../sources/registry';
-import { assembleInstances, classifyFrontDoor, componentHealthAddress, FRONT_DOOR, mergeSliceEndpoints, NO_HEALTH, podLiveness, type KnownEndpoint, type TrackedEndpoint } from './assemble';
+import {
+  assembleInstances,
+  classifyFrontDoor,
+  componentHealthAddress,
+  FRONT_DOOR,
+  mergeSliceEndpoints,
+  NO_HEALTH,
+  podLiveness,
+  type KnownEndpoint,
+  type TrackedEndpoint,
+} from './assemble';
 import { judgeReachability } from './reachability';
 import { emptyEtcdView, etcdAsJudged, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
 import { leaseSink, mapSink, renewalSink } from './fold-sinks';
@@ -103,7 +113,13 @@ export class ClusterObservationFold {
     this.etcd = emptyEtcdView(target.etcdConfigured, target.etcdError);
     const changed = () => this.changed();
     this.sinks = {
-      leases: leaseSink(this.leases, config, now, (transition) => this.timeline({ kind: 'leader-transition', clusterId: this.id, at: transition.at, transition }), changed),
+      leases: leaseSink(
+        this.leases,
+        config,
+        now,
+        (transition) => this.timeline({ kind: 'leader-transition', clusterId: this.id, at: transition.at, transition }),
+        changed,
+      ),
       identityLeases: renewalSink(this.identities, now, changed),
       leaseCandidates: renewalSink(this.candidates, now, changed),
       endpointSlices: mapSink(this.slices, () => {
@@ -193,8 +209,16 @@ export class ClusterObservationFold {
     const endpoint = this.endpoints.get(key);
     if (endpoint && ok) this.endpoints.set(key, { ...endpoint, lastOkAt });
     const wasOk = previous ? previous.livez?.ok === true && previous.readyz?.ok === true : null;
-    if (!ok && wasOk !== false) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: result.readyz.at, target: label, error: result.readyz.error ?? result.livez.error ?? 'failed' });
-    else if (ok && wasOk === false) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.readyz.at, target: label });
+    if (!ok && wasOk !== false)
+      this.timeline({
+        kind: 'probe-failed',
+        clusterId: this.id,
+        at: result.readyz.at,
+        target: label,
+        error: result.readyz.error ?? result.livez.error ?? 'failed',
+      });
+    else if (ok && wasOk === false)
+      this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.readyz.at, target: label });
     this.changed();
   }
 
@@ -214,13 +238,22 @@ export class ClusterObservationFold {
     if (!this.pods.has(name) || (result.live === false && result.at <= this.distrustFailuresUntil)) return;
     const previous = this.componentHealth.get(name);
     // One unanswered probe (hawk or the node starved a moment) counts from the second in a row; refusals at once.
-    if (wentUnanswered(result) && previous?.live !== false && !this.unansweredOnce.has(name)) return void this.unansweredOnce.add(name);
+    if (wentUnanswered(result) && previous?.live !== false && !this.unansweredOnce.has(name))
+      return void this.unansweredOnce.add(name);
     this.unansweredOnce.delete(name);
     this.componentHealth.set(name, result);
     const pod = this.pods.get(name);
     if (pod && result.httpStatus !== null) this.answeredIn.set(name, pod.containerStart);
-    if (result.live === false && previous?.live !== false) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: result.at, target: label, error: result.error ?? 'failed' });
-    else if (result.live !== false && previous?.live === false) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.at, target: label });
+    if (result.live === false && previous?.live !== false)
+      this.timeline({
+        kind: 'probe-failed',
+        clusterId: this.id,
+        at: result.at,
+        target: label,
+        error: result.error ?? 'failed',
+      });
+    else if (result.live !== false && previous?.live === false)
+      this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: result.at, target: label });
     if (previous?.live !== result.live) this.changed();
   }
 
@@ -229,10 +262,19 @@ export class ClusterObservationFold {
     const outcome = foldEtcdRound(this.etcd, answers, now, this.config.transitionsKept);
     this.etcd = outcome.view;
     this.freshness.etcd = outcome.view.freshness;
-    for (const { endpoint, error } of outcome.failed) this.timeline({ kind: 'probe-failed', clusterId: this.id, at: now, target: `etcd ${endpoint}`, error });
-    for (const endpoint of outcome.recovered) this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: now, target: `etcd ${endpoint}` });
+    for (const { endpoint, error } of outcome.failed)
+      this.timeline({ kind: 'probe-failed', clusterId: this.id, at: now, target: `etcd ${endpoint}`, error });
+    for (const endpoint of outcome.recovered)
+      this.timeline({ kind: 'probe-recovered', clusterId: this.id, at: now, target: `etcd ${endpoint}` });
     const change = outcome.leaderChange;
-    if (change) this.timeline({ kind: 'etcd-leader-change', clusterId: this.id, at: change.at, from: change.from, to: change.to });
+    if (change)
+      this.timeline({
+        kind: 'etcd-leader-change',
+        clusterId: this.id,
+        at: change.at,
+        from: change.from,
+        to: change.to,
+      });
     this.changed();
   }
 
@@ -240,10 +282,29 @@ export class ClusterObservationFold {
     const now = this.now();
     const nodes = [...this.nodes.values()].sort((a, b) => a.name.localeCompare(b.name));
     const pods = [...this.pods.values()].sort((a, b) => a.name.localeCompare(b.name)).map(toControlPlanePod);
-    const instances = assembleInstances([...this.endpoints.values()], [...this.identities.values()], nodes, pods, this.health);
+    const instances = assembleInstances(
+      [...this.endpoints.values()],
+      [...this.identities.values()],
+      nodes,
+      pods,
+      this.health,
+    );
     const served = this.freshness['lease-candidates']?.state === 'live';
-    const candidates = [...this.candidates.values()].map((candidate) => ({ identity: candidateIdentity(candidate), leaseName: candidate.leaseName, observedRenewAt: candidate.observedRenewAt }));
-    const liveness = { now, pod: (pod: { name: string }) => podLiveness(this.pods.get(pod.name), this.componentHealth.get(pod.name), this.answeredIn.get(pod.name), this.nodes) };
+    const candidates = [...this.candidates.values()].map((candidate) => ({
+      identity: candidateIdentity(candidate),
+      leaseName: candidate.leaseName,
+      observedRenewAt: candidate.observedRenewAt,
+    }));
+    const liveness = {
+      now,
+      pod: (pod: { name: string }) =>
+        podLiveness(
+          this.pods.get(pod.name),
+          this.componentHealth.get(pod.name),
+          this.answeredIn.get(pod.name),
+          this.nodes,
+        ),
+    };
     const leases: Record<string, LeaseTrack> = {};
     for (const [key, track] of this.leases) {
       const found = candidatesFor(track, served, candidates, pods, liveness);
@@ -253,7 +314,14 @@ export class ClusterObservationFold {
     if (!this.target.etcdConfigured) sources.etcd = etcdUnavailable(this.target.etcdError);
     const { topology, evidence } = etcdTopology(this.etcd.members, nodes, pods);
     const seenHidden = this.controlPlaneHidden();
-    const distribution = detectDistribution({ info: this.clusterInfo, nodes, pods, leases: [...this.leases.keys()], etcdTopology: topology, controlPlaneHidden: seenHidden });
+    const distribution = detectDistribution({
+      info: this.clusterInfo,
+      nodes,
+      pods,
+      leases: [...this.leases.keys()],
+      etcdTopology: topology,
+      controlPlaneHidden: seenHidden,
+    });
     // A provider's build (-eks-, -gke.) is managed even when it shows some leader Leases: nothing of it is judged as ours.
     const hidden = seenHidden || distribution.controlPlane === 'managed';
     const etcd = etcdAsJudged(this.etcd, { hidden, topology, evidence, pods: [...this.pods.values()] });
@@ -278,7 +346,14 @@ export class ClusterObservationFold {
   }
 
   private reachability(now: number): Reachability {
-    const seen = { error: this.target.error, startedAt: this.startedAt, freshness: this.freshness, health: this.health, endpoints: [...this.endpoints.keys()], rounds: this.rounds };
+    const seen = {
+      error: this.target.error,
+      startedAt: this.startedAt,
+      freshness: this.freshness,
+      health: this.health,
+      endpoints: [...this.endpoints.keys()],
+      rounds: this.rounds,
+    };
     const judged = judgeReachability(seen, now, this.unreachableSince);
     this.unreachableSince = judged.unreachableSince;
     return judged.reachability;
@@ -299,7 +374,8 @@ export class ClusterObservationFold {
   /** foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice, until forgotten. */
   private foldEndpoints(): void {
     const before = this.endpoints.size;
-    for (const forgotten of mergeSliceEndpoints(this.endpoints, this.slices.values(), this.now(), FORGET_ENDPOINT_MS)) this.health.delete(forgotten);
+    for (const forgotten of mergeSliceEndpoints(this.endpoints, this.slices.values(), this.now(), FORGET_ENDPOINT_MS))
+      this.health.delete(forgotten);
     this.listener.endpointsChanged?.([...this.endpoints.values()], this.endpoints.size > before);
   }
 
@@ -308,7 +384,8 @@ export class ClusterObservationFold {
     for (const name of this.componentHealth.keys()) if (!this.pods.has(name)) this.componentHealth.delete(name);
     for (const name of this.answeredIn.keys()) if (!this.pods.has(name)) this.answeredIn.delete(name);
     for (const name of this.unansweredOnce) if (!this.pods.has(name)) this.unansweredOnce.delete(name);
-    if ([...this.pods.values()].some((pod) => pod.health && !this.componentHealth.has(pod.name))) this.listener.componentsAdded?.();
+    if ([...this.pods.values()].some((pod) => pod.health && !this.componentHealth.has(pod.name)))
+      this.listener.componentsAdded?.();
   }
 
   private controlPlaneHidden(): boolean {
@@ -316,10 +393,15 @@ export class ClusterObservationFold {
     return controlPlaneHidden({
       synced: live('leases') && live('pods') && live('identity-leases'),
       controlPlanePods: this.pods.size,
-      componentLeases: [...this.leases.values()].filter((track) => track.component === 'kube-controller-manager' || track.component === 'kube-scheduler').length,
+      componentLeases: [...this.leases.values()].filter(
+        (track) => track.component === 'kube-controller-manager' || track.component === 'kube-scheduler',
+      ).length,
       apiserverIdentities: this.identities.size,
       controlPlaneNodes: live('nodes') ? this.nodes.size : null,
-      apiserversAnswering: this.rounds > 0 ? [...this.endpoints.keys()].filter((key) => this.health.get(key)?.lastOkAt != null).length : null,
+      apiserversAnswering:
+        this.rounds > 0
+          ? [...this.endpoints.keys()].filter((key) => this.health.get(key)?.lastOkAt != null).length
+          : null,
     });
   }
 }

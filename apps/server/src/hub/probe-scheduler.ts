@@ -86,11 +86,16 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
         if (!running()) return;
         // Unanswered PINGs are this address not answering, as a timed-out /readyz would be: say so now. Not for the
         // front door, whose connection is held by whichever instance the LB gave it: the urgent probe asks anew.
-        if (how === 'silent' && key !== FRONT_DOOR) fold.recordApiserverProbe(key, endpointProbe(unanswered(`${base}: ${detail}`, now)), labelOf(key));
+        if (how === 'silent' && key !== FRONT_DOOR)
+          fold.recordApiserverProbe(key, endpointProbe(unanswered(`${base}: ${detail}`, now)), labelOf(key));
         cadence.urge(key);
         tick();
       },
-      onNoHttp2: (reason) => options.logger?.warn({ address: base, reason }, 'apiserver probes without a held connection: every address is asked at the full probe cadence'),
+      onNoHttp2: (reason) =>
+        options.logger?.warn(
+          { address: base, reason },
+          'apiserver probes without a held connection: every address is asked at the full probe cadence',
+        ),
     });
     held.set(key, { base, connection });
     return connection;
@@ -102,7 +107,11 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
     if (!identities || at - identities.at >= fastMs) {
       const fresh = new Set<string>();
       for (const instance of fold.input().apiServers) {
-        if (instance.identityRenewedAt === null || at - instance.identityRenewedAt <= DEFAULT_CONFIG.identityRenewStaleMs) fresh.add(instance.id);
+        if (
+          instance.identityRenewedAt === null ||
+          at - instance.identityRenewedAt <= DEFAULT_CONFIG.identityRenewStaleMs
+        )
+          fresh.add(instance.id);
       }
       identities = { at, fresh };
     }
@@ -110,7 +119,11 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   };
 
   /** Every address vouched for (connection answering, last /readyz passed, identity lease renewed) and etcd quiet. */
-  const calm = (targets: readonly string[]): boolean => etcdQuiet && targets.every((key) => lastReady.get(key) === true && held.get(key)?.connection.vouches() === true && identityFresh(key));
+  const calm = (targets: readonly string[]): boolean =>
+    etcdQuiet &&
+    targets.every(
+      (key) => lastReady.get(key) === true && held.get(key)?.connection.vouches() === true && identityFresh(key),
+    );
 
   const probe = async (key: string, base: string) => {
     const connection = connectionFor(key, base);
@@ -162,7 +175,12 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
             if (!address) return;
             const result = await prober.probe(address.host, address.port, timeoutMs, now);
             const { pod, host, port } = address;
-            if (running()) fold.recordComponentProbe(name, result, `${pod.component} on ${pod.node ?? host} (${host}:${port}/healthz)`);
+            if (running())
+              fold.recordComponentProbe(
+                name,
+                result,
+                `${pod.component} on ${pod.node ?? host} (${host}:${port}/healthz)`,
+              );
           },
         )
       : null;

@@ -5,7 +5,14 @@ import { FRONT_DOOR } from './assemble';
 export const FIRST_LOOK_MS = 10_000;
 
 /** The watched sources: one live means the cluster answers. */
-const WATCHES: readonly SourceName[] = ['leases', 'identity-leases', 'lease-candidates', 'endpointslice', 'pods', 'nodes'];
+const WATCHES: readonly SourceName[] = [
+  'leases',
+  'identity-leases',
+  'lease-candidates',
+  'endpointslice',
+  'pods',
+  'nodes',
+];
 
 /** What reachability is judged from: the fold's stores, read only. */
 export interface ReachabilitySeen {
@@ -24,15 +31,33 @@ export interface ReachabilitySeen {
  * judgeReachability: connecting during the first look, reachable while any watch is live or any apiserver gave an
  * HTTP answer, else unreachable since the first moment it was judged so (carried in `unreachableSince`).
  */
-export function judgeReachability(seen: ReachabilitySeen, now: number, unreachableSince: number | null): { reachability: Reachability; unreachableSince: number | null } {
-  if (seen.error) return { reachability: { state: 'unreachable', error: seen.error, since: seen.startedAt }, unreachableSince };
+export function judgeReachability(
+  seen: ReachabilitySeen,
+  now: number,
+  unreachableSince: number | null,
+): { reachability: Reachability; unreachableSince: number | null } {
+  if (seen.error)
+    return { reachability: { state: 'unreachable', error: seen.error, since: seen.startedAt }, unreachableSince };
   const watching = WATCHES.some((source) => seen.freshness[source]?.state === 'live');
-  const answered = [...seen.health.values()].some((health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null);
+  const answered = [...seen.health.values()].some(
+    (health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null,
+  );
   // Until every known apiserver has been probed once, judging would call them "not probed yet".
-  const firstLook = now - seen.startedAt < FIRST_LOOK_MS && (seen.rounds === 0 || seen.endpoints.some((key) => !seen.health.has(key)) || seen.freshness.endpointslice?.lastEventAt == null);
+  const firstLook =
+    now - seen.startedAt < FIRST_LOOK_MS &&
+    (seen.rounds === 0 ||
+      seen.endpoints.some((key) => !seen.health.has(key)) ||
+      seen.freshness.endpointslice?.lastEventAt == null);
   if (firstLook) return { reachability: { state: 'connecting' }, unreachableSince };
   if (watching || answered) return { reachability: { state: 'reachable' }, unreachableSince: null };
   const frontDoor = seen.health.get(FRONT_DOOR);
   const since = unreachableSince ?? now;
-  return { reachability: { state: 'unreachable', error: frontDoor?.readyz?.error ?? frontDoor?.livez?.error ?? 'no answer from any apiserver', since }, unreachableSince: since };
+  return {
+    reachability: {
+      state: 'unreachable',
+      error: frontDoor?.readyz?.error ?? frontDoor?.livez?.error ?? 'no answer from any apiserver',
+      since,
+    },
+    unreachableSince: since,
+  };
 }

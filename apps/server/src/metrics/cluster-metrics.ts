@@ -10,7 +10,10 @@ export const clusterFamilies: readonly ClusterFamily[] = [
     help: 'Whether hawk reaches the cluster; absent while first connecting.',
     type: 'gauge',
     labelNames: ['cluster'],
-    generate: (state) => (state.reachability.state === 'connecting' ? [] : [{ labels: { cluster: state.identity.id }, value: bit(state.reachability.state === 'reachable') }]),
+    generate: (state) =>
+      state.reachability.state === 'connecting'
+        ? []
+        : [{ labels: { cluster: state.identity.id }, value: bit(state.reachability.state === 'reachable') }],
   },
   {
     name: 'hawk_cluster_verdict_info',
@@ -25,7 +28,11 @@ export const clusterFamilies: readonly ClusterFamily[] = [
     type: 'gauge',
     labelNames: ['cluster', 'severity'],
     // Zero here is a measured zero: hawk judged the cluster and found nothing of that severity.
-    generate: (state) => SEVERITIES.map((severity) => ({ labels: { cluster: state.identity.id, severity }, value: state.findings.filter((finding) => finding.severity === severity).length })),
+    generate: (state) =>
+      SEVERITIES.map((severity) => ({
+        labels: { cluster: state.identity.id, severity },
+        value: state.findings.filter((finding) => finding.severity === severity).length,
+      })),
   },
   {
     name: 'hawk_watch_last_event_age_seconds',
@@ -34,7 +41,14 @@ export const clusterFamilies: readonly ClusterFamily[] = [
     labelNames: ['cluster', 'source'],
     generate: (state, now) =>
       Object.entries(state.sources).flatMap(([source, freshness]) =>
-        freshness?.lastEventAt == null ? [] : [{ labels: { cluster: state.identity.id, source }, value: Math.max(0, now - freshness.lastEventAt) / 1000 }],
+        freshness?.lastEventAt == null
+          ? []
+          : [
+              {
+                labels: { cluster: state.identity.id, source },
+                value: Math.max(0, now - freshness.lastEventAt) / 1000,
+              },
+            ],
       ),
   },
 ];

@@ -2,7 +2,8 @@ import type { ClusterState } from '@hawk/core';
 import { bit, type ClusterFamily, type Sample } from './family';
 
 /** etcd is only described when hawk has a source for it; "none" yields no samples at all. */
-const whenKnown = (generate: (state: ClusterState) => readonly Sample[]) => (state: ClusterState) => (state.etcd.source === 'none' ? [] : generate(state));
+const whenKnown = (generate: (state: ClusterState) => readonly Sample[]) => (state: ClusterState) =>
+  state.etcd.source === 'none' ? [] : generate(state);
 
 export const etcdFamilies: readonly ClusterFamily[] = [
   {
@@ -20,7 +21,9 @@ export const etcdFamilies: readonly ClusterFamily[] = [
     help: 'Whether the etcd cluster reports a leader.',
     type: 'gauge',
     labelNames: ['cluster'],
-    generate: whenKnown((state) => [{ labels: { cluster: state.identity.id }, value: bit(state.etcd.leaderId !== null) }]),
+    generate: whenKnown((state) => [
+      { labels: { cluster: state.identity.id }, value: bit(state.etcd.leaderId !== null) },
+    ]),
   },
   {
     name: 'hawk_etcd_quorum_size',
@@ -34,14 +37,21 @@ export const etcdFamilies: readonly ClusterFamily[] = [
     help: 'How many more voters may fail with quorum kept (negative when quorum is lost).',
     type: 'gauge',
     labelNames: ['cluster'],
-    generate: whenKnown((state) => [{ labels: { cluster: state.identity.id }, value: state.etcd.quorum.failuresTolerated }]),
+    generate: whenKnown((state) => [
+      { labels: { cluster: state.identity.id }, value: state.etcd.quorum.failuresTolerated },
+    ]),
   },
   {
     name: 'hawk_etcd_db_size_bytes',
     help: "Size of the member's backend database.",
     type: 'gauge',
     labelNames: ['cluster', 'member'],
-    generate: (state) => state.etcd.members.flatMap((member) => (member.status ? [{ labels: { cluster: state.identity.id, member: member.name }, value: member.status.dbSizeBytes }] : [])),
+    generate: (state) =>
+      state.etcd.members.flatMap((member) =>
+        member.status
+          ? [{ labels: { cluster: state.identity.id, member: member.name }, value: member.status.dbSizeBytes }]
+          : [],
+      ),
   },
   {
     name: 'hawk_etcd_db_quota_bytes',

@@ -22,7 +22,14 @@ export const leaseFamilies: readonly ClusterFamily[] = [
     labelNames: ['cluster', 'lease'],
     generate: (state, now) =>
       state.leases.flatMap((lease) =>
-        lease.observedRenewAt === null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: Math.max(0, now - lease.observedRenewAt) / 1000 }],
+        lease.observedRenewAt === null
+          ? []
+          : [
+              {
+                labels: { cluster: state.identity.id, lease: leaseName(lease) },
+                value: Math.max(0, now - lease.observedRenewAt) / 1000,
+              },
+            ],
       ),
   },
   {
@@ -33,7 +40,9 @@ export const leaseFamilies: readonly ClusterFamily[] = [
     generate: (state) =>
       state.leases.flatMap((lease) => {
         const seconds = lease.record?.leaseDurationSeconds;
-        return seconds == null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: seconds }];
+        return seconds == null
+          ? []
+          : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: seconds }];
       }),
   },
   {
@@ -44,7 +53,9 @@ export const leaseFamilies: readonly ClusterFamily[] = [
     generate: (state) =>
       state.leases.flatMap((lease) => {
         const transitions = lease.record?.leaseTransitions;
-        return transitions == null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: transitions }];
+        return transitions == null
+          ? []
+          : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: transitions }];
       }),
   },
   {
@@ -55,7 +66,9 @@ export const leaseFamilies: readonly ClusterFamily[] = [
     generate: (state) =>
       state.leases.flatMap((lease) => {
         const last = lease.transitions.at(-1);
-        return last?.leaderlessMs == null ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: last.leaderlessMs / 1000 }];
+        return last?.leaderlessMs == null
+          ? []
+          : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: last.leaderlessMs / 1000 }];
       }),
   },
   {
@@ -64,6 +77,10 @@ export const leaseFamilies: readonly ClusterFamily[] = [
     type: 'gauge',
     labelNames: ['cluster', 'lease'],
     generate: (state) =>
-      state.leases.flatMap((lease) => (lease.candidatesSource === 'none' ? [] : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.standbys.length }])),
+      state.leases.flatMap((lease) =>
+        lease.candidatesSource === 'none'
+          ? []
+          : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.standbys.length }],
+      ),
   },
 ];

@@ -8,7 +8,12 @@ import type { ClusterFamily } from './family';
 import { leaseFamilies } from './lease-metrics';
 
 /** Every cluster family hawk exports; the one place that decides what is enabled. */
-export const CLUSTER_FAMILIES: readonly ClusterFamily[] = [...leaseFamilies, ...apiServerFamilies, ...etcdFamilies, ...clusterFamilies];
+export const CLUSTER_FAMILIES: readonly ClusterFamily[] = [
+  ...leaseFamilies,
+  ...apiServerFamilies,
+  ...etcdFamilies,
+  ...clusterFamilies,
+];
 
 /**
  * Every series about a cluster carries `cluster` (its id: the context's slug, stable, as in hawk's URLs)
@@ -59,7 +64,13 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
     const labelNames = first === 'cluster' ? [first, CLUSTER_NAME_LABEL, ...rest] : [...family.labelNames];
     const samples = () => {
       const at = now();
-      return inputs.clusters().flatMap((state) => family.generate(state, at).map((sample) => ({ ...sample, labels: withClusterName(sample.labels, state.identity.name) })));
+      return inputs
+        .clusters()
+        .flatMap((state) =>
+          family
+            .generate(state, at)
+            .map((sample) => ({ ...sample, labels: withClusterName(sample.labels, state.identity.name) })),
+        );
     };
     const configuration = { name: family.name, help: family.help, labelNames, registers: [registry] };
     if (family.type === 'gauge') {
@@ -91,7 +102,11 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       collect() {
         this.reset();
         const names = clusterNames();
-        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source }, 1);
+        for (const stat of sourceStats())
+          this.inc(
+            { cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source },
+            1,
+          );
       },
     });
     new Counter({
@@ -102,7 +117,11 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       collect() {
         this.reset();
         const names = clusterNames();
-        for (const stat of sourceStats()) this.inc({ cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source }, stat.restarts);
+        for (const stat of sourceStats())
+          this.inc(
+            { cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source },
+            stat.restarts,
+          );
       },
     });
   }
@@ -144,7 +163,10 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        this.set({ replica: inputs.replica.identity, lock: lock.kind, name: lock.name, holder: lock.holder() ?? '' }, 1);
+        this.set(
+          { replica: inputs.replica.identity, lock: lock.kind, name: lock.name, holder: lock.holder() ?? '' },
+          1,
+        );
       },
     });
   }
@@ -176,7 +198,10 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
         const key = `${state.identity.id}\u0000${instance.id}`;
         if (!probe || probe.latencyMs === null || lastProbeAt.get(key) === probe.at) continue;
         lastProbeAt.set(key, probe.at);
-        probeDuration.observe({ cluster: state.identity.id, cluster_name: state.identity.name, apiserver: instance.id }, probe.latencyMs / 1000);
+        probeDuration.observe(
+          { cluster: state.identity.id, cluster_name: state.identity.name, apiserver: instance.id },
+          probe.latencyMs / 1000,
+        );
       }
     },
   };

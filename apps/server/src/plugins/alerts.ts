@@ -27,7 +27,8 @@ export const alertsPlugin = fp<AppOptions>(
       log: app.log,
     });
     // A holder that stopped renewing may have died before sending: the window it could have been dead in.
-    const takeoverWindowMs = (options.election?.leaseDurationMs ?? DEFAULT_LEASE_MS) + (options.election?.retryPeriodMs ?? DEFAULT_RETRY_MS);
+    const takeoverWindowMs =
+      (options.election?.leaseDurationMs ?? DEFAULT_LEASE_MS) + (options.election?.retryPeriodMs ?? DEFAULT_RETRY_MS);
     leadership.onChange((leading, takeover) => {
       if (leading) dispatcher.tookOver(takeover, takeoverWindowMs);
     });

@@ -32,10 +32,18 @@ export const externalPlugins = fp<AppOptions>(
     // DNS rebinding: a page whose name re-binds to hawk's address sends its own name as Host.
     app.addHook('onRequest', async (request, reply) => {
       if (origins.hostAllowed(request.headers.host)) return;
-      return reply.code(421).send({ statusCode: 421, error: 'Misdirected Request', message: 'this host name is not one hawk serves (HAWK_ALLOWED_HOSTS)' });
+      return reply.code(421).send({
+        statusCode: 421,
+        error: 'Misdirected Request',
+        message: 'this host name is not one hawk serves (HAWK_ALLOWED_HOSTS)',
+      });
     });
     // A list, not a string: the header is then sent only to those origins rather than to every caller.
-    await app.register(cors, { origin: [...origins.webOrigins], methods: ['GET', 'HEAD'], allowedHeaders: ['authorization', 'content-type'] });
+    await app.register(cors, {
+      origin: [...origins.webOrigins],
+      methods: ['GET', 'HEAD'],
+      allowedHeaders: ['authorization', 'content-type'],
+    });
     await app.register(rateLimit, { max: env.HAWK_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 });
     await app.register(swagger, {
       openapi: {
@@ -46,7 +54,10 @@ export const externalPlugins = fp<AppOptions>(
     });
     const authenticator = createAuthenticator({
       token: env.HAWK_TOKEN,
-      trustedProxy: env.HAWK_TRUSTED_PROXY_HEADER && env.HAWK_TRUSTED_PROXY_CIDRS ? createTrustedProxy(env.HAWK_TRUSTED_PROXY_HEADER, env.HAWK_TRUSTED_PROXY_CIDRS) : undefined,
+      trustedProxy:
+        env.HAWK_TRUSTED_PROXY_HEADER && env.HAWK_TRUSTED_PROXY_CIDRS
+          ? createTrustedProxy(env.HAWK_TRUSTED_PROXY_HEADER, env.HAWK_TRUSTED_PROXY_CIDRS)
+          : undefined,
     });
     if (authenticator.required) requireAuthentication(app, authenticator);
     app.decorate('hawkGuards', { origins, authenticator } satisfies HawkGuards);

@@ -20,8 +20,15 @@ declare module 'fastify' {
 export const historyPlugin = fp<AppOptions>(
   async (app, options) => {
     const { env } = options;
-    const repository = options.history ?? (env.HAWK_DATABASE_URL ? await openPostgresHistory({ url: env.HAWK_DATABASE_URL, log: app.log }) : openSqliteHistory({ path: env.HAWK_DB }));
-    app.decorate('hawkHistory', { repository, shared: options.history === undefined && env.HAWK_DATABASE_URL !== undefined } satisfies HawkHistory);
+    const repository =
+      options.history ??
+      (env.HAWK_DATABASE_URL
+        ? await openPostgresHistory({ url: env.HAWK_DATABASE_URL, log: app.log })
+        : openSqliteHistory({ path: env.HAWK_DB }));
+    app.decorate('hawkHistory', {
+      repository,
+      shared: options.history === undefined && env.HAWK_DATABASE_URL !== undefined,
+    } satisfies HawkHistory);
     app.addHook('onClose', async () => {
       await repository.close();
     });

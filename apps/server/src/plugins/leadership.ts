@@ -47,7 +47,10 @@ function chooseLeadership(options: AppOptions, log: FastifyBaseLogger): HawkLead
   if (lease && env.HAWK_LEADER_LEASE) {
     if (env.HAWK_REDIS_URL) log.warn({}, 'HAWK_REDIS_URL is not used: HAWK_LEADER_LEASE elects the leader');
     const kubeconfig = options.leaseKubeConfig ?? defaultKubeConfig(env);
-    return { leadership: createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), election), lockName: { kind: 'lease', name: env.HAWK_LEADER_LEASE } };
+    return {
+      leadership: createElector(createLeaseLockFromKubeConfig(kubeconfig, lease), election),
+      lockName: { kind: 'lease', name: env.HAWK_LEADER_LEASE },
+    };
   }
   if (env.HAWK_REDIS_URL) {
     const key = `${options.redisPrefix ?? 'hawk'}:leader`;
@@ -59,8 +62,14 @@ function chooseLeadership(options: AppOptions, log: FastifyBaseLogger): HawkLead
     });
     // Logged without the URL: it may carry a password.
     redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));
-    redis.connect().catch((error: unknown) => log.warn({ err: { message: (error as Error).message } }, 'redis not connected'));
-    return { leadership: createElector(createRedisLock(redis, key), election), lockName: { kind: 'redis', name: key }, redis };
+    redis
+      .connect()
+      .catch((error: unknown) => log.warn({ err: { message: (error as Error).message } }, 'redis not connected'));
+    return {
+      leadership: createElector(createRedisLock(redis, key), election),
+      lockName: { kind: 'redis', name: key },
+      redis,
+    };
   }
   return { leadership: createSoloLeadership(env.HAWK_REPLICA_ID) };
 }

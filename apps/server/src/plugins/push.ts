@@ -20,7 +20,13 @@ export const pushPlugin = fp<AppOptions>(
   async (app, options) => {
     const { origins, authenticator } = app.hawkGuards;
     const states = createVersionedStates();
-    const push = createPushServer(app.server, { states, authenticator, origins, log: app.log, ...options.socketLimits });
+    const push = createPushServer(app.server, {
+      states,
+      authenticator,
+      origins,
+      log: app.log,
+      ...options.socketLimits,
+    });
     app.decorate('hawkPush', { states, push } satisfies HawkPush);
     // Open websockets would keep the http server from closing: disconnect them first.
     app.addHook('preClose', async () => {

@@ -33,5 +33,9 @@ export const replicationPlugin = fp<AppOptions>(
       await replica.stop();
     });
   },
-  { name: 'hawk-replication', fastify: '5.x', dependencies: ['hawk-hub', 'hawk-history', 'hawk-leadership', 'hawk-push', 'hawk-metrics'] },
+  {
+    name: 'hawk-replication',
+    fastify: '5.x',
+    dependencies: ['hawk-hub', 'hawk-history', 'hawk-leadership', 'hawk-push', 'hawk-metrics'],
+  },
 );

@@ -22,7 +22,11 @@ export function getThrough(kube: KubeClient, base: string, timeoutMs: number): P
   };
 }
 
-async function probePath(get: ProbeGet, path: string, now: () => number): Promise<{ result: ProbeResult; body: string }> {
+async function probePath(
+  get: ProbeGet,
+  path: string,
+  now: () => number,
+): Promise<{ result: ProbeResult; body: string }> {
   const started = performance.now();
   try {
     const response = await get(path);
@@ -30,7 +34,14 @@ async function probePath(get: ProbeGet, path: string, now: () => number): Promis
     const failedChecks = parseReadyzVerbose(response.body).failed;
     const ok = response.status === 200;
     return {
-      result: { at: now(), ok, httpStatus: response.status, latencyMs, failedChecks, error: ok ? null : `HTTP ${response.status}${failedChecks.length ? `: ${failedChecks.join(', ')} failed` : ''}` },
+      result: {
+        at: now(),
+        ok,
+        httpStatus: response.status,
+        latencyMs,
+        failedChecks,
+        error: ok ? null : `HTTP ${response.status}${failedChecks.length ? `: ${failedChecks.join(', ')} failed` : ''}`,
+      },
       body: response.body,
     };
   } catch (error) {

@@ -40,12 +40,24 @@ export function createComponentHealthProber(): ComponentHealthProber {
       const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`;
       const deadline = AbortSignal.timeout(timeoutMs);
       try {
-        const response = await request(url, { method: 'GET', dispatcher: agent, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const response = await request(url, {
+          method: 'GET',
+          dispatcher: agent,
+          signal: deadline,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
         const body = (await response.body.text()).trim().slice(0, 200);
         const status = response.statusCode;
         if (status === 200) return { at: now(), live: true, httpStatus: status, error: null };
         // It answered, so the process is up, but hawk may not read its health: neither live nor dead.
-        if (status === 401 || status === 403) return { at: now(), live: null, httpStatus: status, error: `HTTP ${status}: /healthz not readable anonymously` };
+        if (status === 401 || status === 403)
+          return {
+            at: now(),
+            live: null,
+            httpStatus: status,
+            error: `HTTP ${status}: /healthz not readable anonymously`,
+          };
         return {
           at: now(),
           live: false,

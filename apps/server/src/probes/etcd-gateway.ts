@@ -17,7 +17,8 @@ function record(value: unknown): Record<string, unknown> {
 
 /** uint64 as a decimal string; "0" and absent mean none. */
 function id(value: unknown): string | null {
-  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : null;
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : null;
   return text !== null && /^\d+$/.test(text) && text !== '0' ? text : null;
 }
 
@@ -42,7 +43,13 @@ export function parseMemberList(body: unknown): GatewayMember[] | { error: strin
     const memberId = id(member.ID);
     if (memberId === null) return [];
     return [
-      { id: memberId, name: typeof member.name === 'string' ? member.name : '', peerURLs: strings(member.peerURLs), clientURLs: strings(member.clientURLs), isLearner: member.isLearner === true },
+      {
+        id: memberId,
+        name: typeof member.name === 'string' ? member.name : '',
+        peerURLs: strings(member.peerURLs),
+        clientURLs: strings(member.clientURLs),
+        isLearner: member.isLearner === true,
+      },
     ];
   });
 }

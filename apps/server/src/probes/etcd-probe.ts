@@ -20,7 +20,14 @@ export interface EtcdEndpointAnswer {
  */
 export const ALARM_GRACE_MS = 250;
 
-async function call(transport: EtcdTransport, endpoint: string, path: string, body: unknown, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+async function call(
+  transport: EtcdTransport,
+  endpoint: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<unknown> {
   const response = await transport.post(endpoint, path, body, timeoutMs, signal);
   if (response.status !== 200) throw new Error(`${path}: HTTP ${response.status} ${response.text.slice(0, 120)}`);
   return parseGatewayJson(response.text);
@@ -30,16 +37,38 @@ async function call(transport: EtcdTransport, endpoint: string, path: string, bo
  * askEndpoint reads one member's status, its member list and alarms; each endpoint is judged on its own answer. The
  * alarms are waited for at most ALARM_GRACE_MS after the other two (null when not read: the fold keeps the last read).
  */
-export async function askEndpoint(transport: EtcdTransport, endpoint: string, timeoutMs: number): Promise<EtcdEndpointAnswer> {
+export async function askEndpoint(
+  transport: EtcdTransport,
+  endpoint: string,
+  timeoutMs: number,
+): Promise<EtcdEndpointAnswer> {
   const alarmRead = new AbortController();
-  const alarm = call(transport, endpoint, '/v3/maintenance/alarm', { action: 'GET' }, timeoutMs, alarmRead.signal).catch(() => null);
+  const alarm = call(
+    transport,
+    endpoint,
+    '/v3/maintenance/alarm',
+    { action: 'GET' },
+    timeoutMs,
+    alarmRead.signal,
+  ).catch(() => null);
   try {
-    const [statusBody, listBody] = await Promise.all([call(transport, endpoint, '/v3/maintenance/status', {}, timeoutMs), call(transport, endpoint, '/v3/cluster/member/list', {}, timeoutMs)]);
+    const [statusBody, listBody] = await Promise.all([
+      call(transport, endpoint, '/v3/maintenance/status', {}, timeoutMs),
+      call(transport, endpoint, '/v3/cluster/member/list', {}, timeoutMs),
+    ]);
     const status = parseStatus(statusBody);
     const members = parseMemberList(listBody);
-    if ('error' in status) return { endpoint, memberId: null, status: null, members: null, alarms: null, error: status.error };
+    if ('error' in status)
+      return { endpoint, memberId: null, status: null, members: null, alarms: null, error: status.error };
     const alarmBody = await within(alarm, ALARM_GRACE_MS);
-    return { endpoint, memberId: status.memberId, status: status.status, members: 'error' in members ? null : members, alarms: alarmBody === null ? null : parseAlarms(alarmBody), error: null };
+    return {
+      endpoint,
+      memberId: status.memberId,
+      status: status.status,
+      members: 'error' in members ? null : members,
+      alarms: alarmBody === null ? null : parseAlarms(alarmBody),
+      error: null,
+    };
   } catch (error) {
     return { endpoint, memberId: null, status: null, members: null, alarms: null, error: describeError(error) };
   } finally {
@@ -66,12 +95,20 @@ const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\
  * any member that answered, else the last one known, so a member that stopped answering is still
  * listed, as unreachable, and a quorum loss keeps its voters count.
  */
-export function foldEtcdAnswers(previous: readonly EtcdMember[], answers: readonly EtcdEndpointAnswer[], now: number): EtcdMember[] {
+export function foldEtcdAnswers(
+  previous: readonly EtcdMember[],
+  answers: readonly EtcdEndpointAnswer[],
+  now: number,
+): EtcdMember[] {
   const membership: readonly GatewayMember[] =
-    answers.find((answer) => answer.members !== null)?.members ?? previous.map(({ id, name, peerURLs, clientURLs, isLearner }) => ({ id, name, peerURLs, clientURLs, isLearner }));
+    answers.find((answer) => answer.members !== null)?.members ??
+    previous.map(({ id, name, peerURLs, clientURLs, isLearner }) => ({ id, name, peerURLs, clientURLs, isLearner }));
   const members = membership.map((member): EtcdMember => {
     const answer =
-      answers.find((candidate) => candidate.memberId === member.id) ?? answers.find((candidate) => candidate.memberId === null && member.clientURLs.some((url) => sameUrl(url, candidate.endpoint)));
+      answers.find((candidate) => candidate.memberId === member.id) ??
+      answers.find(
+        (candidate) => candidate.memberId === null && member.clientURLs.some((url) => sameUrl(url, candidate.endpoint)),
+      );
     return {
       ...member,
       reachable: answer?.status != null,

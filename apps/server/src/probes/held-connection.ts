@@ -73,7 +73,15 @@ export function createHeldConnection(options: HeldConnectionOptions): HeldConnec
     // "timed out": the process is there but stalled, not gone (core's stalledWhileAlive reads it so).
     // Decided after one more turn of the event loop: if hawk itself was stalled (a long GC, its own
     // SIGSTOP), an answer already waiting in the socket is read first and the process is not blamed.
-    const deadline = setTimeout(() => setImmediate(() => answered || lose(held, 'silent', `timed out: no answer to an HTTP/2 PING within ${options.pingTimeoutMs} ms`)), options.pingTimeoutMs);
+    const deadline = setTimeout(
+      () =>
+        setImmediate(
+          () =>
+            answered ||
+            lose(held, 'silent', `timed out: no answer to an HTTP/2 PING within ${options.pingTimeoutMs} ms`),
+        ),
+      options.pingTimeoutMs,
+    );
     deadline.unref();
     pingTimer = deadline;
     held.ping().then(

@@ -51,7 +51,10 @@ export function createProbeCadence(fastMs: number, everyOther?: string): ProbeCa
       } else if (lastCalmPickAt === null || now - lastCalmPickAt >= fastMs) {
         const waiting = idle.filter((target) => !picked.has(target));
         const others = waiting.filter((target) => target !== everyOther);
-        const priority = everyOther !== undefined && waiting.includes(everyOther) && (lastCalmPick !== everyOther || others.length === 0);
+        const priority =
+          everyOther !== undefined &&
+          waiting.includes(everyOther) &&
+          (lastCalmPick !== everyOther || others.length === 0);
         const pick = priority ? everyOther : others.sort((a, b) => olderFirst(track(a), track(b)))[0];
         if (pick !== undefined) picked.add(pick);
         lastCalmPick = pick ?? null;

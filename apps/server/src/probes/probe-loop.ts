@@ -9,7 +9,12 @@ export interface ProbeLoop {
   kick(): void;
 }
 
-export function createProbeLoop(intervalMs: number, targets: () => readonly string[], probe: (target: string) => Promise<void>, onRound?: () => void): ProbeLoop {
+export function createProbeLoop(
+  intervalMs: number,
+  targets: () => readonly string[],
+  probe: (target: string) => Promise<void>,
+  onRound?: () => void,
+): ProbeLoop {
   const inFlight = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
 

@@ -47,7 +47,9 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
   const callTimeoutMs = config.callTimeoutMs ?? renewDeadlineMs / 2;
   const now = config.now ?? Date.now;
   if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs && retryPeriodMs > 0)) {
-    throw new Error(`leader election needs leaseDurationMs (${leaseDurationMs}) > renewDeadlineMs (${renewDeadlineMs}) > retryPeriodMs (${retryPeriodMs}) > 0`);
+    throw new Error(
+      `leader election needs leaseDurationMs (${leaseDurationMs}) > renewDeadlineMs (${renewDeadlineMs}) > retryPeriodMs (${retryPeriodMs}) > 0`,
+    );
   }
 
   let leading = false;
@@ -58,7 +60,9 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
   let timer: NodeJS.Timeout | undefined;
   let deadlineWatch: NodeJS.Timeout | undefined;
   let running = false;
-  const changes = createListeners<LeadershipChange>((error) => config.log?.warn({ err: { message: (error as Error).message } }, 'a leadership listener failed'));
+  const changes = createListeners<LeadershipChange>((error) =>
+    config.log?.warn({ err: { message: (error as Error).message } }, 'a leadership listener failed'),
+  );
 
   const set = (next: boolean, takeover: Takeover = 'vacant') => {
     if (leading === next) return;

@@ -18,7 +18,13 @@
  *
  * RBAC: get, create and update on leases (coordination.k8s.io) in the Lease's namespace.
  */
-import { CoordinationV1Api, type KubeConfig, type V1Lease, type V1LeaseSpec, V1MicroTime } from '@kubernetes/client-node';
+import {
+  CoordinationV1Api,
+  type KubeConfig,
+  type V1Lease,
+  type V1LeaseSpec,
+  V1MicroTime,
+} from '@kubernetes/client-node';
 import type { LeaderLock, LeaderRecord } from './leader-lock';
 import type { Takeover } from './leadership';
 
@@ -34,7 +40,10 @@ export interface LeaseLockConfig extends LeaseRef {
 }
 
 /** The calls the lock makes; CoordinationV1Api satisfies it, a test may fake it. */
-export type LeaseApi = Pick<CoordinationV1Api, 'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'>;
+export type LeaseApi = Pick<
+  CoordinationV1Api,
+  'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'
+>;
 
 const LEASE_REF = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/;
 
@@ -113,7 +122,10 @@ export function createLeaseLock(api: LeaseApi, config: LeaseLockConfig): LeaderL
       const spec = recordToLeaseSpec(record);
       const written = current
         ? await api.replaceNamespacedLease({ name, namespace, body: { ...current, spec } })
-        : await api.createNamespacedLease({ namespace, body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec } });
+        : await api.createNamespacedLease({
+            namespace,
+            body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec },
+          });
       observe(written);
       return true;
     } catch (error) {
@@ -129,7 +141,15 @@ export function createLeaseLock(api: LeaseApi, config: LeaseLockConfig): LeaderL
     const at = now();
     if (!current) {
       if (renewOnly) return false;
-      return (await write(null, { holderIdentity: identity, leaseDurationMs: ttlMs, acquireTime: at, renewTime: at, leaseTransitions: 0 })) && 'vacant';
+      return (
+        (await write(null, {
+          holderIdentity: identity,
+          leaseDurationMs: ttlMs,
+          acquireTime: at,
+          renewTime: at,
+          leaseTransitions: 0,
+        })) && 'vacant'
+      );
     }
     // 2. Stamp, from our clock, when its bytes last changed.
     const record = observe(current);
@@ -160,7 +180,13 @@ export function createLeaseLock(api: LeaseApi, config: LeaseLockConfig): LeaderL
       if (record.holderIdentity !== identity) return;
       // As client-go: an empty holder with a one-second lease, which any replica may take at once.
       const at = now();
-      await write(current, { holderIdentity: '', leaseDurationMs: 1_000, acquireTime: at, renewTime: at, leaseTransitions: record.leaseTransitions });
+      await write(current, {
+        holderIdentity: '',
+        leaseDurationMs: 1_000,
+        acquireTime: at,
+        renewTime: at,
+        leaseTransitions: record.leaseTransitions,
+      });
     },
     async holder() {
       if (!observed) {

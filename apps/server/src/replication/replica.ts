@@ -21,7 +21,11 @@ export interface ReplicaOptions {
   readonly sharedHistory: boolean;
   /** History older than this is pruned hourly (ms). */
   readonly retentionMs: number;
-  readonly log: { info(details: object, message: string): void; warn(details: object, message: string): void; error(details: object, message: string): void };
+  readonly log: {
+    info(details: object, message: string): void;
+    warn(details: object, message: string): void;
+    error(details: object, message: string): void;
+  };
 }
 
 /** How a replica is doing, for /readyz and metrics. */
@@ -77,7 +81,9 @@ export function createReplica(options: ReplicaOptions): Replica {
         leadership.onChange((leading) =>
           log.info(
             { replica: leadership.identity, leading },
-            leading ? 'leading: writing shared history and notifying' : 'following: observing, serving and leaving elected side effects to the leader',
+            leading
+              ? 'leading: writing shared history and notifying'
+              : 'following: observing, serving and leaving elected side effects to the leader',
           ),
         ),
       );

@@ -40,7 +40,8 @@ export function parseCidrs(value: string): BlockList {
   return list;
 }
 
-const hasControlCharacter = (text: string) => [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
+const hasControlCharacter = (text: string) =>
+  [...text].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f);
 
 /** createTrustedProxy trusts `header` from peers within `cidrs` (comma-separated). Throws on a bad CIDR. */
 export function createTrustedProxy(header: string, cidrs: string): TrustedProxy {

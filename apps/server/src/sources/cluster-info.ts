@@ -76,13 +76,18 @@ async function getJson(client: KubeClient, path: string, signal: AbortSignal): P
  * These facts hardly change: an answer that fails (a fault under way, etcd without quorum behind the
  * ConfigMap) keeps what `previous` knew. Only a first /version that fails is an error.
  */
-export async function readClusterInfo(client: KubeClient, signal: AbortSignal, previous: ClusterInfoSignals | null = null): Promise<ClusterInfoSignals> {
+export async function readClusterInfo(
+  client: KubeClient,
+  signal: AbortSignal,
+  previous: ClusterInfoSignals | null = null,
+): Promise<ClusterInfoSignals> {
   const [version, groups, kubeadm] = await Promise.all([
     getJson(client, CLUSTER_INFO_PATHS.version, signal),
     getJson(client, CLUSTER_INFO_PATHS.apiGroups, signal),
     getJson(client, CLUSTER_INFO_PATHS.kubeadmConfig, signal),
   ]);
-  if (version.status !== 200 && !previous) throw new Error(`GET /version: ${version.status === null ? version.error : `HTTP ${version.status}`}`);
+  if (version.status !== 200 && !previous)
+    throw new Error(`GET /version: ${version.status === null ? version.error : `HTTP ${version.status}`}`);
   return {
     gitVersion: version.status === 200 ? gitVersionOf(version.body) : (previous?.gitVersion ?? null),
     apiGroups: groups.status === 200 ? apiGroupNamesOf(groups.body) : (previous?.apiGroups ?? null),
@@ -90,7 +95,10 @@ export async function readClusterInfo(client: KubeClient, signal: AbortSignal, p
   };
 }
 
-function kubeadmConfigOf(answer: Answer, previous: ClusterInfoSignals['kubeadmConfig']): ClusterInfoSignals['kubeadmConfig'] {
+function kubeadmConfigOf(
+  answer: Answer,
+  previous: ClusterInfoSignals['kubeadmConfig'],
+): ClusterInfoSignals['kubeadmConfig'] {
   if (answer.status === 200) return parseKubeadmConfig(answer.body);
   if (answer.status === 404) return 'absent';
   if (answer.status === 401 || answer.status === 403) return 'forbidden';
@@ -98,7 +106,11 @@ function kubeadmConfigOf(answer: Answer, previous: ClusterInfoSignals['kubeadmCo
 }
 
 /** clusterInfoSession reads the cluster info now and every `everyMs`, handing each reading to `sink`. */
-export function clusterInfoSession(client: KubeClient, sink: (info: ClusterInfoSignals) => void, everyMs = CLUSTER_INFO_EVERY_MS): Session {
+export function clusterInfoSession(
+  client: KubeClient,
+  sink: (info: ClusterInfoSignals) => void,
+  everyMs = CLUSTER_INFO_EVERY_MS,
+): Session {
   return async (signal, report) => {
     let previous: ClusterInfoSignals | null = null;
     while (!signal.aborted) {

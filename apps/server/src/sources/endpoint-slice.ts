@@ -22,7 +22,8 @@ export interface EndpointSliceObservation {
 /** The https port of the slice: the one named "https", else the first TCP port. */
 function slicePort(raw: unknown): number | null {
   const ports = list(field(raw, 'ports')).filter(isRaw);
-  const chosen = ports.find((port) => port.name === 'https') ?? ports.find((port) => (port.protocol ?? 'TCP') === 'TCP');
+  const chosen =
+    ports.find((port) => port.name === 'https') ?? ports.find((port) => (port.protocol ?? 'TCP') === 'TCP');
   const port = chosen?.port;
   return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? port : null;
 }

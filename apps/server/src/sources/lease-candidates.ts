@@ -34,14 +34,17 @@ export function mapLeaseCandidate(raw: unknown): Mapped<LeaseCandidateObservatio
 
 /** candidateIdentity strips the "<lease>-" prefix the components give their LeaseCandidate objects. */
 export function candidateIdentity(candidate: LeaseCandidateObservation): string {
-  return candidate.name.startsWith(`${candidate.leaseName}-`) ? candidate.name.slice(candidate.leaseName.length + 1) : candidate.name;
+  return candidate.name.startsWith(`${candidate.leaseName}-`)
+    ? candidate.name.slice(candidate.leaseName.length + 1)
+    : candidate.name;
 }
 
 /** pickServedVersion reads an API group's discovery document: the first version listing leasecandidates. */
 export function pickServedVersion(groupVersions: Readonly<Record<string, unknown>>): string | null {
   for (const version of LEASE_CANDIDATE_VERSIONS) {
     const resources = field(groupVersions[version], 'resources');
-    if (Array.isArray(resources) && resources.some((resource) => field(resource, 'name') === 'leasecandidates')) return version;
+    if (Array.isArray(resources) && resources.some((resource) => field(resource, 'name') === 'leasecandidates'))
+      return version;
   }
   return null;
 }
@@ -51,7 +54,9 @@ export async function discoverLeaseCandidates(client: KubeClient, signal: AbortS
   const group = await client.open('/apis/coordination.k8s.io', { signal, headersTimeoutMs: 5000 });
   const groupText = await group.body.text();
   if (group.status !== 200) throw new Error(`discovery /apis/coordination.k8s.io: HTTP ${group.status}`);
-  const served = new Set(list(field(JSON.parse(groupText), 'versions')).map((version) => text(field(version, 'version'))));
+  const served = new Set(
+    list(field(JSON.parse(groupText), 'versions')).map((version) => text(field(version, 'version'))),
+  );
   const documents: Record<string, unknown> = {};
   for (const version of LEASE_CANDIDATE_VERSIONS) {
     if (!served.has(version)) continue;

@@ -9,7 +9,10 @@ export const IDENTITY_LABEL = 'apiserver.kubernetes.io/identity';
  * when opted in (HAWK_LEASE_NAMESPACES); never kube-node-lease, which churns with the node count.
  */
 export function leaderLeasesIn(namespace: string) {
-  return { path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, labelSelector: `!${IDENTITY_LABEL}` } as const;
+  return {
+    path: `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`,
+    labelSelector: `!${IDENTITY_LABEL}`,
+  } as const;
 }
 
 export const LEADER_LEASES = leaderLeasesIn('kube-system');

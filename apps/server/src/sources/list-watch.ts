@@ -53,7 +53,8 @@ const LIST_PAGE = 500;
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
+  for (const [key, value] of Object.entries(params))
+    if (value !== undefined && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }
@@ -79,8 +80,19 @@ async function list(client: KubeClient, spec: WatchSpec, signal: AbortSignal): P
   let continueToken: string | undefined;
   let resourceVersion = '';
   do {
-    const path = spec.path + query({ labelSelector: spec.labelSelector, fieldSelector: spec.fieldSelector, limit: LIST_PAGE, continue: continueToken });
-    const response = await client.open(path, { signal, headersTimeoutMs: HEADERS_TIMEOUT_MS, bodyTimeoutMs: HEADERS_TIMEOUT_MS });
+    const path =
+      spec.path +
+      query({
+        labelSelector: spec.labelSelector,
+        fieldSelector: spec.fieldSelector,
+        limit: LIST_PAGE,
+        continue: continueToken,
+      });
+    const response = await client.open(path, {
+      signal,
+      headersTimeoutMs: HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: HEADERS_TIMEOUT_MS,
+    });
     const text = await response.body.text();
     if (response.status !== 200) throw statusError(response.status, text, `list ${spec.path}`);
     const page = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string; continue?: string } };
@@ -99,7 +111,13 @@ function resourceVersionOf(object: unknown): string | undefined {
  * watchOnce streams one watch from `resourceVersion` until the server ends it, returning the last
  * resourceVersion seen so the next watch resumes there. Throws GoneError on 410 in either form.
  */
-async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: string, handlers: WatchHandlers, signal: AbortSignal): Promise<{ latest: string; events: number }> {
+async function watchOnce(
+  client: KubeClient,
+  spec: WatchSpec,
+  resourceVersion: string,
+  handlers: WatchHandlers,
+  signal: AbortSignal,
+): Promise<{ latest: string; events: number }> {
   const path =
     spec.path +
     query({
@@ -135,7 +153,8 @@ async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: s
       latest = resourceVersionOf(event.object) ?? latest;
       events += 1;
       if (event.type === 'BOOKMARK') handlers.onActivity();
-      else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') handlers.onEvent(event.type, event.object);
+      else if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED')
+        handlers.onEvent(event.type, event.object);
     }
   }
   return { latest, events };
@@ -146,7 +165,12 @@ async function watchOnce(client: KubeClient, spec: WatchSpec, resourceVersion: s
  * ends the watch. It never returns while `signal` is live: it throws, and the supervisor decides
  * between relist (GoneError) and backoff (anything else).
  */
-export async function runListWatch(client: KubeClient, spec: WatchSpec, handlers: WatchHandlers, signal: AbortSignal): Promise<void> {
+export async function runListWatch(
+  client: KubeClient,
+  spec: WatchSpec,
+  handlers: WatchHandlers,
+  signal: AbortSignal,
+): Promise<void> {
   const listed = await list(client, spec, signal);
   handlers.onList(listed.items);
   let resourceVersion = listed.resourceVersion;
@@ -157,7 +181,9 @@ export async function runListWatch(client: KubeClient, spec: WatchSpec, handlers
     // (an apiserver whose cache is rebuilding after etcd came back does this), not a normal end.
     // Re-opening it at once would spin; the supervisor's backoff paces the retries instead.
     if (watched.events === 0 && performance.now() - openedAt < SHORT_WATCH_MS && !signal.aborted) {
-      throw new ShortWatchError(`watch ${spec.path}: closed by the server after ${Math.round(performance.now() - openedAt)} ms with no event`);
+      throw new ShortWatchError(
+        `watch ${spec.path}: closed by the server after ${Math.round(performance.now() - openedAt)} ms with no event`,
+      );
     }
     resourceVersion = watched.latest;
   }

@@ -16,11 +16,14 @@ export function mapControlPlaneNode(raw: unknown): Mapped<ControlPlaneNode> {
   const name = nameOf(raw);
   if (name === null) return { error: 'node has no metadata.name' };
   const nodeLabels = labels(raw);
-  const zone = ZONE_LABELS.map((label) => nodeLabels[label]).find((value) => value !== undefined && value !== '') ?? null;
+  const zone =
+    ZONE_LABELS.map((label) => nodeLabels[label]).find((value) => value !== undefined && value !== '') ?? null;
   const addresses = list(field(raw, 'status', 'addresses'))
     .map((address) => text(field(address, 'address')))
     .filter((address): address is string => address !== null);
-  const readyCondition = list(field(raw, 'status', 'conditions')).find((condition) => field(condition, 'type') === 'Ready');
+  const readyCondition = list(field(raw, 'status', 'conditions')).find(
+    (condition) => field(condition, 'type') === 'Ready',
+  );
   const status = field(readyCondition, 'status');
   // Distribution hints: Talos's osImage, k3s/RKE2's version stamp, their etcd role and member annotation.
   const roles = Object.keys(nodeLabels)

@@ -30,7 +30,11 @@ export interface PodObservation extends ControlPlanePod {
 }
 
 function argvOf(containers: readonly unknown[]): string[][] {
-  return containers.map((container) => [...list(field(container, 'command')), ...list(field(container, 'args'))].filter((arg): arg is string => typeof arg === 'string'));
+  return containers.map((container) =>
+    [...list(field(container, 'command')), ...list(field(container, 'args'))].filter(
+      (arg): arg is string => typeof arg === 'string',
+    ),
+  );
 }
 
 /** flagValue reads `--name=value` or `--name value` from the first container that has it. */
@@ -73,7 +77,8 @@ export function healthTargetOf(component: string, containers: readonly unknown[]
   if (defaultPort === undefined) return null;
   const portFlag = flagValue(containers, '--secure-port');
   const port = portFlag === null ? defaultPort : Number(portFlag);
-  if (!Number.isInteger(port) || port <= 0 || port > 65_535) return { reason: `--secure-port=${portFlag}: no secure health endpoint` };
+  if (!Number.isInteger(port) || port <= 0 || port > 65_535)
+    return { reason: `--secure-port=${portFlag}: no secure health endpoint` };
   const bind = (flagValue(containers, '--bind-address') ?? '0.0.0.0').trim();
   // kubeadm's default: serving on the node's loopback only, out of hawk's reach.
   if (LOOPBACK.has(bind)) return { reason: `--bind-address=${bind}: health endpoint only reachable on the node` };
@@ -103,7 +108,10 @@ export function mapControlPlanePod(raw: unknown): Mapped<PodObservation> {
       quotaBackendBytes: component === 'etcd' ? quotaBackendBytesOf(containers) : null,
       ready: readyStatus === 'True' ? true : readyStatus === 'False' ? false : null,
       componentLabel,
-      containerStart: containerStartKey(timeText(field(container, 'state', 'running', 'startedAt')), typeof restarts === 'number' ? restarts : null),
+      containerStart: containerStartKey(
+        timeText(field(container, 'state', 'running', 'startedAt')),
+        typeof restarts === 'number' ? restarts : null,
+      ),
     },
   };
 }
@@ -115,5 +123,13 @@ function timeText(value: unknown): string | null {
 
 /** toControlPlanePod keeps what the core knows of a pod. */
 export function toControlPlanePod(pod: PodObservation): ControlPlanePod {
-  return { name: pod.name, component: pod.component, node: pod.node, podIP: pod.podIP, etcdServers: pod.etcdServers, ready: pod.ready ?? null, componentLabel: pod.componentLabel ?? 'name' };
+  return {
+    name: pod.name,
+    component: pod.component,
+    node: pod.node,
+    podIP: pod.podIP,
+    etcdServers: pod.etcdServers,
+    ready: pod.ready ?? null,
+    componentLabel: pod.componentLabel ?? 'name',
+  };
 }

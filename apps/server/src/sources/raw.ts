@@ -25,7 +25,9 @@ export function list(value: unknown): unknown[] {
 export function labels(object: unknown): Record<string, string> {
   const raw = field(object, 'metadata', 'labels');
   if (!isRaw(raw)) return {};
-  return Object.fromEntries(Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(raw).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 /** A mapper's verdict on one object: its key and observation, or why it was skipped. */

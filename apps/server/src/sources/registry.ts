@@ -4,7 +4,13 @@ import type { Logger } from '../logger';
 import { CLUSTER_INFO_EVERY_MS, clusterInfoSession } from './cluster-info';
 import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
 import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservation } from './lease-candidates';
-import { IDENTITY_LEASES, leaderLeasesIn, mapIdentityLease, mapLeaderLease, type IdentityLeaseObservation } from './leases';
+import {
+  IDENTITY_LEASES,
+  leaderLeasesIn,
+  mapIdentityLease,
+  mapLeaderLease,
+  type IdentityLeaseObservation,
+} from './leases';
 import { runListWatch, type WatchSpec } from './list-watch';
 import { CONTROL_PLANE_NODES, mapControlPlaneNode } from './nodes';
 import { CONTROL_PLANE_PODS, mapControlPlanePod, type PodObservation } from './pods';
@@ -46,7 +52,12 @@ export interface Observations {
  * watchSession lists and watches one source into its sink. A malformed object is logged and
  * skipped (leases excepted: their mapper keeps them so they are shown as malformed).
  */
-export function watchSession<T>(client: KubeClient, source: WatchSource<T>, sink: WatchSink<T>, logger: Logger): Session {
+export function watchSession<T>(
+  client: KubeClient,
+  source: WatchSource<T>,
+  sink: WatchSink<T>,
+  logger: Logger,
+): Session {
   const keyed = new Map<string, string>();
   const read = (raw: unknown): Mapped<T> => {
     const mapped = source.map(raw);
@@ -101,7 +112,12 @@ function uidOf(raw: unknown): string {
  * A watch that fails stops the others and restarts them all after the supervisor's backoff, its error
  * naming the namespace: a namespace hawk may not read shows as the leases source's error.
  */
-function leaderLeaseSession(client: KubeClient, perNamespace: readonly WatchSource<LeaseRecord>[], sink: WatchSink<LeaseRecord>, logger: Logger): Session {
+function leaderLeaseSession(
+  client: KubeClient,
+  perNamespace: readonly WatchSource<LeaseRecord>[],
+  sink: WatchSink<LeaseRecord>,
+  logger: Logger,
+): Session {
   const [only] = perNamespace;
   if (perNamespace.length === 1 && only) return watchSession(client, only, sink, logger);
   return async (signal, report) => {
@@ -180,7 +196,13 @@ export interface SourceSessions {
  * `leaseSilenceBudgetMs` says how long the leases watch may be silent while leader leases are held (null when none
  * is): silence beyond it, and beyond 10 s, is a sign of a dead watch rather than of a quiet cluster.
  */
-export function createWatchSessions(client: KubeClient, sinks: Observations, leaseSilenceBudgetMs: () => number | null, logger: Logger, leaseNamespaces: readonly string[] = []): SourceSessions[] {
+export function createWatchSessions(
+  client: KubeClient,
+  sinks: Observations,
+  leaseSilenceBudgetMs: () => number | null,
+  logger: Logger,
+  leaseNamespaces: readonly string[] = [],
+): SourceSessions[] {
   const quiet = () => QUIET_STALE_MS;
   const leases = (namespace: string): WatchSource<LeaseRecord> => ({
     name: 'leases',
@@ -189,25 +211,64 @@ export function createWatchSessions(client: KubeClient, sinks: Observations, lea
     staleAfterMs: () => leaseWatchStaleAfterMs(leaseSilenceBudgetMs()),
   });
   const sources: SourceSessions[] = [
-    { name: 'leases', session: leaderLeaseSession(client, ['kube-system', ...leaseNamespaces].map(leases), sinks.leases, logger), staleAfterMs: leases('kube-system').staleAfterMs },
+    {
+      name: 'leases',
+      session: leaderLeaseSession(client, ['kube-system', ...leaseNamespaces].map(leases), sinks.leases, logger),
+      staleAfterMs: leases('kube-system').staleAfterMs,
+    },
     // Identity leases renew every 10 s per apiserver; with one apiserver left, 30 s of silence is still not normal.
-    session({ name: 'identity-leases', spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapIdentityLease, staleAfterMs: quiet }, sinks.identityLeases),
     session(
-      { name: 'endpointslice', spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapEndpointSlice, staleAfterMs: quiet },
+      {
+        name: 'identity-leases',
+        spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        map: mapIdentityLease,
+        staleAfterMs: quiet,
+      },
+      sinks.identityLeases,
+    ),
+    session(
+      {
+        name: 'endpointslice',
+        spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        map: mapEndpointSlice,
+        staleAfterMs: quiet,
+      },
       sinks.endpointSlices,
     ),
-    session({ name: 'pods', spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlanePod, staleAfterMs: quiet }, sinks.pods),
-    session({ name: 'nodes', spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) }, map: mapControlPlaneNode, staleAfterMs: quiet }, sinks.nodes),
+    session(
+      {
+        name: 'pods',
+        spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        map: mapControlPlanePod,
+        staleAfterMs: quiet,
+      },
+      sinks.pods,
+    ),
+    session(
+      {
+        name: 'nodes',
+        spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        map: mapControlPlaneNode,
+        staleAfterMs: quiet,
+      },
+      sinks.nodes,
+    ),
   ];
   // Read every 10 minutes; silence up to a period plus a minute is normal.
-  sources.push({ name: 'cluster-info', session: clusterInfoSession(client, sinks.clusterInfo), staleAfterMs: () => CLUSTER_INFO_EVERY_MS + 60_000 });
+  sources.push({
+    name: 'cluster-info',
+    session: clusterInfoSession(client, sinks.clusterInfo),
+    staleAfterMs: () => CLUSTER_INFO_EVERY_MS + 60_000,
+  });
   sources.push({
     name: 'lease-candidates',
     staleAfterMs: quiet,
     session: async (signal, report) => {
       const version = await discoverLeaseCandidates(client, signal);
       if (version === null) {
-        report.unavailable('LeaseCandidate is not served (coordinated leader election is off); candidates come from pods');
+        report.unavailable(
+          'LeaseCandidate is not served (coordinated leader election is off); candidates come from pods',
+        );
         sinks.leaseCandidates.replace(new Map());
         // Discovery is asked again after a while: the feature may be turned on by an upgrade.
         await new Promise<void>((resolve) => {
@@ -220,13 +281,25 @@ export function createWatchSessions(client: KubeClient, sinks: Observations, lea
         if (!signal.aborted) throw new Error('re-checking LeaseCandidate discovery');
         return;
       }
-      const spec = { path: `/apis/coordination.k8s.io/${version}/namespaces/kube-system/leasecandidates`, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) };
-      await watchSession(client, { name: 'lease-candidates', spec, map: mapLeaseCandidate, staleAfterMs: quiet }, sinks.leaseCandidates, logger)(signal, report);
+      const spec = {
+        path: `/apis/coordination.k8s.io/${version}/namespaces/kube-system/leasecandidates`,
+        watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS),
+      };
+      await watchSession(
+        client,
+        { name: 'lease-candidates', spec, map: mapLeaseCandidate, staleAfterMs: quiet },
+        sinks.leaseCandidates,
+        logger,
+      )(signal, report);
     },
   });
   return sources;
 
   function session<T>(source: WatchSource<T>, sink: WatchSink<T>): SourceSessions {
-    return { name: source.name, session: watchSession(client, source, sink, logger), staleAfterMs: source.staleAfterMs };
+    return {
+      name: source.name,
+      session: watchSession(client, source, sink, logger),
+      staleAfterMs: source.staleAfterMs,
+    };
   }
 }

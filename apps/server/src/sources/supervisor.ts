@@ -88,7 +88,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let wake: (() => void) | null = null;
 
   const setFreshness = (next: Freshness) => {
-    if (next.state === freshness.state && next.lastEventAt === freshness.lastEventAt && next.detail === freshness.detail) return;
+    if (
+      next.state === freshness.state &&
+      next.lastEventAt === freshness.lastEventAt &&
+      next.detail === freshness.detail
+    )
+      return;
     freshness = next;
     options.onFreshness(next);
   };
@@ -97,7 +102,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     activity() {
       const at = options.now();
       lastActivityAt = at;
-      setFreshness({ state: freshness.state === 'live' ? 'live' : freshness.state, lastEventAt: at, ...(freshness.state === 'live' ? {} : { detail: freshness.detail }) });
+      setFreshness({
+        state: freshness.state === 'live' ? 'live' : freshness.state,
+        lastEventAt: at,
+        ...(freshness.state === 'live' ? {} : { detail: freshness.detail }),
+      });
     },
     synced() {
       syncs += 1;
@@ -130,7 +139,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const watchdog = setInterval(() => {
       if (unavailable || controller.signal.aborted) return;
       const silentMs = options.now() - lastActivityAt;
-      if (silentMs > options.staleAfterMs()) controller.abort(new StaleError(`no event for ${Math.round(silentMs / 1000)} s`));
+      if (silentMs > options.staleAfterMs())
+        controller.abort(new StaleError(`no event for ${Math.round(silentMs / 1000)} s`));
     }, options.checkEveryMs ?? 1000);
     try {
       await options.session(controller.signal, report());
@@ -160,7 +170,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const syncsBefore = syncs;
         const silentSince = freshness.lastEventAt;
         const timer = setTimeout(() => {
-          if (!stopped && syncs === syncsBefore) setFreshness({ state: 'stale', lastEventAt: silentSince, detail: `${error.message}, restarting watch` });
+          if (!stopped && syncs === syncsBefore)
+            setFreshness({ state: 'stale', lastEventAt: silentSince, detail: `${error.message}, restarting watch` });
         }, STALE_GRACE_MS);
         timer.unref();
         continue;
@@ -169,14 +180,22 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         relists += 1;
         lastError = error.message;
         options.logger.info({ source: options.name }, 'watch expired (410 Gone): relisting');
-        setFreshness({ state: freshness.state === 'live' ? 'reconnecting' : freshness.state, lastEventAt: freshness.lastEventAt, detail: '410 Gone, relisting' });
+        setFreshness({
+          state: freshness.state === 'live' ? 'reconnecting' : freshness.state,
+          lastEventAt: freshness.lastEventAt,
+          detail: '410 Gone, relisting',
+        });
         // A second 410 in a row is not the data moving on: back off as for any error.
         if (failures++ === 0) continue;
       } else {
         failures += 1;
         lastError = describeError(error);
         options.logger.warn({ source: options.name, error: lastError }, 'source failed: reconnecting');
-        setFreshness({ state: freshness.state === 'stale' ? 'stale' : 'reconnecting', lastEventAt: freshness.lastEventAt, detail: lastError });
+        setFreshness({
+          state: freshness.state === 'stale' ? 'stale' : 'reconnecting',
+          lastEventAt: freshness.lastEventAt,
+          detail: lastError,
+        });
       }
       const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 20));
       await sleep(ceiling / 2 + Math.random() * (ceiling / 2));

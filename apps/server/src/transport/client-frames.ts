@@ -5,7 +5,10 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 const ClusterId = Type.String({ minLength: 1, maxLength: 253 });
 
 export const SubscriptionFrame = TypeCompiler.Compile(
-  Type.Union([Type.Object({ clusterId: ClusterId }, { additionalProperties: false }), Type.Object({ overview: Type.Literal(true) }, { additionalProperties: false })]),
+  Type.Union([
+    Type.Object({ clusterId: ClusterId }, { additionalProperties: false }),
+    Type.Object({ overview: Type.Literal(true) }, { additionalProperties: false }),
+  ]),
 );
 
 export const ResyncFrame = TypeCompiler.Compile(Type.Object({ clusterId: ClusterId }, { additionalProperties: false }));

@@ -1,6 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, ErrorMessage, OverviewMessage, PatchMessage, ServerToClientEvents, Subscription, TimelineEvent } from '@hawk/core';
+import type {
+  ClientToServerEvents,
+  ErrorMessage,
+  OverviewMessage,
+  PatchMessage,
+  ServerToClientEvents,
+  Subscription,
+  TimelineEvent,
+} from '@hawk/core';
 import type { Authenticator } from '../security/authenticator';
 import type { RequestOriginPolicy } from '../security/request-origin';
 import { ResyncFrame, SubscriptionFrame } from './client-frames';
@@ -44,8 +52,13 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
     cors: { origin: [...options.origins.webOrigins], credentials: false },
     // cors does not apply to WebSocket upgrades: without this any page could read a token-less hawk.
     allowRequest: (request, callback) => {
-      const allowed = options.origins.hostAllowed(request.headers.host) && options.origins.originAllowed(request.headers);
-      if (!allowed) log.warn({ origin: request.headers.origin ?? null, host: request.headers.host ?? null }, 'socket refused: foreign origin or host');
+      const allowed =
+        options.origins.hostAllowed(request.headers.host) && options.origins.originAllowed(request.headers);
+      if (!allowed)
+        log.warn(
+          { origin: request.headers.origin ?? null, host: request.headers.host ?? null },
+          'socket refused: foreign origin or host',
+        );
       callback(allowed ? null : 'origin not allowed', allowed);
     },
     maxHttpBufferSize: options.maxFrameBytes ?? 16 * 1024,
@@ -62,13 +75,19 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
     if (!authenticator?.required) return next();
     const presented: unknown = socket.handshake.auth?.token;
     // The TCP peer of the handshake request, never a forwarded-for header.
-    const principal = authenticator.authenticate({ peer: socket.request.socket.remoteAddress, headers: socket.handshake.headers, token: typeof presented === 'string' ? presented : null });
+    const principal = authenticator.authenticate({
+      peer: socket.request.socket.remoteAddress,
+      headers: socket.handshake.headers,
+      token: typeof presented === 'string' ? presented : null,
+    });
     if (!principal) return next(new Error('unauthorized'));
-    if (principal.user !== null) log.debug?.({ user: principal.user, via: principal.via, socket: socket.id }, 'socket authenticated');
+    if (principal.user !== null)
+      log.debug?.({ user: principal.user, via: principal.via, socket: socket.id }, 'socket authenticated');
     next();
   });
 
-  const reject = (socket: HawkSocket, code: ErrorMessage['code'], message: string) => socket.emit('hawk-error', { code, message });
+  const reject = (socket: HawkSocket, code: ErrorMessage['code'], message: string) =>
+    socket.emit('hawk-error', { code, message });
   const subscriptionCount = (socket: HawkSocket) => socket.rooms.size - 1; // every socket is in its own room
 
   const sendSnapshot = (socket: HawkSocket, clusterId: string): boolean => {
@@ -82,7 +101,8 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
   };
 
   const subscribe = (socket: HawkSocket, frame: unknown) => {
-    if (!SubscriptionFrame.Check(frame)) return reject(socket, 'bad-request', 'subscribe expects {clusterId: string} or {overview: true}');
+    if (!SubscriptionFrame.Check(frame))
+      return reject(socket, 'bad-request', 'subscribe expects {clusterId: string} or {overview: true}');
     const subscription = frame as Subscription;
     const room = 'clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM;
     if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxSubscriptions) {
@@ -100,7 +120,8 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
   };
 
   const unsubscribe = (socket: HawkSocket, frame: unknown) => {
-    if (!SubscriptionFrame.Check(frame)) return reject(socket, 'bad-request', 'unsubscribe expects {clusterId: string} or {overview: true}');
+    if (!SubscriptionFrame.Check(frame))
+      return reject(socket, 'bad-request', 'unsubscribe expects {clusterId: string} or {overview: true}');
     const subscription = frame as Subscription;
     void socket.leave('clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM);
   };
@@ -124,7 +145,8 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
     socket.on('unsubscribe', guard(unsubscribe));
     socket.on('resync', guard(resync));
     socket.onAny((event: unknown) => {
-      if (typeof event !== 'string' || !CLIENT_EVENTS.has(event)) reject(socket, 'bad-request', `unknown event ${JSON.stringify(String(event).slice(0, 64))}`);
+      if (typeof event !== 'string' || !CLIENT_EVENTS.has(event))
+        reject(socket, 'bad-request', `unknown event ${JSON.stringify(String(event).slice(0, 64))}`);
     });
   });
 

@@ -1,4 +1,11 @@
-import { diffStates, summarizeCluster, type ClusterState, type OverviewMessage, type PatchMessage, type SnapshotMessage } from '@hawk/core';
+import {
+  diffStates,
+  summarizeCluster,
+  type ClusterState,
+  type OverviewMessage,
+  type PatchMessage,
+  type SnapshotMessage,
+} from '@hawk/core';
 
 /** What one state change produces for the screens (nothing when only `observedAt` moved, see diffStates). */
 export interface Advance {
@@ -36,11 +43,15 @@ export function createVersionedStates(): VersionedStates {
       const baseVersion = previous?.version ?? 0;
       const snapshot: SnapshotMessage = { clusterId, version: baseVersion + 1, state };
       latest.set(clusterId, snapshot);
-      const summaryChanged = !previous || JSON.stringify(summarizeCluster(previous.state)) !== JSON.stringify(summarizeCluster(state));
+      const summaryChanged =
+        !previous || JSON.stringify(summarizeCluster(previous.state)) !== JSON.stringify(summarizeCluster(state));
       return { snapshot, patch: { clusterId, version: snapshot.version, baseVersion, parts }, summaryChanged };
     },
     snapshot: (clusterId) => latest.get(clusterId),
     list: () => [...latest.values()],
-    overview: () => ({ version: overviewVersion(), clusters: [...latest.values()].map((entry) => summarizeCluster(entry.state)) }),
+    overview: () => ({
+      version: overviewVersion(),
+      clusters: [...latest.values()].map((entry) => summarizeCluster(entry.state)),
+    }),
   };
 }

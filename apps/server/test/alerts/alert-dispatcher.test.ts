@@ -45,7 +45,8 @@ function finding(id: string, severity: Finding['severity'] = 'critical'): Findin
 function drivenHub(names: Record<string, string> = {}) {
   const listeners = new Set<(event: TimelineEvent) => void>();
   return {
-    get: (clusterId: string) => (clusterId in names ? ({ identity: { name: names[clusterId] } } as ClusterState) : undefined),
+    get: (clusterId: string) =>
+      clusterId in names ? ({ identity: { name: names[clusterId] } } as ClusterState) : undefined,
     onTimeline(listener: (event: TimelineEvent) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -57,7 +58,13 @@ function drivenHub(names: Record<string, string> = {}) {
 }
 
 const opened = (f: Finding, at = 1): TimelineEvent => ({ kind: 'finding-opened', clusterId: 'lab', at, finding: f });
-const resolved = (f: Finding, at = 2): TimelineEvent => ({ kind: 'finding-resolved', clusterId: 'lab', at, findingId: f.id, title: f.title });
+const resolved = (f: Finding, at = 2): TimelineEvent => ({
+  kind: 'finding-resolved',
+  clusterId: 'lab',
+  at,
+  findingId: f.id,
+  title: f.title,
+});
 
 describe('alert dispatcher against a local HTTP receiver', () => {
   let receiver: Receiver;
@@ -70,7 +77,10 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     const hub = drivenHub();
     const dispatcher = createAlertDispatcher({
       hub,
-      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` }), createWebhookSink({ url: `${receiver.url}/hook` })],
+      sinks: [
+        createAlertmanagerSink({ url: `${receiver.url}/am/` }),
+        createWebhookSink({ url: `${receiver.url}/hook` }),
+      ],
       repeatFiringMs: 0,
     });
     const lost = finding('lease-expired:kcm');
@@ -84,15 +94,26 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     expect(alertmanager).toHaveLength(2);
     const [firingAlert] = alertmanager[0]!.body as Record<string, unknown>[];
     expect(firingAlert).toMatchObject({
-      labels: { alertname: 'HawkLeaderLeaseExpired', severity: 'critical', cluster: 'lab', finding_id: 'lease-expired:kcm' },
+      labels: {
+        alertname: 'HawkLeaderLeaseExpired',
+        severity: 'critical',
+        cluster: 'lab',
+        finding_id: 'lease-expired:kcm',
+      },
       annotations: { summary: 'leader lost (lease-expired:kcm)' },
       startsAt: new Date(1_700_000_000_000).toISOString(),
     });
     expect(firingAlert).not.toHaveProperty('endsAt');
-    expect((alertmanager[1]!.body as Record<string, unknown>[])[0]).toMatchObject({ endsAt: new Date(1_700_000_030_000).toISOString() });
+    expect((alertmanager[1]!.body as Record<string, unknown>[])[0]).toMatchObject({
+      endsAt: new Date(1_700_000_030_000).toISOString(),
+    });
 
-    const webhook = receiver.requests.filter((request) => request.path === '/hook').map((request) => (request.body as { text: string }).text);
-    expect(webhook[0]).toContain('CRITICAL [lab] leader lost (lease-expired:kcm) (holder=cp-1_abc, secondsSinceRenewal=17)');
+    const webhook = receiver.requests
+      .filter((request) => request.path === '/hook')
+      .map((request) => (request.body as { text: string }).text);
+    expect(webhook[0]).toContain(
+      'CRITICAL [lab] leader lost (lease-expired:kcm) (holder=cp-1_abc, secondsSinceRenewal=17)',
+    );
     expect(webhook[1]).toContain('RESOLVED [lab] leader lost');
   });
 
@@ -101,7 +122,10 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     const hub = drivenHub(names);
     const dispatcher = createAlertDispatcher({
       hub,
-      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` }), createWebhookSink({ url: `${receiver.url}/hook` })],
+      sinks: [
+        createAlertmanagerSink({ url: `${receiver.url}/am/` }),
+        createWebhookSink({ url: `${receiver.url}/hook` }),
+      ],
       repeatFiringMs: 0,
     });
     const lost = finding('lease-expired:kcm');
@@ -113,7 +137,9 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     await dispatcher.flush();
     dispatcher.stop();
 
-    const sent = receiver.requests.filter((request) => request.path === '/api/v2/alerts').map((request) => (request.body as { labels: Record<string, string> }[])[0]!.labels);
+    const sent = receiver.requests
+      .filter((request) => request.path === '/api/v2/alerts')
+      .map((request) => (request.body as { labels: Record<string, string> }[])[0]!.labels);
     expect(sent).toHaveLength(2);
     expect(sent[0]).toEqual({
       alertname: 'HawkLeaderLeaseExpired',
@@ -124,14 +150,20 @@ describe('alert dispatcher against a local HTTP receiver', () => {
       finding_id: 'lease-expired:kcm',
     });
     expect(sent[1]).toEqual(sent[0]);
-    const webhook = receiver.requests.filter((request) => request.path === '/hook').map((request) => (request.body as { text: string }).text);
+    const webhook = receiver.requests
+      .filter((request) => request.path === '/hook')
+      .map((request) => (request.body as { text: string }).text);
     expect(webhook[0]).toContain('CRITICAL [prod-eu (Frankfurt)] leader lost');
     expect(webhook[1]).toContain('RESOLVED [prod-eu (Frankfurt)] leader lost');
   });
 
   it('deduplicates a finding already firing and drops severities below the threshold', async () => {
     const hub = drivenHub();
-    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], repeatFiringMs: 0 });
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createWebhookSink({ url: `${receiver.url}/hook` })],
+      repeatFiringMs: 0,
+    });
     hub.emit(opened(finding('a')));
     hub.emit(opened(finding('a')));
     hub.emit(opened(finding('stacked', 'info')));
@@ -144,7 +176,14 @@ describe('alert dispatcher against a local HTTP receiver', () => {
   it('rate-limits per window and sends the held notices together in the next window', async () => {
     let clock = 0;
     const hub = drivenHub();
-    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], maxSendsPerWindow: 1, windowMs: 60_000, now: () => clock, repeatFiringMs: 0 });
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createWebhookSink({ url: `${receiver.url}/hook` })],
+      maxSendsPerWindow: 1,
+      windowMs: 60_000,
+      now: () => clock,
+      repeatFiringMs: 0,
+    });
     hub.emit(opened(finding('one')));
     await dispatcher.flush();
     hub.emit(opened(finding('two')));
@@ -156,12 +195,18 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     await dispatcher.flush();
     dispatcher.stop();
     expect(receiver.requests).toHaveLength(2);
-    expect((receiver.requests[1]!.body as { text: string }).text.split('\n').filter((line) => line.includes('[lab]'))).toHaveLength(2);
+    expect(
+      (receiver.requests[1]!.body as { text: string }).text.split('\n').filter((line) => line.includes('[lab]')),
+    ).toHaveLength(2);
   });
 
   it('keeps notices when the receiver fails and delivers them on retry', async () => {
     const hub = drivenHub();
-    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], repeatFiringMs: 0 });
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createWebhookSink({ url: `${receiver.url}/hook` })],
+      repeatFiringMs: 0,
+    });
     receiver.status = 500;
     hub.emit(opened(finding('x')));
     await dispatcher.flush();
@@ -180,7 +225,10 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     let leading = false;
     const dispatcher = createAlertDispatcher({
       hub,
-      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` }), createWebhookSink({ url: `${receiver.url}/hook` })],
+      sinks: [
+        createAlertmanagerSink({ url: `${receiver.url}/am/` }),
+        createWebhookSink({ url: `${receiver.url}/hook` }),
+      ],
       actsAlone: () => leading,
       repeatFiringMs: 0,
     });
@@ -200,7 +248,13 @@ describe('alert dispatcher against a local HTTP receiver', () => {
   it('after taking over from a silent leader, re-sends only the findings it may have died before sending', async () => {
     const hub = drivenHub();
     let clock = 1_700_000_100_000;
-    const dispatcher = createAlertDispatcher({ hub, sinks: [createWebhookSink({ url: `${receiver.url}/hook` })], actsAlone: () => false, now: () => clock, repeatFiringMs: 0 });
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createWebhookSink({ url: `${receiver.url}/hook` })],
+      actsAlone: () => false,
+      now: () => clock,
+      repeatFiringMs: 0,
+    });
     hub.emit(opened({ ...finding('old'), since: clock - 60_000 }));
     hub.emit(opened({ ...finding('recent'), since: clock - 5_000 }));
     await dispatcher.flush();

@@ -30,7 +30,9 @@ afterEach(async () => {
 
 /** Runs test/history/support/busy-hawk.ts on `store` and kills it with SIGKILL once it reported `atLeast` commits. */
 async function killBusyHawk(store: string, atLeast: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/busy-hawk.ts'), store], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/busy-hawk.ts'), store], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let lastReported = 0;
   await new Promise<void>((resolve, reject) => {
     child.on('error', reject);
@@ -73,10 +75,18 @@ describe.each(historyBackends)('$name history', (backend) => {
 
   it('serves a time range of the timeline, oldest first', async () => {
     const repository = await open(await backend.newStore());
-    const events: TimelineEvent[] = [3, 1, 2].map((n) => ({ kind: 'probe-recovered', clusterId: 'lab', at: T0 + n * 1_000, target: `t${n}` }));
+    const events: TimelineEvent[] = [3, 1, 2].map((n) => ({
+      kind: 'probe-recovered',
+      clusterId: 'lab',
+      at: T0 + n * 1_000,
+      target: `t${n}`,
+    }));
     for (const event of events) await repository.appendTimeline(event);
     await repository.appendTimeline({ kind: 'probe-recovered', clusterId: 'other', at: T0 + 1_500, target: 'x' });
-    expect((await repository.timeline('lab', T0 + 1_000, T0 + 2_000)).map((event) => event.at)).toEqual([T0 + 1_000, T0 + 2_000]);
+    expect((await repository.timeline('lab', T0 + 1_000, T0 + 2_000)).map((event) => event.at)).toEqual([
+      T0 + 1_000,
+      T0 + 2_000,
+    ]);
     expect(await repository.timeline('lab', T0, T0 + 10_000, 1)).toHaveLength(1);
     expect(await repository.timeline('lab', T0 + 3_000, T0 + 3_000)).toEqual([events[0]]);
   });
@@ -146,14 +156,21 @@ describe('PostgreSQL history shared by replicas', () => {
 
   it('fails naming the unreachable database, without its password', async () => {
     const url = 'postgres://hawk:s3cret-pw@127.0.0.1:1/hawk_history';
-    const failure = await openPostgresHistory({ url, connectTimeoutMs: 2_000 }).catch((error: unknown) => error as Error);
+    const failure = await openPostgresHistory({ url, connectTimeoutMs: 2_000 }).catch(
+      (error: unknown) => error as Error,
+    );
     expect(failure).toBeInstanceOf(Error);
-    expect((failure as Error).message).toMatch(/cannot use PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/hawk_history: .*ECONNREFUSED/);
+    expect((failure as Error).message).toMatch(
+      /cannot use PostgreSQL at postgres:\/\/127\.0\.0\.1:1\/hawk_history: .*ECONNREFUSED/,
+    );
     expect((failure as Error).message).not.toContain('s3cret');
   });
 
   it('HAWK_DATABASE_URL: hawk refuses to boot on an unreachable database, naming it without the password', async () => {
-    const env = loadEnv({ HAWK_DATABASE_URL: 'postgresql://hawk:s3cret-pw@127.0.0.1:1/hawk_history', HAWK_LOG_LEVEL: 'silent' });
+    const env = loadEnv({
+      HAWK_DATABASE_URL: 'postgresql://hawk:s3cret-pw@127.0.0.1:1/hawk_history',
+      HAWK_LOG_LEVEL: 'silent',
+    });
     const failure = await createApp({ env, hub: createMemoryHub() }).catch((error: unknown) => error as Error);
     expect((failure as Error).message).toMatch(/postgres:\/\/127\.0\.0\.1:1\/hawk_history/);
     expect((failure as Error).message).not.toContain('s3cret');

@@ -29,9 +29,15 @@ describe('environment', () => {
   });
 
   it('reads lease namespaces as a list and refuses node heartbeats', () => {
-    expect(loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager, ingress-nginx' }).HAWK_LEASE_NAMESPACES).toBe('cert-manager, ingress-nginx');
-    expect(() => loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-node-lease' })).toThrow(/invalid environment variable HAWK_LEASE_NAMESPACES: kube-node-lease holds node heartbeats/);
-    expect(() => loadEnv({ HAWK_LEASE_NAMESPACES: 'Cert_Manager' })).toThrow(/invalid environment variable HAWK_LEASE_NAMESPACES:/);
+    expect(loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager, ingress-nginx' }).HAWK_LEASE_NAMESPACES).toBe(
+      'cert-manager, ingress-nginx',
+    );
+    expect(() => loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-node-lease' })).toThrow(
+      /invalid environment variable HAWK_LEASE_NAMESPACES: kube-node-lease holds node heartbeats/,
+    );
+    expect(() => loadEnv({ HAWK_LEASE_NAMESPACES: 'Cert_Manager' })).toThrow(
+      /invalid environment variable HAWK_LEASE_NAMESPACES:/,
+    );
   });
 
   it('never echoes a secret in its error', () => {
@@ -44,6 +50,7 @@ describe('environment', () => {
     expect(() => assertSafeBinding(loadEnv({ HOST: '0.0.0.0' }))).toThrow(/HOST/);
     expect(() => assertSafeBinding(loadEnv({ HOST: '0.0.0.0', HAWK_TOKEN: 'a-long-enough-token-123' }))).not.toThrow();
     expect(() => assertSafeBinding(loadEnv({ HOST: '0.0.0.0', HAWK_ALLOW_OPEN: '1' }))).not.toThrow();
-    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(() => assertSafeBinding(loadEnv({ HOST: host }))).not.toThrow();
+    for (const host of ['127.0.0.1', 'localhost', '::1'])
+      expect(() => assertSafeBinding(loadEnv({ HOST: host }))).not.toThrow();
   });
 });

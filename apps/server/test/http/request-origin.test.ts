@@ -13,7 +13,10 @@ import { nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '@
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 describe('createRequestOriginPolicy', () => {
-  const policy = createRequestOriginPolicy('http://localhost:3000, https://hawk.example.com', 'hawk.internal,Ops.Example.org');
+  const policy = createRequestOriginPolicy(
+    'http://localhost:3000, https://hawk.example.com',
+    'hawk.internal,Ops.Example.org',
+  );
 
   it('allows IP literals, localhost, the web origins’ hosts and the listed names in Host; nothing else', () => {
     for (const host of [
@@ -32,7 +35,16 @@ describe('createRequestOriginPolicy', () => {
     ]) {
       expect(policy.hostAllowed(host), host).toBe(true);
     }
-    for (const host of [undefined, '', 'evil.example', 'evil.example:4000', 'hawk.example.com.evil.example', 'localhost.evil.example', 'internal', '127.0.0.1.nip.io']) {
+    for (const host of [
+      undefined,
+      '',
+      'evil.example',
+      'evil.example:4000',
+      'hawk.example.com.evil.example',
+      'localhost.evil.example',
+      'internal',
+      '127.0.0.1.nip.io',
+    ]) {
       expect(policy.hostAllowed(host), String(host)).toBe(false);
     }
   });
@@ -84,7 +96,13 @@ function get(url: string, path: string, headers: Record<string, string>): Promis
 function upgrade(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(new URL('/socket.io/?EIO=4&transport=websocket', url), {
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': randomBytes(16).toString('base64'), ...headers },
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+        ...headers,
+      },
     });
     req.on('upgrade', (response, socket) => {
       socket.destroy();
@@ -120,7 +138,10 @@ describe('a token-less hawk guards Origin and Host', () => {
   let port: string;
 
   beforeAll(async () => {
-    const env = { HAWK_WEB_ORIGIN: 'http://localhost:3000,https://hawk.example.com', HAWK_ALLOWED_HOSTS: 'hawk.internal' };
+    const env = {
+      HAWK_WEB_ORIGIN: 'http://localhost:3000,https://hawk.example.com',
+      HAWK_ALLOWED_HOSTS: 'hawk.internal',
+    };
     hawk = await startHawkServer(createMemoryHub([clusterState('lab')]), env);
     open = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_ALLOWED_HOSTS: '*' });
     port = new URL(hawk.url).port;
@@ -136,7 +157,9 @@ describe('a token-less hawk guards Origin and Host', () => {
     expect(status).toBeGreaterThanOrEqual(400);
     expect(await tryConnect(hawk.url, { origin: 'http://evil.example' })).toBe('refused');
     // A re-bound name is refused even with a matching (same-origin) Origin.
-    expect(await tryConnect(hawk.url, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toBe('refused');
+    expect(await tryConnect(hawk.url, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toBe(
+      'refused',
+    );
     expect(await tryConnect(hawk.url, { host: `evil.example:${port}` })).toBe('refused');
   });
 
@@ -147,7 +170,12 @@ describe('a token-less hawk guards Origin and Host', () => {
     expect(await tryConnect(hawk.url, { origin: `http://127.0.0.1:${port}` })).toBe('connected');
     expect(await tryConnect(hawk.url, {})).toBe('connected');
     // And the connection serves: a snapshot arrives.
-    const socket: HawkClient = io(hawk.url, { transports: ['websocket'], extraHeaders: { origin: 'https://hawk.example.com' }, reconnection: false, forceNew: true });
+    const socket: HawkClient = io(hawk.url, {
+      transports: ['websocket'],
+      extraHeaders: { origin: 'https://hawk.example.com' },
+      reconnection: false,
+      forceNew: true,
+    });
     try {
       const snapshot = nextEvent(socket, 'snapshot');
       socket.emit('subscribe', { clusterId: 'lab' });
@@ -161,7 +189,13 @@ describe('a token-less hawk guards Origin and Host', () => {
     expect(await get(hawk.url, '/api/clusters', { host: 'evil.example' })).toBe(421);
     expect(await get(hawk.url, '/api/clusters', { host: `evil.example:${port}` })).toBe(421);
     expect(await get(hawk.url, '/readyz', { host: 'evil.example' })).toBe(421);
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', `hawk.internal:${port}`, 'hawk.example.com']) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      'localhost',
+      `hawk.internal:${port}`,
+      'hawk.example.com',
+    ]) {
       expect(await get(hawk.url, '/api/clusters', { host }), host).toBe(200);
     }
   });

@@ -23,11 +23,19 @@ type StateBody = { clusterId: string; version: number; state: ClusterState };
 describe('REST API', () => {
   it('lists clusters, serves one state, its findings, timeline and replay', async () => {
     const { hub } = await start();
-    hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 500, target: '127.0.0.1:6441', error: 'refused' });
+    hub.emitTimeline({
+      kind: 'probe-failed',
+      clusterId: 'lab',
+      at: T0 + 500,
+      target: '127.0.0.1:6441',
+      error: 'refused',
+    });
     hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'degraded' }));
 
     const list = await getJson<{ clusters: ClusterSummary[] }>('/api/clusters');
-    expect(list.clusters).toEqual([expect.objectContaining({ id: 'lab', verdict: 'degraded', findingCounts: { critical: 0, warning: 0, info: 0 } })]);
+    expect(list.clusters).toEqual([
+      expect.objectContaining({ id: 'lab', verdict: 'degraded', findingCounts: { critical: 0, warning: 0, info: 0 } }),
+    ]);
 
     const one = await getJson<StateBody>('/api/clusters/lab');
     expect(one).toMatchObject({ clusterId: 'lab', version: 2 });
@@ -37,8 +45,12 @@ describe('REST API', () => {
     const findings = await getJson<unknown>('/api/clusters/lab/findings');
     expect(findings).toEqual({ clusterId: 'lab', findings: [] });
 
-    const timeline = await getJson<{ events: TimelineEvent[] }>(`/api/clusters/lab/timeline?from=${new Date(T0).toISOString()}&to=${T0 + 1_000}`);
-    expect(timeline.events).toEqual([{ kind: 'probe-failed', clusterId: 'lab', at: T0 + 500, target: '127.0.0.1:6441', error: 'refused' }]);
+    const timeline = await getJson<{ events: TimelineEvent[] }>(
+      `/api/clusters/lab/timeline?from=${new Date(T0).toISOString()}&to=${T0 + 1_000}`,
+    );
+    expect(timeline.events).toEqual([
+      { kind: 'probe-failed', clusterId: 'lab', at: T0 + 500, target: '127.0.0.1:6441', error: 'refused' },
+    ]);
     expect((await get('/api/clusters/lab/timeline?from=yesterday')).status).toBe(400);
     expect((await get(`/api/clusters/lab/timeline?from=${T0 + 10}&to=${T0}`)).status).toBe(400);
 
@@ -56,9 +68,16 @@ describe('REST API', () => {
     const named = clusterState('lab', { observedAt: T0 + 1_000 });
     hub.push({ ...named, identity: { ...named.identity, context: 'inClusterContext', name: 'prod-eu (Frankfurt)' } });
     const list = await getJson<{ clusters: ClusterSummary[] }>('/api/clusters');
-    expect(list.clusters.map(({ id, context, name }) => ({ id, context, name }))).toEqual([{ id: 'lab', context: 'inClusterContext', name: 'prod-eu (Frankfurt)' }]);
-    expect((await getJson<StateBody>('/api/clusters/lab')).state.identity).toMatchObject({ id: 'lab', name: 'prod-eu (Frankfurt)' });
-    expect((await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 1_000}`)).state.identity.name).toBe('prod-eu (Frankfurt)');
+    expect(list.clusters.map(({ id, context, name }) => ({ id, context, name }))).toEqual([
+      { id: 'lab', context: 'inClusterContext', name: 'prod-eu (Frankfurt)' },
+    ]);
+    expect((await getJson<StateBody>('/api/clusters/lab')).state.identity).toMatchObject({
+      id: 'lab',
+      name: 'prod-eu (Frankfurt)',
+    });
+    expect((await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 1_000}`)).state.identity.name).toBe(
+      'prod-eu (Frankfurt)',
+    );
 
     // A model-version-1 state, as history holds it from before: no name, shown under its context.
     const unnamed = { ...named.identity, name: undefined } as unknown as ClusterState['identity'];
@@ -76,7 +95,16 @@ describe('REST API', () => {
     expect(metrics).toContain('hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 3');
     const openapi = await getJson<{ paths: Record<string, unknown> }>('/docs/json');
     expect(Object.keys(openapi.paths)).toEqual(
-      expect.arrayContaining(['/api/clusters', '/api/clusters/{id}', '/api/clusters/{id}/findings', '/api/clusters/{id}/timeline', '/api/clusters/{id}/state-at', '/livez', '/readyz', '/metrics']),
+      expect.arrayContaining([
+        '/api/clusters',
+        '/api/clusters/{id}',
+        '/api/clusters/{id}/findings',
+        '/api/clusters/{id}/timeline',
+        '/api/clusters/{id}/state-at',
+        '/livez',
+        '/readyz',
+        '/metrics',
+      ]),
     );
   });
 

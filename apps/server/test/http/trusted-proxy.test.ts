@@ -15,8 +15,18 @@ const TOKEN = 'a-long-enough-token-for-tests';
 const HEADER = 'X-Auth-Request-User';
 
 /** Connects with extra handshake headers; resolves 'connected' or the refusal's message. */
-async function handshake(url: string, headers: Record<string, string>, auth: Record<string, string> = {}): Promise<string> {
-  const socket: HawkClient = io(url, { transports: ['websocket'], extraHeaders: headers, auth, reconnection: false, forceNew: true });
+async function handshake(
+  url: string,
+  headers: Record<string, string>,
+  auth: Record<string, string> = {},
+): Promise<string> {
+  const socket: HawkClient = io(url, {
+    transports: ['websocket'],
+    extraHeaders: headers,
+    auth,
+    reconnection: false,
+    forceNew: true,
+  });
   try {
     return await new Promise<string>((resolve) => {
       socket.once('connect', () => resolve('connected'));
@@ -44,7 +54,11 @@ describe('trusted proxy header', () => {
       { logStream: logs },
     );
     // The proxy is elsewhere: the same header from 127.0.0.1 is a stranger's claim.
-    distrusting = await startHawkServer(createMemoryHub([clusterState('lab')]), { HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8', HAWK_TOKEN: TOKEN });
+    distrusting = await startHawkServer(createMemoryHub([clusterState('lab')]), {
+      HAWK_TRUSTED_PROXY_HEADER: HEADER,
+      HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8',
+      HAWK_TOKEN: TOKEN,
+    });
   });
   afterAll(async () => {
     await trusting?.close();
@@ -60,7 +74,9 @@ describe('trusted proxy header', () => {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { level: number; user?: string; msg: string });
-    expect(lines.filter((line) => line.user === 'alice@example.com' && line.level === 20).map((line) => line.msg)).toEqual(expect.arrayContaining(['authenticated', 'socket authenticated']));
+    expect(
+      lines.filter((line) => line.user === 'alice@example.com' && line.level === 20).map((line) => line.msg),
+    ).toEqual(expect.arrayContaining(['authenticated', 'socket authenticated']));
   });
 
   it('refuses without the header and without a token', async () => {
@@ -91,14 +107,27 @@ describe('trusted proxy header', () => {
 describe('trusted proxy configuration', () => {
   it('requires the CIDRs with the header, and valid ones', () => {
     expect(() => loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER })).toThrow(/HAWK_TRUSTED_PROXY_CIDRS.*required/);
-    expect(() => loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/33' })).toThrow(EnvError);
-    expect(() => loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: 'proxy.local' })).toThrow(/not a CIDR/);
-    expect(() => loadEnv({ HAWK_TRUSTED_PROXY_HEADER: 'X Bad Header', HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8' })).toThrow(/HAWK_TRUSTED_PROXY_HEADER/);
-    expect(loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,10.1.2.3' }).HAWK_TRUSTED_PROXY_CIDRS).toBe('10.0.0.0/8,10.1.2.3');
+    expect(() => loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/33' })).toThrow(
+      EnvError,
+    );
+    expect(() => loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: 'proxy.local' })).toThrow(
+      /not a CIDR/,
+    );
+    expect(() =>
+      loadEnv({ HAWK_TRUSTED_PROXY_HEADER: 'X Bad Header', HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8' }),
+    ).toThrow(/HAWK_TRUSTED_PROXY_HEADER/);
+    expect(
+      loadEnv({ HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8,10.1.2.3' })
+        .HAWK_TRUSTED_PROXY_CIDRS,
+    ).toBe('10.0.0.0/8,10.1.2.3');
   });
 
   it('counts as protection for a non-loopback binding', () => {
-    expect(() => assertSafeBinding(loadEnv({ HOST: '0.0.0.0', HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8' }))).not.toThrow();
+    expect(() =>
+      assertSafeBinding(
+        loadEnv({ HOST: '0.0.0.0', HAWK_TRUSTED_PROXY_HEADER: HEADER, HAWK_TRUSTED_PROXY_CIDRS: '10.0.0.0/8' }),
+      ),
+    ).not.toThrow();
   });
 
   it.each([

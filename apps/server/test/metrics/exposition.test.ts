@@ -17,7 +17,8 @@ async function expose(states: readonly ClusterState[], sourceStats?: readonly Wa
 }
 
 const healthy = clusterState('lab');
-const labelsOf = (lines: string[], name: string) => lines.filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+const labelsOf = (lines: string[], name: string) =>
+  lines.filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
 // Each row: a state in, the exposition lines of some families out (all of that family's lines).
 const table: { name: string; state: ClusterState; families: Record<string, string[]> }[] = [
@@ -47,7 +48,10 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
         'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6443"} 1',
       ],
       hawk_load_balancer_up: ['hawk_load_balancer_up{cluster="lab",cluster_name="lab"} 1'],
-      hawk_etcd_members: ['hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 3'],
+      hawk_etcd_members: [
+        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3',
+        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 3',
+      ],
       hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab",cluster_name="lab"} 1'],
       hawk_etcd_quorum_size: ['hawk_etcd_quorum_size{cluster="lab",cluster_name="lab"} 2'],
       hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab",cluster_name="lab"} 1'],
@@ -79,8 +83,14 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       findings: [finding('etcd-quorum-lost:lab', 'critical'), finding('kcm:lab', 'warning')],
     },
     families: {
-      hawk_apiserver_up: ['hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1', 'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 0'],
-      hawk_etcd_members: ['hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3', 'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 1'],
+      hawk_apiserver_up: [
+        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
+        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 0',
+      ],
+      hawk_etcd_members: [
+        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3',
+        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 1',
+      ],
       hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab",cluster_name="lab"} 0'],
       hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab",cluster_name="lab"} -1'],
       hawk_etcd_db_size_bytes: ['hawk_etcd_db_size_bytes{cluster="lab",cluster_name="lab",member="etcd-1"} 4194304'],
@@ -123,7 +133,8 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
 describe('metrics exposition', () => {
   it.each(table)('$name', async ({ state, families }) => {
     const lines = await expose([state]);
-    for (const [family, expected] of Object.entries(families)) expect(labelsOf(lines, family), family).toEqual(expected);
+    for (const [family, expected] of Object.entries(families))
+      expect(labelsOf(lines, family), family).toEqual(expected);
   });
 
   it('observes each new probe once in the latency histogram', async () => {
@@ -133,13 +144,18 @@ describe('metrics exposition', () => {
       'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 1',
       'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6443"} 1',
     ]);
-    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1');
+    expect(lines).toContain(
+      'hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
+    );
   });
 
   it('exports watch restarts when the hub counts them, and nothing when it does not', async () => {
-    expect(labelsOf(await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 4 }]), 'hawk_watch_restarts_total')).toEqual([
-      'hawk_watch_restarts_total{cluster="lab",cluster_name="lab",source="leases"} 4',
-    ]);
+    expect(
+      labelsOf(
+        await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 4 }]),
+        'hawk_watch_restarts_total',
+      ),
+    ).toEqual(['hawk_watch_restarts_total{cluster="lab",cluster_name="lab",source="leases"} 4']);
     expect(labelsOf(await expose([healthy]), 'hawk_watch_restarts_total')).toEqual([]);
   });
 
@@ -156,18 +172,39 @@ describe('metrics exposition', () => {
   });
 
   it("labels every cluster series with the cluster's name beside its stable id, and nothing else with it", async () => {
-    const named: ClusterState = { ...healthy, identity: { ...healthy.identity, id: 'inclustercontext', context: 'inClusterContext', name: 'prod-eu (Frankfurt)' } };
-    const lines = await expose([named, clusterState('lab')], [{ clusterId: 'inclustercontext', source: 'leases', restarts: 2 }]);
+    const named: ClusterState = {
+      ...healthy,
+      identity: {
+        ...healthy.identity,
+        id: 'inclustercontext',
+        context: 'inClusterContext',
+        name: 'prod-eu (Frankfurt)',
+      },
+    };
+    const lines = await expose(
+      [named, clusterState('lab')],
+      [{ clusterId: 'inclustercontext', source: 'leases', restarts: 2 }],
+    );
     expect(labelsOf(lines, 'hawk_cluster_verdict_info')).toEqual([
       'hawk_cluster_verdict_info{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",verdict="ha-ok"} 1',
       'hawk_cluster_verdict_info{cluster="lab",cluster_name="lab",verdict="ha-ok"} 1',
     ]);
-    expect(labelsOf(lines, 'hawk_watch_restarts_total')).toEqual(['hawk_watch_restarts_total{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",source="leases"} 2']);
-    expect(lines).toContain('hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",apiserver="127.0.0.1:6441"} 1');
+    expect(labelsOf(lines, 'hawk_watch_restarts_total')).toEqual([
+      'hawk_watch_restarts_total{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",source="leases"} 2',
+    ]);
+    expect(lines).toContain(
+      'hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",apiserver="127.0.0.1:6441"} 1',
+    );
     // One name per id: the label adds no series. Every series about a cluster has both; hawk's own have neither.
     const about = lines.filter((line) => line.includes('cluster="'));
     expect(about.length).toBeGreaterThan(40);
-    expect(about.filter((line) => !/\{cluster="(inclustercontext|lab)",cluster_name="(prod-eu \(Frankfurt\)|lab)"[,}]/.test(line) && !line.includes('le="'))).toEqual([]);
+    expect(
+      about.filter(
+        (line) =>
+          !/\{cluster="(inclustercontext|lab)",cluster_name="(prod-eu \(Frankfurt\)|lab)"[,}]/.test(line) &&
+          !line.includes('le="'),
+      ),
+    ).toEqual([]);
     expect(lines.filter((line) => line.includes('cluster_name=') && !line.includes('cluster="'))).toEqual([]);
     expect(lines.filter((line) => line.includes('inClusterContext'))).toEqual([]);
   });
@@ -175,7 +212,9 @@ describe('metrics exposition', () => {
   it('uses none of the target labels Prometheus attaches (they would be renamed exported_*)', async () => {
     const lines = await expose([healthy], [{ clusterId: 'lab', source: 'leases', restarts: 0 }]);
     expect(lines.length).toBeGreaterThan(20);
-    expect(lines.filter((line) => /[{,](instance|job|pod|namespace|service|container|endpoint)="/.test(line))).toEqual([]);
+    expect(lines.filter((line) => /[{,](instance|job|pod|namespace|service|container|endpoint)="/.test(line))).toEqual(
+      [],
+    );
   });
 
   it('keeps every family name under the hawk_ prefix', async () => {

@@ -4,7 +4,15 @@ import { ALARM_GRACE_MS, askEndpoint } from '../../src/probes/etcd-probe';
 import { foldEtcdRound, emptyEtcdView } from '../../src/hub/etcd-fold';
 
 const ENDPOINT = 'https://10.0.0.11:2379';
-const STATUS = { header: { member_id: '11', raft_term: '7' }, leader: '0', raftTerm: '7', raftIndex: '42', dbSize: '1024', version: '3.6.8', errors: ['etcdserver: no leader'] };
+const STATUS = {
+  header: { member_id: '11', raft_term: '7' },
+  leader: '0',
+  raftTerm: '7',
+  raftIndex: '42',
+  dbSize: '1024',
+  version: '3.6.8',
+  errors: ['etcdserver: no leader'],
+};
 const MEMBERS = { members: [{ ID: '11', name: 'cp-1', peerURLs: ['https://10.0.0.11:2380'], clientURLs: [ENDPOINT] }] };
 const NOSPACE = { alarms: [{ memberID: '11', alarm: 'NOSPACE' }] };
 
@@ -27,8 +35,14 @@ function member(alarmMs: number | null) {
           how();
         };
         const onAbort = () => settle(() => (aborted.push(path), reject(new Error('aborted'))));
-        const answer = alarmMs === null ? undefined : setTimeout(() => settle(() => resolve({ status: 200, text: JSON.stringify(NOSPACE) })), alarmMs);
-        const timeout = setTimeout(() => settle(() => reject(new Error(`no answer within ${timeoutMs} ms`))), timeoutMs);
+        const answer =
+          alarmMs === null
+            ? undefined
+            : setTimeout(() => settle(() => resolve({ status: 200, text: JSON.stringify(NOSPACE) })), alarmMs);
+        const timeout = setTimeout(
+          () => settle(() => reject(new Error(`no answer within ${timeoutMs} ms`))),
+          timeoutMs,
+        );
         signal?.addEventListener('abort', onAbort);
       }),
     close: async () => undefined,
@@ -42,7 +56,12 @@ describe('askEndpoint', () => {
     const started = Date.now();
     const answer = await askEndpoint(transport, ENDPOINT, 1_500);
     const took = Date.now() - started;
-    expect(answer).toMatchObject({ memberId: '11', error: null, alarms: null, status: { leaderId: '', raftTerm: '7', errors: ['etcdserver: no leader'] } });
+    expect(answer).toMatchObject({
+      memberId: '11',
+      error: null,
+      alarms: null,
+      status: { leaderId: '', raftTerm: '7', errors: ['etcdserver: no leader'] },
+    });
     expect(took).toBeGreaterThanOrEqual(ALARM_GRACE_MS - 5);
     expect(took).toBeLessThan(ALARM_GRACE_MS + 200);
     // Given up rather than left hanging on a connection until its timeout.
@@ -59,7 +78,12 @@ describe('askEndpoint', () => {
 
 describe('foldEtcdRound', () => {
   it('keeps the alarms last read when no member could read them', async () => {
-    const first = foldEtcdRound(emptyEtcdView(true, null), [await askEndpoint(member(5).transport, ENDPOINT, 1_500)], 1_000, 50);
+    const first = foldEtcdRound(
+      emptyEtcdView(true, null),
+      [await askEndpoint(member(5).transport, ENDPOINT, 1_500)],
+      1_000,
+      50,
+    );
     expect(first.view.alarms).toEqual([{ memberId: '11', alarm: 'NOSPACE' }]);
     const next = foldEtcdRound(first.view, [await askEndpoint(member(null).transport, ENDPOINT, 1_500)], 2_000, 50);
     expect(next.view.alarms).toEqual([{ memberId: '11', alarm: 'NOSPACE' }]);

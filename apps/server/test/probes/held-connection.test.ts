@@ -37,7 +37,13 @@ describe('held connection', () => {
   const setup = (open: () => Promise<KubeSession>) => {
     const losses: { how: ConnectionLoss; detail: string }[] = [];
     const fallback = vi.fn(() => async () => ({ status: 200, body: 'fallback' }));
-    const connection = createHeldConnection({ open, fallback, pingEveryMs: 500, pingTimeoutMs: 1500, onLost: (how, detail) => losses.push({ how, detail }) });
+    const connection = createHeldConnection({
+      open,
+      fallback,
+      pingEveryMs: 500,
+      pingTimeoutMs: 1500,
+      onLost: (how, detail) => losses.push({ how, detail }),
+    });
     return { connection, losses, fallback };
   };
 
@@ -102,7 +108,9 @@ describe('held connection', () => {
     let attempts = 0;
     const { connection, fallback } = setup(() => {
       attempts += 1;
-      return Promise.reject(new Error("https://10.0.0.1:6443: HTTP/2 not offered (the server's ALPN does not list h2)"));
+      return Promise.reject(
+        new Error("https://10.0.0.1:6443: HTTP/2 not offered (the server's ALPN does not list h2)"),
+      );
     });
     expect(await connection.get('/readyz', 1500)).toEqual({ status: 200, body: 'fallback' });
     expect(await connection.get('/readyz', 1500)).toEqual({ status: 200, body: 'fallback' });

@@ -7,7 +7,13 @@ const TARGETS = ['front-door', 'a', 'b', 'c'];
  * Drives a cadence on a fake clock as the scheduler does: a tick every `tickMs`, each probe taking
  * `probeMs`. Returns when each target was probed.
  */
-function run(cadence: ProbeCadence, fromMs: number, toMs: number, calm: (now: number) => boolean, options: { tickMs?: number; probeMs?: number; targets?: string[]; urge?: Map<number, string> } = {}) {
+function run(
+  cadence: ProbeCadence,
+  fromMs: number,
+  toMs: number,
+  calm: (now: number) => boolean,
+  options: { tickMs?: number; probeMs?: number; targets?: string[]; urge?: Map<number, string> } = {},
+) {
   const { tickMs = 250, probeMs = 20, targets = TARGETS, urge = new Map() } = options;
   const probes: { target: string; at: number }[] = [];
   const finishing: { target: string; at: number }[] = [];
@@ -25,7 +31,8 @@ function run(cadence: ProbeCadence, fromMs: number, toMs: number, calm: (now: nu
   return probes;
 }
 
-const perTarget = (probes: { target: string; at: number }[], target: string) => probes.filter((p) => p.target === target).map((p) => p.at);
+const perTarget = (probes: { target: string; at: number }[], target: string) =>
+  probes.filter((p) => p.target === target).map((p) => p.at);
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
 
 describe('probe cadence', () => {
@@ -121,7 +128,10 @@ describe('probe cadence', () => {
   });
 
   it('steady-state load: calm asks a cluster with an LB and 3 apiservers 30 times a minute, fast 120', () => {
-    const minute = (calm: boolean) => run(createProbeCadence(2000, 'front-door'), 0, 60_000 * 3, () => calm).filter((p) => p.at >= 60_000 && p.at < 120_000).length;
+    const minute = (calm: boolean) =>
+      run(createProbeCadence(2000, 'front-door'), 0, 60_000 * 3, () => calm).filter(
+        (p) => p.at >= 60_000 && p.at < 120_000,
+      ).length;
     expect(minute(false)).toBe(120);
     expect(minute(true)).toBe(30);
   });

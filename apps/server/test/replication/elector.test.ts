@@ -99,7 +99,9 @@ describe('elector', () => {
     const steppedDown = a.changes.at(-1)!;
     expect(steppedDown.leading).toBe(false);
     const afterRenewal = steppedDown.at - lastRenewal;
-    console.log(`[elector] hung renewal: stepped down ${afterRenewal} ms after the last renewal (renew deadline ${TIMINGS.renewDeadlineMs} ms)`);
+    console.log(
+      `[elector] hung renewal: stepped down ${afterRenewal} ms after the last renewal (renew deadline ${TIMINGS.renewDeadlineMs} ms)`,
+    );
     expect(afterRenewal).toBeGreaterThanOrEqual(TIMINGS.renewDeadlineMs);
     expect(afterRenewal).toBeLessThanOrEqual(TIMINGS.renewDeadlineMs + WATCH_MS + SLACK_MS);
     expect(a.leadership.holder()).toBeNull();
@@ -120,7 +122,10 @@ describe('elector', () => {
     expect(a.leadership.holder()).toBeNull();
 
     store.blackholed.delete('a');
-    await until('the lock to be reachable and held again', () => a.leadership.lockReachable() && a.leadership.isLeader());
+    await until(
+      'the lock to be reachable and held again',
+      () => a.leadership.lockReachable() && a.leadership.isLeader(),
+    );
     expect(a.leadership.holder()).toBe('a');
   });
 

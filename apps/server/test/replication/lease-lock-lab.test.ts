@@ -35,18 +35,25 @@ const leaseName = (test: string) => {
 };
 
 function elector(name: string, identity: string): Leadership {
-  const leadership = createElector(createLeaseLockFromKubeConfig(admin, { namespace: NAMESPACE, name }), { ...election, identity });
+  const leadership = createElector(createLeaseLockFromKubeConfig(admin, { namespace: NAMESPACE, name }), {
+    ...election,
+    identity,
+  });
   electors.push(leadership);
   return leadership;
 }
 
-const record = async (name: string): Promise<LeaderRecord> => leaseToRecord(await leases.readNamespacedLease({ name, namespace: NAMESPACE }));
+const record = async (name: string): Promise<LeaderRecord> =>
+  leaseToRecord(await leases.readNamespacedLease({ name, namespace: NAMESPACE }));
 
 /** Resolves with the time (epoch ms) `leadership` next starts leading. */
 const leadingAt = (leadership: Leadership, timeoutMs = 20_000) =>
   new Promise<number>((resolve, reject) => {
     if (leadership.isLeader()) return resolve(Date.now());
-    const timer = setTimeout(() => reject(new Error(`${leadership.identity} did not lead within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${leadership.identity} did not lead within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const off = leadership.onChange((leading) => {
       if (!leading) return;
       clearTimeout(timer);
@@ -85,7 +92,11 @@ describe('Lease lock on the lab apiserver', () => {
     expect([a, b].filter((leadership) => leadership.isLeader())).toHaveLength(1);
     const leader = a.isLeader() ? a : b;
     const follower = leader === a ? b : a;
-    expect(await record(name)).toMatchObject({ holderIdentity: leader.identity, leaseDurationMs: 4_000, leaseTransitions: 0 });
+    expect(await record(name)).toMatchObject({
+      holderIdentity: leader.identity,
+      leaseDurationMs: 4_000,
+      leaseTransitions: 0,
+    });
     expect(follower.holder()).toBe(leader.identity);
 
     // A clean stop releases the Lease: the follower takes it at its next retry, not after expiry.
@@ -100,7 +111,13 @@ describe('Lease lock on the lab apiserver', () => {
 
   it('after a SIGKILL, the other replica takes over only once the lease has run out since it last changed', async () => {
     const name = leaseName('kill');
-    const victim = spawnScript('./lease-elector.ts', { KUBECONFIG: kubeconfigPath, LEASE_NAMESPACE: NAMESPACE, LEASE_NAME: name, IDENTITY: 'hawk-victim', ELECTION: JSON.stringify(election) });
+    const victim = spawnScript('./lease-elector.ts', {
+      KUBECONFIG: kubeconfigPath,
+      LEASE_NAMESPACE: NAMESPACE,
+      LEASE_NAME: name,
+      IDENTITY: 'hawk-victim',
+      ELECTION: JSON.stringify(election),
+    });
     children.push(victim);
     await victim.line((message) => message.leading === true);
     const survivor = elector(name, 'hawk-survivor');
@@ -131,8 +148,13 @@ describe('Lease lock on the lab apiserver', () => {
       `[lease-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastChange} ms (lease ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`,
     );
     expect(sinceLastChange).toBeGreaterThanOrEqual(election.leaseDurationMs);
-    expect(sinceLastChange).toBeLessThanOrEqual(election.leaseDurationMs + 2 * election.retryPeriodMs + REQUEST_SLACK_MS);
-    expect(await record(name)).toMatchObject({ holderIdentity: 'hawk-survivor', leaseTransitions: transitionsBefore + 1 });
+    expect(sinceLastChange).toBeLessThanOrEqual(
+      election.leaseDurationMs + 2 * election.retryPeriodMs + REQUEST_SLACK_MS,
+    );
+    expect(await record(name)).toMatchObject({
+      holderIdentity: 'hawk-survivor',
+      leaseTransitions: transitionsBefore + 1,
+    });
   });
 
   it('HAWK_LEADER_LEASE: two hawk replicas elect on the Lease while both observe, metrics name the lock', async () => {
@@ -141,10 +163,18 @@ describe('Lease lock on the lab apiserver', () => {
     try {
       for (const replica of ['hawk-a', 'hawk-b']) {
         const hub = createMemoryHub([clusterState('lab')]);
-        const hawk = await startHawkServer(hub, { HAWK_REPLICA_ID: replica, HAWK_LEADER_LEASE: `${NAMESPACE}/${name}` }, { election, leaseKubeConfig: admin });
+        const hawk = await startHawkServer(
+          hub,
+          { HAWK_REPLICA_ID: replica, HAWK_LEADER_LEASE: `${NAMESPACE}/${name}` },
+          { election, leaseKubeConfig: admin },
+        );
         replicas.push({ name: replica, hub, hawk });
       }
-      await expect.poll(() => replicas.filter((replica) => replica.hawk.app.hawk.leadership.isLeader()).length, { timeout: 5_000 }).toBe(1);
+      await expect
+        .poll(() => replicas.filter((replica) => replica.hawk.app.hawk.leadership.isLeader()).length, {
+          timeout: 5_000,
+        })
+        .toBe(1);
       const leader = replicas.find((replica) => replica.hawk.app.hawk.leadership.isLeader())!;
       // Leadership elects side effects only: both hubs watch, each started once.
       expect(replicas.map((replica) => [replica.hub.running, replica.hub.started])).toEqual([
@@ -153,8 +183,16 @@ describe('Lease lock on the lab apiserver', () => {
       ]);
       expect((await record(name)).holderIdentity).toBe(leader.name);
       await expect
-        .poll(async () => /hawk_replica_leader_lock_info\{[^}]*\} 1/.exec(await (await fetch(`${replicas[0]!.hawk.url}/metrics`)).text())?.[0], { timeout: 3_000 })
-        .toBe(`hawk_replica_leader_lock_info{replica="hawk-a",lock="lease",name="${NAMESPACE}/${name}",holder="${leader.name}"} 1`);
+        .poll(
+          async () =>
+            /hawk_replica_leader_lock_info\{[^}]*\} 1/.exec(
+              await (await fetch(`${replicas[0]!.hawk.url}/metrics`)).text(),
+            )?.[0],
+          { timeout: 3_000 },
+        )
+        .toBe(
+          `hawk_replica_leader_lock_info{replica="hawk-a",lock="lease",name="${NAMESPACE}/${name}",holder="${leader.name}"} 1`,
+        );
     } finally {
       for (const replica of replicas) await replica.hawk.close().catch(() => undefined);
     }

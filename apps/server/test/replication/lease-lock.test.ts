@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { V1Lease } from '@kubernetes/client-node';
 import type { LeaderRecord } from '../../src/replication/leader-lock';
-import { createLeaseLock, leaseToRecord, parseLeaseRef, recordToLeaseSpec, type LeaseApi } from '../../src/replication/lease-lock';
+import {
+  createLeaseLock,
+  leaseToRecord,
+  parseLeaseRef,
+  recordToLeaseSpec,
+  type LeaseApi,
+} from '../../src/replication/lease-lock';
 
 const T0 = Date.parse('2025-01-01T00:00:00.000Z');
 
@@ -10,9 +16,21 @@ describe('Lease ⇄ record', () => {
     {
       name: 'a held Lease, MicroTime as the apiserver sends it',
       lease: {
-        spec: { holderIdentity: 'hawk-a', leaseDurationSeconds: 4, acquireTime: '2025-01-01T00:00:00.000000Z' as never, renewTime: '2025-01-01T00:00:03.250000Z' as never, leaseTransitions: 2 },
+        spec: {
+          holderIdentity: 'hawk-a',
+          leaseDurationSeconds: 4,
+          acquireTime: '2025-01-01T00:00:00.000000Z' as never,
+          renewTime: '2025-01-01T00:00:03.250000Z' as never,
+          leaseTransitions: 2,
+        },
       },
-      record: { holderIdentity: 'hawk-a', leaseDurationMs: 4_000, acquireTime: T0, renewTime: T0 + 3_250, leaseTransitions: 2 },
+      record: {
+        holderIdentity: 'hawk-a',
+        leaseDurationMs: 4_000,
+        acquireTime: T0,
+        renewTime: T0 + 3_250,
+        leaseTransitions: 2,
+      },
     },
     {
       name: 'an empty Lease reads as vacant, never renewed',
@@ -25,7 +43,13 @@ describe('Lease ⇄ record', () => {
   });
 
   it('round-trips a record, times as MicroTime with microseconds', () => {
-    const record: LeaderRecord = { holderIdentity: 'hawk-b', leaseDurationMs: 15_000, acquireTime: T0 + 1, renewTime: T0 + 999, leaseTransitions: 7 };
+    const record: LeaderRecord = {
+      holderIdentity: 'hawk-b',
+      leaseDurationMs: 15_000,
+      acquireTime: T0 + 1,
+      renewTime: T0 + 999,
+      leaseTransitions: 7,
+    };
     const spec = recordToLeaseSpec(record);
     expect(JSON.parse(JSON.stringify(spec))).toEqual({
       holderIdentity: 'hawk-b',
@@ -38,8 +62,24 @@ describe('Lease ⇄ record', () => {
   });
 
   it('rounds a duration up to whole seconds, never below one', () => {
-    expect(recordToLeaseSpec({ holderIdentity: 'x', leaseDurationMs: 1_500, acquireTime: null, renewTime: null, leaseTransitions: 0 }).leaseDurationSeconds).toBe(2);
-    expect(recordToLeaseSpec({ holderIdentity: '', leaseDurationMs: 0, acquireTime: null, renewTime: null, leaseTransitions: 0 }).leaseDurationSeconds).toBe(1);
+    expect(
+      recordToLeaseSpec({
+        holderIdentity: 'x',
+        leaseDurationMs: 1_500,
+        acquireTime: null,
+        renewTime: null,
+        leaseTransitions: 0,
+      }).leaseDurationSeconds,
+    ).toBe(2);
+    expect(
+      recordToLeaseSpec({
+        holderIdentity: '',
+        leaseDurationMs: 0,
+        acquireTime: null,
+        renewTime: null,
+        leaseTransitions: 0,
+      }).leaseDurationSeconds,
+    ).toBe(1);
   });
 
   it.each([
@@ -60,7 +100,9 @@ function fakeApi() {
   const fail = (code: number) => Object.assign(new Error(`HTTP ${code}`), { code });
   const store = (lease: V1Lease) => {
     version += 1;
-    stored = JSON.parse(JSON.stringify({ ...lease, metadata: { ...lease.metadata, resourceVersion: String(version) } })) as V1Lease;
+    stored = JSON.parse(
+      JSON.stringify({ ...lease, metadata: { ...lease.metadata, resourceVersion: String(version) } }),
+    ) as V1Lease;
     return structuredClone(stored);
   };
   const api: LeaseApi = {
@@ -78,7 +120,12 @@ function fakeApi() {
       return store(body);
     }) as never,
   };
-  return { api, lease: () => stored, record: () => (stored ? leaseToRecord(stored) : null), tamper: (spec: V1Lease['spec']) => store({ ...stored!, spec }) };
+  return {
+    api,
+    lease: () => stored,
+    record: () => (stored ? leaseToRecord(stored) : null),
+    tamper: (spec: V1Lease['spec']) => store({ ...stored!, spec }),
+  };
 }
 
 describe('Lease lock over a fake apiserver', () => {
@@ -90,7 +137,13 @@ describe('Lease lock over a fake apiserver', () => {
     const a = createLeaseLock(fake.api, { ...ref, now: () => clock });
     const b = createLeaseLock(fake.api, { ...ref, now: () => clock });
     expect(await a.tryAcquire('a', 4_000)).toBe('vacant');
-    expect(fake.record()).toMatchObject({ holderIdentity: 'a', leaseDurationMs: 4_000, acquireTime: T0, renewTime: T0, leaseTransitions: 0 });
+    expect(fake.record()).toMatchObject({
+      holderIdentity: 'a',
+      leaseDurationMs: 4_000,
+      acquireTime: T0,
+      renewTime: T0,
+      leaseTransitions: 0,
+    });
     expect(await b.tryAcquire('b', 4_000)).toBe(false);
     expect(await b.holder()).toBe('a');
     clock += 1_000;

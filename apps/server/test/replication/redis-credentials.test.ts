@@ -21,11 +21,17 @@ describe('Redis lock with credentials from HAWK_REDIS_URL', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD], { stdio: ['ignore', 'pipe', 'pipe'] });
+    redis = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', PASSWORD],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((resolve, reject) => {
       let output = '';
       const timer = setTimeout(() => reject(new Error(`redis-server did not start:\n${output}`)), 10_000);
-      redis.once('error', (error) => reject(new Error(`redis-server could not be started (${error.message}): run scripts/setup.sh`)));
+      redis.once('error', (error) =>
+        reject(new Error(`redis-server could not be started (${error.message}): run scripts/setup.sh`)),
+      );
       redis.stdout?.on('data', (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) {
@@ -40,7 +46,12 @@ describe('Redis lock with credentials from HAWK_REDIS_URL', () => {
     redis?.kill('SIGTERM');
   });
 
-  const readyz = async (hawk: RunningHawk) => (await fetch(`${hawk.url}/readyz`)).json() as Promise<{ ready: boolean; leader: boolean; leaderLockReachable: boolean }>;
+  const readyz = async (hawk: RunningHawk) =>
+    (await fetch(`${hawk.url}/readyz`)).json() as Promise<{
+      ready: boolean;
+      leader: boolean;
+      leaderLockReachable: boolean;
+    }>;
 
   it('leads with the password in the URL', async () => {
     const hawk = await startHawkServer(
@@ -65,14 +76,20 @@ describe('Redis lock with credentials from HAWK_REDIS_URL', () => {
     const hub = createMemoryHub([clusterState('lab')]);
     const hawk = await startHawkServer(
       hub,
-      { HAWK_REDIS_URL: `redis://:${wrong}@127.0.0.1:${port}`, HAWK_REPLICA_ID: 'wrong-password', HAWK_LOG_LEVEL: 'info' },
+      {
+        HAWK_REDIS_URL: `redis://:${wrong}@127.0.0.1:${port}`,
+        HAWK_REPLICA_ID: 'wrong-password',
+        HAWK_LOG_LEVEL: 'info',
+      },
       { election, redisPrefix: `creds-${process.pid}`, logStream },
     );
     running.push(hawk);
     await expect.poll(async () => (await readyz(hawk)).leaderLockReachable, { timeout: 10_000 }).toBe(false);
     expect(await readyz(hawk)).toMatchObject({ ready: true, leader: false });
     expect(hub.running).toBe(true);
-    const served = (await (await fetch(`${hawk.url}/api/clusters/lab`)).json()) as { state: { identity: { id: string } } };
+    const served = (await (await fetch(`${hawk.url}/api/clusters/lab`)).json()) as {
+      state: { identity: { id: string } };
+    };
     expect(served.state.identity.id).toBe('lab');
     const metrics = await (await fetch(`${hawk.url}/metrics`)).text();
     expect(metrics).toMatch(/hawk_replica_leader_lock_reachable\{replica="wrong-password"\} 0/);

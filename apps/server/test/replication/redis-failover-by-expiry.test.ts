@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { clusterState, T0 } from '@hawk/testkit/cluster-state';
-import { connectClient, nextEvent, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import {
+  connectClient,
+  nextEvent,
+  startHawkServer,
+  type HawkClient,
+  type RunningHawk,
+} from '@hawk/testkit/hawk-server';
 import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 import { spawnScript, type Child } from './support/child-process';
 import { startRedis, type RunningRedis } from '@hawk/testkit/redis-server';
@@ -28,10 +34,19 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     redis = await startRedis();
     probe = createClient({ url: redis.url });
     await probe.connect();
-    victim = spawnScript('./hawk-replica.ts', { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-victim', ELECTION: JSON.stringify(election), REDIS_PREFIX: prefix });
+    victim = spawnScript('./hawk-replica.ts', {
+      HAWK_REDIS_URL: redis.url,
+      HAWK_REPLICA_ID: 'hawk-victim',
+      ELECTION: JSON.stringify(election),
+      REDIS_PREFIX: prefix,
+    });
     await victim.line((message) => message.leading === true);
     hub = createMemoryHub([clusterState('lab')]);
-    survivor = await startHawkServer(hub, { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-survivor' }, { election, redisPrefix: prefix });
+    survivor = await startHawkServer(
+      hub,
+      { HAWK_REDIS_URL: redis.url, HAWK_REPLICA_ID: 'hawk-survivor' },
+      { election, redisPrefix: prefix },
+    );
   });
   afterAll(async () => {
     client?.disconnect();
@@ -56,7 +71,9 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     expect(await asFollower).toMatchObject({ clusterId: 'lab', baseVersion: version, version: version + 1 });
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few renewals
 
-    const takeover = new Promise<{ at: number; kind: string }>((resolve) => leadership.onChange((leading, kind) => leading && resolve({ at: Date.now(), kind })));
+    const takeover = new Promise<{ at: number; kind: string }>((resolve) =>
+      leadership.onChange((leading, kind) => leading && resolve({ at: Date.now(), kind })),
+    );
     const killedAt = await victim.kill9();
     // The key's remaining TTL says when its last renewal was, on Redis's single clock.
     const measuredAt = Date.now();
@@ -85,7 +102,13 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     expect(await patch).toMatchObject({ clusterId: 'lab', baseVersion: version + 1, version: version + 2 });
     // Its own SQLite history holds what it observed as a follower and as the leader.
     await expect
-      .poll(async () => ((await (await fetch(`${survivor.url}/api/clusters/lab/timeline?from=${T0}&to=${T0 + 6_000}`)).json()) as { events: { target: string }[] }).events.map((event) => event.target))
+      .poll(async () =>
+        (
+          (await (await fetch(`${survivor.url}/api/clusters/lab/timeline?from=${T0}&to=${T0 + 6_000}`)).json()) as {
+            events: { target: string }[];
+          }
+        ).events.map((event) => event.target),
+      )
       .toEqual(['etcd-2', 'etcd-3']);
   });
 });

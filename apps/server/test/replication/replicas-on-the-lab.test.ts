@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState, TimelineEvent } from '@hawk/core';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { startAlertmanager, startReceiver, type Receiver, type RunningAlertmanager } from '../alerts/support/alertmanager';
+import {
+  startAlertmanager,
+  startReceiver,
+  type Receiver,
+  type RunningAlertmanager,
+} from '../alerts/support/alertmanager';
 import { spawnScript, type Child } from './support/child-process';
 
 const NAMESPACE = 'hawk-system';
@@ -49,8 +54,10 @@ async function get<T>(url: string): Promise<T | undefined> {
 }
 
 const readiness = (replica: Replica) => get<Readiness>(`${replica.url}/readyz`);
-const stateOf = async (replica: Replica) => (await get<{ state: ClusterState }>(`${replica.url}/api/clusters/${await clusterIdOf(replica)}`))?.state;
-const clusterIdOf = async (replica: Replica) => (await get<{ clusters: { id: string }[] }>(`${replica.url}/api/clusters`))?.clusters[0]?.id ?? 'none';
+const stateOf = async (replica: Replica) =>
+  (await get<{ state: ClusterState }>(`${replica.url}/api/clusters/${await clusterIdOf(replica)}`))?.state;
+const clusterIdOf = async (replica: Replica) =>
+  (await get<{ clusters: { id: string }[] }>(`${replica.url}/api/clusters`))?.clusters[0]?.id ?? 'none';
 
 /** Waits for `check` to hold, polling every 250 ms, with a deadline; the last reason is in the error. */
 async function until(what: string, check: () => Promise<true | string>, timeoutMs: number): Promise<number> {
@@ -73,9 +80,15 @@ async function watchSessions(replica: Replica): Promise<number[]> {
 
 /** Findings of warning or worse a replica opened since `from`, from its own history. */
 async function alarmsSince(replica: Replica, from: number): Promise<string[]> {
-  const timeline = await get<{ events: TimelineEvent[] }>(`${replica.url}/api/clusters/${await clusterIdOf(replica)}/timeline?from=${from}`);
+  const timeline = await get<{ events: TimelineEvent[] }>(
+    `${replica.url}/api/clusters/${await clusterIdOf(replica)}/timeline?from=${from}`,
+  );
   if (!timeline) throw new Error(`${replica.name}: no timeline`);
-  return timeline.events.flatMap((event) => (event.kind === 'finding-opened' && event.finding.severity !== 'info' ? [`${event.finding.ruleId}: ${event.finding.title}`] : []));
+  return timeline.events.flatMap((event) =>
+    event.kind === 'finding-opened' && event.finding.severity !== 'info'
+      ? [`${event.finding.ruleId}: ${event.finding.title}`]
+      : [],
+  );
 }
 
 /** The truth of a healthy lab, as every replica must tell it. */
@@ -83,9 +96,11 @@ async function tellsHealthy(replica: Replica): Promise<true | string> {
   const state = await stateOf(replica);
   if (!state) return `${replica.name}: no state`;
   const reachableMembers = state.etcd.members.filter((member) => member.reachable).length;
-  if (state.verdict !== 'ha-ok' || reachableMembers !== 3) return `${replica.name}: verdict ${state.verdict}, etcd ${reachableMembers}/3, findings ${state.findings.map((f) => f.ruleId).join(',')}`;
+  if (state.verdict !== 'ha-ok' || reachableMembers !== 3)
+    return `${replica.name}: verdict ${state.verdict}, etcd ${reachableMembers}/3, findings ${state.findings.map((f) => f.ruleId).join(',')}`;
   const sessions = await watchSessions(replica);
-  if (sessions.length === 0 || sessions.some((count) => count !== 1)) return `${replica.name}: watch sessions ${JSON.stringify(sessions)}`;
+  if (sessions.length === 0 || sessions.some((count) => count !== 1))
+    return `${replica.name}: watch sessions ${JSON.stringify(sessions)}`;
   return true;
 }
 
@@ -127,7 +142,11 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     const frozenAt = Date.now();
     frozen.child.process.kill('SIGSTOP');
     try {
-      await until(`${other.name} to take hawk's Lease over from frozen ${frozen.name}`, async () => ((await readiness(other))?.leader ? true : `${other.name} not leading`), 40_000);
+      await until(
+        `${other.name} to take hawk's Lease over from frozen ${frozen.name}`,
+        async () => ((await readiness(other))?.leader ? true : `${other.name} not leading`),
+        40_000,
+      );
       // While one replica is frozen, the other tells the truth on its own.
       await until(`${other.name} to tell the healthy truth alone`, () => tellsHealthy(other), 30_000);
     } finally {
@@ -171,15 +190,26 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
   });
 
   it('one finding seen by two replicas: one alert in a real Alertmanager, one page, one resolve of each', async () => {
-    for (const replica of replicas) await until(`${replica.name} healthy at start`, () => tellsHealthy(replica), 60_000);
+    for (const replica of replicas)
+      await until(`${replica.name} healthy at start`, () => tellsHealthy(replica), 60_000);
     const alertname = 'HawkEtcdOneFailureFromQuorumLoss';
     const notifications = (status: string) =>
       receiver.requests.filter((request) => {
         const body = request.body as { status?: string; alerts?: { labels: Record<string, string> }[] };
-        return request.path === '/alertmanager-notification' && body.status === status && body.alerts?.some((alert) => alert.labels.alertname === alertname);
+        return (
+          request.path === '/alertmanager-notification' &&
+          body.status === status &&
+          body.alerts?.some((alert) => alert.labels.alertname === alertname)
+        );
       });
     const pages = (mark: string, title: string) =>
-      receiver.requests.filter((request) => request.path === '/hook' && ((request.body as { text?: string }).text ?? '').split('\n').some((line) => line.includes(mark) && line.includes(title)));
+      receiver.requests.filter(
+        (request) =>
+          request.path === '/hook' &&
+          ((request.body as { text?: string }).text ?? '')
+            .split('\n')
+            .some((line) => line.includes(mark) && line.includes(title)),
+      );
 
     const etcdLeader = await lab.etcdLeader();
     const follower = [1, 2, 3].find((n) => n !== etcdLeader?.index)!;
@@ -190,7 +220,9 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
         await until(
           `${replica.name} to open the finding`,
           async () => {
-            const found = (await stateOf(replica))?.findings.find((finding) => finding.ruleId === 'EtcdOneFailureFromQuorumLoss');
+            const found = (await stateOf(replica))?.findings.find(
+              (finding) => finding.ruleId === 'EtcdOneFailureFromQuorumLoss',
+            );
             if (!found) return 'not yet';
             title = found.title;
             return true;
@@ -198,7 +230,11 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
           30_000,
         );
       }
-      await until('Alertmanager to notify once', async () => (notifications('firing').length > 0 ? true : 'no firing notification'), 30_000);
+      await until(
+        'Alertmanager to notify once',
+        async () => (notifications('firing').length > 0 ? true : 'no firing notification'),
+        30_000,
+      );
       await until('the webhook page', async () => (pages('WARNING', title).length > 0 ? true : 'no page'), 30_000);
       const active = (await alertmanager.alerts()).filter((alert) => alert.labels.alertname === alertname);
       // Both replicas posted it; Alertmanager holds one alert, since both carry the same labels.
@@ -207,8 +243,16 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     } finally {
       await lab.fault.heal();
     }
-    await until('Alertmanager to notify the resolve', async () => (notifications('resolved').length > 0 ? true : 'no resolved notification'), 60_000);
-    await until('the webhook resolve', async () => (pages('RESOLVED', title).length > 0 ? true : 'no resolve page'), 60_000);
+    await until(
+      'Alertmanager to notify the resolve',
+      async () => (notifications('resolved').length > 0 ? true : 'no resolved notification'),
+      60_000,
+    );
+    await until(
+      'the webhook resolve',
+      async () => (pages('RESOLVED', title).length > 0 ? true : 'no resolve page'),
+      60_000,
+    );
     // Time for a duplicate to arrive, if either replica were to send one.
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     expect(notifications('firing')).toHaveLength(1);
@@ -219,18 +263,28 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
 
   it('lead → follow → lead: both replicas stay truthful, with exactly one watch per source', async () => {
     const startedAt = Date.now();
-    for (const replica of replicas) await until(`${replica.name} healthy at start`, () => tellsHealthy(replica), 60_000);
+    for (const replica of replicas)
+      await until(`${replica.name} healthy at start`, () => tellsHealthy(replica), 60_000);
     const first = (await leader())!;
     const tookOver = await freezeUntilTakeover(first);
     const second = replicas.find((replica) => replica !== first)!;
-    await until(`${first.name} to follow after its thaw`, async () => ((await readiness(first))?.leader === false ? true : 'still leading'), 20_000);
+    await until(
+      `${first.name} to follow after its thaw`,
+      async () => ((await readiness(first))?.leader === false ? true : 'still leading'),
+      20_000,
+    );
     const tookBack = await freezeUntilTakeover(second);
     await until(`${first.name} to lead again`, async () => ((await leader()) === first ? true : 'not yet'), 20_000);
     console.log(`[replicas] takeover from a frozen leader: ${tookOver} ms, and back: ${tookBack} ms`);
     // The regaining replica and the other: both healthy, etcd 3/3, no duplicated watches.
-    for (const replica of replicas) await until(`${replica.name} healthy after lead → follow → lead`, () => tellsHealthy(replica), 45_000);
+    for (const replica of replicas)
+      await until(`${replica.name} healthy after lead → follow → lead`, () => tellsHealthy(replica), 45_000);
     // The lab stayed healthy throughout: a warning a replica opened (a thawed one calling leaders lost) is a false alarm.
-    for (const replica of replicas) expect(await alarmsSince(replica, startedAt), `${replica.name}'s findings opened while only hawk was frozen`).toEqual([]);
+    for (const replica of replicas)
+      expect(
+        await alarmsSince(replica, startedAt),
+        `${replica.name}'s findings opened while only hawk was frozen`,
+      ).toEqual([]);
   }, 240_000);
 
   it("the lab loses etcd quorum while holding hawk's Lease: every replica keeps observing, then heals", async () => {
@@ -245,7 +299,9 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
           `${replica.name} to say etcd quorum lost`,
           async () => {
             const state = await stateOf(replica);
-            return state?.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost') ? true : `findings ${state?.findings.map((f) => f.ruleId).join(',')}`;
+            return state?.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost')
+              ? true
+              : `findings ${state?.findings.map((f) => f.ruleId).join(',')}`;
           },
           30_000,
         );
@@ -259,7 +315,10 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
             .slice(-5)
             .map((line) => JSON.stringify(line.message))
             .join('\n');
-          expect(state, `${replica.name} answers during the outage (exit ${replica.child.process.exitCode ?? replica.child.process.signalCode ?? 'none'}); last logs:\n${lastLogs}`).toBeDefined();
+          expect(
+            state,
+            `${replica.name} answers during the outage (exit ${replica.child.process.exitCode ?? replica.child.process.signalCode ?? 'none'}); last logs:\n${lastLogs}`,
+          ).toBeDefined();
           const ageMs = Date.now() - state!.observedAt;
           worstAgeMs = Math.max(worstAgeMs, ageMs);
           expect(ageMs, `${replica.name}'s view is fresh`).toBeLessThanOrEqual(5_000);
@@ -279,7 +338,8 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
       await lab.fault.heal();
     }
     const healedAt = Date.now();
-    for (const replica of replicas) await until(`${replica.name} ha-ok after heal`, () => tellsHealthy(replica), 45_000);
+    for (const replica of replicas)
+      await until(`${replica.name} ha-ok after heal`, () => tellsHealthy(replica), 45_000);
     console.log(`[replicas] heal → every replica ha-ok: ${Date.now() - healedAt} ms`);
   }, 240_000);
 });

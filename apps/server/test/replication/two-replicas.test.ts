@@ -10,10 +10,23 @@ import { connectClient, nextEvent, pause, recordEvents, startHawkServer } from '
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { freePort } from '@hawk/testkit/free-port';
 import { startRedis, type RunningRedis } from '@hawk/testkit/redis-server';
-import { changed, oneLeader, readiness, replicaGauge, startReplica, T0, waitFor, type TestReplica } from './support/replicas';
+import {
+  changed,
+  oneLeader,
+  readiness,
+  replicaGauge,
+  startReplica,
+  T0,
+  waitFor,
+  type TestReplica,
+} from './support/replicas';
 
 const timelineOf = async (replica: TestReplica, from: number, to: number) =>
-  ((await (await fetch(`${replica.hawk.url}/api/clusters/lab/timeline?from=${from}&to=${to}`)).json()) as { events: TimelineEvent[] }).events;
+  (
+    (await (await fetch(`${replica.hawk.url}/api/clusters/lab/timeline?from=${from}&to=${to}`)).json()) as {
+      events: TimelineEvent[];
+    }
+  ).events;
 
 async function subscribed(replica: TestReplica) {
   replica.client = await connectClient(replica.hawk.url);
@@ -36,7 +49,8 @@ describe('two replicas electing on Redis', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    for (const name of ['hawk-a', 'hawk-b']) replicas.push(await startReplica(name, { HAWK_REDIS_URL: redis.url }, { redisPrefix: prefix }));
+    for (const name of ['hawk-a', 'hawk-b'])
+      replicas.push(await startReplica(name, { HAWK_REDIS_URL: redis.url }, { redisPrefix: prefix }));
   });
   afterAll(async () => {
     await closeAll(replicas);
@@ -45,13 +59,26 @@ describe('two replicas electing on Redis', () => {
 
   it('elects exactly one leader; both hubs run; both are ready; metrics and /readyz name the leader', async () => {
     // Redis connects in the background: a first lock call may fail (and say so) before it does.
-    const { leader, states, gauges } = await waitFor('one leader, named alike by /readyz and the metrics of both', async () => {
-      const leader = await oneLeader(replicas);
-      const states = await Promise.all(replicas.map(readiness));
-      const gauges = await Promise.all(replicas.map(async (replica) => [await replicaGauge(replica, 'hawk_replica_leader'), await replicaGauge(replica, 'hawk_replica_leader_lock_reachable')]));
-      return states.every((state) => state.leaderLockReachable && state.leaderIdentity === leader.name) && gauges.every(([, reachable]) => reachable === '1') ? { leader, states, gauges } : undefined;
-    });
-    expect(states.map((state) => [state.status, state.ready, state.leader])).toEqual(replicas.map((replica) => [200, true, replica === leader]));
+    const { leader, states, gauges } = await waitFor(
+      'one leader, named alike by /readyz and the metrics of both',
+      async () => {
+        const leader = await oneLeader(replicas);
+        const states = await Promise.all(replicas.map(readiness));
+        const gauges = await Promise.all(
+          replicas.map(async (replica) => [
+            await replicaGauge(replica, 'hawk_replica_leader'),
+            await replicaGauge(replica, 'hawk_replica_leader_lock_reachable'),
+          ]),
+        );
+        return states.every((state) => state.leaderLockReachable && state.leaderIdentity === leader.name) &&
+          gauges.every(([, reachable]) => reachable === '1')
+          ? { leader, states, gauges }
+          : undefined;
+      },
+    );
+    expect(states.map((state) => [state.status, state.ready, state.leader])).toEqual(
+      replicas.map((replica) => [200, true, replica === leader]),
+    );
     expect(gauges).toEqual(replicas.map((replica) => [replica === leader ? '1' : '0', '1']));
     // Observation is not elected: the follower's hub runs too, started once.
     expect(replicas.map((replica) => [replica.hub.running, replica.hub.started])).toEqual([
@@ -59,9 +86,14 @@ describe('two replicas electing on Redis', () => {
       [true, 1],
     ]);
     // Both name the lock and the holder they see: hawk applies to itself what it checks in others.
-    const metrics = await Promise.all(replicas.map(async (replica) => (await fetch(`${replica.hawk.url}/metrics`)).text()));
+    const metrics = await Promise.all(
+      replicas.map(async (replica) => (await fetch(`${replica.hawk.url}/metrics`)).text()),
+    );
     expect(metrics.map((text) => /hawk_replica_leader_lock_info\{[^}]*\} 1/.exec(text)?.[0])).toEqual(
-      replicas.map((replica) => `hawk_replica_leader_lock_info{replica="${replica.name}",lock="redis",name="${prefix}:leader",holder="${leader.name}"} 1`),
+      replicas.map(
+        (replica) =>
+          `hawk_replica_leader_lock_info{replica="${replica.name}",lock="redis",name="${prefix}:leader",holder="${leader.name}"} 1`,
+      ),
     );
   });
 
@@ -74,25 +106,49 @@ describe('two replicas electing on Redis', () => {
     const [a, b] = replicas as [TestReplica, TestReplica];
     const patches = Promise.all(replicas.map((replica) => nextEvent(replica.client!, 'patch')));
     const timelineOnA = nextEvent(a.client!, 'timeline');
-    const onlyA: TimelineEvent = { kind: 'probe-failed', clusterId: 'lab', at: T0 + 1_000, target: 'etcd-3', error: 'refused' };
+    const onlyA: TimelineEvent = {
+      kind: 'probe-failed',
+      clusterId: 'lab',
+      at: T0 + 1_000,
+      target: 'etcd-3',
+      error: 'refused',
+    };
     a.hub.push(changed(T0 + 1_000, true));
     a.hub.emitTimeline(onlyA);
     b.hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'spof' }));
     const [onA, onB] = await patches;
-    expect(onA).toMatchObject({ clusterId: 'lab', baseVersion: snapshots[0]!.version, version: snapshots[0]!.version + 1, parts: { verdict: 'degraded' } });
-    expect(onB).toMatchObject({ clusterId: 'lab', baseVersion: snapshots[1]!.version, version: snapshots[1]!.version + 1, parts: { verdict: 'spof' } });
+    expect(onA).toMatchObject({
+      clusterId: 'lab',
+      baseVersion: snapshots[0]!.version,
+      version: snapshots[0]!.version + 1,
+      parts: { verdict: 'degraded' },
+    });
+    expect(onB).toMatchObject({
+      clusterId: 'lab',
+      baseVersion: snapshots[1]!.version,
+      version: snapshots[1]!.version + 1,
+      parts: { verdict: 'spof' },
+    });
     expect(await timelineOnA).toEqual(onlyA);
     await pause(200);
     // No relay: b's client never hears what only a observed.
     expect(seen[1]!.map((entry) => entry.event)).toEqual(['patch']);
 
     // SQLite per replica: each writes the history it observed, leader or not.
-    await waitFor('a’s own history', async () => ((await timelineOf(a, T0, T0 + 2_000)).length === 1 ? true : undefined), 5_000);
+    await waitFor(
+      'a’s own history',
+      async () => ((await timelineOf(a, T0, T0 + 2_000)).length === 1 ? true : undefined),
+      5_000,
+    );
     expect(await timelineOf(a, T0, T0 + 2_000)).toEqual([onlyA]);
     expect(await timelineOf(b, T0, T0 + 2_000)).toEqual([]);
     const onlyB: TimelineEvent = { kind: 'probe-recovered', clusterId: 'lab', at: T0 + 1_500, target: 'etcd-3' };
     b.hub.emitTimeline(onlyB);
-    await waitFor('b’s own history', async () => ((await timelineOf(b, T0, T0 + 2_000)).length === 1 ? true : undefined), 5_000);
+    await waitFor(
+      'b’s own history',
+      async () => ((await timelineOf(b, T0, T0 + 2_000)).length === 1 ? true : undefined),
+      5_000,
+    );
     expect(await timelineOf(b, T0, T0 + 2_000)).toEqual([onlyB]);
   });
 
@@ -116,7 +172,12 @@ describe('two replicas electing on Redis', () => {
 
     const patch = nextEvent(survivor.client!, 'patch');
     survivor.hub.push(changed(T0 + 2_000, false));
-    expect(await patch).toMatchObject({ clusterId: 'lab', baseVersion: before.version, version: before.version + 1, parts: { verdict: 'ha-ok' } });
+    expect(await patch).toMatchObject({
+      clusterId: 'lab',
+      baseVersion: before.version,
+      version: before.version + 1,
+      parts: { verdict: 'ha-ok' },
+    });
   });
 });
 
@@ -127,7 +188,8 @@ describe('Redis away: every replica keeps observing and serving', () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    for (const name of ['hawk-a', 'hawk-b']) replicas.push(await startReplica(name, { HAWK_REDIS_URL: redis.url }, { redisPrefix: prefix }));
+    for (const name of ['hawk-a', 'hawk-b'])
+      replicas.push(await startReplica(name, { HAWK_REDIS_URL: redis.url }, { redisPrefix: prefix }));
     await Promise.all(replicas.map(subscribed));
   });
   afterAll(async () => {
@@ -152,9 +214,15 @@ describe('Redis away: every replica keeps observing and serving', () => {
       [200, true],
       [200, true],
     ]);
-    expect(await Promise.all(replicas.map((replica) => replicaGauge(replica, 'hawk_replica_leader_lock_reachable')))).toEqual(['0', '0']);
+    expect(
+      await Promise.all(replicas.map((replica) => replicaGauge(replica, 'hawk_replica_leader_lock_reachable'))),
+    ).toEqual(['0', '0']);
     // The old leader steps down within its renew deadline: nobody can be known to lead.
-    await waitFor('no replica to claim the lead', async () => ((await Promise.all(replicas.map(readiness))).every((state) => !state.leader) ? true : undefined), 5_000);
+    await waitFor(
+      'no replica to claim the lead',
+      async () => ((await Promise.all(replicas.map(readiness))).every((state) => !state.leader) ? true : undefined),
+      5_000,
+    );
 
     // Observation goes on: the hubs were never stopped or restarted, and every client gets its patch.
     expect(replicas.map((replica) => [replica.hub.running, replica.hub.started])).toEqual([
@@ -171,7 +239,9 @@ describe('Redis away: every replica keeps observing and serving', () => {
       'one leader again, the lock reachable by both (/readyz and metric)',
       async () => {
         await oneLeader(replicas, 0);
-        const gauges = await Promise.all(replicas.map((replica) => replicaGauge(replica, 'hawk_replica_leader_lock_reachable')));
+        const gauges = await Promise.all(
+          replicas.map((replica) => replicaGauge(replica, 'hawk_replica_leader_lock_reachable')),
+        );
         return gauges.every((gauge) => gauge === '1') ? true : undefined;
       },
       15_000,
@@ -184,7 +254,11 @@ describe('Redis away: every replica keeps observing and serving', () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const hub = createMemoryHub([clusterState('lab')]);
     const startedAt = Date.now();
-    const lonely = await startHawkServer(hub, { HAWK_REDIS_URL: nobody, HAWK_REPLICA_ID: 'hawk-lonely' }, { redisPrefix: prefix });
+    const lonely = await startHawkServer(
+      hub,
+      { HAWK_REDIS_URL: nobody, HAWK_REPLICA_ID: 'hawk-lonely' },
+      { redisPrefix: prefix },
+    );
     try {
       const listeningMs = Date.now() - startedAt;
       console.log(`[redis-away] hawk with no Redis listening after ${listeningMs} ms`);

@@ -23,7 +23,11 @@ describe('apiserver probes over held connections', () => {
   let clusterId: string;
   const timeline: TimelineEvent[] = [];
   const state = (): ClusterState => hub.get(clusterId)!;
-  const until = async (description: string, predicate: (s: ClusterState) => boolean, timeoutMs: number): Promise<number> => {
+  const until = async (
+    description: string,
+    predicate: (s: ClusterState) => boolean,
+    timeoutMs: number,
+  ): Promise<number> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (predicate(state())) return Date.now();
@@ -41,14 +45,20 @@ describe('apiserver probes over held connections', () => {
   /** Every distinct /readyz answer time per address over `ms`, read from the published state. */
   const probesDuring = async (ms: number): Promise<Map<string, Set<number>>> => {
     const seen = new Map<string, Set<number>>();
-    const note = (id: string, at: number | undefined) => at !== undefined && (seen.get(id) ?? seen.set(id, new Set()).get(id)!).add(at);
+    const note = (id: string, at: number | undefined) =>
+      at !== undefined && (seen.get(id) ?? seen.set(id, new Set()).get(id)!).add(at);
     const first = state();
-    const before = new Map([...first.apiServers.instances.map((i) => [i.id, i.health.readyz?.at] as const), ['front door', first.apiServers.frontDoor.health.readyz?.at] as const]);
+    const before = new Map([
+      ...first.apiServers.instances.map((i) => [i.id, i.health.readyz?.at] as const),
+      ['front door', first.apiServers.frontDoor.health.readyz?.at] as const,
+    ]);
     const end = Date.now() + ms;
     while (Date.now() < end) {
       const s = state();
-      for (const instance of s.apiServers.instances) if (instance.health.readyz?.at !== before.get(instance.id)) note(instance.id, instance.health.readyz?.at);
-      if (s.apiServers.frontDoor.health.readyz?.at !== before.get('front door')) note('front door', s.apiServers.frontDoor.health.readyz?.at);
+      for (const instance of s.apiServers.instances)
+        if (instance.health.readyz?.at !== before.get(instance.id)) note(instance.id, instance.health.readyz?.at);
+      if (s.apiServers.frontDoor.health.readyz?.at !== before.get('front door'))
+        note('front door', s.apiServers.frontDoor.health.readyz?.at);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     return seen;
@@ -58,11 +68,19 @@ describe('apiserver probes over held connections', () => {
   beforeAll(async () => {
     lab = await ensureLab();
     await lab.fault.heal();
-    hub = createClusterHub({ env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }), probeIntervalMs: INTERVAL_MS, probeTimeoutMs: TIMEOUT_MS });
+    hub = createClusterHub({
+      env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }),
+      probeIntervalMs: INTERVAL_MS,
+      probeTimeoutMs: TIMEOUT_MS,
+    });
     hub.onTimeline((event) => timeline.push(event));
     await hub.start();
     clusterId = hub.list()[0]!.identity.id;
-    await until('3/3 serving, LB up', (s) => s.apiServers.serving === 3 && s.apiServers.frontDoor.health.readyz?.ok === true, 60_000);
+    await until(
+      '3/3 serving, LB up',
+      (s) => s.apiServers.serving === 3 && s.apiServers.frontDoor.health.readyz?.ok === true,
+      60_000,
+    );
   });
 
   afterAll(async () => {
@@ -82,12 +100,18 @@ describe('apiserver probes over held connections', () => {
     expect(calm.size, 'every address is still asked now and then').toBe(4);
 
     const faultAt = Date.now();
-    const flagged = until(`${FROZEN} not ready`, (s) => s.apiServers.instances.find((i) => i.id === FROZEN)?.health.readyz?.ok === false, 30_000);
+    const flagged = until(
+      `${FROZEN} not ready`,
+      (s) => s.apiServers.instances.find((i) => i.id === FROZEN)?.health.readyz?.ok === false,
+      30_000,
+    );
     await lab.fault.freeze('kube-apiserver', 3);
     const flaggedAt = await flagged;
     const latency = flaggedAt - faultAt;
     const readyz = state().apiServers.instances.find((i) => i.id === FROZEN)!.health.readyz!;
-    console.log(`[held connections] apiserver 3 frozen → instance red in ${latency} ms (old worst case ${OLD_WORST_CASE_MS} ms): ${readyz.error}`);
+    console.log(
+      `[held connections] apiserver 3 frozen → instance red in ${latency} ms (old worst case ${OLD_WORST_CASE_MS} ms): ${readyz.error}`,
+    );
     expect(latency).toBeLessThanOrEqual(OLD_WORST_CASE_MS + READ_SLACK_MS);
     expect(readyz.httpStatus).toBeNull();
     await until('2/3 serving', (s) => s.apiServers.serving === 2, 10_000);
@@ -96,11 +120,18 @@ describe('apiserver probes over held connections', () => {
     // While something is amiss every address is asked every interval again.
     const fast = await probesDuring(5000);
     console.log(`[held connections] while frozen: ${JSON.stringify([...fast].map(([id, times]) => [id, times.size]))}`);
-    for (const id of ['10.213.0.11:6443', '10.213.0.12:6443']) expect(fast.get(id)?.size ?? 0, id).toBeGreaterThanOrEqual(3);
+    for (const id of ['10.213.0.11:6443', '10.213.0.12:6443'])
+      expect(fast.get(id)?.size ?? 0, id).toBeGreaterThanOrEqual(3);
 
     await lab.fault.heal();
-    await until('3/3 serving again', (s) => s.apiServers.serving === 3 && s.apiServers.frontDoor.health.readyz?.ok === true, 60_000);
-    expect(timeline.some((e) => e.kind === 'probe-recovered' && e.target.includes(FROZEN) && e.at >= faultAt)).toBe(true);
+    await until(
+      '3/3 serving again',
+      (s) => s.apiServers.serving === 3 && s.apiServers.frontDoor.health.readyz?.ok === true,
+      60_000,
+    );
+    expect(timeline.some((e) => e.kind === 'probe-recovered' && e.target.includes(FROZEN) && e.at >= faultAt)).toBe(
+      true,
+    );
     // A few seconds for the thawed instance's connection to be held again, then calm.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const calmAgain = await probesDuring(8000);

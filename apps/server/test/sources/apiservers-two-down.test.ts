@@ -24,11 +24,19 @@ describe('two apiservers stop', () => {
     // hawk still watches through the LB and the one instance left. A watch streamed through the stopped instance
     // breaks and is re-opened through the LB, so "reconnecting" is true for a moment: wait for it to be live again.
     expect(state.reachability.state).toBe('reachable');
-    await h.until('leases watch live again through the one apiserver left', (s) => s.sources.leases?.state === 'live', 30_000);
+    await h.until(
+      'leases watch live again through the one apiserver left',
+      (s) => s.sources.leases?.state === 'live',
+      30_000,
+    );
     console.log(`[scenario 5] findings: ${state.findings.map((f) => `${f.id}(${f.severity})`).join(', ')}`);
 
     await h.lab.fault.heal();
-    const healedAt = await h.until('3/3 again, finding cleared', (s) => s.apiServers.serving === 3 && !finding(s, 'ApiServerReducedServing'), 120_000);
+    const healedAt = await h.until(
+      '3/3 again, finding cleared',
+      (s) => s.apiServers.serving === 3 && !finding(s, 'ApiServerReducedServing'),
+      120_000,
+    );
     console.log(`[scenario 5] heal → 3/3 seen ${healedAt - faultAt} ms after the second stop`);
   });
 });

@@ -12,16 +12,29 @@ describe('apiservers and the load balancer', () => {
       () => h.lab.fault.stopApiServer(3),
       (s) => s.apiServers.instances.find((i) => i.id === instanceId(3))?.health.readyz?.ok === false,
     );
-    await h.until('reduced serving finding', (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2);
-    h.measure('4 (apiserver 3 stops → "2/3 apiservers serving" opened)', faultAt, h.openedAt('ApiServerReducedServing', faultAt)!);
+    await h.until(
+      'reduced serving finding',
+      (s) => finding(s, 'ApiServerReducedServing') !== undefined && s.apiServers.serving === 2,
+    );
+    h.measure(
+      '4 (apiserver 3 stops → "2/3 apiservers serving" opened)',
+      faultAt,
+      h.openedAt('ApiServerReducedServing', faultAt)!,
+    );
     const state = h.state();
     expect(finding(state, 'ApiServerReducedServing')?.title).toMatch(/2\/3/);
     expect(finding(state, 'ApiServerInstanceNotReady', (s) => s === instanceId(3))).toBeDefined();
     expect(state.apiServers.frontDoor.health.readyz?.ok).toBe(true);
     expect(finding(state, 'LoadBalancerUnreachable')).toBeUndefined();
-    expect(h.timeline.some((e) => e.kind === 'probe-failed' && e.target.includes(instanceId(3)) && e.at >= faultAt)).toBe(true);
+    expect(
+      h.timeline.some((e) => e.kind === 'probe-failed' && e.target.includes(instanceId(3)) && e.at >= faultAt),
+    ).toBe(true);
     await h.lab.fault.heal();
-    await h.until('apiserver 3 back', (s) => s.apiServers.serving === 3 && !finding(s, 'ApiServerReducedServing'), 90_000);
+    await h.until(
+      'apiserver 3 back',
+      (s) => s.apiServers.serving === 3 && !finding(s, 'ApiServerReducedServing'),
+      90_000,
+    );
     expect(h.timeline.some((e) => e.kind === 'probe-recovered' && e.target.includes(instanceId(3)))).toBe(true);
   });
 
@@ -35,7 +48,10 @@ describe('apiservers and the load balancer', () => {
     // by each apiserver itself, not through the LB) keep arriving after the LB died.
     const renewalAt = await h.until(
       'identity lease events after the LB stopped',
-      (s) => (s.sources['identity-leases']?.lastEventAt ?? 0) > foundAt + 2000 && s.sources['identity-leases']?.state === 'live' && s.sources.leases?.state === 'live',
+      (s) =>
+        (s.sources['identity-leases']?.lastEventAt ?? 0) > foundAt + 2000 &&
+        s.sources['identity-leases']?.state === 'live' &&
+        s.sources.leases?.state === 'live',
       30_000,
     );
     h.measure('6 (LB stops → watches delivering again through an instance)', faultAt, renewalAt);
@@ -53,16 +69,24 @@ describe('apiservers and the load balancer', () => {
           .join(', ') || 'none'
       }`,
     );
-    for (const source of ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'] as const) expect(state.sources[source]?.state, source).toBe('live');
+    for (const source of ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'] as const)
+      expect(state.sources[source]?.state, source).toBe('live');
     await h.lab.fault.heal();
     await h.until('LB back', (s) => !finding(s, 'LoadBalancerUnreachable'), 60_000);
   });
 
   it('scenario 12: an apiserver restarts under an open watch: hawk relists and nothing stays silently stale', async () => {
     // A second hub watches straight through apiserver 1, so its watches are certainly on the instance that restarts.
-    const direct = await startLabHub({ lab: h.lab, kubeconfig: labKubeConfig(h.lab, { server: 'https://10.213.0.11:6443' }) });
+    const direct = await startLabHub({
+      lab: h.lab,
+      kubeconfig: labKubeConfig(h.lab, { server: 'https://10.213.0.11:6443' }),
+    });
     try {
-      await direct.until('steady through apiserver 1', (s) => s.sources.leases?.state === 'live' && s.apiServers.serving === 3, 60_000);
+      await direct.until(
+        'steady through apiserver 1',
+        (s) => s.sources.leases?.state === 'live' && s.apiServers.serving === 3,
+        60_000,
+      );
       expect(direct.state().apiServers.frontDoor.kind).toBe('instance');
       const restartsBefore = direct.hub.sourceStats().find((s) => s.source === 'leases')!.restarts;
       await direct.faultUntil(
@@ -74,14 +98,21 @@ describe('apiservers and the load balancer', () => {
           (s.sources['identity-leases']?.lastEventAt ?? 0) > Date.now() - 5000,
         60_000,
       );
-      await h.lab.waitFor(async () => (await h.lab.apiServerReadiness()).every((r) => r.ready), 90_000, { description: 'apiservers ready' });
+      await h.lab.waitFor(async () => (await h.lab.apiServerReadiness()).every((r) => r.ready), 90_000, {
+        description: 'apiservers ready',
+      });
       await direct.until(
         'all sources live, nothing stale',
-        (s) => ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'].every((name) => s.sources[name as 'leases']?.state === 'live') && s.apiServers.serving === 3,
+        (s) =>
+          ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes'].every(
+            (name) => s.sources[name as 'leases']?.state === 'live',
+          ) && s.apiServers.serving === 3,
         60_000,
       );
       const stats = direct.hub.sourceStats();
-      console.log(`[scenario 12] source stats after restart: ${JSON.stringify(stats.map((s) => [s.source, s.state, s.restarts, s.relists, s.staleRestarts]))}`);
+      console.log(
+        `[scenario 12] source stats after restart: ${JSON.stringify(stats.map((s) => [s.source, s.state, s.restarts, s.relists, s.staleRestarts]))}`,
+      );
       expect(stats.every((s) => s.state === 'live' || s.state === 'unavailable')).toBe(true);
       expect(stats.every((s) => s.lastEventAgeMs === null || s.lastEventAgeMs < 130_000)).toBe(true);
     } finally {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeClient, KubeStream } from '../../src/clusters/kube-client';
-import { apiGroupNamesOf, clusterInfoSession, gitVersionOf, parseKubeadmConfig, readClusterInfo } from '../../src/sources/cluster-info';
+import {
+  apiGroupNamesOf,
+  clusterInfoSession,
+  gitVersionOf,
+  parseKubeadmConfig,
+  readClusterInfo,
+} from '../../src/sources/cluster-info';
 
 // kubeadm v1beta4 writes its ClusterConfiguration into kube-system/kubeadm-config as YAML.
 const stacked = `apiServer: {}
@@ -29,7 +35,12 @@ describe('kubeadm-config', () => {
     [
       'stacked, with an endpoint',
       { data: { ClusterConfiguration: stacked } },
-      { controlPlaneEndpoint: 'cp.example.internal:6443', etcd: 'local', kubernetesVersion: 'v1.36.3', clusterName: 'kubernetes' },
+      {
+        controlPlaneEndpoint: 'cp.example.internal:6443',
+        etcd: 'local',
+        kubernetesVersion: 'v1.36.3',
+        clusterName: 'kubernetes',
+      },
     ],
     [
       'external etcd, no endpoint (one control-plane node)',
@@ -41,7 +52,11 @@ describe('kubeadm-config', () => {
       { data: { ClusterConfiguration: 'kind: ClusterConfiguration\n' } },
       { controlPlaneEndpoint: null, etcd: 'local', kubernetesVersion: null, clusterName: null },
     ],
-    ['not YAML', { data: { ClusterConfiguration: 'etcd: [unclosed' } }, { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null, clusterName: null }],
+    [
+      'not YAML',
+      { data: { ClusterConfiguration: 'etcd: [unclosed' } },
+      { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null, clusterName: null },
+    ],
     ['no data', {}, { controlPlaneEndpoint: null, etcd: null, kubernetesVersion: null, clusterName: null }],
   ])('%s', (_name, configMap, expected) => expect(parseKubeadmConfig(configMap)).toEqual(expected));
 });
@@ -50,7 +65,12 @@ describe('version and API groups', () => {
   it('reads them', () => {
     expect(gitVersionOf({ major: '1', minor: '31', gitVersion: 'v1.31.4+k3s1' })).toBe('v1.31.4+k3s1');
     expect(gitVersionOf({})).toBeNull();
-    expect(apiGroupNamesOf({ kind: 'APIGroupList', groups: [{ name: 'apps' }, { name: 'config.openshift.io' }, { nope: 1 }] })).toEqual(['apps', 'config.openshift.io']);
+    expect(
+      apiGroupNamesOf({
+        kind: 'APIGroupList',
+        groups: [{ name: 'apps' }, { name: 'config.openshift.io' }, { nope: 1 }],
+      }),
+    ).toEqual(['apps', 'config.openshift.io']);
   });
 });
 
@@ -74,27 +94,63 @@ describe('readClusterInfo', () => {
   const version: [number, unknown] = [200, { gitVersion: 'v1.36.3' }];
   const groups: [number, unknown] = [200, { groups: [{ name: 'coordination.k8s.io' }] }];
   it.each([
-    ['kubeadm', [200, { data: { ClusterConfiguration: stacked } }], { controlPlaneEndpoint: 'cp.example.internal:6443', etcd: 'local', kubernetesVersion: 'v1.36.3', clusterName: 'kubernetes' }],
+    [
+      'kubeadm',
+      [200, { data: { ClusterConfiguration: stacked } }],
+      {
+        controlPlaneEndpoint: 'cp.example.internal:6443',
+        etcd: 'local',
+        kubernetesVersion: 'v1.36.3',
+        clusterName: 'kubernetes',
+      },
+    ],
     ['not kubeadm', [404, {}], 'absent'],
     ['no Role for it', [403, {}], 'forbidden'],
     ['a server error: unknown, not absent', [500, {}], null],
   ] as const)('%s', async (_name, configMap, expected) => {
-    const client = fakeClient({ '/version': version, '/apis': groups, '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': configMap as [number, unknown] });
-    expect(await readClusterInfo(client, new AbortController().signal)).toEqual({ gitVersion: 'v1.36.3', apiGroups: ['coordination.k8s.io'], kubeadmConfig: expected });
+    const client = fakeClient({
+      '/version': version,
+      '/apis': groups,
+      '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': configMap as [number, unknown],
+    });
+    expect(await readClusterInfo(client, new AbortController().signal)).toEqual({
+      gitVersion: 'v1.36.3',
+      apiGroups: ['coordination.k8s.io'],
+      kubeadmConfig: expected,
+    });
   });
 
   it('fails when the first /version does not answer, so the supervisor retries', async () => {
-    await expect(readClusterInfo(fakeClient({ '/version': [503, {}] }), new AbortController().signal)).rejects.toThrow('GET /version: HTTP 503');
+    await expect(readClusterInfo(fakeClient({ '/version': [503, {}] }), new AbortController().signal)).rejects.toThrow(
+      'GET /version: HTTP 503',
+    );
   });
 
   it('a re-read that fails (a fault under way) keeps what was known', async () => {
-    const known = { gitVersion: 'v1.36.3', apiGroups: ['apps'], kubeadmConfig: { controlPlaneEndpoint: 'lb:6443', etcd: 'local', kubernetesVersion: null } } as const;
-    const broken: KubeClient = { ...fakeClient({}), open: async () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.10:6443')) };
+    const known = {
+      gitVersion: 'v1.36.3',
+      apiGroups: ['apps'],
+      kubeadmConfig: { controlPlaneEndpoint: 'lb:6443', etcd: 'local', kubernetesVersion: null },
+    } as const;
+    const broken: KubeClient = {
+      ...fakeClient({}),
+      open: async () => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.10:6443')),
+    };
     expect(await readClusterInfo(broken, new AbortController().signal, known)).toEqual(known);
-    await expect(readClusterInfo(broken, new AbortController().signal)).rejects.toThrow('GET /version: connect ECONNREFUSED');
+    await expect(readClusterInfo(broken, new AbortController().signal)).rejects.toThrow(
+      'GET /version: connect ECONNREFUSED',
+    );
     // kubeadm-config behind an etcd without quorum: 500 or a timeout, while /version still answers.
     expect(
-      await readClusterInfo(fakeClient({ '/version': version, '/apis': groups, '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': [500, {}] }), new AbortController().signal, known),
+      await readClusterInfo(
+        fakeClient({
+          '/version': version,
+          '/apis': groups,
+          '/api/v1/namespaces/kube-system/configmaps/kubeadm-config': [500, {}],
+        }),
+        new AbortController().signal,
+        known,
+      ),
     ).toMatchObject({ kubeadmConfig: known.kubeadmConfig });
   });
 

@@ -6,23 +6,37 @@ import { aboveInfo, steady, useLabHub } from '@hawk/testkit/lab-hub';
 // distribution, and judges every controller-manager and scheduler standby by what it can observe
 // (its own /healthz, else the kubelet's readiness of its mirror pod), never "down" for a port out of reach.
 const LEADER_LEASES = ['kube-controller-manager', 'kube-scheduler'];
-const detected = (state: ClusterState) => steady(state) && state.sources['cluster-info']?.state === 'live' && state.distribution !== undefined && state.distribution.name !== 'unknown';
+const detected = (state: ClusterState) =>
+  steady(state) &&
+  state.sources['cluster-info']?.state === 'live' &&
+  state.distribution !== undefined &&
+  state.distribution.name !== 'unknown';
 
 describe('distribution and standby liveness on the lab', () => {
   const h = useLabHub(detected, 'steady state with the distribution detected');
 
   it('names the distribution from kubeadm-config (or its absence) and says what is not visible', async () => {
-    const kubeadmConfig = await h.lab.kubeAny((kube) => kube.raw('/api/v1/namespaces/kube-system/configmaps/kubeadm-config'));
+    const kubeadmConfig = await h.lab.kubeAny((kube) =>
+      kube.raw('/api/v1/namespaces/kube-system/configmaps/kubeadm-config'),
+    );
     const state = h.state();
     console.log(`[distribution] ${state.distribution?.label}; evidence: ${state.distribution?.evidence.join('; ')}`);
     expect(state.etcd.topology).toBe('stacked');
     if (kubeadmConfig.status === 200) {
       // A kubeadm-made lab: its ClusterConfiguration says local etcd and the load balancer's endpoint.
-      expect(state.distribution).toMatchObject({ name: 'kubeadm', label: 'kubeadm, stacked etcd', controlPlane: 'static-pods', etcd: 'stacked' });
+      expect(state.distribution).toMatchObject({
+        name: 'kubeadm',
+        label: 'kubeadm, stacked etcd',
+        controlPlane: 'static-pods',
+        etcd: 'stacked',
+      });
       expect(state.distribution?.controlPlaneEndpoint).toMatch(/:6443$/);
     } else {
       expect(kubeadmConfig.status).toBe(404);
-      expect(state.distribution).toMatchObject({ name: 'static-pods', label: 'static control-plane pods, stacked etcd' });
+      expect(state.distribution).toMatchObject({
+        name: 'static-pods',
+        label: 'static control-plane pods, stacked etcd',
+      });
       expect(state.distribution?.evidence).toContain('there is no kube-system/kubeadm-config');
     }
     expect(state.distribution?.notVisible.join(' ')).toMatch(/127\.0\.0\.1/);
@@ -30,7 +44,9 @@ describe('distribution and standby liveness on the lab', () => {
 
   it('steady state: ha-ok, 2 standbys per lease, every candidate live by what hawk can observe, nothing above info', () => {
     const state = h.state();
-    console.log(`[standbys] ${state.leases.map((l) => `${l.name}: ${l.standbys.length} (${l.candidates.map((c) => c.liveBasis).join(', ')})`).join('; ')}`);
+    console.log(
+      `[standbys] ${state.leases.map((l) => `${l.name}: ${l.standbys.length} (${l.candidates.map((c) => c.liveBasis).join(', ')})`).join('; ')}`,
+    );
     expect(state.verdict).toBe('ha-ok');
     expect(aboveInfo(state)).toEqual([]);
     for (const name of LEADER_LEASES) {
@@ -42,7 +58,8 @@ describe('distribution and standby liveness on the lab', () => {
         // A loopback-bound health port (kubeadm's default) is judged by the kubelet; a reachable one by itself.
         const pod = state.pods.find((p) => p.name === candidate.identity);
         expect(['health-endpoint', 'kubelet-readiness', 'lease-candidate']).toContain(candidate.liveBasis);
-        if (pod?.ready === true && candidate.liveBasis === 'kubelet-readiness') expect(candidate.liveNote).toMatch(/kubelet reports its mirror pod Ready/);
+        if (pod?.ready === true && candidate.liveBasis === 'kubelet-readiness')
+          expect(candidate.liveNote).toMatch(/kubelet reports its mirror pod Ready/);
       }
     }
   });

@@ -39,7 +39,10 @@ describe("OpenShift's elector timings on the real components", () => {
     async () => {
       await h.until('both leaders held', (s) => s.leases.filter((l) => l.status === 'held').length >= 2, 120_000);
       await new Promise((resolve) => setTimeout(resolve, STEADY_MS));
-      const raised = h.timeline.filter((e): e is Extract<TimelineEvent, { kind: 'finding-opened' }> => e.kind === 'finding-opened' && LEADER_RULES.test(e.finding.ruleId));
+      const raised = h.timeline.filter(
+        (e): e is Extract<TimelineEvent, { kind: 'finding-opened' }> =>
+          e.kind === 'finding-opened' && LEADER_RULES.test(e.finding.ruleId),
+      );
       expect(raised.map((e) => e.finding.title)).toEqual([]);
       const kcm = h.state().leases.find((l) => l.name === KCM)!;
       console.log(`[elector openshift] after ${STEADY_MS / 1000} s: ${JSON.stringify(kcm.expectedRenewal)}`);
@@ -61,7 +64,11 @@ describe("OpenShift's elector timings on the real components", () => {
     const lastWritten = Date.parse((await lab.leaseHolder(KCM))!.lease.spec.renewTime!);
     const lastSeen = h.state().leases.find((l) => l.name === KCM)!.observedRenewAt!;
 
-    const overdueAt = await h.until('kcm not renewing', (s) => s.findings.some((f) => f.ruleId === 'LeaderElectionRenewOverdue' && f.subject?.endsWith(KCM)), 2 * RETRY_MS);
+    const overdueAt = await h.until(
+      'kcm not renewing',
+      (s) => s.findings.some((f) => f.ruleId === 'LeaderElectionRenewOverdue' && f.subject?.endsWith(KCM)),
+      2 * RETRY_MS,
+    );
     const silentMs = overdueAt - lastSeen;
     console.log(
       `[elector openshift] killed ${killedAt - lastSeen} ms after hawk's last renewal seen; not renewing ${silentMs} ms ` +
@@ -73,9 +80,14 @@ describe("OpenShift's elector timings on the real components", () => {
 
     // A standby acquires once the lease (137 s) has passed, at its next jittered retry (≤ 26 s × 1.2).
     const takeoverDeadlineMs = OPENSHIFT.leaseDurationSeconds * 1000 + RETRY_MS * 1.2 + 30_000;
-    await h.until('new kcm holder', (s) => s.leases.find((l) => l.name === KCM)?.record?.holderIdentity !== oldHolder, takeoverDeadlineMs);
+    await h.until(
+      'new kcm holder',
+      (s) => s.leases.find((l) => l.name === KCM)?.record?.holderIdentity !== oldHolder,
+      takeoverDeadlineMs,
+    );
     const transition = h.timeline.find(
-      (e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> => e.kind === 'leader-transition' && e.transition.lease.endsWith(KCM) && e.at >= killedAt,
+      (e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> =>
+        e.kind === 'leader-transition' && e.transition.lease.endsWith(KCM) && e.at >= killedAt,
     )!.transition;
     const after = (await lab.leaseHolder(KCM))!.lease.spec;
     const truthGapMs = Date.parse(after.acquireTime!) - lastWritten;
@@ -88,7 +100,9 @@ describe("OpenShift's elector timings on the real components", () => {
       'kcm held again, nothing leader-election open',
       (s) => {
         const lease = s.leases.find((l) => l.name === KCM);
-        return lease?.status === 'held' && !s.findings.some((f) => LEADER_RULES.test(f.ruleId) && f.subject?.endsWith(KCM));
+        return (
+          lease?.status === 'held' && !s.findings.some((f) => LEADER_RULES.test(f.ruleId) && f.subject?.endsWith(KCM))
+        );
       },
       60_000,
     );

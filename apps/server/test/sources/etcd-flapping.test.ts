@@ -22,12 +22,18 @@ describe('etcd leader restarts', () => {
       // Let the restarted member rejoin before forcing the next election.
       await h.until('3/3 members healthy again', (s) => s.etcd.quorum.healthy === 3, 60_000);
     }
-    const flappingAt = await h.until('EtcdLeaderFlapping', (s) => finding(s, 'EtcdLeaderFlapping') !== undefined, 30_000);
+    const flappingAt = await h.until(
+      'EtcdLeaderFlapping',
+      (s) => finding(s, 'EtcdLeaderFlapping') !== undefined,
+      30_000,
+    );
     h.measure('9 (first etcd leader restart → EtcdLeaderFlapping, after 3 restarts)', firstAt, flappingAt);
     const state = h.state();
     expect(state.etcd.leaderChanges.length - baseline).toBeGreaterThanOrEqual(3);
     expect(finding(state, 'EtcdLeaderFlapping')?.title).toMatch(/etcd leader flapping: \d+ leader changes in 10 min/);
-    expect(h.timeline.filter((e) => e.kind === 'etcd-leader-change' && e.at >= firstAt).length).toBeGreaterThanOrEqual(3);
+    expect(h.timeline.filter((e) => e.kind === 'etcd-leader-change' && e.at >= firstAt).length).toBeGreaterThanOrEqual(
+      3,
+    );
     console.log(`[scenario 9] leader changes: ${JSON.stringify(state.etcd.leaderChanges.map((c) => [c.from, c.to]))}`);
   });
 });

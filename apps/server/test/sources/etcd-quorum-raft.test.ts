@@ -40,8 +40,11 @@ async function etcdLog(path: string, offset: number): Promise<LogLine[]> {
  * node's network namespace, every 50 ms. Returns the samples and a stop.
  */
 function pollHasLeader(lab: Lab, host: string) {
-  const script = 'while :; do v=$(curl -s -m 1 http://127.0.0.1:2381/metrics | grep "^etcd_server_has_leader "); echo "$(date +%s%3N) $v"; sleep 0.05; done';
-  const child = spawn('ip', ['netns', 'exec', lab.host(host).netns, 'sh', '-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const script =
+    'while :; do v=$(curl -s -m 1 http://127.0.0.1:2381/metrics | grep "^etcd_server_has_leader "); echo "$(date +%s%3N) $v"; sleep 0.05; done';
+  const child = spawn('ip', ['netns', 'exec', lab.host(host).netns, 'sh', '-c', script], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const samples: { at: number; hasLeader: boolean | null }[] = [];
   let rest = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -80,25 +83,36 @@ describe('etcd quorum as raft counts it', () => {
       () => h.lab.fault.stopEtcd(first!),
       (s) => s.etcd.quorum.healthy === 2 && finding(s, 'EtcdOneFailureFromQuorumLoss') !== undefined,
     );
-    await h.until('the survivor reported as raft leader', (s) => s.etcd.quorum.raftLeader?.name === survivor.host, 10_000);
+    await h.until(
+      'the survivor reported as raft leader',
+      (s) => s.etcd.quorum.raftLeader?.name === survivor.host,
+      10_000,
+    );
 
     const logPath = h.lab.logFile(survivor);
     const logFrom = (await stat(logPath)).size;
     const metric = pollHasLeader(h.lab, survivor.host);
     const judged = recordQuorum(h);
     try {
-      await h.lab.waitFor(() => metric.samples.some((s) => s.hasLeader === true), 10_000, { description: 'etcd_server_has_leader read on the survivor' });
+      await h.lab.waitFor(() => metric.samples.some((s) => s.hasLeader === true), 10_000, {
+        description: 'etcd_server_has_leader read on the survivor',
+      });
       const stopAt = Date.now();
       const stopped = h.lab.fault.stopEtcd(second!);
       stopped.catch(() => undefined);
       await h.until('EtcdQuorumLost', (s) => finding(s, 'EtcdQuorumLost') !== undefined, 60_000);
       const goneAt = Date.parse((await stopped).at);
-      await h.lab.waitFor(() => metric.firstWithout(stopAt) !== undefined, 5_000, { description: 'etcd_server_has_leader 0 on the survivor' });
+      await h.lab.waitFor(() => metric.firstWithout(stopAt) !== undefined, 5_000, {
+        description: 'etcd_server_has_leader 0 on the survivor',
+      });
 
       // etcd's own evidence of when raft lost quorum: the survivor's log, cross-checked by its has_leader metric.
       const lines = await etcdLog(logPath, logFrom);
       const raftLost = lines.find((line) => line.at >= stopAt && RAFT_LOST.test(line.msg));
-      expect(raftLost, `a raft step-down in ${logPath}; lines since the stop:\n${lines.map((l) => l.msg).join('\n')}`).toBeDefined();
+      expect(
+        raftLost,
+        `a raft step-down in ${logPath}; lines since the stop:\n${lines.map((l) => l.msg).join('\n')}`,
+      ).toBeDefined();
       const raftLostAt = raftLost!.at;
       const metricLostAt = metric.firstWithout(stopAt)!;
       const openedAt = h.openedAt('EtcdQuorumLost', stopAt);
@@ -115,7 +129,9 @@ describe('etcd quorum as raft counts it', () => {
           `EtcdQuorumLost opened ${rel(openedAt)} = ${openedAt! - raftLostAt} ms after raft; probe interval ${PROBE_INTERVAL_MS} ms; ` +
           `evidence while draining: "${heldByRaft.at(-1)?.quorum.evidence ?? '-'}"`,
       );
-      expect(heldByRaft.length, 'hawk judged quorum held by the raft leader while the member drained').toBeGreaterThan(0);
+      expect(heldByRaft.length, 'hawk judged quorum held by the raft leader while the member drained').toBeGreaterThan(
+        0,
+      );
       expect(openedAt!).toBeGreaterThanOrEqual(raftLostAt);
       expect(openedAt! - raftLostAt).toBeLessThanOrEqual(WITHIN_MS);
       // The two readings of etcd agree: the metric flips when raft logs the loss (polled every 50 ms, plus curl's time).

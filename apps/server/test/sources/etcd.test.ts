@@ -26,11 +26,24 @@ describe('etcd members stop', () => {
       (s) => finding(s, 'EtcdQuorumLost') !== undefined,
     );
     // What follows from it (apiservers not ready, leases not renewing) comes under the root cause.
-    const groupedAt = await h.until('consequences grouped under quorum loss', (s) => s.findings.some((f) => f.causedBy === finding(s, 'EtcdQuorumLost')?.id), 60_000);
-    h.measure('8 (second etcd member stops → consequences grouped under it; bounded below by the stop call)', secondAt, groupedAt);
+    const groupedAt = await h.until(
+      'consequences grouped under quorum loss',
+      (s) => s.findings.some((f) => f.causedBy === finding(s, 'EtcdQuorumLost')?.id),
+      60_000,
+    );
+    h.measure(
+      '8 (second etcd member stops → consequences grouped under it; bounded below by the stop call)',
+      secondAt,
+      groupedAt,
+    );
     // Each apiserver's probe fails on its own turn: the grouping is complete once every one has failed under the quorum loss.
-    const criticalRoots = (s: ClusterState) => s.findings.filter((f) => f.severity === 'critical' && f.causedBy === null).map((f) => f.id);
-    const settledAt = await h.until('the quorum loss the only critical root', (s) => criticalRoots(s).length === 1 && finding(s, 'EtcdQuorumLost')?.causedBy === null, 30_000);
+    const criticalRoots = (s: ClusterState) =>
+      s.findings.filter((f) => f.severity === 'critical' && f.causedBy === null).map((f) => f.id);
+    const settledAt = await h.until(
+      'the quorum loss the only critical root',
+      (s) => criticalRoots(s).length === 1 && finding(s, 'EtcdQuorumLost')?.causedBy === null,
+      30_000,
+    );
     h.measure('8 (second etcd member stops → the quorum loss the only critical root)', secondAt, settledAt);
     state = h.state();
     const root = finding(state, 'EtcdQuorumLost')!;
@@ -45,7 +58,12 @@ describe('etcd members stop', () => {
     expect(criticalRoots(state)).toEqual([root.id]);
 
     await h.lab.fault.heal();
-    const healedAt = await h.until('etcd healthy again', (s) => s.etcd.quorum.healthy === 3 && !finding(s, 'EtcdQuorumLost') && !finding(s, 'EtcdOneFailureFromQuorumLoss'), 120_000);
+    const healedAt = await h.until(
+      'etcd healthy again',
+      (s) =>
+        s.etcd.quorum.healthy === 3 && !finding(s, 'EtcdQuorumLost') && !finding(s, 'EtcdOneFailureFromQuorumLoss'),
+      120_000,
+    );
     console.log(`[scenario 8] heal → etcd 3/3 seen: ${healedAt - faultAt} ms after the first fault`);
   });
 });

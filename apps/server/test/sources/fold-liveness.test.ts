@@ -10,14 +10,25 @@ const T0 = 1_700_000_000_000;
 const KCM = 'kube-controller-manager';
 
 /** A mirror pod as the kubelet reports it, mapped by the real mapper. */
-function mirrorPod(node: number, options: { bind?: string; ready?: boolean; startedAt?: string; restarts?: number } = {}): PodObservation {
+function mirrorPod(
+  node: number,
+  options: { bind?: string; ready?: boolean; startedAt?: string; restarts?: number } = {},
+): PodObservation {
   const raw = {
     metadata: { name: `${KCM}-cp-${node}`, labels: { component: KCM, tier: 'control-plane' } },
-    spec: { nodeName: `cp-${node}`, containers: [{ command: [KCM, `--bind-address=${options.bind ?? '127.0.0.1'}`, '--leader-elect=true'] }] },
+    spec: {
+      nodeName: `cp-${node}`,
+      containers: [{ command: [KCM, `--bind-address=${options.bind ?? '127.0.0.1'}`, '--leader-elect=true'] }],
+    },
     status: {
       podIP: `10.0.0.1${node}`,
       conditions: [{ type: 'Ready', status: options.ready === false ? 'False' : 'True' }],
-      containerStatuses: [{ restartCount: options.restarts ?? 0, state: { running: { startedAt: options.startedAt ?? '2026-12-02T04:00:00Z' } } }],
+      containerStatuses: [
+        {
+          restartCount: options.restarts ?? 0,
+          state: { running: { startedAt: options.startedAt ?? '2026-12-02T04:00:00Z' } },
+        },
+      ],
     },
   };
   const mapped = mapControlPlanePod(raw);
@@ -25,7 +36,12 @@ function mirrorPod(node: number, options: { bind?: string; ready?: boolean; star
   return mapped.value;
 }
 
-const node = (n: number): ControlPlaneNode => ({ name: `cp-${n}`, addresses: [`10.0.0.1${n}`], zone: null, ready: true });
+const node = (n: number): ControlPlaneNode => ({
+  name: `cp-${n}`,
+  addresses: [`10.0.0.1${n}`],
+  zone: null,
+  ready: true,
+});
 const lease: LeaseRecord = {
   namespace: 'kube-system',
   name: KCM,
@@ -42,12 +58,26 @@ const healthy = (at: number): ComponentHealth => ({ at, live: true, httpStatus: 
 
 function world(pods: PodObservation[]) {
   const fold = new ClusterObservationFold(
-    { identity: { id: 'c', context: 'c', name: 'c', server: 'https://10.0.0.10:6443', labels: {} }, error: null, etcdConfigured: false, etcdError: null },
+    {
+      identity: { id: 'c', context: 'c', name: 'c', server: 'https://10.0.0.10:6443', labels: {} },
+      error: null,
+      etcdConfigured: false,
+      etcdError: null,
+    },
     DEFAULT_CONFIG,
     () => T0,
     T0,
   );
-  for (const source of ['leases', 'identity-leases', 'lease-candidates', 'endpointslice', 'pods', 'nodes', 'cluster-info'] as const) fold.recordFreshness(source, { state: 'live', lastEventAt: T0 });
+  for (const source of [
+    'leases',
+    'identity-leases',
+    'lease-candidates',
+    'endpointslice',
+    'pods',
+    'nodes',
+    'cluster-info',
+  ] as const)
+    fold.recordFreshness(source, { state: 'live', lastEventAt: T0 });
   fold.sinks.nodes.replace(new Map([1, 2, 3].map((n) => [`cp-${n}`, node(n)])));
   fold.sinks.pods.replace(new Map(pods.map((p) => [p.name, p])));
   fold.sinks.leases.replace(new Map([['kube-system/kube-controller-manager', lease]]));
@@ -94,7 +124,10 @@ describe("candidate liveness on kubeadm's loopback-bound health ports", () => {
     w.fold.recordComponentProbe(`${KCM}-cp-2`, refused(T0 + 1000), 'cp-2');
     expect(w.candidates()[1]).toMatchObject({ live: false, liveBasis: 'health-endpoint' });
     // The kubelet restarted it (e.g. with kubeadm's 127.0.0.1 binding): a refusal now is not a death.
-    w.fold.sinks.pods.upsert(`${KCM}-cp-2`, mirrorPod(2, { bind: '0.0.0.0', startedAt: '2026-12-02T04:05:00Z', restarts: 1 }));
+    w.fold.sinks.pods.upsert(
+      `${KCM}-cp-2`,
+      mirrorPod(2, { bind: '0.0.0.0', startedAt: '2026-12-02T04:05:00Z', restarts: 1 }),
+    );
     w.fold.recordComponentProbe(`${KCM}-cp-2`, refused(T0 + 2000), 'cp-2');
     expect(w.candidates()[1]).toMatchObject({ live: true, liveBasis: 'kubelet-readiness' });
   });
@@ -104,9 +137,17 @@ describe('distribution in the fold', () => {
   it('kubeadm-config makes it "kubeadm, stacked etcd"; it reaches the judged state', () => {
     const w = world([1, 2, 3].map((n) => mirrorPod(n)));
     expect(w.fold.input().distribution?.name).toBe('static-pods');
-    w.fold.sinks.clusterInfo({ gitVersion: 'v1.36.3', apiGroups: ['coordination.k8s.io'], kubeadmConfig: { controlPlaneEndpoint: 'lb:6443', etcd: 'local', kubernetesVersion: 'v1.36.3' } });
+    w.fold.sinks.clusterInfo({
+      gitVersion: 'v1.36.3',
+      apiGroups: ['coordination.k8s.io'],
+      kubeadmConfig: { controlPlaneEndpoint: 'lb:6443', etcd: 'local', kubernetesVersion: 'v1.36.3' },
+    });
     const state = evaluateCluster(w.fold.input(), null, DEFAULT_CONFIG, T0).state;
-    expect(state.distribution).toMatchObject({ name: 'kubeadm', label: 'kubeadm, stacked etcd', controlPlaneEndpoint: 'lb:6443' });
+    expect(state.distribution).toMatchObject({
+      name: 'kubeadm',
+      label: 'kubeadm, stacked etcd',
+      controlPlaneEndpoint: 'lb:6443',
+    });
   });
 
   it('EKS shows its leader Leases but nothing else: managed, not judged as a broken control plane', () => {

@@ -25,11 +25,18 @@ describe('a hub started, stopped and started again', () => {
     const counts: Record<string, number> = {};
     for (const instance of h.state().apiServers.instances) {
       if (instance.address === null || instance.port === null) continue;
-      const response = await metrics.openAt(instanceBase(instance.address, instance.port), '/metrics', { headersTimeoutMs: 5000 });
+      const response = await metrics.openAt(instanceBase(instance.address, instance.port), '/metrics', {
+        headersTimeoutMs: 5000,
+      });
       const text = await response.body.text();
       expect(response.status, `metrics of ${instance.id}`).toBe(200);
       for (const line of text.split('\n')) {
-        if (!line.startsWith('apiserver_longrunning_requests{') || !line.includes('verb="WATCH"') || !line.includes('scope="namespace"')) continue;
+        if (
+          !line.startsWith('apiserver_longrunning_requests{') ||
+          !line.includes('verb="WATCH"') ||
+          !line.includes('scope="namespace"')
+        )
+          continue;
         const resource = /resource="([^"]*)"/.exec(line)?.[1] ?? '';
         counts[resource] = (counts[resource] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
       }
@@ -49,7 +56,9 @@ describe('a hub started, stopped and started again', () => {
       .map((stats) => stats.source)
       .sort();
     expect(sources).toEqual([...new Set(sources)]);
-    expect(sources).toEqual(expect.arrayContaining(['endpointslice', 'identity-leases', 'lease-candidates', 'leases', 'nodes', 'pods']));
+    expect(sources).toEqual(
+      expect.arrayContaining(['endpointslice', 'identity-leases', 'lease-candidates', 'leases', 'nodes', 'pods']),
+    );
 
     for (let round = 0; round < 2; round++) {
       await h.hub.stop();

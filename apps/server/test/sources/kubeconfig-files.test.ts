@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadKubeConfig, loadKubeContexts, resolveClusters, type ClusterTarget } from '../../src/clusters/resolve-clusters';
+import {
+  loadKubeConfig,
+  loadKubeContexts,
+  resolveClusters,
+  type ClusterTarget,
+} from '../../src/clusters/resolve-clusters';
 import { loadEnv } from '../../src/env';
 
 // KUBECONFIG with several files, read as kubectl reads it and better (issue 24, section 2). Only clients are
@@ -32,7 +37,10 @@ function kubeconfigFile(name: string, spec: FileSpec): string {
       cluster: { server: cluster.server, ...(cluster.proxyUrl ? { 'proxy-url': cluster.proxyUrl } : {}) },
     })),
     users: spec.users ?? [],
-    contexts: spec.contexts.map((context) => ({ name: context.name, context: { cluster: context.cluster, user: context.user } })),
+    contexts: spec.contexts.map((context) => ({
+      name: context.name,
+      context: { cluster: context.cluster, user: context.user },
+    })),
     ...(spec.current ? { 'current-context': spec.current } : {}),
   };
   writeFileSync(path, stringify(document));
@@ -52,7 +60,15 @@ function adminConf(name: string, server: string, token: string): string {
 function capturingLogger() {
   const warnings: { fields: object; message: string }[] = [];
   const noop = () => undefined;
-  return { warnings, logger: { debug: noop, info: noop, error: noop, warn: (fields: object, message: string) => warnings.push({ fields, message }) } };
+  return {
+    warnings,
+    logger: {
+      debug: noop,
+      info: noop,
+      error: noop,
+      warn: (fields: object, message: string) => warnings.push({ fields, message }),
+    },
+  };
 }
 
 function resolve(files: readonly string[], logger = capturingLogger().logger): ClusterTarget[] {
@@ -75,14 +91,21 @@ describe('KUBECONFIG with two kubeadm admin.conf (the same context, cluster and 
   });
 
   it('gives each context its own file’s user, not the first file’s (kubectl would)', () => {
-    const { contexts, current } = loadKubeContexts({ KUBECONFIG: [first, second].join(delimiter), KUBERNETES_SERVICE_HOST: undefined });
+    const { contexts, current } = loadKubeContexts({
+      KUBECONFIG: [first, second].join(delimiter),
+      KUBERNETES_SERVICE_HOST: undefined,
+    });
     expect(current).toBe('kubernetes-admin@kubernetes');
-    expect(contexts.map((context) => [context.name, context.source, context.kubeConfig.getCurrentUser()?.token])).toEqual([
+    expect(
+      contexts.map((context) => [context.name, context.source, context.kubeConfig.getCurrentUser()?.token]),
+    ).toEqual([
       ['kubernetes-admin@kubernetes', first, 'token-of-the-first-cluster'],
       ['kubernetes-admin@kubernetes-2', second, 'token-of-the-second-cluster'],
     ]);
     // A context's kubeconfig holds its own cluster and user only: no other cluster's credentials reach its client.
-    expect(contexts.map((context) => [context.kubeConfig.getClusters().length, context.kubeConfig.getUsers().length])).toEqual([
+    expect(
+      contexts.map((context) => [context.kubeConfig.getClusters().length, context.kubeConfig.getUsers().length]),
+    ).toEqual([
       [1, 1],
       [1, 1],
     ]);
@@ -102,12 +125,12 @@ describe('KUBECONFIG with two kubeadm admin.conf (the same context, cluster and 
 
   it("gives hawk's own Lease the current context alone, the first file's (kubectl's current-context)", () => {
     const own = loadKubeConfig({ KUBECONFIG: [second, first].join(delimiter), KUBERNETES_SERVICE_HOST: undefined });
-    expect([own.getCurrentContext(), own.getCurrentCluster()?.server, own.getCurrentUser()?.token, own.getContexts().length]).toEqual([
-      'kubernetes-admin@kubernetes',
-      'https://192.0.2.2:6443',
-      'token-of-the-second-cluster',
-      1,
-    ]);
+    expect([
+      own.getCurrentContext(),
+      own.getCurrentCluster()?.server,
+      own.getCurrentUser()?.token,
+      own.getContexts().length,
+    ]).toEqual(['kubernetes-admin@kubernetes', 'https://192.0.2.2:6443', 'token-of-the-second-cluster', 1]);
   });
 
   it('picks the next free suffix when a file already has a context named <name>-2', () => {
@@ -128,14 +151,19 @@ describe('KUBECONFIG with two kubeadm admin.conf (the same context, cluster and 
     const missing = join(dir, 'nowhere/config');
     const resolved = resolve([first, missing, first], logger);
     expect(resolved.map((target) => target.context)).toEqual(['kubernetes-admin@kubernetes']);
-    expect(warnings.map((warning) => warning.message)).toEqual([`kubeconfig ${missing} does not exist: skipped, as kubectl does`]);
+    expect(warnings.map((warning) => warning.message)).toEqual([
+      `kubeconfig ${missing} does not exist: skipped, as kubectl does`,
+    ]);
     expect(() => resolve([missing])).toThrow(/none of KUBECONFIG's files exists/);
   });
 });
 
 describe('a context whose file lacks its cluster or user', () => {
   it('takes them from the first file defining them, as kubectl does (kubeconfigs split by kind)', () => {
-    const contexts = kubeconfigFile('split/contexts', { contexts: [{ name: 'prod', cluster: 'prod-cluster', user: 'prod-user' }], current: 'prod' });
+    const contexts = kubeconfigFile('split/contexts', {
+      contexts: [{ name: 'prod', cluster: 'prod-cluster', user: 'prod-user' }],
+      current: 'prod',
+    });
     const clusters = kubeconfigFile('split/clusters', {
       clusters: [{ name: 'prod-cluster', server: 'https://192.0.2.10:6443' }],
       users: [{ name: 'prod-user', user: { token: 'prod-token' } }],
@@ -143,7 +171,10 @@ describe('a context whose file lacks its cluster or user', () => {
     });
     const [prod] = resolve([contexts, clusters]);
     expect([prod?.server, prod?.error]).toEqual(['https://192.0.2.10:6443', null]);
-    const loaded = loadKubeContexts({ KUBECONFIG: [contexts, clusters].join(delimiter), KUBERNETES_SERVICE_HOST: undefined });
+    const loaded = loadKubeContexts({
+      KUBECONFIG: [contexts, clusters].join(delimiter),
+      KUBERNETES_SERVICE_HOST: undefined,
+    });
     expect(loaded.contexts[0]?.kubeConfig.getCurrentUser()?.token).toBe('prod-token');
     expect(loaded.clashes).toEqual([]);
   });
@@ -168,7 +199,10 @@ describe('exec credential plugins', () => {
 
   it("makes a plugin missing from PATH that cluster's error, naming the command; the other clusters are watched", () => {
     const healthy = adminConf('exec-neighbour/admin.conf', 'https://192.0.2.1:6443', 'neighbour-token');
-    const [neighbour, exec] = resolve([healthy, withPlugin('missing/config', 'kubelogin-not-installed-here', { args: ['get-token'] })]);
+    const [neighbour, exec] = resolve([
+      healthy,
+      withPlugin('missing/config', 'kubelogin-not-installed-here', { args: ['get-token'] }),
+    ]);
     expect(neighbour?.error).toBeNull();
     expect(exec?.error).toBe('context "exec": exec plugin "kubelogin-not-installed-here" not found on PATH');
     expect(exec?.kube).toBeNull();
@@ -190,14 +224,22 @@ describe('exec credential plugins', () => {
     chmodSync(join(folder, 'bin/plugin'), 0o755);
     const file = withPlugin('relative/config', './bin/plugin');
     expect(resolve([file])[0]?.error).toBeNull();
-    const user = loadKubeContexts({ KUBECONFIG: file, KUBERNETES_SERVICE_HOST: undefined }).contexts[0]?.kubeConfig.getCurrentUser();
+    const user = loadKubeContexts({
+      KUBECONFIG: file,
+      KUBERNETES_SERVICE_HOST: undefined,
+    }).contexts[0]?.kubeConfig.getCurrentUser();
     expect(user?.exec.command).toBe(join(folder, 'bin/plugin'));
   });
 
   it('gives the plugin KUBERNETES_EXEC_INFO as client-go does (apiVersion, never interactive, the cluster when asked)', () => {
     const file = withPlugin('exec-info/config', 'true', { provideClusterInfo: true });
-    const user = loadKubeContexts({ KUBECONFIG: file, KUBERNETES_SERVICE_HOST: undefined }).contexts[0]?.kubeConfig.getCurrentUser();
-    const info = (user?.exec.env as { name: string; value: string }[]).find((variable) => variable.name === 'KUBERNETES_EXEC_INFO');
+    const user = loadKubeContexts({
+      KUBECONFIG: file,
+      KUBERNETES_SERVICE_HOST: undefined,
+    }).contexts[0]?.kubeConfig.getCurrentUser();
+    const info = (user?.exec.env as { name: string; value: string }[]).find(
+      (variable) => variable.name === 'KUBERNETES_EXEC_INFO',
+    );
     expect(JSON.parse(info?.value ?? '{}')).toEqual({
       apiVersion: 'client.authentication.k8s.io/v1',
       kind: 'ExecCredential',
@@ -208,7 +250,11 @@ describe('exec credential plugins', () => {
   it('runs the plugin once for requests asking at the same moment (every watch and probe at start)', async () => {
     const folder = join(dir, 'counted');
     mkdirSync(folder, { recursive: true });
-    const credential = JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: 'from-the-plugin' } });
+    const credential = JSON.stringify({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      status: { token: 'from-the-plugin' },
+    });
     writeFileSync(join(folder, 'plugin'), `#!/bin/sh\necho run >> "${folder}/runs"\nsleep 0.2\necho '${credential}'\n`);
     chmodSync(join(folder, 'plugin'), 0o755);
     const file = kubeconfigFile('counted/config', {
@@ -235,7 +281,9 @@ describe('exec credential plugins', () => {
     chmodSync(script, 0o755);
     const [target] = resolve([withPlugin('failing/config', script)]);
     expect(target?.error).toBeNull();
-    await expect(target!.kube!.open('/readyz', { headersTimeoutMs: 2000 })).rejects.toThrow(`exec plugin "${script}" failed: token expired, run: login`);
+    await expect(target!.kube!.open('/readyz', { headersTimeoutMs: 2000 })).rejects.toThrow(
+      `exec plugin "${script}" failed: token expired, run: login`,
+    );
   });
 });
 
@@ -246,7 +294,9 @@ describe('proxy-url', () => {
       contexts: [{ name: 'ftp', cluster: 'c' }],
     });
     const [target] = resolve([file]);
-    expect(target?.error).toBe('context "ftp": proxy-url ftp://192.0.2.31:2121: the scheme is not http, https or socks5');
+    expect(target?.error).toBe(
+      'context "ftp": proxy-url ftp://192.0.2.31:2121: the scheme is not http, https or socks5',
+    );
     expect(readFileSync(file, 'utf8')).toContain('proxy-secret');
   });
 });

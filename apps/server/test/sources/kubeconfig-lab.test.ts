@@ -57,7 +57,10 @@ function recordingLogger() {
     lines.push({ level, message, fields });
     if (level !== 'debug' && level !== 'info') console.log(`[hub ${level}] ${message} ${JSON.stringify(fields)}`);
   };
-  return { lines, logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } };
+  return {
+    lines,
+    logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+  };
 }
 
 async function startHub(kubeconfig: string, logger = recordingLogger().logger): Promise<SourcesHub> {
@@ -74,26 +77,37 @@ function resolve(kubeconfig: string): ClusterTarget[] {
   return resolved;
 }
 
-async function until(hub: SourcesHub, id: string, description: string, predicate: (state: ClusterState) => boolean, timeoutMs = 60_000): Promise<ClusterState> {
+async function until(
+  hub: SourcesHub,
+  id: string,
+  description: string,
+  predicate: (state: ClusterState) => boolean,
+  timeoutMs = 60_000,
+): Promise<ClusterState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = hub.get(id);
     if (state && predicate(state)) return state;
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${id}: ${description}; reachability ${JSON.stringify(state?.reachability)}, sources ${JSON.stringify(state?.sources)}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${id}: ${description}; reachability ${JSON.stringify(state?.reachability)}, sources ${JSON.stringify(state?.sources)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
 /** Watched: reachable, and every apiserver of the lab serving. */
-const watched = (state: ClusterState) => state.reachability.state === 'reachable' && state.apiServers.serving === lab.nodes.length;
+const watched = (state: ClusterState) =>
+  state.reachability.state === 'reachable' && state.apiServers.serving === lab.nodes.length;
 
 describe('KUBECONFIG=a:b, two copies of the lab admin.conf: one at the LB, one at an apiserver directly', () => {
   it('watches both contexts, each reaching its own server, and warns once about the clash', async () => {
     const viaLb = kubeconfigFile('via-lb');
     // The first apiserver's address, from the API itself (the kubernetes Endpoints).
     const [probe] = resolve(viaLb);
-    const endpoints = (await (await probe!.kube!.open('/api/v1/namespaces/default/endpoints/kubernetes', { headersTimeoutMs: 5000 })).body.json()) as {
+    const endpoints = (await (
+      await probe!.kube!.open('/api/v1/namespaces/default/endpoints/kubernetes', { headersTimeoutMs: 5000 })
+    ).body.json()) as {
       subsets: { addresses: { ip: string }[]; ports: { port: number }[] }[];
     };
     const apiserver = `https://${endpoints.subsets[0]!.addresses[0]!.ip}:${endpoints.subsets[0]!.ports[0]!.port}`;
@@ -109,16 +123,22 @@ describe('KUBECONFIG=a:b, two copies of the lab admin.conf: one at the LB, one a
     const ids = hub.list().map((state) => state.identity.id);
     expect(ids).toHaveLength(2);
     expect(new Set(ids).size).toBe(2);
-    const states = await Promise.all(ids.map((id) => until(hub, id, 'reachable with every apiserver serving', watched)));
+    const states = await Promise.all(
+      ids.map((id) => until(hub, id, 'reachable with every apiserver serving', watched)),
+    );
     expect(states.map((state) => [state.identity.context, state.identity.server])).toEqual([
       [contextName, lab.apiServerUrl],
       [`${contextName}-2`, apiserver],
     ]);
     const warnings = lines.filter((line) => line.level === 'warn');
     expect(warnings.filter((line) => line.message.includes('repeats names'))).toHaveLength(1);
-    expect(warnings[0]?.message).toContain(`kubeconfig ${direct} repeats names of ${viaLb}: context "${contextName}" (watched as "${contextName}-2")`);
+    expect(warnings[0]?.message).toContain(
+      `kubeconfig ${direct} repeats names of ${viaLb}: context "${contextName}" (watched as "${contextName}-2")`,
+    );
     // Names and files only: the admin's client certificate and key are in both files, and in no log line.
-    const secret = String((parse(readFileSync(viaLb, 'utf8')) as KubeconfigDocument).users[0]!.user['client-key-data'] ?? 'BEGIN');
+    const secret = String(
+      (parse(readFileSync(viaLb, 'utf8')) as KubeconfigDocument).users[0]!.user['client-key-data'] ?? 'BEGIN',
+    );
     expect(JSON.stringify(lines)).not.toContain(secret.slice(0, 40));
 
     // Each context's client asks its own server first, and that server answered.
@@ -145,7 +165,8 @@ async function startProxy(allowed: ReadonlySet<string>, credentials: string) {
     open.add(client);
     client.once('close', () => open.delete(client));
     const target = new URL(`http://${request.url ?? ''}`);
-    const authorized = request.headers['proxy-authorization'] === `Basic ${Buffer.from(credentials).toString('base64')}`;
+    const authorized =
+      request.headers['proxy-authorization'] === `Basic ${Buffer.from(credentials).toString('base64')}`;
     if (!authorized || !allowed.has(target.hostname)) {
       refused++;
       client.end(`HTTP/1.1 ${authorized ? 403 : 407} Refused\r\n\r\n`);
@@ -260,7 +281,12 @@ describe("a cluster's proxy-url", () => {
 
       // No way around it: with the proxy gone, the cluster is unreachable.
       proxy.close();
-      const cut = await until(hub, id, 'unreachable once the proxy is gone', (current) => current.reachability.state === 'unreachable');
+      const cut = await until(
+        hub,
+        id,
+        'unreachable once the proxy is gone',
+        (current) => current.reachability.state === 'unreachable',
+      );
       console.log(`[proxy] after the proxy left: ${JSON.stringify(cut.reachability)}`);
       expect(JSON.stringify(cut)).not.toContain('proxy-secret');
     } finally {
@@ -279,7 +305,8 @@ describe("a cluster's proxy-url", () => {
       const state = await until(hub, id, 'reachable through the SOCKS proxy', watched);
       console.log(`[socks] tunnels: ${JSON.stringify(Object.fromEntries(proxy.tunnels))}`);
       expect(proxy.tunnels.get(new URL(lab.apiServerUrl).host)).toBeGreaterThan(0);
-      for (const instance of state.apiServers.instances) expect(proxy.tunnels.get(`${instance.address}:${instance.port}`)).toBeGreaterThan(0);
+      for (const instance of state.apiServers.instances)
+        expect(proxy.tunnels.get(`${instance.address}:${instance.port}`)).toBeGreaterThan(0);
     } finally {
       proxy.close();
     }
@@ -288,16 +315,33 @@ describe("a cluster's proxy-url", () => {
 
 describe('an exec credential plugin', () => {
   /** Writes `name` next to its kubeconfig: a script printing `status` as an ExecCredential, noting each run and KUBERNETES_EXEC_INFO. */
-  function pluginKubeconfig(name: string, status: Record<string, string>, context: string): { file: string; folder: string } {
+  function pluginKubeconfig(
+    name: string,
+    status: Record<string, string>,
+    context: string,
+  ): { file: string; folder: string } {
     const folder = join(dir, name);
     mkdirSync(folder, { recursive: true });
-    writeFileSync(join(folder, 'credential.json'), JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status }), { mode: 0o600 });
-    const script = ['#!/bin/sh', 'here=$(dirname "$0")', 'echo run >> "$here/runs"', 'printf "%s" "$KUBERNETES_EXEC_INFO" > "$here/exec-info.json"', 'cat "$here/credential.json"', ''].join('\n');
+    writeFileSync(
+      join(folder, 'credential.json'),
+      JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status }),
+      { mode: 0o600 },
+    );
+    const script = [
+      '#!/bin/sh',
+      'here=$(dirname "$0")',
+      'echo run >> "$here/runs"',
+      'printf "%s" "$KUBERNETES_EXEC_INFO" > "$here/exec-info.json"',
+      'cat "$here/credential.json"',
+      '',
+    ].join('\n');
     writeFileSync(join(folder, 'plugin'), script);
     chmodSync(join(folder, 'plugin'), 0o755);
     const file = kubeconfigFile(name, (document) => {
       // The plugin is the only credential: the admin's certificate and key leave the kubeconfig.
-      document.users[0]!.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin', interactiveMode: 'Never' } };
+      document.users[0]!.user = {
+        exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './plugin', interactiveMode: 'Never' },
+      };
       document.contexts[0]!.name = context;
       document['current-context'] = context;
     });
@@ -306,10 +350,21 @@ describe('an exec credential plugin', () => {
 
   it("authenticates with the plugin's certificate, and a missing plugin is its cluster's error", async () => {
     const admin = lab.adminTls;
-    const plugin = pluginKubeconfig('exec', { clientCertificateData: readFileSync(admin.cert, 'utf8'), clientKeyData: readFileSync(admin.key, 'utf8') }, 'exec');
+    const plugin = pluginKubeconfig(
+      'exec',
+      { clientCertificateData: readFileSync(admin.cert, 'utf8'), clientKeyData: readFileSync(admin.key, 'utf8') },
+      'exec',
+    );
     const anonymous = pluginKubeconfig('exec-anonymous', {}, 'exec-anonymous');
     const missing = kubeconfigFile('exec-missing', (document) => {
-      document.users[0]!.user = { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'hawk-kubelogin-not-installed', args: ['get-token'], interactiveMode: 'Never' } };
+      document.users[0]!.user = {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: 'hawk-kubelogin-not-installed',
+          args: ['get-token'],
+          interactiveMode: 'Never',
+        },
+      };
       document.contexts[0]!.name = 'exec-missing';
     });
 

@@ -21,9 +21,16 @@ let hub: SourcesHub | undefined;
 let renewer: NodeJS.Timeout | undefined;
 
 const microTime = () => new V1MicroTime(Date.now());
-const lease = (name: string, spec: V1Lease['spec'], labels?: Record<string, string>): V1Lease => ({ metadata: { name, namespace: NAMESPACE, ...(labels ? { labels } : {}) }, spec });
+const lease = (name: string, spec: V1Lease['spec'], labels?: Record<string, string>): V1Lease => ({
+  metadata: { name, namespace: NAMESPACE, ...(labels ? { labels } : {}) },
+  spec,
+});
 
-async function until(description: string, predicate: (state: ClusterState) => boolean, timeoutMs = 45_000): Promise<ClusterState> {
+async function until(
+  description: string,
+  predicate: (state: ClusterState) => boolean,
+  timeoutMs = 45_000,
+): Promise<ClusterState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = hub!.list()[0]!;
@@ -36,7 +43,8 @@ async function until(description: string, predicate: (state: ClusterState) => bo
   }
 }
 
-const theirs = (state: ClusterState): LeaseView | undefined => state.leases.find((l) => l.namespace === NAMESPACE && l.name === LEASE);
+const theirs = (state: ClusterState): LeaseView | undefined =>
+  state.leases.find((l) => l.namespace === NAMESPACE && l.name === LEASE);
 
 describe('leader-election Leases in an opted-in namespace, on the lab', () => {
   beforeAll(async () => {
@@ -49,17 +57,34 @@ describe('leader-election Leases in an opted-in namespace, on the lab', () => {
     const spec = { holderIdentity: HOLDER, leaseDurationSeconds: DURATION_S, acquireTime: now, leaseTransitions: 0 };
     await leases.createNamespacedLease({ namespace: NAMESPACE, body: lease(LEASE, { ...spec, renewTime: now }) });
     // Someone else's election under a control-plane name, and a heartbeat: neither may pass for kube-system's.
-    await leases.createNamespacedLease({ namespace: NAMESPACE, body: lease('kube-scheduler', { holderIdentity: 'operator-0', leaseDurationSeconds: 3600, renewTime: now }) });
     await leases.createNamespacedLease({
       namespace: NAMESPACE,
-      body: lease('apiserver-heartbeat', { holderIdentity: 'apiserver-x', leaseDurationSeconds: 3600, renewTime: now }, { 'apiserver.kubernetes.io/identity': 'kube-apiserver' }),
+      body: lease('kube-scheduler', { holderIdentity: 'operator-0', leaseDurationSeconds: 3600, renewTime: now }),
+    });
+    await leases.createNamespacedLease({
+      namespace: NAMESPACE,
+      body: lease(
+        'apiserver-heartbeat',
+        { holderIdentity: 'apiserver-x', leaseDurationSeconds: 3600, renewTime: now },
+        { 'apiserver.kubernetes.io/identity': 'kube-apiserver' },
+      ),
     });
     renewer = setInterval(() => {
-      void leases.replaceNamespacedLease({ name: LEASE, namespace: NAMESPACE, body: lease(LEASE, { ...spec, renewTime: microTime() }) }).catch(() => undefined);
+      void leases
+        .replaceNamespacedLease({
+          name: LEASE,
+          namespace: NAMESPACE,
+          body: lease(LEASE, { ...spec, renewTime: microTime() }),
+        })
+        .catch(() => undefined);
     }, RENEW_EVERY_MS);
     const kubeconfig = new KubeConfig();
     kubeconfig.loadFromFile(lab.kubeconfigPath);
-    hub = createClusterHub({ env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '', HAWK_LEASE_NAMESPACES: NAMESPACE }), kubeconfig, probeIntervalMs: 1000 });
+    hub = createClusterHub({
+      env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '', HAWK_LEASE_NAMESPACES: NAMESPACE }),
+      kubeconfig,
+      probeIntervalMs: 1000,
+    });
     await hub.start();
   });
 
@@ -73,7 +98,10 @@ describe('leader-election Leases in an opted-in namespace, on the lab', () => {
   });
 
   it('lists the Lease under its own name with its holder, held while renewed and expired once renewals stop', async () => {
-    const held = await until(`${NAMESPACE}/${LEASE} held by its holder`, (state) => theirs(state)?.status === 'held' && theirs(state)?.record?.holderIdentity === HOLDER);
+    const held = await until(
+      `${NAMESPACE}/${LEASE} held by its holder`,
+      (state) => theirs(state)?.status === 'held' && theirs(state)?.record?.holderIdentity === HOLDER,
+    );
     expect(theirs(held)?.component).toBe(`${NAMESPACE}/${LEASE}`);
     // Not mislabelled: kube-system's own components are still the control plane's, each listed once.
     const components = held.leases.map((l) => l.component);
@@ -83,11 +111,16 @@ describe('leader-election Leases in an opted-in namespace, on the lab', () => {
     // An identity heartbeat is never a leader, whatever its namespace.
     expect(held.leases.some((l) => l.name === 'apiserver-heartbeat')).toBe(false);
     // Its findings, if any, are a generic leader election's, never kube-scheduler's or kube-controller-manager's.
-    for (const finding of held.findings.filter((f) => f.subject?.includes(NAMESPACE))) expect(finding.component).toBe('leader-election');
+    for (const finding of held.findings.filter((f) => f.subject?.includes(NAMESPACE)))
+      expect(finding.component).toBe('leader-election');
 
     clearInterval(renewer);
     const stoppedAt = Date.now();
-    const expired = await until(`${NAMESPACE}/${LEASE} expired after renewals stopped`, (state) => theirs(state)?.status === 'expired', DURATION_S * 1000 + 30_000);
+    const expired = await until(
+      `${NAMESPACE}/${LEASE} expired after renewals stopped`,
+      (state) => theirs(state)?.status === 'expired',
+      DURATION_S * 1000 + 30_000,
+    );
     // Judged by hawk's clock from its last observed renewal: not before the lease's duration ran out.
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(DURATION_S * 1000 - RENEW_EVERY_MS);
     expect(theirs(expired)?.record?.holderIdentity).toBe(HOLDER);

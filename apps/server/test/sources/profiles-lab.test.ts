@@ -32,7 +32,11 @@ const PROFILES: readonly Expectation[] = [
     steady: (s) =>
       allServing(s) &&
       s.etcd.quorum.healthy === 3 &&
-      LEADER_LEASES.every((n) => leaseOf(s, n)?.standbys.length === 2 && leaseOf(s, n)?.candidates.every((c) => c.liveBasis === 'health-endpoint' && c.live === true)),
+      LEADER_LEASES.every(
+        (n) =>
+          leaseOf(s, n)?.standbys.length === 2 &&
+          leaseOf(s, n)?.candidates.every((c) => c.liveBasis === 'health-endpoint' && c.live === true),
+      ),
     check: (s) => {
       expect(s.verdict).toBe('ha-ok');
       expect(s.etcd.topology).toBe('stacked');
@@ -43,7 +47,8 @@ const PROFILES: readonly Expectation[] = [
     profile: 'k3s-shaped',
     distribution: 'k3s',
     label: 'k3s, embedded etcd',
-    steady: (s) => allServing(s) && s.etcd.quorum.healthy === 3 && LEADER_LEASES.every((n) => leaseOf(s, n)?.status === 'held'),
+    steady: (s) =>
+      allServing(s) && s.etcd.quorum.healthy === 3 && LEADER_LEASES.every((n) => leaseOf(s, n)?.status === 'held'),
     check: (s) => {
       expect(s.pods).toEqual([]);
       expect(s.distribution?.controlPlane).toBe('embedded');

@@ -23,20 +23,43 @@ function kubeconfig(): KubeConfig {
 
 describe('resolveClusters', () => {
   it('takes the probe interval from HAWK_PROBE_INTERVAL_MS (the Helm chart sets it), else the default', () => {
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.probeIntervalMs).toBe(DEFAULT_PROBE_INTERVAL_MS);
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }) })[0]?.probeIntervalMs).toBe(5000);
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], probeIntervalMs: 700, env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }) })[0]?.probeIntervalMs).toBe(700);
+    expect(
+      resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.probeIntervalMs,
+    ).toBe(DEFAULT_PROBE_INTERVAL_MS);
+    expect(
+      resolveClusters({
+        kubeconfig: kubeconfig(),
+        contexts: ['prod'],
+        env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }),
+      })[0]?.probeIntervalMs,
+    ).toBe(5000);
+    expect(
+      resolveClusters({
+        kubeconfig: kubeconfig(),
+        contexts: ['prod'],
+        probeIntervalMs: 700,
+        env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }),
+      })[0]?.probeIntervalMs,
+    ).toBe(700);
   });
 
   it.each(['50', '1.5', 'fast', '9999999'])('refuses HAWK_PROBE_INTERVAL_MS=%s, naming the variable', (value) => {
-    expect(() => loadEnv({ HAWK_PROBE_INTERVAL_MS: value })).toThrow(/invalid environment variable HAWK_PROBE_INTERVAL_MS/);
+    expect(() => loadEnv({ HAWK_PROBE_INTERVAL_MS: value })).toThrow(
+      /invalid environment variable HAWK_PROBE_INTERVAL_MS/,
+    );
   });
 
   it('watches leases in HAWK_LEASE_NAMESPACES besides kube-system, which is never listed twice', () => {
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.leaseNamespaces).toEqual([]);
-    expect(resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-system,cert-manager' }) })[0]?.leaseNamespaces).toEqual([
-      'cert-manager',
-    ]);
+    expect(
+      resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.leaseNamespaces,
+    ).toEqual([]);
+    expect(
+      resolveClusters({
+        kubeconfig: kubeconfig(),
+        contexts: ['prod'],
+        env: loadEnv({ HAWK_LEASE_NAMESPACES: 'cert-manager,kube-system,cert-manager' }),
+      })[0]?.leaseNamespaces,
+    ).toEqual(['cert-manager']);
   });
 
   it("turns a context the kubeconfig lacks into that cluster's own error", () => {
@@ -55,9 +78,17 @@ describe('loadKubeConfig in a pod', () => {
     writeFileSync(join(serviceAccount, 'ca.crt'), '');
     const neighbours = join(root, 'neighbours.yaml');
     writeFileSync(neighbours, kubeconfig().exportConfig());
-    const saved = { KUBECONFIG: process.env.KUBECONFIG, KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT };
+    const saved = {
+      KUBECONFIG: process.env.KUBECONFIG,
+      KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST,
+      KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT,
+    };
     // The library reads these from process.env itself.
-    Object.assign(process.env, { KUBECONFIG: neighbours, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: '6443' });
+    Object.assign(process.env, {
+      KUBECONFIG: neighbours,
+      KUBERNETES_SERVICE_HOST: '127.0.0.1',
+      KUBERNETES_SERVICE_PORT: '6443',
+    });
     try {
       const inPod = loadKubeContexts(loadEnv(process.env), root);
       expect(inPod.contexts.map((context) => [context.name, context.source])).toEqual([

@@ -13,7 +13,11 @@ describe('standby liveness', () => {
   const h = useLabHub();
 
   it('scenario 1: each lease shows its holder and 2 live standbys', async () => {
-    await h.until('2 standbys each, every candidate probed live', (s) => [KCM, 'kube-scheduler'].every((name) => standbys(s, name) === 2 && lease(s, name)?.candidates.every((c) => c.live === true)));
+    await h.until('2 standbys each, every candidate probed live', (s) =>
+      [KCM, 'kube-scheduler'].every(
+        (name) => standbys(s, name) === 2 && lease(s, name)?.candidates.every((c) => c.live === true),
+      ),
+    );
     const state = h.state();
     for (const name of [KCM, 'kube-scheduler']) {
       const view = lease(state, name)!;
@@ -28,12 +32,21 @@ describe('standby liveness', () => {
     const oldHolder = lease(h.state(), KCM)!.record!.holderIdentity!;
     const oldNode = nodeOfIdentity(oldHolder);
     const deadPod = (s: ClusterState) => lease(s, KCM)?.candidates.find((c) => c.node === oldNode)?.live === false;
-    const { faultAt } = await h.faultUntil(`2 (${KCM} leader killed → its candidate judged down)`, () => h.lab.fault.killLeader(KCM), deadPod, 15_000);
+    const { faultAt } = await h.faultUntil(
+      `2 (${KCM} leader killed → its candidate judged down)`,
+      () => h.lab.fault.killLeader(KCM),
+      deadPod,
+      15_000,
+    );
     const dead = lease(h.state(), KCM)?.candidates.find((c) => c.node === oldNode);
     // The dead holder is not a standby; the two live ones are, until one of them acquires.
     expect(standbys(h.state(), KCM)).toBe(2);
 
-    const failedOver = await h.until('new holder, standbys 1', (s) => lease(s, KCM)?.record?.holderIdentity !== oldHolder && standbys(s, KCM) === 1, 60_000);
+    const failedOver = await h.until(
+      'new holder, standbys 1',
+      (s) => lease(s, KCM)?.record?.holderIdentity !== oldHolder && standbys(s, KCM) === 1,
+      60_000,
+    );
     h.measure(`2 (${KCM} leader killed → new holder with standbys now 1)`, faultAt, failedOver);
     // Why it was judged down is what hawk could observe: a reachable /healthz failing (a probe-failed event), or on
     // kubeadm's loopback-bound port, which hawk never reaches by design, the kubelet reporting the mirror pod not Ready.
@@ -41,7 +54,9 @@ describe('standby liveness', () => {
       expect(dead, 'the killed candidate').toMatchObject({ live: false, liveBasis: 'kubelet-readiness' });
       expect(dead?.liveNote).toMatch(/mirror pod not Ready/);
     } else {
-      const probeFailed = h.timeline.find((e) => e.kind === 'probe-failed' && e.at >= faultAt && e.target.startsWith(`${KCM} on ${oldNode}`));
+      const probeFailed = h.timeline.find(
+        (e) => e.kind === 'probe-failed' && e.at >= faultAt && e.target.startsWith(`${KCM} on ${oldNode}`),
+      );
       expect(probeFailed).toBeDefined();
     }
     // One of three down still leaves a standby: not a single-candidate SPOF.
@@ -49,7 +64,11 @@ describe('standby liveness', () => {
 
     const healAt = Date.now();
     await h.lab.fault.heal();
-    const back = await h.until('standbys back to 2', (s) => standbys(s, KCM) === 2 && lease(s, KCM)?.candidates.every((c) => c.live === true) === true, 30_000);
+    const back = await h.until(
+      'standbys back to 2',
+      (s) => standbys(s, KCM) === 2 && lease(s, KCM)?.candidates.every((c) => c.live === true) === true,
+      30_000,
+    );
     h.measure(`2 (heal → ${KCM} standbys back to 2)`, healAt, back);
   });
 });

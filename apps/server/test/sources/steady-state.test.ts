@@ -20,7 +20,9 @@ describe('steady state, beside an unreachable cluster', () => {
     h.measure('1 (steady: hub start to full view)', h.startedAt, at);
     const state = h.state();
     expect(state.verdict).toBe('ha-ok');
-    expect(state.apiServers.instances.map((i) => [i.address, i.node, i.identityLease !== null, i.health.readyz?.ok])).toEqual([
+    expect(
+      state.apiServers.instances.map((i) => [i.address, i.node, i.identityLease !== null, i.health.readyz?.ok]),
+    ).toEqual([
       ['10.213.0.11', 'cp-1', true, true],
       ['10.213.0.12', 'cp-2', true, true],
       ['10.213.0.13', 'cp-3', true, true],
@@ -36,7 +38,13 @@ describe('steady state, beside an unreachable cluster', () => {
     }
     expect(state.leases.every((l) => l.namespace === 'kube-system')).toBe(true);
     expect(state.etcd.source).toBe('etcd-api');
-    expect(state.etcd.quorum).toMatchObject({ voters: 3, healthy: 3, quorum: 2, failuresTolerated: 1, hasQuorum: true });
+    expect(state.etcd.quorum).toMatchObject({
+      voters: 3,
+      healthy: 3,
+      quorum: 2,
+      failuresTolerated: 1,
+      hasQuorum: true,
+    });
     expect(state.etcd.leaderId).toMatch(/^\d+$/);
     expect(state.etcd.members.map((m) => m.id)).toContain(state.etcd.leaderId);
     expect(state.etcd.topology).toBe('stacked');
@@ -48,12 +56,26 @@ describe('steady state, beside an unreachable cluster', () => {
     expect(state.pods.find((p) => p.component === 'kube-apiserver')?.etcdServers.length).toBeGreaterThan(0);
     expect(state.controlPlaneHidden).toBe(false);
     expect(aboveInfo(state)).toEqual([]);
-    for (const source of ['leases', 'identity-leases', 'endpointslice', 'pods', 'nodes', 'apiserver-probes', 'etcd'] as const) expect(state.sources[source]?.state, source).toBe('live');
+    for (const source of [
+      'leases',
+      'identity-leases',
+      'endpointslice',
+      'pods',
+      'nodes',
+      'apiserver-probes',
+      'etcd',
+    ] as const)
+      expect(state.sources[source]?.state, source).toBe('live');
     expect(state.sources['lease-candidates']?.state).toMatch(/live|unavailable/);
   });
 
   it('shows the closed-port cluster as unreachable, with its error, without touching the lab cluster', async () => {
-    const at = await h.until('closed-port cluster unreachable', (s) => s.reachability.state === 'unreachable', 30_000, closedId);
+    const at = await h.until(
+      'closed-port cluster unreachable',
+      (s) => s.reachability.state === 'unreachable',
+      30_000,
+      closedId,
+    );
     const closed = h.state(closedId);
     h.measure('17 (closed port: hub start to unreachable)', h.startedAt, at);
     expect(closed.reachability.state === 'unreachable' && closed.reachability.error).toMatch(/ECONNREFUSED|refused/i);
@@ -62,7 +84,11 @@ describe('steady state, beside an unreachable cluster', () => {
     expect(steady(h.state())).toBe(true);
     expect(h.hub.settled()).toBe(true);
     const stats = h.hub.sourceStats();
-    expect(stats.filter((s) => s.clusterId === h.clusterId && s.state !== 'live' && s.state !== 'unavailable')).toEqual([]);
-    expect(stats.filter((s) => s.clusterId === closedId).every((s) => s.restarts >= 1 && s.lastError !== null)).toBe(true);
+    expect(stats.filter((s) => s.clusterId === h.clusterId && s.state !== 'live' && s.state !== 'unavailable')).toEqual(
+      [],
+    );
+    expect(stats.filter((s) => s.clusterId === closedId).every((s) => s.restarts >= 1 && s.lastError !== null)).toBe(
+      true,
+    );
   });
 });

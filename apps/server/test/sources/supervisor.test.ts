@@ -12,7 +12,10 @@ import { createSupervisor } from '../../src/sources/supervisor';
 /** A scripted apiserver: each request to the collection is answered by the next step for its kind (list or watch). */
 type Step = (response: import('node:http').ServerResponse) => void;
 
-const lease = (name: string, rv: string) => ({ metadata: { name, namespace: 'kube-system', resourceVersion: rv }, spec: { holderIdentity: 'a' } });
+const lease = (name: string, rv: string) => ({
+  metadata: { name, namespace: 'kube-system', resourceVersion: rv },
+  spec: { holderIdentity: 'a' },
+});
 const list =
   (rv: string, names: string[]): Step =>
   (res) =>
@@ -45,7 +48,9 @@ async function fakeApi(lists: Step[], watches: Step[]): Promise<{ url: string; s
   const seen: string[] = [];
   server = createServer((req, res) => {
     const isWatch = req.url?.includes('watch=1') ?? false;
-    seen.push(`${isWatch ? 'watch' : 'list'} ${new URL(req.url!, 'http://x').searchParams.get('resourceVersion') ?? ''}`);
+    seen.push(
+      `${isWatch ? 'watch' : 'list'} ${new URL(req.url!, 'http://x').searchParams.get('resourceVersion') ?? ''}`,
+    );
     const step = (isWatch ? watches : lists).shift();
     if (step) step(res);
     else silent(res);
@@ -56,7 +61,12 @@ async function fakeApi(lists: Step[], watches: Step[]): Promise<{ url: string; s
 
 function client(url: string) {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({ clusters: [{ name: 'c', server: url, skipTLSVerify: true }], users: [{ name: 'u' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
+    users: [{ name: 'u' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
   return createKubeClient(kubeConfig);
 }
 
@@ -102,7 +112,10 @@ const waitFor = async (predicate: () => boolean, ms = 5000) => {
 
 describe('supervisor', () => {
   it('relists at once on a 410 ERROR event inside the watch stream', async () => {
-    const api = await fakeApi([list('10', ['a']), list('20', ['b'])], [events([{ type: 'ERROR', object: { kind: 'Status', code: 410, message: 'too old resource version' } }])]);
+    const api = await fakeApi(
+      [list('10', ['a']), list('20', ['b'])],
+      [events([{ type: 'ERROR', object: { kind: 'Status', code: 410, message: 'too old resource version' } }])],
+    );
     const { supervisor, names } = supervise(api.url);
     await waitFor(() => names.length === 2);
     expect(names).toEqual([['a'], ['b']]);
@@ -171,14 +184,21 @@ describe('supervisor', () => {
     const kube = client(api.url);
     const session = new AbortController();
     for (let i = 0; i < 50; i++) {
-      const response = await kube.open('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', { signal: session.signal, headersTimeoutMs: 1000 });
+      const response = await kube.open('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', {
+        signal: session.signal,
+        headersTimeoutMs: 1000,
+      });
       await response.body.text();
     }
     await new Promise((resolve) => setImmediate(resolve));
     expect(getEventListeners(session.signal, 'abort')).toHaveLength(0);
     // AbortSignal.any composites hide in this Node-internal set instead, one per request (nodejs/node#64476).
-    const dependants = Object.getOwnPropertySymbols(session.signal).find((symbol) => symbol.description === 'kDependantSignals');
-    expect((dependants ? (session.signal as unknown as Record<symbol, Set<unknown> | undefined>)[dependants]?.size : 0) ?? 0).toBe(0);
+    const dependants = Object.getOwnPropertySymbols(session.signal).find(
+      (symbol) => symbol.description === 'kDependantSignals',
+    );
+    expect(
+      (dependants ? (session.signal as unknown as Record<symbol, Set<unknown> | undefined>)[dependants]?.size : 0) ?? 0,
+    ).toBe(0);
     await kube.close();
   });
 

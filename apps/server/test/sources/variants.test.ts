@@ -19,7 +19,11 @@ describe('lab variants', () => {
     const upAt = Date.now();
     const lab = await ensureLab({ etcdMembers: 4, coordinatedLeaderElection: true });
     h = await startLabHub({ lab });
-    const seenAt = await h.until('EtcdEvenMemberCount', (s) => s.etcd.quorum.voters === 4 && finding(s, 'EtcdEvenMemberCount') !== undefined, 90_000);
+    const seenAt = await h.until(
+      'EtcdEvenMemberCount',
+      (s) => s.etcd.quorum.voters === 4 && finding(s, 'EtcdEvenMemberCount') !== undefined,
+      90_000,
+    );
     h.measure('11 (4-member etcd lab up → EtcdEvenMemberCount; bounded below by bringing the lab up)', upAt, seenAt);
     const even = finding(h.state(), 'EtcdEvenMemberCount')!;
     expect(even.title).toBe('4 etcd members: an even count tolerates no more failures than 3');
@@ -32,7 +36,11 @@ describe('lab variants', () => {
       (s) =>
         LEADER_LEASES.every((name) => {
           const view = lease(s, name);
-          return view?.candidatesSource === 'lease-candidate' && view.candidates.length === 3 && view.candidates.every((c) => c.live === true);
+          return (
+            view?.candidatesSource === 'lease-candidate' &&
+            view.candidates.length === 3 &&
+            view.candidates.every((c) => c.live === true)
+          );
         }),
       90_000,
     );
@@ -60,13 +68,18 @@ describe('lab variants', () => {
       finding(s, 'ApiServerSingleInstance') !== undefined &&
       finding(s, 'LoadBalancerMissing') !== undefined &&
       finding(s, 'EtcdSingleMember') !== undefined &&
-      LEADER_LEASES.every((name) => finding(s, 'LeaderElectionSingleCandidate', (subject) => subject === `kube-system/${name}`) !== undefined);
+      LEADER_LEASES.every(
+        (name) =>
+          finding(s, 'LeaderElectionSingleCandidate', (subject) => subject === `kube-system/${name}`) !== undefined,
+      );
     const seenAt = await h.until('every SPOF named', spofs, 90_000);
     h.measure('10 (1-node lab up → every SPOF named; bounded below by bringing the lab up)', upAt, seenAt);
     const state = h.state();
     expect(state.apiServers.frontDoor.kind).toBe('instance');
     expect(finding(state, 'ApiServerSingleInstance')?.title).toBe('one apiserver: a single point of failure');
-    expect(finding(state, 'LoadBalancerMissing')?.title).toBe('no load balancer: kubeconfig points at a single apiserver instance');
+    expect(finding(state, 'LoadBalancerMissing')?.title).toBe(
+      'no load balancer: kubeconfig points at a single apiserver instance',
+    );
     expect(finding(state, 'EtcdSingleMember')?.title).toBe('one etcd member: a single point of failure');
     for (const name of LEADER_LEASES) {
       expect(lease(state, name)?.candidates).toHaveLength(1);

@@ -31,11 +31,20 @@ function kubeconfigWithToken(lab: Lab): KubeConfig {
 
 /** Distinctive fragments of every credential: the token, and lines of each PEM key and cert body. */
 function secretFragments(kubeconfig: KubeConfig, lab: Lab): string[] {
-  const pem = (data?: string, file?: string) => (data ? Buffer.from(data, 'base64').toString() : file ? readFileSync(file, 'utf8') : '');
-  const pems = kubeconfig.getUsers().flatMap((user: User) => [pem(user.keyData, user.keyFile), pem(user.certData, user.certFile)]);
+  const pem = (data?: string, file?: string) =>
+    data ? Buffer.from(data, 'base64').toString() : file ? readFileSync(file, 'utf8') : '';
+  const pems = kubeconfig
+    .getUsers()
+    .flatMap((user: User) => [pem(user.keyData, user.keyFile), pem(user.certData, user.certFile)]);
   pems.push(readFileSync(lab.env().HAWK_ETCD_KEY!, 'utf8'));
-  const bodyLines = pems.flatMap((text) => text.split('\n').filter((line) => line.length >= 40 && !line.startsWith('-----')));
-  const encoded = kubeconfig.getUsers().flatMap((user) => [user.keyData, user.certData].filter((value): value is string => !!value).map((value) => value.slice(0, 60)));
+  const bodyLines = pems.flatMap((text) =>
+    text.split('\n').filter((line) => line.length >= 40 && !line.startsWith('-----')),
+  );
+  const encoded = kubeconfig
+    .getUsers()
+    .flatMap((user) =>
+      [user.keyData, user.certData].filter((value): value is string => !!value).map((value) => value.slice(0, 60)),
+    );
   return [DECOY_TOKEN, API_TOKEN, ...bodyLines, ...encoded];
 }
 
@@ -52,7 +61,13 @@ describe('the real hub on the lab, behind the real server', () => {
     kubeconfig = kubeconfigWithToken(lab);
     const logStream = new PassThrough();
     logStream.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-    const hub = (logger: FastifyBaseLogger) => createClusterHub({ env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }), kubeconfig, probeIntervalMs: 1_000, logger });
+    const hub = (logger: FastifyBaseLogger) =>
+      createClusterHub({
+        env: loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' }),
+        kubeconfig,
+        probeIntervalMs: 1_000,
+        logger,
+      });
     hawk = await startHawkServer(hub, { HAWK_TOKEN: API_TOKEN, HAWK_LOG_LEVEL: 'debug' }, { logStream });
     client = await connectClient(hawk.url, { token: API_TOKEN });
     client.onAny((event: string, payload: unknown) => payloads.push(`${event} ${JSON.stringify(payload)}`));
@@ -71,7 +86,9 @@ describe('the real hub on the lab, behind the real server', () => {
       return { status: response.status, body };
     };
 
-    const { clusters } = JSON.parse((await get('/api/clusters')).body) as { clusters: { id: string; context: string }[] };
+    const { clusters } = JSON.parse((await get('/api/clusters')).body) as {
+      clusters: { id: string; context: string }[];
+    };
     expect(clusters).toHaveLength(2);
     client.emit('subscribe', { overview: true });
     for (const cluster of clusters) client.emit('subscribe', { clusterId: cluster.id });
@@ -80,7 +97,13 @@ describe('the real hub on the lab, behind the real server', () => {
 
     // Wait for the real state: three apiservers serving, etcd with its three members, a known leader.
     const deadline = Date.now() + 90_000;
-    let state: { apiServers: { serving: number }; etcd: { quorum: { voters: number }; leaderId: string | null }; leases: { record: { holderIdentity: string | null } | null }[] } | undefined;
+    let state:
+      | {
+          apiServers: { serving: number };
+          etcd: { quorum: { voters: number }; leaderId: string | null };
+          leases: { record: { holderIdentity: string | null } | null }[];
+        }
+      | undefined;
     while (Date.now() < deadline) {
       state = JSON.parse((await get(`/api/clusters/${labId}`)).body).state;
       if (state && state.apiServers.serving === 3 && state.etcd.quorum.voters === 3 && state.etcd.leaderId) break;

@@ -1,7 +1,15 @@
 import { applyPatch, type ClusterState, type PatchMessage, type SnapshotMessage } from '@hawk/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clusterState, etcdMember, finding, T0 } from '@hawk/testkit/cluster-state';
-import { connectClient, nextEvent, pause, recordEvents, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
+import {
+  connectClient,
+  nextEvent,
+  pause,
+  recordEvents,
+  startHawkServer,
+  type HawkClient,
+  type RunningHawk,
+} from '@hawk/testkit/hawk-server';
 import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 
 /** etcd with one member down: a change in the `etcd`, `verdict` and `findings` parts. */
@@ -70,7 +78,8 @@ describe('push over socket.io', () => {
     socket.on('snapshot', (message) => (held = message));
     socket.on('patch', (message: PatchMessage) => {
       if (dropNext) return void (dropNext = false); // lost on the way
-      if (!held || message.baseVersion !== held.version) return void socket.emit('resync', { clusterId: message.clusterId });
+      if (!held || message.baseVersion !== held.version)
+        return void socket.emit('resync', { clusterId: message.clusterId });
       held = { clusterId: held.clusterId, version: message.version, state: applyPatch(held.state, message.parts) };
     });
     socket.emit('subscribe', { clusterId: 'a' });
@@ -96,7 +105,13 @@ describe('push over socket.io', () => {
     const patchToB = nextEvent(onB, 'patch');
     const timelineToB = nextEvent(onB, 'timeline');
     hub.push(oneEtcdDown(clusterState('b'), T0 + 1_000));
-    hub.emitTimeline({ kind: 'probe-failed', clusterId: 'b', at: T0 + 1_000, target: '127.0.0.1:6443', error: 'refused' });
+    hub.emitTimeline({
+      kind: 'probe-failed',
+      clusterId: 'b',
+      at: T0 + 1_000,
+      target: '127.0.0.1:6443',
+      error: 'refused',
+    });
     await Promise.all([patchToB, timelineToB]);
     await pause(100);
     expect(seenByA.map((entry) => entry.event)).toEqual(['snapshot']);
@@ -114,7 +129,10 @@ describe('push over socket.io', () => {
     const second = nextEvent(socket, 'overview');
     hub.push(oneEtcdDown(clusterState('b'), T0 + 1_000));
     const overview = await second;
-    expect(overview.clusters.find((summary) => summary.id === 'b')).toMatchObject({ verdict: 'degraded', findingCounts: { critical: 0, warning: 1, info: 0 } });
+    expect(overview.clusters.find((summary) => summary.id === 'b')).toMatchObject({
+      verdict: 'degraded',
+      findingCounts: { critical: 0, warning: 1, info: 0 },
+    });
     expect(overview.version).toBeGreaterThan((await Promise.resolve(first)).version);
   });
 
@@ -133,7 +151,10 @@ describe('push over socket.io', () => {
     raw.emit('drop-tables', { clusterId: 'a' });
     await pause(200);
     // Unknown events are answered before the known ones are dispatched (next tick): compare unordered.
-    expect(errors.map((error) => (error as { code: string }).code).sort()).toEqual([...Array<string>(7).fill('bad-request'), 'unknown-cluster']);
+    expect(errors.map((error) => (error as { code: string }).code).sort()).toEqual([
+      ...Array<string>(7).fill('bad-request'),
+      'unknown-cluster',
+    ]);
 
     // Subscriptions are bounded per socket (3 here).
     socket.emit('subscribe', { clusterId: 'a' });

@@ -23,7 +23,12 @@ function Probes({ health }: { health: ApiServerInstance['health'] }) {
 }
 
 function FrontDoor({ frontDoor }: { frontDoor: ApiServerFrontDoor }) {
-  const title = frontDoor.kind === 'load-balancer' ? 'Load balancer' : frontDoor.kind === 'instance' ? 'No load balancer: kubeconfig points at one instance' : 'Front door';
+  const title =
+    frontDoor.kind === 'load-balancer'
+      ? 'Load balancer'
+      : frontDoor.kind === 'instance'
+        ? 'No load balancer: kubeconfig points at one instance'
+        : 'Front door';
   return (
     <div className={`front-door front-door-${frontDoor.kind}`} data-testid="front-door">
       <div className="front-door-title">
@@ -35,7 +40,13 @@ function FrontDoor({ frontDoor }: { frontDoor: ApiServerFrontDoor }) {
 }
 
 /** Active-active: the front door above, every instance beside the others. */
-export function ApiServersPanel({ apiServers, freshness }: { apiServers: ClusterState['apiServers']; freshness?: Freshness | undefined }) {
+export function ApiServersPanel({
+  apiServers,
+  freshness,
+}: {
+  apiServers: ClusterState['apiServers'];
+  freshness?: Freshness | undefined;
+}) {
   const { instances, frontDoor, serving } = apiServers;
   return (
     <section className="panel" aria-label="API servers">
@@ -50,7 +61,11 @@ export function ApiServersPanel({ apiServers, freshness }: { apiServers: Cluster
       <ul className="instances">
         {instances.length === 0 && <li className="muted">no instances found</li>}
         {instances.map((instance) => (
-          <li key={instance.id} className={`instance ${probeOk(instance.health, 'readyz') === false ? 'instance-down' : ''}`} data-testid="apiserver">
+          <li
+            key={instance.id}
+            className={`instance ${probeOk(instance.health, 'readyz') === false ? 'instance-down' : ''}`}
+            data-testid="apiserver"
+          >
             <div className="instance-name">
               <strong>{instanceLabel(instance)}</strong>
               {instance.address && (

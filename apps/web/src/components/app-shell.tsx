@@ -43,7 +43,8 @@ function TokenPrompt({ onSubmit }: { onSubmit: (token: string) => void }) {
       }}
     >
       <label>
-        hawk asks for its access token (HAWK_TOKEN); it is kept for this tab only <input type="password" value={token} onChange={(event) => setToken(event.target.value)} autoComplete="off" />
+        hawk asks for its access token (HAWK_TOKEN); it is kept for this tab only{' '}
+        <input type="password" value={token} onChange={(event) => setToken(event.target.value)} autoComplete="off" />
       </label>
       <button type="submit">connect</button>
     </form>
@@ -139,7 +140,14 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [cycleSeconds, idsKey, currentCluster, router, params]);
 
   const { connection } = view;
-  const mode = connection.state === 'disconnected' ? 'disconnected' : pastAt !== null ? 'past' : connection.state === 'live' ? 'live' : 'connecting';
+  const mode =
+    connection.state === 'disconnected'
+      ? 'disconnected'
+      : pastAt !== null
+        ? 'past'
+        : connection.state === 'live'
+          ? 'live'
+          : 'connecting';
   const needsToken = connection.state === 'disconnected' && /unauthori[sz]ed|token/i.test(connection.error ?? '');
 
   return (
@@ -177,7 +185,9 @@ export function AppShell({ children }: { children: ReactNode }) {
         />
       )}
       {helpOpen && <Help onClose={() => setHelpOpen(false)} />}
-      <StillAtContext.Provider value={connection.state === 'disconnected' ? (connection.lastMessageAt ?? connection.since) : null}>
+      <StillAtContext.Provider
+        value={connection.state === 'disconnected' ? (connection.lastMessageAt ?? connection.since) : null}
+      >
         <main className="page">{children}</main>
       </StillAtContext.Provider>
     </div>

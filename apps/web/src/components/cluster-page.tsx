@@ -27,17 +27,27 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
   const pastAt = parseTime(params.get('at'));
   // `now` is 0 on the server and while hydrating (useNow's server snapshot): the range waits for the browser's clock,
   // so the timeline (its times in the browser's zone) is in neither the server's HTML nor the first client render.
-  const range = now === 0 ? null : timelineRange(parseTime(params.get('from')), parseTime(params.get('to')), spanMs, now);
+  const range =
+    now === 0 ? null : timelineRange(parseTime(params.get('from')), parseTime(params.get('to')), spanMs, now);
   const from = range?.from ?? null;
   const to = range?.to ?? null;
 
   const live = view.clusters[clusterId];
   const past = useStateAt(clusterId, pastAt);
-  const history = useTimelineHistory(clusterId, range?.historyFrom ?? null, range?.historyTo ?? null, view.connection.since);
+  const history = useTimelineHistory(
+    clusterId,
+    range?.historyFrom ?? null,
+    range?.historyTo ?? null,
+    view.connection.since,
+  );
   const liveEvents = view.liveTimeline[clusterId];
-  const events = useMemo(() => (from === null || to === null ? [] : mergeTimeline(history.value, liveEvents ?? [], from, to)), [history.value, liveEvents, from, to]);
+  const events = useMemo(
+    () => (from === null || to === null ? [] : mergeTimeline(history.value, liveEvents ?? [], from, to)),
+    [history.value, liveEvents, from, to],
+  );
 
-  const scrub = (at: number) => router.replace(withParams(pathname, params, { at: String(Math.min(at, Date.now())) }), { scroll: false });
+  const scrub = (at: number) =>
+    router.replace(withParams(pathname, params, { at: String(Math.min(at, Date.now())) }), { scroll: false });
   const changeSpan = (span: number) => {
     setSpanMs(span);
     if (range?.fixed) router.replace(withParams(pathname, params, { from: null, to: null }), { scroll: false });
@@ -45,22 +55,37 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
 
   const timeline =
     range === null ? null : (
-      <TimelinePanel events={events} from={range.from} to={range.to} at={pastAt} spanMs={range.fixed ? null : spanMs} onScrub={scrub} onSpan={changeSpan} error={history.error} />
+      <TimelinePanel
+        events={events}
+        from={range.from}
+        to={range.to}
+        at={pastAt}
+        spanMs={range.fixed ? null : spanMs}
+        onScrub={scrub}
+        onSpan={changeSpan}
+        error={history.error}
+      />
     );
 
   if (pastAt !== null) {
-    if (past.value) return <ClusterView state={past.value} pastAt={pastAt} highlightFinding={params.get('finding')} timeline={timeline} />;
+    if (past.value)
+      return (
+        <ClusterView state={past.value} pastAt={pastAt} highlightFinding={params.get('finding')} timeline={timeline} />
+      );
     return (
       <div className="cluster-view cluster-view-past">
         <div className="past-banner" role="status" data-testid="past-banner">
-          <strong>PAST</strong> {past.loading ? 'loading the state as it was…' : `no state for that moment: ${past.error ?? 'unknown'}`} Press <kbd>Esc</kbd> for live.
+          <strong>PAST</strong>{' '}
+          {past.loading ? 'loading the state as it was…' : `no state for that moment: ${past.error ?? 'unknown'}`} Press{' '}
+          <kbd>Esc</kbd> for live.
         </div>
         {timeline}
       </div>
     );
   }
   if (!live) {
-    const error = view.lastError?.code === 'unknown-cluster' ? `hawk does not watch a cluster called "${clusterId}".` : null;
+    const error =
+      view.lastError?.code === 'unknown-cluster' ? `hawk does not watch a cluster called "${clusterId}".` : null;
     return <p className="muted">{error ?? `waiting for ${clusterId}…`}</p>;
   }
   return <ClusterView state={live.state} highlightFinding={params.get('finding')} timeline={timeline} />;

@@ -21,7 +21,15 @@ export function VerdictChangeNote({ change }: { change: ReturnType<typeof useVer
 }
 
 /** One cluster on the overview: verdict in word, colour and shape, the worst finding, and how fresh it is. */
-export function ClusterTile({ summary, href, state = null }: { summary: ClusterSummary; href: string; state?: ClusterState | null }) {
+export function ClusterTile({
+  summary,
+  href,
+  state = null,
+}: {
+  summary: ClusterSummary;
+  href: string;
+  state?: ClusterState | null;
+}) {
   const verdict = VERDICT_DISPLAY[summary.verdict];
   const change = useVerdictChange(summary.verdict);
   const { critical, warning } = summary.findingCounts;
@@ -46,7 +54,9 @@ export function ClusterTile({ summary, href, state = null }: { summary: ClusterS
           <StatusTag display={SEVERITY_DISPLAY[summary.worstFinding.severity]} /> {summary.worstFinding.title}
         </p>
       ) : (
-        <p className="tile-worst muted">{summary.verdict === 'not-visible' ? 'managed: control plane hidden' : 'nothing to act on'}</p>
+        <p className="tile-worst muted">
+          {summary.verdict === 'not-visible' ? 'managed: control plane hidden' : 'nothing to act on'}
+        </p>
       )}
       {state && (
         <dl className="glance" data-testid="glance">

@@ -3,7 +3,15 @@ import { render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
 import { VERDICT_SETTLE_MS } from '../lib/use-verdict-change';
-import { etcdDegraded, healthy, leaderOverdue, managed, quorumLost, unreachable, type Scenario } from '../test-support/cluster-fixture';
+import {
+  etcdDegraded,
+  healthy,
+  leaderOverdue,
+  managed,
+  quorumLost,
+  unreachable,
+  type Scenario,
+} from '../test-support/cluster-fixture';
 import { ClusterView } from './cluster-view';
 
 /** Pins the browser's clock to the scenario's, so "ago" and the rings read as the server meant. */
@@ -17,7 +25,8 @@ afterEach(() => {
 
 const leaseCard = (component: string) => screen.getAllByTestId('lease').find((el) => el.dataset.lease === component)!;
 const verdict = () => document.querySelector('.verdict')?.textContent;
-const leaseOf = (scenario: Scenario, component: string): LeaseView => scenario.state.leases.find((l) => l.component === component)!;
+const leaseOf = (scenario: Scenario, component: string): LeaseView =>
+  scenario.state.leases.find((l) => l.component === component)!;
 
 describe('ClusterView', () => {
   it("heads the page with the cluster's name, not the context hawk reaches it through", () => {
@@ -33,12 +42,17 @@ describe('ClusterView', () => {
     render(<ClusterView state={scenario.state} />);
     expect(verdict()).toBe('HA ok');
     expect(screen.getAllByTestId('finding').map((el) => el.dataset.findingId)).toEqual(['TopologyStackedEtcd']);
-    expect(screen.getByTestId('finding').querySelector('details.finding-details')?.hasAttribute('open'), 'info folds its details').toBe(false);
+    expect(
+      screen.getByTestId('finding').querySelector('details.finding-details')?.hasAttribute('open'),
+      'info folds its details',
+    ).toBe(false);
     expect(screen.getByTestId('apiservers-serving').textContent).toBe('3/3 serving');
     expect(screen.getAllByTestId('apiserver')).toHaveLength(3);
     expect(screen.getByTestId('front-door').textContent).toContain('Load balancer');
     const cm = leaseCard('kube-controller-manager');
-    expect(within(cm).getByTestId('lease-holder').textContent).toBe(leaseOf(scenario, 'kube-controller-manager').record?.holderIdentity);
+    expect(within(cm).getByTestId('lease-holder').textContent).toBe(
+      leaseOf(scenario, 'kube-controller-manager').record?.holderIdentity,
+    );
     expect(within(cm).getByTestId('lease-holder-node').textContent).toBe('on cp-1');
     expect(within(cm).getByText('renewing')).toBeTruthy();
     expect(within(cm).getByTestId('standbys').textContent).toBe('standbys (2): cp-2cp-3');
@@ -73,7 +87,9 @@ describe('ClusterView', () => {
     const down = screen.getAllByTestId('etcd-member').find((el) => el.textContent?.includes('cp-3'))!;
     expect(within(down).getByText('unreachable')).toBeTruthy();
     expect(within(down).getByText('context deadline exceeded')).toBeTruthy();
-    expect(screen.getAllByTestId('finding')[0]!.textContent).toContain('etcd 2/3: quorum held, one more failure loses it');
+    expect(screen.getAllByTestId('finding')[0]!.textContent).toContain(
+      'etcd 2/3: quorum held, one more failure loses it',
+    );
   });
 
   it('quorum lost: one root cause with its consequences folded under it', () => {
@@ -114,7 +130,11 @@ describe('ClusterView', () => {
 
   it('etcd seen only through the apiservers says so', () => {
     const { state } = at(healthy());
-    render(<ClusterView state={{ ...state, etcd: { ...state.etcd, source: 'apiserver-readyz', readyzEtcd: { ok: 3, answered: 3 } } }} />);
+    render(
+      <ClusterView
+        state={{ ...state, etcd: { ...state.etcd, source: 'apiserver-readyz', readyzEtcd: { ok: 3, answered: 3 } } }}
+      />,
+    );
     expect(screen.getByTestId('etcd-source').textContent).toBe('via apiserver /readyz: 3/3 apiservers report etcd ok');
   });
 
@@ -130,7 +150,12 @@ describe('ClusterView', () => {
 
   it('a malformed lease is shown as such', () => {
     const { state } = at(healthy());
-    const broken: LeaseView = { ...state.leases[0]!, status: 'malformed', expiresAt: null, record: { ...state.leases[0]!.record!, leaseDurationSeconds: 0, holderIdentity: null } };
+    const broken: LeaseView = {
+      ...state.leases[0]!,
+      status: 'malformed',
+      expiresAt: null,
+      record: { ...state.leases[0]!.record!, leaseDurationSeconds: 0, holderIdentity: null },
+    };
     render(<ClusterView state={{ ...state, leases: [broken] }} />);
     expect(within(leaseCard('kube-controller-manager')).getByText('malformed lease')).toBeTruthy();
     expect(within(leaseCard('kube-controller-manager')).getByTestId('lease-holder').textContent).toBe('no holder');
@@ -160,15 +185,31 @@ describe('ClusterView: clock skew and handover kind', () => {
             skewMs: 600_000,
             skewNoted: true,
             transitions: [
-              { lease: 'kube-system/kube-scheduler', from: 'cp-2_a', to: null, at: scenario.now - 9000, leaderlessMs: null, handover: 'released' as const },
-              { lease: 'kube-system/kube-scheduler', from: 'cp-3_b', to: 'cp-2_a', at: scenario.now - 5000, leaderlessMs: 16_000, handover: 'expired' as const },
+              {
+                lease: 'kube-system/kube-scheduler',
+                from: 'cp-2_a',
+                to: null,
+                at: scenario.now - 9000,
+                leaderlessMs: null,
+                handover: 'released' as const,
+              },
+              {
+                lease: 'kube-system/kube-scheduler',
+                from: 'cp-3_b',
+                to: 'cp-2_a',
+                at: scenario.now - 5000,
+                leaderlessMs: 16_000,
+                handover: 'expired' as const,
+              },
             ],
           }
         : lease,
     );
     render(<ClusterView state={{ ...scenario.state, leases }} />);
     const scheduler = leaseCard('kube-scheduler');
-    expect(within(scheduler).getByTestId('skew-note').textContent).toMatch(/^holder's clock is 10 min 00 s behind hawk's; hawk judges by observed renewals/);
+    expect(within(scheduler).getByTestId('skew-note').textContent).toMatch(
+      /^holder's clock is 10 min 00 s behind hawk's; hawk judges by observed renewals/,
+    );
     expect(within(leaseCard('kube-controller-manager')).queryByTestId('skew-note')).toBeNull();
     const kinds = [...scheduler.querySelectorAll('.transitions .handover')].map((el) => el.textContent?.trim());
     expect(kinds).toEqual(['expired (holder crashed or hung)', 'released (graceful)']);

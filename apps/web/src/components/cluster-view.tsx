@@ -38,7 +38,8 @@ function Reachability({ state }: { state: ClusterState }) {
     );
   return (
     <p className="cluster-notice tone-bad" data-testid="reachability">
-      <strong>unreachable since {formatClock(reachability.since)}</strong>: {reachability.error}. What is shown below is the last known state.
+      <strong>unreachable since {formatClock(reachability.since)}</strong>: {reachability.error}. What is shown below is
+      the last known state.
     </p>
   );
 }
@@ -50,10 +51,14 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
   const n1 = failureImpactLine(state.failureImpacts);
   return (
     <FrozenAtContext.Provider value={pastAt}>
-      <div className={`cluster-view${pastAt !== null ? ' cluster-view-past' : ''}${state.reachability.state === 'unreachable' ? ' cluster-view-unreachable' : ''}`} data-testid="cluster-view">
+      <div
+        className={`cluster-view${pastAt !== null ? ' cluster-view-past' : ''}${state.reachability.state === 'unreachable' ? ' cluster-view-unreachable' : ''}`}
+        data-testid="cluster-view"
+      >
         {pastAt !== null && (
           <div className="past-banner" role="status" data-testid="past-banner">
-            <strong>PAST</strong> showing the cluster as it was at {formatDateTime(pastAt)}. Press <kbd>Esc</kbd> or <kbd>L</kbd> for live.
+            <strong>PAST</strong> showing the cluster as it was at {formatDateTime(pastAt)}. Press <kbd>Esc</kbd> or{' '}
+            <kbd>L</kbd> for live.
           </div>
         )}
         <header className={`cluster-head tone-${verdict.tone}${change ? ' verdict-changed' : ''}`}>
@@ -74,8 +79,9 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
           <section className="panel managed" data-testid="managed">
             <h2>Managed control plane: not visible</h2>
             <p>
-              This cluster&apos;s API serves no control-plane objects of its own (no apiserver pods, no component leases): the provider runs the control plane and hides it. hawk shows what it can see
-              and does not guess: this is neither healthy nor broken.
+              This cluster&apos;s API serves no control-plane objects of its own (no apiserver pods, no component
+              leases): the provider runs the control plane and hides it. hawk shows what it can see and does not guess:
+              this is neither healthy nor broken.
             </p>
             <p>
               Front door <code>{state.apiServers.frontDoor.url}</code>
@@ -91,7 +97,14 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
         {!state.controlPlaneHidden && <FailureImpactsPanel impacts={state.failureImpacts} />}
         {!state.controlPlaneHidden && n1 && (
           <p className={`n1-line wall-only tone-${n1.survivable ? 'ok' : 'bad'}`} data-testid="n1-line">
-            <StatusTag display={n1.survivable ? { label: 'N-1', tone: 'ok', shape: 'check' } : { label: 'N-1', tone: 'bad', shape: 'cross' }} /> {n1.text}
+            <StatusTag
+              display={
+                n1.survivable
+                  ? { label: 'N-1', tone: 'ok', shape: 'check' }
+                  : { label: 'N-1', tone: 'bad', shape: 'cross' }
+              }
+            />{' '}
+            {n1.text}
           </p>
         )}
         {timeline}

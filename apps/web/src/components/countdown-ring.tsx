@@ -17,7 +17,14 @@ export interface CountdownRingProps {
   readonly label: string;
 }
 
-function paint(ring: SVGCircleElement, text: HTMLElement, container: HTMLElement, expiresAt: number, windowMs: number, now: number): void {
+function paint(
+  ring: SVGCircleElement,
+  text: HTMLElement,
+  container: HTMLElement,
+  expiresAt: number,
+  windowMs: number,
+  now: number,
+): void {
   const remaining = leaseRemaining(expiresAt, windowMs, now);
   ring.style.strokeDashoffset = String(CIRCUMFERENCE * (1 - remaining));
   const leftMs = Math.max(0, expiresAt - now);
@@ -59,7 +66,17 @@ export function CountdownRing({ expiresAt, windowMs, frozenAt, tone, label }: Co
     <div ref={containerRef} className={`ring tone-${tone}`} role="img" aria-label={label} data-testid="countdown-ring">
       <svg viewBox="0 0 100 100" aria-hidden="true">
         <circle className="ring-track" cx="50" cy="50" r={RADIUS} />
-        {known && <circle ref={ringRef} className="ring-fill" cx="50" cy="50" r={RADIUS} strokeDasharray={CIRCUMFERENCE} transform="rotate(-90 50 50)" />}
+        {known && (
+          <circle
+            ref={ringRef}
+            className="ring-fill"
+            cx="50"
+            cy="50"
+            r={RADIUS}
+            strokeDasharray={CIRCUMFERENCE}
+            transform="rotate(-90 50 50)"
+          />
+        )}
       </svg>
       <span className="ring-text">
         <span ref={textRef}>{known ? '' : '?'}</span>

@@ -6,7 +6,11 @@ import { DistributionLabel } from './distribution-label';
 describe('DistributionLabel', () => {
   it('names the distribution and says what hawk cannot see there', () => {
     const distribution = detectDistribution({
-      info: { gitVersion: 'v1.36.3', apiGroups: [], kubeadmConfig: { controlPlaneEndpoint: 'lb.lab:6443', etcd: 'local', kubernetesVersion: 'v1.36.3' } },
+      info: {
+        gitVersion: 'v1.36.3',
+        apiGroups: [],
+        kubeadmConfig: { controlPlaneEndpoint: 'lb.lab:6443', etcd: 'local', kubernetesVersion: 'v1.36.3' },
+      },
       nodes: [],
       pods: [],
       leases: [],

@@ -14,7 +14,10 @@ function QuorumBar({ quorum }: { quorum: Etcd['quorum'] }) {
     <div className={`quorum tone-${tone}`} data-testid="quorum">
       <div className="quorum-cells" aria-hidden="true">
         {cells.map((healthy, index) => (
-          <span key={index} className={`quorum-cell ${healthy ? 'quorum-cell-up' : 'quorum-cell-down'}${index === quorum.quorum - 1 ? ' quorum-line' : ''}`} />
+          <span
+            key={index}
+            className={`quorum-cell ${healthy ? 'quorum-cell-up' : 'quorum-cell-down'}${index === quorum.quorum - 1 ? ' quorum-line' : ''}`}
+          />
         ))}
       </div>
       <strong className="quorum-text">{quorumText(quorum)}</strong>
@@ -30,7 +33,11 @@ function DbBar({ bytes, quota, use }: { bytes: number; quota: number; use: EtcdD
   const width = use ? Math.min(1, use.ratio) : 0;
   return (
     <div className="db" title={`${formatBytes(bytes)} of ${formatBytes(quota)} quota`}>
-      <div className={`db-bar tone-${use ? DB_TONE[use.severity] : 'unknown'}`} data-testid="etcd-db" data-severity={use?.severity ?? 'unknown'}>
+      <div
+        className={`db-bar tone-${use ? DB_TONE[use.severity] : 'unknown'}`}
+        data-testid="etcd-db"
+        data-severity={use?.severity ?? 'unknown'}
+      >
         <span style={{ width: `${(width * 100).toFixed(1)}%` }} />
       </div>
       <span className="db-text">
@@ -40,9 +47,22 @@ function DbBar({ bytes, quota, use }: { bytes: number; quota: number; use: EtcdD
   );
 }
 
-function Member({ member, leader, quota, use }: { member: EtcdMember; leader: boolean; quota: number; use: EtcdDbUse | undefined }) {
+function Member({
+  member,
+  leader,
+  quota,
+  use,
+}: {
+  member: EtcdMember;
+  leader: boolean;
+  quota: number;
+  use: EtcdDbUse | undefined;
+}) {
   return (
-    <li className={`member${member.reachable ? '' : ' member-down'}${leader ? ' member-leader' : ''}`} data-testid="etcd-member">
+    <li
+      className={`member${member.reachable ? '' : ' member-down'}${leader ? ' member-leader' : ''}`}
+      data-testid="etcd-member"
+    >
       <div className="member-name">
         <strong>{member.name || member.id}</strong>
         {leader && (
@@ -82,15 +102,28 @@ export function EtcdPanel({ etcd }: { etcd: Etcd }) {
       </header>
       {etcd.source === 'apiserver-readyz' && (
         <p className="source-note" data-testid="etcd-source">
-          via apiserver /readyz{etcd.readyzEtcd ? `: ${etcd.readyzEtcd.ok}/${etcd.readyzEtcd.answered} apiservers report etcd ok` : ''}
+          via apiserver /readyz
+          {etcd.readyzEtcd ? `: ${etcd.readyzEtcd.ok}/${etcd.readyzEtcd.answered} apiservers report etcd ok` : ''}
         </p>
       )}
-      {etcd.source === 'none' && <p className="source-note">no etcd data: neither the etcd API nor apiserver /readyz answered</p>}
+      {etcd.source === 'none' && (
+        <p className="source-note">no etcd data: neither the etcd API nor apiserver /readyz answered</p>
+      )}
       <QuorumBar quorum={etcd.quorum} />
-      {etcd.alarms.length > 0 && <p className="failed-checks">alarms: {etcd.alarms.map((alarm) => `${alarm.alarm} on ${alarm.memberId}`).join(', ')}</p>}
+      {etcd.alarms.length > 0 && (
+        <p className="failed-checks">
+          alarms: {etcd.alarms.map((alarm) => `${alarm.alarm} on ${alarm.memberId}`).join(', ')}
+        </p>
+      )}
       <ul className="members">
         {etcd.members.map((member) => (
-          <Member key={member.id} member={member} leader={etcd.leaderId === member.id} quota={etcd.quotaBytes} use={etcd.dbUse.find((use) => use.memberId === member.id)} />
+          <Member
+            key={member.id}
+            member={member}
+            leader={etcd.leaderId === member.id}
+            quota={etcd.quotaBytes}
+            use={etcd.dbUse.find((use) => use.memberId === member.id)}
+          />
         ))}
       </ul>
       <div className="topology">

@@ -24,14 +24,28 @@ function EvidenceList({ evidence }: { evidence: Finding['evidence'] }) {
   );
 }
 
-function FindingCard({ finding, highlighted, consequences }: { finding: Finding; highlighted: boolean; consequences: readonly Finding[] }) {
+function FindingCard({
+  finding,
+  highlighted,
+  consequences,
+}: {
+  finding: Finding;
+  highlighted: boolean;
+  consequences: readonly Finding[];
+}) {
   const now = useViewNow();
   const ref = useRef<HTMLElement>(null);
   useEffect(() => {
     if (highlighted) ref.current?.scrollIntoView?.({ block: 'center' });
   }, [highlighted]);
   return (
-    <article ref={ref} id={`finding-${finding.id}`} className={`finding severity-${finding.severity}${highlighted ? ' finding-highlighted' : ''}`} data-testid="finding" data-finding-id={finding.id}>
+    <article
+      ref={ref}
+      id={`finding-${finding.id}`}
+      className={`finding severity-${finding.severity}${highlighted ? ' finding-highlighted' : ''}`}
+      data-testid="finding"
+      data-finding-id={finding.id}
+    >
       <header className="finding-head">
         <StatusTag display={SEVERITY_DISPLAY[finding.severity]} />
         <h3>{finding.title}</h3>
@@ -75,7 +89,13 @@ function FindingCard({ finding, highlighted, consequences }: { finding: Finding;
 }
 
 /** Findings on top: root causes, critical first, each with what follows from it folded beneath. */
-export function FindingsPanel({ findings, highlightId = null }: { findings: readonly Finding[]; highlightId?: string | null }) {
+export function FindingsPanel({
+  findings,
+  highlightId = null,
+}: {
+  findings: readonly Finding[];
+  highlightId?: string | null;
+}) {
   const groups = groupFindings(findings);
   return (
     <section className="panel findings" aria-label="findings">
@@ -86,7 +106,12 @@ export function FindingsPanel({ findings, highlightId = null }: { findings: read
         </p>
       ) : (
         groups.map(({ root, consequences }) => (
-          <FindingCard key={root.id} finding={root} consequences={consequences} highlighted={highlightId === root.id || consequences.some((c) => c.id === highlightId)} />
+          <FindingCard
+            key={root.id}
+            finding={root}
+            consequences={consequences}
+            highlighted={highlightId === root.id || consequences.some((c) => c.id === highlightId)}
+          />
         ))
       )}
     </section>

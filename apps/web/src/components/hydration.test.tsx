@@ -69,7 +69,12 @@ describe('hydration', () => {
     expect(html).toContain('connecting');
 
     let loadCode!: () => void;
-    const Late = lazy(() => new Promise<{ default: typeof ConnectionState }>((resolve) => (loadCode = () => resolve({ default: ConnectionState }))));
+    const Late = lazy(
+      () =>
+        new Promise<{ default: typeof ConnectionState }>(
+          (resolve) => (loadCode = () => resolve({ default: ConnectionState })),
+        ),
+    );
     const { container, errors } = await hydrate(html, page(<Late />));
     await act(async () => handlers.get('connect')!());
     await act(async () => loadCode());
@@ -91,6 +96,9 @@ describe('hydration', () => {
 
     expect(errors).toEqual([]);
     expect(container.querySelector('[data-testid="past-banner"]')).not.toBeNull();
-    expect(container.querySelector('[aria-label="timeline"]'), 'the timeline, once the browser clock is known').not.toBeNull();
+    expect(
+      container.querySelector('[aria-label="timeline"]'),
+      'the timeline, once the browser clock is known',
+    ).not.toBeNull();
   });
 });

@@ -1,4 +1,13 @@
-import { DEFAULT_CONFIG, evaluateCluster, nodeOfIdentity, setLeaseCandidates, type ClusterInput, type ClusterState, type HawkConfig, type LeaseCandidate } from '@hawk/core';
+import {
+  DEFAULT_CONFIG,
+  evaluateCluster,
+  nodeOfIdentity,
+  setLeaseCandidates,
+  type ClusterInput,
+  type ClusterState,
+  type HawkConfig,
+  type LeaseCandidate,
+} from '@hawk/core';
 import { aCluster } from '@hawk/core/testing';
 import fc from 'fast-check';
 import { renderToStaticMarkup } from 'react-dom/server';
@@ -29,7 +38,9 @@ interface CandidateSet {
 const candidateSetArb: fc.Arbitrary<CandidateSet> = fc
   .record({
     source: fc.constantFrom('lease-candidate' as const, 'pod' as const),
-    entries: fc.array(fc.record({ host: fc.constantFrom(...HOSTS), live: fc.constantFrom(...LIVENESS) }), { maxLength: 6 }),
+    entries: fc.array(fc.record({ host: fc.constantFrom(...HOSTS), live: fc.constantFrom(...LIVENESS) }), {
+      maxLength: 6,
+    }),
     // The holder: nobody, one of the candidates, or a process on some host that is not among them.
     holder: fc.oneof(
       fc.constant({ kind: 'none' as const }),
@@ -40,7 +51,10 @@ const candidateSetArb: fc.Arbitrary<CandidateSet> = fc
   .map(({ source, entries, holder }) => {
     const candidates = entries.map(({ host, live }, index): LeaseCandidate => {
       // LeaseCandidates carry the identity the process writes as holder; pods are named after the pod.
-      const identity = source === 'lease-candidate' ? `${host ?? 'scheduler'}${host ? '_' : '-'}${index}` : `kube-controller-manager-${index}`;
+      const identity =
+        source === 'lease-candidate'
+          ? `${host ?? 'scheduler'}${host ? '_' : '-'}${index}`
+          : `kube-controller-manager-${index}`;
       const node = source === 'lease-candidate' ? nodeOfIdentity(identity) : host;
       return { identity, node, source, observedRenewAt: null, ...(live === undefined ? {} : { live }) };
     });
@@ -76,7 +90,9 @@ describe('standbys: the lease card shows what core judged, and the finding agree
 
         // The screen lists core's standbys, each by its node (else its identity), and counts them.
         expect(shown).toEqual(lease.standbys.map((standby) => standby.identity));
-        expect(chips.map((chip) => chip.textContent)).toEqual(lease.standbys.map((standby) => standby.node ?? standby.identity));
+        expect(chips.map((chip) => chip.textContent)).toEqual(
+          lease.standbys.map((standby) => standby.node ?? standby.identity),
+        );
         expect(card.querySelector('[data-testid="standbys"] .label')?.textContent).toBe(`standbys (${shown.length}):`);
 
         // What a standby is: a candidate, not the holder, not known dead.
@@ -103,23 +119,39 @@ const TONE: Readonly<Record<string, string>> = { ok: 'ok', warning: 'warn', crit
 describe('etcd DB: the bar shows the severity core judged with the configured ratios, the finding agrees', () => {
   const configArb = fc
     .tuple(fc.integer({ min: 10, max: 90 }), fc.integer({ min: 1, max: 10 }))
-    .map(([warn, gap]): HawkConfig => ({ ...DEFAULT_CONFIG, etcdDbWarnRatio: warn / 100, etcdDbCriticalRatio: Math.min(1, (warn + gap) / 100) }));
+    .map(([warn, gap]): HawkConfig => ({
+      ...DEFAULT_CONFIG,
+      etcdDbWarnRatio: warn / 100,
+      etcdDbCriticalRatio: Math.min(1, (warn + gap) / 100),
+    }));
 
   it('over random DB sizes and ratios', () => {
     fc.assert(
-      fc.property(configArb, fc.array(fc.double({ min: 0, max: 1.1, noNaN: true }), { minLength: 3, maxLength: 3 }), (config, ratios) => {
-        const members = INPUT.etcd.members.map((member, index) => ({ ...member, status: { ...member.status!, dbSizeBytes: Math.round(ratios[index]! * INPUT.etcd.quotaBytes) } }));
-        const state = evaluateCluster({ ...INPUT, etcd: { ...INPUT.etcd, members } }, null, config, NOW).state;
-        const panel = parse(renderToStaticMarkup(<EtcdPanel etcd={state.etcd} />));
-        const bars = [...panel.querySelectorAll('[data-testid="etcd-db"]')];
+      fc.property(
+        configArb,
+        fc.array(fc.double({ min: 0, max: 1.1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+        (config, ratios) => {
+          const members = INPUT.etcd.members.map((member, index) => ({
+            ...member,
+            status: { ...member.status!, dbSizeBytes: Math.round(ratios[index]! * INPUT.etcd.quotaBytes) },
+          }));
+          const state = evaluateCluster({ ...INPUT, etcd: { ...INPUT.etcd, members } }, null, config, NOW).state;
+          const panel = parse(renderToStaticMarkup(<EtcdPanel etcd={state.etcd} />));
+          const bars = [...panel.querySelectorAll('[data-testid="etcd-db"]')];
 
-        expect(bars.map((bar) => bar.getAttribute('data-severity'))).toEqual(state.etcd.dbUse.map((use) => use.severity));
-        for (const [index, member] of state.etcd.members.entries()) {
-          // What the eye sees is the colour: the finding's severity, or none, picks it.
-          const finding = state.findings.find((f) => f.ruleId === 'EtcdDbNearQuota' && f.subject === member.name);
-          expect(bars[index]!.classList.contains(`tone-${TONE[finding?.severity ?? 'ok']}`), `${member.name}: ${bars[index]!.className}`).toBe(true);
-        }
-      }),
+          expect(bars.map((bar) => bar.getAttribute('data-severity'))).toEqual(
+            state.etcd.dbUse.map((use) => use.severity),
+          );
+          for (const [index, member] of state.etcd.members.entries()) {
+            // What the eye sees is the colour: the finding's severity, or none, picks it.
+            const finding = state.findings.find((f) => f.ruleId === 'EtcdDbNearQuota' && f.subject === member.name);
+            expect(
+              bars[index]!.classList.contains(`tone-${TONE[finding?.severity ?? 'ok']}`),
+              `${member.name}: ${bars[index]!.className}`,
+            ).toBe(true);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });

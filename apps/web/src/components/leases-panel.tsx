@@ -34,7 +34,13 @@ function Lease({ lease }: { lease: LeaseView }) {
     <article className={`lease lease-${lease.status}`} data-testid="lease" data-lease={lease.component}>
       <h3>{lease.component}</h3>
       <div className="lease-main">
-        <CountdownRing expiresAt={lease.expiresAt} windowMs={leaseWindowMs(lease)} frozenAt={stopAt} tone={display.tone} label={`${lease.component} lease: seconds left before the deadline`} />
+        <CountdownRing
+          expiresAt={lease.expiresAt}
+          windowMs={leaseWindowMs(lease)}
+          frozenAt={stopAt}
+          tone={display.tone}
+          label={`${lease.component} lease: seconds left before the deadline`}
+        />
         <div className="lease-holder">
           <StatusTag display={display} />
           <div className="holder-node" data-testid="lease-holder-node">
@@ -43,12 +49,20 @@ function Lease({ lease }: { lease: LeaseView }) {
           <div className="holder-name" data-testid="lease-holder" title="holder identity">
             {holder.identity ?? 'no holder'}
           </div>
-          {lease.holderSinceAt !== null && now !== 0 && <div className="muted">leading for {formatDuration(now - lease.holderSinceAt)}</div>}
-          {lease.observedRenewAt !== null && <div className="muted detail-only">last renewal seen {formatClock(lease.observedRenewAt)}</div>}
+          {lease.holderSinceAt !== null && now !== 0 && (
+            <div className="muted">leading for {formatDuration(now - lease.holderSinceAt)}</div>
+          )}
+          {lease.observedRenewAt !== null && (
+            <div className="muted detail-only">last renewal seen {formatClock(lease.observedRenewAt)}</div>
+          )}
         </div>
       </div>
       {skew && (
-        <p className="skew-note" data-testid="skew-note" title={`skewMs = ${lease.skewMs}: hawk's clock at the observed renewal minus the holder's renewTime`}>
+        <p
+          className="skew-note"
+          data-testid="skew-note"
+          title={`skewMs = ${lease.skewMs}: hawk's clock at the observed renewal minus the holder's renewTime`}
+        >
           {skew}
         </p>
       )}
@@ -87,7 +101,11 @@ export function LeasesPanel({ leases }: { leases: readonly LeaseView[] }) {
       <header className="panel-head">
         <h2>Leader election</h2>
       </header>
-      {leases.length === 0 ? <p className="muted">no leader-election leases seen</p> : leases.map((lease) => <Lease key={`${lease.namespace}/${lease.name}`} lease={lease} />)}
+      {leases.length === 0 ? (
+        <p className="muted">no leader-election leases seen</p>
+      ) : (
+        leases.map((lease) => <Lease key={`${lease.namespace}/${lease.name}`} lease={lease} />)
+      )}
     </section>
   );
 }

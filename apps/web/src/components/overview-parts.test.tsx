@@ -31,7 +31,12 @@ const summary = (overrides: Partial<ClusterSummary>): ClusterSummary => ({
 describe('ClusterTile', () => {
   it('says the verdict in words, names the worst finding and its freshness', () => {
     const worst = aFinding({ id: 'etcd-quorum-lost', title: 'etcd quorum lost', severity: 'critical' });
-    render(<ClusterTile summary={summary({ verdict: 'down', worstFinding: worst, findingCounts: { critical: 1, warning: 2, info: 0 } })} href="/clusters/lab" />);
+    render(
+      <ClusterTile
+        summary={summary({ verdict: 'down', worstFinding: worst, findingCounts: { critical: 1, warning: 2, info: 0 } })}
+        href="/clusters/lab"
+      />,
+    );
     const tile = screen.getByTestId('cluster-tile');
     expect(tile.className).toContain('tone-bad');
     expect(tile.textContent).toContain('down');
@@ -50,7 +55,11 @@ describe('ClusterTile', () => {
 
 describe('ConnectionBanner', () => {
   it('says disconnected with the time of the last data', () => {
-    render(<ConnectionBanner connection={{ state: 'disconnected', since: NOW, lastMessageAt: NOW - 2000, error: 'transport close' }} />);
+    render(
+      <ConnectionBanner
+        connection={{ state: 'disconnected', since: NOW, lastMessageAt: NOW - 2000, error: 'transport close' }}
+      />,
+    );
     expect(screen.getByRole('alert').textContent).toContain(`disconnected — data as of ${formatClock(NOW - 2000)}`);
   });
 
@@ -70,7 +79,9 @@ describe('ClusterTile with its state', () => {
 
   it('marks the failing tiers when quorum is lost', () => {
     render(<ClusterTile summary={summary({ verdict: 'down' })} href="/clusters/lab" state={quorumLost().state} />);
-    const tones = [...screen.getByTestId('glance').querySelectorAll('.glance-item')].map((el) => el.className.replace('glance-item ', ''));
+    const tones = [...screen.getByTestId('glance').querySelectorAll('.glance-item')].map((el) =>
+      el.className.replace('glance-item ', ''),
+    );
     expect(tones).toEqual(['tone-bad', 'tone-bad', 'tone-bad', 'tone-bad']);
   });
 });
@@ -85,7 +96,12 @@ describe('ClusterTile on the wall', () => {
   });
 
   it('shows the name the cluster was given, not the context it is reached through', () => {
-    render(<ClusterTile summary={summary({ context: 'inClusterContext', name: 'prod-eu (Frankfurt)' })} href="/clusters/lab" />);
+    render(
+      <ClusterTile
+        summary={summary({ context: 'inClusterContext', name: 'prod-eu (Frankfurt)' })}
+        href="/clusters/lab"
+      />,
+    );
     const tile = screen.getByTestId('cluster-tile');
     expect(tile.querySelector('.cluster-name')!.textContent).toBe('prod-eu (Frankfurt)');
     expect(tile.textContent).not.toContain('inClusterContext');
@@ -98,6 +114,8 @@ describe('ClusterTile on the wall', () => {
     vi.setSystemTime(NOW + VERDICT_SETTLE_MS);
     rerender(<ClusterTile summary={summary({ verdict: 'down' })} href="/clusters/lab" />);
     expect(screen.getByTestId('cluster-tile').className).toContain('verdict-changed');
-    expect(screen.getByTestId('verdict-change').textContent).toBe(`changed at ${formatClock(NOW + VERDICT_SETTLE_MS)}, was HA ok`);
+    expect(screen.getByTestId('verdict-change').textContent).toBe(
+      `changed at ${formatClock(NOW + VERDICT_SETTLE_MS)}, was HA ok`,
+    );
   });
 });

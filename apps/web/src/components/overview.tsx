@@ -28,7 +28,15 @@ function SingleClusterWall({ summary }: { summary: ClusterSummary }) {
 }
 
 /** The grid of tiles, sized for the wall by the number of clusters; `tile` renders one (live or a fixture). */
-export function ClusterGrid({ clusters, kiosk, tile }: { clusters: readonly ClusterSummary[]; kiosk: boolean; tile: (summary: ClusterSummary) => ReactNode }) {
+export function ClusterGrid({
+  clusters,
+  kiosk,
+  tile,
+}: {
+  clusters: readonly ClusterSummary[];
+  kiosk: boolean;
+  tile: (summary: ClusterSummary) => ReactNode;
+}) {
   const layout = wallLayout(clusters.length);
   const style = { '--columns': layout.columns, '--rows': layout.rows } as CSSProperties;
   return (
@@ -60,7 +68,11 @@ export function Overview() {
             kiosk={kiosk}
             tile={(summary) => {
               const href = hrefWith(`/clusters/${encodeURIComponent(summary.id)}`, params);
-              return clusters.length <= DETAILED_TILES ? <DetailedTile summary={summary} href={href} /> : <ClusterTile summary={summary} href={href} />;
+              return clusters.length <= DETAILED_TILES ? (
+                <DetailedTile summary={summary} href={href} />
+              ) : (
+                <ClusterTile summary={summary} href={href} />
+              );
             }}
           />
         )

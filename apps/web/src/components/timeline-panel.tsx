@@ -41,7 +41,12 @@ export function TimelinePanel({ events, from, to, at, spanMs, onScrub, onSpan, e
         <h2>Timeline</h2>
         <div className="range-presets detail-only" role="group" aria-label="range">
           {RANGE_PRESETS.map((preset) => (
-            <button key={preset.label} type="button" aria-pressed={spanMs === preset.spanMs} onClick={() => onSpan(preset.spanMs)}>
+            <button
+              key={preset.label}
+              type="button"
+              aria-pressed={spanMs === preset.spanMs}
+              onClick={() => onSpan(preset.spanMs)}
+            >
               {preset.label}
             </button>
           ))}
@@ -81,7 +86,16 @@ export function TimelinePanel({ events, from, to, at, spanMs, onScrub, onSpan, e
         })}
         {at !== null && <span className="playhead" style={{ left: position(at) }} data-testid="playhead" />}
       </div>
-      <input className="scrubber detail-only" type="range" aria-label="replay moment" min={from} max={to} step={1000} value={at ?? to} onChange={(change) => onScrub(Number(change.target.value))} />
+      <input
+        className="scrubber detail-only"
+        type="range"
+        aria-label="replay moment"
+        min={from}
+        max={to}
+        step={1000}
+        value={at ?? to}
+        onChange={(change) => onScrub(Number(change.target.value))}
+      />
       {detail && shown && (
         <p className={`timeline-detail tone-${detail.tone}`} data-testid="timeline-detail">
           <strong>{formatClock(shown.at)}</strong> {detail.title} <span className="muted">{detail.detail}</span>
@@ -96,7 +110,12 @@ export function TimelinePanel({ events, from, to, at, spanMs, onScrub, onSpan, e
             const described = describeEvent(event);
             return (
               <li key={eventKey(event)} className={`tone-${described.tone}`} data-testid="timeline-event">
-                <button type="button" className="link" onClick={() => onScrub(event.at)} title="show the cluster as it was then">
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => onScrub(event.at)}
+                  title="show the cluster as it was then"
+                >
                   {formatClock(event.at)}
                 </button>{' '}
                 {described.title} <span className="muted">{described.detail}</span>

@@ -27,12 +27,20 @@ describe('describeEvidence', () => {
   });
 
   it('keeps the raw key and value for the hover title', () => {
-    expect(describeEvidence('silentMs', 3820)).toEqual({ key: 'silentMs', text: 'silent for 3.8 s', raw: 'silentMs = 3820' });
+    expect(describeEvidence('silentMs', 3820)).toEqual({
+      key: 'silentMs',
+      text: 'silent for 3.8 s',
+      raw: 'silentMs = 3820',
+    });
     expect(describeEvidence('error', null).raw).toBe('error = null');
   });
 
   it('words a whole evidence object in the rule’s order', () => {
-    expect(describeEvidenceList({ holder: 'cp-2_x', silentMs: 4000, expiresAt: AT }).map((line) => line.text)).toEqual(['held by cp-2_x', 'silent for 4.0 s', `expires at ${formatClock(AT)}`]);
+    expect(describeEvidenceList({ holder: 'cp-2_x', silentMs: 4000, expiresAt: AT }).map((line) => line.text)).toEqual([
+      'held by cp-2_x',
+      'silent for 4.0 s',
+      `expires at ${formatClock(AT)}`,
+    ]);
   });
 
   it('does not read a key inherited from Object as a wording', () => {

@@ -58,7 +58,11 @@ export const EVIDENCE_WORDING: Readonly<Record<string, EvidenceWording>> = {
   quorum: w('plain', 'quorum', (v) => `quorum needs ${v}`),
   healthy: w('plain', 'healthy', (v) => `${v} healthy`),
   failuresTolerated: w('plain', 'failures tolerated', (v) => `tolerates ${v} failure${v === '1' ? '' : 's'}`),
-  toleratesWhenHealthy: w('plain', 'failures tolerated when healthy', (v) => `tolerates ${v} failure${v === '1' ? '' : 's'} when all are healthy`),
+  toleratesWhenHealthy: w(
+    'plain',
+    'failures tolerated when healthy',
+    (v) => `tolerates ${v} failure${v === '1' ? '' : 's'} when all are healthy`,
+  ),
   raftTerm: w('plain', 'raft term', (v) => `raft term ${v}`),
   changes: w('plain', 'leader changes', (v) => `${v} leader change${v === '1' ? '' : 's'}`),
   alarm: w('plain', 'alarm', (v) => `alarm ${v}`),

@@ -4,7 +4,11 @@ import { healthy } from '../test-support/cluster-fixture';
 import { foldMessage, INITIAL_VIEW, LIVE_TIMELINE_KEPT, type HawkMessage, type HawkView } from './fold-message';
 
 const { state: lab, now: NOW } = healthy();
-const snapshot = (version: number, state: ClusterState = lab): HawkMessage => ({ type: 'snapshot', at: NOW, message: { clusterId: 'lab', version, state } });
+const snapshot = (version: number, state: ClusterState = lab): HawkMessage => ({
+  type: 'snapshot',
+  at: NOW,
+  message: { clusterId: 'lab', version, state },
+});
 const patch = (baseVersion: number, parts = { verdict: 'degraded' as const }): HawkMessage => ({
   type: 'patch',
   at: NOW + 1,
@@ -61,8 +65,18 @@ describe('foldMessage', () => {
   });
 
   it('on disconnect keeps the data and remembers when it stopped', () => {
-    const { view } = foldAll([{ type: 'connected', at: NOW - 10 }, snapshot(1), { type: 'disconnected', at: NOW + 500 }, { type: 'connect-failed', at: NOW + 2500, error: 'xhr poll error' }]);
-    expect(view.connection).toEqual({ state: 'disconnected', since: NOW + 500, lastMessageAt: NOW, error: 'xhr poll error' });
+    const { view } = foldAll([
+      { type: 'connected', at: NOW - 10 },
+      snapshot(1),
+      { type: 'disconnected', at: NOW + 500 },
+      { type: 'connect-failed', at: NOW + 2500, error: 'xhr poll error' },
+    ]);
+    expect(view.connection).toEqual({
+      state: 'disconnected',
+      since: NOW + 500,
+      lastMessageAt: NOW,
+      error: 'xhr poll error',
+    });
     expect(view.clusters.lab?.version).toBe(1);
   });
 
@@ -91,7 +105,9 @@ describe('foldMessage', () => {
   });
 
   it('records a server error', () => {
-    const { view } = foldAll([{ type: 'hawk-error', at: NOW, message: { code: 'unknown-cluster', message: 'no such cluster' } }]);
+    const { view } = foldAll([
+      { type: 'hawk-error', at: NOW, message: { code: 'unknown-cluster', message: 'no such cluster' } },
+    ]);
     expect(view.lastError?.code).toBe('unknown-cluster');
   });
 });

@@ -1,4 +1,13 @@
-import { applyPatch, type ClusterState, type ClusterSummary, type ErrorMessage, type OverviewMessage, type PatchMessage, type SnapshotMessage, type TimelineEvent } from '@hawk/core';
+import {
+  applyPatch,
+  type ClusterState,
+  type ClusterSummary,
+  type ErrorMessage,
+  type OverviewMessage,
+  type PatchMessage,
+  type SnapshotMessage,
+  type TimelineEvent,
+} from '@hawk/core';
 
 /** Live timeline events kept per cluster in the browser; older ones are fetched over REST when asked for. */
 export const LIVE_TIMELINE_KEPT = 200;
@@ -25,7 +34,11 @@ export interface Connection {
 /** Everything the browser knows, as folded from the socket. */
 export interface HawkView {
   readonly connection: Connection;
-  readonly overview: { readonly version: number; readonly clusters: readonly ClusterSummary[]; readonly receivedAt: number } | null;
+  readonly overview: {
+    readonly version: number;
+    readonly clusters: readonly ClusterSummary[];
+    readonly receivedAt: number;
+  } | null;
   readonly clusters: Readonly<Record<string, ClusterEntry>>;
   /** Timeline events pushed since the page opened, newest last, bounded per cluster. */
   readonly liveTimeline: Readonly<Record<string, readonly TimelineEvent[]>>;
@@ -59,7 +72,10 @@ export const INITIAL_VIEW: HawkView = {
   lastError: null,
 };
 
-const received = (view: HawkView, at: number): HawkView => ({ ...view, connection: { ...view.connection, lastMessageAt: at } });
+const received = (view: HawkView, at: number): HawkView => ({
+  ...view,
+  connection: { ...view.connection, lastMessageAt: at },
+});
 
 /**
  * Folds one message into the view. Patches apply only onto the exact version they were cut from:
@@ -78,29 +94,52 @@ export function foldMessage(view: HawkView, message: HawkMessage): Folded {
       const { clusterId, version, baseVersion, parts } = message.message;
       const entry = view.clusters[clusterId];
       if (entry && version <= entry.version) return { view: received(view, message.at), commands: [] };
-      if (!entry || entry.version !== baseVersion) return { view: received(view, message.at), commands: [{ kind: 'resync', clusterId }] };
+      if (!entry || entry.version !== baseVersion)
+        return { view: received(view, message.at), commands: [{ kind: 'resync', clusterId }] };
       const next: ClusterEntry = { version, state: applyPatch(entry.state, parts), receivedAt: message.at };
-      return { view: { ...received(view, message.at), clusters: { ...view.clusters, [clusterId]: next } }, commands: [] };
+      return {
+        view: { ...received(view, message.at), clusters: { ...view.clusters, [clusterId]: next } },
+        commands: [],
+      };
     }
     case 'overview': {
       const { version, clusters } = message.message;
-      return { view: { ...received(view, message.at), overview: { version, clusters, receivedAt: message.at } }, commands: [] };
+      return {
+        view: { ...received(view, message.at), overview: { version, clusters, receivedAt: message.at } },
+        commands: [],
+      };
     }
     case 'timeline': {
       const { clusterId } = message.event;
       const kept = [...(view.liveTimeline[clusterId] ?? []), message.event].slice(-LIVE_TIMELINE_KEPT);
-      return { view: { ...received(view, message.at), liveTimeline: { ...view.liveTimeline, [clusterId]: kept } }, commands: [] };
+      return {
+        view: { ...received(view, message.at), liveTimeline: { ...view.liveTimeline, [clusterId]: kept } },
+        commands: [],
+      };
     }
     case 'hawk-error':
       return { view: { ...received(view, message.at), lastError: message.message }, commands: [] };
     case 'connected':
-      return { view: { ...view, connection: { ...view.connection, state: 'live', since: message.at, error: null }, lastError: null }, commands: [] };
+      return {
+        view: {
+          ...view,
+          connection: { ...view.connection, state: 'live', since: message.at, error: null },
+          lastError: null,
+        },
+        commands: [],
+      };
     case 'connect-failed': {
       // A failed retry while already disconnected keeps the original "since": that is when the data stopped.
       const since = view.connection.state === 'disconnected' ? view.connection.since : message.at;
-      return { view: { ...view, connection: { ...view.connection, state: 'disconnected', since, error: message.error } }, commands: [] };
+      return {
+        view: { ...view, connection: { ...view.connection, state: 'disconnected', since, error: message.error } },
+        commands: [],
+      };
     }
     case 'disconnected':
-      return { view: { ...view, connection: { ...view.connection, state: 'disconnected', since: message.at } }, commands: [] };
+      return {
+        view: { ...view, connection: { ...view.connection, state: 'disconnected', since: message.at } },
+        commands: [],
+      };
   }
 }

@@ -17,7 +17,11 @@ export const SHORTCUTS: readonly { readonly keys: string; readonly what: string 
   { keys: '?', what: 'this help' },
 ];
 
-export function interpretKey(state: KeyState, key: string, at: number): { readonly state: KeyState; readonly action: ShortcutAction | null } {
+export function interpretKey(
+  state: KeyState,
+  key: string,
+  at: number,
+): { readonly state: KeyState; readonly action: ShortcutAction | null } {
   const pending = state.pending && at - state.pending.at <= SEQUENCE_MS ? state.pending : null;
   if (pending?.key === 'g' && key === 'o') return { state: { pending: null }, action: 'overview' };
   switch (key) {

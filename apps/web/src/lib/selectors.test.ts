@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { aFinding, etcdDegraded, healthy, quorumLost } from '../test-support/cluster-fixture';
-import { describeEvent, failureImpactLine, groupFindings, leaseHolder, leaseRemaining, mergeTimeline, quorumText, skewNote } from './selectors';
+import {
+  describeEvent,
+  failureImpactLine,
+  groupFindings,
+  leaseHolder,
+  leaseRemaining,
+  mergeTimeline,
+  quorumText,
+  skewNote,
+} from './selectors';
 
 describe('groupFindings', () => {
   it('folds consequences under their root cause', () => {
@@ -12,17 +21,32 @@ describe('groupFindings', () => {
   });
 
   it('puts critical before warning and lets an orphaned consequence stand alone', () => {
-    const groups = groupFindings([aFinding({ id: 'a', title: 'a', severity: 'warning' }), aFinding({ id: 'b', title: 'b', severity: 'critical', causedBy: 'gone' })]);
+    const groups = groupFindings([
+      aFinding({ id: 'a', title: 'a', severity: 'warning' }),
+      aFinding({ id: 'b', title: 'b', severity: 'critical', causedBy: 'gone' }),
+    ]);
     expect(groups.map((g) => g.root.id)).toEqual(['b', 'a']);
   });
 });
 
 describe('quorumText', () => {
   it.each([
-    [{ voters: 3, healthy: 3, quorum: 2, failuresTolerated: 1, hasQuorum: true, evenCount: false }, '3/3, tolerates 1 failure'],
-    [{ voters: 5, healthy: 5, quorum: 3, failuresTolerated: 2, hasQuorum: true, evenCount: false }, '5/5, tolerates 2 failures'],
-    [{ voters: 3, healthy: 2, quorum: 2, failuresTolerated: 0, hasQuorum: true, evenCount: false }, '2/3, tolerates 0 failures'],
-    [{ voters: 3, healthy: 1, quorum: 2, failuresTolerated: -1, hasQuorum: false, evenCount: false }, 'quorum lost: 1/3 healthy, needs 2'],
+    [
+      { voters: 3, healthy: 3, quorum: 2, failuresTolerated: 1, hasQuorum: true, evenCount: false },
+      '3/3, tolerates 1 failure',
+    ],
+    [
+      { voters: 5, healthy: 5, quorum: 3, failuresTolerated: 2, hasQuorum: true, evenCount: false },
+      '5/5, tolerates 2 failures',
+    ],
+    [
+      { voters: 3, healthy: 2, quorum: 2, failuresTolerated: 0, hasQuorum: true, evenCount: false },
+      '2/3, tolerates 0 failures',
+    ],
+    [
+      { voters: 3, healthy: 1, quorum: 2, failuresTolerated: -1, hasQuorum: false, evenCount: false },
+      'quorum lost: 1/3 healthy, needs 2',
+    ],
   ])('%o reads %s', (quorum, text) => {
     // No member reports a leader here: raft counts those answering (see QuorumView.inRaft).
     expect(quorumText({ ...quorum, inRaft: quorum.healthy, raftLeader: null, evidence: '' })).toBe(text);
@@ -83,14 +107,22 @@ describe('describeEvent for leader transitions', () => {
     ['released', 'released (graceful); leaderless for 16.2 s', 'info'],
     [undefined, 'leaderless for 16.2 s', 'warn'],
   ] as const)('handover %s', (handover, detail, tone) => {
-    const described = describeEvent({ kind: 'leader-transition', clusterId: 'lab', at: 5, transition: { ...transition, ...(handover ? { handover } : {}) } });
+    const described = describeEvent({
+      kind: 'leader-transition',
+      clusterId: 'lab',
+      at: 5,
+      transition: { ...transition, ...(handover ? { handover } : {}) },
+    });
     expect(described).toEqual({ title: 'kube-system/kube-scheduler: cp-1_a → cp-2_b', detail, tone });
   });
 });
 
 describe('failureImpactLine', () => {
   it('healthy: any single loss is survivable', () => {
-    expect(failureImpactLine(healthy().state.failureImpacts)).toEqual({ text: 'losing any one of cp-1, cp-2, cp-3: survivable', survivable: true });
+    expect(failureImpactLine(healthy().state.failureImpacts)).toEqual({
+      text: 'losing any one of cp-1, cp-2, cp-3: survivable',
+      survivable: true,
+    });
   });
 
   it('names the first loss the cluster would not survive', () => {

@@ -26,11 +26,15 @@ export interface FindingGroup {
 export function groupFindings(findings: readonly Finding[]): readonly FindingGroup[] {
   const ids = new Set(findings.map((finding) => finding.id));
   const isRoot = (finding: Finding) => finding.causedBy === null || !ids.has(finding.causedBy);
-  const bySeverity = (a: Finding, b: Finding) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since;
+  const bySeverity = (a: Finding, b: Finding) =>
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.since - b.since;
   return findings
     .filter(isRoot)
     .sort(bySeverity)
-    .map((root) => ({ root, consequences: findings.filter((finding) => finding.causedBy === root.id).sort(bySeverity) }));
+    .map((root) => ({
+      root,
+      consequences: findings.filter((finding) => finding.causedBy === root.id).sort(bySeverity),
+    }));
 }
 
 export interface LeaseHolder {
@@ -49,7 +53,8 @@ export function leaseHolder(lease: LeaseView): LeaseHolder {
 export function leaseWindowMs(lease: LeaseView): number | null {
   const seconds = lease.record?.leaseDurationSeconds;
   if (seconds) return seconds * 1000;
-  if (lease.expiresAt !== null && lease.observedRenewAt !== null && lease.expiresAt > lease.observedRenewAt) return lease.expiresAt - lease.observedRenewAt;
+  if (lease.expiresAt !== null && lease.observedRenewAt !== null && lease.expiresAt > lease.observedRenewAt)
+    return lease.expiresAt - lease.observedRenewAt;
   return null;
 }
 
@@ -112,16 +117,28 @@ export function skewNote(lease: LeaseView): string | null {
 }
 
 /** One line for a timeline event, as shown in the strip's detail and the list. */
-export function describeEvent(event: TimelineEvent): { readonly title: string; readonly detail: string; readonly tone: 'ok' | 'warn' | 'bad' | 'info' } {
+export function describeEvent(event: TimelineEvent): {
+  readonly title: string;
+  readonly detail: string;
+  readonly tone: 'ok' | 'warn' | 'bad' | 'info';
+} {
   switch (event.kind) {
     case 'leader-transition': {
       const { lease, from, to, leaderlessMs, handover } = event.transition;
       const gap = leaderlessMs === null ? 'leaderless gap not measurable' : `leaderless for ${formatMs(leaderlessMs)}`;
       const kind = handover ? `${HANDOVER_TEXT[handover]}; ` : '';
-      return { title: `${lease}: ${from ?? 'nobody'} → ${to ?? 'nobody'}`, detail: `${kind}${gap}`, tone: handover === 'released' ? 'info' : 'warn' };
+      return {
+        title: `${lease}: ${from ?? 'nobody'} → ${to ?? 'nobody'}`,
+        detail: `${kind}${gap}`,
+        tone: handover === 'released' ? 'info' : 'warn',
+      };
     }
     case 'finding-opened':
-      return { title: event.finding.title, detail: `opened (${event.finding.severity})`, tone: event.finding.severity === 'critical' ? 'bad' : event.finding.severity === 'warning' ? 'warn' : 'info' };
+      return {
+        title: event.finding.title,
+        detail: `opened (${event.finding.severity})`,
+        tone: event.finding.severity === 'critical' ? 'bad' : event.finding.severity === 'warning' ? 'warn' : 'info',
+      };
     case 'finding-resolved':
       return { title: event.title, detail: 'resolved', tone: 'ok' };
     case 'probe-failed':
@@ -129,7 +146,11 @@ export function describeEvent(event: TimelineEvent): { readonly title: string; r
     case 'probe-recovered':
       return { title: `${event.target} back`, detail: 'probe recovered', tone: 'ok' };
     case 'etcd-leader-change':
-      return { title: `etcd leader ${event.from ?? 'none'} → ${event.to ?? 'none'}`, detail: 'raft leader changed', tone: 'warn' };
+      return {
+        title: `etcd leader ${event.from ?? 'none'} → ${event.to ?? 'none'}`,
+        detail: 'raft leader changed',
+        tone: 'warn',
+      };
   }
 }
 
@@ -151,7 +172,12 @@ export function eventKey(event: TimelineEvent): string {
 }
 
 /** History within [from, to] merged with live pushes, oldest first, without duplicates. */
-export function mergeTimeline(history: readonly TimelineEvent[], live: readonly TimelineEvent[], from: number, to: number): readonly TimelineEvent[] {
+export function mergeTimeline(
+  history: readonly TimelineEvent[],
+  live: readonly TimelineEvent[],
+  from: number,
+  to: number,
+): readonly TimelineEvent[] {
   const seen = new Map<string, TimelineEvent>();
   for (const event of [...history, ...live]) if (event.at >= from && event.at <= to) seen.set(eventKey(event), event);
   return [...seen.values()].sort((a, b) => a.at - b.at);
@@ -170,7 +196,14 @@ export function componentGlance(state: ClusterState): readonly ComponentGlance[]
   const apiTone = serving === 0 ? 'bad' : serving < instances.length || serving === 1 ? 'warn' : 'ok';
   const leases = state.leases.map((lease): ComponentGlance => {
     const holder = leaseHolder(lease);
-    const tone = lease.status === 'held' ? 'ok' : lease.status === 'renew-overdue' || lease.status === 'malformed' ? 'warn' : lease.status === 'unknown' ? 'unknown' : 'bad';
+    const tone =
+      lease.status === 'held'
+        ? 'ok'
+        : lease.status === 'renew-overdue' || lease.status === 'malformed'
+          ? 'warn'
+          : lease.status === 'unknown'
+            ? 'unknown'
+            : 'bad';
     return { label: lease.component.replace(/^kube-/, ''), value: holder.node ?? holder.identity ?? 'no leader', tone };
   });
   const { quorum } = state.etcd;
@@ -178,7 +211,11 @@ export function componentGlance(state: ClusterState): readonly ComponentGlance[]
   return [
     { label: 'apiservers', value: `${serving}/${instances.length}`, tone: apiTone },
     ...leases,
-    { label: 'etcd', value: quorum.voters === 0 ? 'unknown' : `${quorum.healthy}/${quorum.voters}`, tone: quorum.voters === 0 ? 'unknown' : etcdTone },
+    {
+      label: 'etcd',
+      value: quorum.voters === 0 ? 'unknown' : `${quorum.healthy}/${quorum.voters}`,
+      tone: quorum.voters === 0 ? 'unknown' : etcdTone,
+    },
   ];
 }
 
@@ -186,10 +223,16 @@ export function componentGlance(state: ClusterState): readonly ComponentGlance[]
  * The N-1 analysis in one line for the wall: the first loss the cluster would not survive, or that
  * any single loss is survivable. Full detail stays in the "If we lost one…" panel.
  */
-export function failureImpactLine(impacts: readonly FailureImpact[]): { readonly text: string; readonly survivable: boolean } | null {
+export function failureImpactLine(
+  impacts: readonly FailureImpact[],
+): { readonly text: string; readonly survivable: boolean } | null {
   if (impacts.length === 0) return null;
   const fatal = impacts.filter((impact) => !impact.survivable);
-  if (fatal.length === 0) return { text: `losing any one ${impacts.length > 1 ? `of ${impacts.map((impact) => impact.name).join(', ')}` : impacts[0]!.name}: survivable`, survivable: true };
+  if (fatal.length === 0)
+    return {
+      text: `losing any one ${impacts.length > 1 ? `of ${impacts.map((impact) => impact.name).join(', ')}` : impacts[0]!.name}: survivable`,
+      survivable: true,
+    };
   const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more not survivable)` : '';
   return { text: `${fatal[0]!.summary}${more}`, survivable: false };
 }

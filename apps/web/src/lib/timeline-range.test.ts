@@ -3,13 +3,25 @@ import { HISTORY_STEP_MS, timelineRange } from './timeline-range';
 
 describe('timelineRange', () => {
   it('takes from and to from the link when both are given in order', () => {
-    expect(timelineRange(1000, 5000, 60_000, 99_999)).toEqual({ from: 1000, to: 5000, fixed: true, historyFrom: 1000, historyTo: 5000 });
+    expect(timelineRange(1000, 5000, 60_000, 99_999)).toEqual({
+      from: 1000,
+      to: 5000,
+      fixed: true,
+      historyFrom: 1000,
+      historyTo: 5000,
+    });
   });
 
   it('follows now otherwise, fetching history in whole steps', () => {
     const now = 10 * HISTORY_STEP_MS + 1234;
     const range = timelineRange(null, 5000, HISTORY_STEP_MS * 2, now);
-    expect(range).toMatchObject({ from: now - 2 * HISTORY_STEP_MS, to: now, fixed: false, historyFrom: 8 * HISTORY_STEP_MS, historyTo: 11 * HISTORY_STEP_MS });
+    expect(range).toMatchObject({
+      from: now - 2 * HISTORY_STEP_MS,
+      to: now,
+      fixed: false,
+      historyFrom: 8 * HISTORY_STEP_MS,
+      historyTo: 11 * HISTORY_STEP_MS,
+    });
     expect(timelineRange(null, null, HISTORY_STEP_MS * 2, now + 1000).historyFrom).toBe(range.historyFrom);
   });
 

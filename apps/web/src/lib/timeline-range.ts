@@ -12,8 +12,14 @@ export interface TimelineRange {
 /** How far a following range moves before its history is fetched again (ms). */
 export const HISTORY_STEP_MS = 60_000;
 
-export function timelineRange(fixedFrom: number | null, fixedTo: number | null, spanMs: number, now: number): TimelineRange {
-  if (fixedFrom !== null && fixedTo !== null && fixedFrom < fixedTo) return { from: fixedFrom, to: fixedTo, fixed: true, historyFrom: fixedFrom, historyTo: fixedTo };
+export function timelineRange(
+  fixedFrom: number | null,
+  fixedTo: number | null,
+  spanMs: number,
+  now: number,
+): TimelineRange {
+  if (fixedFrom !== null && fixedTo !== null && fixedFrom < fixedTo)
+    return { from: fixedFrom, to: fixedTo, fixed: true, historyFrom: fixedFrom, historyTo: fixedTo };
   const from = now - spanMs;
   return {
     from,

@@ -2,7 +2,11 @@
 const STICKY = ['kiosk', 'cycle'] as const;
 
 /** `path` with the sticky parameters of `current` (and `extra`, where null removes) appended. */
-export function hrefWith(path: string, current: URLSearchParams | null, extra: Readonly<Record<string, string | null>> = {}): string {
+export function hrefWith(
+  path: string,
+  current: URLSearchParams | null,
+  extra: Readonly<Record<string, string | null>> = {},
+): string {
   const next = new URLSearchParams();
   for (const key of STICKY) {
     const value = current?.get(key);
@@ -17,7 +21,11 @@ export function hrefWith(path: string, current: URLSearchParams | null, extra: R
 }
 
 /** The current URL with some parameters changed or removed, keeping all the others. */
-export function withParams(path: string, current: URLSearchParams | null, changes: Readonly<Record<string, string | null>>): string {
+export function withParams(
+  path: string,
+  current: URLSearchParams | null,
+  changes: Readonly<Record<string, string | null>>,
+): string {
   const next = new URLSearchParams(current?.toString() ?? '');
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) next.delete(key);

@@ -26,7 +26,8 @@ export interface HawkStore extends Omit<HawkConnection, 'view'> {
   readonly listen: (listener: () => void) => () => void;
 }
 
-const keyOf = (subscription: Subscription): string => ('clusterId' in subscription ? `cluster:${subscription.clusterId}` : 'overview');
+const keyOf = (subscription: Subscription): string =>
+  'clusterId' in subscription ? `cluster:${subscription.clusterId}` : 'overview';
 
 /**
  * The one owner of the socket. Every server message goes through `foldMessage`; this hook only

@@ -8,7 +8,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const serving = (body: unknown) => vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body), { status: 200 }));
+const serving = (body: unknown) =>
+  vi.stubGlobal('fetch', async () => new Response(JSON.stringify(body), { status: 200 }));
 
 describe('useStateAt', () => {
   it('shows a recorded state of this model', async () => {
@@ -25,6 +26,8 @@ describe('useStateAt', () => {
     const { result } = renderHook(() => useStateAt('lab', 1));
     await waitFor(() => expect(result.current.loading).toBe(false));
     expect(result.current.value).toBeNull();
-    expect(result.current.error).toBe(`recorded by a hawk of another state model (${MODEL_VERSION - 1}; this page reads ${MODEL_VERSION})`);
+    expect(result.current.error).toBe(
+      `recorded by a hawk of another state model (${MODEL_VERSION - 1}; this page reads ${MODEL_VERSION})`,
+    );
   });
 });

@@ -25,7 +25,12 @@ export interface Loaded<T> {
 }
 
 /** The timeline history of [from, to] over REST, nothing while the range is not known; `reloadKey` refetches (after a reconnect). */
-export function useTimelineHistory(clusterId: string, from: number | null, to: number | null, reloadKey: unknown): Loaded<readonly TimelineEvent[]> {
+export function useTimelineHistory(
+  clusterId: string,
+  from: number | null,
+  to: number | null,
+  reloadKey: unknown,
+): Loaded<readonly TimelineEvent[]> {
   const [loaded, setLoaded] = useState<Loaded<readonly TimelineEvent[]>>({ value: [], loading: true, error: null });
   useEffect(() => {
     if (from === null || to === null) return;
@@ -34,7 +39,8 @@ export function useTimelineHistory(clusterId: string, from: number | null, to: n
     fetchHawk<unknown>(`/api/clusters/${encodeURIComponent(clusterId)}/timeline?from=${from}&to=${to}`, abort.signal)
       .then((body) => setLoaded({ value: unwrapEvents(body), loading: false, error: null }))
       .catch((error: unknown) => {
-        if (!abort.signal.aborted) setLoaded((previous) => ({ value: previous.value, loading: false, error: (error as Error).message }));
+        if (!abort.signal.aborted)
+          setLoaded((previous) => ({ value: previous.value, loading: false, error: (error as Error).message }));
       });
     return () => abort.abort();
   }, [clusterId, from, to, reloadKey]);
@@ -57,7 +63,11 @@ export function useStateAt(clusterId: string, at: number | null): Loaded<Cluster
         if (!state) setLoaded({ value: null, loading: false, error: 'no state recorded at that moment' });
         // History outlives upgrades: a state of another shape (a count where a list is now) is refused, not misread.
         else if (state.modelVersion !== MODEL_VERSION)
-          setLoaded({ value: null, loading: false, error: `recorded by a hawk of another state model (${state.modelVersion}; this page reads ${MODEL_VERSION})` });
+          setLoaded({
+            value: null,
+            loading: false,
+            error: `recorded by a hawk of another state model (${state.modelVersion}; this page reads ${MODEL_VERSION})`,
+          });
         else setLoaded({ value: state, loading: false, error: null });
       })
       .catch((error: unknown) => {

@@ -27,7 +27,12 @@ export interface SeenVerdict {
  * no change (a page load is not an event); a change away from a verdict that held less than
  * VERDICT_SETTLE_MS keeps the mark in force, or clears it when the verdict is back where it was.
  */
-export function nextVerdictChange(previous: SeenVerdict | null, verdict: Verdict, current: VerdictChange | null, now: number): VerdictChange | null {
+export function nextVerdictChange(
+  previous: SeenVerdict | null,
+  verdict: Verdict,
+  current: VerdictChange | null,
+  now: number,
+): VerdictChange | null {
   if (current && now - current.at >= VERDICT_CHANGE_MARK_MS) current = null;
   if (previous === null || previous.verdict === verdict) return current;
   if (now - previous.since >= VERDICT_SETTLE_MS) return { from: previous.verdict, at: now };
@@ -46,7 +51,10 @@ export function useVerdictChange(verdict: Verdict): VerdictChange | null {
   }, [verdict]);
   useEffect(() => {
     if (!change) return;
-    const timer = setTimeout(() => setChange((current) => nextVerdictChange(null, verdict, current, Date.now())), VERDICT_CHANGE_MARK_MS);
+    const timer = setTimeout(
+      () => setChange((current) => nextVerdictChange(null, verdict, current, Date.now())),
+      VERDICT_CHANGE_MARK_MS,
+    );
     return () => clearTimeout(timer);
   }, [change, verdict]);
   return change;

@@ -36,7 +36,10 @@ export const SOURCE_STATE_DISPLAY: Readonly<Record<SourceState, Display>> = {
 };
 
 /** Binary health (ready, live, reachable) as words and shapes. */
-export function healthDisplay(ok: boolean | null, words: readonly [string, string, string] = ['ok', 'failing', 'unknown']): Display {
+export function healthDisplay(
+  ok: boolean | null,
+  words: readonly [string, string, string] = ['ok', 'failing', 'unknown'],
+): Display {
   if (ok === null) return { label: words[2], tone: 'unknown', shape: 'question' };
   return ok ? { label: words[0], tone: 'ok', shape: 'check' } : { label: words[1], tone: 'bad', shape: 'cross' };
 }

@@ -44,20 +44,41 @@ describe('worstFirst', () => {
     const clusters = [
       summary('b-ok'),
       summary('a-ok'),
-      summary('degraded-warn', { verdict: 'degraded', worstFinding: aFinding({ id: 'w', title: 'w', severity: 'warning' }), findingCounts: { critical: 0, warning: 1, info: 0 } }),
-      summary('degraded-crit', { verdict: 'degraded', worstFinding: aFinding({ id: 'c', title: 'c', severity: 'critical' }), findingCounts: { critical: 1, warning: 0, info: 0 } }),
+      summary('degraded-warn', {
+        verdict: 'degraded',
+        worstFinding: aFinding({ id: 'w', title: 'w', severity: 'warning' }),
+        findingCounts: { critical: 0, warning: 1, info: 0 },
+      }),
+      summary('degraded-crit', {
+        verdict: 'degraded',
+        worstFinding: aFinding({ id: 'c', title: 'c', severity: 'critical' }),
+        findingCounts: { critical: 1, warning: 0, info: 0 },
+      }),
       summary('unreachable', { verdict: 'unknown' }),
       summary('down', { verdict: 'down' }),
       summary('managed', { verdict: 'not-visible' }),
       summary('spof', { verdict: 'spof' }),
     ];
-    expect(worstFirst(clusters).map((c) => c.context)).toEqual(['down', 'unreachable', 'spof', 'degraded-crit', 'degraded-warn', 'managed', 'a-ok', 'b-ok']);
+    expect(worstFirst(clusters).map((c) => c.context)).toEqual([
+      'down',
+      'unreachable',
+      'spof',
+      'degraded-crit',
+      'degraded-warn',
+      'managed',
+      'a-ok',
+      'b-ok',
+    ]);
   });
 });
 
 describe('worstFirst among equals', () => {
   it('orders by the name shown, not by the context', () => {
-    const clusters = [summary('a-context', { name: 'Zurich' }), summary('inClusterContext', { name: 'Amsterdam' }), summary('m-context', { name: 'Madrid' })];
+    const clusters = [
+      summary('a-context', { name: 'Zurich' }),
+      summary('inClusterContext', { name: 'Amsterdam' }),
+      summary('m-context', { name: 'Madrid' }),
+    ];
     expect(worstFirst(clusters).map((c) => c.name)).toEqual(['Amsterdam', 'Madrid', 'Zurich']);
   });
 });
@@ -65,7 +86,10 @@ describe('worstFirst among equals', () => {
 describe('nameBreaks', () => {
   it.each([
     ['kubernetes-admin@hawk-lab', ['kubernetes-', 'admin@', 'hawk-', 'lab']],
-    ['arn:aws:eks:eu-west-1:1234:cluster/prod', ['arn:', 'aws:', 'eks:', 'eu-', 'west-', '1:', '1234:', 'cluster/', 'prod']],
+    [
+      'arn:aws:eks:eu-west-1:1234:cluster/prod',
+      ['arn:', 'aws:', 'eks:', 'eu-', 'west-', '1:', '1234:', 'cluster/', 'prod'],
+    ],
     ['plain', ['plain']],
   ])('%s', (name, parts) => {
     expect(nameBreaks(name)).toEqual(parts);

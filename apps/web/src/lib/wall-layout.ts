@@ -37,7 +37,14 @@ export function wallLayout(count: number): WallLayout {
 }
 
 /** Worst verdict first: what is failing now, then what hawk cannot see, then the weak, then the fine. */
-export const VERDICT_RANK: Readonly<Record<Verdict, number>> = { down: 0, unknown: 1, spof: 2, degraded: 3, 'not-visible': 4, 'ha-ok': 5 };
+export const VERDICT_RANK: Readonly<Record<Verdict, number>> = {
+  down: 0,
+  unknown: 1,
+  spof: 2,
+  degraded: 3,
+  'not-visible': 4,
+  'ha-ok': 5,
+};
 
 /** Clusters worst first: by verdict, then by critical and warning findings, then by name. */
 export function worstFirst(clusters: readonly ClusterSummary[]): readonly ClusterSummary[] {

@@ -13,7 +13,12 @@ export interface Scenario {
 }
 
 function steadyLab(): HawkRun {
-  const cluster = aCluster().withApiServers(3).withLease('kube-controller-manager').withLease('kube-scheduler').withEtcd(3).withNodes(3);
+  const cluster = aCluster()
+    .withApiServers(3)
+    .withLease('kube-controller-manager')
+    .withLease('kube-scheduler')
+    .withEtcd(3)
+    .withNodes(3);
   return simulateHawk(cluster).advance(10_000);
 }
 
@@ -59,5 +64,16 @@ export function unreachable(): Scenario {
 
 /** A bare finding for selector tests that need a shape the rules would not produce. */
 export function aFinding(overrides: Partial<Finding> & Pick<Finding, 'id' | 'title'>): Finding {
-  return { ruleId: overrides.id, severity: 'warning', component: 'cluster', subject: null, evidence: {}, since: 0, remediation: '', commands: [], causedBy: null, ...overrides };
+  return {
+    ruleId: overrides.id,
+    severity: 'warning',
+    component: 'cluster',
+    subject: null,
+    evidence: {},
+    since: 0,
+    remediation: '',
+    commands: [],
+    causedBy: null,
+    ...overrides,
+  };
 }

@@ -32,7 +32,8 @@ export function isLive(freshness: Freshness | undefined): boolean {
  * one known only by its identity lease serves while that lease is renewed.
  */
 export function isServing(instance: ApiServerInstance, config: HawkConfig, now: number): boolean {
-  if (instance.address === null) return instance.identityRenewedAt !== null && now - instance.identityRenewedAt <= config.identityRenewStaleMs;
+  if (instance.address === null)
+    return instance.identityRenewedAt !== null && now - instance.identityRenewedAt <= config.identityRenewStaleMs;
   const { readyz, livez } = instance.health;
   return readyz?.ok === true && livez?.ok !== false;
 }

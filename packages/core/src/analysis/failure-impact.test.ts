@@ -31,7 +31,12 @@ describe('failureImpacts', () => {
 
   it('with one etcd member already down, names the node whose loss loses quorum', () => {
     const [cp1, cp2, cp3] = impacts(full().stopEtcdMember(3));
-    expect(cp2).toMatchObject({ survivable: false, etcd: { healthyLeft: 1, voters: 3, quorumKept: false }, apiServersLeft: 2, apiServersTotal: 3 });
+    expect(cp2).toMatchObject({
+      survivable: false,
+      etcd: { healthyLeft: 1, voters: 3, quorumKept: false },
+      apiServersLeft: 2,
+      apiServersTotal: 3,
+    });
     expect(cp2!.summary).toBe('losing cp-2 now would leave etcd at 1/3: quorum lost, 2/3 apiservers serving');
     expect(cp1!.survivable).toBe(false);
     expect(cp3!.summary).toBe('losing cp-3 now would leave etcd at 2/3: quorum kept, 2/3 apiservers serving');
@@ -43,8 +48,16 @@ describe('failureImpacts', () => {
       .withLease('kube-scheduler', { candidates: 2 })
       .withNodes(2, { zones: ['a'] });
     const zone = impacts(cluster).find((i) => i.kind === 'zone')!;
-    expect(zone).toMatchObject({ name: 'a', apiServersLeft: 0, leasesWithoutCandidate: ['kube-scheduler'], etcd: null, survivable: false });
-    expect(zone.summary).toBe('losing zone a now would leave 0/1 apiservers serving, no candidate left for kube-scheduler');
+    expect(zone).toMatchObject({
+      name: 'a',
+      apiServersLeft: 0,
+      leasesWithoutCandidate: ['kube-scheduler'],
+      etcd: null,
+      survivable: false,
+    });
+    expect(zone.summary).toBe(
+      'losing zone a now would leave 0/1 apiservers serving, no candidate left for kube-scheduler',
+    );
   });
 
   it('a candidate already down is not counted on: losing the node of the last live one loses the lease', () => {

@@ -15,11 +15,23 @@ describe('root-cause grouping', () => {
     const root = 'TopologyNodeDown:cp-1';
     expect(hawk.state.findings.map(shapeOf)).toEqual([
       { ruleId: 'TopologyNodeDown', severity: 'warning', component: 'topology', subject: 'cp-1', causedBy: null },
-      { ruleId: 'ApiServerInstanceNotReady', severity: 'warning', component: 'apiserver', subject: '10.0.0.11:6443', causedBy: root },
+      {
+        ruleId: 'ApiServerInstanceNotReady',
+        severity: 'warning',
+        component: 'apiserver',
+        subject: '10.0.0.11:6443',
+        causedBy: root,
+      },
       { ruleId: 'ApiServerReducedServing', severity: 'warning', component: 'apiserver', subject: null, causedBy: root },
       { ruleId: 'EtcdOneFailureFromQuorumLoss', severity: 'warning', component: 'etcd', subject: null, causedBy: root },
       // The holder on cp-1 falls overdue a few seconds later.
-      { ruleId: 'LeaderElectionRenewOverdue', severity: 'warning', component: 'kube-scheduler', subject: 'kube-system/kube-scheduler', causedBy: root },
+      {
+        ruleId: 'LeaderElectionRenewOverdue',
+        severity: 'warning',
+        component: 'kube-scheduler',
+        subject: 'kube-system/kube-scheduler',
+        causedBy: root,
+      },
       { ruleId: 'TopologyStackedEtcd', severity: 'info', component: 'topology', subject: null, causedBy: null },
     ]);
   });
@@ -42,17 +54,29 @@ describe('root-cause grouping', () => {
   });
 
   it('without quorum, an apiserver whose /readyz hangs is a consequence; one that refuses connections is not', () => {
-    const cluster = aCluster().withApiServers(3).withEtcd(3).hangReadyzWithoutQuorum(1).hangReadyzWithoutQuorum(2).hangReadyzWithoutQuorum(3);
+    const cluster = aCluster()
+      .withApiServers(3)
+      .withEtcd(3)
+      .hangReadyzWithoutQuorum(1)
+      .hangReadyzWithoutQuorum(2)
+      .hangReadyzWithoutQuorum(3);
     const hawk = simulateHawk(cluster).advance(2_000);
     cluster.stopEtcdMember(1).stopEtcdMember(2);
     hawk.advance(2_000);
     const reduced = () => hawk.state.findings.find((f) => f.ruleId === 'ApiServerReducedServing')!;
     expect(reduced().causedBy).toBe('EtcdQuorumLost');
-    expect(hawk.state.findings.filter((f) => f.ruleId === 'ApiServerInstanceNotReady').every((f) => f.causedBy === 'EtcdQuorumLost')).toBe(true);
+    expect(
+      hawk.state.findings
+        .filter((f) => f.ruleId === 'ApiServerInstanceNotReady')
+        .every((f) => f.causedBy === 'EtcdQuorumLost'),
+    ).toBe(true);
     cluster.stopApiServer(3);
     hawk.advance(2_000);
     expect(reduced().causedBy).toBeNull();
-    expect(hawk.state.findings.find((f) => f.ruleId === 'ApiServerInstanceNotReady' && f.subject === '10.0.0.13:6443')!.causedBy).toBeNull();
+    expect(
+      hawk.state.findings.find((f) => f.ruleId === 'ApiServerInstanceNotReady' && f.subject === '10.0.0.13:6443')!
+        .causedBy,
+    ).toBeNull();
   });
 
   it("without quorum, a load balancer relaying an apiserver's etcd failure is a consequence; one refusing connections is not", () => {
@@ -67,14 +91,42 @@ describe('root-cause grouping', () => {
     const withFrontDoor = (readyz: ProbeResult): ClusterInput => ({
       ...input,
       apiServers: input.apiServers.map((instance, n) =>
-        n === 2 ? { ...instance, health: { ...instance.health, readyz: ready, okSince: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1 } } : instance,
+        n === 2
+          ? {
+              ...instance,
+              health: {
+                ...instance.health,
+                readyz: ready,
+                okSince: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1,
+              },
+            }
+          : instance,
       ),
-      frontDoor: { ...input.frontDoor, health: { livez: readyz, readyz, lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1, okSince: null } },
+      frontDoor: {
+        ...input.frontDoor,
+        health: {
+          livez: readyz,
+          readyz,
+          lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1,
+          okSince: null,
+        },
+      },
     });
     const loadBalancerFinding = (readyz: ProbeResult) =>
-      evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find((f) => f.ruleId === 'LoadBalancerUnreachable');
+      evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find(
+        (f) => f.ruleId === 'LoadBalancerUnreachable',
+      );
     expect(loadBalancerFinding(input.apiServers[0]!.health.readyz!)?.causedBy).toBe('EtcdQuorumLost');
-    expect(loadBalancerFinding({ at: cluster.now, ok: false, httpStatus: null, latencyMs: null, failedChecks: [], error: 'connect ECONNREFUSED' })?.causedBy).toBeNull();
+    expect(
+      loadBalancerFinding({
+        at: cluster.now,
+        ok: false,
+        httpStatus: null,
+        latencyMs: null,
+        failedChecks: [],
+        error: 'connect ECONNREFUSED',
+      })?.causedBy,
+    ).toBeNull();
   });
 
   it.each([
@@ -83,7 +135,13 @@ describe('root-cause grouping', () => {
     [['poststarthook/rbac'], false],
     [[], false],
   ])('failing checks %j are an etcd failure: %s', (failedChecks, expected) => {
-    const instance = { health: { readyz: { at: 0, ok: false, httpStatus: 500, latencyMs: 1, failedChecks, error: null }, livez: null, lastOkAt: null } } as unknown as ApiServerInstance;
+    const instance = {
+      health: {
+        readyz: { at: 0, ok: false, httpStatus: 500, latencyMs: 1, failedChecks, error: null },
+        livez: null,
+        lastOkAt: null,
+      },
+    } as unknown as ApiServerInstance;
     expect(failsEtcdCheck(instance)).toBe(expected);
   });
 });

@@ -26,7 +26,8 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
     if (onDownNode) return onDownNode;
     return quorumRoot !== null && (failsEtcdCheck(instance) || stalledWhileAlive(instance)) ? quorumRoot : null;
   };
-  const sameRoot = (roots: readonly (string | null)[]): string | null => (roots.length > 0 && roots.every((root) => root !== null && root === roots[0]) ? roots[0]! : null);
+  const sameRoot = (roots: readonly (string | null)[]): string | null =>
+    roots.length > 0 && roots.every((root) => root !== null && root === roots[0]) ? roots[0]! : null;
 
   const causeOf = (finding: Finding): string | null => {
     switch (finding.ruleId) {
@@ -39,11 +40,17 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
       // The load balancer relays one apiserver's /readyz: without quorum it relays that apiserver's
       // etcd failure (or its stall) while another instance's last probe still said ready.
       case 'LoadBalancerUnreachable':
-        return quorumRoot !== null && (failsEtcdCheck(input.frontDoor) || stalledWhileAlive(input.frontDoor)) ? quorumRoot : null;
+        return quorumRoot !== null && (failsEtcdCheck(input.frontDoor) || stalledWhileAlive(input.frontDoor))
+          ? quorumRoot
+          : null;
       case 'EtcdNoLeader':
         return quorumRoot;
       case 'EtcdOneFailureFromQuorumLoss':
-        return sameRoot(input.etcd.members.filter((m) => !m.isLearner && !m.reachable).map((m) => nodeRoots.get(nodeOfMember(m, input.nodes)) ?? null));
+        return sameRoot(
+          input.etcd.members
+            .filter((m) => !m.isLearner && !m.reachable)
+            .map((m) => nodeRoots.get(nodeOfMember(m, input.nodes)) ?? null),
+        );
       case 'HawkSourceStale':
         return noneServing;
       default: {
@@ -71,7 +78,11 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
 /** failsEtcdCheck: the instance (or the load balancer relaying it) answers but reports its etcd checks failing ("etcd", "etcd-readiness"). */
 export function failsEtcdCheck(endpoint: Pick<ApiServerInstance, 'health'>): boolean {
   const probe = endpoint.health.readyz;
-  return probe !== null && !probe.ok && probe.failedChecks.some((check) => check === 'etcd' || check.startsWith('etcd-') || check.startsWith('etcd/'));
+  return (
+    probe !== null &&
+    !probe.ok &&
+    probe.failedChecks.some((check) => check === 'etcd' || check.startsWith('etcd-') || check.startsWith('etcd/'))
+  );
 }
 
 /**
@@ -83,6 +94,7 @@ export function failsEtcdCheck(endpoint: Pick<ApiServerInstance, 'health'>): boo
 export function stalledWhileAlive(endpoint: Pick<ApiServerInstance, 'health'>): boolean {
   const { livez, readyz } = endpoint.health;
   if (readyz === null || readyz.ok) return false;
-  const reached = (probe: typeof readyz | null) => probe !== null && (probe.httpStatus !== null || /time|abort/i.test(probe.error ?? ''));
+  const reached = (probe: typeof readyz | null) =>
+    probe !== null && (probe.httpStatus !== null || /time|abort/i.test(probe.error ?? ''));
   return reached(livez) || reached(readyz);
 }

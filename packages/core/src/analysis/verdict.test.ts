@@ -3,7 +3,8 @@ import type { ClusterInput } from '../model/cluster';
 import type { Impact } from '../rules/rule';
 import { verdictOf } from './verdict';
 
-const input = (fields: Partial<ClusterInput>) => ({ reachability: { state: 'reachable' }, controlPlaneHidden: false, ...fields }) as ClusterInput;
+const input = (fields: Partial<ClusterInput>) =>
+  ({ reachability: { state: 'reachable' }, controlPlaneHidden: false, ...fields }) as ClusterInput;
 
 describe('verdictOf', () => {
   it.each<[string, Partial<ClusterInput>, Impact[], string]>([

@@ -51,13 +51,28 @@ export function componentLiveness(input: ComponentLivenessInput): ComponentLiven
   }
   // 2. An endpoint that answered in this container's life and now does not: the process stopped or hangs.
   if (input.unprobeable === null && probe !== null && input.answeredSinceStart) {
-    return { live: false, basis: 'health-endpoint', note: `its /healthz answered before and now fails: ${probe.error ?? 'no answer'}` };
+    return {
+      live: false,
+      basis: 'health-endpoint',
+      note: `its /healthz answered before and now fails: ${probe.error ?? 'no answer'}`,
+    };
   }
   // 3. Never reached from here: the kubelet, which probes it on the node, is the witness.
-  const why = input.unprobeable ?? (probe === null ? 'not probed yet' : `its /healthz has not answered hawk since the container started (${probe.error ?? 'no answer'})`);
-  if (input.nodeReady === false) return { live: null, basis: 'not-observable', note: `${why}; its node is not ready, so the kubelet's report is stale: not observable from here` };
-  if (input.podReady === true) return { live: true, basis: 'kubelet-readiness', note: `${why}; the kubelet reports its mirror pod Ready` };
-  if (input.podReady === false) return { live: false, basis: 'kubelet-readiness', note: `${why}; the kubelet reports its mirror pod not Ready` };
+  const why =
+    input.unprobeable ??
+    (probe === null
+      ? 'not probed yet'
+      : `its /healthz has not answered hawk since the container started (${probe.error ?? 'no answer'})`);
+  if (input.nodeReady === false)
+    return {
+      live: null,
+      basis: 'not-observable',
+      note: `${why}; its node is not ready, so the kubelet's report is stale: not observable from here`,
+    };
+  if (input.podReady === true)
+    return { live: true, basis: 'kubelet-readiness', note: `${why}; the kubelet reports its mirror pod Ready` };
+  if (input.podReady === false)
+    return { live: false, basis: 'kubelet-readiness', note: `${why}; the kubelet reports its mirror pod not Ready` };
   return { live: null, basis: 'not-observable', note: `${why}: not observable from here` };
 }
 

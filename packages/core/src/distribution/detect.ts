@@ -1,4 +1,10 @@
-import type { ClusterInfoSignals, ControlPlaneForm, DistributionName, DistributionView, EtcdPlacement } from '../model/distribution';
+import type {
+  ClusterInfoSignals,
+  ControlPlaneForm,
+  DistributionName,
+  DistributionView,
+  EtcdPlacement,
+} from '../model/distribution';
 import type { EtcdTopology } from '../model/etcd';
 import type { ControlPlaneNode, ControlPlanePod } from '../model/node';
 
@@ -16,8 +22,10 @@ export interface DistributionSignals {
 }
 
 /** What no distribution shows hawk: said once, for every static-pod control plane. */
-const KUBEADM_CERTS = "etcd itself is read only with a client certificate (kubeadm: /etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers' /readyz";
-const LOOPBACK_HEALTH = "controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm's default) are not reachable from here: their liveness is the kubelet's readiness of their mirror pods";
+const KUBEADM_CERTS =
+  "etcd itself is read only with a client certificate (kubeadm: /etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers' /readyz";
+const LOOPBACK_HEALTH =
+  "controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm's default) are not reachable from here: their liveness is the kubelet's readiness of their mirror pods";
 
 /**
  * detectDistribution names the distribution and its topology from what the API shows: the version
@@ -30,7 +38,12 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
   // The build stamp may show in /version or only in the kubelets' versions (a k3s agent build, a lab's shape).
   const stamped = (stamp: string) => stampedBy(info.gitVersion, nodes, stamp);
   const etcdNodes = nodes.filter((node) => node.roles?.includes('etcd') || (node.etcdMemberName ?? null) !== null);
-  const staticPods = pods.filter((pod) => pod.component === 'kube-apiserver' || pod.component === 'kube-controller-manager' || pod.component === 'kube-scheduler');
+  const staticPods = pods.filter(
+    (pod) =>
+      pod.component === 'kube-apiserver' ||
+      pod.component === 'kube-controller-manager' ||
+      pod.component === 'kube-scheduler',
+  );
   const kubeadm = info.kubeadmConfig !== null && typeof info.kubeadmConfig === 'object' ? info.kubeadmConfig : null;
 
   // 1. OpenShift: its config API group is unmistakable, and its control plane lives outside kube-system.
@@ -51,16 +64,32 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
 
   // 2. Managed: the provider's build suffix, or nothing of the control plane visible at all.
   const eks = stamped('-eks-');
-  if (eks) return managed('eks', 'EKS: control plane managed', eks, 'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it');
+  if (eks)
+    return managed(
+      'eks',
+      'EKS: control plane managed',
+      eks,
+      'default/kubernetes lists 2 addresses whatever the real count: no apiserver count is judged from it',
+    );
   const gke = stamped('-gke.');
-  if (gke) return managed('gke', 'GKE: control plane managed', gke, "default/kubernetes lists the provider's endpoint, not the apiserver instances: no apiserver count is judged from it");
+  if (gke)
+    return managed(
+      'gke',
+      'GKE: control plane managed',
+      gke,
+      "default/kubernetes lists the provider's endpoint, not the apiserver instances: no apiserver count is judged from it",
+    );
 
   // 3. k3s and RKE2 stamp their builds.
   const k3s = stamped('+k3s');
   if (k3s) {
-    const etcd: EtcdPlacement = etcdNodes.length > 0 || signals.leases.includes('kube-system/k3s-etcd') ? 'embedded' : 'external-datastore';
+    const etcd: EtcdPlacement =
+      etcdNodes.length > 0 || signals.leases.includes('kube-system/k3s-etcd') ? 'embedded' : 'external-datastore';
     const evidence = [k3s];
-    if (etcdNodes.length > 0) evidence.push(`${etcdNodes.length} node${etcdNodes.length === 1 ? '' : 's'} labelled node-role.kubernetes.io/etcd: embedded etcd members`);
+    if (etcdNodes.length > 0)
+      evidence.push(
+        `${etcdNodes.length} node${etcdNodes.length === 1 ? '' : 's'} labelled node-role.kubernetes.io/etcd: embedded etcd members`,
+      );
     const label = etcd === 'embedded' ? 'k3s, embedded etcd' : 'k3s, SQLite or external datastore';
     return view('k3s', label, staticPods.length > 0 ? 'static-pods' : 'embedded', etcd, evidence, [
       'no control-plane pods: apiserver, controller-manager and scheduler run inside each k3s server process; their standbys are not listed',
@@ -92,22 +121,34 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
       'static-pods',
       'os-service',
       [`node ${talos.name} runs ${talos.osImage}`],
-      ['etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API (talosctl etcd members)', LOOPBACK_HEALTH],
+      [
+        'etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API (talosctl etcd members)',
+        LOOPBACK_HEALTH,
+      ],
     );
   }
 
   // 5. kubeadm: its config says where etcd is and what the endpoint is.
   if (kubeadm) {
-    const placement: EtcdPlacement = kubeadm.etcd === 'external' ? 'external' : kubeadm.etcd === 'local' ? 'stacked' : placementOf(signals.etcdTopology, 'unknown');
+    const placement: EtcdPlacement =
+      kubeadm.etcd === 'external'
+        ? 'external'
+        : kubeadm.etcd === 'local'
+          ? 'stacked'
+          : placementOf(signals.etcdTopology, 'unknown');
     const evidence = ['kube-system/kubeadm-config exists'];
     if (kubeadm.etcd) evidence.push(`its ClusterConfiguration has etcd.${kubeadm.etcd}`);
     if (kubeadm.controlPlaneEndpoint) evidence.push(`controlPlaneEndpoint ${kubeadm.controlPlaneEndpoint}`);
     else evidence.push('no controlPlaneEndpoint: the cluster was made for one control-plane node');
     return {
-      ...view('kubeadm', `kubeadm, ${etcdPhrase(placement === 'external' ? 'external' : placement === 'stacked' ? 'stacked' : 'unknown', 'unknown')}`, 'static-pods', placement, evidence, [
-        LOOPBACK_HEALTH,
-        KUBEADM_CERTS,
-      ]),
+      ...view(
+        'kubeadm',
+        `kubeadm, ${etcdPhrase(placement === 'external' ? 'external' : placement === 'stacked' ? 'stacked' : 'unknown', 'unknown')}`,
+        'static-pods',
+        placement,
+        evidence,
+        [LOOPBACK_HEALTH, KUBEADM_CERTS],
+      ),
       controlPlaneEndpoint: kubeadm.controlPlaneEndpoint,
     };
   }
@@ -138,7 +179,14 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
       [LOOPBACK_HEALTH],
     );
   }
-  return view('unknown', 'distribution not known yet', 'unknown', 'unknown', info.gitVersion ? [`/version says ${info.gitVersion}`] : [], []);
+  return view(
+    'unknown',
+    'distribution not known yet',
+    'unknown',
+    'unknown',
+    info.gitVersion ? [`/version says ${info.gitVersion}`] : [],
+    [],
+  );
 }
 
 /** stampedBy says where a build stamp shows ("/version says v1.31.4+k3s1"), null when nowhere. */
@@ -148,7 +196,14 @@ function stampedBy(gitVersion: string | null, nodes: readonly ControlPlaneNode[]
   return node ? `node ${node.name}'s kubelet says ${node.kubeletVersion}` : null;
 }
 
-function view(name: DistributionName, label: string, controlPlane: ControlPlaneForm, etcd: EtcdPlacement, evidence: string[], notVisible: string[]): DistributionView {
+function view(
+  name: DistributionName,
+  label: string,
+  controlPlane: ControlPlaneForm,
+  etcd: EtcdPlacement,
+  evidence: string[],
+  notVisible: string[],
+): DistributionView {
   return { name, label, controlPlane, etcd, controlPlaneEndpoint: null, evidence, notVisible };
 }
 
@@ -159,7 +214,10 @@ function managed(name: DistributionName, label: string, evidence: string, addres
     'managed',
     'managed',
     [evidence],
-    ["the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible", addresses],
+    [
+      "the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible",
+      addresses,
+    ],
   );
 }
 
@@ -176,6 +234,9 @@ function etcdPhrase(topology: EtcdTopology | EtcdPlacement, fallback: 'stacked' 
  * isLeftoverLease: a lease the distribution leaves behind and never renews, not a failure. OpenShift
  * elects its scheduler in openshift-kube-scheduler; a kube-system/kube-scheduler Lease there is a relic.
  */
-export function isLeftoverLease(distribution: DistributionView | null | undefined, lease: { readonly namespace: string; readonly name: string }): boolean {
+export function isLeftoverLease(
+  distribution: DistributionView | null | undefined,
+  lease: { readonly namespace: string; readonly name: string },
+): boolean {
   return distribution?.name === 'openshift' && lease.namespace === 'kube-system' && lease.name === 'kube-scheduler';
 }

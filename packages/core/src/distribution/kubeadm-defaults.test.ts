@@ -12,12 +12,30 @@ const LOOPBACK = '--bind-address=127.0.0.1: health endpoint only reachable on th
 const REFUSED = { live: false, httpStatus: null, error: 'connect ECONNREFUSED 10.0.0.12:10257' } as const;
 
 /** Pod-derived candidates on cp-1..3, each judged by componentLiveness from what hawk observes of it. */
-function withPodCandidates(input: ClusterInput, observe: (node: number) => Partial<ComponentLivenessInput>): ClusterInput {
+function withPodCandidates(
+  input: ClusterInput,
+  observe: (node: number) => Partial<ComponentLivenessInput>,
+): ClusterInput {
   const leases = Object.fromEntries(
     Object.entries(input.leases).map(([key, track]) => {
       const candidates = [1, 2, 3].map((i): LeaseCandidate => {
-        const judged = componentLiveness({ unprobeable: null, probe: null, answeredSinceStart: false, podReady: null, nodeReady: true, ...observe(i) });
-        return { identity: `${track.component}-cp-${i}`, node: `cp-${i}`, source: 'pod', observedRenewAt: null, live: judged.live, liveBasis: judged.basis, liveNote: judged.note };
+        const judged = componentLiveness({
+          unprobeable: null,
+          probe: null,
+          answeredSinceStart: false,
+          podReady: null,
+          nodeReady: true,
+          ...observe(i),
+        });
+        return {
+          identity: `${track.component}-cp-${i}`,
+          node: `cp-${i}`,
+          source: 'pod',
+          observedRenewAt: null,
+          live: judged.live,
+          liveBasis: judged.basis,
+          liveNote: judged.note,
+        };
       });
       return [key, setLeaseCandidates(track, candidates, 'pod')];
     }),
@@ -42,7 +60,9 @@ describe("kubeadm's defaults: controller-manager and scheduler health bound to 1
   it('the issue\'s false alarm: health ports refused from the start, pods Ready → no "2 down", no spof', () => {
     const state = judge(
       withPodCandidates(aFullHaCluster().build(), (i) =>
-        i === 1 ? { probe: { live: true, httpStatus: 200, error: null }, answeredSinceStart: true, podReady: true } : { probe: REFUSED, podReady: true },
+        i === 1
+          ? { probe: { live: true, httpStatus: 200, error: null }, answeredSinceStart: true, podReady: true }
+          : { probe: REFUSED, podReady: true },
       ),
     );
     expect(state.verdict).toBe('ha-ok');
@@ -53,18 +73,28 @@ describe("kubeadm's defaults: controller-manager and scheduler health bound to 1
   it('without readiness either, the standbys are "not observable from here", never down', () => {
     const state = judge(withPodCandidates(aFullHaCluster().build(), () => ({ unprobeable: LOOPBACK })));
     expect(state.verdict).toBe('ha-ok');
-    expect(state.leases.flatMap((l) => l.candidates).every((c) => c.live === null && c.liveBasis === 'not-observable')).toBe(true);
+    expect(
+      state.leases.flatMap((l) => l.candidates).every((c) => c.live === null && c.liveBasis === 'not-observable'),
+    ).toBe(true);
   });
 
   it('two standbys the kubelet reports not Ready are down: single candidate, spof', () => {
-    const state = judge(withPodCandidates(aFullHaCluster().build(), (i) => ({ unprobeable: LOOPBACK, podReady: i === 1 })));
+    const state = judge(
+      withPodCandidates(aFullHaCluster().build(), (i) => ({ unprobeable: LOOPBACK, podReady: i === 1 })),
+    );
     expect(state.verdict).toBe('spof');
-    const finding = state.findings.find((f) => f.ruleId === 'LeaderElectionSingleCandidate' && f.subject === 'kube-system/kube-controller-manager');
+    const finding = state.findings.find(
+      (f) => f.ruleId === 'LeaderElectionSingleCandidate' && f.subject === 'kube-system/kube-controller-manager',
+    );
     expect(finding?.title).toBe('1 live candidate for kube-controller-manager (2 down): no standby to take over');
   });
 
   it('a standby that answered and stopped is down even while its mirror pod still says Ready', () => {
-    const state = judge(withPodCandidates(aFullHaCluster().build(), (i) => (i === 1 ? { podReady: true } : { probe: REFUSED, answeredSinceStart: true, podReady: true })));
+    const state = judge(
+      withPodCandidates(aFullHaCluster().build(), (i) =>
+        i === 1 ? { podReady: true } : { probe: REFUSED, answeredSinceStart: true, podReady: true },
+      ),
+    );
     expect(state.verdict).toBe('spof');
   });
 });

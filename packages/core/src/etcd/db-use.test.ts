@@ -12,7 +12,19 @@ const member = (id: string, dbSizeBytes: number | null): EtcdMember => ({
   clientURLs: [],
   isLearner: false,
   reachable: dbSizeBytes !== null,
-  status: dbSizeBytes === null ? null : { leaderId: '1', raftTerm: '2', raftIndex: '3', dbSizeBytes, dbSizeInUseBytes: null, version: '3.6.8', isLearner: false, errors: [] },
+  status:
+    dbSizeBytes === null
+      ? null
+      : {
+          leaderId: '1',
+          raftTerm: '2',
+          raftIndex: '3',
+          dbSizeBytes,
+          dbSizeInUseBytes: null,
+          version: '3.6.8',
+          isLearner: false,
+          errors: [],
+        },
   error: null,
   checkedAt: 0,
 });
@@ -24,7 +36,9 @@ describe('judgeEtcdDb', () => {
     ['at the critical ratio', 950, 'critical'],
     ['past the quota', 1200, 'critical'],
   ] as const)('%s', (_name, size, severity) => {
-    expect(judgeEtcdDb(anEtcdView({ members: [member('1', size)], quotaBytes: QUOTA }), DEFAULT_CONFIG)).toEqual([{ memberId: '1', ratio: size / QUOTA, severity }]);
+    expect(judgeEtcdDb(anEtcdView({ members: [member('1', size)], quotaBytes: QUOTA }), DEFAULT_CONFIG)).toEqual([
+      { memberId: '1', ratio: size / QUOTA, severity },
+    ]);
   });
 
   it('reads the configured ratios, not fixed ones', () => {
@@ -34,7 +48,11 @@ describe('judgeEtcdDb', () => {
   });
 
   it('a member without status, or a zero quota, gets no entry rather than a fake zero', () => {
-    expect(judgeEtcdDb(anEtcdView({ members: [member('1', null), member('2', 10)], quotaBytes: QUOTA }), DEFAULT_CONFIG).map((use) => use.memberId)).toEqual(['2']);
+    expect(
+      judgeEtcdDb(anEtcdView({ members: [member('1', null), member('2', 10)], quotaBytes: QUOTA }), DEFAULT_CONFIG).map(
+        (use) => use.memberId,
+      ),
+    ).toEqual(['2']);
     expect(judgeEtcdDb(anEtcdView({ members: [member('1', 10)], quotaBytes: 0 }), DEFAULT_CONFIG)).toEqual([]);
   });
 });

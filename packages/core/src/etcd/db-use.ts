@@ -10,7 +10,8 @@ export function judgeEtcdDb(etcd: EtcdView, config: HawkConfig): EtcdDbUse[] {
   return etcd.members.flatMap((member) => {
     if (!member.status) return [];
     const ratio = member.status.dbSizeBytes / etcd.quotaBytes;
-    const severity = ratio >= config.etcdDbCriticalRatio ? 'critical' : ratio >= config.etcdDbWarnRatio ? 'warning' : 'ok';
+    const severity =
+      ratio >= config.etcdDbCriticalRatio ? 'critical' : ratio >= config.etcdDbWarnRatio ? 'warning' : 'ok';
     return [{ memberId: member.id, ratio, severity }];
   });
 }

@@ -9,7 +9,8 @@ export function etcdLeaderByTerm(members: readonly EtcdMember[]): { leaderId: st
   for (const member of members) {
     const status = member.status;
     if (!member.reachable || !status || !status.leaderId) continue;
-    if (best === null || raftTerm(status.raftTerm) > raftTerm(best.raftTerm)) best = { leaderId: status.leaderId, raftTerm: status.raftTerm };
+    if (best === null || raftTerm(status.raftTerm) > raftTerm(best.raftTerm))
+      best = { leaderId: status.leaderId, raftTerm: status.raftTerm };
   }
   return best;
 }

@@ -18,7 +18,11 @@ describe('observeEtcdLeader', () => {
     ['leader moves', [view('a'), view('b', '3')], [{ at: 1000, from: 'a', to: 'b' }]],
     ['same leader re-elected in a new term', [view('a'), view('a', '3')], [{ at: 1000, from: 'a', to: 'a' }]],
     ['a gap with no leader, then the same leader', [view('a'), view(null, null), view('a')], []],
-    ['a gap with no leader, then another one', [view('a'), view(null, null), view('b', '4')], [{ at: 2000, from: 'a', to: 'b' }]],
+    [
+      'a gap with no leader, then another one',
+      [view('a'), view(null, null), view('b', '4')],
+      [{ at: 2000, from: 'a', to: 'b' }],
+    ],
     ['no leader ever known, then one', [view(null, null), view('a')], []],
   ])('%s', (_name, reads, changes) => {
     expect(fold(reads).leaderChanges).toEqual(changes);

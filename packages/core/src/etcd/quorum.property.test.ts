@@ -24,7 +24,16 @@ const memberArb = fc
     isLearner,
     reachable,
     status: reachable
-      ? { leaderId: leader === null ? '' : String(leader), raftTerm: String(term), raftIndex: '1', dbSizeBytes: 0, dbSizeInUseBytes: 0, version: '3.6.8', isLearner, errors: [] }
+      ? {
+          leaderId: leader === null ? '' : String(leader),
+          raftTerm: String(term),
+          raftIndex: '1',
+          dbSizeBytes: 0,
+          dbSizeInUseBytes: 0,
+          version: '3.6.8',
+          isLearner,
+          errors: [],
+        }
       : null,
     error: null,
     checkedAt: NOW - ageMs,
@@ -123,7 +132,9 @@ describe('quorum math (properties)', () => {
             error: null,
             checkedAt: null,
           }));
-        expect(computeQuorum(all(2 * k), NOW, config).failuresTolerated).toBe(computeQuorum(all(2 * k - 1), NOW, config).failuresTolerated);
+        expect(computeQuorum(all(2 * k), NOW, config).failuresTolerated).toBe(
+          computeQuorum(all(2 * k - 1), NOW, config).failuresTolerated,
+        );
       }),
     );
   });

@@ -11,15 +11,24 @@ export const DEFAULT_ETCD_QUOTA_BYTES = 2 * 1024 ** 3;
  * with no member known the default too.
  */
 export function smallestEtcdQuota(quotas: readonly (number | null)[]): number {
-  return quotas.length > 0 ? Math.min(...quotas.map((quota) => quota ?? DEFAULT_ETCD_QUOTA_BYTES)) : DEFAULT_ETCD_QUOTA_BYTES;
+  return quotas.length > 0
+    ? Math.min(...quotas.map((quota) => quota ?? DEFAULT_ETCD_QUOTA_BYTES))
+    : DEFAULT_ETCD_QUOTA_BYTES;
 }
 
 /**
  * etcdTopology tells stacked from external etcd: members (or the apiservers' --etcd-servers)
  * on control-plane nodes' addresses are stacked; elsewhere, external. Each decision is given as a sentence.
  */
-export function etcdTopology(members: readonly EtcdMember[], nodes: readonly ControlPlaneNode[], pods: readonly ControlPlanePod[]): { topology: EtcdTopology; evidence: string[] } {
-  const urls = members.length > 0 ? members.flatMap((member) => member.clientURLs.slice(0, 1)) : [...new Set(pods.flatMap((pod) => pod.etcdServers))];
+export function etcdTopology(
+  members: readonly EtcdMember[],
+  nodes: readonly ControlPlaneNode[],
+  pods: readonly ControlPlanePod[],
+): { topology: EtcdTopology; evidence: string[] } {
+  const urls =
+    members.length > 0
+      ? members.flatMap((member) => member.clientURLs.slice(0, 1))
+      : [...new Set(pods.flatMap((pod) => pod.etcdServers))];
   const evidence: string[] = [];
   let onNodes = 0;
   let elsewhere = 0;
@@ -39,7 +48,8 @@ export function etcdTopology(members: readonly EtcdMember[], nodes: readonly Con
       evidence.push(`etcd ${url} is not on any control-plane node`);
     }
   }
-  if (nodes.length === 0 && pods.length === 0) return { topology: 'unknown', evidence: ['no control-plane nodes or pods are visible to compare with'] };
+  if (nodes.length === 0 && pods.length === 0)
+    return { topology: 'unknown', evidence: ['no control-plane nodes or pods are visible to compare with'] };
   if (onNodes > 0 && elsewhere === 0) return { topology: 'stacked', evidence };
   if (elsewhere > 0 && onNodes === 0) return { topology: 'external', evidence };
   return { topology: 'unknown', evidence: evidence.length ? evidence : ['no etcd address is known'] };

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config';
 import type { LeaseCandidate, LeaseRecord } from '../model/lease';
 import type { ControlPlanePod } from '../model/node';
-import { candidatesFor, holderNode, LEASE_CANDIDATE_STALE_MS, nodeOfIdentity, setLeaseCandidates, standbysOf } from './candidates';
+import {
+  candidatesFor,
+  holderNode,
+  LEASE_CANDIDATE_STALE_MS,
+  nodeOfIdentity,
+  setLeaseCandidates,
+  standbysOf,
+} from './candidates';
 import { observeLease } from './tracker';
 
 const trackOf = (holderIdentity: string | null) =>
@@ -50,27 +57,93 @@ const pods = (...entries: Entry[]) => ({ source: 'pod' as const, entries });
 describe('standbysOf', () => {
   // Each row: the holder, the candidates as observed, who could take over if the holder died now.
   it.each<[string, string | null, { source: LeaseCandidate['source']; entries: Entry[] }, string[]]>([
-    ["LeaseCandidates: the holder's own is left out", 'cp-1_a', lc(['cp-1_a', 'cp-1'], ['cp-2_b', 'cp-2'], ['cp-3_c', 'cp-3']), ['cp-2_b', 'cp-3_c']],
+    [
+      "LeaseCandidates: the holder's own is left out",
+      'cp-1_a',
+      lc(['cp-1_a', 'cp-1'], ['cp-2_b', 'cp-2'], ['cp-3_c', 'cp-3']),
+      ['cp-2_b', 'cp-3_c'],
+    ],
     // A second process on the holder's node survives the holder's crash (not its node's loss: failure-impact's part).
-    ["two LeaseCandidates on the holder's node: the other process stands by", 'cp-1_a', lc(['cp-1_a', 'cp-1'], ['cp-1_b', 'cp-1'], ['cp-2_c', 'cp-2']), ['cp-1_b', 'cp-2_c']],
-    ["LeaseCandidates without the holder's own: each is another process", 'cp-1_a', lc(['cp-2_b', 'cp-2'], ['cp-3_c', 'cp-3']), ['cp-2_b', 'cp-3_c']],
-    ["pods: the one on the holder's node is the holder", 'cp-1_a', pods(['kcm-cp-1', 'cp-1'], ['kcm-cp-2', 'cp-2'], ['kcm-cp-3', 'cp-3']), ['kcm-cp-2', 'kcm-cp-3']],
+    [
+      "two LeaseCandidates on the holder's node: the other process stands by",
+      'cp-1_a',
+      lc(['cp-1_a', 'cp-1'], ['cp-1_b', 'cp-1'], ['cp-2_c', 'cp-2']),
+      ['cp-1_b', 'cp-2_c'],
+    ],
+    [
+      "LeaseCandidates without the holder's own: each is another process",
+      'cp-1_a',
+      lc(['cp-2_b', 'cp-2'], ['cp-3_c', 'cp-3']),
+      ['cp-2_b', 'cp-3_c'],
+    ],
+    [
+      "pods: the one on the holder's node is the holder",
+      'cp-1_a',
+      pods(['kcm-cp-1', 'cp-1'], ['kcm-cp-2', 'cp-2'], ['kcm-cp-3', 'cp-3']),
+      ['kcm-cp-2', 'kcm-cp-3'],
+    ],
     // The holder runs somewhere: one of the pods hawk cannot place is it, or it would count as its own standby.
-    ['pods whose node is not known yet: one of them is the holder', 'cp-1_a', pods(['kcm-a', null], ['kcm-b', null], ['kcm-c', null]), ['kcm-b', 'kcm-c']],
-    ['pods on other nodes and one not placed yet: that one is the holder', 'cp-1_a', pods(['kcm-cp-2', 'cp-2'], ['kcm-x', null], ['kcm-cp-3', 'cp-3']), ['kcm-cp-2', 'kcm-cp-3']],
-    ['pods, the hostname not a node name: one of them is the holder', 'ip-10-0-0-1_a', pods(['kcm-1', 'ip-10-0-0-1.ec2.internal'], ['kcm-2', 'ip-10-0-0-2.ec2.internal']), ['kcm-2']],
-    ['a hostname with underscores: the node is all before the last one', 'cp_1_a', pods(['kcm-1', 'cp_1'], ['kcm-2', 'cp_2']), ['kcm-2']],
-    ['a dead candidate is no standby; one not observable is', 'cp-1_a', lc(['cp-1_a', 'cp-1'], ['cp-2_b', 'cp-2', false], ['cp-3_c', 'cp-3', null]), ['cp-3_c']],
-    ["pods: a dead holder's pod is still the holder's", 'cp-1_a', pods(['kcm-cp-1', 'cp-1', false], ['kcm-cp-2', 'cp-2']), ['kcm-cp-2']],
-    ['no holder: every live candidate may acquire', null, pods(['kcm-cp-1', 'cp-1'], ['kcm-cp-2', 'cp-2', false]), ['kcm-cp-1']],
+    [
+      'pods whose node is not known yet: one of them is the holder',
+      'cp-1_a',
+      pods(['kcm-a', null], ['kcm-b', null], ['kcm-c', null]),
+      ['kcm-b', 'kcm-c'],
+    ],
+    [
+      'pods on other nodes and one not placed yet: that one is the holder',
+      'cp-1_a',
+      pods(['kcm-cp-2', 'cp-2'], ['kcm-x', null], ['kcm-cp-3', 'cp-3']),
+      ['kcm-cp-2', 'kcm-cp-3'],
+    ],
+    [
+      'pods, the hostname not a node name: one of them is the holder',
+      'ip-10-0-0-1_a',
+      pods(['kcm-1', 'ip-10-0-0-1.ec2.internal'], ['kcm-2', 'ip-10-0-0-2.ec2.internal']),
+      ['kcm-2'],
+    ],
+    [
+      'a hostname with underscores: the node is all before the last one',
+      'cp_1_a',
+      pods(['kcm-1', 'cp_1'], ['kcm-2', 'cp_2']),
+      ['kcm-2'],
+    ],
+    [
+      'a dead candidate is no standby; one not observable is',
+      'cp-1_a',
+      lc(['cp-1_a', 'cp-1'], ['cp-2_b', 'cp-2', false], ['cp-3_c', 'cp-3', null]),
+      ['cp-3_c'],
+    ],
+    [
+      "pods: a dead holder's pod is still the holder's",
+      'cp-1_a',
+      pods(['kcm-cp-1', 'cp-1', false], ['kcm-cp-2', 'cp-2']),
+      ['kcm-cp-2'],
+    ],
+    [
+      'no holder: every live candidate may acquire',
+      null,
+      pods(['kcm-cp-1', 'cp-1'], ['kcm-cp-2', 'cp-2', false]),
+      ['kcm-cp-1'],
+    ],
     ['no candidates', 'cp-1_a', lc(), []],
   ])('%s', (_name, holder, { source, entries }, expected) => {
-    const candidates = entries.map(([identity, node, live]): LeaseCandidate => ({ identity, node, source, observedRenewAt: null, ...(live === undefined ? {} : { live }) }));
+    const candidates = entries.map(([identity, node, live]): LeaseCandidate => ({
+      identity,
+      node,
+      source,
+      observedRenewAt: null,
+      ...(live === undefined ? {} : { live }),
+    }));
     const standbys = standbysOf(setLeaseCandidates(trackOf(holder), candidates, source));
     expect(standbys.map((s) => s.identity)).toEqual(expected);
     for (const standby of standbys) {
       const candidate = candidates.find((c) => c.identity === standby.identity)!;
-      expect(standby).toEqual({ identity: candidate.identity, node: candidate.node, source, live: candidate.live ?? null });
+      expect(standby).toEqual({
+        identity: candidate.identity,
+        node: candidate.node,
+        source,
+        live: candidate.live ?? null,
+      });
     }
   });
 });
@@ -102,12 +175,26 @@ describe('candidatesFor', () => {
     T0,
     DEFAULT_CONFIG,
   ).track;
-  const pods: ControlPlanePod[] = [1, 2, 3].map((n) => ({ name: `kube-controller-manager-cp-${n}`, component: 'kube-controller-manager', node: `cp-${n}`, podIP: `10.0.0.1${n}`, etcdServers: [] }));
+  const pods: ControlPlanePod[] = [1, 2, 3].map((n) => ({
+    name: `kube-controller-manager-cp-${n}`,
+    component: 'kube-controller-manager',
+    node: `cp-${n}`,
+    podIP: `10.0.0.1${n}`,
+    etcdServers: [],
+  }));
   const podLive = (live: Record<string, boolean | null>) => ({
     now: T0,
-    pod: (pod: ControlPlanePod) => ({ live: live[pod.node!] ?? null, basis: 'health-endpoint' as const, note: 'as the test says' }),
+    pod: (pod: ControlPlanePod) => ({
+      live: live[pod.node!] ?? null,
+      basis: 'health-endpoint' as const,
+      note: 'as the test says',
+    }),
   });
-  const candidate = (n: number, observedRenewAt: number) => ({ identity: `cp-${n}_x`, leaseName: 'kube-controller-manager', observedRenewAt });
+  const candidate = (n: number, observedRenewAt: number) => ({
+    identity: `cp-${n}_x`,
+    leaseName: 'kube-controller-manager',
+    observedRenewAt,
+  });
 
   it('pods carry what their own health endpoint said', () => {
     const found = candidatesFor(track, false, [], pods, podLive({ 'cp-1': true, 'cp-2': false }));
@@ -132,7 +219,9 @@ describe('candidatesFor', () => {
   });
 
   it('LeaseCandidates of another lease, or not served, fall back to the pods', () => {
-    expect(candidatesFor(track, true, [{ ...candidate(1, T0), leaseName: 'kube-scheduler' }], pods, podLive({})).source).toBe('pod');
+    expect(
+      candidatesFor(track, true, [{ ...candidate(1, T0), leaseName: 'kube-scheduler' }], pods, podLive({})).source,
+    ).toBe('pod');
     expect(candidatesFor(track, false, [candidate(1, T0)], pods, podLive({})).source).toBe('pod');
   });
 });

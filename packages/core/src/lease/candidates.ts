@@ -3,7 +3,11 @@ import type { ComponentLiveness } from '../distribution/component-liveness';
 import type { ControlPlanePod } from '../model/node';
 
 /** setLeaseCandidates replaces a track's candidates, saying where they came from. */
-export function setLeaseCandidates(track: LeaseTrack, candidates: readonly LeaseCandidate[], source: LeaseTrack['candidatesSource']): LeaseTrack {
+export function setLeaseCandidates(
+  track: LeaseTrack,
+  candidates: readonly LeaseCandidate[],
+  source: LeaseTrack['candidatesSource'],
+): LeaseTrack {
   return { ...track, candidates, candidatesSource: candidates.length === 0 ? 'none' : source };
 }
 
@@ -67,15 +71,35 @@ export function candidatesFor(
       // The renewal only tells "gone" after minutes; the same node's pod answering or not tells it now.
       const pod = node === null ? undefined : componentPods.find((p) => p.node === node);
       const podLiveness = pod ? liveness.pod(pod) : null;
-      const base = { identity: candidate.identity, node, source: 'lease-candidate', observedRenewAt: candidate.observedRenewAt } as const;
-      if (stale) return { ...base, live: false, liveBasis: 'lease-candidate', liveNote: `its LeaseCandidate was not renewed for over ${LEASE_CANDIDATE_STALE_MS / 60_000} min` };
-      if (podLiveness?.live === false) return { ...base, live: false, liveBasis: podLiveness.basis, liveNote: podLiveness.note };
+      const base = {
+        identity: candidate.identity,
+        node,
+        source: 'lease-candidate',
+        observedRenewAt: candidate.observedRenewAt,
+      } as const;
+      if (stale)
+        return {
+          ...base,
+          live: false,
+          liveBasis: 'lease-candidate',
+          liveNote: `its LeaseCandidate was not renewed for over ${LEASE_CANDIDATE_STALE_MS / 60_000} min`,
+        };
+      if (podLiveness?.live === false)
+        return { ...base, live: false, liveBasis: podLiveness.basis, liveNote: podLiveness.note };
       return { ...base, live: true, liveBasis: 'lease-candidate', liveNote: 'its LeaseCandidate is renewed' };
     });
   if (served && fromObjects.length > 0) return { candidates: fromObjects, source: 'lease-candidate' };
   const fromPods = componentPods.map((pod): LeaseCandidate => {
     const judged = liveness.pod(pod);
-    return { identity: pod.name, node: pod.node, source: 'pod', observedRenewAt: null, live: judged.live, liveBasis: judged.basis, liveNote: judged.note };
+    return {
+      identity: pod.name,
+      node: pod.node,
+      source: 'pod',
+      observedRenewAt: null,
+      live: judged.live,
+      liveBasis: judged.basis,
+      liveNote: judged.note,
+    };
   });
   return { candidates: fromPods, source: 'pod' };
 }
@@ -104,7 +128,8 @@ export function standbysOf(track: LeaseTrack): Standby[] {
   const holder = track.record?.holderIdentity ?? null;
   if (holder === null) return live.map(standbyOf);
   const node = holderNode(track);
-  const isHolder = (c: LeaseCandidate) => c.identity === holder || (c.source === 'pod' && node !== null && c.node === node);
+  const isHolder = (c: LeaseCandidate) =>
+    c.identity === holder || (c.source === 'pod' && node !== null && c.node === node);
   if (track.candidates.some(isHolder)) return live.filter((c) => !isHolder(c)).map(standbyOf);
   const livePods = live.filter((c) => c.source === 'pod');
   const presumedHolder = livePods.find((c) => c.node === null) ?? livePods[0];

@@ -107,7 +107,9 @@ function run(writes: readonly Write[], watchFrom: number, options: RunOptions = 
   const visible = writes.filter((write) => write.observedAt >= watchFrom);
   // A first sight reads the lease as it is: the latest write before the watch starts.
   const before = writes.filter((write) => write.observedAt < watchFrom).at(-1);
-  let track: LeaseTrack | undefined = before ? observeLease(undefined, before.record, watchFrom, config).track : undefined;
+  let track: LeaseTrack | undefined = before
+    ? observeLease(undefined, before.record, watchFrom, config).track
+    : undefined;
   const whileRenewing: LeaseStatus[] = [];
   let detectedAfterMs = Number.POSITIVE_INFINITY;
   let next = 0;
@@ -180,7 +182,9 @@ describe('renewal expectation: any elector timing, from the first renewal seen',
         whileRenewing.filter((status) => status !== 'held'),
         `seed ${seed}`,
       ).toEqual([]);
-      expect(detectedAfterMs, `seed ${seed}: not renewing called after the last renewal`).toBeLessThanOrEqual(clearlyMissedBy(timing));
+      expect(detectedAfterMs, `seed ${seed}: not renewing called after the last renewal`).toBeLessThanOrEqual(
+        clearlyMissedBy(timing),
+      );
     }
   });
 
@@ -203,7 +207,12 @@ describe('renewal expectation: any elector timing, from the first renewal seen',
     ['an unknown duration: a quarter of the lease', 60, [], { cadenceMs: 15_000, basis: 'lease-ratio' }],
     ['one short early interval does not shorten the guess', 15, [900], { cadenceMs: 2000, basis: 'known-elector' }],
     ['one longer interval widens it at once', 15, [3000], { cadenceMs: 3000, basis: 'learned' }],
-    ['enough intervals: learned alone', 15, [1000, 1010, 990, 1000, 1000, 1005, 995, 1000], { cadenceMs: 1000, basis: 'learned' }],
+    [
+      'enough intervals: learned alone',
+      15,
+      [1000, 1010, 990, 1000, 1000, 1005, 995, 1000],
+      { cadenceMs: 1000, basis: 'learned' },
+    ],
     [
       'a disrupted interval (a stalled apiserver: 8 s among 2 s) does not slow the next call',
       15,

@@ -37,11 +37,27 @@ describe('parseLease', () => {
         resourceVersion: '42',
       },
     ],
-    ['no spec at all', base, { holderIdentity: null, renewTime: null, acquireTime: null, leaseDurationSeconds: null, leaseTransitions: null }],
-    ['empty holder, zero duration', { ...base, spec: { holderIdentity: '', leaseDurationSeconds: 0 } }, { holderIdentity: null, leaseDurationSeconds: 0 }],
+    [
+      'no spec at all',
+      base,
+      { holderIdentity: null, renewTime: null, acquireTime: null, leaseDurationSeconds: null, leaseTransitions: null },
+    ],
+    [
+      'empty holder, zero duration',
+      { ...base, spec: { holderIdentity: '', leaseDurationSeconds: 0 } },
+      { holderIdentity: null, leaseDurationSeconds: 0 },
+    ],
     [
       'garbage times and numbers',
-      { ...base, spec: { renewTime: 'yesterday', acquireTime: new Date('nope'), leaseDurationSeconds: 'ten', leaseTransitions: Number.NaN } },
+      {
+        ...base,
+        spec: {
+          renewTime: 'yesterday',
+          acquireTime: new Date('nope'),
+          leaseDurationSeconds: 'ten',
+          leaseTransitions: Number.NaN,
+        },
+      },
       { renewTime: null, acquireTime: null, leaseDurationSeconds: null, leaseTransitions: null },
     ],
     ['no namespace or resourceVersion', { metadata: { name: 'x' } }, { namespace: 'default', resourceVersion: '' }],

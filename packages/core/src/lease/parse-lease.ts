@@ -48,5 +48,7 @@ function timestamp(value: unknown): string | null {
 
 function stringRecord(value: unknown): Record<string, string> | null {
   if (!isObject(value)) return null;
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }

@@ -26,8 +26,15 @@ export function renewed(previous: Renewable, next: Renewable): boolean {
  * now (as client-go stamps observedTime when it first reads the lock); an unchanged read (a
  * resync, a relist) keeps the previous stamp.
  */
-export function observeRenewal<T extends Renewable>(previous: Renewed<T> | undefined, next: T, observedAt: number): Renewed<T> {
-  return { ...next, observedRenewAt: previous === undefined || renewed(previous, next) ? observedAt : previous.observedRenewAt };
+export function observeRenewal<T extends Renewable>(
+  previous: Renewed<T> | undefined,
+  next: T,
+  observedAt: number,
+): Renewed<T> {
+  return {
+    ...next,
+    observedRenewAt: previous === undefined || renewed(previous, next) ? observedAt : previous.observedRenewAt,
+  };
 }
 
 /**
@@ -36,8 +43,13 @@ export function observeRenewal<T extends Renewable>(previous: Renewed<T> | undef
  * restarts there, as on a first sight: a writer that really stopped is judged a cadence after hawk
  * looks again, instead of hawk accusing every holder of its own stall.
  */
-export function resumeObservation<T extends { readonly observedRenewAt: number | null }>(value: T, resumedAt: number): T {
-  return value.observedRenewAt !== null && value.observedRenewAt < resumedAt ? { ...value, observedRenewAt: resumedAt } : value;
+export function resumeObservation<T extends { readonly observedRenewAt: number | null }>(
+  value: T,
+  resumedAt: number,
+): T {
+  return value.observedRenewAt !== null && value.observedRenewAt < resumedAt
+    ? { ...value, observedRenewAt: resumedAt }
+    : value;
 }
 
 /**

@@ -59,10 +59,15 @@ const live: Freshness = { state: 'live', lastEventAt: T0 };
 describe('lease status (properties)', () => {
   it('is unknown whenever the watch is not live', () => {
     fc.assert(
-      fc.property(eventsArb, fc.constantFrom<SourceState>('reconnecting', 'stale', 'unavailable'), fc.integer({ min: 0, max: 600_000 }), (events, state, later) => {
-        const { track, lastAt } = fold(events);
-        expect(judgeLease(track, lastAt + later, { state, lastEventAt: T0 }, DEFAULT_CONFIG).status).toBe('unknown');
-      }),
+      fc.property(
+        eventsArb,
+        fc.constantFrom<SourceState>('reconnecting', 'stale', 'unavailable'),
+        fc.integer({ min: 0, max: 600_000 }),
+        (events, state, later) => {
+          const { track, lastAt } = fold(events);
+          expect(judgeLease(track, lastAt + later, { state, lastEventAt: T0 }, DEFAULT_CONFIG).status).toBe('unknown');
+        },
+      ),
     );
   });
 
@@ -78,26 +83,50 @@ describe('lease status (properties)', () => {
 
   it("never depends on the holder's renewTime against now: rewriting the holder's clock changes nothing", () => {
     fc.assert(
-      fc.property(eventsArb, fc.integer({ min: -86_400_000, max: 86_400_000 }), fc.integer({ min: 0, max: 60_000 }), (events, shiftMs, later) => {
-        const { track, lastAt } = fold(events);
-        const shift = (value: string | null) => (value === null ? null : new Date(Date.parse(value) + shiftMs).toISOString());
-        const shifted: LeaseTrack = track.record ? { ...track, record: { ...track.record, renewTime: shift(track.record.renewTime), acquireTime: shift(track.record.acquireTime) } } : track;
-        const now = lastAt + later;
-        expect(judgeLease(shifted, now, live, DEFAULT_CONFIG).status).toBe(judgeLease(track, now, live, DEFAULT_CONFIG).status);
-      }),
+      fc.property(
+        eventsArb,
+        fc.integer({ min: -86_400_000, max: 86_400_000 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        (events, shiftMs, later) => {
+          const { track, lastAt } = fold(events);
+          const shift = (value: string | null) =>
+            value === null ? null : new Date(Date.parse(value) + shiftMs).toISOString();
+          const shifted: LeaseTrack = track.record
+            ? {
+                ...track,
+                record: {
+                  ...track.record,
+                  renewTime: shift(track.record.renewTime),
+                  acquireTime: shift(track.record.acquireTime),
+                },
+              }
+            : track;
+          const now = lastAt + later;
+          expect(judgeLease(shifted, now, live, DEFAULT_CONFIG).status).toBe(
+            judgeLease(track, now, live, DEFAULT_CONFIG).status,
+          );
+        },
+      ),
     );
   });
 
   it('a holder clock off by any amount leaves renewals, transitions and status unchanged (only skew moves)', () => {
     fc.assert(
-      fc.property(eventsArb, fc.integer({ min: -86_400_000, max: 86_400_000 }), fc.integer({ min: 0, max: 60_000 }), (events, clockMs, later) => {
-        const honest = fold(events);
-        const skewed = fold(events, clockMs);
-        expect(skewed.track.observedRenewAt).toBe(honest.track.observedRenewAt);
-        expect(skewed.track.transitions).toEqual(honest.track.transitions);
-        const now = honest.lastAt + later;
-        expect(judgeLease(skewed.track, now, live, DEFAULT_CONFIG).status).toBe(judgeLease(honest.track, now, live, DEFAULT_CONFIG).status);
-      }),
+      fc.property(
+        eventsArb,
+        fc.integer({ min: -86_400_000, max: 86_400_000 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        (events, clockMs, later) => {
+          const honest = fold(events);
+          const skewed = fold(events, clockMs);
+          expect(skewed.track.observedRenewAt).toBe(honest.track.observedRenewAt);
+          expect(skewed.track.transitions).toEqual(honest.track.transitions);
+          const now = honest.lastAt + later;
+          expect(judgeLease(skewed.track, now, live, DEFAULT_CONFIG).status).toBe(
+            judgeLease(honest.track, now, live, DEFAULT_CONFIG).status,
+          );
+        },
+      ),
     );
   });
 

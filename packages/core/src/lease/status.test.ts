@@ -28,7 +28,13 @@ describe('judgeLease', () => {
     ['silent past the guessed cadence (kube: 2 s) + 35 %', track(), 2701, live, 'renew-overdue'],
     ['silent exactly at the guessed cadence + 35 %', track(), 2700, live, 'held'],
     ['silent past the lease duration', track(), 15_001, live, 'expired'],
-    ['watch reconnecting: unknown even long after', track(), 600_000, { state: 'reconnecting', lastEventAt: T0 }, 'unknown'],
+    [
+      'watch reconnecting: unknown even long after',
+      track(),
+      600_000,
+      { state: 'reconnecting', lastEventAt: T0 },
+      'unknown',
+    ],
     ['watch stale', track(), 1000, { state: 'stale', lastEventAt: T0 }, 'unknown'],
     ['no holder', track({ holderIdentity: null }), 1000, live, 'no-holder'],
     ['no renew time', track({ renewTime: null }), 1000, live, 'malformed'],
@@ -36,13 +42,23 @@ describe('judgeLease', () => {
     ['no duration', track({ leaseDurationSeconds: null }), 1000, live, 'malformed'],
     ['deleted', { ...track(), record: null }, 1000, live, 'no-holder'],
     ['never observed renewing', { ...track(), observedRenewAt: null }, 1000, live, 'unknown'],
-    ['holder renewTime far in the future changes nothing', track({ renewTime: new Date(T0 + 3_600_000).toISOString() }), 16_000, live, 'expired'],
+    [
+      'holder renewTime far in the future changes nothing',
+      track({ renewTime: new Date(T0 + 3_600_000).toISOString() }),
+      16_000,
+      live,
+      'expired',
+    ],
   ] as const)('%s → %s', (_name, t, after, freshness, status) => {
     expect(judgeLease(t, T0 + after, freshness, DEFAULT_CONFIG).status).toBe(status);
   });
 
   it('uses the learned cadence and gives the deadlines', () => {
-    const learned = { ...track(), learnedCadenceMs: 5000, recentIntervalsMs: [4900, 5000, 5100, 5000, 5000, 5000, 5000, 5000] };
+    const learned = {
+      ...track(),
+      learnedCadenceMs: 5000,
+      recentIntervalsMs: [4900, 5000, 5100, 5000, 5000, 5000, 5000, 5000],
+    };
     const view = judgeLease(learned, T0 + 5500, live, DEFAULT_CONFIG);
     // The longest interval (5.1 s) plus the 10 % of the cadence that beats the 400 ms floor.
     expect(view).toMatchObject({ status: 'held', overdueAt: T0 + 5600, expiresAt: T0 + 15_000, freshness: live });
@@ -56,7 +72,12 @@ describe('judgeLease', () => {
   ])('standbys: %s', (_name, identities, standbys) => {
     const withCandidates = setLeaseCandidates(
       track(),
-      identities.map((identity) => ({ identity, node: null, source: 'lease-candidate' as const, observedRenewAt: null })),
+      identities.map((identity) => ({
+        identity,
+        node: null,
+        source: 'lease-candidate' as const,
+        observedRenewAt: null,
+      })),
       'lease-candidate',
     );
     expect(judgeLease(withCandidates, T0, live, DEFAULT_CONFIG).standbys).toHaveLength(standbys);
@@ -113,19 +134,33 @@ describe('judgeLease', () => {
       0,
     ],
   ] as const)('standbys by liveness: %s', (_name, entries, source, standbys) => {
-    const candidates = entries.map(([identity, node, live]) => ({ identity, node, source, observedRenewAt: null, ...(live === undefined ? {} : { live }) }));
-    expect(judgeLease(setLeaseCandidates(track(), candidates, source), T0, live, DEFAULT_CONFIG).standbys).toHaveLength(standbys);
+    const candidates = entries.map(([identity, node, live]) => ({
+      identity,
+      node,
+      source,
+      observedRenewAt: null,
+      ...(live === undefined ? {} : { live }),
+    }));
+    expect(judgeLease(setLeaseCandidates(track(), candidates, source), T0, live, DEFAULT_CONFIG).standbys).toHaveLength(
+      standbys,
+    );
   });
 
   it('standbys without a holder are all candidates', () => {
-    const released = setLeaseCandidates(track({ holderIdentity: null }), [{ identity: 'a', node: null, source: 'pod', observedRenewAt: null }], 'pod');
+    const released = setLeaseCandidates(
+      track({ holderIdentity: null }),
+      [{ identity: 'a', node: null, source: 'pod', observedRenewAt: null }],
+      'pod',
+    );
     expect(judgeLease(released, T0, live, DEFAULT_CONFIG).standbys).toHaveLength(1);
   });
 });
 
 describe('skewNoted', () => {
   // skewMs = observed - written: a holder writing times 11 s in hawk's past is 11 s behind.
-  const skewed = (ms: number, holderIdentity: string | null = 'cp-1_x') => observeLease(undefined, rec({ holderIdentity, renewTime: new Date(T0 - ms).toISOString() }), T0, DEFAULT_CONFIG).track;
+  const skewed = (ms: number, holderIdentity: string | null = 'cp-1_x') =>
+    observeLease(undefined, rec({ holderIdentity, renewTime: new Date(T0 - ms).toISOString() }), T0, DEFAULT_CONFIG)
+      .track;
   it.each([
     ['within the threshold', skewed(DEFAULT_CONFIG.clockSkewNoteMs), DEFAULT_CONFIG, false],
     ['past it, behind', skewed(DEFAULT_CONFIG.clockSkewNoteMs + 1), DEFAULT_CONFIG, true],

@@ -20,12 +20,19 @@ export function judgeLease(track: LeaseTrack, now: number, watchFreshness: Fresh
     overdueAt: renewedAt !== null && expectedRenewal !== null ? renewedAt + overdueAfterMs : null,
     expectedRenewal,
     standbys: standbysOf(track),
-    skewNoted: track.skewMs !== null && !!track.record?.holderIdentity && Math.abs(track.skewMs) > config.clockSkewNoteMs,
+    skewNoted:
+      track.skewMs !== null && !!track.record?.holderIdentity && Math.abs(track.skewMs) > config.clockSkewNoteMs,
     freshness: watchFreshness,
   };
 }
 
-function statusOf(track: LeaseTrack, now: number, watchFreshness: Freshness, durationMs: number, overdueAfterMs: number): LeaseStatus {
+function statusOf(
+  track: LeaseTrack,
+  now: number,
+  watchFreshness: Freshness,
+  durationMs: number,
+  overdueAfterMs: number,
+): LeaseStatus {
   // 1. A watch that is not live makes hawk blind: never blame the component for that.
   if (watchFreshness.state !== 'live') return 'unknown';
   // 2. Deleted, released or never acquired.

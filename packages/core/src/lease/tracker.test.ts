@@ -35,7 +35,11 @@ function fold(events: readonly (readonly [number, LeaseRecord | null])[]) {
 
 describe('observeLease', () => {
   it.each([
-    ['first sight counts as a renewal now', [[T0 + 500, record('a', T0)]], { observedRenewAt: T0 + 500, holderSinceAt: T0 + 500, skewMs: 500, component: 'kube-scheduler' }],
+    [
+      'first sight counts as a renewal now',
+      [[T0 + 500, record('a', T0)]],
+      { observedRenewAt: T0 + 500, holderSinceAt: T0 + 500, skewMs: 500, component: 'kube-scheduler' },
+    ],
     [
       'an unchanged record (resync) is no renewal',
       [
@@ -71,7 +75,12 @@ describe('observeLease', () => {
     ],
     [
       'the cadence is learned after enough intervals (median)',
-      [[T0, record('a', T0)], ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => [T0 + i * 2000 + (i === 3 ? 100 : 0), record('a', T0 + i * 2000)] as const)],
+      [
+        [T0, record('a', T0)],
+        ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map(
+          (i) => [T0 + i * 2000 + (i === 3 ? 100 : 0), record('a', T0 + i * 2000)] as const,
+        ),
+      ],
       { learnedCadenceMs: 2000, recentIntervalsMs: [2000, 2100, 1900, 2000, 2000, 2000, 2000, 2000] },
     ],
     [
@@ -103,7 +112,16 @@ describe('observeLease', () => {
         [T0 + 2000, record('a', T0 + 2000)],
         [T0 + 19_000, record('b', T0 + 19_000, { acquireTime: iso(T0 + 19_000) })],
       ],
-      [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 19_000, leaderlessMs: 17_000, handover: 'expired' }],
+      [
+        {
+          lease: 'kube-system/kube-scheduler',
+          from: 'a',
+          to: 'b',
+          at: T0 + 19_000,
+          leaderlessMs: 17_000,
+          handover: 'expired',
+        },
+      ],
     ],
     [
       'new holder seen late (watch gap): its acquire is placed by renewTime − acquireTime, skew-free',
@@ -111,7 +129,16 @@ describe('observeLease', () => {
         [T0, record('a', T0)],
         [T0 + 30_000, record('b', T0 + 600_000 + 10_000, { acquireTime: iso(T0 + 600_000) })],
       ],
-      [{ lease: 'kube-system/kube-scheduler', from: 'a', to: 'b', at: T0 + 30_000, leaderlessMs: 20_000, handover: 'expired' }],
+      [
+        {
+          lease: 'kube-system/kube-scheduler',
+          from: 'a',
+          to: 'b',
+          at: T0 + 30_000,
+          leaderlessMs: 20_000,
+          handover: 'expired',
+        },
+      ],
     ],
     [
       'release then acquire: two transitions, both a graceful handover',
@@ -121,8 +148,22 @@ describe('observeLease', () => {
         [T0 + 3000, record('b', T0 + 3000, { acquireTime: iso(T0 + 3000) })],
       ],
       [
-        { lease: 'kube-system/kube-scheduler', from: 'a', to: null, at: T0 + 1000, leaderlessMs: null, handover: 'released' },
-        { lease: 'kube-system/kube-scheduler', from: null, to: 'b', at: T0 + 3000, leaderlessMs: 2000, handover: 'released' },
+        {
+          lease: 'kube-system/kube-scheduler',
+          from: 'a',
+          to: null,
+          at: T0 + 1000,
+          leaderlessMs: null,
+          handover: 'released',
+        },
+        {
+          lease: 'kube-system/kube-scheduler',
+          from: null,
+          to: 'b',
+          at: T0 + 3000,
+          leaderlessMs: 2000,
+          handover: 'released',
+        },
       ],
     ],
   ] as const)('%s', (_name, events, expected) => {
@@ -140,7 +181,8 @@ describe('observeLease', () => {
 
   it("keeps the learned intervals across a handover: a lease's candidates share their flags", () => {
     const events: [number, LeaseRecord][] = [];
-    for (let i = 0; i < 10; i++) events.push([T0 + i * 26_000, record('a', T0 + i * 26_000, { leaseDurationSeconds: 137 })]);
+    for (let i = 0; i < 10; i++)
+      events.push([T0 + i * 26_000, record('a', T0 + i * 26_000, { leaseDurationSeconds: 137 })]);
     events.push([T0 + 400_000, record('b', T0 + 400_000, { leaseDurationSeconds: 137 })]);
     const { track } = fold(events);
     expect(track.learnedCadenceMs).toBe(26_000);
@@ -148,7 +190,11 @@ describe('observeLease', () => {
   });
 
   it('a first observation of nothing yields an empty track', () => {
-    expect(observeLease(undefined, null, T0, DEFAULT_CONFIG).track).toMatchObject({ name: '', record: null, observedRenewAt: null });
+    expect(observeLease(undefined, null, T0, DEFAULT_CONFIG).track).toMatchObject({
+      name: '',
+      record: null,
+      observedRenewAt: null,
+    });
   });
 
   it.each([

@@ -22,7 +22,12 @@ export interface LeaseObservation {
  * observeLease folds one read of a lease (watch event, relist, or deletion as null) observed at
  * `observedAt` (hawk's clock, epoch ms) into the previous track.
  */
-export function observeLease(previous: LeaseTrack | undefined, record: LeaseRecord | null, observedAt: number, config: HawkConfig): LeaseObservation {
+export function observeLease(
+  previous: LeaseTrack | undefined,
+  record: LeaseRecord | null,
+  observedAt: number,
+  config: HawkConfig,
+): LeaseObservation {
   // 1. First sight: nothing to compare with, so the record counts as renewed now, as client-go
   //    stamps observedTime when it first reads the lock.
   if (previous === undefined) return { track: firstTrack(record, observedAt), transition: null };
@@ -98,7 +103,12 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
  * An interval counts from the last renewal seen as a change only: from a first sight or a resume it is shorter than
  * the cadence. Intervals longer than the lease itself are gaps in hawk's view (or a paused holder), not the cadence.
  */
-function rememberInterval(previous: LeaseTrack, record: LeaseRecord | null, observedAt: number, config: HawkConfig): readonly number[] {
+function rememberInterval(
+  previous: LeaseTrack,
+  record: LeaseRecord | null,
+  observedAt: number,
+  config: HawkConfig,
+): readonly number[] {
   if (previous.cadenceAnchorAt === null) return previous.recentIntervalsMs;
   const interval = observedAt - previous.cadenceAnchorAt;
   const durationMs = (record?.leaseDurationSeconds ?? 0) * 1000;

@@ -24,10 +24,22 @@ export interface ClusterIdentity {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-export type Reachability = { readonly state: 'reachable' } | { readonly state: 'unreachable'; readonly error: string; readonly since: number } | { readonly state: 'connecting' };
+export type Reachability =
+  | { readonly state: 'reachable' }
+  | { readonly state: 'unreachable'; readonly error: string; readonly since: number }
+  | { readonly state: 'connecting' };
 
 /** Names of the backend's sources; each reports its own freshness. */
-export type SourceName = 'leases' | 'lease-candidates' | 'endpointslice' | 'identity-leases' | 'pods' | 'nodes' | 'apiserver-probes' | 'etcd' | 'cluster-info';
+export type SourceName =
+  | 'leases'
+  | 'lease-candidates'
+  | 'endpointslice'
+  | 'identity-leases'
+  | 'pods'
+  | 'nodes'
+  | 'apiserver-probes'
+  | 'etcd'
+  | 'cluster-info';
 
 /**
  * Everything the backend's sources currently know of one cluster: the input to `evaluateCluster`.
@@ -87,7 +99,11 @@ export interface ClusterState {
   readonly observedAt: number;
   readonly verdict: Verdict;
   readonly sources: Readonly<Partial<Record<SourceName, Freshness>>>;
-  readonly apiServers: { readonly instances: readonly ApiServerInstance[]; readonly frontDoor: ApiServerFrontDoor; readonly serving: number };
+  readonly apiServers: {
+    readonly instances: readonly ApiServerInstance[];
+    readonly frontDoor: ApiServerFrontDoor;
+    readonly serving: number;
+  };
   readonly leases: readonly LeaseView[];
   /** What etcd reported, with the quorum and each member's DB use as core judged them. */
   readonly etcd: EtcdView & { readonly quorum: QuorumView; readonly dbUse: readonly EtcdDbUse[] };

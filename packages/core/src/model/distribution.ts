@@ -1,11 +1,13 @@
 /** Distributions hawk tells apart from what a read-only client sees. */
-export type DistributionName = 'kubeadm' | 'rke2' | 'k3s' | 'talos' | 'openshift' | 'eks' | 'gke' | 'aks' | 'managed' | 'static-pods' | 'unknown';
+export type DistributionName =
+  'kubeadm' | 'rke2' | 'k3s' | 'talos' | 'openshift' | 'eks' | 'gke' | 'aks' | 'managed' | 'static-pods' | 'unknown';
 
 /** How the control plane runs: static pods, inside one server process, by operators, or out of sight. */
 export type ControlPlaneForm = 'static-pods' | 'embedded' | 'operator' | 'managed' | 'unknown';
 
 /** Where etcd runs, as the distribution makes it. */
-export type EtcdPlacement = 'stacked' | 'external' | 'embedded' | 'external-datastore' | 'os-service' | 'managed' | 'unknown';
+export type EtcdPlacement =
+  'stacked' | 'external' | 'embedded' | 'external-datastore' | 'os-service' | 'managed' | 'unknown';
 
 /** What hawk reads of kube-system/kubeadm-config's ClusterConfiguration. */
 export interface KubeadmConfigSignal {

@@ -44,7 +44,11 @@ export interface EtcdView {
   /** Sentences saying what decided the topology ("member 10.0.0.11 is control-plane node cp-1's address"). */
   readonly topologyEvidence: readonly string[];
   /** Observed leader changes with their times (epoch ms), bounded; feeds the flapping rule. */
-  readonly leaderChanges: readonly { readonly at: number; readonly from: EtcdMemberId | null; readonly to: EtcdMemberId | null }[];
+  readonly leaderChanges: readonly {
+    readonly at: number;
+    readonly from: EtcdMemberId | null;
+    readonly to: EtcdMemberId | null;
+  }[];
   /** The last leader seen and its term, carried across reads with no leader; set by `observeEtcdLeader`. */
   readonly lastKnownLeader?: { readonly id: EtcdMemberId; readonly raftTerm: string | null } | null;
   /** When the source is apiserver-readyz: how many apiservers report etcd healthy, out of how many answered. */

@@ -1,5 +1,14 @@
 export type Severity = 'critical' | 'warning' | 'info';
-export type Component = 'apiserver' | 'load-balancer' | 'kube-controller-manager' | 'kube-scheduler' | 'leader-election' | 'etcd' | 'topology' | 'cluster' | 'hawk';
+export type Component =
+  | 'apiserver'
+  | 'load-balancer'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'leader-election'
+  | 'etcd'
+  | 'topology'
+  | 'cluster'
+  | 'hawk';
 
 /** Evidence values are the numbers and names behind a finding, shown verbatim. */
 export type Evidence = Readonly<Record<string, string | number | boolean | null>>;

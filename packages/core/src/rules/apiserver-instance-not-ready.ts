@@ -25,16 +25,25 @@ export const apiServerInstanceNotReady: Rule = {
               error: instance.health.readyz?.error ?? instance.health.livez?.error ?? null,
               lastOkAt: instance.health.lastOkAt,
             },
-            remediation: 'Check the instance\'s logs and its failing checks; an "etcd" check failing points at etcd, not at this apiserver.',
+            remediation:
+              'Check the instance\'s logs and its failing checks; an "etcd" check failing points at etcd, not at this apiserver.',
             commands: instance.address
-              ? [`kubectl get --raw='/readyz?verbose' --server=https://${instance.address}:${instance.port ?? 6443}`, 'kubectl -n kube-system get pods -l component=kube-apiserver -o wide']
+              ? [
+                  `kubectl get --raw='/readyz?verbose' --server=https://${instance.address}:${instance.port ?? 6443}`,
+                  'kubectl -n kube-system get pods -l component=kube-apiserver -o wide',
+                ]
               : ['kubectl -n kube-system get leases -l apiserver.kubernetes.io/identity -o wide'],
           })),
 };
 
 function reasonOf(instance: ApiServerInstance): string {
   if (instance.address === null) return 'identity lease not renewed';
-  const probe = instance.health.readyz?.ok === false ? instance.health.readyz : instance.health.livez?.ok === false ? instance.health.livez : null;
+  const probe =
+    instance.health.readyz?.ok === false
+      ? instance.health.readyz
+      : instance.health.livez?.ok === false
+        ? instance.health.livez
+        : null;
   if (probe === null) return 'not probed yet';
   if (probe.failedChecks.length > 0) return `failing ${probe.failedChecks.join(', ')}`;
   if (probe.httpStatus !== null) return `HTTP ${probe.httpStatus}`;

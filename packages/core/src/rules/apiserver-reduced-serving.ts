@@ -30,8 +30,12 @@ export const apiServerReducedServing: Rule = {
             .map((i) => i.host ?? i.id)
             .join(', '),
         },
-        remediation: 'Bring the stopped instances back (static pod manifests in /etc/kubernetes/manifests, kubelet logs) before another one fails.',
-        commands: ['kubectl -n kube-system get pods -l component=kube-apiserver -o wide', "kubectl get --raw='/readyz?verbose'"],
+        remediation:
+          'Bring the stopped instances back (static pod manifests in /etc/kubernetes/manifests, kubelet logs) before another one fails.',
+        commands: [
+          'kubectl -n kube-system get pods -l component=kube-apiserver -o wide',
+          "kubectl get --raw='/readyz?verbose'",
+        ],
       },
     ];
   },

@@ -9,6 +9,8 @@ describe('ApiServerSingleInstance', () => {
     ['three instances', 3, []],
     ['none known', 0, []],
   ])('%s', (_name, count, subjects) => {
-    expect(judgeRule(apiServerSingleInstance, aCluster().withApiServers(count)).map((d) => d.subject)).toEqual(subjects);
+    expect(judgeRule(apiServerSingleInstance, aCluster().withApiServers(count)).map((d) => d.subject)).toEqual(
+      subjects,
+    );
   });
 });

@@ -14,8 +14,12 @@ export const clusterControlPlaneNotVisible: Rule = {
           {
             subject: null,
             title: 'managed control plane: not visible, neither healthy nor broken',
-            evidence: { apiserverPods: input.pods.filter((p) => p.component === 'kube-apiserver').length, leaderLeases: Object.keys(input.leases).length },
-            remediation: "The provider runs the control plane; its HA is theirs to report (check the provider's status page and SLA).",
+            evidence: {
+              apiserverPods: input.pods.filter((p) => p.component === 'kube-apiserver').length,
+              leaderLeases: Object.keys(input.leases).length,
+            },
+            remediation:
+              "The provider runs the control plane; its HA is theirs to report (check the provider's status page and SLA).",
             commands: ["kubectl get --raw='/readyz?verbose'", 'kubectl -n kube-system get leases'],
           },
         ],

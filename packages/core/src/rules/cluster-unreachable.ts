@@ -14,9 +14,17 @@ export const clusterUnreachable: Rule = {
           {
             subject: null,
             title: `cluster unreachable: ${input.reachability.error}`,
-            evidence: { server: input.identity.server, error: input.reachability.error, since: input.reachability.since },
-            remediation: 'Check the network path to the server in kubeconfig, the load balancer and the credentials; hawk shows nothing it cannot see.',
-            commands: [`kubectl --context ${input.identity.context} get --raw='/readyz?verbose'`, `kubectl --context ${input.identity.context} cluster-info`],
+            evidence: {
+              server: input.identity.server,
+              error: input.reachability.error,
+              since: input.reachability.since,
+            },
+            remediation:
+              'Check the network path to the server in kubeconfig, the load balancer and the credentials; hawk shows nothing it cannot see.',
+            commands: [
+              `kubectl --context ${input.identity.context} get --raw='/readyz?verbose'`,
+              `kubectl --context ${input.identity.context} cluster-info`,
+            ],
           },
         ],
 };

@@ -25,7 +25,12 @@ export const etcdAlarm: Rule = {
               : "Read the alarm in etcd's logs before disarming it.",
         commands:
           alarm.alarm === 'NOSPACE'
-            ? [etcdctl('alarm list'), etcdctl('endpoint status --cluster -w table'), etcdctl('defrag --cluster'), etcdctl('alarm disarm')]
+            ? [
+                etcdctl('alarm list'),
+                etcdctl('endpoint status --cluster -w table'),
+                etcdctl('defrag --cluster'),
+                etcdctl('alarm disarm'),
+              ]
             : [etcdctl('alarm list'), etcdctl('member list -w table')],
       };
     });

@@ -17,9 +17,15 @@ export const etcdDbNearQuota: Rule = {
         {
           subject: member.name,
           title: `etcd ${member.name} DB at ${Math.round(use.ratio * 100)}% of its quota`,
-          evidence: { member: member.name, dbSizeBytes: member.status.dbSizeBytes, dbSizeInUseBytes: member.status.dbSizeInUseBytes, quotaBytes: input.etcd.quotaBytes },
+          evidence: {
+            member: member.name,
+            dbSizeBytes: member.status.dbSizeBytes,
+            dbSizeInUseBytes: member.status.dbSizeInUseBytes,
+            quotaBytes: input.etcd.quotaBytes,
+          },
           ...(use.severity === 'critical' ? { severity: 'critical' as const } : {}),
-          remediation: 'Compact and defragment (in use far below size means defrag alone frees it); otherwise find what grows (events, CRDs) or raise --quota-backend-bytes.',
+          remediation:
+            'Compact and defragment (in use far below size means defrag alone frees it); otherwise find what grows (events, CRDs) or raise --quota-backend-bytes.',
           commands: [etcdctl('endpoint status --cluster -w table'), etcdctl('defrag --cluster')],
         },
       ];

@@ -1,6 +1,10 @@
 import { etcdctl, type FindingDraft, type Rule } from './rule';
 
-const COMMANDS = [etcdctl('endpoint health --cluster -w table'), etcdctl('member list -w table'), 'kubectl -n kube-system get pods -l component=etcd -o wide'];
+const COMMANDS = [
+  etcdctl('endpoint health --cluster -w table'),
+  etcdctl('member list -w table'),
+  'kubectl -n kube-system get pods -l component=etcd -o wide',
+];
 
 /** Why it is lost as raft counts it: a leader reported would mean raft still has its quorum (computeQuorum). */
 const NO_LEADER = 'no member reports a raft leader';
@@ -27,7 +31,8 @@ export const etcdQuorumLost: Rule = {
           subject: null,
           title: `etcd quorum lost: no apiserver (0/${readyz.answered}) can reach etcd`,
           evidence: { apiserversReportingEtcdOk: 0, answered: readyz.answered },
-          remediation: 'Every apiserver fails its etcd check. Restore etcd members until a majority runs; do not remove members while quorum is lost.',
+          remediation:
+            'Every apiserver fails its etcd check. Restore etcd members until a majority runs; do not remove members while quorum is lost.',
           commands: COMMANDS,
         },
       ];

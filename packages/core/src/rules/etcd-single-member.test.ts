@@ -10,6 +10,8 @@ describe('EtcdSingleMember', () => {
     [3, 0, []],
     [0, 0, []],
   ])('%d voter(s), %d learner(s)', (voters, learners, subjects) => {
-    expect(judgeRule(etcdSingleMember, aCluster().withEtcd(voters, { learners })).map((d) => d.subject)).toEqual(subjects);
+    expect(judgeRule(etcdSingleMember, aCluster().withEtcd(voters, { learners })).map((d) => d.subject)).toEqual(
+      subjects,
+    );
   });
 });

@@ -18,7 +18,12 @@ describe('HawkSourceStale', () => {
   it('a source never heard from', () => {
     const cluster = aCluster();
     const input = cluster.build();
-    const drafts = hawkSourceStale.evaluate({ ...input, sources: { pods: { state: 'reconnecting', lastEventAt: null } } }, {} as never, {} as never, cluster.now);
+    const drafts = hawkSourceStale.evaluate(
+      { ...input, sources: { pods: { state: 'reconnecting', lastEventAt: null } } },
+      {} as never,
+      {} as never,
+      cluster.now,
+    );
     expect(drafts.map((d) => d.title)).toEqual(["hawk's view of pods is reconnecting"]);
   });
 });

@@ -13,7 +13,11 @@ describe('LeaderElectionLeaderLost', () => {
   });
 
   it("not while hawk's watch is down", () => {
-    const cluster = aCluster().withLease('kube-scheduler').killLeaseHolder('kube-scheduler').withSource('leases', 'stale').advance(60_000);
+    const cluster = aCluster()
+      .withLease('kube-scheduler')
+      .killLeaseHolder('kube-scheduler')
+      .withSource('leases', 'stale')
+      .advance(60_000);
     expect(judgeRule(leaderElectionLeaderLost, cluster)).toEqual([]);
   });
 });

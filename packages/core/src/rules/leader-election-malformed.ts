@@ -16,8 +16,16 @@ export const leaderElectionMalformed: Rule = {
         subject: leaseSubject(lease),
         component: findingComponentForLease(lease.component),
         title: `${lease.name} is malformed: ${lease.record?.renewTime ? `lease duration ${String(lease.record.leaseDurationSeconds)}` : 'no renew time'}`,
-        evidence: { holder: lease.record?.holderIdentity ?? null, renewTime: lease.record?.renewTime ?? null, leaseDurationSeconds: lease.record?.leaseDurationSeconds ?? null },
-        remediation: 'Something other than a leader elector wrote this lease, or wrote it partly; its holder cannot be judged. Find the writer (managedFields) before trusting it.',
-        commands: [...leaseCommands(lease), `kubectl -n ${lease.namespace} get lease ${lease.name} -o yaml --show-managed-fields`],
+        evidence: {
+          holder: lease.record?.holderIdentity ?? null,
+          renewTime: lease.record?.renewTime ?? null,
+          leaseDurationSeconds: lease.record?.leaseDurationSeconds ?? null,
+        },
+        remediation:
+          'Something other than a leader elector wrote this lease, or wrote it partly; its holder cannot be judged. Find the writer (managedFields) before trusting it.',
+        commands: [
+          ...leaseCommands(lease),
+          `kubectl -n ${lease.namespace} get lease ${lease.name} -o yaml --show-managed-fields`,
+        ],
       })),
 };

@@ -8,6 +8,10 @@ describe('LeaderElectionNoHolder', () => {
     ['held', 1, []],
     ['no holder', 0, ['cloud-controller-manager has no holder']],
   ])('%s', (_name, holder, titles) => {
-    expect(judgeRule(leaderElectionNoHolder, aCluster().withLease('cloud-controller-manager', { holder })).map((d) => d.title)).toEqual(titles);
+    expect(
+      judgeRule(leaderElectionNoHolder, aCluster().withLease('cloud-controller-manager', { holder })).map(
+        (d) => d.title,
+      ),
+    ).toEqual(titles);
   });
 });

@@ -7,7 +7,14 @@ describe('LeaderElectionRenewOverdue', () => {
   it.each([
     ['renewing', false, 10_000, []],
     ['silent 2 s: within cadence + slack', true, 2_000, []],
-    ['silent 5 s', true, 5_000, ['kube-controller-manager leader not renewing: cp-1_0f3c1a7e-5b1d-4c2e-9a8b-000000000001 silent for 5 s (expected every 2 s)']],
+    [
+      'silent 5 s',
+      true,
+      5_000,
+      [
+        'kube-controller-manager leader not renewing: cp-1_0f3c1a7e-5b1d-4c2e-9a8b-000000000001 silent for 5 s (expected every 2 s)',
+      ],
+    ],
     ["silent 20 s: expired, another rule's", true, 20_000, []],
   ])('%s', (_name, kill, ms, titles) => {
     const cluster = aCluster().withLease('kube-controller-manager').advance(10_000);

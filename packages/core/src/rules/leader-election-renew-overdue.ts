@@ -10,7 +10,8 @@ export const leaderElectionRenewOverdue: Rule = {
   component: 'leader-election',
   severity: 'warning',
   impact: 'degraded',
-  summary: 'No renewal of a leader lease observed for longer than its expected cadence (learned, else guessed from the lease duration) plus slack.',
+  summary:
+    'No renewal of a leader lease observed for longer than its expected cadence (learned, else guessed from the lease duration) plus slack.',
   evaluate: (input, derived, _config, now) =>
     derived.leases
       .filter((lease) => lease.status === 'renew-overdue' && !isLeftoverLease(input.distribution, lease))

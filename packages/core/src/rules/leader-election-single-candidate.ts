@@ -37,7 +37,14 @@ export const leaderElectionSingleCandidate: Rule = {
             dead > 0
               ? `${live} live candidate${live === 1 ? '' : 's'} for ${lease.name} (${dead} down${unseen > 0 ? `, ${unseen} not observable from here` : ''}): no standby to take over`
               : `one candidate for ${lease.name}: no standby to take over`,
-          evidence: { lease: leaseSubject(lease), candidates: lease.candidates.length, live, notObservable: unseen, standbys: lease.standbys.length, source: lease.candidatesSource },
+          evidence: {
+            lease: leaseSubject(lease),
+            candidates: lease.candidates.length,
+            live,
+            notObservable: unseen,
+            standbys: lease.standbys.length,
+            source: lease.candidatesSource,
+          },
           remediation:
             dead > 0
               ? `Bring the ${lease.component} instances that are down back (their health endpoint does not answer), so a standby can acquire the lease when the leader dies.`

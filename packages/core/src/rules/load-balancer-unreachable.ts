@@ -26,9 +26,20 @@ export const loadBalancerUnreachable: Rule = {
       {
         subject: frontDoor.url,
         title: `load balancer down: ${frontDoor.url} does not answer while ${derived.serving.length}/${input.apiServers.length} apiservers serve`,
-        evidence: { server: frontDoor.url, httpStatus: probe.httpStatus, error: probe.error, serving: derived.serving.length, lastOkAt, failingSince: failingSince ?? null },
-        remediation: 'Restart or fail over the load balancer (HAProxy, cloud LB, VIP); clients and kubelets using its address are cut off although the apiservers are fine.',
-        commands: [`curl -k ${frontDoor.url}/readyz`, 'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide'],
+        evidence: {
+          server: frontDoor.url,
+          httpStatus: probe.httpStatus,
+          error: probe.error,
+          serving: derived.serving.length,
+          lastOkAt,
+          failingSince: failingSince ?? null,
+        },
+        remediation:
+          'Restart or fail over the load balancer (HAProxy, cloud LB, VIP); clients and kubelets using its address are cut off although the apiservers are fine.',
+        commands: [
+          `curl -k ${frontDoor.url}/readyz`,
+          'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide',
+        ],
       },
     ];
   },

@@ -29,7 +29,12 @@ export interface Rule {
   readonly impact: Impact;
   /** One line saying what the rule watches for. */
   readonly summary: string;
-  readonly evaluate: (input: ClusterInput, derived: Derived, config: HawkConfig, now: number) => readonly FindingDraft[];
+  readonly evaluate: (
+    input: ClusterInput,
+    derived: Derived,
+    config: HawkConfig,
+    now: number,
+  ) => readonly FindingDraft[];
 }
 
 export const ETCDCTL_ENV =

@@ -25,8 +25,12 @@ export const topologySingleNode: Rule = {
         subject: nodes[0]!,
         title: `whole control plane on one node: ${nodes[0]!}`,
         evidence: { node: nodes[0]!, controlPlaneNodes: input.nodes.length },
-        remediation: 'Spread apiserver, etcd, controller-manager and scheduler over at least three control-plane nodes (kubeadm join --control-plane).',
-        commands: ['kubectl get nodes -l node-role.kubernetes.io/control-plane -o wide', 'kubectl -n kube-system get pods -l tier=control-plane -o wide'],
+        remediation:
+          'Spread apiserver, etcd, controller-manager and scheduler over at least three control-plane nodes (kubeadm join --control-plane).',
+        commands: [
+          'kubectl get nodes -l node-role.kubernetes.io/control-plane -o wide',
+          'kubectl -n kube-system get pods -l tier=control-plane -o wide',
+        ],
       },
     ];
   },

@@ -10,6 +10,8 @@ describe('TopologySingleZone', () => {
     [3, [], []],
     [1, ['a'], []],
   ])('%d nodes in zones %j', (nodes, zones, subjects) => {
-    expect(judgeRule(topologySingleZone, aCluster().withNodes(nodes, { zones })).map((d) => d.subject)).toEqual(subjects);
+    expect(judgeRule(topologySingleZone, aCluster().withNodes(nodes, { zones })).map((d) => d.subject)).toEqual(
+      subjects,
+    );
   });
 });

@@ -16,7 +16,8 @@ export const topologySingleZone: Rule = {
         subject: zone,
         title: `all ${input.nodes.length} control-plane nodes in zone ${zone}`,
         evidence: { zone, nodes: input.nodes.length },
-        remediation: 'Place control-plane nodes in three zones if the platform offers them, so a zone outage keeps etcd quorum.',
+        remediation:
+          'Place control-plane nodes in three zones if the platform offers them, so a zone outage keeps etcd quorum.',
         commands: ['kubectl get nodes -l node-role.kubernetes.io/control-plane -L topology.kubernetes.io/zone'],
       },
     ];

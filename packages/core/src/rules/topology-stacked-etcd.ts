@@ -15,7 +15,8 @@ export const topologyStackedEtcd: Rule = {
             subject: null,
             title: 'stacked etcd: each control-plane node failure costs an apiserver and an etcd member together',
             evidence: { topology: 'stacked', evidence: input.etcd.topologyEvidence.join('; ') },
-            remediation: 'Fine with three or more nodes; for larger clusters consider external etcd so the failure domains decouple.',
+            remediation:
+              'Fine with three or more nodes; for larger clusters consider external etcd so the failure domains decouple.',
             commands: ['kubectl -n kube-system get pods -l component=etcd -o wide'],
           },
         ],

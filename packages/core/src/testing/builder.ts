@@ -68,7 +68,16 @@ interface MemberSim {
   learner: boolean;
 }
 
-const SOURCES: readonly SourceName[] = ['leases', 'lease-candidates', 'endpointslice', 'identity-leases', 'pods', 'nodes', 'apiserver-probes', 'etcd'];
+const SOURCES: readonly SourceName[] = [
+  'leases',
+  'lease-candidates',
+  'endpointslice',
+  'identity-leases',
+  'pods',
+  'nodes',
+  'apiserver-probes',
+  'etcd',
+];
 const GiB = 1024 ** 3;
 
 export class ClusterBuilder {
@@ -76,14 +85,25 @@ export class ClusterBuilder {
   now: number;
   private readonly config: HawkConfig;
   private readonly id: string;
-  private instances: { index: number; up: boolean; lastOkAt: number | null; okSince: number | null; readyzHangs?: boolean }[] = [];
+  private instances: {
+    index: number;
+    up: boolean;
+    lastOkAt: number | null;
+    okSince: number | null;
+    readyzHangs?: boolean;
+  }[] = [];
   private frontDoorKind: ApiServerFrontDoor['kind'] = 'load-balancer';
   private loadBalancerUp = true;
   private loadBalancerLastOkAt: number | null;
   private loadBalancerOkSince: number | null;
   private leases = new Map<string, LeaseSim>();
   private members: MemberSim[] = [];
-  private etcdOptions: Required<EtcdOptions> = { learners: 0, topology: 'stacked', quotaBytes: 2 * GiB, dbSizeBytes: 20 * 1024 ** 2 };
+  private etcdOptions: Required<EtcdOptions> = {
+    learners: 0,
+    topology: 'stacked',
+    quotaBytes: 2 * GiB,
+    dbSizeBytes: 20 * 1024 ** 2,
+  };
   private etcdView: EtcdView | undefined;
   private leaderIndex: number | null = null;
   private raftTerm = 2;
@@ -105,7 +125,12 @@ export class ClusterBuilder {
 
   withApiServers(count: number): this {
     // Serving since well before the builder's clock starts, as a cluster running before hawk looked.
-    this.instances = Array.from({ length: count }, (_, i) => ({ index: i + 1, up: true, lastOkAt: this.now, okSince: this.now - RUNNING_BEFORE_MS }));
+    this.instances = Array.from({ length: count }, (_, i) => ({
+      index: i + 1,
+      up: true,
+      lastOkAt: this.now,
+      okSince: this.now - RUNNING_BEFORE_MS,
+    }));
     return this;
   }
 
@@ -222,7 +247,9 @@ export class ClusterBuilder {
   advance(ms: number): this {
     const until = this.now + ms;
     for (;;) {
-      const due = [...this.leases.values()].filter((sim) => sim.renewing && sim.nextRenewAt <= until).sort((a, b) => a.nextRenewAt - b.nextRenewAt)[0];
+      const due = [...this.leases.values()]
+        .filter((sim) => sim.renewing && sim.nextRenewAt <= until)
+        .sort((a, b) => a.nextRenewAt - b.nextRenewAt)[0];
       if (due === undefined) break;
       this.now = due.nextRenewAt;
       if (this.etcdWritable()) this.write(due, { renewTime: iso(this.now + due.skewMs) });
@@ -278,7 +305,12 @@ export class ClusterBuilder {
   acquireLease(name: string, candidate: number): this {
     const sim = this.lease(name);
     const at = iso(this.now + sim.skewMs);
-    this.write(sim, { holderIdentity: identityOf(candidate), acquireTime: at, renewTime: at, leaseTransitions: (sim.record.leaseTransitions ?? 0) + 1 });
+    this.write(sim, {
+      holderIdentity: identityOf(candidate),
+      acquireTime: at,
+      renewTime: at,
+      leaseTransitions: (sim.record.leaseTransitions ?? 0) + 1,
+    });
     sim.renewing = true;
     sim.nextRenewAt = this.now + sim.renewEveryMs;
     return this;
@@ -355,7 +387,13 @@ export class ClusterBuilder {
     const apiServers = this.instances.map((sim): ApiServerInstance => {
       if (sim.up) sim.lastOkAt = quorumLost ? sim.lastOkAt : this.now;
       sim.okSince = sim.up && !quorumLost ? (sim.okSince ?? this.now) : null;
-      const probe = !sim.up ? refused(this.now) : quorumLost ? (sim.readyzHangs ? timedOut(this.now) : etcdFailing(this.now)) : ok(this.now);
+      const probe = !sim.up
+        ? refused(this.now)
+        : quorumLost
+          ? sim.readyzHangs
+            ? timedOut(this.now)
+            : etcdFailing(this.now)
+          : ok(this.now);
       return {
         id: `${addressOf(sim.index)}:6443`,
         address: addressOf(sim.index),
@@ -365,15 +403,33 @@ export class ClusterBuilder {
         inEndpointSlice: true,
         identityLease: `apiserver-${sim.index}`,
         identityRenewedAt: sim.up ? this.now : sim.lastOkAt,
-        health: { livez: sim.up ? ok(this.now) : refused(this.now), readyz: probe, lastOkAt: sim.lastOkAt, okSince: sim.okSince },
+        health: {
+          livez: sim.up ? ok(this.now) : refused(this.now),
+          readyz: probe,
+          lastOkAt: sim.lastOkAt,
+          okSince: sim.okSince,
+        },
       };
     });
     const anyServing = apiServers.some((i) => i.health.readyz?.ok);
     if (this.loadBalancerUp && anyServing) this.loadBalancerLastOkAt = this.now;
-    const frontDoorProbe = this.frontDoorKind === 'instance' ? (apiServers[0]?.health.readyz ?? null) : !this.loadBalancerUp ? refused(this.now) : anyServing ? ok(this.now) : unavailable(this.now);
+    const frontDoorProbe =
+      this.frontDoorKind === 'instance'
+        ? (apiServers[0]?.health.readyz ?? null)
+        : !this.loadBalancerUp
+          ? refused(this.now)
+          : anyServing
+            ? ok(this.now)
+            : unavailable(this.now);
     this.loadBalancerOkSince = frontDoorProbe?.ok ? (this.loadBalancerOkSince ?? this.now) : null;
     const sources = Object.fromEntries(
-      SOURCES.map((source) => [source, this.sourceOverrides.get(source) ?? (source === 'etcd' && this.members.length === 0 ? unavailableSource() : { state: 'live', lastEventAt: this.now })]),
+      SOURCES.map((source) => [
+        source,
+        this.sourceOverrides.get(source) ??
+          (source === 'etcd' && this.members.length === 0
+            ? unavailableSource()
+            : { state: 'live', lastEventAt: this.now }),
+      ]),
     ) as Record<SourceName, Freshness>;
     return {
       identity: { id: this.id, context: this.id, name: this.id, server: this.frontDoorUrl(), labels: {} },
@@ -383,7 +439,12 @@ export class ClusterBuilder {
       frontDoor: {
         url: this.frontDoorUrl(),
         kind: this.frontDoorKind,
-        health: { livez: frontDoorProbe, readyz: frontDoorProbe, lastOkAt: this.loadBalancerLastOkAt, okSince: this.loadBalancerOkSince },
+        health: {
+          livez: frontDoorProbe,
+          readyz: frontDoorProbe,
+          lastOkAt: this.loadBalancerLastOkAt,
+          okSince: this.loadBalancerOkSince,
+        },
       },
       leases: Object.fromEntries([...this.leases].map(([key, sim]) => [key, sim.track])),
       etcd: { ...this.currentEtcdView(), freshness: sources.etcd },
@@ -471,7 +532,8 @@ export class ClusterBuilder {
       alarms: this.alarms,
       quotaBytes: this.etcdOptions.quotaBytes,
       topology: none && !this.hidden ? 'unknown' : this.etcdOptions.topology,
-      topologyEvidence: this.etcdOptions.topology === 'stacked' && !none ? ["etcd members listen on the apiservers' hosts"] : [],
+      topologyEvidence:
+        this.etcdOptions.topology === 'stacked' && !none ? ["etcd members listen on the apiservers' hosts"] : [],
       leaderChanges: [],
       readyzEtcd: null,
       freshness: none ? unavailableSource() : { state: 'live', lastEventAt: this.now },
@@ -509,7 +571,11 @@ export function aCluster(options: { id?: string; start?: number; config?: HawkCo
 
 /** A full-HA cluster as the lab runs it: 3 apiservers behind a load balancer, both leader leases with 3 candidates, 3 etcd members. */
 export function aFullHaCluster(options: { id?: string; start?: number; config?: HawkConfig } = {}): ClusterBuilder {
-  return aCluster(options).withApiServers(3).withLease('kube-controller-manager').withLease('kube-scheduler').withEtcd(3);
+  return aCluster(options)
+    .withApiServers(3)
+    .withLease('kube-controller-manager')
+    .withLease('kube-scheduler')
+    .withEtcd(3);
 }
 
 /** identityOf: candidate i's identity as client-go writes it ("<hostname>_<uuid>"). */

@@ -20,7 +20,11 @@ export interface HawkRun {
   /** The last evaluated state. */
   readonly state: ClusterState;
   /** Every finding opened or resolved so far, with the clock at the time. */
-  readonly timeline: readonly { readonly at: number; readonly kind: 'opened' | 'resolved'; readonly finding: Finding }[];
+  readonly timeline: readonly {
+    readonly at: number;
+    readonly kind: 'opened' | 'resolved';
+    readonly finding: Finding;
+  }[];
   /** Advances the cluster's clock, evaluating every `stepMs` as the server's tick does. */
   advance(ms: number, stepMs?: number): HawkRun;
   /** Evaluates now, e.g. right after a fault was injected. */
@@ -72,11 +76,21 @@ export function simulateHawk(cluster: ClusterBuilder, config: HawkConfig = DEFAU
 }
 
 export function shapeOf(finding: Finding): FindingShape {
-  return { ruleId: finding.ruleId, severity: finding.severity, component: finding.component, subject: finding.subject, causedBy: finding.causedBy };
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    component: finding.component,
+    subject: finding.subject,
+    causedBy: finding.causedBy,
+  };
 }
 
 /** judgeRule runs one rule on a fixture now, as evaluateCluster would, for rule tests. */
-export function judgeRule(rule: Rule, cluster: ClusterBuilder, config: HawkConfig = DEFAULT_CONFIG): readonly FindingDraft[] {
+export function judgeRule(
+  rule: Rule,
+  cluster: ClusterBuilder,
+  config: HawkConfig = DEFAULT_CONFIG,
+): readonly FindingDraft[] {
   const input = cluster.build();
   return rule.evaluate(input, deriveCluster(input, config, cluster.now), config, cluster.now);
 }

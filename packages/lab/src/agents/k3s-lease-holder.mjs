@@ -28,7 +28,16 @@ function call(method, path, body) {
     const url = new URL(path, server);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method, ...tls, agent: false, timeout: 3_000, headers: { 'content-type': 'application/json', accept: 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method,
+        ...tls,
+        agent: false,
+        timeout: 3_000,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+      },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -53,7 +62,13 @@ async function holdOnce(name) {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name, namespace: 'kube-system' },
-      spec: { holderIdentity: holder, leaseDurationSeconds: LEASE_DURATION_SECONDS, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+      spec: {
+        holderIdentity: holder,
+        leaseDurationSeconds: LEASE_DURATION_SECONDS,
+        acquireTime: now,
+        renewTime: now,
+        leaseTransitions: 0,
+      },
     };
     const created = await call('POST', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', lease);
     if (created.status >= 300 && created.status !== 409) throw new Error(`create ${name}: HTTP ${created.status}`);
@@ -62,7 +77,9 @@ async function holdOnce(name) {
   if (got.status !== 200) throw new Error(`get ${name}: HTTP ${got.status}`);
   const lease = JSON.parse(got.body);
   const spec = lease.spec ?? {};
-  const expired = !spec.renewTime || Date.now() - Date.parse(spec.renewTime) > (spec.leaseDurationSeconds ?? LEASE_DURATION_SECONDS) * 1000;
+  const expired =
+    !spec.renewTime ||
+    Date.now() - Date.parse(spec.renewTime) > (spec.leaseDurationSeconds ?? LEASE_DURATION_SECONDS) * 1000;
   if (spec.holderIdentity !== holder && !expired) return; // another node holds it: stand by, as a k3s server does
   if (spec.holderIdentity !== holder) {
     spec.holderIdentity = holder;

@@ -23,7 +23,9 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const wasRunning = (await openLab().catch(() => undefined)) !== undefined;
   const started = Date.now();
   await ensureLab({}, { onProgress: log });
-  log(`ready after ${((Date.now() - started) / 1000).toFixed(1)}s (${wasRunning ? 'was running: will be left up' : 'started for this run'})`);
+  log(
+    `ready after ${((Date.now() - started) / 1000).toFixed(1)}s (${wasRunning ? 'was running: will be left up' : 'started for this run'})`,
+  );
   return async () => {
     const lab = await openLab().catch(() => undefined);
     const createdBy = (await lab?.state())?.createdBy;

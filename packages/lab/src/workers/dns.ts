@@ -32,10 +32,26 @@ export async function installClusterDns(lab: Lab): Promise<void> {
   // From the first control-plane host, as `kubeadm init` runs there: a profile may refuse clients on the host side.
   await must(
     'nsenter',
-    [`--net=/run/netns/${first.netns}`, '--', join(lab.binDir, 'kubeadm'), 'init', 'phase', 'addon', 'coredns', '--config', config, '--kubeconfig', lab.paths.adminKubeconfig],
+    [
+      `--net=/run/netns/${first.netns}`,
+      '--',
+      join(lab.binDir, 'kubeadm'),
+      'init',
+      'phase',
+      'addon',
+      'coredns',
+      '--config',
+      config,
+      '--kubeconfig',
+      lab.paths.adminKubeconfig,
+    ],
     120_000,
   );
-  await lab.kubeAny((kube) => kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } } }));
+  await lab.kubeAny((kube) =>
+    kube.mergePatch('/apis/apps/v1/namespaces/kube-system/deployments/coredns', {
+      spec: { template: { spec: { nodeSelector: { 'lab.hawk.dev/worker': 'true' } } } },
+    }),
+  );
 }
 
 interface DnsPods {
@@ -49,9 +65,15 @@ interface DnsPods {
 export async function clusterDnsReady(lab: Lab, workers: readonly string[]): Promise<boolean> {
   return lab
     .kubeAny(async (kube) => {
-      const deployment = await kube.json<{ spec: { replicas?: number } }>('/apis/apps/v1/namespaces/kube-system/deployments/coredns');
+      const deployment = await kube.json<{ spec: { replicas?: number } }>(
+        '/apis/apps/v1/namespaces/kube-system/deployments/coredns',
+      );
       const pods = await kube.json<DnsPods>('/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns');
-      const ready = pods.items.filter((p) => workers.includes(p.spec.nodeName ?? '') && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      const ready = pods.items.filter(
+        (p) =>
+          workers.includes(p.spec.nodeName ?? '') &&
+          p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      );
       return ready.length >= (deployment.spec.replicas ?? 1);
     })
     .catch(() => false);

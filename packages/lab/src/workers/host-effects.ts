@@ -10,7 +10,13 @@ import { CNI_NETWORK } from './plan';
  * kernel sysctls the kubelet sets (not namespaced), containerd's shim sockets in /run/containerd, libcni's result
  * cache in /var/lib/cni and the kubelet's container log links in /var/log/containers.
  */
-export const KUBELET_SYSCTLS = ['kernel/panic', 'kernel/panic_on_oops', 'vm/overcommit_memory', 'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes'] as const;
+export const KUBELET_SYSCTLS = [
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'vm/overcommit_memory',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
+] as const;
 export const RUN_CONTAINERD = '/run/containerd';
 export const VAR_LIB_CNI = '/var/lib/cni';
 export const VAR_LOG_CONTAINERS = '/var/log/containers';
@@ -55,7 +61,8 @@ export async function restoreHost(paths: LabPaths, workersDir: string, container
     if (ourCniResult(name, containerdStillRunning)) await rm(join(VAR_LIB_CNI, 'results', name), { force: true });
   }
   if (!before) return;
-  for (const [key, value] of Object.entries(before.sysctls)) await writeFile(join('/proc/sys', key), value).catch(() => undefined);
+  for (const [key, value] of Object.entries(before.sysctls))
+    await writeFile(join('/proc/sys', key), value).catch(() => undefined);
   for (const [path, existed] of Object.entries(before.existed)) {
     if (existed) continue;
     if (path === RUN_CONTAINERD) {
@@ -86,7 +93,8 @@ async function removeEmptyTree(dir: string): Promise<void> {
 /** hostLeftovers names what restoreHost should have put back and did not. */
 export async function hostLeftovers(paths: LabPaths, workersDir: string): Promise<string[]> {
   const left: string[] = [];
-  if (existsSync(hostBeforeFile(paths))) left.push(`${hostBeforeFile(paths)} (sysctls and host directories not restored)`);
+  if (existsSync(hostBeforeFile(paths)))
+    left.push(`${hostBeforeFile(paths)} (sysctls and host directories not restored)`);
   for (const name of await readdir(VAR_LOG_CONTAINERS).catch(() => [] as string[])) {
     const target = await readlink(join(VAR_LOG_CONTAINERS, name)).catch(() => '');
     if (target.startsWith(`${workersDir}/`)) left.push(join(VAR_LOG_CONTAINERS, name));

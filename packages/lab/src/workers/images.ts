@@ -11,16 +11,31 @@ import { PAUSE_IMAGE } from './plan';
  * registry is reachable here, so containerd must never have to pull it).
  */
 export function pauseImageArchive(binDir: string): Promise<string> {
-  return buildScratchImage(join(binDir, 'pause'), 'pause', PAUSE_IMAGE, join(binDir, 'pause-image.oci.tar'), 'USER 65535:65535\n');
+  return buildScratchImage(
+    join(binDir, 'pause'),
+    'pause',
+    PAUSE_IMAGE,
+    join(binDir, 'pause-image.oci.tar'),
+    'USER 65535:65535\n',
+  );
 }
 
 /** buildScratchImage puts one static binary FROM scratch as its entrypoint and saves the image as an OCI archive (cached). */
-export async function buildScratchImage(binary: string, name: string, image: string, archive: string, extra = ''): Promise<string> {
+export async function buildScratchImage(
+  binary: string,
+  name: string,
+  image: string,
+  archive: string,
+  extra = '',
+): Promise<string> {
   if (existsSync(archive) && (await stat(archive)).mtimeMs >= (await stat(binary)).mtimeMs) return archive;
   const context = await mkdtemp(join(tmpdir(), `hawk-${name}-`));
   try {
     await copyFile(binary, join(context, name));
-    await writeFile(join(context, 'Containerfile'), `FROM scratch\nCOPY ${name} /${name}\n${extra}ENTRYPOINT ["/${name}"]\n`);
+    await writeFile(
+      join(context, 'Containerfile'),
+      `FROM scratch\nCOPY ${name} /${name}\n${extra}ENTRYPOINT ["/${name}"]\n`,
+    );
     await must('podman', ['build', '--pull=never', '--quiet', '--tag', image, context], 300_000);
     await must('podman', ['save', '--format', 'oci-archive', '--output', `${archive}.tmp`, image], 120_000);
     await must('mv', [`${archive}.tmp`, archive]);

@@ -57,12 +57,18 @@ export function workersDir(paths: LabPaths): string {
 
 /** planWorkers lays `count` workers out on addresses, pod ranges, directories and cgroups. Pure. */
 export function planWorkers(paths: LabPaths, count: number): WorkerPlan[] {
-  if (!Number.isInteger(count) || count < 0 || count > MAX_WORKERS) throw new Error(`workers must be 0..${MAX_WORKERS}, got ${count}`);
+  if (!Number.isInteger(count) || count < 0 || count > MAX_WORKERS)
+    throw new Error(`workers must be 0..${MAX_WORKERS}, got ${count}`);
   return Array.from({ length: count }, (_, i) => {
     const index = i + 1;
     const name = `${WORKER_PREFIX}${index}`;
     const dir = join(workersDir(paths), name);
-    const host: WorkerHost = { name, ip: `10.213.0.${WORKER_BASE + index}`, netns: `${NETNS_PREFIX}${name}`, hostLink: `${HOST_LINK_PREFIX}${name}` };
+    const host: WorkerHost = {
+      name,
+      ip: `10.213.0.${WORKER_BASE + index}`,
+      netns: `${NETNS_PREFIX}${name}`,
+      hostLink: `${HOST_LINK_PREFIX}${name}`,
+    };
     return {
       index,
       host,

@@ -43,7 +43,8 @@ export async function missingWorkerPrerequisites(binDir: string): Promise<string
   const missing: string[] = [];
   const absent = [];
   for (const b of ['kubelet', 'kube-proxy', 'pause']) if (!(await executable(join(binDir, b)))) absent.push(b);
-  if (absent.length > 0) missing.push(`missing ${absent.join(', ')} in ${binDir}: run packages/lab/scripts/build-binaries.sh`);
+  if (absent.length > 0)
+    missing.push(`missing ${absent.join(', ')} in ${binDir}: run packages/lab/scripts/build-binaries.sh`);
   for (const [path, pkg] of [
     ['/usr/bin/containerd', 'containerd'],
     ['/usr/bin/ctr', 'containerd'],
@@ -71,10 +72,17 @@ export interface WorkerOptions {
   readonly clusterDns?: boolean;
 }
 
-export async function ensureWorkers(lab: Lab, count: number, onProgress: Progress = () => {}, options: WorkerOptions = {}): Promise<void> {
+export async function ensureWorkers(
+  lab: Lab,
+  count: number,
+  onProgress: Progress = () => {},
+  options: WorkerOptions = {},
+): Promise<void> {
   const plans = planWorkers(lab.paths, count);
   if (count > 0 && !showsKubeadm(lab.options.profile)) {
-    throw new Error(`workers need a lab on the kubeadm profile (this one is ${lab.options.profile}): pnpm lab up --profile kubeadm --workers ${count}`);
+    throw new Error(
+      `workers need a lab on the kubeadm profile (this one is ${lab.options.profile}): pnpm lab up --profile kubeadm --workers ${count}`,
+    );
   }
   if (count > 0) {
     const missing = await missingWorkerPrerequisites(lab.binDir);
@@ -95,7 +103,9 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
     }
     if (count === 0) {
       // Without workers its pods could only stay Pending in kube-system; the next workers install it again.
-      await lab.kubeAny((kube) => kube.raw('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { method: 'DELETE' })).catch(() => undefined);
+      await lab
+        .kubeAny((kube) => kube.raw('/apis/apps/v1/namespaces/kube-system/deployments/coredns', { method: 'DELETE' }))
+        .catch(() => undefined);
       return;
     }
     const started = Date.now();
@@ -104,7 +114,9 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
     step('pause image');
     const pauseArchive = await pauseImageArchive(lab.binDir);
     const pids: Record<string, number> = {};
-    await Promise.all(plans.map(async (w) => Object.assign(pids, await startWorker(lab, w, plans, pauseArchive, step))));
+    await Promise.all(
+      plans.map(async (w) => Object.assign(pids, await startWorker(lab, w, plans, pauseArchive, step))),
+    );
     await writeFile(stateFile(lab), JSON.stringify({ count, pids } satisfies WorkersState));
     step(`waiting for ${count} Nodes Ready`);
     await lab.waitFor(async () => (await notReady(lab, plans)).length === 0, 120_000, {
@@ -123,7 +135,12 @@ export async function ensureWorkers(lab: Lab, count: number, onProgress: Progres
  * ensureClusterDns installs CoreDNS on the workers and waits until its pods are Ready; on workers kept from before
  * (`freshWorkers` false) nothing is done when it is Ready already. New workers always get its image.
  */
-async function ensureClusterDns(lab: Lab, plans: readonly WorkerPlan[], step: Progress, freshWorkers: boolean): Promise<void> {
+async function ensureClusterDns(
+  lab: Lab,
+  plans: readonly WorkerPlan[],
+  step: Progress,
+  freshWorkers: boolean,
+): Promise<void> {
   const names = plans.map((w) => w.host.name);
   if (!freshWorkers && (await clusterDnsReady(lab, names))) return;
   if (!corednsAvailable()) {
@@ -175,7 +192,9 @@ interface NodeStatus {
 export async function notReady(lab: Lab, plans: readonly WorkerPlan[]): Promise<string[]> {
   const pending: string[] = [];
   for (const w of plans) {
-    const node = await lab.kubeAny((kube) => kube.json<NodeStatus>(`/api/v1/nodes/${w.host.name}`, { timeoutMs: 2_000 })).catch(() => undefined);
+    const node = await lab
+      .kubeAny((kube) => kube.json<NodeStatus>(`/api/v1/nodes/${w.host.name}`, { timeoutMs: 2_000 }))
+      .catch(() => undefined);
     if (node?.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') pending.push(w.host.name);
   }
   return pending;
@@ -202,7 +221,10 @@ async function untaintReady(lab: Lab, name: string): Promise<void> {
 function startInWorker(w: WorkerPlan, binary: string, args: string[], logFile: string): number {
   const log = openSync(logFile, 'a');
   try {
-    const child = spawn('nsenter', [`--net=/run/netns/${w.host.netns}`, '--', binary, ...args], { detached: true, stdio: ['ignore', log, log] });
+    const child = spawn('nsenter', [`--net=/run/netns/${w.host.netns}`, '--', binary, ...args], {
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${binary} in ${w.host.netns}`);
     return child.pid;
@@ -232,16 +254,31 @@ async function makeCgroupRoot(w: WorkerPlan): Promise<void> {
   }
 }
 
-async function issueClient(dir: string, name: string, subject: Record<string, string>, ca: CertPair): Promise<CertPair> {
+async function issueClient(
+  dir: string,
+  name: string,
+  subject: Record<string, string>,
+  ca: CertPair,
+): Promise<CertPair> {
   const out = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
   await issue({ out, subject, usage: 'client', signer: ca });
   return out;
 }
 
-async function startWorker(lab: Lab, w: WorkerPlan, all: readonly WorkerPlan[], pauseArchive: string, step: Progress): Promise<Record<string, number>> {
+async function startWorker(
+  lab: Lab,
+  w: WorkerPlan,
+  all: readonly WorkerPlan[],
+  pauseArchive: string,
+  step: Progress,
+): Promise<Record<string, number>> {
   const f = w.files;
   const name = w.host.name;
-  await Promise.all([f.containerdRoot, f.containerdState, f.cniConfDir, f.cniDataDir, f.kubeletRoot, f.podLogs, f.pki].map((d) => mkdir(d, { recursive: true, mode: 0o700 })));
+  await Promise.all(
+    [f.containerdRoot, f.containerdState, f.cniConfDir, f.cniDataDir, f.kubeletRoot, f.podLogs, f.pki].map((d) =>
+      mkdir(d, { recursive: true, mode: 0o700 }),
+    ),
+  );
   await joinBridge(w, all);
   await makeCgroupRoot(w);
   // The cluster CA of kubeadm's control plane signs the node's and kube-proxy's client certificates.
@@ -262,8 +299,16 @@ async function startWorker(lab: Lab, w: WorkerPlan, all: readonly WorkerPlan[], 
   const log = (component: string) => join(lab.paths.logs, `${component}-${name}.log`);
   const pids: Record<string, number> = {};
   step(`${name}: containerd`);
-  pids[`containerd-${name}`] = startInWorker(w, '/usr/bin/containerd', ['--config', f.containerdConfig], log('containerd'));
-  await lab.waitFor(() => existsSync(f.containerdSocket), 30_000, { description: `${name} containerd socket`, intervalMs: 100 });
+  pids[`containerd-${name}`] = startInWorker(
+    w,
+    '/usr/bin/containerd',
+    ['--config', f.containerdConfig],
+    log('containerd'),
+  );
+  await lab.waitFor(() => existsSync(f.containerdSocket), 30_000, {
+    description: `${name} containerd socket`,
+    intervalMs: 100,
+  });
   await importImage(f.containerdSocket, pauseArchive);
   step(`${name}: kubelet, kube-proxy`);
   pids[`kubelet-${name}`] = startInWorker(
@@ -280,6 +325,11 @@ async function startWorker(lab: Lab, w: WorkerPlan, all: readonly WorkerPlan[], 
     ],
     log('kubelet'),
   );
-  pids[`kube-proxy-${name}`] = startInWorker(w, join(lab.binDir, 'kube-proxy'), [`--config=${f.kubeProxyConfig}`], log('kube-proxy'));
+  pids[`kube-proxy-${name}`] = startInWorker(
+    w,
+    join(lab.binDir, 'kube-proxy'),
+    [`--config=${f.kubeProxyConfig}`],
+    log('kube-proxy'),
+  );
   return pids;
 }

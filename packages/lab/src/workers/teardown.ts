@@ -71,7 +71,9 @@ export async function workerMounts(paths: LabPaths): Promise<string[]> {
   const info = await readFile('/proc/self/mountinfo', 'utf8');
   const points = info
     .split('\n')
-    .map((line) => (line.split(' ')[4] ?? '').replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))))
+    .map((line) =>
+      (line.split(' ')[4] ?? '').replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))),
+    )
     .filter((p) => p === dir || p.startsWith(`${dir}/`));
   return [...new Set(points)].sort((a, b) => b.length - a.length);
 }

@@ -82,15 +82,28 @@ export async function startAlertmanager(webhookUrl: string): Promise<RunningAler
   );
   const child: ChildProcess = spawn(
     'prometheus-alertmanager',
-    [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='],
+    [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const spawnFailed = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`prometheus-alertmanager could not be started (${error.message}): run scripts/setup.sh, which installs Debian's prometheus-alertmanager`)));
-    child.once('exit', (code) => reject(new Error(`prometheus-alertmanager exited (${code}):\n${output.slice(-2_000)}`)));
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `prometheus-alertmanager could not be started (${error.message}): run scripts/setup.sh, which installs Debian's prometheus-alertmanager`,
+        ),
+      ),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`prometheus-alertmanager exited (${code}):\n${output.slice(-2_000)}`)),
+    );
   });
   const url = `http://127.0.0.1:${port}`;
   const ready = (async () => {
@@ -101,7 +114,8 @@ export async function startAlertmanager(webhookUrl: string): Promise<RunningAler
         () => false,
       );
       if (ok) return;
-      if (Date.now() > deadline) throw new Error(`prometheus-alertmanager not ready on ${url} within 20 s:\n${output.slice(-2_000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`prometheus-alertmanager not ready on ${url} within 20 s:\n${output.slice(-2_000)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();
@@ -109,7 +123,10 @@ export async function startAlertmanager(webhookUrl: string): Promise<RunningAler
   spawnFailed.catch(() => undefined);
   return {
     url,
-    alerts: async () => (await (await fetch(`${url}/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true`)).json()) as AlertmanagerAlert[],
+    alerts: async () =>
+      (await (
+        await fetch(`${url}/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true`)
+      ).json()) as AlertmanagerAlert[],
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -16,7 +16,13 @@ const app = await createApp({
   env: loadEnv({ HAWK_LOG_LEVEL: 'silent' }),
   hub,
   // The app's own repository, watched: a change is reported when its timeline row is committed.
-  history: { ...history, appendTimeline: (event) => history.appendTimeline(event).then(committed('target' in event ? Number(event.target.slice('change-'.length)) : 0)) },
+  history: {
+    ...history,
+    appendTimeline: (event) =>
+      history
+        .appendTimeline(event)
+        .then(committed('target' in event ? Number(event.target.slice('change-'.length)) : 0)),
+  },
 });
 await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -8,7 +8,9 @@ import { startPostgres, type RunningPostgres } from './postgres-server';
 
 /** Opens the history at `store`: a postgres:// URL, else a SQLite file path (what app.ts decides from env). */
 export async function openHistory(store: string, snapshotEvery?: number): Promise<HistoryRepository> {
-  return /^postgres(ql)?:\/\//.test(store) ? openPostgresHistory({ url: store, snapshotEvery }) : openSqliteHistory({ path: store, snapshotEvery });
+  return /^postgres(ql)?:\/\//.test(store)
+    ? openPostgresHistory({ url: store, snapshotEvery })
+    : openSqliteHistory({ path: store, snapshotEvery });
 }
 
 /** One backend under the contract suite: where its stores live, set up once per file. */

@@ -30,7 +30,10 @@ async function serverBinaries(): Promise<string> {
     candidates.push(...versions.map((version) => `/usr/lib/postgresql/${version}/bin`));
   }
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
-  if (!found) throw new Error("PostgreSQL's initdb and pg_ctl were not found (pg_config --bindir, /usr/lib/postgresql/*/bin): install Debian's postgresql (scripts/setup.sh does)");
+  if (!found)
+    throw new Error(
+      "PostgreSQL's initdb and pg_ctl were not found (pg_config --bindir, /usr/lib/postgresql/*/bin): install Debian's postgresql (scripts/setup.sh does)",
+    );
   return found;
 }
 
@@ -46,11 +49,14 @@ export async function startPostgres(): Promise<RunningPostgres> {
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]).catch(() => {
-      throw new Error("no `postgres` system user to run the server as: install Debian's postgresql (scripts/setup.sh does)");
+      throw new Error(
+        "no `postgres` system user to run the server as: install Debian's postgresql (scripts/setup.sh does)",
+      );
     });
     chownSync(dir, Number(uid.stdout), Number(gid.stdout));
   }
-  const asServerUser = (command: string, args: readonly string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args));
+  const asServerUser = (command: string, args: readonly string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args);
 
   // --no-sync only skips syncing initdb's own files; the server itself runs with fsync on.
   await asServerUser('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
@@ -60,7 +66,18 @@ export async function startPostgres(): Promise<RunningPostgres> {
     port = 20_000 + Math.floor(Math.random() * 40_000);
     const settings = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=on -c synchronous_commit=on`;
     try {
-      await asServerUser('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', '-o', settings, 'start']);
+      await asServerUser('pg_ctl', [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '30',
+        '-o',
+        settings,
+        'start',
+      ]);
       break;
     } catch (error) {
       const log = existsSync(join(dir, 'server.log')) ? readFileSync(join(dir, 'server.log'), 'utf8') : '';

@@ -51,7 +51,9 @@ export function spawnScript(script: string, env: Record<string, string>): Child 
       });
     },
     async kill9() {
-      const exited = new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      const exited = new Promise((resolve) =>
+        child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve),
+      );
       const at = Date.now();
       child.kill('SIGKILL');
       await exited;

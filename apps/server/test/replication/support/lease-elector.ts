@@ -8,8 +8,15 @@ import { createLeaseLockFromKubeConfig } from '../../../src/replication/lease-lo
 
 const kubeconfig = new KubeConfig();
 kubeconfig.loadFromFile(process.env.KUBECONFIG!);
-const lock = createLeaseLockFromKubeConfig(kubeconfig, { namespace: process.env.LEASE_NAMESPACE!, name: process.env.LEASE_NAME! });
-const elector = createElector(lock, { ...JSON.parse(process.env.ELECTION!), identity: process.env.IDENTITY!, log: { warn: (details, message) => console.error(message, details) } });
+const lock = createLeaseLockFromKubeConfig(kubeconfig, {
+  namespace: process.env.LEASE_NAMESPACE!,
+  name: process.env.LEASE_NAME!,
+});
+const elector = createElector(lock, {
+  ...JSON.parse(process.env.ELECTION!),
+  identity: process.env.IDENTITY!,
+  log: { warn: (details, message) => console.error(message, details) },
+});
 elector.onChange((leading) => console.log(JSON.stringify({ leading, at: Date.now() })));
 await elector.start();
 console.log(JSON.stringify({ started: true }));

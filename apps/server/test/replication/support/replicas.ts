@@ -22,7 +22,11 @@ export interface Readiness {
   readonly leaderLockReachable: boolean;
 }
 
-export async function startReplica(name: string, env: Record<string, string>, extra: Partial<AppOptions> = {}): Promise<TestReplica> {
+export async function startReplica(
+  name: string,
+  env: Record<string, string>,
+  extra: Partial<AppOptions> = {},
+): Promise<TestReplica> {
   // Every replica's hub sees the same cluster, as two replicas watching one cluster would.
   const hub = createMemoryHub([clusterState('lab')]);
   const hawk = await startHawkServer(hub, { HAWK_REPLICA_ID: name, ...env }, { election: FAST_ELECTION, ...extra });
@@ -51,7 +55,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     await pause(50);
   }
 }
@@ -64,7 +71,9 @@ export async function oneLeader(replicas: readonly TestReplica[], timeoutMs = 10
       const all = await Promise.all(replicas.map(readiness));
       const leaders = all.flatMap((state, index) => (state.leader ? [replicas[index]!] : []));
       if (leaders.length !== 1) return undefined;
-      return all.every((state) => state.leaderIdentity === leaders[0]!.name && state.leaderLockReachable) ? leaders[0] : undefined;
+      return all.every((state) => state.leaderIdentity === leaders[0]!.name && state.leaderLockReachable)
+        ? leaders[0]
+        : undefined;
     },
     timeoutMs,
   );
@@ -72,7 +81,11 @@ export async function oneLeader(replicas: readonly TestReplica[], timeoutMs = 10
 
 /** The lab with etcd member 3 down (or back), observed at `at`: a change in etcd and the verdict. */
 export const changed = (at: number, down: boolean) =>
-  clusterState('lab', { observedAt: at, verdict: down ? 'degraded' : 'ha-ok', etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, !down)] } });
+  clusterState('lab', {
+    observedAt: at,
+    verdict: down ? 'degraded' : 'ha-ok',
+    etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, !down)] },
+  });
 
 export { T0 };
 
@@ -80,7 +93,11 @@ export { T0 };
  * oneLeader, held for `windowMs` by the same replica with the lock reachable throughout: a test that
  * counts who writes must not start while a freshly connected Redis client may still drop a call.
  */
-export async function steadyLeader(replicas: readonly TestReplica[], windowMs = 600, timeoutMs = 15_000): Promise<TestReplica> {
+export async function steadyLeader(
+  replicas: readonly TestReplica[],
+  windowMs = 600,
+  timeoutMs = 15_000,
+): Promise<TestReplica> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const leader = await oneLeader(replicas, Math.max(0, deadline - Date.now()));
