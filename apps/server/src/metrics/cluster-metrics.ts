@@ -35,20 +35,16 @@ export const clusterFamilies: readonly ClusterFamily[] = [
       })),
   },
   {
-    name: 'hawk_watch_last_event_age_seconds',
-    help: 'Seconds since a source (watch or probe) last delivered anything.',
+    // A timestamp, not an age (Prometheus' convention); silence is `time() - …`.
+    name: 'hawk_watch_last_event_timestamp_seconds',
+    help: 'Unix time at which a source (watch or probe) last delivered anything.',
     type: 'gauge',
     labelNames: ['cluster', 'source'],
-    generate: (state, now) =>
+    generate: (state) =>
       Object.entries(state.sources).flatMap(([source, freshness]) =>
         freshness?.lastEventAt == null
           ? []
-          : [
-              {
-                labels: { cluster: state.identity.id, source },
-                value: Math.max(0, now - freshness.lastEventAt) / 1000,
-              },
-            ],
+          : [{ labels: { cluster: state.identity.id, source }, value: freshness.lastEventAt / 1000 }],
       ),
   },
 ];

@@ -16,20 +16,16 @@ export const leaseFamilies: readonly ClusterFamily[] = [
       }),
   },
   {
-    name: 'hawk_lease_seconds_since_renewal',
-    help: "Seconds since hawk observed the lease's last renewal (hawk's clock, not the holder's renewTime).",
+    // A timestamp, not an age (Prometheus' convention): it changes only on a renewal, and an alert takes `time() - …`.
+    name: 'hawk_lease_last_renewal_timestamp_seconds',
+    help: "Unix time at which hawk observed the lease's last renewal (hawk's clock, not the holder's renewTime).",
     type: 'gauge',
     labelNames: ['cluster', 'lease'],
-    generate: (state, now) =>
+    generate: (state) =>
       state.leases.flatMap((lease) =>
         lease.observedRenewAt === null
           ? []
-          : [
-              {
-                labels: { cluster: state.identity.id, lease: leaseName(lease) },
-                value: Math.max(0, now - lease.observedRenewAt) / 1000,
-              },
-            ],
+          : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.observedRenewAt / 1000 }],
       ),
   },
   {

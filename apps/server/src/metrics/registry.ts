@@ -40,7 +40,7 @@ export interface MetricsInputs {
   /** The lock the replicas elect on and its holder as this replica last saw it; absent for a lone replica. */
   readonly replicaLock?: { readonly kind: 'lease' | 'redis'; readonly name: string; holder(): string | null };
   readonly now?: () => number;
-  /** Node process metrics (hawk_process_*, hawk_nodejs_*); off in table tests. */
+  /** Node process metrics (process_*, nodejs_*, unprefixed as every exporter names them); off in table tests. */
   readonly processMetrics?: boolean;
 }
 
@@ -56,7 +56,7 @@ const PROBE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   const registry = new Registry();
   const now = inputs.now ?? Date.now;
-  if (inputs.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'hawk_' });
+  if (inputs.processMetrics) collectDefaultMetrics({ register: registry });
 
   const clusterNames = () => new Map(inputs.clusters().map((state) => [state.identity.id, state.identity.name]));
   for (const family of CLUSTER_FAMILIES) {

@@ -30,9 +30,10 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
         'hawk_lease_holder_info{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager",holder="cp-1_abc"} 1',
         'hawk_lease_holder_info{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler",holder="cp-2_def"} 1',
       ],
-      hawk_lease_seconds_since_renewal: [
-        'hawk_lease_seconds_since_renewal{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 2',
-        'hawk_lease_seconds_since_renewal{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} 2',
+      // Renewed 2 s before T0: a timestamp in seconds.
+      hawk_lease_last_renewal_timestamp_seconds: [
+        `hawk_lease_last_renewal_timestamp_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} ${T0 / 1000 - 2}`,
+        `hawk_lease_last_renewal_timestamp_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} ${T0 / 1000 - 2}`,
       ],
       hawk_lease_transitions_total: [
         'hawk_lease_transitions_total{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 3',
@@ -60,9 +61,9 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
         'hawk_findings_active{cluster="lab",cluster_name="lab",severity="warning"} 0',
         'hawk_findings_active{cluster="lab",cluster_name="lab",severity="info"} 0',
       ],
-      hawk_watch_last_event_age_seconds: [
-        'hawk_watch_last_event_age_seconds{cluster="lab",cluster_name="lab",source="leases"} 1',
-        'hawk_watch_last_event_age_seconds{cluster="lab",cluster_name="lab",source="etcd"} 0.5',
+      hawk_watch_last_event_timestamp_seconds: [
+        `hawk_watch_last_event_timestamp_seconds{cluster="lab",cluster_name="lab",source="leases"} ${T0 / 1000 - 1}`,
+        `hawk_watch_last_event_timestamp_seconds{cluster="lab",cluster_name="lab",source="etcd"} ${T0 / 1000 - 0.5}`,
       ],
       hawk_socket_clients: ['hawk_socket_clients 2'],
       hawk_replica_leader: ['hawk_replica_leader{replica="hawk-0"} 1'],
@@ -116,7 +117,7 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
     },
     families: {
       hawk_lease_holder_info: [],
-      hawk_lease_seconds_since_renewal: [],
+      hawk_lease_last_renewal_timestamp_seconds: [],
       hawk_lease_transitions_total: [],
       hawk_lease_last_leaderless_seconds: [],
       hawk_apiserver_up: [],
@@ -125,7 +126,7 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       hawk_etcd_has_leader: [],
       hawk_etcd_quorum_size: [],
       hawk_etcd_db_size_bytes: [],
-      hawk_watch_last_event_age_seconds: [],
+      hawk_watch_last_event_timestamp_seconds: [],
     },
   },
 ];
@@ -217,7 +218,9 @@ describe('metrics exposition', () => {
     );
   });
 
-  it('keeps every family name under the hawk_ prefix', async () => {
+  // hawk's own families carry hawk_; Node's process metrics keep the names every exporter gives them,
+  // so the dashboards and recording rules written for process_* and nodejs_* work unchanged.
+  it('names hawk families hawk_* and process metrics process_* / nodejs_*', async () => {
     const metrics = createMetrics({
       clusters: () => [healthy],
       socketClients: () => 0,
@@ -225,6 +228,9 @@ describe('metrics exposition', () => {
       processMetrics: true,
     });
     const names = (await metrics.registry.getMetricsAsJSON()).map((family) => family.name);
-    expect(names.filter((name) => !name.startsWith('hawk_'))).toEqual([]);
+    expect(names.filter((name) => !/^(hawk|process|nodejs)_/.test(name))).toEqual([]);
+    expect(names).toContain('process_resident_memory_bytes');
+    expect(names).toContain('nodejs_eventloop_lag_seconds');
+    expect(names.filter((name) => /^hawk_(process|nodejs)_/.test(name))).toEqual([]);
   });
 });
