@@ -103,7 +103,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const at = options.now();
       lastActivityAt = at;
       setFreshness({
-        state: freshness.state === 'live' ? 'live' : freshness.state,
+        state: freshness.state,
         lastEventAt: at,
         ...(freshness.state === 'live' ? {} : { detail: freshness.detail }),
       });
