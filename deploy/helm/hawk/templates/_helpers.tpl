@@ -39,6 +39,70 @@ helm.sh/chart: {{ include "hawk.chart" $root }}
 {{ include "hawk.selector" . }}
 app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ $root.Release.Service }}
+{{- with $root.Values.commonLabels }}
+{{ omit . "helm.sh/chart" "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" | toYaml }}
+{{- end }}
+{{- end -}}
+
+{{/*
+A pod template's metadata: the chart's labels (they win over podLabels and commonLabels: the selectors
+rely on them) and podAnnotations. Call with (list $ "component").
+*/}}
+{{- define "hawk.podMetadata" -}}
+{{- $root := index . 0 -}}
+{{- $labels := merge (include "hawk.labels" . | fromYaml) ($root.Values.podLabels | default dict) -}}
+labels: {{- toYaml $labels | nindent 2 }}
+{{- with $root.Values.podAnnotations }}
+annotations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Scheduling and pod-level settings shared by the server and web pods. Call with (list $ "component" componentValues).
+The component's own nodeSelector/tolerations win over the top-level ones; its affinity replaces the default:
+replicas preferably on different nodes, since hawk checks others for a single point of failure and should not be one. A topologySpreadConstraint without labelSelector selects this component.
+*/}}
+{{- define "hawk.podScheduling" -}}
+{{- $root := index . 0 -}}
+{{- $component := index . 1 -}}
+{{- $values := index . 2 -}}
+{{- with $root.Values.podSecurityContext }}
+securityContext: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.imagePullSecrets }}
+imagePullSecrets: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.priorityClassName }}
+priorityClassName: {{ . }}
+{{- end }}
+affinity:
+{{- if $values.affinity }}
+  {{- toYaml $values.affinity | nindent 2 }}
+{{- else }}
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels: {{- include "hawk.selector" (list $root $component) | nindent 14 }}
+{{- end }}
+{{- with ($values.nodeSelector | default $root.Values.nodeSelector) }}
+nodeSelector: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with ($values.tolerations | default $root.Values.tolerations) }}
+tolerations: {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $root.Values.topologySpreadConstraints }}
+topologySpreadConstraints:
+{{- range . }}
+  {{- if hasKey . "labelSelector" }}
+  - {{- toYaml . | nindent 4 }}
+  {{- else }}
+  - {{- toYaml (set (deepCopy .) "labelSelector" (dict "matchLabels" (include "hawk.selector" (list $root $component) | fromYaml))) | nindent 4 }}
+  {{- end }}
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* The labels a component's selectors match (immutable once a Deployment exists). Call with (list $ "component"). */}}
