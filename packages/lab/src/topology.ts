@@ -7,15 +7,6 @@ export type ComponentKind =
 /** Components that elect a leader through a Lease in kube-system named after them. */
 export type LeaderElectedKind = 'kube-controller-manager' | 'kube-scheduler';
 
-export const COMPONENT_KINDS: readonly ComponentKind[] = [
-  'etcd',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'haproxy',
-  'k3s-lease-holder',
-];
-
 /** LabHost is one simulated machine: a network namespace with its own address and hostname. */
 export interface LabHost {
   /** Also the hostname inside the host's UTS namespace and the Node name: cp-1, etcd-1, lb. */

@@ -119,7 +119,7 @@ export function foldEtcdAnswers(
   });
   if (members.length > 0) return members;
   // No member has ever answered: each configured endpoint stands for one, so the errors are shown.
-  const orphans = answers.map((answer): EtcdMember => ({
+  return answers.map((answer): EtcdMember => ({
     id: `endpoint:${answer.endpoint}`,
     name: answer.endpoint,
     peerURLs: [],
@@ -130,5 +130,4 @@ export function foldEtcdAnswers(
     error: answer.error,
     checkedAt: now,
   }));
-  return [...members, ...orphans];
 }

@@ -13,7 +13,6 @@ export function createProbeLoop(
   intervalMs: number,
   targets: () => readonly string[],
   probe: (target: string) => Promise<void>,
-  onRound?: () => void,
 ): ProbeLoop {
   const inFlight = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
@@ -22,13 +21,14 @@ export function createProbeLoop(
     const round = targets().filter((target) => !inFlight.has(target));
     if (round.length === 0) return;
     for (const target of round) inFlight.add(target);
+    // allSettled: a failed probe is the probe's own business to record; here it only frees the target.
     void Promise.allSettled(
       round.map((target) =>
         probe(target).finally(() => {
           inFlight.delete(target);
         }),
       ),
-    ).then(() => onRound?.());
+    );
   };
 
   return {

@@ -13,10 +13,6 @@ export function useViewNow(): number {
   return frozenAt ?? now;
 }
 
-export function useFrozenAt(): number | null {
-  return useContext(FrozenAtContext);
-}
-
 /**
  * When the data stopped being live (disconnected), null while live. Countdown rings stop there: a
  * ring draining on stale data would announce a leader loss nobody observed.

@@ -6,7 +6,6 @@ import {
   type LeaderTransition,
   type ClusterState,
   type EndpointHealth,
-  type EtcdMember,
   type Finding,
   type LeaseView,
   type QuorumView,
@@ -78,10 +77,6 @@ export function quorumText(quorum: QuorumView): string {
   if (!quorum.hasQuorum) return `quorum lost: ${quorum.healthy}/${quorum.voters} healthy, needs ${quorum.quorum}`;
   const tolerated = quorum.failuresTolerated;
   return `${quorum.healthy}/${quorum.voters}, tolerates ${tolerated} failure${tolerated === 1 ? '' : 's'}`;
-}
-
-export function isEtcdLeader(state: ClusterState, member: EtcdMember): boolean {
-  return state.etcd.leaderId !== null && state.etcd.leaderId === member.id;
 }
 
 /** Ready and live from the two probes; null when not probed yet. */

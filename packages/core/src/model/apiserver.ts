@@ -1,5 +1,3 @@
-import type { Freshness } from './freshness';
-
 /** Result of probing one HTTP endpoint of an apiserver (or the load balancer). */
 export interface ProbeResult {
   /** When the probe finished (epoch ms, hawk's clock). */
@@ -50,10 +48,4 @@ export interface ApiServerFrontDoor {
   /** 'load-balancer' when the address is none of the instances' addresses, 'instance' when it is one of them. */
   readonly kind: 'load-balancer' | 'instance' | 'unknown';
   readonly health: EndpointHealth;
-}
-
-export interface ApiServersView {
-  readonly instances: readonly ApiServerInstance[];
-  readonly frontDoor: ApiServerFrontDoor;
-  readonly freshness: Freshness;
 }

@@ -15,9 +15,6 @@ export interface ClusterSummary {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** Top-level keys of ClusterState that a patch may replace whole. */
-export type ClusterStatePart = keyof ClusterState;
-
 export interface SnapshotMessage {
   readonly clusterId: string;
   readonly version: number;

@@ -61,5 +61,3 @@ export const UNREACHABLE_RULES: readonly Rule[] = [clusterUnreachable];
 
 /** The one rule for a managed control plane. */
 export const NOT_VISIBLE_RULES: readonly Rule[] = [clusterControlPlaneNotVisible];
-
-export const ALL_RULES: readonly Rule[] = [...UNREACHABLE_RULES, ...NOT_VISIBLE_RULES, ...CONTROL_PLANE_RULES];

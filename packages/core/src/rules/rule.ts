@@ -44,7 +44,3 @@ export const ETCDCTL_ENV =
 export function etcdctl(args: string): string {
   return `${ETCDCTL_ENV} ${args}`;
 }
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
