@@ -52,7 +52,10 @@ export const INCUMBENT: Readonly<Record<string, IncumbentAlert>> = {
   },
 };
 
-/** Earliest time (ms) the incumbent alert could fire, or null if none would. */
+/**
+ * Earliest time (ms) the incumbent alert could fire, or null if none would. Derived from the rule's
+ * `for:` and the scrape interval, not measured: no Prometheus runs against the lab for it.
+ */
 export function incumbentLatencyMs(fault: string): number | null {
   const entry = INCUMBENT[fault];
   if (!entry || entry.forSeconds === null) return null;
