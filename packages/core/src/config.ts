@@ -80,6 +80,10 @@ export interface HawkConfig {
    * (2 s by default) and may take the probe timeout (1.5 s): a claim older than this means hawk stopped hearing etcd.
    */
   readonly etcdLeaderEvidenceMs: number;
+  /** A certificate ending within this warns (ms): 30 days leaves time to plan a renewal. */
+  readonly certificateWarningMs: number;
+  /** A certificate ending within this is critical (ms): 7 days, inside a week's on-call rotation. */
+  readonly certificateCriticalMs: number;
 }
 
 export const DEFAULT_CONFIG: HawkConfig = {
@@ -112,6 +116,8 @@ export const DEFAULT_CONFIG: HawkConfig = {
   clockSkewNoteMs: 10_000,
   loadBalancerFailureGraceMs: 7_000,
   etcdLeaderEvidenceMs: 5_000,
+  certificateWarningMs: 30 * 86_400_000,
+  certificateCriticalMs: 7 * 86_400_000,
 };
 
 /** Merges overrides into the defaults and validates relations between fields; returns an error instead of throwing. */
@@ -140,6 +146,8 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
   if (config.etcdDbWarnRatio >= config.etcdDbCriticalRatio)
     return { error: 'config.etcdDbWarnRatio must be below config.etcdDbCriticalRatio' };
   if (config.etcdDbCriticalRatio > 1) return { error: 'config.etcdDbCriticalRatio must be at most 1' };
+  if (config.certificateCriticalMs >= config.certificateWarningMs)
+    return { error: 'config.certificateCriticalMs must be below config.certificateWarningMs' };
   if (config.flapTransitions < 2) return { error: 'config.flapTransitions must be at least 2' };
   if (config.cadenceSamples < 1) return { error: 'config.cadenceSamples must be at least 1' };
   if (config.cadenceMinSamples < 1 || config.cadenceMinSamples > config.cadenceSamples)

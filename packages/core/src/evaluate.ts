@@ -75,6 +75,7 @@ export function evaluateCluster(
     pods: input.pods,
     controlPlaneHidden: input.controlPlaneHidden,
     ...(input.distribution ? { distribution: input.distribution } : {}),
+    ...(input.certificates ? { certificates: derived.certificates } : {}),
     findings,
     failureImpacts:
       input.controlPlaneHidden || input.reachability.state !== 'reachable' ? [] : failureImpacts(input, derived),

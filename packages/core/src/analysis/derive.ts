@@ -1,8 +1,10 @@
+import { judgeCertificates } from '../certificates/expiry';
 import type { HawkConfig } from '../config';
 import { judgeEtcdDb } from '../etcd/db-use';
 import { computeQuorum } from '../etcd/quorum';
 import { judgeLease } from '../lease/status';
 import type { ApiServerInstance, ProbeResult } from '../model/apiserver';
+import type { CertificateExpiry } from '../model/certificate';
 import type { ClusterInput } from '../model/cluster';
 import type { EtcdDbUse, QuorumView } from '../model/etcd';
 import { NEVER_SEEN, type Freshness } from '../model/freshness';
@@ -21,6 +23,8 @@ export interface Derived {
   readonly probesLive: boolean;
   /** etcd reads are current and come from somewhere. */
   readonly etcdLive: boolean;
+  /** Every certificate hawk read, judged against its end: soonest first. */
+  readonly certificates: readonly CertificateExpiry[];
 }
 
 export function isLive(freshness: Freshness | undefined): boolean {
@@ -57,5 +61,6 @@ export function deriveCluster(input: ClusterInput, config: HawkConfig, now: numb
     serving: probesLive ? input.apiServers.filter((instance) => isServing(instance, config, now)) : [],
     probesLive,
     etcdLive: input.etcd.source !== 'none' && isLive(input.etcd.freshness),
+    certificates: judgeCertificates(input.certificates ?? [], config, now),
   };
 }

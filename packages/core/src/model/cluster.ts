@@ -1,4 +1,5 @@
 import type { ApiServerFrontDoor, ApiServerInstance } from './apiserver';
+import type { CertificateExpiry, ObservedCertificate } from './certificate';
 import type { EtcdDbUse, EtcdView, QuorumView } from './etcd';
 import type { DistributionView } from './distribution';
 import type { Finding } from './finding';
@@ -60,6 +61,8 @@ export interface ClusterInput {
   readonly controlPlaneHidden: boolean;
   /** The distribution detected from the version, API groups, nodes, kubeadm-config and pods; absent until detected. */
   readonly distribution?: DistributionView;
+  /** Certificates read from TLS handshakes and hawk's kubeconfig; absent until the first read. */
+  readonly certificates?: readonly ObservedCertificate[];
 }
 
 export type Verdict =
@@ -112,6 +115,8 @@ export interface ClusterState {
   readonly controlPlaneHidden: boolean;
   /** Which distribution this is and what hawk cannot see of it ("kubeadm, stacked etcd"). */
   readonly distribution?: DistributionView;
+  /** The certificates hawk read, judged against their end; absent until the first read. */
+  readonly certificates?: readonly CertificateExpiry[];
   /** Sorted: critical first, then by since. Consequences carry causedBy. */
   readonly findings: readonly Finding[];
   readonly failureImpacts: readonly FailureImpact[];

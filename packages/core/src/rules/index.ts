@@ -1,6 +1,7 @@
 import { apiServerInstanceNotReady } from './apiserver-instance-not-ready';
 import { apiServerReducedServing } from './apiserver-reduced-serving';
 import { apiServerSingleInstance } from './apiserver-single-instance';
+import { certificateExpiring } from './certificate-expiring';
 import { clusterControlPlaneNotVisible } from './cluster-control-plane-not-visible';
 import { clusterUnreachable } from './cluster-unreachable';
 import { etcdAlarm } from './etcd-alarm';
@@ -53,6 +54,7 @@ export const CONTROL_PLANE_RULES: readonly Rule[] = [
   topologySingleZone,
   topologyStackedEtcd,
   topologyNodeDown,
+  certificateExpiring,
   hawkSourceStale,
 ];
 
