@@ -1,6 +1,6 @@
 /**
  * `pnpm chaos`: drives the real lab through a seeded random sequence of the faults in
- * ../shared/scenarios.md, with recovery between them, and scores hawk as an SRE would: was every
+ * docs/scenarios.md, with recovery between them, and scores hawk as an SRE would: was every
  * fault detected (recall), did anything fire with no fault behind it (false alarms, including a
  * quiet steady-state period), how long from fault to finding, and how close each leaderless gap
  * hawk measured is to the truth.

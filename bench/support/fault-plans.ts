@@ -1,4 +1,4 @@
-/** The faults of ../shared/scenarios.md as plans: how to inject each, and what hawk must say. */
+/** The faults of docs/scenarios.md as plans: how to inject each, and what hawk must say. */
 import type { Lab, LeaderElectedKind } from '@hawk/lab';
 import { sleep } from '@hawk/testkit/hawk-process';
 import type { ClusterFeed, FindingSighting } from './cluster-feed';

@@ -5,7 +5,7 @@ import { applyPatch, diffStates } from './patch';
 import { parseLease } from './lease/parse-lease';
 import { aCluster, aFullHaCluster, addressOf, identityOf, simulateHawk } from './testing/index';
 
-// One test per row of ../shared/scenarios.md: observations over time with a fake clock, exact findings out.
+// One test per row of docs/scenarios.md: observations over time with a fake clock, exact findings out.
 const KCM = 'kube-system/kube-controller-manager';
 const SCHED = 'kube-system/kube-scheduler';
 const stacked = {
