@@ -7,6 +7,8 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { execFailure } from './exec-plugin';
 import { linkAbort } from './linked-abort';
 import { createProxyTunnel, tunnelConnector } from './proxy-tunnel';
+import { describeError } from '../util/describe-error';
+import { hostPort } from '../util/host-port';
 
 /** A response whose body has not been read yet; `base` says which address answered. */
 export interface KubeStream {
@@ -66,7 +68,7 @@ interface TlsMaterial {
 
 /** instanceBase renders an endpoint address as a base URL ("[fd00::1]:6443" for IPv6). */
 export function instanceBase(address: string, port: number): string {
-  return `https://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  return `https://${hostPort(address, port)}`;
 }
 
 /**
@@ -320,14 +322,4 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       await Promise.allSettled(agents.map((agent) => agent.destroy()));
     },
   };
-}
-
-/** describeError gives the most telling message of a network error (undici hides the errno in `cause`). */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof Error && cause.message && !error.message.includes(cause.message))
-    return `${error.message}: ${cause.message}`;
-  const code = (error as { code?: string }).code;
-  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
 }

@@ -2,6 +2,7 @@ import { request as httpRequest, type ClientRequest, type IncomingMessage } from
 import { request as httpsRequest } from 'node:https';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
+import { hostPort } from '../util/host-port';
 
 /**
  * ProxyTunnel reaches an address through a cluster's kubeconfig `proxy-url`, as kubectl does: an
@@ -19,9 +20,6 @@ export interface ProxyTunnel {
 
 /** Time allowed for the proxy's answer to CONNECT plus the TLS handshake behind it (ms), as undici's default. */
 const CONNECT_TIMEOUT_MS = 10_000;
-
-/** Authority form of host:port, an IPv6 address in brackets. */
-const authorityOf = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /**
  * createProxyTunnel parses a kubeconfig `proxy-url`. It throws for what it cannot speak (another
@@ -49,7 +47,7 @@ export function createProxyTunnel(proxyUrl: string): ProxyTunnel {
     label,
     open: (host, port, timeoutMs) =>
       new Promise((resolve, reject) => {
-        const authority = authorityOf(host, port);
+        const authority = hostPort(host, port);
         const fail = (message: string, cause?: unknown) => reject(new Error(`proxy ${label}: ${message}`, { cause }));
         const request: ClientRequest = send({
           host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -94,7 +92,7 @@ const SOCKS_REPLIES: Readonly<Record<number, string>> = {
 
 /** socksOpen: a SOCKS5 CONNECT (RFC 1928), with the URL's username and password when it has them (RFC 1929). */
 function socksOpen(url: URL, label: string, host: string, port: number, timeoutMs: number): Promise<Socket> {
-  const authority = authorityOf(host, port);
+  const authority = hostPort(host, port);
   const username = Buffer.from(decodeURIComponent(url.username));
   const password = Buffer.from(decodeURIComponent(url.password));
   const family = isIP(host);

@@ -1,5 +1,6 @@
 import { applyPatch, type ClusterState, type TimelineEvent } from '@hawk/core';
 import pg from 'pg';
+import type { Logger } from '../logger';
 import type { HistoryRepository } from './history-repository';
 import { historySchema, nextStateRow, type ChainTail } from './history-rows';
 
@@ -13,7 +14,7 @@ export interface PostgresHistoryOptions {
   /** How long to wait for a connection before failing, in ms (default 10 000). */
   readonly connectTimeoutMs?: number;
   /** Told about a pooled connection that broke while idle (the next query reconnects). */
-  readonly log?: { warn(details: object, message: string): void };
+  readonly log?: Pick<Logger, 'warn'>;
 }
 
 // The SQLite model in tables prefixed hawk_, since a shared database may hold others. Bodies are `json`, not

@@ -10,6 +10,7 @@ import {
   type EndpointHealth,
 } from '@hawk/core';
 import type { ComponentHealth } from '../probes/component-health';
+import { hostPort } from '../util/host-port';
 import type { ApiEndpoint, EndpointSliceObservation } from '../sources/endpoint-slice';
 import type { IdentityLeaseObservation } from '../sources/leases';
 import type { PodObservation } from '../sources/pods';
@@ -40,8 +41,8 @@ export interface ObservedIdentity extends IdentityLeaseObservation {
   readonly observedRenewAt: number;
 }
 
-export const endpointId = (address: string, port: number) =>
-  `${address.includes(':') ? `[${address}]` : address}:${port}`;
+/** An endpoint's id in the state: its host:port. */
+export const endpointId = hostPort;
 
 /** A known endpoint with when it last answered and when it left the slice (null while in it). */
 export type TrackedEndpoint = KnownEndpoint & { readonly lastOkAt: number | null; readonly leftSliceAt: number | null };

@@ -1,5 +1,6 @@
 import type { ProbeResult } from '@hawk/core';
-import { describeError, type KubeClient } from '../clusters/kube-client';
+import type { KubeClient } from '../clusters/kube-client';
+import { describeError } from '../util/describe-error';
 import { etcdVerdict, parseReadyzVerbose } from './readyz';
 
 /** The health of one address, as its /readyz?verbose says it. */

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
-import { describeError } from '../clusters/kube-client';
+import { describeError } from '../util/describe-error';
+import { hostPort } from '../util/host-port';
 
 /** One look at a controller-manager's or scheduler's own /healthz. */
 export interface ComponentHealth {
@@ -37,7 +38,7 @@ export function createComponentHealthProber(): ComponentHealthProber {
   const agent = new Agent({ connect: { rejectUnauthorized: false }, pipelining: 0 });
   return {
     async probe(host, port, timeoutMs, now) {
-      const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}/healthz`;
+      const url = `https://${hostPort(host, port)}/healthz`;
       const deadline = AbortSignal.timeout(timeoutMs);
       try {
         const response = await request(url, {

@@ -1,5 +1,5 @@
 import type { EtcdAlarm, EtcdMember, EtcdMemberStatus } from '@hawk/core';
-import { describeError } from '../clusters/kube-client';
+import { describeError } from '../util/describe-error';
 import type { EtcdTransport } from '../clusters/etcd-transport';
 import { parseAlarms, parseGatewayJson, parseMemberList, parseStatus, type GatewayMember } from './etcd-gateway';
 

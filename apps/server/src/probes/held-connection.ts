@@ -1,5 +1,5 @@
 import type { KubeSession } from '../clusters/kube-client';
-import { describeError } from '../clusters/kube-client';
+import { describeError } from '../util/describe-error';
 import type { ProbeGet } from './apiserver-probe';
 
 /** How a held connection stopped vouching for its address. */

@@ -1,4 +1,5 @@
 import { createListeners } from '../listeners';
+import type { Logger } from '../logger';
 import type { Leadership, LeadershipChange, Takeover } from './leadership';
 import type { LeaderLock } from './leader-lock';
 
@@ -14,7 +15,7 @@ export interface ElectorConfig {
   readonly callTimeoutMs?: number;
   /** Injected clock, for tests. */
   readonly now?: () => number;
-  readonly log?: { warn(details: object, message: string): void };
+  readonly log?: Pick<Logger, 'warn'>;
 }
 
 class LockTimeout extends Error {

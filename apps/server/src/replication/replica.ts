@@ -1,6 +1,7 @@
 import type { ClusterState, TimelineEvent } from '@hawk/core';
 import type { HistoryRepository } from '../history/history-repository';
 import type { ClusterHub } from '../hub';
+import type { Logger } from '../logger';
 import type { VersionedStates } from '../transport/versioned-states';
 import type { PushServer } from '../transport/socket-server';
 import { mustActAlone, type Leadership } from './leadership';
@@ -21,11 +22,7 @@ export interface ReplicaOptions {
   readonly sharedHistory: boolean;
   /** History older than this is pruned hourly (ms). */
   readonly retentionMs: number;
-  readonly log: {
-    info(details: object, message: string): void;
-    warn(details: object, message: string): void;
-    error(details: object, message: string): void;
-  };
+  readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 /** How a replica is doing, for /readyz and metrics. */

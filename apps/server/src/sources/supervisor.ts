@@ -1,5 +1,5 @@
 import type { Freshness, SourceName } from '@hawk/core';
-import { describeError } from '../clusters/kube-client';
+import { describeError } from '../util/describe-error';
 import { GoneError } from './list-watch';
 import type { Logger } from '../logger';
 
