@@ -21,19 +21,15 @@ export function judgeCertificates(
     byCertificate.set(key, entry);
   }
   return [...byCertificate.values()]
-    .map(({ first, seenAt }) => {
-      const remainingMs = first.notAfter - now;
-      return {
-        role: first.role,
-        subject: first.subject,
-        issuer: first.issuer,
-        serialNumber: first.serialNumber,
-        notAfter: first.notAfter,
-        seenAt: [...seenAt].sort(),
-        remainingMs,
-        level: levelOf(remainingMs, config),
-      };
-    })
+    .map(({ first, seenAt }) => ({
+      role: first.role,
+      subject: first.subject,
+      issuer: first.issuer,
+      serialNumber: first.serialNumber,
+      notAfter: first.notAfter,
+      seenAt: [...seenAt].sort(),
+      level: levelOf(first.notAfter - now, config),
+    }))
     .sort((a, b) => a.notAfter - b.notAfter || a.serialNumber.localeCompare(b.serialNumber));
 }
 

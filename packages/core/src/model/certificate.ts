@@ -28,7 +28,6 @@ export interface CertificateExpiry {
   readonly notAfter: number;
   /** Every place it was seen, sorted. */
   readonly seenAt: readonly string[];
-  /** notAfter − now (ms); negative once expired. */
-  readonly remainingMs: number;
+  /** Judged at evaluation; no countdown here, so the pushed state does not change every second. */
   readonly level: CertificateLevel;
 }

@@ -29,11 +29,12 @@ export const certificateExpiring: Rule = {
   severity: 'warning',
   impact: 'none',
   summary: "A control-plane serving certificate or hawk's client certificate ends within certificateWarningMs.",
-  evaluate: (_input, derived) => derived.certificates.filter((c) => c.level !== 'ok').map(draftOf),
+  evaluate: (_input, derived, _config, now) =>
+    derived.certificates.filter((c) => c.level !== 'ok').map((c) => draftOf(c, now)),
 };
 
-function draftOf(certificate: CertificateExpiry): FindingDraft {
-  const when = describeRemaining(certificate.remainingMs);
+function draftOf(certificate: CertificateExpiry, now: number): FindingDraft {
+  const when = describeRemaining(certificate.notAfter - now);
   const name = ROLE_NAME[certificate.role];
   const where = certificate.seenAt.join(', ');
   const expired = certificate.level === 'expired';
