@@ -50,6 +50,12 @@ export const EnvSchema = Type.Object({
   HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" })),
   /** Comma-separated CIDRs of that proxy: the header counts only from these TCP peers. */
   HAWK_TRUSTED_PROXY_CIDRS: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Comma-separated CIDRs of hawk's web (its proxy, the only caller in the chart): from these peers the
+   * X-Forwarded-For the web sets names the browser, so rate limits and socket limits count per browser rather
+   * than per web pod. Unset, every limit is keyed by the TCP peer.
+   */
+  HAWK_WEB_PROXY_CIDRS: Type.Optional(Type.String({ minLength: 1 })),
   /** postgres:// URL of a PostgreSQL database: history shared by every replica, instead of the SQLite file. */
   HAWK_DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   /** SQLite history file (unless HAWK_DATABASE_URL is set). */
@@ -143,6 +149,13 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
   }
   const env = converted as HawkEnv;
   assertTrustedProxy(env);
+  if (env.HAWK_WEB_PROXY_CIDRS !== undefined) {
+    try {
+      parseCidrs(env.HAWK_WEB_PROXY_CIDRS);
+    } catch (error) {
+      throw new EnvError('HAWK_WEB_PROXY_CIDRS', (error as Error).message);
+    }
+  }
   if (commaList(env.HAWK_LEASE_NAMESPACES).includes(NODE_LEASE_NAMESPACE)) {
     throw new EnvError(
       'HAWK_LEASE_NAMESPACES',

@@ -9,16 +9,17 @@
  * The Host header is passed through unchanged, so the backend's same-origin check (Origin's host ==
  * Host) and its DNS-rebinding guard see what the browser sent.
  *
+ * Identity headers (X-Auth-Request-User and the like) pass only from clients in HAWK_WEB_TRUSTED_PROXY_CIDRS
+ * (an oauth2-proxy or ingress in front of the web); X-Forwarded-For is replaced by the client the web vouches
+ * for (web-proxy.ts). HAWK_WEB_FRAME_ANCESTORS lets wall displays frame the pages (CSP frame-ancestors).
+ *
  * Bundled by scripts/finish-build.ts into the standalone output as hawk-web.js, beside Next's server.js.
  */
-import { createServer, ServerResponse, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
-import { createProxyServer } from 'http-proxy-3';
 import { parseBackendList, watchBackends } from './backends';
-
-const BACKEND_PATH = /^\/(api|socket\.io)(\/|$)|^\/docs(\/|$|\?)/;
+import { createWebProxy } from './web-proxy';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOSTNAME ?? '0.0.0.0';
@@ -34,47 +35,13 @@ async function freeLoopbackPort(): Promise<number> {
 }
 
 const nextPort = Number(process.env.HAWK_NEXT_PORT) || (await freeLoopbackPort());
-const nextTarget = new URL(`http://127.0.0.1:${nextPort}`);
-
-// xfwd: the backend logs and rate-limits by X-Forwarded-For only if told to trust this hop; the header costs nothing.
-const proxy = createProxyServer({ xfwd: true });
-
-/** A failed hop answers 502 (or drops the socket) and takes a failing backend out of rotation until /livez answers. */
-function onProxyError(target: URL, request: IncomingMessage, response: ServerResponse | Socket) {
-  return (error: Error) => {
-    if (target !== nextTarget) backends.markDown(target);
-    console.error(`[hawk-web] ${request.method} ${request.url} to ${target.origin}: ${error.message}`);
-    if (response instanceof ServerResponse) {
-      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
-      response.end('hawk backend unreachable\n');
-    } else {
-      response.destroy();
-    }
-  };
-}
-
-function serve(request: IncomingMessage, response: ServerResponse): void {
-  const url = request.url ?? '/';
-  if (url === '/healthz') {
-    // The web's own liveness, with the backend it would use: for container health checks and operators.
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    response.end(JSON.stringify({ live: true, backends: backends.status(), current: backends.current().origin }));
-    return;
-  }
-  const target = BACKEND_PATH.test(url) ? backends.current() : nextTarget;
-  proxy.web(request, response, { target }, onProxyError(target, request, response));
-}
-
-function upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
-  socket.on('error', () => socket.destroy());
-  // Only the socket is a websocket: Next's production server takes no upgrades.
-  if (!BACKEND_PATH.test(request.url ?? '/')) {
-    socket.destroy();
-    return;
-  }
-  const target = backends.current();
-  proxy.ws(request, socket, head, { target }, onProxyError(target, request, socket));
-}
+const { serve, upgrade } = createWebProxy({
+  backends,
+  nextTarget: new URL(`http://127.0.0.1:${nextPort}`),
+  trustedClients: process.env.HAWK_WEB_TRUSTED_PROXY_CIDRS,
+  identityHeader: process.env.HAWK_TRUSTED_PROXY_HEADER?.toLowerCase(),
+  frameAncestors: process.env.HAWK_WEB_FRAME_ANCESTORS,
+});
 
 // Next's standalone server reads PORT and HOSTNAME when it loads: point them at the loopback port first.
 process.env.PORT = String(nextPort);

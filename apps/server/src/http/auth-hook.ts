@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { Authenticator } from '../security/authenticator';
 import { bearerToken } from '../security/bearer-token';
 
@@ -14,8 +14,7 @@ declare module 'fastify' {
  * proxy's user header from a trusted peer (see security/authenticator.ts).
  */
 export function requireAuthentication(app: FastifyInstance, authenticator: Authenticator): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.public) return;
+  const authenticate: onRequestAsyncHookHandler = async (request, reply) => {
     // The socket's peer, not request.ip: a forwarded-for header must not make a stranger a proxy.
     const principal = authenticator.authenticate({
       peer: request.socket.remoteAddress,
@@ -30,5 +29,13 @@ export function requireAuthentication(app: FastifyInstance, authenticator: Authe
       .code(401)
       .header('www-authenticate', 'Bearer realm="hawk"')
       .send({ statusCode: 401, error: 'Unauthorized', message: 'a bearer token or a trusted proxy is required' });
+  };
+  // A route-level hook, appended after the rate limiter's (registered earlier, also per route): an app-level hook
+  // would run first and answer 401 before the limiter counted the request.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.public) return;
+    const existing =
+      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [...existing, authenticate];
   });
 }

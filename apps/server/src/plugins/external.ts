@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import fp from 'fastify-plugin';
 import { requireAuthentication } from '../http/auth-hook';
 import { createAuthenticator, type Authenticator } from '../security/authenticator';
+import { createClientAddressing, type ClientAddressing } from '../security/client-address';
 import { createRequestOriginPolicy, type RequestOriginPolicy } from '../security/request-origin';
 import { createTrustedProxy } from '../security/trusted-proxy';
 import type { AppOptions } from './app-options';
@@ -13,6 +14,8 @@ import type { AppOptions } from './app-options';
 export interface HawkGuards {
   readonly origins: RequestOriginPolicy;
   readonly authenticator: Authenticator;
+  /** The client a request stands for (X-Forwarded-For from hawk's web only), for per-client limits. */
+  readonly clients: ClientAddressing;
 }
 
 declare module 'fastify' {
@@ -44,7 +47,14 @@ export const externalPlugins = fp<AppOptions>(
       methods: ['GET', 'HEAD'],
       allowedHeaders: ['authorization', 'content-type'],
     });
-    await app.register(rateLimit, { max: env.HAWK_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 });
+    const clients = createClientAddressing(env.HAWK_WEB_PROXY_CIDRS);
+    // Per browser behind the web, not per web pod. Its hook is added to each route before authentication's
+    // (auth-hook.ts), so refused requests count too: a token cannot be guessed at the full request rate.
+    await app.register(rateLimit, {
+      max: env.HAWK_RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (request) => clients.clientOf(request.socket.remoteAddress, request.headers),
+    });
     await app.register(swagger, {
       openapi: {
         info: { title: 'hawk', description: 'HA watch for Kubernetes control planes', version: '0.1.0' },
@@ -60,7 +70,7 @@ export const externalPlugins = fp<AppOptions>(
           : undefined,
     });
     if (authenticator.required) requireAuthentication(app, authenticator);
-    app.decorate('hawkGuards', { origins, authenticator } satisfies HawkGuards);
+    app.decorate('hawkGuards', { origins, authenticator, clients } satisfies HawkGuards);
   },
   { name: 'hawk-external', fastify: '5.x' },
 );
