@@ -113,7 +113,7 @@ describe('identity and forwarded-for through the web', () => {
     expect(await handshake(webUrl, PROXY, { [HEADER]: 'alice' })).toBe('connected');
   });
 
-  it("limits each browser by its own address, counts refused requests, and ignores a browser's forwarded-for", async () => {
+  it("limits each browser by its address, counts refused requests, ignores a browser's forwarded-for", async () => {
     // The refused requests of one browser spend its budget (401 until it is gone, then 429)...
     const statuses: number[] = [];
     for (let attempt = 0; attempt < RATE_LIMIT + 2; attempt++) {

@@ -138,7 +138,7 @@ export function createWebProxy(options: WebProxyOptions): WebProxy {
   // No xfwd: vouchFor sets X-Forwarded-For itself rather than appending to what the client sent.
   const proxy = createProxyServer({ xfwd: false });
 
-  /** A failed hop answers 502 (or drops the socket) and takes a failing backend out of rotation until /livez answers. */
+  /** A failed hop answers 502 (or drops the socket) and takes a failing backend out of rotation until /livez does. */
   const onProxyError = (target: URL, request: IncomingMessage, response: ServerResponse | Socket) => (error: Error) => {
     if (target !== nextTarget) backends.markDown(target);
     log(`[hawk-web] ${request.method} ${request.url} to ${target.origin}: ${error.message}`);
