@@ -94,7 +94,9 @@ export const EnvSchema = Type.Object({
   HAWK_ETCD_ENDPOINTS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^,]+(,\\s*https?://[^,]+)*$' })),
   /** PEM files for HAWK_ETCD_ENDPOINTS: the CA of the members' serving certs, and a client cert and key they accept. */
   HAWK_ETCD_CA: Type.Optional(Type.String({ minLength: 1 })),
+  /** The client certificate (PEM file) hawk presents to HAWK_ETCD_ENDPOINTS. */
   HAWK_ETCD_CERT: Type.Optional(Type.String({ minLength: 1 })),
+  /** The private key (PEM file) of HAWK_ETCD_CERT. */
   HAWK_ETCD_KEY: Type.Optional(Type.String({ minLength: 1 })),
   /**
    * Comma-separated namespaces whose leader-election Leases are watched besides kube-system (opt-in:
@@ -108,6 +110,7 @@ export const EnvSchema = Type.Object({
   KUBECONFIG: Type.Optional(Type.String({ minLength: 1 })),
   /** Set by Kubernetes in every pod: with a mounted ServiceAccount token it means hawk runs in a cluster. */
   KUBERNETES_SERVICE_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  /** The backend's log level, one of pino's (Fastify's logger); `debug` adds authentications and skipped objects. */
   HAWK_LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
     { default: 'info' },
