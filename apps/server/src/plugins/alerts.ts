@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink, type AlertSink } from '../alerts';
+import { registerAlertMetrics } from '../metrics/alert-metrics';
 import { mustActAlone } from '../replication/leadership';
 import type { AppOptions } from './app-options';
 
@@ -9,7 +10,8 @@ const DEFAULT_RETRY_MS = 2_000;
 
 /**
  * Sends findings to HAWK_ALERTMANAGER_URL (every replica: Alertmanager deduplicates by labels) and
- * HAWK_WEBHOOK_URL (the elected replica only); nothing when neither is set.
+ * HAWK_WEBHOOK_URL (the elected replica only); nothing when neither is set. Which sinks are on is
+ * exported (hawk_alert_sink_enabled) so the shipped Prometheus rules do not page a finding twice.
  */
 export const alertsPlugin = fp<AppOptions>(
   async (app, options) => {
@@ -26,6 +28,7 @@ export const alertsPlugin = fp<AppOptions>(
       ...(options.alertRepeatMs !== undefined ? { repeatFiringMs: options.alertRepeatMs } : {}),
       log: app.log,
     });
+    registerAlertMetrics(app.hawkMetrics.registry, { sinks: sinks.map((sink) => sink.name), stats: dispatcher.stats });
     // A holder that stopped renewing may have died before sending: the window it could have been dead in.
     const takeoverWindowMs =
       (options.election?.leaseDurationMs ?? DEFAULT_LEASE_MS) + (options.election?.retryPeriodMs ?? DEFAULT_RETRY_MS);
@@ -36,5 +39,5 @@ export const alertsPlugin = fp<AppOptions>(
       dispatcher.stop();
     });
   },
-  { name: 'hawk-alerts', fastify: '5.x', dependencies: ['hawk-hub', 'hawk-leadership'] },
+  { name: 'hawk-alerts', fastify: '5.x', dependencies: ['hawk-hub', 'hawk-leadership', 'hawk-metrics'] },
 );

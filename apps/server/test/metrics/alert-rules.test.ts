@@ -35,6 +35,12 @@ describe('Prometheus alerting rules (deploy/prometheus)', () => {
       socketClients: () => 0,
       replica: { identity: 'r', isLeader: () => true, lockReachable: () => true, transitions: () => 0 },
     });
+    // What the alerts plugin adds when a sink is configured (the rules read hawk_alert_sink_enabled).
+    const { registerAlertMetrics } = await import('../../src/metrics/alert-metrics');
+    registerAlertMetrics(metrics.registry, {
+      sinks: ['alertmanager'],
+      stats: () => ({ sent: 0, failed: 0, dropped: 0, queued: 0 }),
+    });
     const exported = new Set((await metrics.registry.getMetricsAsJSON()).map((family) => family.name));
     const rules = readFileSync(join(RULES_DIR, 'hawk-rules.yaml'), 'utf8');
     const used = new Set(
