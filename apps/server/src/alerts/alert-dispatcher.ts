@@ -1,7 +1,7 @@
 import type { Severity, TimelineEvent } from '@hawk/core';
 import { SEVERITY_RANK } from '@hawk/core';
 import type { ClusterHub } from '../hub';
-import type { AlertNotice, AlertSink } from './alert-notice';
+import { isRetryable, type AlertNotice, type AlertSink } from './alert-notice';
 
 export interface AlertDispatcherOptions {
   /** Findings come from onTimeline; `get` gives the cluster's name (its id when absent). */
@@ -20,6 +20,11 @@ export interface AlertDispatcherOptions {
    * replica while the lock cannot be reached. Default: always.
    */
   readonly actsAlone?: () => boolean;
+  /**
+   * Most notices one sink holds (default 1000). A notice per finding is held at most once (its
+   * latest state), so only more open findings than this could reach it; the oldest are dropped then.
+   */
+  readonly maxQueuedPerSink?: number;
   readonly now?: () => number;
   readonly log?: { warn(object: object, message: string): void };
 }
@@ -34,12 +39,25 @@ export interface AlertDispatcher {
   tookOver(takeover: 'vacant' | 'expired', windowMs: number): void;
   /** Sends what is queued now, ignoring the timer (tests, shutdown); respects the rate limit. */
   flush(): Promise<void>;
-  stats(): { readonly sent: number; readonly failed: number; readonly queued: number; readonly active: number };
+  stats(): {
+    readonly sent: number;
+    /** Notices in failed deliveries (each attempt counts). */
+    readonly failed: number;
+    /** Notices given up: refused by the receiver (4xx) or pushed out of a full queue. */
+    readonly dropped: number;
+    readonly queued: number;
+    readonly active: number;
+  };
 }
 
 interface SinkState {
   readonly sink: AlertSink;
-  queue: AlertNotice[];
+  /**
+   * What waits to be sent, one notice per finding (its latest state) in the order first queued: a
+   * repeat of a firing notice still waiting, or a retry of a failed one, replaces rather than adds,
+   * so the queue cannot grow while a receiver is down.
+   */
+  queue: Map<string, AlertNotice>;
   windowStart: number;
   sendsInWindow: number;
   /** Sends to one sink are serialized, so a flush waits for the one already in flight. */
@@ -58,21 +76,33 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   const maxSends = options.maxSendsPerWindow ?? 10;
   const windowMs = options.windowMs ?? 60_000;
   const firing = new Map<string, AlertNotice>();
+  const maxQueued = options.maxQueuedPerSink ?? 1000;
   const sinks: SinkState[] = options.sinks.map((sink) => ({
     sink,
-    queue: [],
+    queue: new Map(),
     windowStart: now(),
     sendsInWindow: 0,
     inflight: Promise.resolve(),
   }));
   let sent = 0;
   let failed = 0;
+  let dropped = 0;
 
   const keyOf = (clusterId: string, findingId: string) => `${clusterId}\u0000${findingId}`;
+  const noticeKey = (notice: AlertNotice) => keyOf(notice.clusterId, notice.finding.id);
   const actsAlone = options.actsAlone ?? (() => true);
+  /** Holds `notice` for `state`'s sink: the finding's latest state replaces an older one still waiting. */
+  const hold = (state: SinkState, notice: AlertNotice) => {
+    state.queue.set(noticeKey(notice), notice);
+    for (const key of state.queue.keys()) {
+      if (state.queue.size <= maxQueued) break;
+      state.queue.delete(key);
+      dropped += 1;
+    }
+  };
   const enqueue = (notice: AlertNotice) => {
     const alone = actsAlone();
-    for (const state of sinks) if (!state.sink.elected || alone) state.queue.push(notice);
+    for (const state of sinks) if (!state.sink.elected || alone) hold(state, notice);
   };
 
   // Every replica tracks what fires, elected or not, so a new leader knows what to resolve.
@@ -109,18 +139,31 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       state.windowStart = at;
       state.sendsInWindow = 0;
     }
-    if (state.queue.length === 0 || state.sendsInWindow >= maxSends) return;
-    const batch = state.queue;
-    state.queue = [];
+    if (state.queue.size === 0 || state.sendsInWindow >= maxSends) return;
+    // The batch stays queued while it is in flight (a retry keeps its place, the queue length is
+    // honest); what is delivered, or refused for good, leaves unless a newer state replaced it meanwhile.
+    const batch = [...state.queue.values()];
+    const settle = () => {
+      for (const notice of batch)
+        if (state.queue.get(noticeKey(notice)) === notice) state.queue.delete(noticeKey(notice));
+    };
     state.sendsInWindow += 1;
     try {
       await state.sink.send(batch);
       sent += batch.length;
+      settle();
     } catch (error) {
       failed += batch.length;
-      // Put the batch back in front so nothing is lost; the next flush retries it.
-      state.queue = [...batch, ...state.queue];
-      options.log?.warn({ sink: state.sink.name, err: (error as Error).message }, 'alert sink delivery failed');
+      const retry = isRetryable(error);
+      if (!retry) {
+        // The receiver refused the request itself (4xx): the same batch would be refused again.
+        dropped += batch.length;
+        settle();
+      }
+      options.log?.warn(
+        { sink: state.sink.name, notices: batch.length, retry, err: (error as Error).message },
+        retry ? 'alert sink delivery failed; retrying' : 'alert sink refused the notices; dropped',
+      );
     }
   }
 
@@ -139,7 +182,8 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       ? setInterval(() => {
           // Alertmanager forgets an alert not re-sent within its resolve_timeout; a chat would repeat the page.
           for (const notice of firing.values())
-            for (const state of sinks) if (!state.sink.elected) state.queue.push(notice);
+            for (const state of sinks)
+              if (!state.sink.elected && !state.queue.has(noticeKey(notice))) hold(state, notice);
           void flush();
         }, repeatMs)
       : null;
@@ -156,13 +200,14 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       if (takeover !== 'expired') return;
       const since = now() - windowMs;
       const recent = [...firing.values()].filter((notice) => notice.finding.since >= since);
-      for (const state of sinks) if (state.sink.elected) state.queue.push(...recent);
+      for (const state of sinks) if (state.sink.elected) for (const notice of recent) hold(state, notice);
       if (recent.length > 0) void flush();
     },
     stats: () => ({
       sent,
       failed,
-      queued: sinks.reduce((sum, state) => sum + state.queue.length, 0),
+      dropped,
+      queued: sinks.reduce((sum, state) => sum + state.queue.size, 0),
       active: firing.size,
     }),
   };

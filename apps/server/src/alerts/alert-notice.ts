@@ -22,3 +22,36 @@ export interface AlertSink {
   readonly elected: boolean;
   send(notices: readonly AlertNotice[]): Promise<void>;
 }
+
+/**
+ * A delivery that failed. `retryable` says whether sending the same batch again may succeed: a
+ * refusal of the request itself (4xx: a bad payload, a revoked webhook) fails again however often
+ * it is repeated, so it is dropped instead of re-queued for ever.
+ */
+export class SinkDeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'SinkDeliveryError';
+  }
+}
+
+/**
+ * As Alertmanager's notify.Retrier: server errors (5xx) are worth retrying, client errors (4xx) are
+ * not, except 408 (timeout) and 429 (rate limited), which say "later" rather than "never".
+ */
+export const isRetryableStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429;
+
+/** Turns a non-2xx answer into a SinkDeliveryError that says whether to retry. */
+export async function failedDelivery(sink: string, response: Response): Promise<SinkDeliveryError> {
+  const detail = (await response.text().catch(() => '')).slice(0, 200);
+  return new SinkDeliveryError(
+    `${sink} answered ${response.status}${detail ? `: ${detail}` : ''}`,
+    isRetryableStatus(response.status),
+  );
+}
+
+/** A failure that is not a SinkDeliveryError (connection refused, timeout) may pass: retry. */
+export const isRetryable = (error: unknown): boolean => !(error instanceof SinkDeliveryError) || error.retryable;

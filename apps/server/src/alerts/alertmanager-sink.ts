@@ -1,12 +1,21 @@
-import type { AlertNotice, AlertSink } from './alert-notice';
+import { failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
+import { runbookUrl } from './runbooks';
 
 export interface AlertmanagerSinkOptions {
   /** Base URL of Alertmanager, e.g. http://alertmanager:9093. */
   readonly url: string;
-  /** Link back to hawk's UI for a cluster and finding, used as generatorURL. */
+  /** The cluster's page in hawk for a notice, sent as generatorURL (Alertmanager's "Source" link). */
   readonly linkFor?: (notice: AlertNotice) => string;
+  /** Where docs/runbooks/ is published (default: the repository's docs/runbooks on GitHub). */
+  readonly runbookBaseUrl?: string;
   readonly timeoutMs?: number;
 }
+
+/**
+ * The alertname of a finding: its rule id under the Hawk prefix every hawk alert carries, once
+ * (the rule HawkSourceStale stays HawkSourceStale).
+ */
+export const alertNameOf = (ruleId: string): string => (ruleId.startsWith('Hawk') ? ruleId : `Hawk${ruleId}`);
 
 /**
  * Posts to Alertmanager's v2 API. Alertmanager deduplicates by label set and treats an alert as
@@ -18,32 +27,35 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
     name: 'alertmanager',
     elected: false,
     async send(notices) {
-      const body = notices.map((notice) => ({
-        labels: {
-          alertname: `Hawk${notice.finding.ruleId}`,
-          severity: notice.finding.severity,
-          cluster: notice.clusterId,
-          cluster_name: notice.clusterName,
-          component: notice.finding.component,
-          finding_id: notice.finding.id,
-        },
-        annotations: {
-          summary: notice.finding.title,
-          description: notice.finding.remediation,
-          evidence: JSON.stringify(notice.finding.evidence),
-        },
-        startsAt: new Date(notice.finding.since).toISOString(),
-        ...(notice.resolvedAt !== null ? { endsAt: new Date(notice.resolvedAt).toISOString() } : {}),
-        ...(options.linkFor ? { generatorURL: options.linkFor(notice) } : {}),
-      }));
+      const body = notices.map((notice) => {
+        const alertname = alertNameOf(notice.finding.ruleId);
+        return {
+          labels: {
+            alertname,
+            severity: notice.finding.severity,
+            cluster: notice.clusterId,
+            cluster_name: notice.clusterName,
+            component: notice.finding.component,
+            finding_id: notice.finding.id,
+          },
+          annotations: {
+            summary: notice.finding.title,
+            description: notice.finding.remediation,
+            evidence: JSON.stringify(notice.finding.evidence),
+            runbook_url: runbookUrl(alertname, options.runbookBaseUrl),
+          },
+          startsAt: new Date(notice.finding.since).toISOString(),
+          ...(notice.resolvedAt !== null ? { endsAt: new Date(notice.resolvedAt).toISOString() } : {}),
+          ...(options.linkFor ? { generatorURL: options.linkFor(notice) } : {}),
+        };
+      });
       const response = await fetch(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
       });
-      if (!response.ok)
-        throw new Error(`alertmanager answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+      if (!response.ok) throw await failedDelivery('alertmanager', response);
     },
   };
 }

@@ -52,6 +52,7 @@ export interface AlertmanagerAlert {
 
 export interface RunningAlertmanager {
   readonly url: string;
+  readonly port: number;
   alerts(): Promise<AlertmanagerAlert[]>;
   stop(): Promise<void>;
 }
@@ -60,9 +61,10 @@ export interface RunningAlertmanager {
  * Debian's prometheus-alertmanager on a free loopback port, alone (no cluster gossip), notifying
  * `webhookUrl` of every group quickly (group_wait 1 s) with resolves, so a test sees what a pager would.
  */
-export async function startAlertmanager(webhookUrl: string): Promise<RunningAlertmanager> {
+export async function startAlertmanager(webhookUrl: string, port?: number): Promise<RunningAlertmanager> {
   const dir = mkdtempSync(join(tmpdir(), 'hawk-alertmanager-'));
-  const port = await freePort();
+  // A given port: the same Alertmanager address coming back after an outage.
+  port ??= await freePort();
   writeFileSync(
     join(dir, 'alertmanager.yml'),
     [
@@ -123,6 +125,7 @@ export async function startAlertmanager(webhookUrl: string): Promise<RunningAler
   spawnFailed.catch(() => undefined);
   return {
     url,
+    port,
     alerts: async () =>
       (await (
         await fetch(`${url}/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true`)

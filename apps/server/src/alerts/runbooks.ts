@@ -1,0 +1,9 @@
+/**
+ * Where the runbooks (docs/runbooks/<Alert>.md) are read: the repository's copy on GitHub by
+ * default, as the shipped Prometheus rules link them (deploy/prometheus/hawk-rules.yaml spells the
+ * same base; a test holds the two together). A mirror or an internal wiki sets its own base.
+ */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/hawk/hawk/blob/main/docs/runbooks';
+
+export const runbookUrl = (alertname: string, base = DEFAULT_RUNBOOK_BASE_URL): string =>
+  `${base.replace(/\/+$/, '')}/${alertname}.md`;
