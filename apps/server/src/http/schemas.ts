@@ -46,6 +46,7 @@ export const ClusterStateSchema = Type.Object({
   pods: List(Type.Unknown()),
   controlPlaneHidden: Type.Boolean(),
   distribution: Type.Optional(Type.Unknown()),
+  certificates: Type.Optional(List(Type.Unknown())),
   findings: List(FindingSchema),
   failureImpacts: List(Type.Unknown()),
 });
