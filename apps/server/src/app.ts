@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { logRequests } from './http/request-log';
 import type { AppOptions } from './plugins/app-options';
 import { alertsPlugin } from './plugins/alerts';
 import { externalPlugins } from './plugins/external';
@@ -47,7 +48,10 @@ export async function createApp(options: AppOptions): Promise<FastifyInstance> {
     },
     // The socket handshake and REST share the port; trust no proxy header unless deployed behind one.
     trustProxy: false,
+    // Fastify's two info lines per request would log every health poll: http/request-log.ts logs one, by outcome.
+    logController: new LogController({ disableRequestLogging: true }),
   });
+  logRequests(app);
   // Not encapsulated: the instance server.ts (and a bench) holds is hawk's, decorators included.
   await app.register(fp(serviceApp, { name: 'hawk', fastify: '5.x' }), options);
   return app;

@@ -1,9 +1,32 @@
+import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
-import { assertSafeBinding, EnvError, loadEnv } from './env';
+import { assertSafeBinding, commaList, EnvError, loadEnv, type HawkEnv } from './env';
 import { createClusterHub } from './hub/index';
 
 /** Longest a graceful shutdown may take before the process exits anyway (ms); under Kubernetes' 30 s grace. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** What an operator reads first: what this replica watches, how replicas elect, where history goes, who may ask. */
+function startupSummary(env: HawkEnv, app: FastifyInstance, url: string): Record<string, unknown> {
+  return {
+    url,
+    replica: env.HAWK_REPLICA_ID,
+    clusters: app.hawkHub.list().map((state) => state.identity.name),
+    leaseNamespaces: ['kube-system', ...commaList(env.HAWK_LEASE_NAMESPACES)],
+    probeIntervalMs: env.HAWK_PROBE_INTERVAL_MS,
+    election: env.HAWK_LEADER_LEASE
+      ? `lease ${env.HAWK_LEADER_LEASE}`
+      : env.HAWK_REDIS_URL
+        ? 'redis lock'
+        : 'none (one replica)',
+    history: env.HAWK_DATABASE_URL ? 'postgresql' : `sqlite ${env.HAWK_DB}`,
+    access:
+      [
+        ...(env.HAWK_TOKEN ? ['bearer token'] : []),
+        ...(env.HAWK_TRUSTED_PROXY_HEADER ? [`trusted proxy header ${env.HAWK_TRUSTED_PROXY_HEADER}`] : []),
+      ].join(', ') || 'open',
+  };
+}
 
 // Only listening lives here; everything else is the app plugin (app.ts).
 try {
@@ -11,12 +34,7 @@ try {
   assertSafeBinding(env);
   const app = await createApp({ env, hub: (logger) => createClusterHub({ env, logger }) });
   const url = await app.listen({ port: env.PORT, host: env.HOST });
-  const election = env.HAWK_LEADER_LEASE
-    ? `lease ${env.HAWK_LEADER_LEASE}`
-    : env.HAWK_REDIS_URL
-      ? 'redis'
-      : 'none (one replica)';
-  app.log.info({ url, replica: env.HAWK_REPLICA_ID, election }, `hawk listening on ${url}`);
+  app.log.info(startupSummary(env, app, url), `hawk listening on ${url}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       app.log.info({ signal }, 'shutting down');
