@@ -66,6 +66,10 @@ export const EnvSchema = Type.Object({
   HAWK_ALERTMANAGER_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** A Slack-compatible incoming webhook: the leading replica posts findings opening and resolving. */
   HAWK_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Where people open hawk (e.g. https://hawk.example.internal): alerts link the cluster's page under it. */
+  HAWK_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** Where docs/runbooks is published, if not the repository on GitHub: alerts' runbook_url is <base>/<alertname>.md. */
+  HAWK_RUNBOOK_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** This replica's name in the leader lock and metrics. */
   HAWK_REPLICA_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
   /** REST requests per minute per client address. */

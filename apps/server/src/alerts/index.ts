@@ -1,7 +1,7 @@
 export type { AlertNotice, AlertSink } from './alert-notice';
 export { alertNameOf, createAlertmanagerSink } from './alertmanager-sink';
 export { SinkDeliveryError, isRetryableStatus } from './alert-notice';
-export { DEFAULT_RUNBOOK_BASE_URL, runbookUrl } from './runbooks';
+export { clusterPageLink, DEFAULT_RUNBOOK_BASE_URL, runbookUrl } from './runbooks';
 export { createWebhookSink, escapeSlack, formatWebhookText, WEBHOOK_TEXT_LIMIT } from './webhook-sink';
 export { createAlertDispatcher } from './alert-dispatcher';
 export type { AlertDispatcher, AlertDispatcherOptions } from './alert-dispatcher';

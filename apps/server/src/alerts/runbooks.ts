@@ -7,3 +7,9 @@ export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/hawk/hawk/blob/main/
 
 export const runbookUrl = (alertname: string, base = DEFAULT_RUNBOOK_BASE_URL): string =>
   `${base.replace(/\/+$/, '')}/${alertname}.md`;
+
+/** The cluster's page in hawk's web (apps/web/src/app/clusters/[id]) under the address people open hawk at. */
+export const clusterPageLink =
+  (publicUrl: string) =>
+  (notice: { readonly clusterId: string }): string =>
+    `${publicUrl.replace(/\/+$/, '')}/clusters/${encodeURIComponent(notice.clusterId)}`;

@@ -1,5 +1,11 @@
 import fp from 'fastify-plugin';
-import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink, type AlertSink } from '../alerts';
+import {
+  clusterPageLink,
+  createAlertDispatcher,
+  createAlertmanagerSink,
+  createWebhookSink,
+  type AlertSink,
+} from '../alerts';
 import { registerAlertMetrics } from '../metrics/alert-metrics';
 import { mustActAlone } from '../replication/leadership';
 import type { AppOptions } from './app-options';
@@ -10,15 +16,25 @@ const DEFAULT_RETRY_MS = 2_000;
 
 /**
  * Sends findings to HAWK_ALERTMANAGER_URL (every replica: Alertmanager deduplicates by labels) and
- * HAWK_WEBHOOK_URL (the elected replica only); nothing when neither is set. Which sinks are on is
+ * HAWK_WEBHOOK_URL (the elected replica only); nothing when neither is set. With HAWK_PUBLIC_URL, both
+ * link each alert to its cluster's page (Alertmanager's generatorURL, the chat line's link). Which sinks are on is
  * exported (hawk_alert_sink_enabled) so the shipped Prometheus rules do not page a finding twice.
  */
 export const alertsPlugin = fp<AppOptions>(
   async (app, options) => {
     const { env } = options;
+    const linkFor = env.HAWK_PUBLIC_URL ? clusterPageLink(env.HAWK_PUBLIC_URL) : undefined;
     const sinks: AlertSink[] = [];
-    if (env.HAWK_ALERTMANAGER_URL) sinks.push(createAlertmanagerSink({ url: env.HAWK_ALERTMANAGER_URL }));
-    if (env.HAWK_WEBHOOK_URL) sinks.push(createWebhookSink({ url: env.HAWK_WEBHOOK_URL }));
+    if (env.HAWK_ALERTMANAGER_URL)
+      sinks.push(
+        createAlertmanagerSink({
+          url: env.HAWK_ALERTMANAGER_URL,
+          ...(linkFor ? { linkFor } : {}),
+          ...(env.HAWK_RUNBOOK_BASE_URL ? { runbookBaseUrl: env.HAWK_RUNBOOK_BASE_URL } : {}),
+        }),
+      );
+    if (env.HAWK_WEBHOOK_URL)
+      sinks.push(createWebhookSink({ url: env.HAWK_WEBHOOK_URL, ...(linkFor ? { linkFor } : {}) }));
     if (sinks.length === 0) return;
     const { leadership } = app.hawkLeadership;
     const dispatcher = createAlertDispatcher({

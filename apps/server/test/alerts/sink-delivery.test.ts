@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding, TimelineEvent } from '@hawk/core';
 import {
+  clusterPageLink,
   createAlertDispatcher,
   createAlertmanagerSink,
   createWebhookSink,
@@ -170,6 +171,14 @@ describe('alert sinks say whether a failure is worth retrying', () => {
     expect(stale!.generatorURL).toBe('https://hawk.example.internal/clusters/lab');
     expect(quorum!.labels.alertname).toBe('HawkEtcdQuorumLost');
     expect(quorum!.annotations.runbook_url).toBe(runbookUrl('HawkEtcdQuorumLost'));
+  });
+});
+
+describe('links', () => {
+  it("open the cluster's page of the web under HAWK_PUBLIC_URL, its id escaped", () => {
+    expect(clusterPageLink('https://hawk.example.internal/')({ clusterId: 'kind-a b' })).toBe(
+      'https://hawk.example.internal/clusters/kind-a%20b',
+    );
   });
 });
 
