@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeError } from '@hawk/server/describe-error';
 import { freePort } from './free-port';
 
 export { freePort };
@@ -43,16 +44,22 @@ export async function spawnHawkProcess(
   });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
+  let lastSeen = 'no answer yet';
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`hawk exited with ${child.exitCode} before it listened`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `hawk exited (${child.signalCode ?? `exit code ${child.exitCode}`}) before it answered ${url}/livez`,
+      );
     try {
-      if ((await fetch(`${url}/livez`)).ok) break;
-    } catch {
-      /* not listening yet */
+      const response = await fetch(`${url}/livez`);
+      if (response.ok) break;
+      lastSeen = `HTTP ${response.status}`;
+    } catch (error) {
+      lastSeen = describeError(error);
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error('hawk did not answer /livez within 60 s');
+      throw new Error(`hawk did not answer ${url}/livez within 60 s (last: ${lastSeen})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -18,7 +18,10 @@ async function spawnRedis(port: number): Promise<ChildProcess> {
   );
   await new Promise<void>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}:\n${output}`)), 10_000);
+    const timer = setTimeout(() => {
+      const waited = `'Ready to accept connections' on port ${port} within 10 s`;
+      reject(new Error(`redis-server did not say ${waited}; its output:\n${output || '(none)'}`));
+    }, 10_000);
     child.once('error', (error) =>
       reject(new Error(`redis-server could not be started (${error.message}): install Debian's redis-server`)),
     );

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeError } from '@hawk/server/describe-error';
 import { SERVER_DIR, SERVER_ENTRY } from './hawk-process';
 
 /** What the e2e tests start: paths, ports and the distDir the web is built into. */
@@ -72,7 +73,8 @@ export async function waitUntil<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (error) {
-      lastError = (error as Error).message;
+      // describeError: a refused connection often comes as an AggregateError whose own message is empty.
+      lastError = describeError(error);
     }
     if (Date.now() > deadline)
       throw new Error(
