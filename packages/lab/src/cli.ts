@@ -29,7 +29,7 @@ const USAGE = `usage: pnpm lab <command>
   fault cut <node> | restore <node>          node: cp-2 or 2
   fault heal                restore the full healthy topology
   fault log                 the fault log (JSON lines)
-  hawk-install [--set k=v …] [--release R] [--namespace NS] [--from-head]
+  hawk-install [--set k=v …] [-f values.yaml …] [--release R] [--namespace NS] [--from-head]
                             builds hawk's images, loads them into the workers and helm-installs deploy/helm/hawk
                             (needs pnpm lab up --profile kubeadm --workers N); prints the URL and the token's file;
                             images from the working tree, or with --from-head from the last commit
@@ -222,6 +222,7 @@ async function main(argv: string[]): Promise<void> {
         args: rest,
         options: {
           set: { type: 'string', multiple: true },
+          values: { type: 'string', short: 'f', multiple: true },
           release: { type: 'string' },
           namespace: { type: 'string' },
           'from-head': { type: 'boolean' },
@@ -230,6 +231,7 @@ async function main(argv: string[]): Promise<void> {
       const lab = await requireLab();
       const installed = await hawkInstall(lab, {
         set: values.set ?? [],
+        valuesFiles: values.values ?? [],
         release: values.release,
         namespace: values.namespace,
         source: values['from-head'] ? 'head' : 'worktree',

@@ -21,6 +21,8 @@ export const ETCD_CLIENT_SECRET = 'hawk-etcd-client';
 export interface HawkInstallOptions {
   /** helm's --set, applied after the lab's values: what a user passes to `pnpm lab hawk-install --set k=v`. */
   readonly set?: readonly string[];
+  /** Values files (helm -f), under the lab's own values and --set: `pnpm lab hawk-install -f file`. */
+  readonly valuesFiles?: readonly string[];
   readonly release?: string;
   readonly namespace?: string;
   /**
@@ -242,6 +244,7 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
       '--wait',
       '--timeout',
       '5m',
+      ...(options.valuesFiles ?? []).flatMap((file) => ['-f', file]),
       ...values.flatMap((v) => ['--set', v]),
     ],
     360_000,
