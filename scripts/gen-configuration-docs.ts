@@ -189,7 +189,7 @@ function valueType(schema: JsonSchema): string {
   return bounds.length > 0 ? `${type} (${bounds.join(', ')})` : type;
 }
 
-function valueRows(): ConfigRow[] {
+export function valueRows(): ConfigRow[] {
   const schema = JSON.parse(readFileSync(VALUES_SCHEMA, 'utf8')) as JsonSchema;
   const document = parseDocument(readFileSync(VALUES_YAML, 'utf8'));
   const notes = yamlNotes(document);
