@@ -18,12 +18,13 @@ declare module 'fastify' {
 /** socket.io on the app's port, behind the same guards as REST. */
 export const pushPlugin = fp<AppOptions>(
   async (app, options) => {
-    const { origins, authenticator } = app.hawkGuards;
+    const { origins, authenticator, clients } = app.hawkGuards;
     const states = createVersionedStates();
     const push = createPushServer(app.server, {
       states,
       authenticator,
       origins,
+      clients,
       log: app.log,
       ...options.socketLimits,
     });

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type {
   ClientToServerEvents,
@@ -10,6 +10,8 @@ import type {
   TimelineEvent,
 } from '@hawk/core';
 import type { Authenticator } from '../security/authenticator';
+import type { ClientAddressing } from '../security/client-address';
+import { KeyedBudget, KeyedCount } from './client-limits';
 import type { RequestOriginPolicy } from '../security/request-origin';
 import { ResyncFrame, SubscriptionFrame } from './client-frames';
 import type { VersionedStates } from './versioned-states';
@@ -24,6 +26,14 @@ export interface SocketServerOptions {
   readonly maxSubscriptions?: number;
   /** Largest frame a client may send, in bytes (default 16 KiB): client frames are tiny. */
   readonly maxFrameBytes?: number;
+  /** Who a handshake stands for (X-Forwarded-For from hawk's web only); default the TCP peer. */
+  readonly clients?: ClientAddressing;
+  /** Sockets one client may hold open at once (default 32: a few tabs and wall screens). */
+  readonly maxSocketsPerClient?: number;
+  /** New sessions one client may open per minute (default 120), beyond a burst of as many. */
+  readonly handshakesPerMinute?: number;
+  /** Snapshots (subscribe or resync: each a whole cluster state) one client may ask for per minute (default 120). */
+  readonly snapshotsPerMinute?: number;
   readonly log: { warn(details: object, message: string): void; debug?(details: object, message: string): void };
 }
 
@@ -48,18 +58,45 @@ const CLIENT_EVENTS = new Set(['subscribe', 'unsubscribe', 'resync']);
 export function createPushServer(httpServer: HttpServer, options: SocketServerOptions): PushServer {
   const { states, log } = options;
   const maxSubscriptions = options.maxSubscriptions ?? 64;
+  const clientOf = (request: IncomingMessage) =>
+    options.clients?.clientOf(request.socket.remoteAddress, request.headers) ?? request.socket.remoteAddress ?? '';
+  const maxSocketsPerClient = options.maxSocketsPerClient ?? 32;
+  const handshakesPerMinute = options.handshakesPerMinute ?? 120;
+  const snapshotsPerMinute = options.snapshotsPerMinute ?? 120;
+  const handshakes = new KeyedBudget(handshakesPerMinute, handshakesPerMinute / 60);
+  const snapshots = new KeyedBudget(snapshotsPerMinute, snapshotsPerMinute / 60);
+  const openSockets = new KeyedCount();
+  /** Refusals are logged once per client and minute at most: a flood must not become a flood of log lines. */
+  const refusalLogged = new KeyedBudget(1, 1 / 60);
+  const refuse = (client: string, reason: string) => {
+    if (refusalLogged.take(`${client} ${reason}`)) log.warn({ client, reason }, 'socket refused');
+  };
+
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
     cors: { origin: [...options.origins.webOrigins], credentials: false },
     // cors does not apply to WebSocket upgrades: without this any page could read a token-less hawk.
     allowRequest: (request, callback) => {
       const allowed =
         options.origins.hostAllowed(request.headers.host) && options.origins.originAllowed(request.headers);
-      if (!allowed)
+      if (!allowed) {
         log.warn(
           { origin: request.headers.origin ?? null, host: request.headers.host ?? null },
           'socket refused: foreign origin or host',
         );
-      callback(allowed ? null : 'origin not allowed', allowed);
+        return callback('origin not allowed', false);
+      }
+      // Only a new session (no sid) costs a handshake; a session's own polls and its upgrade do not.
+      if (new URL(request.url ?? '/', 'http://hawk').searchParams.has('sid')) return callback(null, true);
+      const client = clientOf(request);
+      if (openSockets.get(client) >= maxSocketsPerClient) {
+        refuse(client, `more than ${maxSocketsPerClient} open sockets`);
+        return callback('too many sockets from this client', false);
+      }
+      if (!handshakes.take(client)) {
+        refuse(client, `more than ${handshakesPerMinute} handshakes a minute`);
+        return callback('too many handshakes from this client', false);
+      }
+      callback(null, true);
     },
     maxHttpBufferSize: options.maxFrameBytes ?? 16 * 1024,
     // A dead peer is noticed within pingInterval + pingTimeout (15 s).
@@ -131,6 +168,25 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
     sendSnapshot(socket, frame.clusterId);
   };
 
+  /** A snapshot is a whole cluster state: within the client's budget, or refused with a reason it can show. */
+  const withinSnapshotBudget = (socket: HawkSocket): boolean => {
+    const client = clientOf(socket.request);
+    if (snapshots.take(client)) return true;
+    refuse(client, `more than ${snapshotsPerMinute} snapshots a minute`);
+    reject(socket, 'bad-request', `too many subscribe/resync requests: at most ${snapshotsPerMinute} a minute`);
+    return false;
+  };
+
+  // Sessions held per client, counted at the engine (one per browser tab, whatever its namespaces).
+  io.engine.on(
+    'connection',
+    (engineSocket: { request: IncomingMessage; once(event: 'close', f: () => void): void }) => {
+      const client = clientOf(engineSocket.request);
+      openSockets.add(client);
+      engineSocket.once('close', () => openSockets.remove(client));
+    },
+  );
+
   io.on('connection', (socket) => {
     // Handlers are guarded: whatever a client sends, it gets an error event and the server carries on.
     const guard = (handler: (socket: HawkSocket, frame: unknown) => void) => (frame: unknown) => {
@@ -141,9 +197,15 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
         reject(socket, 'bad-request', 'request could not be handled');
       }
     };
-    socket.on('subscribe', guard(subscribe));
+    socket.on(
+      'subscribe',
+      guard((target, frame) => withinSnapshotBudget(target) && subscribe(target, frame)),
+    );
     socket.on('unsubscribe', guard(unsubscribe));
-    socket.on('resync', guard(resync));
+    socket.on(
+      'resync',
+      guard((target, frame) => withinSnapshotBudget(target) && resync(target, frame)),
+    );
     socket.onAny((event: unknown) => {
       if (typeof event !== 'string' || !CLIENT_EVENTS.has(event))
         reject(socket, 'bad-request', `unknown event ${JSON.stringify(String(event).slice(0, 64))}`);
