@@ -1,5 +1,5 @@
 /**
- * One client's flood (200 sockets, then resync after resync on every socket it got) against a real hawk on a
+ * One client's flood (200 sockets, then a sustained resync flood on every socket it got) against a real hawk on a
  * real port: the flooder is held to its own budget, and another client keeps getting its updates promptly.
  * Clients are told apart by address: the flooder connects from 127.0.0.3, the other from 127.0.0.4.
  */
@@ -64,7 +64,7 @@ describe('per-client socket limits', () => {
     await hawk?.close();
   });
 
-  it("holds one client's 200 sockets and resync flood to its budget; another client's patches stay prompt", async () => {
+  it("holds one client's 200 sockets and resync flood to its budget; another's patches stay prompt", async () => {
     const watcher = await connectFrom(hawk.url, WATCHER);
     if (typeof watcher === 'string') throw new Error(`the watcher was refused: ${watcher}`);
     opened.push(watcher);
@@ -110,7 +110,7 @@ describe('per-client socket limits', () => {
     expect(refusedResyncs).toBeGreaterThan(sent - 125 - 1);
     console.log(`[limits] watcher delays during the flood (ms): ${during.map((ms) => ms.toFixed(0)).join(' ')}`);
     // The watcher's updates still arrive promptly.
-    expect(median(during)).toBeLessThan(Math.max(50, 3 * median(before)));
+    expect(median(during)).toBeLessThan(Math.max(100, 3 * median(before)));
     expect(p95(during)).toBeLessThan(500);
     // And another client may still connect.
     const late = await connectFrom(hawk.url, WATCHER);
