@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'undici';
+import { Agent, buildConnector, request } from 'undici';
 import { linkAbort } from './linked-abort';
+import { readServingCertificate, type CertificateFacts } from './peer-certificate';
 
 /** Paths to PEM files for the etcd client; read once at start-up. */
 export interface EtcdTlsFiles {
@@ -23,6 +24,8 @@ export interface EtcdTransport {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<{ status: number; text: string }>;
+  /** The certificate one member serves, read by a TLS handshake alone; null for a plain-HTTP endpoint. */
+  servingCertificate(endpoint: string, timeoutMs: number): Promise<CertificateFacts | null>;
   close(): Promise<void>;
 }
 
@@ -43,10 +46,8 @@ export function createEtcdTransport(endpoints: readonly string[], files: EtcdTls
   const cert = readPem('cert', files.cert);
   const key = readPem('key', files.key);
   if ((cert === undefined) !== (key === undefined)) throw new Error('etcd.cert and etcd.key must be given together');
-  const agent = new Agent({
-    connect: { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) },
-    keepAliveTimeout: 10_000,
-  });
+  const tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+  const agent = new Agent({ connect: tls, keepAliveTimeout: 10_000 });
   const normalized = endpoints.map((endpoint) => endpoint.replace(/\/+$/, ''));
   return {
     endpoints: normalized,
@@ -70,6 +71,12 @@ export function createEtcdTransport(endpoints: readonly string[], files: EtcdTls
       } finally {
         abort.detach();
       }
+    },
+    async servingCertificate(endpoint, timeoutMs) {
+      if (!endpoint.startsWith('https:')) return null;
+      // Not rejected during the handshake, so an expired certificate is still read; readServingCertificate checks it.
+      const connector = buildConnector({ ...tls, rejectUnauthorized: false, timeout: timeoutMs });
+      return readServingCertificate(connector, endpoint, true);
     },
     async close() {
       await agent.destroy();

@@ -3,9 +3,10 @@ import { connect as connectHttp2, constants as http2Constants, type ClientHttp2S
 import { isIP } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, buildConnector, request, type Dispatcher } from 'undici';
 import { execFailure } from './exec-plugin';
 import { linkAbort } from './linked-abort';
+import { factsOfPem, readServingCertificate, type CertificateFacts } from './peer-certificate';
 import { createProxyTunnel, tunnelConnector } from './proxy-tunnel';
 import { describeError } from '../util/describe-error';
 import { hostPort } from '../util/host-port';
@@ -42,6 +43,10 @@ export interface KubeClient {
   openAt(base: string, path: string, options: KubeRequestOptions): Promise<KubeStream>;
   /** Opens an HTTP/2 connection held to one base (probes: its PINGs show the process answering); rejects when HTTP/2 is not offered. */
   openSession(base: string, timeoutMs: number): Promise<KubeSession>;
+  /** The certificate one base serves, read by a TLS handshake alone (no request), checked against the cluster's CA. */
+  servingCertificate(base: string, timeoutMs: number): Promise<CertificateFacts>;
+  /** The client certificate this client authenticates with; null for tokens and plugins that give none. */
+  clientCertificate(): Promise<CertificateFacts | null>;
   close(): Promise<void>;
 }
 
@@ -316,6 +321,16 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
     },
     openAt,
     openSession,
+    async servingCertificate(base, timeoutMs) {
+      const { connect } = await tls();
+      // Not rejected during the handshake, so an expired certificate is still read; readServingCertificate checks it.
+      const reading = { ...connect, rejectUnauthorized: false, timeout: timeoutMs };
+      const connector = tunnel ? tunnelConnector(tunnel, reading) : buildConnector(reading);
+      return readServingCertificate(connector, base, connect['rejectUnauthorized'] !== false);
+    },
+    async clientCertificate() {
+      return factsOfPem((await tls()).connect['cert'] as string | Buffer | undefined);
+    },
     async close() {
       const agents = [...retired, ...(material ? [material.agent] : [])];
       material = null;

@@ -6,6 +6,7 @@ import { createSupervisor, type SourceStats, type Supervisor } from '../sources/
 import type { Logger } from '../logger';
 import { ClusterObservationFold } from './observation-fold';
 import { createProbeScheduler, type ProbeScheduler } from './probe-scheduler';
+import { sweepCertificates } from '../probes/certificate-sweep';
 import { logTimeline } from './timeline-log';
 
 /** Ticks missed in a row that mean hawk's process itself was paused, not merely busy. */
@@ -22,6 +23,8 @@ export interface ClusterRuntimeOptions {
   readonly debounceMs: number;
   /** How often time alone is re-judged (a lease falling overdue) (ms). */
   readonly tickMs: number;
+  /** How often every certificate is read again (ms); a new apiserver instance is read when it appears. */
+  readonly certificateIntervalMs: number;
   onState(state: ClusterState): void;
   onTimeline(event: TimelineEvent): void;
 }
@@ -47,6 +50,10 @@ export class ClusterRuntime {
   private deadline: NodeJS.Timeout | null = null;
   /** When this runtime last judged: a long gap means hawk itself was paused. */
   private lastRanAt = 0;
+  private certificateTimer: NodeJS.Timeout | null = null;
+  /** A sweep under way: sweeps asked for meanwhile run once after it. */
+  private certificateSweep: Promise<void> | null = null;
+  private certificateSweepAgain = false;
 
   constructor(private readonly options: ClusterRuntimeOptions) {
     const { target, now } = options;
@@ -74,7 +81,10 @@ export class ClusterRuntime {
       endpointsChanged: (endpoints, added) => {
         // Watches fail over to these addresses when the front door is down; a new instance is probed now.
         target.kube?.setInstanceBases(endpoints.map((endpoint) => instanceBase(endpoint.address, endpoint.port)));
-        if (added) this.probes?.kickApiservers();
+        if (added) {
+          this.probes?.kickApiservers();
+          this.readCertificates();
+        }
       },
       componentsAdded: () => this.probes?.kickComponents(),
     });
@@ -152,7 +162,48 @@ export class ClusterRuntime {
     this.probes?.start();
     this.lastRanAt = now();
     this.ticker = setInterval(() => this.tick(), this.options.tickMs);
+    if (target.kube || target.etcd) {
+      this.readCertificates();
+      this.certificateTimer = setInterval(() => this.readCertificates(), this.options.certificateIntervalMs);
+    }
     this.evaluate();
+  }
+
+  /** readCertificates sweeps every certificate now, or once after the sweep under way. */
+  private readCertificates(): void {
+    if (this.lifecycle !== 'running') return;
+    if (this.certificateSweep) {
+      this.certificateSweepAgain = true;
+      return;
+    }
+    const { target, now, logger, probeTimeoutMs } = this.options;
+    const instances = this.fold.input().apiServers;
+    this.certificateSweep = sweepCertificates({
+      kube: target.kube,
+      etcd: target.etcd,
+      instances,
+      context: target.context,
+      timeoutMs: probeTimeoutMs,
+      now,
+      logger,
+    })
+      .then((read) => {
+        if (this.lifecycle !== 'running') return;
+        const known = new Set([
+          ...(target.kube ? [target.kube.server, `kubeconfig context ${target.context}`] : []),
+          ...instances.map((instance) => instance.id),
+          ...(target.etcd?.endpoints ?? []),
+        ]);
+        this.fold.recordCertificates(read, known);
+      })
+      .catch((error: unknown) => logger.warn({ error: String(error) }, 'certificate sweep failed'))
+      .finally(() => {
+        this.certificateSweep = null;
+        if (this.certificateSweepAgain) {
+          this.certificateSweepAgain = false;
+          this.readCertificates();
+        }
+      });
   }
 
   /** Final: nothing of this runtime runs or holds a connection afterwards. */
@@ -162,6 +213,8 @@ export class ClusterRuntime {
     clearInterval(this.ticker ?? undefined);
     clearTimeout(this.debounce ?? undefined);
     clearTimeout(this.deadline ?? undefined);
+    clearInterval(this.certificateTimer ?? undefined);
+    await this.certificateSweep;
     await Promise.all([...this.supervisors.map((supervisor) => supervisor.stop()), this.probes?.stop()]);
     await Promise.allSettled([this.options.target.kube?.close(), this.options.target.etcd?.close()]);
   }

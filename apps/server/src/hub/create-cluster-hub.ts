@@ -22,6 +22,8 @@ export interface ClusterHubOptions {
   readonly probeIntervalMs?: number;
   /** Timeout of one probe request (ms, default 1500). */
   readonly probeTimeoutMs?: number;
+  /** How often each cluster's certificates are read again (ms, default 10 min: they change at renewals only). */
+  readonly certificateIntervalMs?: number;
   /** Thresholds for @hawk/core (default DEFAULT_CONFIG, with clockSkewNoteMs from HAWK_CLOCK_SKEW_NOTE_MS). */
   readonly config?: Partial<HawkConfig>;
   /** hawk's clock (epoch ms); injected by tests. */
@@ -74,6 +76,7 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
           probeTimeoutMs: options.probeTimeoutMs ?? 1500,
           debounceMs: 50,
           tickMs: 1000,
+          certificateIntervalMs: options.certificateIntervalMs ?? 10 * 60_000,
           onState: stateListeners.emit,
           onTimeline: timelineListeners.emit,
         }),

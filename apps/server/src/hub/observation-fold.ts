@@ -16,6 +16,7 @@ import {
   type Freshness,
   type HawkConfig,
   type LeaseTrack,
+  type ObservedCertificate,
   type Reachability,
   type Renewed,
   type SourceName,
@@ -99,6 +100,8 @@ export class ClusterObservationFold {
   private clusterInfo: ClusterInfoSignals = { gitVersion: null, apiGroups: null, kubeadmConfig: null };
   private readonly freshness: Partial<Record<SourceName, Freshness>> = {};
   private etcd: EtcdView;
+  /** The last certificate read at each address (role and where), null until the first sweep ended. */
+  private certificates: Map<string, ObservedCertificate> | null = null;
   private rounds = 0;
   private unreachableSince: number | null = null;
   private distrustFailuresUntil = 0;
@@ -257,6 +260,21 @@ export class ClusterObservationFold {
     if (previous?.live !== result.live) this.changed();
   }
 
+  /**
+   * recordCertificates takes one sweep's reads. An address that did not answer keeps what it served before, until
+   * it is no longer among `stillKnown` (an instance that left for good).
+   */
+  recordCertificates(read: readonly ObservedCertificate[], stillKnown: ReadonlySet<string>): void {
+    const kept = new Map(
+      [...(this.certificates ?? new Map<string, ObservedCertificate>())].filter(([, certificate]) =>
+        stillKnown.has(certificate.seenAt),
+      ),
+    );
+    for (const certificate of read) kept.set(`${certificate.role}|${certificate.seenAt}`, certificate);
+    this.certificates = kept;
+    this.changed();
+  }
+
   recordEtcdRound(answers: readonly EtcdEndpointAnswer[]): void {
     const now = this.now();
     const outcome = foldEtcdRound(this.etcd, answers, now, this.config.transitionsKept);
@@ -337,6 +355,7 @@ export class ClusterObservationFold {
       pods,
       controlPlaneHidden: hidden,
       distribution,
+      ...(this.certificates ? { certificates: [...this.certificates.values()] } : {}),
     };
   }
 

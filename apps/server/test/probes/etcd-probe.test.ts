@@ -45,6 +45,7 @@ function member(alarmMs: number | null) {
         );
         signal?.addEventListener('abort', onAbort);
       }),
+    servingCertificate: async () => null,
     close: async () => undefined,
   };
   return { transport, aborted };

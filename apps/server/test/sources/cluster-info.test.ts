@@ -86,6 +86,8 @@ function fakeClient(answers: Record<string, [number, unknown]>): KubeClient {
     open,
     openAt: (_base, path) => open(path),
     openSession: () => Promise.reject(new Error('no HTTP/2 in this fake')),
+    servingCertificate: () => Promise.reject(new Error('no TLS in this fake')),
+    clientCertificate: async () => null,
     close: async () => {},
   };
 }
