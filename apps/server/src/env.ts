@@ -31,6 +31,11 @@ export const EnvSchema = Type.Object({
   HAWK_ALLOWED_HOSTS: Type.String({ pattern: '^(\\*|[A-Za-z0-9.-]+(,[A-Za-z0-9.-]+)*)?$', default: '' }),
   /** Bearer token required on REST and the socket handshake when set. */
   HAWK_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /**
+   * Bearer token for /metrics only, so Prometheus holds no credential for the UI and API: it opens /metrics and
+   * nothing else (HAWK_TOKEN opens /metrics too). Set, /metrics asks for one of them even when the UI is open.
+   */
+  HAWK_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   /** '1' allows binding a non-loopback interface without a token (behind a trusted proxy). */
   HAWK_ALLOW_OPEN: Type.Union([Type.Literal('0'), Type.Literal('1')], { default: '0' }),
   /**
@@ -122,7 +127,13 @@ export const EnvSchema = Type.Object({
 });
 
 /** Never echoed in errors or logs: a token, or a URL that may carry a password. */
-const SECRET_VARIABLES = new Set(['HAWK_TOKEN', 'HAWK_REDIS_URL', 'HAWK_DATABASE_URL', 'HAWK_WEBHOOK_URL']);
+const SECRET_VARIABLES = new Set([
+  'HAWK_TOKEN',
+  'HAWK_METRICS_TOKEN',
+  'HAWK_REDIS_URL',
+  'HAWK_DATABASE_URL',
+  'HAWK_WEBHOOK_URL',
+]);
 
 export type HawkEnv = Static<typeof EnvSchema>;
 

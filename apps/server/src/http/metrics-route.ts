@@ -8,7 +8,7 @@ export const metricsRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/metrics',
     {
-      config: { rateLimit: false },
+      config: { rateLimit: false, metrics: true },
       schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['health'], produces: ['text/plain'] },
     },
     async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),

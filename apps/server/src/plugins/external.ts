@@ -69,7 +69,8 @@ export const externalPlugins = fp<AppOptions>(
           ? createTrustedProxy(env.HAWK_TRUSTED_PROXY_HEADER, env.HAWK_TRUSTED_PROXY_CIDRS)
           : undefined,
     });
-    if (authenticator.required) requireAuthentication(app, authenticator);
+    if (authenticator.required || env.HAWK_METRICS_TOKEN)
+      requireAuthentication(app, authenticator, env.HAWK_METRICS_TOKEN);
     app.decorate('hawkGuards', { origins, authenticator, clients } satisfies HawkGuards);
   },
   { name: 'hawk-external', fastify: '5.x' },
