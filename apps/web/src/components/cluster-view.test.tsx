@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatClock } from '../lib/format';
 import { VERDICT_SETTLE_MS } from '../lib/use-verdict-change';
 import {
+  certificatesDue,
   etcdDegraded,
   healthy,
   leaderOverdue,
@@ -29,6 +30,24 @@ const leaseOf = (scenario: Scenario, component: string): LeaseView =>
   scenario.state.leases.find((l) => l.component === component)!;
 
 describe('ClusterView', () => {
+  it('certificates: soonest end first, with the level core judged; no panel before any was read', () => {
+    const scenario = at(certificatesDue());
+    render(<ClusterView state={scenario.state} />);
+    const rows = screen.getAllByTestId('certificate').map((row) => row.textContent);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toMatch(/^renew nowetcd .* ends \d{4}-\d\d-\d\d/);
+    expect(rows[1]).toMatch(/^renew soonapiserver 10\.213\.0\.11:6443 ends/);
+    expect(rows[2]).toMatch(/^validhawk's client kubernetes-admin ends/);
+    const findings = scenario.state.findings.filter((f) => f.ruleId === 'CertificateExpiring');
+    expect(findings.map((f) => f.severity)).toEqual(['critical', 'warning']);
+    expect(scenario.state.verdict).toBe('ha-ok');
+  });
+
+  it('no certificates read yet: no certificates panel', () => {
+    render(<ClusterView state={at(healthy()).state} />);
+    expect(screen.queryByLabelText('Certificates')).toBeNull();
+  });
+
   it("heads the page with the cluster's name, not the context hawk reaches it through", () => {
     const scenario = at(healthy());
     const identity = { ...scenario.state.identity, context: 'inClusterContext', name: 'prod-eu (Frankfurt)' };

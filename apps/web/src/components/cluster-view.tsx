@@ -7,6 +7,7 @@ import { failureImpactLine } from '../lib/selectors';
 import { useVerdictChange } from '../lib/use-verdict-change';
 import { VERDICT_DISPLAY } from '../lib/verdict-display';
 import { ApiServersPanel } from './apiservers-panel';
+import { CertificatesPanel } from './certificates-panel';
 import { ClusterName } from './cluster-name';
 import { DistributionLabel } from './distribution-label';
 import { VerdictChangeNote } from './cluster-tile';
@@ -95,6 +96,7 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
           </div>
         )}
         {!state.controlPlaneHidden && <FailureImpactsPanel impacts={state.failureImpacts} />}
+        {!state.controlPlaneHidden && <CertificatesPanel certificates={state.certificates} />}
         {!state.controlPlaneHidden && n1 && (
           <p className={`n1-line wall-only tone-${n1.survivable ? 'ok' : 'bad'}`} data-testid="n1-line">
             <StatusTag

@@ -1,4 +1,4 @@
-import type { Severity, SourceState, Verdict } from '@hawk/core';
+import type { CertificateLevel, Severity, SourceState, Verdict } from '@hawk/core';
 
 /**
  * How a verdict or severity is shown: a word, a tone (an Okabe–Ito colour in CSS) and a shape, so
@@ -26,6 +26,14 @@ export const SEVERITY_DISPLAY: Readonly<Record<Severity, Display>> = {
   critical: { label: 'critical', tone: 'bad', shape: 'cross' },
   warning: { label: 'warning', tone: 'warn', shape: 'triangle' },
   info: { label: 'info', tone: 'info', shape: 'dot' },
+};
+
+/** A certificate's level as core judged it: "expires soon" is a warning, not a failure, until the last week. */
+export const CERTIFICATE_LEVEL_DISPLAY: Readonly<Record<CertificateLevel, Display>> = {
+  ok: { label: 'valid', tone: 'ok', shape: 'check' },
+  warning: { label: 'renew soon', tone: 'warn', shape: 'triangle' },
+  critical: { label: 'renew now', tone: 'bad', shape: 'cross' },
+  expired: { label: 'expired', tone: 'bad', shape: 'cross' },
 };
 
 export const SOURCE_STATE_DISPLAY: Readonly<Record<SourceState, Display>> = {

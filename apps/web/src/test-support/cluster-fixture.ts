@@ -24,6 +24,16 @@ function steadyLab(): HawkRun {
 
 const scenarioOf = (run: HawkRun): Scenario => ({ state: run.state, now: run.cluster.now });
 
+/** Steady state with certificates ending: an apiserver's in 20 days (warning), an etcd member's in 3 (critical). */
+export function certificatesDue(): Scenario {
+  const run = steadyLab();
+  run.cluster
+    .withCertificate('apiserver', '10.213.0.11:6443', 20)
+    .withCertificate('etcd', 'https://10.213.0.11:2379', 3)
+    .withCertificate('client', 'kubeconfig context lab', 300);
+  return scenarioOf(run.evaluate());
+}
+
 /** Scenario 1: steady state, full HA. */
 export function healthy(): Scenario {
   return scenarioOf(steadyLab());

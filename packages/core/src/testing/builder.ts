@@ -16,6 +16,7 @@ import { setLeaseCandidates } from '../lease/candidates';
 import { leaseKey } from '../lease/lease-kind';
 import { observeLease } from '../lease/tracker';
 import type { ApiServerFrontDoor, ApiServerInstance, ProbeResult } from '../model/apiserver';
+import type { CertificateRole, ObservedCertificate } from '../model/certificate';
 import type { ClusterInput, Reachability, SourceName } from '../model/cluster';
 import type { EtcdAlarm, EtcdMember, EtcdTopology, EtcdView } from '../model/etcd';
 import type { Freshness, SourceState } from '../model/freshness';
@@ -113,6 +114,7 @@ export class ClusterBuilder {
   private sourceOverrides = new Map<SourceName, Freshness>();
   private reachability: Reachability = { state: 'reachable' };
   private hidden = false;
+  private certificates: ObservedCertificate[] | undefined;
   private resourceVersion = 1000;
 
   constructor(options: { id?: string; start?: number; config?: HawkConfig } = {}) {
@@ -365,6 +367,21 @@ export class ClusterBuilder {
     return this;
   }
 
+  /** A certificate hawk read at `seenAt`, ending `daysLeft` days from now (negative: already ended). */
+  withCertificate(role: CertificateRole, seenAt: string, daysLeft: number, serialNumber = seenAt): this {
+    const certificate: ObservedCertificate = {
+      role,
+      seenAt,
+      subject: role === 'client' ? 'kubernetes-admin' : seenAt,
+      issuer: role === 'etcd' ? 'etcd-ca' : 'kubernetes',
+      serialNumber,
+      notAfter: this.now + daysLeft * 86_400_000,
+      observedAt: this.now,
+    };
+    this.certificates = [...(this.certificates ?? []), certificate];
+    return this;
+  }
+
   withEtcdDbSize(bytes: number): this {
     this.etcdOptions = { ...this.etcdOptions, dbSizeBytes: bytes };
     this.foldEtcd();
@@ -451,6 +468,7 @@ export class ClusterBuilder {
       nodes: this.nodes,
       pods: this.pods,
       controlPlaneHidden: this.hidden,
+      ...(this.certificates ? { certificates: this.certificates } : {}),
     };
   }
 
