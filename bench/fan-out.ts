@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { clock, nextMessage } from './support/ipc';
 import { createApp } from '@hawk/server/app';
 import { loadEnv } from '@hawk/server/env';
-import { clusterState, lease, T0 } from '@hawk/testkit/cluster-state';
+import { clusterState, leaseRenewals } from '@hawk/testkit/cluster-state';
 import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 import { startRedis } from '@hawk/testkit/redis-server';
 
@@ -79,13 +79,10 @@ const CLIENT_SOURCE = `
     await nextMessage(child, (message) => message === 'ready');
     const connectMs = clock() - connectStart;
     const sentAt = new Map<number, number>();
+    const renewals = leaseRenewals(UPDATES);
     for (let n = 1; n <= UPDATES; n++) {
       const start = clock();
-      const change = {
-        ...clusterState('lab'),
-        observedAt: T0 + n * 1_000,
-        leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')],
-      };
+      const change = renewals[n - 1]!;
       // Each replica versions its own states; fed the same changes from the same start, they keep the same numbers.
       // Both replicas share this process, so b's broadcast starts after a's: an upper bound for two machines.
       for (const hub of hubs) hub.push(change);

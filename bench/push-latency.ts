@@ -11,7 +11,7 @@ import { io } from 'socket.io-client';
 import { clock, nextMessage } from './support/ipc';
 import { createApp } from '@hawk/server/app';
 import { loadEnv } from '@hawk/server/env';
-import { clusterState, lease, T0 } from '@hawk/testkit/cluster-state';
+import { clusterState, leaseRenewals } from '@hawk/testkit/cluster-state';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 const UPDATES = 500;
@@ -37,12 +37,9 @@ if (process.argv[2] === '--client') {
 } else {
   const quantile = (values: number[], q: number) =>
     [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-  /** A lease renewal observed: the most common change hawk pushes. */
-  const renewal = (n: number): ClusterState => ({
-    ...clusterState('lab'),
-    observedAt: T0 + n * 1_000,
-    leases: [lease('kube-controller-manager', 'cp-1_abc', T0 + n * 1_000), lease('kube-scheduler', 'cp-2_def')],
-  });
+  // Judged before the clock starts: a lease renewal observed, the most common change hawk pushes.
+  const renewals = leaseRenewals(2 * UPDATES);
+  const renewal = (n: number): ClusterState => renewals[n - 1]!;
 
   const dir = mkdtempSync(join(tmpdir(), 'hawk-bench-'));
   const hub = createMemoryHub([clusterState('lab')]);

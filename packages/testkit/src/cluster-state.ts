@@ -1,156 +1,75 @@
-import type { ApiServerInstance, ClusterState, EtcdMember, Finding, LeaseView, ProbeResult } from '@hawk/core';
-import { computeQuorum, DEFAULT_CONFIG, expectRenewal, judgeEtcdDb, MODEL_VERSION, standbysOf } from '@hawk/core';
-import { anEtcdView } from '@hawk/core/testing';
+import type { ClusterState } from '@hawk/core';
+import { aCluster, simulateHawk, type ClusterBuilder, type HawkRun } from '@hawk/core/testing';
 
-// A judged state of a healthy 3-node HA cluster, built by hand: the transport moves states, it
-// does not judge them, so its tests need states of known shape rather than real rule output.
+/**
+ * Judged cluster states for the transport's, history's and metrics' tests and the bench, made by the
+ * real core: the lab's shape (3 apiservers behind a load balancer, both leader leases with 3
+ * candidates, 3 stacked etcd members on cp-1…cp-3) run through hawk's judging loop. A change in
+ * judgement changes these states too, where hand-written ones would keep saying what core no longer says.
+ */
 
 export const T0 = Date.parse('2025-06-01T12:00:00Z');
 
-const probe = (ok: boolean, at: number, latencyMs: number | null = 12): ProbeResult => ({
-  at,
-  ok,
-  httpStatus: ok ? 200 : null,
-  latencyMs: ok ? latencyMs : null,
-  failedChecks: [],
-  error: ok ? null : 'connect ECONNREFUSED',
-});
+/** How long the lab has run before T0, judged every second: leases have learned their cadence. */
+const SETTLED_MS = 10_000;
 
-export function apiServer(index: number, ok = true, at = T0): ApiServerInstance {
-  return {
-    id: `127.0.0.1:${6440 + index}`,
-    address: '127.0.0.1',
-    port: 6440 + index,
-    host: `cp-${index}`,
-    node: `cp-${index}`,
-    inEndpointSlice: true,
-    identityLease: `apiserver-${index}abc`,
-    identityRenewedAt: at - 1_000,
-    health: { livez: probe(ok, at), readyz: probe(ok, at), lastOkAt: ok ? at : null, okSince: ok ? at - 60_000 : null },
-  };
+/** A fault done to the simulated cluster at T0. */
+export type Fault = (cluster: ClusterBuilder) => unknown;
+
+/** One etcd member of three stopped: one failure from quorum loss (core says 'degraded'). */
+export const oneEtcdMemberDown: Fault = (cluster) => cluster.stopEtcdMember(3);
+
+/** Two etcd members and one apiserver stopped: quorum lost (core says 'down'). */
+export const quorumLost: Fault = (cluster) => cluster.stopEtcdMember(2).stopEtcdMember(3).stopApiServer(2);
+
+/** The lab-shaped cluster, judged every second up to T0: advance it for a stream of real states. */
+export function judgedLab(id = 'lab'): HawkRun {
+  const cluster = aCluster({ id, start: T0 - SETTLED_MS })
+    .withApiServers(3)
+    .withLease('kube-controller-manager')
+    .withLease('kube-scheduler')
+    .withEtcd(3)
+    .withNodes(3);
+  return simulateHawk(cluster).advance(SETTLED_MS);
 }
 
-export function etcdMember(index: number, reachable = true): EtcdMember {
-  return {
-    id: String(10_000_000_000_000_000_000n + BigInt(index)),
-    name: `etcd-${index}`,
-    peerURLs: [`https://127.0.0.1:${2380 + index * 10}`],
-    clientURLs: [`https://127.0.0.1:${2379 + index * 10}`],
-    isLearner: false,
-    reachable,
-    status: reachable
-      ? {
-          leaderId: '10000000000000000001',
-          raftTerm: '4',
-          raftIndex: '1200',
-          dbSizeBytes: 4_194_304,
-          dbSizeInUseBytes: 2_000_000,
-          version: '3.5.21',
-          isLearner: false,
-          errors: [],
-        }
-      : null,
-    error: reachable ? null : 'context deadline exceeded',
-    checkedAt: T0,
-  };
+export interface StateOptions {
+  /** The instant judged (default T0); after a fault, core judges every second from T0 to it. */
+  readonly at?: number;
+  readonly fault?: Fault;
 }
 
-export function lease(component: string, holder: string | null, observedRenewAt = T0 - 2_000): LeaseView {
-  const view: Omit<LeaseView, 'standbys'> = {
-    namespace: 'kube-system',
-    name: component,
-    component,
-    record: {
-      namespace: 'kube-system',
-      name: component,
-      holderIdentity: holder,
-      acquireTime: '2025-06-01T11:00:00Z',
-      renewTime: '2025-06-01T11:59:58Z',
-      leaseDurationSeconds: 15,
-      leaseTransitions: 3,
-      resourceVersion: '812',
-      strategy: null,
-    },
-    observedRenewAt,
-    holderSinceAt: T0 - 3_600_000,
-    learnedCadenceMs: 2_000,
-    recentIntervalsMs: [2_000, 2_001],
-    cadenceAnchorAt: observedRenewAt,
-    skewMs: 5,
-    transitions: [
-      { lease: `kube-system/${component}`, from: 'cp-2_old', to: holder, at: T0 - 3_600_000, leaderlessMs: 4_200 },
-    ],
-    candidates: [1, 2, 3].map((n) => ({
-      identity: `cp-${n}_${component}`,
-      node: `cp-${n}`,
-      source: 'pod' as const,
-      observedRenewAt: null,
-    })),
-    candidatesSource: 'pod',
-    status: holder ? 'held' : 'no-holder',
-    expiresAt: observedRenewAt + 15_000,
-    overdueAt: null,
-    expectedRenewal: null,
-    skewNoted: false,
-    freshness: { state: 'live', lastEventAt: T0 - 1_000 },
-  };
-  // Judged by core, as the server sends it: a hand-written list could disagree with what core would say.
-  const expectedRenewal = expectRenewal(view, DEFAULT_CONFIG);
-  const overdueAt = expectedRenewal && observedRenewAt + expectedRenewal.overdueAfterMs;
-  return { ...view, standbys: standbysOf(view), expectedRenewal, overdueAt };
+// Tests ask for the same state many times (and compare them whole): judged once per id, instant and fault.
+const judged = new Map<Fault | undefined, Map<string, ClusterState>>();
+
+/** The state core judges for the lab-shaped cluster `id` at `at`, after `fault` (none: healthy). */
+export function clusterState(id = 'lab', { at = T0, fault }: StateOptions = {}): ClusterState {
+  if (at < T0) throw new Error(`clusterState: at (${at}) is before T0 (${T0}), when the fixture starts`);
+  const byFault = judged.get(fault) ?? new Map<string, ClusterState>();
+  judged.set(fault, byFault);
+  const key = `${id}@${at}`;
+  const known = byFault.get(key);
+  if (known) return known;
+  const run = judgedLab(id);
+  fault?.(run.cluster);
+  const state = at > T0 ? run.advance(at - T0).state : run.evaluate().state;
+  byFault.set(key, state);
+  return state;
 }
 
-export function finding(id: string, severity: Finding['severity'], since = T0): Finding {
-  return {
-    id,
-    ruleId: id.split(':')[0] ?? id,
-    severity,
-    component: 'etcd',
-    subject: null,
-    title: `finding ${id}`,
-    evidence: { healthy: 2, voters: 3 },
-    since,
-    remediation: 'look at it',
-    commands: ['kubectl -n kube-system get pods'],
-    causedBy: null,
-  };
-}
+/** How often the lab's leader leases renew (client-go's retry period, the builder's default). */
+const RENEW_EVERY_MS = 2_000;
 
-export function clusterState(id = 'lab', overrides: Partial<ClusterState> = {}): ClusterState {
-  const members = [1, 2, 3].map((n) => etcdMember(n));
-  const etcd = anEtcdView({
-    members,
-    leaderId: '10000000000000000001',
-    raftTerm: '4',
-    freshness: { state: 'live', lastEventAt: T0 - 500 },
+/**
+ * `count` states, one renewal period apart from T0, that differ from `clusterState(id)` only in
+ * observedAt and the leases, as core judged them at that moment: a lease renewal observed, the most
+ * common change hawk pushes.
+ */
+export function leaseRenewals(count: number, id = 'lab'): ClusterState[] {
+  const base = clusterState(id);
+  const run = judgedLab(id);
+  return Array.from({ length: count }, () => {
+    const { leases, observedAt } = run.advance(RENEW_EVERY_MS).state;
+    return { ...base, observedAt, leases };
   });
-  return {
-    modelVersion: MODEL_VERSION,
-    identity: { id, context: `${id}-admin@${id}`, name: id, server: 'https://127.0.0.1:6443', labels: { env: 'test' } },
-    reachability: { state: 'reachable' },
-    observedAt: T0,
-    verdict: 'ha-ok',
-    sources: { leases: { state: 'live', lastEventAt: T0 - 1_000 }, etcd: { state: 'live', lastEventAt: T0 - 500 } },
-    apiServers: {
-      instances: [1, 2, 3].map((n) => apiServer(n)),
-      frontDoor: {
-        url: 'https://127.0.0.1:6443',
-        kind: 'load-balancer',
-        health: { livez: probe(true, T0), readyz: probe(true, T0), lastOkAt: T0, okSince: T0 - 60_000 },
-      },
-      serving: 3,
-    },
-    leases: [lease('kube-controller-manager', 'cp-1_abc'), lease('kube-scheduler', 'cp-2_def')],
-    etcd: {
-      ...etcd,
-      quorum: computeQuorum(members, T0, DEFAULT_CONFIG),
-      dbUse: judgeEtcdDb(etcd, DEFAULT_CONFIG),
-    },
-    nodes: [1, 2, 3].map((n) => ({ name: `cp-${n}`, addresses: ['127.0.0.1'], zone: null, ready: true })),
-    pods: [],
-    controlPlaneHidden: false,
-    findings: [],
-    failureImpacts: [],
-    ...overrides,
-  };
 }

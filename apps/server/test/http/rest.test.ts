@@ -1,6 +1,6 @@
 import type { ClusterState, ClusterSummary, TimelineEvent } from '@hawk/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterState, finding, T0 } from '@hawk/testkit/cluster-state';
+import { clusterState, oneEtcdMemberDown, T0 } from '@hawk/testkit/cluster-state';
 import { connectClient, nextEvent, startHawkServer, type RunningHawk } from '@hawk/testkit/hawk-server';
 import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 async function start(env: Record<string, string> = {}): Promise<{ hub: MemoryHub; hawk: RunningHawk }> {
-  const hub = createMemoryHub([clusterState('lab', { findings: [finding('etcd-one-failure:lab', 'warning')] })]);
+  const hub = createMemoryHub([clusterState('lab')]);
   hawk = await startHawkServer(hub, env);
   return { hub, hawk };
 }
@@ -30,20 +30,21 @@ describe('REST API', () => {
       target: '127.0.0.1:6441',
       error: 'refused',
     });
-    hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'degraded' }));
+    const degraded = clusterState('lab', { at: T0 + 1_000, fault: oneEtcdMemberDown });
+    hub.push(degraded);
 
     const list = await getJson<{ clusters: ClusterSummary[] }>('/api/clusters');
     expect(list.clusters).toEqual([
-      expect.objectContaining({ id: 'lab', verdict: 'degraded', findingCounts: { critical: 0, warning: 0, info: 0 } }),
+      expect.objectContaining({ id: 'lab', verdict: 'degraded', findingCounts: { critical: 0, warning: 1, info: 1 } }),
     ]);
 
     const one = await getJson<StateBody>('/api/clusters/lab');
     expect(one).toMatchObject({ clusterId: 'lab', version: 2 });
-    expect(one.state).toEqual(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'degraded' }));
+    expect(one.state).toEqual(degraded);
     expect((await get('/api/clusters/nope')).status).toBe(404);
 
     const findings = await getJson<unknown>('/api/clusters/lab/findings');
-    expect(findings).toEqual({ clusterId: 'lab', findings: [] });
+    expect(findings).toEqual({ clusterId: 'lab', findings: degraded.findings });
 
     const timeline = await getJson<{ events: TimelineEvent[] }>(
       `/api/clusters/lab/timeline?from=${new Date(T0).toISOString()}&to=${T0 + 1_000}`,
@@ -56,7 +57,7 @@ describe('REST API', () => {
 
     const before = await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 999}`);
     expect(before.state.verdict).toBe('ha-ok');
-    expect(before.state.findings.map((entry) => entry.id)).toEqual(['etcd-one-failure:lab']);
+    expect(before.state.findings.map((entry) => entry.id)).toEqual(['TopologyStackedEtcd']);
     const after = await getJson<StateBody>(`/api/clusters/lab/state-at?t=${new Date(T0 + 1_000).toISOString()}`);
     expect(after.state.verdict).toBe('degraded');
     expect((await get(`/api/clusters/lab/state-at?t=${T0 - 1}`)).status).toBe(404);
@@ -65,7 +66,7 @@ describe('REST API', () => {
 
   it("gives each cluster's name beside its stable id, also for states recorded before clusters had names", async () => {
     const { hub } = await start();
-    const named = clusterState('lab', { observedAt: T0 + 1_000 });
+    const named = clusterState('lab', { at: T0 + 1_000 });
     hub.push({ ...named, identity: { ...named.identity, context: 'inClusterContext', name: 'prod-eu (Frankfurt)' } });
     const list = await getJson<{ clusters: ClusterSummary[] }>('/api/clusters');
     expect(list.clusters.map(({ id, context, name }) => ({ id, context, name }))).toEqual([
@@ -80,7 +81,11 @@ describe('REST API', () => {
     );
 
     // A model-version-1 state, as history holds it from before: no name, shown under its context.
-    const unnamed = { ...named.identity, name: undefined } as unknown as ClusterState['identity'];
+    const unnamed = {
+      ...named.identity,
+      context: 'lab-admin@lab',
+      name: undefined,
+    } as unknown as ClusterState['identity'];
     hub.push({ ...named, observedAt: T0 + 2_000, identity: unnamed });
     const old = await getJson<StateBody>(`/api/clusters/lab/state-at?t=${T0 + 2_000}`);
     expect(old.state.identity).toMatchObject({ id: 'lab', context: 'lab-admin@lab', name: 'lab-admin@lab' });

@@ -1,7 +1,7 @@
-import type { ClusterState } from '@hawk/core';
+import type { ClusterState, LeaseView } from '@hawk/core';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, type WatchCounters } from '../../src/metrics/registry';
-import { apiServer, clusterState, etcdMember, finding, lease, T0 } from '@hawk/testkit/cluster-state';
+import { clusterState, judgedLab, quorumLost, T0 } from '@hawk/testkit/cluster-state';
 
 /** The exposition text for `states` at T0, without HELP/TYPE lines. */
 async function expose(states: readonly ClusterState[], sourceStats?: readonly WatchCounters[]): Promise<string[]> {
@@ -16,100 +16,103 @@ async function expose(states: readonly ClusterState[], sourceStats?: readonly Wa
   return (await metrics.registry.metrics()).split('\n').filter((line) => line !== '' && !line.startsWith('#'));
 }
 
+/**
+ * The lab as core judges it, 30 s after its controller-manager leader was killed and cp-2 took over:
+ * every lease family has a sample. Expected lines are read off the state, so the test is about the mapping.
+ */
+function afterHandover(): ClusterState {
+  const lab = judgedLab('lab');
+  lab.cluster.killLeaseHolder('kube-controller-manager');
+  lab.advance(20_000).cluster.acquireLease('kube-controller-manager', 2);
+  return lab.advance(10_000).state;
+}
 const healthy = clusterState('lab');
+const handedOver = afterHandover();
+const down = clusterState('lab', { at: T0 + 20_000, fault: quorumLost });
 const labelsOf = (lines: string[], name: string) =>
   lines.filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+const lab = 'cluster="lab",cluster_name="lab"';
+const perLease = (state: ClusterState, family: string, value: (lease: LeaseView) => number | string) =>
+  state.leases.map((lease) => `${family}{${lab},lease="${lease.namespace}/${lease.name}"} ${value(lease)}`);
+const findingsActive = (state: ClusterState) =>
+  (['critical', 'warning', 'info'] as const).map(
+    (severity) =>
+      `hawk_findings_active{${lab},severity="${severity}"} ${state.findings.filter((f) => f.severity === severity).length}`,
+  );
 
 // Each row: a state in, the exposition lines of some families out (all of that family's lines).
 const table: { name: string; state: ClusterState; families: Record<string, string[]> }[] = [
   {
-    name: 'steady HA: leases, apiservers, LB, etcd, findings',
-    state: healthy,
+    name: 'HA after a handover: leases, apiservers, LB, etcd, findings',
+    state: handedOver,
     families: {
-      hawk_lease_holder_info: [
-        'hawk_lease_holder_info{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager",holder="cp-1_abc"} 1',
-        'hawk_lease_holder_info{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler",holder="cp-2_def"} 1',
-      ],
-      // Renewed 2 s before T0: a timestamp in seconds.
-      hawk_lease_last_renewal_timestamp_seconds: [
-        `hawk_lease_last_renewal_timestamp_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} ${T0 / 1000 - 2}`,
-        `hawk_lease_last_renewal_timestamp_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} ${T0 / 1000 - 2}`,
-      ],
-      hawk_lease_transitions_total: [
-        'hawk_lease_transitions_total{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 3',
-        'hawk_lease_transitions_total{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} 3',
-      ],
+      hawk_lease_holder_info: handedOver.leases.map(
+        (lease) =>
+          `hawk_lease_holder_info{${lab},lease="${lease.namespace}/${lease.name}",holder="${lease.record!.holderIdentity}"} 1`,
+      ),
+      // A timestamp in seconds.
+      hawk_lease_last_renewal_timestamp_seconds: perLease(
+        handedOver,
+        'hawk_lease_last_renewal_timestamp_seconds',
+        (lease) => lease.observedRenewAt! / 1000,
+      ),
+      hawk_lease_transitions_total: perLease(
+        handedOver,
+        'hawk_lease_transitions_total',
+        (lease) => lease.record!.leaseTransitions!,
+      ),
+      // Only the lease that changed hands has a leaderless gap.
       hawk_lease_last_leaderless_seconds: [
-        'hawk_lease_last_leaderless_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-controller-manager"} 4.2',
-        'hawk_lease_last_leaderless_seconds{cluster="lab",cluster_name="lab",lease="kube-system/kube-scheduler"} 4.2',
+        `hawk_lease_last_leaderless_seconds{${lab},lease="kube-system/kube-controller-manager"} ${
+          handedOver.leases[0]!.transitions.at(-1)!.leaderlessMs! / 1000
+        }`,
       ],
-      hawk_apiserver_up: [
-        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
-        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 1',
-        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6443"} 1',
-      ],
-      hawk_load_balancer_up: ['hawk_load_balancer_up{cluster="lab",cluster_name="lab"} 1'],
-      hawk_etcd_members: [
-        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3',
-        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 3',
-      ],
-      hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab",cluster_name="lab"} 1'],
-      hawk_etcd_quorum_size: ['hawk_etcd_quorum_size{cluster="lab",cluster_name="lab"} 2'],
-      hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab",cluster_name="lab"} 1'],
-      hawk_findings_active: [
-        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="critical"} 0',
-        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="warning"} 0',
-        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="info"} 0',
-      ],
-      hawk_watch_last_event_timestamp_seconds: [
-        `hawk_watch_last_event_timestamp_seconds{cluster="lab",cluster_name="lab",source="leases"} ${T0 / 1000 - 1}`,
-        `hawk_watch_last_event_timestamp_seconds{cluster="lab",cluster_name="lab",source="etcd"} ${T0 / 1000 - 0.5}`,
-      ],
+      hawk_apiserver_up: handedOver.apiServers.instances.map(
+        (instance) => `hawk_apiserver_up{${lab},apiserver="${instance.id}"} 1`,
+      ),
+      hawk_load_balancer_up: [`hawk_load_balancer_up{${lab}} 1`],
+      hawk_etcd_members: [`hawk_etcd_members{${lab},state="total"} 3`, `hawk_etcd_members{${lab},state="healthy"} 3`],
+      hawk_etcd_has_leader: [`hawk_etcd_has_leader{${lab}} 1`],
+      hawk_etcd_quorum_size: [`hawk_etcd_quorum_size{${lab}} 2`],
+      hawk_etcd_failures_tolerated: [`hawk_etcd_failures_tolerated{${lab}} 1`],
+      hawk_findings_active: findingsActive(handedOver),
+      hawk_watch_last_event_timestamp_seconds: Object.entries(handedOver.sources).map(
+        ([source, freshness]) =>
+          `hawk_watch_last_event_timestamp_seconds{${lab},source="${source}"} ${freshness!.lastEventAt! / 1000}`,
+      ),
       hawk_socket_clients: ['hawk_socket_clients 2'],
       hawk_replica_leader: ['hawk_replica_leader{replica="hawk-0"} 1'],
       hawk_replica_leader_lock_reachable: ['hawk_replica_leader_lock_reachable{replica="hawk-0"} 1'],
     },
   },
   {
-    name: 'one apiserver down, etcd quorum lost, a critical finding',
-    state: {
-      ...healthy,
-      apiServers: { ...healthy.apiServers, instances: [apiServer(1), apiServer(2, false)], serving: 1 },
-      etcd: {
-        ...healthy.etcd,
-        leaderId: null,
-        members: [etcdMember(1), etcdMember(2, false), etcdMember(3, false)],
-        quorum: { ...healthy.etcd.quorum, healthy: 1, failuresTolerated: -1, hasQuorum: false },
-      },
-      findings: [finding('etcd-quorum-lost:lab', 'critical'), finding('kcm:lab', 'warning')],
-    },
+    name: 'two etcd members and an apiserver stopped: quorum lost, critical findings',
+    state: down,
     families: {
-      hawk_apiserver_up: [
-        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
-        'hawk_apiserver_up{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 0',
+      // Every apiserver fails its etcd check: none is ready.
+      hawk_apiserver_up: down.apiServers.instances.map(
+        (instance) => `hawk_apiserver_up{${lab},apiserver="${instance.id}"} 0`,
+      ),
+      hawk_etcd_members: [`hawk_etcd_members{${lab},state="total"} 3`, `hawk_etcd_members{${lab},state="healthy"} 1`],
+      hawk_etcd_has_leader: [`hawk_etcd_has_leader{${lab}} 0`],
+      hawk_etcd_failures_tolerated: [`hawk_etcd_failures_tolerated{${lab}} -1`],
+      // Only the member that answers reports its size.
+      hawk_etcd_db_size_bytes: [
+        `hawk_etcd_db_size_bytes{${lab},member="cp-1"} ${down.etcd.members[0]!.status!.dbSizeBytes}`,
       ],
-      hawk_etcd_members: [
-        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="total"} 3',
-        'hawk_etcd_members{cluster="lab",cluster_name="lab",state="healthy"} 1',
-      ],
-      hawk_etcd_has_leader: ['hawk_etcd_has_leader{cluster="lab",cluster_name="lab"} 0'],
-      hawk_etcd_failures_tolerated: ['hawk_etcd_failures_tolerated{cluster="lab",cluster_name="lab"} -1'],
-      hawk_etcd_db_size_bytes: ['hawk_etcd_db_size_bytes{cluster="lab",cluster_name="lab",member="etcd-1"} 4194304'],
-      hawk_findings_active: [
-        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="critical"} 1',
-        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="warning"} 1',
-        'hawk_findings_active{cluster="lab",cluster_name="lab",severity="info"} 0',
-      ],
+      hawk_findings_active: findingsActive(down),
     },
   },
   {
     name: 'missing values emit no sample: no holder, never renewed, unprobed, no etcd source, kubeconfig at an instance',
     state: {
       ...healthy,
-      leases: [{ ...lease('kube-scheduler', null), observedRenewAt: null, transitions: [], record: null }],
+      leases: [{ ...healthy.leases[1]!, observedRenewAt: null, transitions: [], record: null }],
       apiServers: {
         ...healthy.apiServers,
-        instances: [{ ...apiServer(1), health: { livez: null, readyz: null, lastOkAt: null, okSince: null } }],
+        instances: [
+          { ...healthy.apiServers.instances[0]!, health: { livez: null, readyz: null, lastOkAt: null, okSince: null } },
+        ],
         frontDoor: { ...healthy.apiServers.frontDoor, kind: 'instance' },
       },
       etcd: { ...healthy.etcd, source: 'none', members: [] },
@@ -141,12 +144,12 @@ describe('metrics exposition', () => {
   it('observes each new probe once in the latency histogram', async () => {
     const lines = await expose([healthy, healthy]);
     expect(labelsOf(lines, 'hawk_apiserver_probe_duration_seconds_count')).toEqual([
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6442"} 1',
-      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="10.0.0.11:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="10.0.0.12:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="10.0.0.13:6443"} 1',
     ]);
     expect(lines).toContain(
-      'hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",apiserver="127.0.0.1:6441"} 1',
+      'hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",apiserver="10.0.0.11:6443"} 1',
     );
   });
 
@@ -194,7 +197,7 @@ describe('metrics exposition', () => {
       'hawk_watch_restarts_total{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",source="leases"} 2',
     ]);
     expect(lines).toContain(
-      'hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",apiserver="127.0.0.1:6441"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",apiserver="10.0.0.11:6443"} 1',
     );
     // One name per id: the label adds no series. Every series about a cluster has both; hawk's own have neither.
     const about = lines.filter((line) => line.includes('cluster="'));

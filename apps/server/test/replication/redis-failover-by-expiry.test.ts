@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
-import { clusterState, T0 } from '@hawk/testkit/cluster-state';
+import { clusterState, oneEtcdMemberDown, quorumLost, T0 } from '@hawk/testkit/cluster-state';
 import {
   connectClient,
   nextEvent,
@@ -66,7 +66,7 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     client.emit('subscribe', { clusterId: 'lab' });
     const { version } = await snapshot;
     const asFollower = nextEvent(client, 'patch');
-    hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'spof' }));
+    hub.push(clusterState('lab', { at: T0 + 1_000, fault: quorumLost }));
     hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 1_000, target: 'etcd-2', error: 'refused' });
     expect(await asFollower).toMatchObject({ clusterId: 'lab', baseVersion: version, version: version + 1 });
     await new Promise((resolve) => setTimeout(resolve, 2_500)); // a few renewals
@@ -97,7 +97,7 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
     const ready = (await (await fetch(`${survivor.url}/readyz`)).json()) as { leader: boolean; leaderIdentity: string };
     expect(ready).toMatchObject({ leader: true, leaderIdentity: 'hawk-survivor' });
     const patch = nextEvent(client, 'patch');
-    hub.push(clusterState('lab', { observedAt: T0 + 5_000, verdict: 'degraded' }));
+    hub.push(clusterState('lab', { at: T0 + 5_000, fault: oneEtcdMemberDown }));
     hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at: T0 + 5_000, target: 'etcd-3', error: 'refused' });
     expect(await patch).toMatchObject({ clusterId: 'lab', baseVersion: version + 1, version: version + 2 });
     // Its own SQLite history holds what it observed as a follower and as the leader.

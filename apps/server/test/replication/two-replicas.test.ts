@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
-import { clusterState } from '@hawk/testkit/cluster-state';
+import { clusterState, quorumLost } from '@hawk/testkit/cluster-state';
 import { connectClient, nextEvent, pause, recordEvents, startHawkServer } from '@hawk/testkit/hawk-server';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { freePort } from '@hawk/testkit/free-port';
@@ -115,7 +115,7 @@ describe('two replicas electing on Redis', () => {
     };
     a.hub.push(changed(T0 + 1_000, true));
     a.hub.emitTimeline(onlyA);
-    b.hub.push(clusterState('lab', { observedAt: T0 + 1_000, verdict: 'spof' }));
+    b.hub.push(clusterState('lab', { at: T0 + 1_000, fault: quorumLost }));
     const [onA, onB] = await patches;
     expect(onA).toMatchObject({
       clusterId: 'lab',
@@ -127,7 +127,7 @@ describe('two replicas electing on Redis', () => {
       clusterId: 'lab',
       baseVersion: snapshots[1]!.version,
       version: snapshots[1]!.version + 1,
-      parts: { verdict: 'spof' },
+      parts: { verdict: 'down' },
     });
     expect(await timelineOnA).toEqual(onlyA);
     await pause(200);

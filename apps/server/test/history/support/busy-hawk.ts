@@ -3,11 +3,15 @@
 // Usage: busy-hawk.ts <SQLite file path | postgres:// URL>
 import { loadEnv } from '../../../src/env';
 import { createApp } from '../../../src/app';
-import { clusterState, finding, T0 } from '@hawk/testkit/cluster-state';
+import { judgedLab, T0 } from '@hawk/testkit/cluster-state';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { openHistory } from './history-backends';
 
-const hub = createMemoryHub([clusterState('lab')]);
+const lab = judgedLab('lab');
+const base = lab.state;
+/** The lab's leases renew every 2 s: each step of its clock gives every change new leases. */
+const RENEW_EVERY_MS = 2_000;
+const hub = createMemoryHub([base]);
 const history = await openHistory(process.argv[2]!);
 const committed = (change: number) => () => {
   process.stdout.write(`${change}\n`);
@@ -30,6 +34,8 @@ let change = 0;
 setInterval(() => {
   change += 1;
   const at = T0 + change * 1_000;
-  hub.push({ ...clusterState('lab'), observedAt: at, findings: [finding(`change:${change}`, 'info', at)] });
+  // A lease renewal as core judges it (a small change, as most are), observed at T0 + change seconds:
+  // its observedAt marks the change in history.
+  hub.push({ ...base, observedAt: at, leases: lab.advance(RENEW_EVERY_MS).state.leases });
   hub.emitTimeline({ kind: 'probe-failed', clusterId: 'lab', at, target: `change-${change}`, error: 'refused' });
 }, 2);

@@ -1,4 +1,4 @@
-import { clusterState, etcdMember, T0 } from '@hawk/testkit/cluster-state';
+import { clusterState, oneEtcdMemberDown, T0 } from '@hawk/testkit/cluster-state';
 import { pause, startHawkServer, type HawkClient, type RunningHawk } from '@hawk/testkit/hawk-server';
 import { createMemoryHub, type MemoryHub } from '@hawk/testkit/memory-hub';
 import type { AppOptions } from '../../../src/app';
@@ -79,13 +79,9 @@ export async function oneLeader(replicas: readonly TestReplica[], timeoutMs = 10
   );
 }
 
-/** The lab with etcd member 3 down (or back), observed at `at`: a change in etcd and the verdict. */
+/** The lab with etcd member 3 down (or all up) at `at`, as core judges it: a change in etcd and the verdict. */
 export const changed = (at: number, down: boolean) =>
-  clusterState('lab', {
-    observedAt: at,
-    verdict: down ? 'degraded' : 'ha-ok',
-    etcd: { ...clusterState('lab').etcd, members: [etcdMember(1), etcdMember(2), etcdMember(3, !down)] },
-  });
+  clusterState('lab', { at, ...(down ? { fault: oneEtcdMemberDown } : {}) });
 
 export { T0 };
 
