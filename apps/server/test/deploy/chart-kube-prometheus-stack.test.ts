@@ -91,7 +91,11 @@ beforeAll(async () => {
       ruleNamespaceSelector: {},
     },
   });
-  operator = spawn(binary, [`--kubeconfig=${kubeconfig}`, '--web.listen-address=127.0.0.1:0', '--log-level=info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The operator reads KUBECONFIG (it has no flag for it) and needs nothing but the apiserver.
+  operator = spawn(binary, ['--web.listen-address=127.0.0.1:0', '--log-level=info'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KUBECONFIG: kubeconfig },
+  });
   for (const stream of [operator.stdout!, operator.stderr!]) stream.on('data', (chunk: Buffer) => (operatorLog = (operatorLog + chunk.toString()).slice(-20_000)));
   log(`operator ${binary} started (pid ${operator.pid})`);
 }, 600_000);
