@@ -33,6 +33,24 @@ export interface ComponentHealthProber {
   close(): Promise<void>;
 }
 
+/** Bytes of a /healthz body read (a few KiB holds every check line); a bigger one is not read to its end. */
+const MAX_HEALTH_BODY_BYTES = 4096;
+
+/** The first `maxBytes` of a body as text; the rest is never read (the stream is destroyed). */
+async function readAtMost(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= maxBytes) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}
+
 export function createComponentHealthProber(): ComponentHealthProber {
   // No keep-alive: one request per address per interval, and a frozen process must not hold a socket.
   const agent = new Agent({ connect: { rejectUnauthorized: false }, pipelining: 0 });
@@ -48,7 +66,7 @@ export function createComponentHealthProber(): ComponentHealthProber {
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         });
-        const body = (await response.body.text()).trim().slice(0, 200);
+        const body = (await readAtMost(response.body, MAX_HEALTH_BODY_BYTES)).trim().slice(0, 200);
         const status = response.statusCode;
         if (status === 200) return { at: now(), live: true, httpStatus: status, error: null };
         // It answered, so the process is up, but hawk may not read its health: neither live nor dead.

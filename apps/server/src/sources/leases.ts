@@ -1,5 +1,5 @@
 import { parseLease, type LeaseRecord } from '@hawk/core';
-import { labels, nameOf, text, field, type Mapped } from './raw';
+import { bounded, labels, nameOf, text, field, type Mapped } from './raw';
 
 /** Label on the apiserver identity heartbeats that share kube-system with the leader-election leases. */
 export const IDENTITY_LABEL = 'apiserver.kubernetes.io/identity';
@@ -27,7 +27,16 @@ export function mapLeaderLease(raw: unknown): Mapped<LeaseRecord> {
   const record = parseLease(raw);
   if ('error' in record) return record;
   if (record.labels?.[IDENTITY_LABEL] !== undefined) return { error: `${record.name} is an apiserver identity lease` };
-  return { key: `${record.namespace}/${record.name}`, value: record };
+  // Anyone who may write a Lease writes these: bounded, and no labels (hawk reads none but the identity label,
+  // excluded above), so a lease cannot make every push and history row large.
+  const { labels: _unused, ...kept } = record;
+  const value: LeaseRecord = {
+    ...kept,
+    holderIdentity: bounded(record.holderIdentity),
+    strategy: bounded(record.strategy),
+    resourceVersion: bounded(record.resourceVersion) ?? '',
+  };
+  return { key: `${record.namespace}/${record.name}`, value };
 }
 
 /** An apiserver's identity lease: its heartbeat, renewed every 10 s while the apiserver runs. */
@@ -48,9 +57,9 @@ export function mapIdentityLease(raw: unknown): Mapped<IdentityLeaseObservation>
     key: name,
     value: {
       name,
-      hostname: labels(raw)['kubernetes.io/hostname'] ?? null,
-      holderIdentity: text(field(raw, 'spec', 'holderIdentity')),
-      renewTime: renew instanceof Date ? renew.toISOString() : text(renew),
+      hostname: bounded(labels(raw)['kubernetes.io/hostname'] ?? null),
+      holderIdentity: bounded(text(field(raw, 'spec', 'holderIdentity'))),
+      renewTime: renew instanceof Date ? renew.toISOString() : bounded(text(renew)),
     },
   };
 }

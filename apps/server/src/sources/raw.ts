@@ -36,3 +36,12 @@ export type Mapped<T> = { readonly key: string; readonly value: T } | { readonly
 export function nameOf(object: unknown): string | null {
   return text(field(object, 'metadata', 'name'));
 }
+
+/** Longest string hawk keeps from a cluster object (holderIdentity and the like): a field is not a payload. */
+export const MAX_FIELD_LENGTH = 256;
+
+/** `value` cut to MAX_FIELD_LENGTH, marked as cut so nobody reads the stub as the whole value. */
+export function bounded(value: string | null): string | null {
+  if (value === null || value.length <= MAX_FIELD_LENGTH) return value;
+  return `${value.slice(0, MAX_FIELD_LENGTH - 1)}…`;
+}

@@ -31,7 +31,16 @@ export interface WatchSource<T> {
   readonly map: (raw: unknown) => Mapped<T>;
   /** Silence after which the watch is presumed dead (ms), asked on every check. */
   readonly staleAfterMs: () => number;
+  /** Most objects kept (per namespace for leases); beyond it new ones are dropped and a warning says how many. */
+  readonly maxObjects?: number;
 }
+
+/**
+ * Leader-election Leases kept per namespace: kube-system holds a dozen or two, an operator's namespace a few. A
+ * namespace with thousands (a misbehaving controller, or someone filling it) must not make hawk hold, push and
+ * record them all.
+ */
+export const MAX_LEASES_PER_NAMESPACE = 100;
 
 /** Quiet resources: the watch ends and resumes every minute, so two minutes without even that is silence. */
 const QUIET_WATCH_SECONDS = 60;
@@ -59,6 +68,19 @@ export function watchSession<T>(
   logger: Logger,
 ): Session {
   const keyed = new Map<string, string>();
+  const maxObjects = source.maxObjects ?? Number.POSITIVE_INFINITY;
+  let warnedDropped = -1;
+  /** Said once per change in the count, not per event: a flood of objects must not become a flood of lines. */
+  const reportDropped = (dropped: number) => {
+    if (dropped === warnedDropped) return;
+    warnedDropped = dropped;
+    if (dropped > 0)
+      logger.warn(
+        { source: source.name, path: source.spec.path, kept: maxObjects, dropped },
+        `more than ${maxObjects} objects: ${dropped} dropped`,
+      );
+  };
+  let dropped = 0;
   const read = (raw: unknown): Mapped<T> => {
     const mapped = source.map(raw);
     if ('error' in mapped) logger.debug({ source: source.name, reason: mapped.error }, 'skipped an object');
@@ -72,12 +94,18 @@ export function watchSession<T>(
         onList(items) {
           const next = new Map<string, T>();
           keyed.clear();
+          dropped = 0;
           for (const raw of items) {
             const mapped = read(raw);
             if ('error' in mapped) continue;
+            if (next.size >= maxObjects && !next.has(mapped.key)) {
+              dropped += 1;
+              continue;
+            }
             next.set(mapped.key, mapped.value);
             keyed.set(uidOf(raw), mapped.key);
           }
+          reportDropped(dropped);
           sink.replace(next);
           report.synced();
         },
@@ -85,12 +113,18 @@ export function watchSession<T>(
           report.activity();
           const mapped = read(raw);
           if (type === 'DELETED') {
-            const key = 'error' in mapped ? keyed.get(uidOf(raw)) : mapped.key;
-            if (key !== undefined) sink.remove(key);
+            const key = keyed.get(uidOf(raw));
+            // Not kept: one of the dropped ones (a freed slot is filled at the next list).
+            if (key === undefined) return dropped > 0 ? reportDropped((dropped -= 1)) : undefined;
+            sink.remove(key);
             keyed.delete(uidOf(raw));
             return;
           }
           if ('error' in mapped) return;
+          if (!keyed.has(uidOf(raw)) && keyed.size >= maxObjects) {
+            reportDropped((dropped += 1));
+            return;
+          }
           keyed.set(uidOf(raw), mapped.key);
           sink.upsert(mapped.key, mapped.value);
         },
@@ -208,6 +242,7 @@ export function createWatchSessions(
     name: 'leases',
     spec: { ...leaderLeasesIn(namespace), watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
     map: mapLeaderLease,
+    maxObjects: MAX_LEASES_PER_NAMESPACE,
     staleAfterMs: () => leaseWatchStaleAfterMs(leaseSilenceBudgetMs()),
   });
   const sources: SourceSessions[] = [
