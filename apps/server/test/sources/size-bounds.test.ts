@@ -86,7 +86,7 @@ describe('size bounds on cluster data, on the lab', () => {
       .catch(() => undefined);
   });
 
-  it('keeps 256 characters of a 1 MB holder, no labels, at most the cap per namespace, and says what it dropped', async () => {
+  it('keeps 256 characters of a 1 MB holder, no labels, at most the cap per namespace, names the drop', async () => {
     const state = await until('the namespace listed', (current) => ours(current).length > 0);
     const kept = ours(state);
     const huge = kept.find((lease) => lease.name === HUGE);
