@@ -58,7 +58,10 @@ for (const count of [1, 2, 3]) {
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const dir = join(import.meta.dirname, 'results');
 const jsonPath = join(dir, 'apiserver-load-latest.json');
-/** The run this one replaces: its commit and per-replica figure (a carried-over `previous` when it was itself a re-run of the same commit). */
+/**
+ * The run this one replaces: its commit and per-replica figure (a carried-over `previous` when it was itself a re-run
+ * of the same commit).
+ */
 const previous = ((): { commit: string; perReplica: number } | null => {
   if (!existsSync(jsonPath)) return null;
   const last = JSON.parse(readFileSync(jsonPath, 'utf8')) as {

@@ -79,7 +79,8 @@ if (replicaCount > 1) {
 const hawk = await spawnHawkProcess(lab.env());
 const feed = await followCluster(hawk.url);
 console.error(`[chaos] seed ${seed}, budget ${args.minutes} min; hawk at ${hawk.url}, following ${feed.clusterId}`);
-// The lab's record through the whole run: the control plane's Leases as etcd holds them, HAProxy's view of its backends.
+// The lab's record through the whole run: the control plane's Leases as etcd holds them, HAProxy's view of its
+// backends.
 const leaseTruth = recordLeaseTruth(lab, ['kube-system/kube-scheduler', 'kube-system/kube-controller-manager'], 250);
 const lbRecord = lab.hasLoadBalancer ? recordLoadBalancer(lab) : null;
 const labRecord = (): LabRecord => ({

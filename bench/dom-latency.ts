@@ -1,6 +1,7 @@
 /**
  * What the browser adds: from a real change at the lab to the moment the web's DOM shows it, beside
- * the moment a socket.io client (this process) receives the same change. Run: pnpm exec tsx bench/dom-latency.ts [seconds]
+ * the moment a socket.io client (this process) receives the same change. Run: pnpm exec tsx bench/dom-latency.ts
+ * [seconds]
  *
  * The change is the most common one hawk pushes: a leader's Lease renewal. The controller-manager and
  * scheduler leaders write `spec.renewTime` (microseconds, this machine's clock) and send it to the

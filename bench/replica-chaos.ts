@@ -122,7 +122,8 @@ function pagesPerEpisode(
   const unmatched: string[] = [];
   for (const page of pages)
     for (const line of page.lines) {
-      // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title (evidence)".
+      // webhook-sink.ts writes "<mark> SEVERITY [cluster] title (evidence)" or "<mark> RESOLVED [cluster] title
+      // (evidence)".
       const match = /(CRITICAL|WARNING|RESOLVED) \[[^\]]+\] (.*)$/.exec(line);
       if (!match) continue;
       const text = match[2]!;
@@ -399,7 +400,8 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     [...replica.pastFeeds, replica.feed].flatMap((feed) => feed.sightings()),
   );
   const { episodes, unmatched } = pagesPerEpisode(allSightings, receiver.pages, phaseAt);
-  // While hawk's own Lease sits in the lab's lost quorum, no replica can hold it and every replica pages: by design, apart.
+  // While hawk's own Lease sits in the lab's lost quorum, no replica can hold it and every replica pages: by design,
+  // apart.
   const lockLost = (episode: FindingEpisode) => episode.phase === 'stop two etcd members';
   const elected = episodes.filter((episode) => !lockLost(episode));
   const falseAlarmOpenings = (rule: string, replica: string, fault: string) =>

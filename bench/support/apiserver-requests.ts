@@ -2,7 +2,10 @@
 import { request } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 
-/** `apiserver_request_total` over every apiserver instance, read directly (not through the LB), by "VERB resource[/subresource]". */
+/**
+ * `apiserver_request_total` over every apiserver instance, read directly (not through the LB), by "VERB
+ * resource[/subresource]".
+ */
 export async function apiserverRequestCounters(
   kubeconfigPath: string,
   instances: readonly string[],

@@ -27,7 +27,9 @@ export interface ClusterFeed {
   timeline(): readonly (TimelineEvent & { receivedAt: number })[];
   /** Resolves with the receipt time of the first state matching the predicate after `since`. */
   waitFor(predicate: (state: ClusterState) => boolean, timeoutMs: number): Promise<number>;
-  /** Calls `listener` as each finding opens, with the state it opened in (the chaos run snapshots the lab's truth then). */
+  /**
+   * Calls `listener` as each finding opens, with the state it opened in (the chaos run snapshots the lab's truth then).
+   */
   onOpen(listener: (sighting: FindingSighting, state: ClusterState) => void): void;
   close(): void;
 }

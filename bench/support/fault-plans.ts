@@ -44,7 +44,10 @@ export interface FaultPlan {
 
 export const LEASE_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
 export const RECOVERY_NOISE = ['LeaderElectionSingleCandidate', 'LeaderElectionFlapping', 'HawkSourceStale'];
-/** Findings that stay up for their window by design (flapping counts changes over 10 min): the recovery wait does not wait for them to close. */
+/**
+ * Findings that stay up for their window by design (flapping counts changes over 10 min): the recovery wait does not
+ * wait for them to close.
+ */
 export const WINDOWED = ['EtcdLeaderFlapping', 'LeaderElectionFlapping'];
 
 function leaderFault(kind: LeaderElectedKind, how: 'kill' | 'freeze'): FaultPlan {
@@ -130,7 +133,8 @@ export const FAULTS: readonly FaultPlan[] = [
       const first = 1 + Math.floor(random() * 3);
       const record = await lab.fault.stop('etcd', first);
       // Quorum goes when the second member has stopped, not when it was asked to: etcd drains its clients first
-      // (7 s on the kubeadm lab, where an apiserver's watches go to its own member only) and takes part in raft till then.
+      // (7 s on the kubeadm lab, where an apiserver's watches go to its own member only) and takes part in raft till
+      // then.
       const decisiveSentAt = Date.now();
       const second = await lab.fault.stop('etcd', (first % 3) + 1);
       return { at: Date.parse(record.at), decisiveAt: Date.parse(second.at), decisiveSentAt };
@@ -165,7 +169,10 @@ export interface FaultResult {
   readonly fault: string;
   readonly injectedAt: number;
   readonly detected: boolean;
-  /** An expected finding was already on screen when the fault began (a windowed one, e.g. flapping): detected, with no latency to measure. */
+  /**
+   * An expected finding was already on screen when the fault began (a windowed one, e.g. flapping): detected, with no
+   * latency to measure.
+   */
   readonly alreadyShown: boolean;
   readonly detectionMs: number | null;
   readonly firstRule: string | null;
@@ -206,7 +213,8 @@ export async function runFault(
           .find((s) => plan.expected.includes(s.ruleId));
       await feed.waitFor(() => newSighting() !== undefined, 60_000);
       const sighting = newSighting()!;
-      // From the decisive action when there is one; a finding already raised before it (earlier changes in the window) counts from the start.
+      // From the decisive action when there is one; a finding already raised before it (earlier changes in the window)
+      // counts from the start.
       // One seen between the decisive action's sending and its effect (a process still exiting) counts as 0 ms.
       const decisive =
         injected.decisiveAt !== undefined && sighting.openedAt >= (injected.decisiveSentAt ?? injected.decisiveAt);

@@ -1,4 +1,6 @@
-/** The chaos scorer's verdicts: the lab's record and a finding in, the verdict and its evidence out (`--project bench`). */
+/**
+ * The chaos scorer's verdicts: the lab's record and a finding in, the verdict and its evidence out (`--project bench`).
+ */
 import { describe, expect, it } from 'vitest';
 import type { FindingSighting } from './cluster-feed';
 import { judgeSighting, type LabRecord } from './finding-evidence';

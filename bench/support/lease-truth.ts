@@ -33,7 +33,10 @@ export interface LabTruth {
     readonly leases?: readonly StoredLease[];
     readonly error?: string;
   }[];
-  /** Per apiserver instance, read directly: a consistent GET (needs etcd quorum) and a watch-cache GET (resourceVersion=0). */
+  /**
+   * Per apiserver instance, read directly: a consistent GET (needs etcd quorum) and a watch-cache GET
+   * (resourceVersion=0).
+   */
   readonly apiservers: readonly {
     readonly index: number;
     readonly consistent: Record<string, unknown>;
@@ -137,7 +140,8 @@ function etcdRange(
     range_end: Buffer.from(
       prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1),
     ).toString('base64'),
-    // Serializable: the member's own committed state, answered without quorum (a linearizable read would fail exactly when it matters).
+    // Serializable: the member's own committed state, answered without quorum (a linearizable read would fail exactly
+    // when it matters).
     serializable: true,
   });
   return new Promise((resolve, reject) => {
@@ -215,7 +219,10 @@ const leasePath = (key: string) => {
   return `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases/${name}`;
 };
 
-/** Of the changes since `since`: each Lease's first and latest, and every one that changed its holder (renewals left out). */
+/**
+ * Of the changes since `since`: each Lease's first and latest, and every one that changed its holder (renewals left
+ * out).
+ */
 export function holderChanges(changes: readonly LeaseChange[], since: number): LeaseChange[] {
   const previous = new Map<string, LeaseChange>();
   const kept: LeaseChange[] = [];

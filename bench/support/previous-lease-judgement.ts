@@ -18,7 +18,9 @@ const MIN_SAMPLES = 3;
 const SAMPLES = 8;
 const TICK_MS = 1000;
 
-/** Replays the old judgement over `renewals` on a tick from `startedAt` to `until`: when each overdue episode opened. */
+/**
+ * Replays the old judgement over `renewals` on a tick from `startedAt` to `until`: when each overdue episode opened.
+ */
 export function previousJudgement(
   renewals: readonly ObservedRenewal[],
   startedAt: number,

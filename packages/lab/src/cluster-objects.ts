@@ -144,7 +144,8 @@ export function mirrorPodManifest(
 
 /**
  * mirrorPodStatus is what a kubelet reports for the static pod: Running and Ready while its process runs; after the
- * process ended, not Ready with the container terminated (a kubelet would restart it; the lab waits for `start`/`heal`).
+ * process ended, not Ready with the container terminated (a kubelet would restart it; the lab waits for
+ * `start`/`heal`).
  */
 export function mirrorPodStatus(
   instance: ComponentInstance,
@@ -220,7 +221,9 @@ interface ObjectMeta {
   metadata: { uid: string };
 }
 
-/** registerNodes creates the Nodes and mirror Pods (idempotent) and sets their status through the status subresource. */
+/**
+ * registerNodes creates the Nodes and mirror Pods (idempotent) and sets their status through the status subresource.
+ */
 export async function registerNodes(
   kube: KubeClient,
   nodes: readonly LabHost[],

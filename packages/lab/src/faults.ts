@@ -16,7 +16,10 @@ const START_ORDER: readonly ComponentKind[] = [
   'k3s-lease-holder',
 ];
 const HEAL_READY_TIMEOUT_MS = 180_000;
-/** Leader-elected components exit when they find their lease lost after a thaw; restarting them is what a kubelet ends up doing. */
+/**
+ * Leader-elected components exit when they find their lease lost after a thaw; restarting them is what a kubelet ends
+ * up doing.
+ */
 const RESTART_WHEN_FROZEN: ReadonlySet<ComponentKind> = new Set(['kube-controller-manager', 'kube-scheduler']);
 
 /**
@@ -120,7 +123,10 @@ export class Faults {
     return this.start('haproxy', 1);
   }
 
-  /** cutNode takes the host end of the node's veth down: every process on it lives on, unreachable. `node` is a host name or a cp index. */
+  /**
+   * cutNode takes the host end of the node's veth down: every process on it lives on, unreachable. `node` is a host
+   * name or a cp index.
+   */
   async cutNode(node: string | number): Promise<FaultRecord> {
     const host = this.lab.host(typeof node === 'number' ? `cp-${node}` : node);
     await this.control.mutate(() => setHostLink(host, false));

@@ -45,7 +45,10 @@ function manifestPath(paths: LabPaths, host: string, kind: StaticPodKind): strin
   return join(nodeDir(paths, host), 'manifests', `${kind}.yaml`);
 }
 
-/** readStaticPod reads the manifest kubeadm wrote for `kind` on `host`. Synchronous: command lines are read on every process check. */
+/**
+ * readStaticPod reads the manifest kubeadm wrote for `kind` on `host`. Synchronous: command lines are read on every
+ * process check.
+ */
 export function readStaticPod(paths: LabPaths, host: string, kind: StaticPodKind): StaticPod {
   const pod = parse(readFileSync(manifestPath(paths, host, kind), 'utf8')) as StaticPod;
   if (!pod?.spec?.containers?.[0]?.command?.length)
@@ -67,7 +70,8 @@ function etcdMemberHosts(topology: LabTopology): LabHost[] {
  */
 export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths: LabPaths, host: LabHost): string {
   const members = etcdMemberHosts(topology);
-  // A dedicated etcd host runs its member from a local-etcd config; control-plane nodes of an external-etcd lab point at them.
+  // A dedicated etcd host runs its member from a local-etcd config; control-plane nodes of an external-etcd lab point
+  // at them.
   const external = host.role === 'control-plane' && options.etcdTopology === 'external';
   const featureGates = options.coordinatedLeaderElection
     ? [arg('feature-gates', 'CoordinatedLeaderElection=true')]
@@ -126,7 +130,8 @@ export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths:
     controllerManager: {
       extraArgs: [
         ...bindAll,
-        // No kubelets post heartbeats here: node-lifecycle would mark every Node unreachable and its mirror Pods not ready.
+        // No kubelets post heartbeats here: node-lifecycle would mark every Node unreachable and its mirror Pods not
+        // ready.
         arg(
           'controllers',
           '*,bootstrapsigner,tokencleaner,-node-lifecycle-controller,-cloud-node-lifecycle-controller',
@@ -238,7 +243,10 @@ export async function generateWithKubeadm(
   ]);
 }
 
-/** uploadKubeadmConfig creates kube-system/kubeadm-config (and kubeadm's admin ClusterRoleBinding) as `kubeadm init` does. */
+/**
+ * uploadKubeadmConfig creates kube-system/kubeadm-config (and kubeadm's admin ClusterRoleBinding) as `kubeadm init`
+ * does.
+ */
 export async function uploadKubeadmConfig(topology: LabTopology, paths: LabPaths, binDir: string): Promise<void> {
   const first = topology.hosts.find((h) => h.role === 'control-plane')!;
   await runKubeadm(paths, binDir, first, ['init', 'phase', 'upload-config', 'kubeadm']);

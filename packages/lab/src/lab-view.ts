@@ -62,7 +62,8 @@ export interface WaitOptions {
 
 /**
  * LabView is the read-only handle on a running lab: addresses, credentials, clients and observations. Nothing here
- * changes the lab; `LabControl` does, and `Lab` joins both with the faults. Indexes are 1-based: apiserver 2 runs on cp-2.
+ * changes the lab; `LabControl` does, and `Lab` joins both with the faults. Indexes are 1-based: apiserver 2 runs on
+ * cp-2.
  */
 export class LabView {
   readonly topology: LabTopology;
@@ -111,7 +112,10 @@ export class LabView {
     return kubeadmMade(this.options.profile);
   }
 
-  /** A client identity every etcd member accepts: kubeadm's healthcheck-client (on a kubeadm-made lab, the first member's). */
+  /**
+   * A client identity every etcd member accepts: kubeadm's healthcheck-client (on a kubeadm-made lab, the first
+   * member's).
+   */
   get etcdClientTls(): TlsIdentity {
     if (this.kubeadmMade) {
       const pki = join(nodeDir(this.paths, instancesOf(this.topology, 'etcd')[0]!.host), 'pki', 'etcd');
@@ -274,7 +278,10 @@ export class LabView {
     return text.split('\n').slice(-lines).join('\n');
   }
 
-  /** waitFor polls `predicate` until it returns a truthy value (returned) or `timeoutMs` passes (throws). Errors count as "not yet". */
+  /**
+   * waitFor polls `predicate` until it returns a truthy value (returned) or `timeoutMs` passes (throws). Errors count
+   * as "not yet".
+   */
   async waitFor<T>(
     predicate: () => Promise<T> | T,
     timeoutMs: number,

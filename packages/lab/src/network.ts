@@ -82,7 +82,10 @@ async function createHostNetwork(topology: LabTopology, host: LabHost, netnsExis
   await inNs('link', 'set', 'eth0', 'up');
 }
 
-/** verifyNetwork is the guard before any component starts or address is handed out: every host must be on the lab bridge. */
+/**
+ * verifyNetwork is the guard before any component starts or address is handed out: every host must be on the lab
+ * bridge.
+ */
 export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
   const problems: string[] = [];
   const bridge = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', topology.bridge]);

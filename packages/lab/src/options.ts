@@ -36,7 +36,9 @@ export const LAB_PROFILES: readonly LabProfile[] = [
 /** Whether the processes run kubeadm's manifests (every profile but the hand-made one). */
 export const kubeadmMade = (profile: LabProfile): boolean => profile !== 'hand-made';
 
-/** Whether the API shows what kubeadm's kubelets and `kubeadm init` publish: mirror Pods and kube-system/kubeadm-config. */
+/**
+ * Whether the API shows what kubeadm's kubelets and `kubeadm init` publish: mirror Pods and kube-system/kubeadm-config.
+ */
 export const showsKubeadm = (profile: LabProfile): boolean => profile === 'kubeadm' || profile === 'kubeadm-bind-all';
 
 /**
@@ -50,9 +52,15 @@ export const DEFAULT_PROFILE: LabProfile = (process.env.HAWK_LAB_PROFILE as LabP
 export interface LabOptions {
   /** How the control plane is made and what the API shows of it. Default DEFAULT_PROFILE. */
   readonly profile: LabProfile;
-  /** Control-plane nodes (apiserver, controller-manager, scheduler each). Default 3; 1 gives a single-master lab without a load balancer. */
+  /**
+   * Control-plane nodes (apiserver, controller-manager, scheduler each). Default 3; 1 gives a single-master lab without
+   * a load balancer.
+   */
   readonly nodes: number;
-  /** 'stacked' puts member i on node i (extra members on dedicated etcd hosts); 'external' puts every member on its own host. Default 'stacked'. */
+  /**
+   * 'stacked' puts member i on node i (extra members on dedicated etcd hosts); 'external' puts every member on its own
+   * host. Default 'stacked'.
+   */
   readonly etcdTopology: EtcdTopology;
   /** etcd member count, even counts allowed. Default: one per node. */
   readonly etcdMembers: number;

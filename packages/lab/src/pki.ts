@@ -82,7 +82,10 @@ function opensslConfig(req: CertRequest): string {
   return ['[req]', 'distinguished_name = dn', 'prompt = no', '[dn]', ...dn, '[ext]', ...ext, ''].join('\n');
 }
 
-/** issue writes a P-256 key and a certificate in one openssl call (OpenSSL 3 `req -x509 -CA`); P-256 keeps generation instant. */
+/**
+ * issue writes a P-256 key and a certificate in one openssl call (OpenSSL 3 `req -x509 -CA`); P-256 keeps generation
+ * instant.
+ */
 export async function issue(req: CertRequest): Promise<void> {
   const config = `${req.out.cert}.cnf`;
   await writeFile(config, opensslConfig(req));

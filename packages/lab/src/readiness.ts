@@ -10,7 +10,8 @@ export interface Readiness {
 const LEADER_ELECTED: readonly LeaderElectedKind[] = ['kube-controller-manager', 'kube-scheduler'];
 
 /**
- * readiness is the lab's definition of "up": every process running, every host connected, every etcd member healthy with a leader, every apiserver /readyz,
+ * readiness is the lab's definition of "up": every process running, every host connected, every etcd member healthy
+ * with a leader, every apiserver /readyz,
  * the LB answering, default/kubernetes listing every apiserver, and both leader leases held and fresh.
  */
 export async function readiness(lab: LabView, now = () => Date.now()): Promise<Readiness> {

@@ -2,7 +2,10 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '../src/index';
 
-/** Slack on top of the lease duration: the standby's next retry, a renew deadline's worth of scheduling noise on two cores. */
+/**
+ * Slack on top of the lease duration: the standby's next retry, a renew deadline's worth of scheduling noise on two
+ * cores.
+ */
 const FAILOVER_SLACK_MS = 10_000;
 
 let lab: Lab;

@@ -12,7 +12,9 @@ export const BACKEND_PORT = 4310;
 export const WEB_PORT = 3310;
 export const BACKEND_URL = `http://127.0.0.1:${BACKEND_PORT}`;
 export const WEB_URL = `http://127.0.0.1:${WEB_PORT}`;
-/** Relative to apps/web: the e2e tests' own build (standalone, with hawk-web.mjs proxying to BACKEND_URL at run time). */
+/**
+ * Relative to apps/web: the e2e tests' own build (standalone, with hawk-web.mjs proxying to BACKEND_URL at run time).
+ */
 export const E2E_DIST_DIR = 'e2e/.next';
 
 export interface Started {
@@ -115,7 +117,8 @@ export async function ensureWebBuild(log: (line: string) => void): Promise<void>
     return;
   }
   log('building the web (next build) ...');
-  // The web's `build` script: next build, then scripts/finish-build.ts (static files and hawk-web.mjs into standalone/).
+  // The web's `build` script: next build, then scripts/finish-build.ts (static files and hawk-web.mjs into
+  // standalone/).
   const build = startProcess('web build', 'pnpm', ['run', 'build'], {
     cwd: WEB_DIR,
     env: { ...process.env, HAWK_WEB_DIST_DIR: E2E_DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' },
@@ -141,7 +144,10 @@ export function startBackend(labEnv: Readonly<Record<string, string>>, historyFi
   });
 }
 
-/** The e2e build as production runs it (Next's standalone server behind hawk-web.mjs) on WEB_PORT, proxying to BACKEND_URL. */
+/**
+ * The e2e build as production runs it (Next's standalone server behind hawk-web.mjs) on WEB_PORT, proxying to
+ * BACKEND_URL.
+ */
 export function startWeb(): Started {
   return startProcess(
     'web',

@@ -40,7 +40,10 @@ const ClusterSchema = Type.Object(
   {
     /** kubeconfig context to watch. */
     context: Type.String({ minLength: 1 }),
-    /** The name screens, metrics (`cluster_name`) and alerts give the cluster, e.g. "prod-eu"; default the context (see cluster-name.ts). */
+    /**
+     * The name screens, metrics (`cluster_name`) and alerts give the cluster, e.g. "prod-eu"; default the context (see
+     * cluster-name.ts).
+     */
     name: Type.Optional(Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION })),
     /** Labels shown with the cluster, e.g. environment: prod. */
     labels: Type.Record(Type.String(), Type.String(), { default: {} }),

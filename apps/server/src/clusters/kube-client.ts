@@ -41,7 +41,10 @@ export interface KubeClient {
   open(path: string, options: KubeRequestOptions): Promise<KubeStream>;
   /** GET at one base only, no fallback: probes judge each address on its own. */
   openAt(base: string, path: string, options: KubeRequestOptions): Promise<KubeStream>;
-  /** Opens an HTTP/2 connection held to one base (probes: its PINGs show the process answering); rejects when HTTP/2 is not offered. */
+  /**
+   * Opens an HTTP/2 connection held to one base (probes: its PINGs show the process answering); rejects when HTTP/2 is
+   * not offered.
+   */
   openSession(base: string, timeoutMs: number): Promise<KubeSession>;
   /** The certificate one base serves, read by a TLS handshake alone (no request), checked against the cluster's CA. */
   servingCertificate(base: string, timeoutMs: number): Promise<CertificateFacts>;

@@ -15,7 +15,9 @@ import {
 import { silentLogger, type Logger } from '../logger';
 import { uniqueIds } from './slug';
 
-/** One cluster to watch, resolved from kubeconfig and config; a misconfigured one carries `error` instead of clients. */
+/**
+ * One cluster to watch, resolved from kubeconfig and config; a misconfigured one carries `error` instead of clients.
+ */
 export interface ClusterTarget {
   readonly id: string;
   readonly context: string;

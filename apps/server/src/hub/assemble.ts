@@ -31,7 +31,9 @@ export const NO_HEALTH: EndpointHealth = {
 /** Key of the front door's health among the apiserver probe targets. */
 export const FRONT_DOOR = 'front-door';
 
-/** An apiserver address hawk has seen in the EndpointSlice; kept after it leaves, so a stopped instance still counts. */
+/**
+ * An apiserver address hawk has seen in the EndpointSlice; kept after it leaves, so a stopped instance still counts.
+ */
 export interface KnownEndpoint extends ApiEndpoint {
   readonly inSlice: boolean;
 }
@@ -133,7 +135,9 @@ export function assembleInstances(
   return [...instances, ...unclaimed].sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 
-/** classifyFrontDoor: the kubeconfig server is an instance when its host:port is one of theirs, else a load balancer. */
+/**
+ * classifyFrontDoor: the kubeconfig server is an instance when its host:port is one of theirs, else a load balancer.
+ */
 export function classifyFrontDoor(
   server: string,
   instances: readonly ApiServerInstance[],
@@ -149,7 +153,10 @@ export function classifyFrontDoor(
   return { url: server, kind: isInstance ? 'instance' : 'load-balancer', health };
 }
 
-/** componentHealthAddress: where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the node's), else the node's. */
+/**
+ * componentHealthAddress: where a component pod's /healthz answers: its bind address, else its pod IP (hostNetwork: the
+ * node's), else the node's.
+ */
 export function componentHealthAddress(
   pod: PodObservation,
   nodes: ReadonlyMap<string, ControlPlaneNode>,

@@ -250,7 +250,9 @@ export class ClusterRuntime {
     }, this.options.debounceMs);
   }
 
-  /** Re-judge just after the earliest lease deadline still ahead (overdue, then expired); the tick stays the backstop. */
+  /**
+   * Re-judge just after the earliest lease deadline still ahead (overdue, then expired); the tick stays the backstop.
+   */
   private armDeadline(now: number): void {
     clearTimeout(this.deadline ?? undefined);
     this.deadline = null;

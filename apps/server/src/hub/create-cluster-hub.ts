@@ -10,7 +10,10 @@ import { createListeners } from '../listeners';
 import { childLogger, silentLogger, type Logger } from '../logger';
 
 export interface ClusterHubOptions {
-  /** The validated environment (loadEnv): HAWK_CONFIG, HAWK_CONTEXTS, HAWK_PROBE_INTERVAL_MS, HAWK_ETCD_*, HAWK_LEASE_NAMESPACES, KUBECONFIG, HAWK_CLOCK_SKEW_NOTE_MS. */
+  /**
+   * The validated environment (loadEnv): HAWK_CONFIG, HAWK_CONTEXTS, HAWK_PROBE_INTERVAL_MS, HAWK_ETCD_*,
+   * HAWK_LEASE_NAMESPACES, KUBECONFIG, HAWK_CLOCK_SKEW_NOTE_MS.
+   */
   readonly env: ClusterEnv & Pick<HawkEnv, 'HAWK_CLOCK_SKEW_NOTE_MS'>;
   /** Loaded kubeconfig; default: kubectl's rules (KUBECONFIG with several files, ~/.kube/config, in-cluster). */
   readonly kubeconfig?: KubeConfig;

@@ -65,7 +65,8 @@ export function foldEtcdRound(
     members,
     leaderId: leader?.leaderId ?? null,
     raftTerm: leader?.raftTerm ?? null,
-    // Alarms persist in etcd until disarmed: a round that could not read them (no leader to commit the read) keeps the last read.
+    // Alarms persist in etcd until disarmed: a round that could not read them (no leader to commit the read) keeps the
+    // last read.
     alarms: answers.find((answer) => answer.alarms !== null)?.alarms ?? previous.alarms,
     quotaBytes: DEFAULT_ETCD_QUOTA_BYTES,
     topology: 'unknown',

@@ -11,7 +11,10 @@ import { createProbeLoop, type ProbeLoop } from '../probes/probe-loop';
 import { FRONT_DOOR } from './assemble';
 import type { ClusterObservationFold } from './observation-fold';
 
-/** How often a held connection is PINGed: its timeout is the probe timeout, so a frozen instance is seen within this plus that. */
+/**
+ * How often a held connection is PINGed: its timeout is the probe timeout, so a frozen instance is seen within this
+ * plus that.
+ */
 export const PING_EVERY_MS = 500;
 
 export interface ProbeSchedulerOptions {
@@ -101,7 +104,10 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
     return connection;
   };
 
-  /** Instances whose identity lease has gone stale (renewals no longer seen): read from the fold at most once per interval. */
+  /**
+   * Instances whose identity lease has gone stale (renewals no longer seen): read from the fold at most once per
+   * interval.
+   */
   const identityFresh = (key: string): boolean => {
     const at = now();
     if (!identities || at - identities.at >= fastMs) {
@@ -135,7 +141,8 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
       connection.rebalance();
       probed = await probeEndpoint(get, now);
     }
-    // A /readyz unanswered on a connection that still answers PINGs: the process is alive and blocked (on etcd, say), not gone.
+    // A /readyz unanswered on a connection that still answers PINGs: the process is alive and blocked (on etcd, say),
+    // not gone.
     const alive = probed.readyz.httpStatus === null && connection?.vouches() === true;
     const result = alive ? { ...probed, livez: { ...probed.readyz, ok: true, error: null } } : probed;
     lastReady.set(key, result.readyz.ok);

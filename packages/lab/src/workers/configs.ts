@@ -110,7 +110,9 @@ export function kubeletConfig(w: WorkerPlan, clientCaFile: string): string {
   });
 }
 
-/** kubeProxyConfig: iptables mode inside the worker's namespace; conntrack limits left to the kernel (they are global). */
+/**
+ * kubeProxyConfig: iptables mode inside the worker's namespace; conntrack limits left to the kernel (they are global).
+ */
 export function kubeProxyConfig(w: WorkerPlan): string {
   return stringify({
     apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',

@@ -27,7 +27,9 @@ interface HostBefore {
   readonly existed: Record<string, boolean>;
 }
 
-/** Outside the lab directory, so a crash between start and `down` still knows what to restore; removed once restored. */
+/**
+ * Outside the lab directory, so a crash between start and `down` still knows what to restore; removed once restored.
+ */
 export function hostBeforeFile(paths: LabPaths): string {
   return `${paths.root}.workers-host-before.json`;
 }
@@ -105,7 +107,10 @@ export async function hostLeftovers(paths: LabPaths, workersDir: string): Promis
   return left;
 }
 
-/** KUBE- chains in the machine's own iptables: the workers' kubelet and kube-proxy must only make them in their namespaces. */
+/**
+ * KUBE- chains in the machine's own iptables: the workers' kubelet and kube-proxy must only make them in their
+ * namespaces.
+ */
 export async function hostIptablesChains(): Promise<string[]> {
   const out = await run('iptables-save', []);
   return out.stdout

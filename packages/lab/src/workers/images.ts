@@ -20,7 +20,10 @@ export function pauseImageArchive(binDir: string): Promise<string> {
   );
 }
 
-/** buildScratchImage puts one static binary FROM scratch as its entrypoint and saves the image as an OCI archive (cached). */
+/**
+ * buildScratchImage puts one static binary FROM scratch as its entrypoint and saves the image as an OCI archive
+ * (cached).
+ */
 export async function buildScratchImage(
   binary: string,
   name: string,

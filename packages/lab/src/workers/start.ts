@@ -217,7 +217,10 @@ async function untaintReady(lab: Lab, name: string): Promise<void> {
   });
 }
 
-/** startInWorker runs a process in the worker's network namespace only: `ip netns exec` would remount /sys, which the kubelet reads. */
+/**
+ * startInWorker runs a process in the worker's network namespace only: `ip netns exec` would remount /sys, which the
+ * kubelet reads.
+ */
 function startInWorker(w: WorkerPlan, binary: string, args: string[], logFile: string): number {
   const log = openSync(logFile, 'a');
   try {
@@ -247,7 +250,10 @@ async function joinBridge(w: WorkerPlan, all: readonly WorkerPlan[]): Promise<vo
   await must('nsenter', [`--net=/run/netns/${h.netns}`, '--', 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
 }
 
-/** The v1 hierarchies (and the unified one) all get the worker's cgroup root: the kubelet refuses a root that is missing. */
+/**
+ * The v1 hierarchies (and the unified one) all get the worker's cgroup root: the kubelet refuses a root that is
+ * missing.
+ */
 async function makeCgroupRoot(w: WorkerPlan): Promise<void> {
   for (const hierarchy of await readdir('/sys/fs/cgroup')) {
     await mkdir(join('/sys/fs/cgroup', hierarchy, w.cgroupRoot), { recursive: true }).catch(() => undefined);

@@ -65,7 +65,10 @@ export async function workerProcesses(paths: LabPaths): Promise<number[]> {
   return [...pids].filter((p) => p !== process.pid);
 }
 
-/** workerMounts lists mount points under the workers' directory (kubelet's root bind mount, volumes, rootfs, netns), deepest first. */
+/**
+ * workerMounts lists mount points under the workers' directory (kubelet's root bind mount, volumes, rootfs, netns),
+ * deepest first.
+ */
 export async function workerMounts(paths: LabPaths): Promise<string[]> {
   const dir = workersDir(paths);
   const info = await readFile('/proc/self/mountinfo', 'utf8');
