@@ -17,7 +17,7 @@ if [ ! -x "$OUT/operator" ]; then
   # The module's zip leaves out its nested modules (pkg/apis/monitoring, pkg/client) that go.mod replaces with
   # local folders: take them from the proxy at the same version instead.
   (cd "$src" && go mod edit -dropreplace=$module/pkg/client -dropreplace=$module/pkg/apis/monitoring &&
-    GOFLAGS=-mod=mod CGO_ENABLED=0 go build -trimpath -o "$OUT/operator.tmp" ./cmd/operator)
+    GOFLAGS=-mod=mod go build -o "$OUT/operator.tmp" ./cmd/operator)
   mv -f "$OUT/operator.tmp" "$OUT/operator"
 fi
 echo "$OUT/operator"

@@ -23,8 +23,9 @@ const log = (line: string) => console.log(`[kps] ${line}`);
 const suffix = Date.now().toString(36);
 const HAWK_NS = `hawk-kps-${suffix}`;
 const MONITORING_NS = `monitoring-${suffix}`;
-const LABELLED = 'hawk';
-const UNLABELLED = 'plain';
+// Release names containing "hawk" name the ServiceMonitor and PrometheusRule after the release alone.
+const LABELLED = 'hawk-kps';
+const UNLABELLED = 'hawk-plain';
 
 function operatorBinary(): string {
   const candidates = [
@@ -147,6 +148,8 @@ describe('kube-prometheus-stack’s Prometheus (the real prometheus-operator) pi
     const jobs = scrapeConfigs.map((job) => job.job_name);
     log(`scrape jobs: ${jobs.join(', ')}`);
     expect(jobs).toContain(`serviceMonitor/${HAWK_NS}/${LABELLED}/0`);
+    // The unlabelled release's ServiceMonitor exists, and the operator leaves it out.
+    await kube(`/apis/monitoring.coreos.com/v1/namespaces/${HAWK_NS}/servicemonitors/${UNLABELLED}`);
     expect(jobs.some((job) => job.includes(`/${UNLABELLED}/`))).toBe(false);
     const job = scrapeConfigs.find((j) => j.job_name === `serviceMonitor/${HAWK_NS}/${LABELLED}/0`)!;
     expect(job.scrape_interval).toBe('20s');
@@ -177,6 +180,7 @@ describe('kube-prometheus-stack’s Prometheus (the real prometheus-operator) pi
       async () => `operator log:\n${operatorLog}`,
     );
     log(`rule files: ${Object.keys(files).join(', ')}`);
+    await kube(`/apis/monitoring.coreos.com/v1/namespaces/${HAWK_NS}/prometheusrules/${UNLABELLED}`);
     expect(Object.keys(files).some((name) => name.startsWith(`${HAWK_NS}-${UNLABELLED}-`))).toBe(false);
     const ours = Object.entries(files).find(([name]) => name.startsWith(`${HAWK_NS}-${LABELLED}-`))![1];
     const groups = parseAllDocuments(ours).flatMap((doc) => ((doc.toJS() as { groups?: { name: string }[] }).groups ?? []).map((g) => g.name));
