@@ -80,6 +80,14 @@ export interface HawkConfig {
    * (2 s by default) and may take the probe timeout (1.5 s): a claim older than this means hawk stopped hearing etcd.
    */
   readonly etcdLeaderEvidenceMs: number;
+  /** The DB growth fitted for the quota projection spans at most this (ms): recent enough to follow a new load. */
+  readonly etcdDbTrendWindowMs: number;
+  /** No projection from reads spanning less than this (ms): one burst is not a trend. */
+  readonly etcdDbTrendMinSpanMs: number;
+  /** Growth below this (bytes per hour) is not projected: normal churn between compactions. */
+  readonly etcdDbTrendMinBytesPerHour: number;
+  /** A projected NOSPACE within this warns (ms): a day leaves time to find what writes. */
+  readonly etcdQuotaEtaHorizonMs: number;
   /** A certificate ending within this warns (ms): 30 days leaves time to plan a renewal. */
   readonly certificateWarningMs: number;
   /** A certificate ending within this is critical (ms): 7 days, inside a week's on-call rotation. */
@@ -116,6 +124,10 @@ export const DEFAULT_CONFIG: HawkConfig = {
   clockSkewNoteMs: 10_000,
   loadBalancerFailureGraceMs: 7_000,
   etcdLeaderEvidenceMs: 5_000,
+  etcdDbTrendWindowMs: 30 * 60_000,
+  etcdDbTrendMinSpanMs: 5 * 60_000,
+  etcdDbTrendMinBytesPerHour: 16 * 1024 ** 2,
+  etcdQuotaEtaHorizonMs: 24 * 3_600_000,
   certificateWarningMs: 30 * 86_400_000,
   certificateCriticalMs: 7 * 86_400_000,
 };

@@ -12,6 +12,7 @@ import {
   type ClusterInput,
   type ControlPlaneNode,
   type EndpointHealth,
+  type EtcdDbSample,
   type EtcdView,
   type Freshness,
   type HawkConfig,
@@ -73,6 +74,12 @@ export interface FoldListener {
 }
 
 /**
+ * How often a member's DB size is kept for the quota projection (ms): probes read it every couple of seconds, and a
+ * 30-minute fit needs no more than one read in ten seconds.
+ */
+const DB_SAMPLE_EVERY_MS = 10_000;
+
+/**
  * ClusterObservationFold is everything hawk observed of one cluster, and nothing else: watch events
  * (one sink per source), probe results and source freshness go in; `input()` gives the ClusterInput
  * @hawk/core judges. No I/O and no timers: the clock is `now`, so it is tested with a fake one.
@@ -102,6 +109,8 @@ export class ClusterObservationFold {
   private etcd: EtcdView;
   /** The last certificate read at each address (role and where), null until the first sweep ended. */
   private certificates: Map<string, ObservedCertificate> | null = null;
+  /** Each member's DB size, one read per DB_SAMPLE_EVERY_MS, over the trend window: the quota projection's input. */
+  private readonly dbSamples = new Map<string, EtcdDbSample[]>();
   private rounds = 0;
   private unreachableSince: number | null = null;
   private distrustFailuresUntil = 0;
@@ -275,11 +284,25 @@ export class ClusterObservationFold {
     this.changed();
   }
 
+  private sampleDbSizes(now: number): void {
+    for (const member of this.etcd.members) {
+      if (!member.status) continue;
+      const samples = this.dbSamples.get(member.id) ?? [];
+      if (samples.length > 0 && now - samples.at(-1)!.at < DB_SAMPLE_EVERY_MS) continue;
+      samples.push({ at: now, dbSizeBytes: member.status.dbSizeBytes });
+      while (samples[0]!.at < now - this.config.etcdDbTrendWindowMs) samples.shift();
+      this.dbSamples.set(member.id, samples);
+    }
+    // A member that left the cluster takes its reads with it.
+    for (const id of this.dbSamples.keys()) if (!this.etcd.members.some((m) => m.id === id)) this.dbSamples.delete(id);
+  }
+
   recordEtcdRound(answers: readonly EtcdEndpointAnswer[]): void {
     const now = this.now();
     const outcome = foldEtcdRound(this.etcd, answers, now, this.config.transitionsKept);
     this.etcd = outcome.view;
     this.freshness.etcd = outcome.view.freshness;
+    this.sampleDbSizes(now);
     for (const { endpoint, error } of outcome.failed)
       this.timeline({ kind: 'probe-failed', clusterId: this.id, at: now, target: `etcd ${endpoint}`, error });
     for (const endpoint of outcome.recovered)
@@ -356,6 +379,7 @@ export class ClusterObservationFold {
       controlPlaneHidden: hidden,
       distribution,
       ...(this.certificates ? { certificates: [...this.certificates.values()] } : {}),
+      etcdDbSamples: Object.fromEntries(this.dbSamples),
     };
   }
 

@@ -57,7 +57,7 @@ export function deriveCluster(input: ClusterInput, config: HawkConfig, now: numb
   return {
     leases,
     quorum: computeQuorum(input.etcd.members, now, config),
-    etcdDb: judgeEtcdDb(input.etcd, config),
+    etcdDb: judgeEtcdDb(input.etcd, config, input.etcdDbSamples),
     serving: probesLive ? input.apiServers.filter((instance) => isServing(instance, config, now)) : [],
     probesLive,
     etcdLive: input.etcd.source !== 'none' && isLive(input.etcd.freshness),

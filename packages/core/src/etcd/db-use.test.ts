@@ -37,7 +37,7 @@ describe('judgeEtcdDb', () => {
     ['past the quota', 1200, 'critical'],
   ] as const)('%s', (_name, size, severity) => {
     expect(judgeEtcdDb(anEtcdView({ members: [member('1', size)], quotaBytes: QUOTA }), DEFAULT_CONFIG)).toEqual([
-      { memberId: '1', ratio: size / QUOTA, severity },
+      { memberId: '1', ratio: size / QUOTA, severity, trend: null },
     ]);
   });
 

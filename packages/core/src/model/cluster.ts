@@ -1,6 +1,6 @@
 import type { ApiServerFrontDoor, ApiServerInstance } from './apiserver';
 import type { CertificateExpiry, ObservedCertificate } from './certificate';
-import type { EtcdDbUse, EtcdView, QuorumView } from './etcd';
+import type { EtcdDbSample, EtcdDbUse, EtcdView, QuorumView } from './etcd';
 import type { DistributionView } from './distribution';
 import type { Finding } from './finding';
 import type { Freshness } from './freshness';
@@ -63,6 +63,8 @@ export interface ClusterInput {
   readonly distribution?: DistributionView;
   /** Certificates read from TLS handshakes and hawk's kubeconfig; absent until the first read. */
   readonly certificates?: readonly ObservedCertificate[];
+  /** Each member's recent DB sizes by member id, oldest first, for the quota projection; not passed to screens. */
+  readonly etcdDbSamples?: Readonly<Record<string, readonly EtcdDbSample[]>>;
 }
 
 export type Verdict =

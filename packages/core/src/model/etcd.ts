@@ -65,6 +65,21 @@ export interface EtcdDbUse {
   /** dbSizeBytes / quotaBytes; above 1 when etcd already passed its quota. */
   readonly ratio: number;
   readonly severity: 'ok' | 'warning' | 'critical';
+  /** Its growth over the recent window and when it reaches the quota at that rate; null without enough reads. */
+  readonly trend: EtcdDbTrend | null;
+}
+
+/** One read of a member's DB size, at hawk's clock. */
+export interface EtcdDbSample {
+  readonly at: number;
+  readonly dbSizeBytes: number;
+}
+
+export interface EtcdDbTrend {
+  /** Fitted growth (bytes per hour); negative when it shrinks. */
+  readonly bytesPerHour: number;
+  /** When the DB reaches the quota at that rate (epoch ms); null when it does not grow enough to say. */
+  readonly fullAt: number | null;
 }
 
 /** The raft leader reachable members report (see `computeQuorum`): evidence that raft still has a quorum. */

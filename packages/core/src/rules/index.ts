@@ -11,6 +11,7 @@ import { etcdLeaderFlapping } from './etcd-leader-flapping';
 import { etcdNoLeader } from './etcd-no-leader';
 import { etcdOneFailureFromQuorumLoss } from './etcd-one-failure-from-quorum-loss';
 import { etcdQuorumLost } from './etcd-quorum-lost';
+import { etcdQuotaExhaustionPredicted } from './etcd-quota-exhaustion-predicted';
 import { etcdSingleMember } from './etcd-single-member';
 import { hawkSourceStale } from './hawk-source-stale';
 import { leaderElectionFlapping } from './leader-election-flapping';
@@ -49,6 +50,7 @@ export const CONTROL_PLANE_RULES: readonly Rule[] = [
   etcdNoLeader,
   etcdAlarm,
   etcdDbNearQuota,
+  etcdQuotaExhaustionPredicted,
   etcdLeaderFlapping,
   topologySingleNode,
   topologySingleZone,
