@@ -47,7 +47,7 @@ export interface LabTruth {
   readonly recentChanges: readonly LeaseChange[];
 }
 
-// ── protobuf, just enough for a stored coordination.k8s.io/v1 Lease ────────────────────────────
+// ── protobuf, just enough for a stored coordination.k8s.io/v1 Lease ───────────────
 
 type Field = Buffer | bigint;
 
@@ -125,7 +125,7 @@ export function decodeStoredLease(key: string, modRevision: number, value: Buffe
   };
 }
 
-// ── reads ─────────────────────────────────────────────────────────────────────────────────────
+// ── reads ──────────────────────────────────
 
 function etcdRange(
   lab: Lab,

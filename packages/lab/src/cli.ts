@@ -184,7 +184,8 @@ async function main(argv: string[]): Promise<void> {
       const workers = workersOf(rest);
       if (workers && mustResolveLabOptions(upOptions(rest)).profile === 'hand-made') {
         throw new Error(
-          '--workers needs the kubeadm profile (the hand-made controller-manager has no service-account credentials): pnpm lab up --profile kubeadm --workers N',
+          '--workers needs the kubeadm profile (the hand-made controller-manager has no service-account ' +
+            'credentials): pnpm lab up --profile kubeadm --workers N',
         );
       }
       const lab = await ensureLab(upOptions(rest), { onProgress: progress });

@@ -184,7 +184,8 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
     ))
   )
     throw new Error(
-      "the lab has no cluster DNS (CoreDNS), which the chart's Service names need: build it (packages/lab/scripts/build-binaries.sh) and rerun pnpm lab up --workers N",
+      "the lab has no cluster DNS (CoreDNS), which the chart's Service names need: " +
+        'build it (packages/lab/scripts/build-binaries.sh) and rerun pnpm lab up --workers N',
     );
   const helm = helmBinary();
 
@@ -263,7 +264,9 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
   const tokenFile = join(lab.paths.root, 'hawk-token');
   await rm(tokenFile, { force: true });
   await writeFile(tokenFile, Buffer.from(secret.data.token, 'base64').toString('utf8'), { mode: 0o600 });
-  const tokenCommand = `kubectl --kubeconfig ${lab.kubeconfigPath} -n ${namespace} get secret ${tokenSecret} -o jsonpath='{.data.token}' | base64 -d`;
+  const tokenCommand =
+    `kubectl --kubeconfig ${lab.kubeconfigPath} -n ${namespace} get secret ${tokenSecret} ` +
+    `-o jsonpath='{.data.token}' | base64 -d`;
   return {
     release,
     namespace,

@@ -82,7 +82,7 @@ export class LabView {
     };
   }
 
-  // ── addresses and credentials ──────────────────────────────────────────────
+  // ── addresses and credentials ───────────────────────────
 
   get kubeconfigPath(): string {
     return this.paths.adminKubeconfig;
@@ -164,7 +164,7 @@ export class LabView {
     return instance(this.topology, kind, index);
   }
 
-  // ── clients ─────────────────────────────────────────────────────────────────
+  // ── clients ─────────────────────────────────
 
   /** kube is the admin client at the kubeconfig's address (the LB when there is one). */
   kube(): KubeClient {
@@ -196,7 +196,7 @@ export class LabView {
     return new EtcdClient(this.guard, this.etcdClientTls, endpoints);
   }
 
-  // ── observations ────────────────────────────────────────────────────────────
+  // ── observations ───────────────────────────────
 
   state(): Promise<LabState | undefined> {
     return readState(this.paths.state);
@@ -304,7 +304,7 @@ export class LabView {
     }
   }
 
-  // ── how components run (read-only) ───────────────────────────────────────────
+  // ── how components run (read-only) ─────────────────────────
 
   commandLine(c: ComponentInstance): CommandLine {
     return commandLine(c, this.topology, this.options, this.paths, this.binDir);

@@ -55,7 +55,8 @@ export async function labStatus(lab: LabView): Promise<LabStatus> {
 export function formatStatus(lab: LabView, s: LabStatus): string {
   const lines: string[] = [];
   lines.push(
-    `lab: ${lab.nodes.length} node(s), ${s.etcd.statuses.length} etcd member(s) (${lab.options.etcdTopology}), API ${lab.apiServerUrl}`,
+    `lab: ${lab.nodes.length} node(s), ${s.etcd.statuses.length} etcd member(s) (${lab.options.etcdTopology}), ` +
+      `API ${lab.apiServerUrl}`,
   );
   lines.push('processes:');
   for (const p of s.processes) lines.push(`  ${p.id.padEnd(32)} ${p.state.padEnd(8)} pid ${p.pid ?? '-'}`);
@@ -66,18 +67,18 @@ export function formatStatus(lab: LabView, s: LabStatus): string {
     lines.push(`load balancer: ${s.loadBalancer.ready ? 'passing' : `DOWN (${s.loadBalancer.detail})`}`);
   lines.push('leases:');
   for (const l of s.leases) {
-    lines.push(
-      `  ${l.kind.padEnd(24)} ${l.error ? `unreadable (${l.error})` : `${l.holder ?? '(no holder)'}  renewed ${l.renewTime ?? '-'}  transitions ${l.leaseTransitions ?? 0}`}`,
-    );
+    const held = `${l.holder ?? '(no holder)'}  renewed ${l.renewTime ?? '-'}  transitions ${l.leaseTransitions ?? 0}`;
+    lines.push(`  ${l.kind.padEnd(24)} ${l.error ? `unreadable (${l.error})` : held}`);
   }
   lines.push(
-    `etcd: ${s.etcd.healthyCount}/${s.etcd.statuses.length} healthy, quorum ${s.etcd.quorum}, leader ${s.etcd.leader ?? '(none)'}`,
+    `etcd: ${s.etcd.healthyCount}/${s.etcd.statuses.length} healthy, quorum ${s.etcd.quorum}, ` +
+      `leader ${s.etcd.leader ?? '(none)'}`,
   );
   for (const m of s.etcd.statuses) {
     const id = s.etcd.members.find((x) => x.name === m.name)?.id ?? m.memberId ?? '?';
-    lines.push(
-      `  ${m.name.padEnd(8)} ${m.ip.padEnd(12)} id ${id.padEnd(20)} ${m.healthy ? 'healthy' : `UNHEALTHY${m.error ? ` (${m.error})` : ''}`}${m.name === s.etcd.leader ? '  leader' : ''}`,
-    );
+    const health = m.healthy ? 'healthy' : `UNHEALTHY${m.error ? ` (${m.error})` : ''}`;
+    const leader = m.name === s.etcd.leader ? '  leader' : '';
+    lines.push(`  ${m.name.padEnd(8)} ${m.ip.padEnd(12)} id ${id.padEnd(20)} ${health}${leader}`);
   }
   if (s.disconnectedHosts.length > 0) lines.push(`network cut: ${s.disconnectedHosts.join(', ')}`);
   return lines.join('\n');

@@ -7,7 +7,8 @@ export const CHROMIUM = '/usr/bin/chromium';
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); the e2e tests never download a browser`,
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); ` +
+        'the e2e tests never download a browser',
     );
   return chromium.launch({
     executablePath: CHROMIUM,

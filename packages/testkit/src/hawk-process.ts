@@ -76,7 +76,8 @@ export async function spawnHawkProcess(
     try {
       const { rssBytes } = processUsage(child.pid!);
       if (rssBytes > limitBytes) {
-        death = `killed by the bench at ${(rssBytes / 2 ** 30).toFixed(1)} GiB RSS (limit ${(limitBytes / 2 ** 30).toFixed(0)} GiB, HAWK_BENCH_RSS_LIMIT_MIB)`;
+        const limit = `limit ${(limitBytes / 2 ** 30).toFixed(0)} GiB, HAWK_BENCH_RSS_LIMIT_MIB`;
+        death = `killed by the bench at ${(rssBytes / 2 ** 30).toFixed(1)} GiB RSS (${limit})`;
         child.kill('SIGKILL');
       }
     } catch {

@@ -100,8 +100,10 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
         const apiservers = current.apiServers.instances
           .map((i) => `${i.id} readyz ${i.health.readyz?.ok ?? '-'} ${i.health.readyz?.error ?? ''}`)
           .join('; ');
+        const findings = current.findings.map((f) => `${f.id}${f.causedBy ? ` (under ${f.causedBy})` : ''}`);
         throw new Error(
-          `timed out after ${timeoutMs} ms waiting for ${description}; findings: ${current.findings.map((f) => `${f.id}${f.causedBy ? ` (under ${f.causedBy})` : ''}`).join(', ') || 'none'}; apiservers: ${apiservers}; sources: ${JSON.stringify(current.sources)}`,
+          `timed out after ${timeoutMs} ms waiting for ${description}; findings: ${findings.join(', ') || 'none'}; ` +
+            `apiservers: ${apiservers}; sources: ${JSON.stringify(current.sources)}`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 50));

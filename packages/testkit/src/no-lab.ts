@@ -5,7 +5,8 @@
  * the `server` lane; this guard catches what it cannot see.
  */
 throw new Error(
-  '@hawk/lab was imported from a unit-lane test (core, web, server-unit): the unit lanes never start the lab. Import the lab only from a test in a lab lane (packages/lab, the server lane, apps/web/e2e).',
+  '@hawk/lab was imported from a unit-lane test (core, web, server-unit): the unit lanes never start the lab. ' +
+    'Import the lab only from a test in a lab lane (packages/lab, the server lane, apps/web/e2e).',
 );
 
 export {};

@@ -80,7 +80,8 @@ export async function waitUntil<T>(
     }
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}\n${await describe()}`,
+        `timed out after ${timeoutMs / 1000}s waiting for ${what}` +
+          `${lastError ? ` (last error: ${lastError})` : ''}\n${await describe()}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
