@@ -28,7 +28,10 @@ function missingSections(alertname: string): string[] {
   return [
     ...(text.startsWith(`# ${alertname}\n`) ? [] : [`${alertname}: does not open with its name`]),
     ...SECTIONS.filter((section) => !text.includes(`\n${section}\n`)).map((section) => `${alertname}: ${section}`),
-    ...(text.includes(`alertname=${alertname} cluster=`) ? [] : [`${alertname}: no silence by alertname and cluster`]),
+    // Scoped to one cluster, or to one hawk deployment for hawk's own alerts (they carry no `cluster`).
+    ...(new RegExp(`alertname=${alertname} (cluster|namespace)=`).test(text)
+      ? []
+      : [`${alertname}: no silence scoped by alertname and cluster (or namespace)`]),
   ];
 }
 
