@@ -20,6 +20,9 @@ import { LeasesPanel } from './leases-panel';
  * (as the server renders them) is what core published, and agrees with the finding core raised from it.
  */
 
+/** Hundreds of judgements and renders are CPU-bound: on a loaded 2-core machine they take seconds, not a failure. */
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 const cluster = aCluster().withApiServers(3).withLease('kube-controller-manager').withEtcd(3).withNodes(3);
 const INPUT = cluster.build();
 const LEASE_KEY = Object.keys(INPUT.leases)[0]!;
@@ -79,39 +82,45 @@ function judge({ source, candidates, holder }: CandidateSet): ClusterState {
 const parse = (html: string) => new DOMParser().parseFromString(html, 'text/html');
 
 describe('standbys: the lease card shows what core judged, and the finding agrees', () => {
-  it('over random candidate sets', () => {
-    fc.assert(
-      fc.property(candidateSetArb, (set) => {
-        const state = judge(set);
-        const lease = state.leases[0]!;
-        const card = parse(renderToStaticMarkup(<LeasesPanel leases={state.leases} />));
-        const chips = [...card.querySelectorAll('[data-testid="standby"]')];
-        const shown = chips.map((chip) => chip.getAttribute('title'));
+  it(
+    'over random candidate sets',
+    () => {
+      fc.assert(
+        fc.property(candidateSetArb, (set) => {
+          const state = judge(set);
+          const lease = state.leases[0]!;
+          const card = parse(renderToStaticMarkup(<LeasesPanel leases={state.leases} />));
+          const chips = [...card.querySelectorAll('[data-testid="standby"]')];
+          const shown = chips.map((chip) => chip.getAttribute('title'));
 
-        // The screen lists core's standbys, each by its node (else its identity), and counts them.
-        expect(shown).toEqual(lease.standbys.map((standby) => standby.identity));
-        expect(chips.map((chip) => chip.textContent)).toEqual(
-          lease.standbys.map((standby) => standby.node ?? standby.identity),
-        );
-        expect(card.querySelector('[data-testid="standbys"] .label')?.textContent).toBe(`standbys (${shown.length}):`);
+          // The screen lists core's standbys, each by its node (else its identity), and counts them.
+          expect(shown).toEqual(lease.standbys.map((standby) => standby.identity));
+          expect(chips.map((chip) => chip.textContent)).toEqual(
+            lease.standbys.map((standby) => standby.node ?? standby.identity),
+          );
+          expect(card.querySelector('[data-testid="standbys"] .label')?.textContent).toBe(
+            `standbys (${shown.length}):`,
+          );
 
-        // What a standby is: a candidate, not the holder, not known dead.
-        for (const identity of shown) {
-          const candidate = set.candidates.find((c) => c.identity === identity);
-          expect(candidate, `${identity} is a candidate`).toBeDefined();
-          expect(identity).not.toBe(set.holder);
-          expect(candidate!.live).not.toBe(false);
-        }
+          // What a standby is: a candidate, not the holder, not known dead.
+          for (const identity of shown) {
+            const candidate = set.candidates.find((c) => c.identity === identity);
+            expect(candidate, `${identity} is a candidate`).toBeDefined();
+            expect(identity).not.toBe(set.holder);
+            expect(candidate!.live).not.toBe(false);
+          }
 
-        // The finding fires exactly when the screen shows no one to take over (with no holder: one or none to lead).
-        const finding = state.findings.find((f) => f.ruleId === 'LeaderElectionSingleCandidate');
-        const noStandby = set.holder === null ? shown.length <= 1 : shown.length === 0;
-        expect(finding !== undefined).toBe(set.candidates.length > 0 && noStandby);
-        if (finding) expect(finding.evidence.standbys).toBe(shown.length);
-      }),
-      { numRuns: 300 },
-    );
-  });
+          // The finding fires exactly when the screen shows no one to take over (with no holder: one or none to lead).
+          const finding = state.findings.find((f) => f.ruleId === 'LeaderElectionSingleCandidate');
+          const noStandby = set.holder === null ? shown.length <= 1 : shown.length === 0;
+          expect(finding !== undefined).toBe(set.candidates.length > 0 && noStandby);
+          if (finding) expect(finding.evidence.standbys).toBe(shown.length);
+        }),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
 
 const TONE: Readonly<Record<string, string>> = { ok: 'ok', warning: 'warn', critical: 'bad' };
@@ -125,34 +134,38 @@ describe('etcd DB: the bar shows the severity core judged with the configured ra
       etcdDbCriticalRatio: Math.min(1, (warn + gap) / 100),
     }));
 
-  it('over random DB sizes and ratios', () => {
-    fc.assert(
-      fc.property(
-        configArb,
-        fc.array(fc.double({ min: 0, max: 1.1, noNaN: true }), { minLength: 3, maxLength: 3 }),
-        (config, ratios) => {
-          const members = INPUT.etcd.members.map((member, index) => ({
-            ...member,
-            status: { ...member.status!, dbSizeBytes: Math.round(ratios[index]! * INPUT.etcd.quotaBytes) },
-          }));
-          const state = evaluateCluster({ ...INPUT, etcd: { ...INPUT.etcd, members } }, null, config, NOW).state;
-          const panel = parse(renderToStaticMarkup(<EtcdPanel etcd={state.etcd} />));
-          const bars = [...panel.querySelectorAll('[data-testid="etcd-db"]')];
+  it(
+    'over random DB sizes and ratios',
+    () => {
+      fc.assert(
+        fc.property(
+          configArb,
+          fc.array(fc.double({ min: 0, max: 1.1, noNaN: true }), { minLength: 3, maxLength: 3 }),
+          (config, ratios) => {
+            const members = INPUT.etcd.members.map((member, index) => ({
+              ...member,
+              status: { ...member.status!, dbSizeBytes: Math.round(ratios[index]! * INPUT.etcd.quotaBytes) },
+            }));
+            const state = evaluateCluster({ ...INPUT, etcd: { ...INPUT.etcd, members } }, null, config, NOW).state;
+            const panel = parse(renderToStaticMarkup(<EtcdPanel etcd={state.etcd} />));
+            const bars = [...panel.querySelectorAll('[data-testid="etcd-db"]')];
 
-          expect(bars.map((bar) => bar.getAttribute('data-severity'))).toEqual(
-            state.etcd.dbUse.map((use) => use.severity),
-          );
-          for (const [index, member] of state.etcd.members.entries()) {
-            // What the eye sees is the colour: the finding's severity, or none, picks it.
-            const finding = state.findings.find((f) => f.ruleId === 'EtcdDbNearQuota' && f.subject === member.name);
-            expect(
-              bars[index]!.classList.contains(`tone-${TONE[finding?.severity ?? 'ok']}`),
-              `${member.name}: ${bars[index]!.className}`,
-            ).toBe(true);
-          }
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
+            expect(bars.map((bar) => bar.getAttribute('data-severity'))).toEqual(
+              state.etcd.dbUse.map((use) => use.severity),
+            );
+            for (const [index, member] of state.etcd.members.entries()) {
+              // What the eye sees is the colour: the finding's severity, or none, picks it.
+              const finding = state.findings.find((f) => f.ruleId === 'EtcdDbNearQuota' && f.subject === member.name);
+              expect(
+                bars[index]!.classList.contains(`tone-${TONE[finding?.severity ?? 'ok']}`),
+                `${member.name}: ${bars[index]!.className}`,
+              ).toBe(true);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });
