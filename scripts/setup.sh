@@ -47,6 +47,9 @@ bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
 export HAWK_HELM="$(bash "$HAWK_ROOT/deploy/scripts/install-helm.sh" | tail -n 1)"
 # The ServiceMonitor and PrometheusRule CRDs, so the lab apiserver can validate the chart's monitoring objects.
 export HAWK_MONITORING_CRDS="$(bash "$HAWK_ROOT/deploy/scripts/fetch-monitoring-crds.sh" | tail -n 1)"
+# The prometheus-operator of those CRDs, built from its Go module (cached; ~25 min on 2 cores the first time), so a
+# test can show which ServiceMonitors and PrometheusRules kube-prometheus-stack's selectors pick up.
+export HAWK_PROMETHEUS_OPERATOR="$(bash "$HAWK_ROOT/deploy/scripts/build-prometheus-operator.sh" | tail -n 1)"
 # 6. Containers (the image and compose tests): podman set up for this machine kind (runc, cgroupfs) and a local
 # node:24-bookworm-slim, since public images cannot be pulled here; ../shared/container-base.sh makes both (cached).
 # Elsewhere the tests pull the real image, and fail saying so if they cannot.
