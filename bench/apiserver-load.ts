@@ -79,14 +79,17 @@ const perReplica = rows.reduce((sum, row) => sum + row.perReplica, 0) / rows.len
 const markdown = [
   `# apiserver load of hawk replicas ${new Date().toISOString()}`,
   '',
-  `commit ${commit}; the lab (3 apiservers behind HAProxy); window ${windowMs / 1000} s; baseline without hawk ${total(baseline).toFixed(0)} requests/min`,
+  `commit ${commit}; the lab (3 apiservers behind HAProxy); window ${windowMs / 1000} s; baseline without hawk ` +
+    `${total(baseline).toFixed(0)} requests/min`,
   '',
   "| replicas | hawk's requests / min | per replica |",
   '|---|---|---|',
   ...rows.map((row) => `| ${row.replicas} | ${row.perMinute.toFixed(0)} | ${row.perReplica.toFixed(0)} |`),
   '',
   previous
-    ? `Per replica, averaged over 1–3 replicas: ${perReplica.toFixed(0)}/min, ${(perReplica / previous.perReplica).toFixed(2)}× the previous run's ${previous.perReplica.toFixed(0)}/min (commit ${previous.commit}).`
+    ? `Per replica, averaged over 1–3 replicas: ${perReplica.toFixed(0)}/min, ` +
+      `${(perReplica / previous.perReplica).toFixed(2)}× the previous run's ${previous.perReplica.toFixed(0)}/min ` +
+      `(commit ${previous.commit}).`
     : `Per replica, averaged over 1–3 replicas: ${perReplica.toFixed(0)}/min.`,
   '',
   '## What one replica asks for (requests / min)',

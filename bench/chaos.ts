@@ -65,7 +65,9 @@ if (replicaCount > 1) {
     pick,
     shuffle: (items) => [...items].sort(() => random() - 0.5),
   });
-  const header = `# chaos run with replicas ${new Date().toISOString()}\n\ncommit ${commit} at start, seed ${seed}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n`;
+  const header =
+    `# chaos run with replicas ${new Date().toISOString()}\n\ncommit ${commit} at start, seed ${seed}, ` +
+    `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n`;
   const markdown = header + replicaChaosMarkdown(summary);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
@@ -153,7 +155,9 @@ while (Date.now() - started < budgetMs) {
   }
   results.push(result);
   console.error(
-    `[chaos]   detected=${result.detected} in ${result.detectionMs ?? '-'} ms (${result.firstRule ?? '-'}), gap truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ${result.falseAlarms.join(', ') || 'none'}`,
+    `[chaos]   detected=${result.detected} in ${result.detectionMs ?? '-'} ms (${result.firstRule ?? '-'}), gap ` +
+      `truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ` +
+      `${result.falseAlarms.join(', ') || 'none'}`,
   );
 }
 clearInterval(rssTimer);
@@ -242,7 +246,8 @@ const table = [
   '|---|---|---|---|---|---|---|',
   ...results.map(
     (r) =>
-      `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`,
+      `| ${r.fault} | ${r.detected ? 'yes' : 'NO'} | ${r.detectionMs ?? '-'} | ${r.firstRule ?? '-'} | ` +
+      `${r.gapTruthMs ?? '-'} | ${r.gapHawkMs ?? '-'} | ${r.falseAlarms.join(', ') || '-'} |`,
   ),
 ].join('\n');
 const perKind = [
@@ -250,14 +255,20 @@ const perKind = [
   '|---|---|---|---|---|---|---|',
   ...summary.byFault.map(
     (k) =>
-      `| ${k.fault} | ${k.runs} | ${k.detected}/${k.runs}${k.alreadyShown ? ` (${k.alreadyShown} already shown)` : ''} | ${Number.isNaN(k.p50) ? '-' : k.p50} | ${Number.isNaN(k.p95) ? '-' : k.p95} | ${k.max ?? '-'} | ${k.falseAlarms} |`,
+      `| ${k.fault} | ${k.runs} | ` +
+      `${k.detected}/${k.runs}${k.alreadyShown ? ` (${k.alreadyShown} already shown)` : ''} | ` +
+      `${Number.isNaN(k.p50) ? '-' : k.p50} | ${Number.isNaN(k.p95) ? '-' : k.p95} | ${k.max ?? '-'} | ` +
+      `${k.falseAlarms} |`,
   ),
 ].join('\n');
 const clock = (at: number | null) => (at === null ? 'open' : new Date(at).toISOString().slice(11, 23));
 const judgedRow = (phase: string, j: Judgement) => {
   const verdict = j.verdict === 'true' ? 'true' : '**false alarm**';
   const hawkShowed = hawkSaw.get(`${j.findingId}@${j.openedAt}`) ?? '-';
-  return `| ${phase} | ${j.ruleId} | ${j.subject ?? '-'} | ${clock(j.openedAt)}–${clock(j.closedAt)} | ${verdict} | ${j.evidence} | \`${hawkShowed}\` |`;
+  return (
+    `| ${phase} | ${j.ruleId} | ${j.subject ?? '-'} | ${clock(j.openedAt)}–${clock(j.closedAt)} | ${verdict} | ` +
+    `${j.evidence} | \`${hawkShowed}\` |`
+  );
 };
 const judgedRows = [
   ...quietJudged.map((j) => judgedRow('quiet', j)),
@@ -278,7 +289,8 @@ const nowhere = nowhereSpans(lbSamples).map((span) => {
 const judgedSection = [
   "## Findings judged against the lab's record\n",
   'LeaderElectionNoHolder against the Lease as etcd held it (every member read every 250 ms), LoadBalancerUnreachable',
-  `against HAProxy's stats (read every 250 ms): true when the record shows the claim between ${OBSERVATION_ALLOWANCE_MS / 1000} s`,
+  `against HAProxy's stats (read every 250 ms): true when the record shows the claim between ` +
+    `${OBSERVATION_ALLOWANCE_MS / 1000} s`,
   'before hawk showed it and when it cleared, else a false alarm.',
   `Record: ${record.leaseChanges} Lease changes, ${record.leaseUnreadPolls} etcd polls unanswered;`,
   `${record.lbReads} HAProxy reads, ${record.lbUnread} unanswered (refusals aside).`,
@@ -288,7 +300,12 @@ const judgedSection = [
 const markdown =
   `# chaos run ${summary.at}\n\ncommit ${summary.commit} at start, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
   `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
-  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} MiB; machine load (1-min) mean ${summary.load?.mean}, max ${summary.load?.max}\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## Every fault, in order\n\n${table}\n\n${judgedSection}\n`;
+  `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ` +
+  `${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ` +
+  `${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} ` +
+  `MiB; machine load (1-min) mean ${summary.load?.mean}, max ` +
+  `${summary.load?.max}\n\n${backendDied ? `**${backendDied}**\n\n` : ''}## By fault kind\n\n${perKind}\n\n## ` +
+  `Every fault, in order\n\n${table}\n\n${judgedSection}\n`;
 const dir = join(import.meta.dirname, 'results');
 mkdirSync(dir, { recursive: true });
 // Per seed (the README quotes more than one seed's run), and the latest.

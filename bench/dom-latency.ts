@@ -169,15 +169,19 @@ try {
   const domMs = matched.map((m) => m.domMs);
   const addedMs = matched.map((m) => m.addedMs);
   const line = (name: string, values: number[]) =>
-    `${name.padEnd(40)} n=${values.length}  p50 ${percentile(values, 50).toFixed(1)} ms  p99 ${percentile(values, 99).toFixed(1)} ms  max ${Math.max(...values).toFixed(1)} ms`;
+    `${name.padEnd(40)} n=${values.length}  p50 ${percentile(values, 50).toFixed(1)} ms  p99 ` +
+    `${percentile(values, 99).toFixed(1)} ms  max ${Math.max(...values).toFixed(1)} ms`;
   console.log(line('renewal → socket.io client (node)', socketMs));
   console.log(line('renewal → DOM shows it (chromium)', domMs));
   console.log(line('what the browser adds (DOM − socket.io)', addedMs));
   console.log(
-    `DOM / socket.io: p50 ${(percentile(domMs, 50) / percentile(socketMs, 50)).toFixed(2)}×, p99 ${(percentile(domMs, 99) / percentile(socketMs, 99)).toFixed(2)}×`,
+    `DOM / socket.io: p50 ${(percentile(domMs, 50) / percentile(socketMs, 50)).toFixed(2)}×, p99 ` +
+      `${(percentile(domMs, 99) / percentile(socketMs, 99)).toFixed(2)}×`,
   );
   console.log(
-    `event time: the leader's spec.renewTime; ${samples.length} renewals received, ${matched.length} matched to a DOM change; clocks: page ${skewBefore.page.toFixed(1)}→${skewAfter.page.toFixed(1)} ms, node ${skewBefore.node.toFixed(1)}→${skewAfter.node.toFixed(1)} ms off Date.now()`,
+    `event time: the leader's spec.renewTime; ${samples.length} renewals received, ${matched.length} matched to a ` +
+      `DOM change; clocks: page ${skewBefore.page.toFixed(1)}→${skewAfter.page.toFixed(1)} ms, node ` +
+      `${skewBefore.node.toFixed(1)}→${skewAfter.node.toFixed(1)} ms off Date.now()`,
   );
 } finally {
   await browser?.close();

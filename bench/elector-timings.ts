@@ -122,7 +122,8 @@ await h.stop();
 const fmt = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(2)} s`);
 const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 const markdown = [
-  `# Elector timings: ${elector} (lease ${timings.leaseDurationSeconds} s, renew deadline ${timings.renewDeadlineSeconds} s, retry ${timings.retryPeriodSeconds} s)`,
+  `# Elector timings: ${elector} (lease ${timings.leaseDurationSeconds} s, renew deadline ` +
+    `${timings.renewDeadlineSeconds} s, retry ${timings.retryPeriodSeconds} s)`,
   '',
   `${new Date().toISOString()}, commit ${commit}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
     `\`pnpm bench:electors --elector ${elector} --steady-minutes ${args['steady-minutes']} --kills ${kills}\``,

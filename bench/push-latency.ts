@@ -91,7 +91,9 @@ if (process.argv[2] === '--client') {
       .map(([version, at]) => at - sentAt.get(version)!);
   const report = (name: string, values: number[], totalBytes: number) =>
     console.log(
-      `${name.padEnd(26)} n=${values.length}  p50 ${quantile(values, 0.5).toFixed(3)} ms  p99 ${quantile(values, 0.99).toFixed(3)} ms  max ${Math.max(...values).toFixed(3)} ms  ${(totalBytes / UPDATES / 1024).toFixed(2)} KiB/update`,
+      `${name.padEnd(26)} n=${values.length}  p50 ${quantile(values, 0.5).toFixed(3)} ms  p99 ` +
+        `${quantile(values, 0.99).toFixed(3)} ms  max ${Math.max(...values).toFixed(3)} ms  ` +
+        `${(totalBytes / UPDATES / 1024).toFixed(2)} KiB/update`,
     );
   report('patches (hawk)', latencies(2, 100_000), bytes.patches);
   report('full snapshot per update', latencies(100_001, 200_000), bytes.snapshots);

@@ -46,13 +46,15 @@ const leaseFindings = feed.sightings().filter((s) => s.ruleId.startsWith('Leader
 const lines = [
   `# etcd quorum lost for ${outageMs / 1000} s (two members: ${how}), then healed (${new Date().toISOString()})`,
   '',
-  `second member ${how === 'freeze' ? 'frozen' : 'stopped'} at +0.0 s; heal sent ${rel(healAt)}, lab ready ${rel(healedAt)}`,
+  `second member ${how === 'freeze' ? 'frozen' : 'stopped'} at +0.0 s; heal sent ${rel(healAt)}, lab ready ` +
+    `${rel(healedAt)}`,
   '',
   '## Leases in etcd (serializable reads every 250 ms): every write seen',
   '',
   ...transitions.map(
     (c) =>
-      `- ${rel(c.seenAt)} ${c.key}: holder ${c.holderIdentity ?? '∅ (empty: released)'}, leaseDurationSeconds ${c.leaseDurationSeconds}, renewTime ${c.renewTime}, rev ${c.modRevision}`,
+      `- ${rel(c.seenAt)} ${c.key}: holder ${c.holderIdentity ?? '∅ (empty: released)'}, leaseDurationSeconds ` +
+      `${c.leaseDurationSeconds}, renewTime ${c.renewTime}, rev ${c.modRevision}`,
   ),
   '',
   '## What hawk showed (lease findings)',

@@ -340,7 +340,9 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
         .map((s) => `${replica.name}: ${s.ruleId}`),
     );
     console.error(
-      `[chaos]   ${name}: others stale max ${othersStaleMaxMs} ms, takeover ${takeoverMs ?? '-'} ms, back fresh ${returnFreshMs ?? '-'} ms after return at +${returnedAt - faultAt} ms, false alarms ${falseAlarms.join(', ') || 'none'}`,
+      `[chaos]   ${name}: others stale max ${othersStaleMaxMs} ms, takeover ${takeoverMs ?? '-'} ms, back fresh ` +
+        `${returnFreshMs ?? '-'} ms after return at +${returnedAt - faultAt} ms, false alarms ` +
+        `${falseAlarms.join(', ') || 'none'}`,
     );
     return { fault: name, othersStaleMaxMs, takeoverMs, returnFreshMs, allHealthyAfter: settled !== null, falseAlarms };
   };
@@ -380,7 +382,8 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     const scores = replicas.map((replica, index) => scoreFeed(replica, plan, before[index]!, startedAt));
     results.push({ result, replicas: scores });
     console.error(
-      `[chaos]   ${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`,
+      `[chaos]   ` +
+        `${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`,
     );
   }
 
@@ -515,7 +518,8 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     '|---|---|---|---|---|---|---|',
     ...summary.perReplica.map(
       (r) =>
-        `| ${r.replica} | ${r.faults} | ${(r.recall * 100).toFixed(0)}% | ${r.falseAlarms + summary.hawkFaults.reduce((sum, f) => sum + f.falseAlarms.filter((entry) => entry.startsWith(`${r.replica}: `)).length, 0)} | ${r.trueUnexpected} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ${r.detectionMaxMs ?? '-'} |`,
+        `| ${r.replica} | ${r.faults} | ${(r.recall * 100).toFixed(0)}% | ` +
+        `${r.falseAlarms + summary.hawkFaults.reduce((sum, f) => sum + f.falseAlarms.filter((entry) => entry.startsWith(`${r.replica}: `)).length, 0)} | ${r.trueUnexpected} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ${r.detectionMaxMs ?? '-'} |`,
     ),
     '',
     '### Faults of hawk itself',
@@ -524,14 +528,19 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     '|---|---|---|---|---|---|',
     ...summary.hawkFaults.map(
       (f) =>
-        `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`,
+        `| ${f.fault} | ${f.othersStaleMaxMs} | ${f.takeoverMs ?? '-'} | ${f.returnFreshMs ?? '-'} | ` +
+        `${f.allHealthyAfter ? 'yes' : 'NO'} | ${f.falseAlarms.join(', ') || '-'} |`,
     ),
     '',
     `### Webhook pages per finding episode (elected replica only; every replica while hawk's Lease cannot be reached)`,
     '',
-    `${summary.pages.episodes} episodes (a finding opened until it resolved, on any replica). Firing pages per episode: ${perEpisode(summary.pages.firingPagesPerEpisode)}; resolve pages per episode: ${perEpisode(summary.pages.resolvedPagesPerEpisode)}; at most ${summary.pages.maxFiringPagesForOneEpisode} firing page(s) for one episode.`,
+    `${summary.pages.episodes} episodes (a finding opened until it resolved, on any replica). Firing pages per ` +
+      `episode: ${perEpisode(summary.pages.firingPagesPerEpisode)}; resolve pages per episode: ` +
+      `${perEpisode(summary.pages.resolvedPagesPerEpisode)}; at most ${summary.pages.maxFiringPagesForOneEpisode} ` +
+      `firing page(s) for one episode.`,
     '',
-    `Outside "stop two etcd members" (hawk's own Lease held by one replica): ${summary.pages.electedEpisodes} episodes, firing pages per episode: ${perEpisode(summary.pages.electedFiringPagesPerEpisode)}.`,
+    `Outside "stop two etcd members" (hawk's own Lease held by one replica): ${summary.pages.electedEpisodes} ` +
+      `episodes, firing pages per episode: ${perEpisode(summary.pages.electedFiringPagesPerEpisode)}.`,
     '',
     ...(summary.pages.notOneFiringPage.length
       ? [
@@ -541,7 +550,8 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
           '|---|---|---|---|---|---|',
           ...summary.pages.notOneFiringPage.map(
             (e) =>
-              `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ${e.resolvedPages} |`,
+              `| ${e.title} | ${e.phase} | ${e.openedAt} | ${e.openMs ?? 'still open'} | ${e.firingPages} | ` +
+              `${e.resolvedPages} |`,
           ),
           '',
         ]
@@ -559,7 +569,8 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
     ...(summary.falseAlarmTruth.length === 0
       ? ['None.', '']
       : summary.falseAlarmTruth.flatMap((alarm) => [
-          `- **${alarm.replica}: ${alarm.rule}** during "${alarm.fault}": ${'borneOutByTruth' in alarm && alarm.borneOutByTruth ? 'TRUE (etcd held the Lease released, empty holder)' : 'false alarm'}`,
+          `- **${alarm.replica}: ${alarm.rule}** during "${alarm.fault}": ` +
+            `${'borneOutByTruth' in alarm && alarm.borneOutByTruth ? 'TRUE (etcd held the Lease released, empty holder)' : 'false alarm'}`,
           ...alarm.openings.map((opening) => `  - ${truthLine(opening)}`),
         ])),
     '',
@@ -588,7 +599,8 @@ function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | u
             .filter((l) => relevant(l.key))
             .map(
               (l) =>
-                `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} (${l.leaseDurationSeconds} s) rev ${l.modRevision}`,
+                `${l.key.split('/')[1]}=${l.holderIdentity ?? '∅'} renew ${l.renewTime ?? '-'} ` +
+                `(${l.leaseDurationSeconds} s) rev ${l.modRevision}`,
             )
             .join(', ')
         }`,
@@ -598,7 +610,8 @@ function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | u
     .filter((c) => relevant(c.key))
     .map(
       (c) =>
-        `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`,
+        `${c.key.split('/')[1]} → ${c.holderIdentity ?? '∅ (released)'} renew ${c.renewTime ?? '-'} seen ` +
+        `${((c.seenAt - opening.openedAt) / 1000).toFixed(1)} s`,
     )
     .join('; ');
   const processes =
@@ -606,5 +619,9 @@ function truthLine(opening: Omit<FindingAtOpen, 'truth'> & { truth: LabTruth | u
       .filter((p) => p.state !== 'running')
       .map((p) => `${p.id} ${p.state}`)
       .join(', ') || 'all running';
-  return `opened ${new Date(opening.openedAt).toISOString()}; ${lease}. etcd (serializable, +${truth.takenAt - opening.openedAt} ms): ${etcd}. holder changes (and latest record) in etcd over the 60 s before: ${changes || 'none'}. Processes not running: ${processes}`;
+  return (
+    `opened ${new Date(opening.openedAt).toISOString()}; ${lease}. etcd (serializable, ` +
+    `+${truth.takenAt - opening.openedAt} ms): ${etcd}. holder changes (and latest record) in etcd over the 60 s ` +
+    `before: ${changes || 'none'}. Processes not running: ${processes}`
+  );
 }

@@ -126,7 +126,8 @@ if (sections.has('footprint')) {
     '|---|---|---|',
     ...rows.map((r) => `| ${r.clusters} | ${r.cpuPercent.toFixed(1)}% of a core | ${mib(r.rssBytes)} |`),
     '',
-    `10 clusters cost ${ratio(rows[1]!.cpuPercent, rows[0]!.cpuPercent)} the CPU and ${ratio(rows[1]!.rssBytes, rows[0]!.rssBytes)} the memory of one.`,
+    `10 clusters cost ${ratio(rows[1]!.cpuPercent, rows[0]!.cpuPercent)} the CPU and ` +
+      `${ratio(rows[1]!.rssBytes, rows[0]!.rssBytes)} the memory of one.`,
     '',
   );
 }
@@ -159,7 +160,13 @@ if (sections.has('api-load')) {
     `| hawk (watches + health probes) | +${hawkLoad.toFixed(0)} |`,
     `| naive dashboard polling the same every 2 s | +${naiveLoad.toFixed(0)} |`,
     '',
-    `apiserver_request_total counts hawk's health probes too: /readyz on ${instances.length} instances and the LB every 2 s, about ${(((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min, which the poller does not do at all. hawk's watches cost the rest, about ${Math.max(0, hawkLoad - ((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min; the poller's lists of the same resources cost ${ratio(naiveLoad, Math.max(1, hawkLoad - ((instances.length + 1) * 60_000) / 2000))} that, and stay blind between polls.`,
+    `apiserver_request_total counts hawk's health probes too: /readyz on ${instances.length} instances and the LB ` +
+      `every 2 s, about ${(((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min, which the poller does not do ` +
+      `at all. hawk's watches cost the rest, about ` +
+      `${Math.max(0, hawkLoad - ((instances.length + 1) * 60_000) / 2000).toFixed(0)}/min; the poller's lists of ` +
+      `the same resources cost ` +
+      `${ratio(naiveLoad, Math.max(1, hawkLoad - ((instances.length + 1) * 60_000) / 2000))} that, and stay blind ` +
+      `between polls.`,
     '',
   );
 }
@@ -182,7 +189,8 @@ if (sections.has('scale')) {
     '| kube-node-lease | hawk CPU | hawk RSS |',
     '|---|---|---|',
     `| idle | ${quiet.cpuPercent.toFixed(1)}% | ${mib(quiet.rssBytes)} |`,
-    `| 1,000 Leases renewed every 10 s (${renewals} renewals in the window) | ${busy.cpuPercent.toFixed(1)}% | ${mib(busy.rssBytes)} |`,
+    `| 1,000 Leases renewed every 10 s (${renewals} renewals in the window) | ${busy.cpuPercent.toFixed(1)}% | ` +
+      `${mib(busy.rssBytes)} |`,
     '',
   );
 }
@@ -228,7 +236,11 @@ for (const [section, script] of [
   );
 }
 
-const header = `# hawk benchmarks ${new Date().toISOString()}\n\ncommit ${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, the lab: 3 etcd, 3 apiservers behind HAProxy, 3+3 leader-elected components\n\n`;
+const header =
+  `# hawk benchmarks ${new Date().toISOString()}\n\ncommit ` +
+  `${execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()}, ${cpus().length} cores ` +
+  `(${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB, the lab: 3 etcd, 3 apiservers behind ` +
+  `HAProxy, 3+3 leader-elected components\n\n`;
 const text = header + markdown.join('\n');
 mkdirSync(join(import.meta.dirname, 'results'), { recursive: true });
 writeFileSync(join(import.meta.dirname, 'results', 'bench-latest.md'), text);
