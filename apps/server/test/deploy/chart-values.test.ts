@@ -53,6 +53,35 @@ describe('chart values every chart user expects (real helm)', () => {
   const server = find(all, 'Deployment', 'hawk-server');
   const web = find(all, 'Deployment', 'hawk-web');
 
+  it('networkPolicy: the backend admits the web pods and metricsFrom on its port, the web admits webFrom', () => {
+    const backend = find(all, 'NetworkPolicy', 'hawk-server').spec as Json;
+    expect(backend).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'server' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            { podSelector: { matchLabels: { 'app.kubernetes.io/component': 'web' } } },
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kps' } } },
+          ],
+          ports: [{ protocol: 'TCP', port: 4000 }],
+        },
+      ],
+    });
+    const front = find(all, 'NetworkPolicy', 'hawk-web').spec as Json;
+    expect(front).toMatchObject({
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'web' } },
+      ingress: [{ ports: [{ protocol: 'TCP', port: 3000 }], from: [{ namespaceSelector: {} }] }],
+    });
+    // Off by default: a policy leaving out Prometheus' namespace would stop its scrapes without a word.
+    expect(render([]).filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual([]);
+  });
+
+  it('server.webProxyCidrs: the backend reads X-Forwarded-For only from the web pods', () => {
+    const env = (pod(server).spec.containers[0]!.env ?? []) as { name: string; value?: string }[];
+    expect(env.find((e) => e.name === 'HAWK_WEB_PROXY_CIDRS')?.value).toBe('10.0.0.0/8,fd00::/8');
+  });
+
   it('puts commonLabels on every object and podLabels/podAnnotations on every pod, the chart labels intact', () => {
     for (const manifest of all) expect(manifest.metadata.labels?.team, `${manifest.kind}/${manifest.metadata.name}`).toBe('platform');
     for (const workload of [server, web]) {
