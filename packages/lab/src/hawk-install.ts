@@ -130,7 +130,8 @@ async function ensureNodeBase(progress: (line: string) => void): Promise<void> {
   const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
   if (!existsSync(script))
     throw new Error(
-      `${NODE_BASE} is not in podman's storage (podman pull ${NODE_BASE}, or ../shared/container-base.sh makes a local stand-in)`,
+      `${NODE_BASE} is not in podman's storage (podman pull ${NODE_BASE}, or ../shared/container-base.sh makes a ` +
+        `local stand-in)`,
     );
   progress(`making ${NODE_BASE} with ${script}`);
   await must('bash', [script], 1_800_000);
@@ -253,7 +254,8 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
   const rolledOutAt = Date.now();
   if (installed.code !== 0)
     throw new Error(
-      `helm install failed: ${installed.stderr.trim() || installed.stdout.trim()}\n${await rolloutDiagnosis(lab, namespace)}`,
+      `helm install failed: ` +
+        `${installed.stderr.trim() || installed.stdout.trim()}\n${await rolloutDiagnosis(lab, namespace)}`,
     );
   progress(`rolled out ${((rolledOutAt - helmStartedAt) / 1000).toFixed(1)}s after helm started`);
 
@@ -302,7 +304,8 @@ export async function rolloutDiagnosis(lab: Lab, namespace: string): Promise<str
       return [
         ...pods.items.map(
           (p) =>
-            `${p.metadata.name} on ${p.spec.nodeName ?? '-'}: ${p.status.phase} ${JSON.stringify(p.status.containerStatuses ?? [])}`,
+            `${p.metadata.name} on ${p.spec.nodeName ?? '-'}: ${p.status.phase} ` +
+            `${JSON.stringify(p.status.containerStatuses ?? [])}`,
         ),
         ...events.items
           .filter((e) => e.type !== 'Normal')

@@ -38,7 +38,8 @@ export async function assertSubnetFree(topology: LabTopology): Promise<void> {
   );
   if (clashes.length > 0) {
     throw new Error(
-      `lab subnet ${topology.subnet} overlaps the machine's routes: ${clashes.map((r) => `${r.dst} dev ${r.dev}`).join(', ')}`,
+      `lab subnet ${topology.subnet} overlaps the machine's routes: ` +
+        `${clashes.map((r) => `${r.dst} dev ${r.dev}`).join(', ')}`,
     );
   }
 }

@@ -125,7 +125,8 @@ export function resolveLabOptions(input: LabOptionsInput = {}): { options: LabOp
   if (!(retry > 0)) errors.push(`retryPeriodSeconds must be > 0, got ${retry}`);
   if (!(renew > retry * LEADER_ELECTION_JITTER))
     errors.push(
-      `renewDeadlineSeconds (${renew}) must exceed retryPeriodSeconds × ${LEADER_ELECTION_JITTER} (${retry * LEADER_ELECTION_JITTER})`,
+      `renewDeadlineSeconds (${renew}) must exceed retryPeriodSeconds × ${LEADER_ELECTION_JITTER} ` +
+        `(${retry * LEADER_ELECTION_JITTER})`,
     );
   if (!(lease > renew)) errors.push(`leaseDurationSeconds (${lease}) must exceed renewDeadlineSeconds (${renew})`);
   return { options, errors };

@@ -88,7 +88,8 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster)
     throw new Error(
-      `its cluster "${kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.cluster ?? ''}" is not in the kubeconfig`,
+      `its cluster "${kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.cluster ?? ''}" is not in the ` +
+        `kubeconfig`,
     );
   const server = cluster.server.replace(/\/+$/, '');
   const tunnel = cluster.proxyUrl ? createProxyTunnel(cluster.proxyUrl) : null;

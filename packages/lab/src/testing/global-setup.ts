@@ -24,7 +24,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const started = Date.now();
   await ensureLab({}, { onProgress: log });
   log(
-    `ready after ${((Date.now() - started) / 1000).toFixed(1)}s (${wasRunning ? 'was running: will be left up' : 'started for this run'})`,
+    `ready after ${((Date.now() - started) / 1000).toFixed(1)}s ` +
+      `(${wasRunning ? 'was running: will be left up' : 'started for this run'})`,
   );
   return async () => {
     const lab = await openLab().catch(() => undefined);

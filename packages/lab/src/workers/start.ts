@@ -81,7 +81,8 @@ export async function ensureWorkers(
   const plans = planWorkers(lab.paths, count);
   if (count > 0 && !showsKubeadm(lab.options.profile)) {
     throw new Error(
-      `workers need a lab on the kubeadm profile (this one is ${lab.options.profile}): pnpm lab up --profile kubeadm --workers ${count}`,
+      `workers need a lab on the kubeadm profile (this one is ${lab.options.profile}): pnpm lab up --profile ` +
+        `kubeadm --workers ${count}`,
     );
   }
   if (count > 0) {
