@@ -128,7 +128,8 @@ const markdown = [
   `${new Date().toISOString()}, commit ${commit}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ` +
     `\`pnpm bench:electors --elector ${elector} --steady-minutes ${args['steady-minutes']} --kills ${kills}\``,
   '',
-  '"before": the judgement hawk had until this change (2 s assumed until 3 intervals were learned, +1 s slack, 1 s tick),',
+  '"before": the judgement hawk had until this change ' +
+    '(2 s assumed until 3 intervals were learned, +1 s slack, 1 s tick),',
   'replayed over the same renewals this run observed. "now": what this hawk said.',
   '',
   `## Steady ${steadyMs / 60_000} min: "not renewing" warnings (all false alarms)`,

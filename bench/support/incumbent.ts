@@ -16,7 +16,9 @@ export const INCUMBENT: Readonly<Record<string, IncumbentAlert>> = {
   'kill the kube-controller-manager leader': {
     alert: null,
     forSeconds: null,
-    note: 'KubeControllerManagerDown (for 15m) fires only when every instance is down: a lost leader among three is never alerted',
+    note:
+      'KubeControllerManagerDown (for 15m) fires only when every instance is down: ' +
+      'a lost leader among three is never alerted',
   },
   'kill the kube-scheduler leader': {
     alert: null,

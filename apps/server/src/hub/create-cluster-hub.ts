@@ -105,7 +105,8 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
   if (options.env.HAWK_CLUSTER_NAME && namedByEnv(targets.map((target) => target.context)) === null) {
     logger.warn(
       { name: options.env.HAWK_CLUSTER_NAME },
-      'HAWK_CLUSTER_NAME names the cluster hawk runs in or the only one it watches, neither here: name clusters in HAWK_CONFIG',
+      'HAWK_CLUSTER_NAME names the cluster hawk runs in or the only one it watches, neither here: ' +
+        'name clusters in HAWK_CONFIG',
     );
   }
 
