@@ -1,6 +1,7 @@
 import type { Severity, TimelineEvent } from '@hawk/core';
 import { SEVERITY_RANK } from '@hawk/core';
 import type { ClusterHub } from '../hub';
+import type { Logger } from '../logger';
 import { isRetryable, type AlertNotice, type AlertSink } from './alert-notice';
 
 export interface AlertDispatcherOptions {
@@ -26,7 +27,7 @@ export interface AlertDispatcherOptions {
    */
   readonly maxQueuedPerSink?: number;
   readonly now?: () => number;
-  readonly log?: { warn(object: object, message: string): void };
+  readonly log?: Pick<Logger, 'warn'>;
 }
 
 export interface AlertDispatcher {

@@ -9,6 +9,7 @@ import type {
   Subscription,
   TimelineEvent,
 } from '@hawk/core';
+import type { Logger } from '../logger';
 import type { Authenticator } from '../security/authenticator';
 import type { ClientAddressing } from '../security/client-address';
 import { KeyedBudget, KeyedCount } from './client-limits';
@@ -34,7 +35,7 @@ export interface SocketServerOptions {
   readonly handshakesPerMinute?: number;
   /** Snapshots (subscribe or resync: each a whole cluster state) one client may ask for per minute (default 120). */
   readonly snapshotsPerMinute?: number;
-  readonly log: { warn(details: object, message: string): void; debug?(details: object, message: string): void };
+  readonly log: Pick<Logger, 'warn'> & Partial<Pick<Logger, 'debug'>>;
 }
 
 /** The push side of hawk: who is connected, and what goes to which room. */
