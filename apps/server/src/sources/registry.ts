@@ -71,9 +71,10 @@ export function watchSession<T>(
   const maxObjects = source.maxObjects ?? Number.POSITIVE_INFINITY;
   let warnedDropped = -1;
   /** Said once per change in the count, not per event: a flood of objects must not become a flood of lines. */
-  const reportDropped = (dropped: number) => {
+  const reportDropped = (report: SessionReport, dropped: number) => {
     if (dropped === warnedDropped) return;
     warnedDropped = dropped;
+    report.dropped(source.spec.path, maxObjects, dropped);
     if (dropped > 0)
       logger.warn(
         { source: source.name, path: source.spec.path, kept: maxObjects, dropped },
@@ -105,7 +106,7 @@ export function watchSession<T>(
             next.set(mapped.key, mapped.value);
             keyed.set(uidOf(raw), mapped.key);
           }
-          reportDropped(dropped);
+          reportDropped(report, dropped);
           sink.replace(next);
           report.synced();
         },
@@ -115,14 +116,14 @@ export function watchSession<T>(
           if (type === 'DELETED') {
             const key = keyed.get(uidOf(raw));
             // Not kept: one of the dropped ones (a freed slot is filled at the next list).
-            if (key === undefined) return dropped > 0 ? reportDropped((dropped -= 1)) : undefined;
+            if (key === undefined) return dropped > 0 ? reportDropped(report, (dropped -= 1)) : undefined;
             sink.remove(key);
             keyed.delete(uidOf(raw));
             return;
           }
           if ('error' in mapped) return;
           if (!keyed.has(uidOf(raw)) && keyed.size >= maxObjects) {
-            reportDropped((dropped += 1));
+            reportDropped(report, (dropped += 1));
             return;
           }
           keyed.set(uidOf(raw), mapped.key);
@@ -181,6 +182,7 @@ function leaderLeaseSession(
       const partReport: SessionReport = {
         activity: report.activity,
         unavailable: report.unavailable,
+        dropped: report.dropped,
         synced() {
           synced.add(index);
           if (synced.size === perNamespace.length) report.synced();

@@ -11,6 +11,8 @@ export interface SessionReport {
   synced(): void;
   /** The API does not serve this resource: nothing to watch, and no silence to judge. */
   unavailable(detail: string): void;
+  /** Beyond `kept` objects listed from `path`, `dropped` more were left out (0: none any more). */
+  dropped(path: string, kept: number, dropped: number): void;
 }
 
 /** A session runs until it throws; it returns only when aborted. */
@@ -75,6 +77,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const initialMs = options.backoffInitialMs ?? 250;
   const maxMs = options.backoffMaxMs ?? 30_000;
   let freshness: Freshness = { state: 'reconnecting', lastEventAt: null };
+  /** What the session left out, by path; carried on every freshness until a list keeps everything again. */
+  let dropped: NonNullable<Freshness['dropped']> = {};
   let restarts = 0;
   let relists = 0;
   let staleRestarts = 0;
@@ -87,11 +91,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
 
-  const setFreshness = (next: Freshness) => {
+  const setFreshness = (state: Freshness) => {
+    const { dropped: _previous, ...rest } = state;
+    const next: Freshness = Object.keys(dropped).length > 0 ? { ...rest, dropped } : rest;
     if (
       next.state === freshness.state &&
       next.lastEventAt === freshness.lastEventAt &&
-      next.detail === freshness.detail
+      next.detail === freshness.detail &&
+      next.dropped === freshness.dropped
     )
       return;
     freshness = next;
@@ -118,6 +125,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     unavailable(detail) {
       unavailable = true;
       setFreshness({ state: 'unavailable', lastEventAt: options.now(), detail });
+    },
+    dropped(path, kept, count) {
+      const { [path]: _previous, ...others } = dropped;
+      dropped = count > 0 ? { ...others, [path]: { kept, dropped: count } } : others;
+      setFreshness(freshness);
     },
   });
 

@@ -164,7 +164,7 @@ describe('readClusterInfo', () => {
       fakeClient({ '/version': version, '/apis': groups }),
       (info) => readings.push(info),
       20,
-    )(abort.signal, { activity: () => {}, synced: () => (synced += 1), unavailable: () => {} });
+    )(abort.signal, { activity: () => {}, synced: () => (synced += 1), unavailable: () => {}, dropped: () => {} });
     const deadline = Date.now() + 5000;
     while (readings.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     abort.abort();

@@ -1,7 +1,8 @@
 /**
  * Cluster data hawk does not control, bounded (issue 27 §2), on the lab: a Lease whose holderIdentity is 1 MB and
  * 1,500 Leases in an opted-in namespace. hawk keeps 256 characters of the holder, no labels, at most
- * MAX_LEASES_PER_NAMESPACE Leases of that namespace, and a warning names the namespace and how many it dropped.
+ * MAX_LEASES_PER_NAMESPACE Leases of that namespace, and a warning and a finding name the namespace and how many it
+ * dropped.
  * Run under `flock /tmp/hawk-lab.lock`; it writes only in a namespace of its own (and deletes it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,17 @@ describe('size bounds on cluster data, on the lab', () => {
       kept: MAX_LEASES_PER_NAMESPACE,
       dropped: LEASES + 1 - MAX_LEASES_PER_NAMESPACE,
     });
+    // And on the page: a finding says what hawk left out, so no one mistakes the namespace for fully watched.
+    const withFinding = await until('HawkObjectsDropped naming the namespace', (current) =>
+      current.findings.some((f) => f.ruleId === 'HawkObjectsDropped' && f.subject?.includes(NAMESPACE)),
+    );
+    const left = withFinding.findings.find((f) => f.ruleId === 'HawkObjectsDropped')!;
+    expect(left.evidence).toMatchObject({
+      source: 'leases',
+      kept: MAX_LEASES_PER_NAMESPACE,
+      dropped: LEASES + 1 - MAX_LEASES_PER_NAMESPACE,
+    });
+    expect(left.title).toContain(`namespaces/${NAMESPACE}/leases`);
     const bytes = JSON.stringify(state).length;
     const rss = process.memoryUsage().rss;
     console.log(

@@ -18,6 +18,11 @@ export interface Freshness {
   readonly lastEventAt: number | null;
   /** Human-readable reason for a state other than live (the error message, "410 Gone, relisting" …). */
   readonly detail?: string;
+  /**
+   * Objects beyond what hawk keeps of this source, by the path they were listed from: a namespace filled with
+   * thousands of Leases is not held, pushed and recorded whole. Absent when nothing was left out.
+   */
+  readonly dropped?: Readonly<Record<string, { readonly kept: number; readonly dropped: number }>>;
 }
 
 export const NEVER_SEEN: Freshness = { state: 'reconnecting', lastEventAt: null };

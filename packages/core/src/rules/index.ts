@@ -13,6 +13,7 @@ import { etcdOneFailureFromQuorumLoss } from './etcd-one-failure-from-quorum-los
 import { etcdQuorumLost } from './etcd-quorum-lost';
 import { etcdQuotaExhaustionPredicted } from './etcd-quota-exhaustion-predicted';
 import { etcdSingleMember } from './etcd-single-member';
+import { hawkObjectsDropped } from './hawk-objects-dropped';
 import { hawkSourceStale } from './hawk-source-stale';
 import { leaderElectionFlapping } from './leader-election-flapping';
 import { leaderElectionLeaderLost } from './leader-election-leader-lost';
@@ -58,6 +59,7 @@ export const CONTROL_PLANE_RULES: readonly Rule[] = [
   topologyNodeDown,
   certificateExpiring,
   hawkSourceStale,
+  hawkObjectsDropped,
 ];
 
 /** The one rule for a cluster hawk cannot reach. */
