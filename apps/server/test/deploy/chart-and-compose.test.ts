@@ -234,6 +234,13 @@ describe('Helm chart (real helm)', () => {
     const secret = find(render(), 'Secret', 'hawk-token');
     expect(secret.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
     expect(Buffer.from(secret.data!.token!, 'base64').toString()).toMatch(/^[A-Za-z0-9]{40}$/);
+    // A second token opens /metrics only, so Prometheus never holds the UI's.
+    expect(Buffer.from(secret.data!['metrics-token']!, 'base64').toString()).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(env(find(render(), 'Deployment', 'hawk-server')).HAWK_METRICS_TOKEN?.valueFrom?.secretKeyRef).toEqual({
+      name: 'hawk-token',
+      key: 'metrics-token',
+      optional: true,
+    });
     const given = render(['--set', 'auth.existingSecret=mine']);
     expect(given.some((m) => m.kind === 'Secret')).toBe(false);
     expect(env(find(given, 'Deployment', 'hawk-server')).HAWK_TOKEN?.valueFrom?.secretKeyRef).toEqual({ name: 'mine', key: 'token' });

@@ -155,11 +155,10 @@ describe('kube-prometheus-stack’s Prometheus (the real prometheus-operator) pi
     expect(job.scrape_interval).toBe('20s');
     expect(job.scrape_timeout).toBe('5s');
     expect(job.kubernetes_sd_configs?.[0]?.namespaces?.names).toEqual([HAWK_NS]);
-    // The bearer token the backend's /metrics asks for, from the chart's token Secret.
-    const token = Buffer.from(
-      (await kube<{ data: { token: string } }>(`/api/v1/namespaces/${HAWK_NS}/secrets/${LABELLED}-token`)).data.token,
-      'base64',
-    ).toString();
+    // The metrics-only token the backend's /metrics asks for, from the chart's token Secret: never the UI's.
+    const secret = await kube<{ data: Record<string, string> }>(`/api/v1/namespaces/${HAWK_NS}/secrets/${LABELLED}-token`);
+    const token = Buffer.from(secret.data['metrics-token']!, 'base64').toString();
+    expect(token).not.toBe(Buffer.from(secret.data.token!, 'base64').toString());
     expect(job.authorization?.type, raw).toBe('Bearer');
     expect(job.authorization?.credentials, 'the token inline in the generated job').toBe(token);
     expect(job.relabel_configs).toContainEqual(expect.objectContaining({ target_label: 'source', replacement: 'hawk-ci' }));

@@ -179,7 +179,7 @@ describe('chart values every chart user expects (real helm)', () => {
       path: '/metrics',
       interval: '20s',
       scrapeTimeout: '5s',
-      authorization: { type: 'Bearer', credentials: { name: 'hawk-token', key: 'token' } },
+      authorization: { type: 'Bearer', credentials: { name: 'hawk-token', key: 'metrics-token' } },
       relabelings: [{ targetLabel: 'source', replacement: 'hawk-ci' }],
       metricRelabelings: [{ sourceLabels: ['__name__'], regex: 'go_.*', action: 'drop' }],
     });
