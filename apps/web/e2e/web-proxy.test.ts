@@ -130,7 +130,13 @@ describe('identity and forwarded-for through the web', () => {
 
   it('answers its own /healthz with status only and sends browser defences on pages', async () => {
     const health = await get(webUrl, '/healthz', BROWSER);
-    expect(JSON.parse(health.body)).toEqual({ live: true, backendReachable: true });
+    expect(JSON.parse(health.body)).toEqual({
+      live: true,
+      backendReachable: true,
+      backendsHealthy: 1,
+      backendsListed: 1,
+      serving: 1,
+    });
     expect(health.body).not.toContain('127.0.0.1');
     const answer = await get(webUrl, '/', BROWSER);
     expect(answer.status).toBe(200);

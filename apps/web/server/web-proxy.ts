@@ -155,10 +155,21 @@ export function createWebProxy(options: WebProxyOptions): WebProxy {
       const url = request.url ?? '/';
       for (const [name, value] of Object.entries(defences)) response.setHeader(name, value);
       if (url === '/healthz') {
-        // Status only: this answers anyone who reaches the port, so no backend addresses.
-        const healthy = backends.status().filter((backend) => backend.healthy).length;
+        // Status only: this answers anyone who reaches the port, so counts and a position in HAWK_API_URL's
+        // order (which backend serves now: failover is observable), never an address.
+        const status = backends.status();
+        const healthy = status.filter((backend) => backend.healthy).length;
+        const serving = status.findIndex((backend) => backend.url === backends.current().origin) + 1;
         response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        response.end(JSON.stringify({ live: true, backendReachable: healthy > 0 }));
+        response.end(
+          JSON.stringify({
+            live: true,
+            backendReachable: healthy > 0,
+            backendsHealthy: healthy,
+            backendsListed: status.length,
+            serving,
+          }),
+        );
         return;
       }
       const target = BACKEND_PATH.test(url) ? backends.current() : nextTarget;

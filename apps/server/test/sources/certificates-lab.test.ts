@@ -25,9 +25,15 @@ describe('certificates hawk sees on the lab', () => {
   it('reads each apiserver, etcd member and its own client certificate, and warns by the configured horizon', async () => {
     // kubeadm signs for a year: a 400-day horizon makes every certificate due, without waiting a year.
     h = await startLabHub({ config: { certificateWarningMs: 400 * DAY_MS, certificateCriticalMs: 7 * DAY_MS } });
+    // Read within a second or two of the start, sooner than the cluster is judged reachable: wait for the findings too.
     await h.until(
-      'three apiserver, three etcd and one client certificate read',
-      (s) => byRole(s, 'apiserver').length === 3 && byRole(s, 'etcd').length === 3 && byRole(s, 'client').length === 1,
+      'three apiserver, three etcd and one client certificate read, the front door among them, and judged',
+      (s) =>
+        byRole(s, 'apiserver').length === 3 &&
+        byRole(s, 'etcd').length === 3 &&
+        byRole(s, 'client').length === 1 &&
+        (s.certificates ?? []).some((c) => c.seenAt.includes(s.identity.server)) &&
+        s.findings.filter((f) => f.ruleId === 'CertificateExpiring').length === 7,
       60_000,
     );
     const state = h.state();
