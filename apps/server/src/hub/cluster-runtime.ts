@@ -177,24 +177,17 @@ export class ClusterRuntime {
       return;
     }
     const { target, now, logger, probeTimeoutMs } = this.options;
-    const instances = this.fold.input().apiServers;
     this.certificateSweep = sweepCertificates({
       kube: target.kube,
       etcd: target.etcd,
-      instances,
+      instances: this.fold.input().apiServers,
       context: target.context,
       timeoutMs: probeTimeoutMs,
       now,
       logger,
     })
-      .then((read) => {
-        if (this.lifecycle !== 'running') return;
-        const known = new Set([
-          ...(target.kube ? [target.kube.server, `kubeconfig context ${target.context}`] : []),
-          ...instances.map((instance) => instance.id),
-          ...(target.etcd?.endpoints ?? []),
-        ]);
-        this.fold.recordCertificates(read, known);
+      .then(({ read, tried }) => {
+        if (this.lifecycle === 'running') this.fold.recordCertificates(read, tried);
       })
       .catch((error: unknown) => logger.warn({ error: String(error) }, 'certificate sweep failed'))
       .finally(() => {

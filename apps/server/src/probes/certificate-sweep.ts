@@ -21,9 +21,11 @@ export interface CertificateSweepTargets {
  * sweepCertificates reads every certificate hawk can see of one cluster, all at once: the front door's, each
  * apiserver instance's and each etcd member's from a bare TLS handshake, and hawk's own client certificate. An
  * address that does not answer is left out (the probes already say it is down); what it served before is kept by
- * the fold, since its certificate still ends on the same day.
+ * the fold, since its certificate still ends on the same day. `tried` names every place asked, answered or not.
  */
-export async function sweepCertificates(targets: CertificateSweepTargets): Promise<ObservedCertificate[]> {
+export async function sweepCertificates(
+  targets: CertificateSweepTargets,
+): Promise<{ read: ObservedCertificate[]; tried: Set<string> }> {
   const { kube, etcd, timeoutMs } = targets;
   const reads: { role: CertificateRole; seenAt: string; read: () => Promise<CertificateFacts | null> }[] = [];
   if (kube) {
@@ -47,7 +49,7 @@ export async function sweepCertificates(targets: CertificateSweepTargets): Promi
     reads.push({ role: 'etcd', seenAt: endpoint, read: () => etcd!.servingCertificate(endpoint, timeoutMs) });
 
   const settled = await Promise.allSettled(reads.map(({ read }) => read()));
-  return settled.flatMap((outcome, index) => {
+  const read = settled.flatMap((outcome, index): ObservedCertificate[] => {
     const { role, seenAt } = reads[index]!;
     if (outcome.status === 'rejected') {
       targets.logger.debug({ seenAt, error: describeError(outcome.reason) }, 'certificate not read');
@@ -56,4 +58,5 @@ export async function sweepCertificates(targets: CertificateSweepTargets): Promi
     if (outcome.value === null) return [];
     return [{ role, seenAt, ...outcome.value, observedAt: targets.now() }];
   });
+  return { read, tried: new Set(reads.map(({ seenAt }) => seenAt)) };
 }
