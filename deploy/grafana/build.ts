@@ -43,7 +43,8 @@ interface PanelSpec {
 export const PANELS: readonly PanelSpec[] = [
   {
     title: 'Verdict',
-    description: "hawk's verdict on each control plane (ha-ok, degraded, spof, down, unknown): the cluster page explains it.",
+    description:
+      "hawk's verdict on each control plane (ha-ok, degraded, spof, down, unknown): the cluster page explains it.",
     type: 'table',
     queries: [
       {
@@ -58,14 +59,18 @@ export const PANELS: readonly PanelSpec[] = [
     title: 'Open findings by severity',
     description: 'Findings open now; min over replicas: one replica cut off from a cluster does not add its own.',
     type: 'timeseries',
-    queries: [{ expr: `min by (${BY}, severity) (hawk_findings_active{${SEL}})`, legend: '{{cluster_name}} {{severity}}' }],
+    queries: [
+      { expr: `min by (${BY}, severity) (hawk_findings_active{${SEL}})`, legend: '{{cluster_name}} {{severity}}' },
+    ],
     width: 12,
   },
   {
     title: 'Lease holders',
     description: 'Current holder of each leader-election lease (kube-controller-manager, kube-scheduler, …).',
     type: 'table',
-    queries: [{ expr: `max by (${BY}, lease, holder) (hawk_lease_holder_info{${SEL}})`, legend: '{{lease}}: {{holder}}' }],
+    queries: [
+      { expr: `max by (${BY}, lease, holder) (hawk_lease_holder_info{${SEL}})`, legend: '{{lease}}: {{holder}}' },
+    ],
     width: 8,
   },
   {
@@ -91,7 +96,10 @@ export const PANELS: readonly PanelSpec[] = [
     description: 'Measured time without a renewing leader at the last transition of each lease.',
     type: 'timeseries',
     queries: [
-      { expr: `max by (${BY}, lease) (hawk_lease_last_leaderless_seconds{${SEL}})`, legend: '{{cluster_name}} {{lease}}' },
+      {
+        expr: `max by (${BY}, lease) (hawk_lease_last_leaderless_seconds{${SEL}})`,
+        legend: '{{cluster_name}} {{lease}}',
+      },
     ],
     unit: 's',
     width: 8,
@@ -121,7 +129,9 @@ export const PANELS: readonly PanelSpec[] = [
       { expr: `max by (${BY}, apiserver) (hawk_apiserver_up{${SEL}})`, legend: '{{cluster_name}} {{apiserver}}' },
     ],
     width: 16,
-    mappings: [{ type: 'value', options: { '0': { text: 'not ready', color: 'red' }, '1': { text: 'ready', color: 'green' } } }],
+    mappings: [
+      { type: 'value', options: { '0': { text: 'not ready', color: 'red' }, '1': { text: 'ready', color: 'green' } } },
+    ],
   },
   {
     title: 'etcd members',
@@ -139,11 +149,13 @@ export const PANELS: readonly PanelSpec[] = [
     type: 'state-timeline',
     queries: [{ expr: `max by (${BY}) (hawk_etcd_has_leader{${SEL}})`, legend: '{{cluster_name}}' }],
     width: 8,
-    mappings: [{ type: 'value', options: { '0': { text: 'no leader', color: 'red' }, '1': { text: 'leader', color: 'green' } } }],
+    mappings: [
+      { type: 'value', options: { '0': { text: 'no leader', color: 'red' }, '1': { text: 'leader', color: 'green' } } },
+    ],
   },
   {
     title: 'etcd DB size / quota',
-    description: 'Each member\'s backend database against the quota; etcd refuses writes (NOSPACE) at 100 %.',
+    description: "Each member's backend database against the quota; etcd refuses writes (NOSPACE) at 100 %.",
     type: 'timeseries',
     queries: [
       {
@@ -169,7 +181,9 @@ export const PANELS: readonly PanelSpec[] = [
     queries: [{ expr: 'max by (replica) (hawk_replica_leader)', legend: '{{replica}}' }],
     width: 24,
     height: 5,
-    mappings: [{ type: 'value', options: { '0': { text: 'follows', color: 'blue' }, '1': { text: 'leads', color: 'green' } } }],
+    mappings: [
+      { type: 'value', options: { '0': { text: 'follows', color: 'blue' }, '1': { text: 'leads', color: 'green' } } },
+    ],
   },
 ];
 
@@ -217,7 +231,8 @@ export function buildDashboard(): object {
   return {
     title: 'hawk: control-plane HA',
     uid: 'hawk-control-plane',
-    description: 'Per cluster: verdict, leaders and their renewal, apiservers, etcd, findings (deploy/grafana/build.ts).',
+    description:
+      'Per cluster: verdict, leaders and their renewal, apiservers, etcd, findings (deploy/grafana/build.ts).',
     tags: ['hawk', 'kubernetes', 'control-plane'],
     editable: false,
     schemaVersion: 39,

@@ -30,7 +30,12 @@ const UNLABELLED = 'hawk-plain';
 function operatorBinary(): string {
   const candidates = [
     process.env.HAWK_PROMETHEUS_OPERATOR,
-    join(process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk'), 'tools', 'prometheus-operator-v0.85.0', 'operator'),
+    join(
+      process.env.HAWK_CACHE ?? join(homedir(), '.cache', 'hawk'),
+      'tools',
+      'prometheus-operator-v0.85.0',
+      'operator',
+    ),
   ];
   const found = candidates.find((path): path is string => !!path && existsSync(path));
   if (!found)
@@ -72,10 +77,33 @@ beforeAll(async () => {
   const binary = operatorBinary();
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
   await installCrds();
-  for (const name of [HAWK_NS, MONITORING_NS]) await create('/api/v1/namespaces', name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  for (const name of [HAWK_NS, MONITORING_NS])
+    await create('/api/v1/namespaces', name, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   const kubeconfig = lab.kubeconfigPath;
-  helm(['install', LABELLED, CHART_DIR, '-n', HAWK_NS, '--kubeconfig', kubeconfig, '-f', join(CHART_DIR, 'ci', 'all-keys-values.yaml')]);
-  helm(['install', UNLABELLED, CHART_DIR, '-n', HAWK_NS, '--kubeconfig', kubeconfig, '--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true']);
+  helm([
+    'install',
+    LABELLED,
+    CHART_DIR,
+    '-n',
+    HAWK_NS,
+    '--kubeconfig',
+    kubeconfig,
+    '-f',
+    join(CHART_DIR, 'ci', 'all-keys-values.yaml'),
+  ]);
+  helm([
+    'install',
+    UNLABELLED,
+    CHART_DIR,
+    '-n',
+    HAWK_NS,
+    '--kubeconfig',
+    kubeconfig,
+    '--set',
+    'metrics.serviceMonitor.enabled=true',
+    '--set',
+    'metrics.prometheusRule.enabled=true',
+  ]);
   // kube-prometheus-stack's Prometheus for a release named kps, as its values render it by default.
   const selector = { matchLabels: { release: 'kps' } };
   await create(`/apis/monitoring.coreos.com/v1/namespaces/${MONITORING_NS}/prometheuses`, 'kps', {
@@ -97,7 +125,8 @@ beforeAll(async () => {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBECONFIG: kubeconfig },
   });
-  for (const stream of [operator.stdout!, operator.stderr!]) stream.on('data', (chunk: Buffer) => (operatorLog = (operatorLog + chunk.toString()).slice(-20_000)));
+  for (const stream of [operator.stdout!, operator.stderr!])
+    stream.on('data', (chunk: Buffer) => (operatorLog = (operatorLog + chunk.toString()).slice(-20_000)));
   log(`operator ${binary} started (pid ${operator.pid})`);
 }, 600_000);
 
@@ -111,7 +140,8 @@ afterAll(async () => {
       log(`uninstall ${release}: ${(error as Error).message}`);
     }
   }
-  for (const name of [HAWK_NS, MONITORING_NS]) await lab.kubeAny((k) => k.raw(`/api/v1/namespaces/${name}`, { method: 'DELETE' })).catch(() => undefined);
+  for (const name of [HAWK_NS, MONITORING_NS])
+    await lab.kubeAny((k) => k.raw(`/api/v1/namespaces/${name}`, { method: 'DELETE' })).catch(() => undefined);
 }, 300_000);
 
 interface ScrapeConfig {
@@ -129,7 +159,9 @@ async function generatedConfig(): Promise<{ scrapeConfigs: ScrapeConfig[]; raw: 
   return waitUntil(
     'the operator writes prometheus-kps with hawk’s scrape job',
     async () => {
-      const secret = await kube<{ data?: Record<string, string> }>(`/api/v1/namespaces/${MONITORING_NS}/secrets/prometheus-kps`).catch(() => undefined);
+      const secret = await kube<{ data?: Record<string, string> }>(
+        `/api/v1/namespaces/${MONITORING_NS}/secrets/prometheus-kps`,
+      ).catch(() => undefined);
       const zipped = secret?.data?.['prometheus.yaml.gz'];
       if (!zipped) return undefined;
       const raw = gunzipSync(Buffer.from(zipped, 'base64')).toString('utf8');
@@ -156,22 +188,32 @@ describe('kube-prometheus-stack’s Prometheus (the real prometheus-operator) pi
     expect(job.scrape_timeout).toBe('5s');
     expect(job.kubernetes_sd_configs?.[0]?.namespaces?.names).toEqual([HAWK_NS]);
     // The metrics-only token the backend's /metrics asks for, from the chart's token Secret: never the UI's.
-    const secret = await kube<{ data: Record<string, string> }>(`/api/v1/namespaces/${HAWK_NS}/secrets/${LABELLED}-token`);
+    const secret = await kube<{ data: Record<string, string> }>(
+      `/api/v1/namespaces/${HAWK_NS}/secrets/${LABELLED}-token`,
+    );
     const token = Buffer.from(secret.data['metrics-token']!, 'base64').toString();
     expect(token).not.toBe(Buffer.from(secret.data.token!, 'base64').toString());
     expect(job.authorization?.type, raw).toBe('Bearer');
     expect(job.authorization?.credentials, 'the token inline in the generated job').toBe(token);
-    expect(job.relabel_configs).toContainEqual(expect.objectContaining({ target_label: 'source', replacement: 'hawk-ci' }));
-    expect(job.metric_relabel_configs).toContainEqual(expect.objectContaining({ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }));
+    expect(job.relabel_configs).toContainEqual(
+      expect.objectContaining({ target_label: 'source', replacement: 'hawk-ci' }),
+    );
+    expect(job.metric_relabel_configs).toContainEqual(
+      expect.objectContaining({ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }),
+    );
   });
 
   it('loads the labelled release’s rule groups (hawk’s alerting rules), not the unlabelled one’s', async () => {
-    const expected = (parse(readFileSync(join(CHART_DIR, 'files', 'hawk-rules.yaml'), 'utf8')) as { groups: { name: string }[] }).groups.map((g) => g.name);
+    const expected = (
+      parse(readFileSync(join(CHART_DIR, 'files', 'hawk-rules.yaml'), 'utf8')) as { groups: { name: string }[] }
+    ).groups.map((g) => g.name);
     expect(expected.length).toBeGreaterThan(0);
     const files = await waitUntil(
       'the operator writes prometheus-kps-rulefiles-0',
       async () => {
-        const map = await kube<{ data?: Record<string, string> }>(`/api/v1/namespaces/${MONITORING_NS}/configmaps/prometheus-kps-rulefiles-0`).catch(() => undefined);
+        const map = await kube<{ data?: Record<string, string> }>(
+          `/api/v1/namespaces/${MONITORING_NS}/configmaps/prometheus-kps-rulefiles-0`,
+        ).catch(() => undefined);
         const names = Object.keys(map?.data ?? {});
         return names.some((name) => name.startsWith(`${HAWK_NS}-${LABELLED}-`)) ? map!.data! : undefined;
       },
@@ -182,7 +224,9 @@ describe('kube-prometheus-stack’s Prometheus (the real prometheus-operator) pi
     await kube(`/apis/monitoring.coreos.com/v1/namespaces/${HAWK_NS}/prometheusrules/${UNLABELLED}`);
     expect(Object.keys(files).some((name) => name.startsWith(`${HAWK_NS}-${UNLABELLED}-`))).toBe(false);
     const ours = Object.entries(files).find(([name]) => name.startsWith(`${HAWK_NS}-${LABELLED}-`))![1];
-    const groups = parseAllDocuments(ours).flatMap((doc) => ((doc.toJS() as { groups?: { name: string }[] }).groups ?? []).map((g) => g.name));
+    const groups = parseAllDocuments(ours).flatMap((doc) =>
+      ((doc.toJS() as { groups?: { name: string }[] }).groups ?? []).map((g) => g.name),
+    );
     expect(groups).toEqual(expected);
   });
 });

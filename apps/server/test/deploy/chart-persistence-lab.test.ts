@@ -17,7 +17,8 @@ const get = <T>(path: string) => lab.kubeAny((kube) => kube.json<T>(path));
 const exists = async (path: string) => (await lab.kubeAny((kube) => kube.raw(path))).status === 200;
 // Its own release name: the RBAC objects outside the namespace are named after the release.
 const RELEASE = 'hawk-pvc';
-const helmIn = (args: readonly string[]) => helm([...args, '--namespace', NAMESPACE, '--kubeconfig', lab.kubeconfigPath]);
+const helmIn = (args: readonly string[]) =>
+  helm([...args, '--namespace', NAMESPACE, '--kubeconfig', lab.kubeconfigPath]);
 
 beforeAll(async () => {
   lab = await ensureLab();
@@ -28,7 +29,9 @@ afterAll(async () => {
   try {
     helmIn(['uninstall', RELEASE, '--ignore-not-found']);
   } finally {
-    await lab.kubeAny((kube) => kube.raw(`/api/v1/namespaces/${NAMESPACE}`, { method: 'DELETE' })).catch(() => undefined);
+    await lab
+      .kubeAny((kube) => kube.raw(`/api/v1/namespaces/${NAMESPACE}`, { method: 'DELETE' }))
+      .catch(() => undefined);
   }
 }, 300_000);
 
@@ -41,10 +44,22 @@ describe('persistence.enabled on a real apiserver', () => {
   it('replaces the Deployment by a StatefulSet whose controller claims one volume per replica', async () => {
     helmIn(['install', RELEASE, CHART_DIR, '--create-namespace']);
     expect(await exists(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hawk-pvc-server`)).toBe(true);
-    const upgraded = helmIn(['upgrade', RELEASE, CHART_DIR, '--set', 'persistence.enabled=true', '--set', 'persistence.size=2Gi', '--set', 'persistence.storageClass=lab-none']);
+    const upgraded = helmIn([
+      'upgrade',
+      RELEASE,
+      CHART_DIR,
+      '--set',
+      'persistence.enabled=true',
+      '--set',
+      'persistence.size=2Gi',
+      '--set',
+      'persistence.storageClass=lab-none',
+    ]);
     expect(upgraded).toContain('REVISION: 2');
     expect(await exists(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/hawk-pvc-server`)).toBe(false);
-    const set = await get<{ spec: { replicas: number; serviceName: string } }>(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/hawk-pvc-server`);
+    const set = await get<{ spec: { replicas: number; serviceName: string } }>(
+      `/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets/hawk-pvc-server`,
+    );
     expect(set.spec).toMatchObject({ replicas: 2, serviceName: 'hawk-pvc-server' });
     const claims = await waitUntil(
       'the StatefulSet controller creates data-hawk-pvc-server-0 and -1',
@@ -54,9 +69,16 @@ describe('persistence.enabled on a real apiserver', () => {
       },
       120_000,
     );
-    expect(claims.map((claim) => claim.metadata.name).sort()).toEqual(['data-hawk-pvc-server-0', 'data-hawk-pvc-server-1']);
+    expect(claims.map((claim) => claim.metadata.name).sort()).toEqual([
+      'data-hawk-pvc-server-0',
+      'data-hawk-pvc-server-1',
+    ]);
     for (const claim of claims) {
-      expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], storageClassName: 'lab-none', resources: { requests: { storage: '2Gi' } } });
+      expect(claim.spec).toMatchObject({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'lab-none',
+        resources: { requests: { storage: '2Gi' } },
+      });
       expect(claim.metadata.labels?.['app.kubernetes.io/component']).toBe('server');
     }
     // The web stays a Deployment: it keeps nothing.

@@ -32,7 +32,10 @@ describe('release artifacts under one version', () => {
     expect(chart.kubeVersion).toMatch(/^>=/);
     const manifests = readFileSync(join(REPO_ROOT, 'deploy', 'manifests', 'hawk.yaml'), 'utf8');
     const images = [...manifests.matchAll(/image: "([^"]+)"/g)].map((match) => match[1]);
-    expect(images.sort()).toEqual([`ghcr.io/hawk/hawk-server:${chart.version}`, `ghcr.io/hawk/hawk-web:${chart.version}`]);
+    expect(images.sort()).toEqual([
+      `ghcr.io/hawk/hawk-server:${chart.version}`,
+      `ghcr.io/hawk/hawk-web:${chart.version}`,
+    ]);
     // Below kubeVersion, helm refuses the chart rather than installing objects the cluster cannot run.
     const refused = (() => {
       try {
@@ -50,7 +53,9 @@ describe('release artifacts under one version', () => {
     expect(plan).toContain(`hawk ${chart.version}`);
     expect(plan).toMatch(new RegExp(`\\+ \\S*helm package ${CHART_DIR} --destination ${out}`));
     for (const component of ['server', 'web']) {
-      expect(plan).toContain(`build -f ${REPO_ROOT}/apps/${component}/Dockerfile -t ghcr.io/hawk/hawk-${component}:${chart.version}`);
+      expect(plan).toContain(
+        `build -f ${REPO_ROOT}/apps/${component}/Dockerfile -t ghcr.io/hawk/hawk-${component}:${chart.version}`,
+      );
       expect(plan).toMatch(new RegExp(`\\+ \\S+ push ghcr.io/hawk/hawk-${component}:${chart.version}`));
     }
     expect(plan).toMatch(new RegExp(`helm push ${out}/hawk-${chart.version}.tgz oci://ghcr.io/hawk/charts`));
@@ -62,7 +67,12 @@ describe('release artifacts under one version', () => {
     const packaged = join(out, `hawk-${chart.version}.tgz`);
     expect(said).toContain(`chart:  ${packaged}`);
     const shown = parse(helm(['show', 'chart', packaged])) as Record<string, string>;
-    expect(shown).toMatchObject({ name: 'hawk', version: chart.version, appVersion: chart.version, kubeVersion: chart.kubeVersion });
+    expect(shown).toMatchObject({
+      name: 'hawk',
+      version: chart.version,
+      appVersion: chart.version,
+      kubeVersion: chart.kubeVersion,
+    });
     // The packaged chart renders, README and schema included.
     expect(helm(['show', 'readme', packaged])).toContain('## Values');
     expect(helm(['template', 'hawk', packaged])).toContain(`ghcr.io/hawk/hawk-server:${chart.version}`);
@@ -76,14 +86,24 @@ describe('release artifacts under one version', () => {
       failure = String((error as { stderr?: string }).stderr);
     }
     expect(failure).toContain(`tag v99.0.0 does not match Chart.yaml version ${chart.version}`);
-    expect(release(['--dry-run'], { GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: `v${chart.version}` })).toContain('helm package');
+    expect(release(['--dry-run'], { GITHUB_REF_TYPE: 'tag', GITHUB_REF_NAME: `v${chart.version}` })).toContain(
+      'helm package',
+    );
   });
 
   it('keeps the chart README’s values table generated from values.yaml and the schema', () => {
     // The generator's own --check: exit 1 when the table differs from a fresh one.
-    execFileSync(process.execPath, ['--import', 'tsx', 'deploy/scripts/chart-readme.ts', '--check'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    execFileSync(process.execPath, ['--import', 'tsx', 'deploy/scripts/chart-readme.ts', '--check'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     const readme = readFileSync(join(CHART_DIR, 'README.md'), 'utf8');
-    for (const key of ['metrics.serviceMonitor.labels', 'podSecurityContext', 'persistence.enabled', 'server.extraVolumes'])
+    for (const key of [
+      'metrics.serviceMonitor.labels',
+      'podSecurityContext',
+      'persistence.enabled',
+      'server.extraVolumes',
+    ])
       expect(readme).toContain(`| \`${key}\` |`);
   });
 

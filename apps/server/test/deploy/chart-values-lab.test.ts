@@ -64,28 +64,50 @@ beforeAll(async () => {
     ['hawk-ci-env', { HAWK_CI_FROM_ENV_FROM: 'yes' }],
     ['hawk-ci-config', { 'hawk.yaml': '# mounted by extraVolumes\n' }],
   ] as const)
-    await create(`/api/v1/namespaces/${NAMESPACE}/configmaps`, name, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
-  installed = await hawkInstall(lab, { namespace: NAMESPACE, source: 'head', valuesFiles: [ALL_KEYS], onProgress: log });
+    await create(`/api/v1/namespaces/${NAMESPACE}/configmaps`, name, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name },
+      data,
+    });
+  installed = await hawkInstall(lab, {
+    namespace: NAMESPACE,
+    source: 'head',
+    valuesFiles: [ALL_KEYS],
+    onProgress: log,
+  });
   log(`helm install → rolled out in ${((installed.rolledOutAt - installed.helmStartedAt) / 1000).toFixed(1)}s`);
 }, 2_400_000);
 
 afterAll(async () => {
   if (!lab) return;
   await hawkUninstall(lab, 'hawk', NAMESPACE).catch((error: Error) => log(`uninstall: ${error.message}`));
-  await lab.kubeAny((kube) => kube.raw('/apis/scheduling.k8s.io/v1/priorityclasses/hawk-ci', { method: 'DELETE' })).catch(() => undefined);
+  await lab
+    .kubeAny((kube) => kube.raw('/apis/scheduling.k8s.io/v1/priorityclasses/hawk-ci', { method: 'DELETE' }))
+    .catch(() => undefined);
   await ensureWorkers(lab, 0);
   await ensureLab();
 }, 600_000);
 
 describe('the chart with every standard key set, on a lab with kubelets', () => {
   it('rolls out every pod Ready with the keys applied by the cluster', async () => {
-    const pods = (await lab.kube().json<{ items: Pod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Finstance%3Dhawk`)).items;
-    const byComponent = (component: string) => pods.filter((pod) => pod.metadata.labels['app.kubernetes.io/component'] === component);
+    const pods = (
+      await lab
+        .kube()
+        .json<{ items: Pod[] }>(
+          `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Finstance%3Dhawk`,
+        )
+    ).items;
+    const byComponent = (component: string) =>
+      pods.filter((pod) => pod.metadata.labels['app.kubernetes.io/component'] === component);
     expect(byComponent('server')).toHaveLength(2);
     expect(byComponent('web')).toHaveLength(2);
     for (const pod of pods) {
       const where = pod.metadata.name;
-      expect(pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'), where).toBe(true);
+      expect(
+        pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        where,
+      ).toBe(true);
       expect(pod.metadata.labels, where).toMatchObject({ team: 'platform', 'example.com/tier': 'monitoring' });
       expect(pod.metadata.annotations?.['example.com/scraped-by'], where).toBe('hawk-ci');
       // The admission controller resolved the PriorityClass to its value.
@@ -99,13 +121,25 @@ describe('the chart with every standard key set, on a lab with kubelets', () => 
     for (const pod of byComponent('server')) {
       expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
       expect(pod.spec.tolerations?.map((t) => t.key)).toContain('example.com/dedicated');
-      expect(pod.spec.volumes).toContainEqual(expect.objectContaining({ name: 'config', configMap: expect.objectContaining({ name: 'hawk-ci-config' }) }));
-      expect(pod.spec.containers[0]!.volumeMounts).toContainEqual(expect.objectContaining({ name: 'config', mountPath: '/etc/hawk/config' }));
+      expect(pod.spec.volumes).toContainEqual(
+        expect.objectContaining({ name: 'config', configMap: expect.objectContaining({ name: 'hawk-ci-config' }) }),
+      );
+      expect(pod.spec.containers[0]!.volumeMounts).toContainEqual(
+        expect.objectContaining({ name: 'config', mountPath: '/etc/hawk/config' }),
+      );
     }
     for (const pod of byComponent('web')) expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
-    const account = await lab.kube().json<{ metadata: { annotations?: Record<string, string> } }>(`/api/v1/namespaces/${NAMESPACE}/serviceaccounts/hawk`);
+    const account = await lab
+      .kube()
+      .json<{ metadata: { annotations?: Record<string, string> } }>(
+        `/api/v1/namespaces/${NAMESPACE}/serviceaccounts/hawk`,
+      );
     expect(account.metadata.annotations?.['example.com/role']).toBe('hawk-reader');
-    const monitor = await lab.kube().json<{ metadata: { labels: Record<string, string> } }>(`/apis/monitoring.coreos.com/v1/namespaces/${NAMESPACE}/servicemonitors/hawk`);
+    const monitor = await lab
+      .kube()
+      .json<{ metadata: { labels: Record<string, string> } }>(
+        `/apis/monitoring.coreos.com/v1/namespaces/${NAMESPACE}/servicemonitors/hawk`,
+      );
     expect(monitor.metadata.labels.release).toBe('kps');
   });
 });

@@ -32,7 +32,8 @@ function render(args: readonly string[]): Manifest[] {
 
 function find(manifests: readonly Manifest[], kind: string, name: string): Manifest {
   const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
-  if (!found) throw new Error(`no ${kind}/${name} in ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`no ${kind}/${name} in ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
   return found;
 }
 
@@ -74,7 +75,11 @@ describe('chart values every chart user expects (real helm)', () => {
       ingress: [{ ports: [{ protocol: 'TCP', port: 3000 }], from: [{ namespaceSelector: {} }] }],
     });
     // Off by default: a policy leaving out Prometheus' namespace would stop its scrapes without a word.
-    expect(render([]).filter((m) => m.kind === 'NetworkPolicy').map((m) => m.metadata.name)).toEqual([]);
+    expect(
+      render([])
+        .filter((m) => m.kind === 'NetworkPolicy')
+        .map((m) => m.metadata.name),
+    ).toEqual([]);
   });
 
   it('server.webProxyCidrs: the backend reads X-Forwarded-For only from the web pods', () => {
@@ -83,7 +88,8 @@ describe('chart values every chart user expects (real helm)', () => {
   });
 
   it('puts commonLabels on every object and podLabels/podAnnotations on every pod, the chart labels intact', () => {
-    for (const manifest of all) expect(manifest.metadata.labels?.team, `${manifest.kind}/${manifest.metadata.name}`).toBe('platform');
+    for (const manifest of all)
+      expect(manifest.metadata.labels?.team, `${manifest.kind}/${manifest.metadata.name}`).toBe('platform');
     for (const workload of [server, web]) {
       const template = pod(workload);
       expect(template.metadata.labels).toMatchObject({
@@ -108,7 +114,13 @@ describe('chart values every chart user expects (real helm)', () => {
         maxSkew: 1,
         topologyKey: 'kubernetes.io/hostname',
         whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'hawk', 'app.kubernetes.io/instance': 'hawk', 'app.kubernetes.io/component': 'server' } },
+        labelSelector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'hawk',
+            'app.kubernetes.io/instance': 'hawk',
+            'app.kubernetes.io/component': 'server',
+          },
+        },
       },
     ]);
     expect(JSON.stringify(webSpec.topologySpreadConstraints)).toContain('"app.kubernetes.io/component":"web"');
@@ -117,10 +129,19 @@ describe('chart values every chart user expects (real helm)', () => {
     expect(JSON.stringify(webSpec.affinity)).toContain('"weight":100');
     expect(serverSpec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(webSpec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
-    expect(serverSpec.tolerations).toEqual([{ key: 'example.com/dedicated', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(serverSpec.tolerations).toEqual([
+      { key: 'example.com/dedicated', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
     expect(webSpec.tolerations).toEqual([{ key: 'example.com/web', operator: 'Exists', effect: 'NoSchedule' }]);
     // The top-level nodeSelector/tolerations still apply to every component that sets none of its own.
-    const global = render(['--set', 'nodeSelector.pool=hawk', '--set', 'tolerations[0].key=pool', '--set', 'tolerations[0].operator=Exists']);
+    const global = render([
+      '--set',
+      'nodeSelector.pool=hawk',
+      '--set',
+      'tolerations[0].key=pool',
+      '--set',
+      'tolerations[0].operator=Exists',
+    ]);
     for (const name of ['hawk-server', 'hawk-web']) {
       expect(pod(find(global, 'Deployment', name)).spec.nodeSelector).toEqual({ pool: 'hawk' });
       expect(pod(find(global, 'Deployment', name)).spec.tolerations).toEqual([{ key: 'pool', operator: 'Exists' }]);
@@ -128,20 +149,45 @@ describe('chart values every chart user expects (real helm)', () => {
   });
 
   it('omits runAsUser and fsGroup set to null (OpenShift restricted-v2), and takes the container securityContext', () => {
-    expect(pod(server).spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
-    const openshift = render(['--set', 'podSecurityContext.runAsUser=null', '--set', 'podSecurityContext.fsGroup=null', '--set', 'leaderElection.enabled=false', '--set', 'redis.enabled=true', '--set', 'redis.podSecurityContext.runAsUser=null', '--set', 'redis.podSecurityContext.fsGroup=null']);
+    expect(pod(server).spec.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const openshift = render([
+      '--set',
+      'podSecurityContext.runAsUser=null',
+      '--set',
+      'podSecurityContext.fsGroup=null',
+      '--set',
+      'leaderElection.enabled=false',
+      '--set',
+      'redis.enabled=true',
+      '--set',
+      'redis.podSecurityContext.runAsUser=null',
+      '--set',
+      'redis.podSecurityContext.fsGroup=null',
+    ]);
     for (const name of ['hawk-server', 'hawk-web', 'hawk-redis']) {
       const context = pod(find(openshift, 'Deployment', name)).spec.securityContext as Json;
       expect(context, name).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     }
-    for (const workload of [server, web]) expect(pod(workload).spec.containers[0]!.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+    for (const workload of [server, web])
+      expect(pod(workload).spec.containers[0]!.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+      });
     // The defaults are unchanged: a fixed non-root UID and fsGroup.
-    expect(pod(find(render([]), 'Deployment', 'hawk-server')).spec.securityContext).toMatchObject({ runAsUser: 1000, fsGroup: 1000 });
+    expect(pod(find(render([]), 'Deployment', 'hawk-server')).spec.securityContext).toMatchObject({
+      runAsUser: 1000,
+      fsGroup: 1000,
+    });
   });
 
   it('annotates the ServiceAccount and passes imagePullSecrets, extraEnv, extraEnvFrom, extraVolumes and mounts', () => {
     expect(find(all, 'ServiceAccount', 'hawk').metadata.annotations).toEqual({ 'example.com/role': 'hawk-reader' });
-    for (const workload of [server, web]) expect(pod(workload).spec.imagePullSecrets).toEqual([{ name: 'hawk-ci-pull' }]);
+    for (const workload of [server, web])
+      expect(pod(workload).spec.imagePullSecrets).toEqual([{ name: 'hawk-ci-pull' }]);
     const backend = pod(server).spec.containers[0]!;
     expect(backend.envFrom).toEqual([{ configMapRef: { name: 'hawk-ci-env' } }]);
     expect(backend.env).toContainEqual({ name: 'HAWK_CONFIG_DIR_SEEN', value: '/etc/hawk/config' });
@@ -154,13 +200,28 @@ describe('chart values every chart user expects (real helm)', () => {
 
   it('keeps history on an emptyDir with a sizeLimit, or on a PersistentVolumeClaim per replica (StatefulSet)', () => {
     expect(pod(server).spec.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '256Mi' } });
-    expect(pod(find(render([]), 'Deployment', 'hawk-server')).spec.volumes).toContainEqual({ name: 'data', emptyDir: { sizeLimit: '1Gi' } });
-    const persistent = render(['--set', 'persistence.enabled=true', '--set', 'persistence.storageClass=fast', '--set', 'persistence.size=5Gi']);
+    expect(pod(find(render([]), 'Deployment', 'hawk-server')).spec.volumes).toContainEqual({
+      name: 'data',
+      emptyDir: { sizeLimit: '1Gi' },
+    });
+    const persistent = render([
+      '--set',
+      'persistence.enabled=true',
+      '--set',
+      'persistence.storageClass=fast',
+      '--set',
+      'persistence.size=5Gi',
+    ]);
     expect(persistent.some((m) => m.kind === 'Deployment' && m.metadata.name === 'hawk-server')).toBe(false);
     const set = find(persistent, 'StatefulSet', 'hawk-server');
     expect(set.spec).toMatchObject({ serviceName: 'hawk-server', podManagementPolicy: 'Parallel', replicas: 2 });
-    expect((set.spec as { volumeClaimTemplates: { metadata: { name: string }; spec: Json }[] }).volumeClaimTemplates).toMatchObject([
-      { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '5Gi' } } } },
+    expect(
+      (set.spec as { volumeClaimTemplates: { metadata: { name: string }; spec: Json }[] }).volumeClaimTemplates,
+    ).toMatchObject([
+      {
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast', resources: { requests: { storage: '5Gi' } } },
+      },
     ]);
     // The claim template is the data volume: no emptyDir of the same name beside it.
     expect(pod(set).spec.volumes.some((volume) => volume.name === 'data')).toBe(false);
@@ -186,16 +247,34 @@ describe('chart values every chart user expects (real helm)', () => {
     expect(JSON.stringify(monitor)).not.toContain('bearerTokenSecret');
     expect(find(all, 'PrometheusRule', 'hawk').metadata.labels).toMatchObject({ release: 'kps' });
     // In the monitoring namespace, still selecting the backend in the release namespace.
-    const elsewhere = render(['--set', 'metrics.serviceMonitor.enabled=true', '--set', 'metrics.serviceMonitor.namespace=monitoring', '--set', 'metrics.prometheusRule.enabled=true', '--set', 'metrics.prometheusRule.namespace=monitoring']);
+    const elsewhere = render([
+      '--set',
+      'metrics.serviceMonitor.enabled=true',
+      '--set',
+      'metrics.serviceMonitor.namespace=monitoring',
+      '--set',
+      'metrics.prometheusRule.enabled=true',
+      '--set',
+      'metrics.prometheusRule.namespace=monitoring',
+    ]);
     expect(find(elsewhere, 'ServiceMonitor', 'hawk').metadata.namespace).toBe('monitoring');
-    expect(find(elsewhere, 'ServiceMonitor', 'hawk').spec).toMatchObject({ namespaceSelector: { matchNames: ['hawk'] } });
+    expect(find(elsewhere, 'ServiceMonitor', 'hawk').spec).toMatchObject({
+      namespaceSelector: { matchNames: ['hawk'] },
+    });
     expect(find(elsewhere, 'PrometheusRule', 'hawk').metadata.namespace).toBe('monitoring');
   });
 
   it('ships the Grafana dashboard as a ConfigMap for the dashboard sidecar, only when asked', () => {
     expect(render([]).some((m) => m.kind === 'ConfigMap')).toBe(false);
     expect(existsSync(join(CHART_DIR, 'dashboards', 'hawk.json')), 'deploy/helm/hawk/dashboards/hawk.json').toBe(true);
-    const manifests = render(['--set', 'grafanaDashboard.enabled=true', '--set', 'grafanaDashboard.namespace=monitoring', '--set', 'grafanaDashboard.labels.extra=yes']);
+    const manifests = render([
+      '--set',
+      'grafanaDashboard.enabled=true',
+      '--set',
+      'grafanaDashboard.namespace=monitoring',
+      '--set',
+      'grafanaDashboard.labels.extra=yes',
+    ]);
     const map = find(manifests, 'ConfigMap', 'hawk-dashboard');
     expect(map.metadata.namespace).toBe('monitoring');
     expect(map.metadata.labels).toMatchObject({ grafana_dashboard: '1', extra: 'yes' });

@@ -15,9 +15,23 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLab, type Lab } from '@hawk/lab';
-import { collectBrowserErrors, expectNoBrowserErrors, launchChromium, OUTAGE_NOISE, type BrowserErrors } from '@hawk/testkit/browser';
+import {
+  collectBrowserErrors,
+  expectNoBrowserErrors,
+  launchChromium,
+  OUTAGE_NOISE,
+  type BrowserErrors,
+} from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
-import { buildImage, ensureNodeBase, REPO_ROOT, requirePodman, run, SERVER_IMAGE, WEB_IMAGE } from './support/containers';
+import {
+  buildImage,
+  ensureNodeBase,
+  REPO_ROOT,
+  requirePodman,
+  run,
+  SERVER_IMAGE,
+  WEB_IMAGE,
+} from './support/containers';
 import { requireCommand } from './deploy-tools';
 
 const log = (line: string) => console.log(`[compose] ${line}`);
@@ -37,7 +51,12 @@ let errors: BrowserErrors | undefined;
 let clusterId: string;
 let composeEnv: NodeJS.ProcessEnv;
 
-const compose = (...args: string[]) => run(requireCommand('docker-compose', 'apt-get install docker-compose (scripts/setup.sh does)'), ['-p', PROJECT, '-f', join(REPO_ROOT, 'docker-compose.yml'), ...args], { env: composeEnv });
+const compose = (...args: string[]) =>
+  run(
+    requireCommand('docker-compose', 'apt-get install docker-compose (scripts/setup.sh does)'),
+    ['-p', PROJECT, '-f', join(REPO_ROOT, 'docker-compose.yml'), ...args],
+    { env: composeEnv },
+  );
 const containerName = (service: string) => `${PROJECT}_${service}_1`;
 
 /** Polls with a deadline; on timeout the error carries the services' last logs. */
@@ -62,10 +81,25 @@ beforeAll(async () => {
   // Docker's API normalises the compose file's short names to docker.io/library/…: tag the local builds so.
   await run('podman', ['tag', SERVER_IMAGE, 'docker.io/library/hawk-server:local']);
   await run('podman', ['tag', WEB_IMAGE, 'docker.io/library/hawk-web:local']);
-  if (!(await run('podman', ['image', 'exists', REDIS_IMAGE]).then(() => true, () => false))) {
+  if (
+    !(await run('podman', ['image', 'exists', REDIS_IMAGE]).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     const context = mkdtempSync(join(tmpdir(), 'hawk-redis-'));
     log(`building the local ${REDIS_IMAGE} stand-in`);
-    await run('podman', ['build', '--pull=never', '--network', 'host', '-t', REDIS_IMAGE, '-f', join(import.meta.dirname, 'support', 'redis-standin.Dockerfile'), context]);
+    await run('podman', [
+      'build',
+      '--pull=never',
+      '--network',
+      'host',
+      '-t',
+      REDIS_IMAGE,
+      '-f',
+      join(import.meta.dirname, 'support', 'redis-standin.Dockerfile'),
+      context,
+    ]);
   }
 
   // podman's Docker-compatible API on a socket of this test's own.
@@ -83,16 +117,30 @@ beforeAll(async () => {
     HAWK_WEB_PORT: String(WEB_PORT),
     HAWK_WEB_ORIGIN: WEB_URL,
   };
-  await until('podman\'s Docker API', async () => ((await compose('ps').then(() => true, () => false)) ? true : undefined), 30_000);
+  await until(
+    "podman's Docker API",
+    async () =>
+      (await compose('ps').then(
+        () => true,
+        () => false,
+      ))
+        ? true
+        : undefined,
+    30_000,
+  );
   await compose('down', '-v', '--remove-orphans').catch(() => undefined);
   await compose('up', '-d', '--no-build');
 
-  clusterId = await until('the web to list the lab cluster through a replica', async () => {
-    const response = await fetch(`${WEB_URL}/api/clusters`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    if (!response.ok) return undefined;
-    const body = (await response.json()) as { clusters?: { id: string }[] } | { id: string }[];
-    return (Array.isArray(body) ? body : (body.clusters ?? []))[0]?.id;
-  }, 180_000);
+  clusterId = await until(
+    'the web to list the lab cluster through a replica',
+    async () => {
+      const response = await fetch(`${WEB_URL}/api/clusters`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as { clusters?: { id: string }[] } | { id: string }[];
+      return (Array.isArray(body) ? body : (body.clusters ?? []))[0]?.id;
+    },
+    180_000,
+  );
   await until(
     'both replicas healthy behind the web',
     async () => {
@@ -113,14 +161,21 @@ afterEach(() => expectNoBrowserErrors(errors));
 
 afterAll(async () => {
   await browser?.close();
-  if (composeEnv) await compose('down', '-v', '--remove-orphans').catch((error: Error) => log(`down failed: ${error.message}`));
+  if (composeEnv)
+    await compose('down', '-v', '--remove-orphans').catch((error: Error) => log(`down failed: ${error.message}`));
   service?.kill('SIGTERM');
   if (lab) await lab.fault.heal().catch((error: Error) => log(`heal failed: ${error.message}`));
 });
 
 describe('docker compose up (docker-compose against podman) with the lab', () => {
   it('publishes only the web; Redis asks for its password; the API asks for the token', async () => {
-    const published = await run('podman', ['ps', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.Names}} {{.Ports}}']);
+    const published = await run('podman', [
+      'ps',
+      '--filter',
+      `label=com.docker.compose.project=${PROJECT}`,
+      '--format',
+      '{{.Names}} {{.Ports}}',
+    ]);
     log(`containers:\n${published.trim()}`);
     const withPorts = published.split('\n').filter((line) => /\d+->\d+/.test(line));
     expect(withPorts.map((line) => line.split(' ')[0])).toEqual([containerName('web')]);
@@ -134,20 +189,31 @@ describe('docker compose up (docker-compose against podman) with the lab', () =>
     const lease = page.locator('[data-testid="lease"][data-lease="kube-controller-manager"]');
     await lease.waitFor({ timeout: 60_000 });
     const holder = await lab.leaseHolder('kube-controller-manager');
-    await expect.poll(() => lease.getByTestId('lease-holder').textContent(), { timeout: 30_000 }).toBe(holder!.identity);
+    await expect
+      .poll(() => lease.getByTestId('lease-holder').textContent(), { timeout: 30_000 })
+      .toBe(holder!.identity);
     await page.evaluate('window.hawkSamePage = true');
     expectNoBrowserErrors(errors);
 
     // From here the replica serving the page is stopped on purpose: its failed requests and socket are expected.
     await errors!.allowWhile(OUTAGE_NOISE, async () => {
       await run('podman', ['stop', '-t', '5', containerName('server-a')]);
-      await until('the web to move to server-b', async () => ((await webHealth()).serving === 2 ? true : undefined), 30_000);
+      await until(
+        'the web to move to server-b',
+        async () => ((await webHealth()).serving === 2 ? true : undefined),
+        30_000,
+      );
       // Live, not a frozen last frame: a leader killed now shows up on the same page, pushed by server-b.
       await lab.fault.killLeader('kube-controller-manager');
-      await expect.poll(async () => {
-        const shown = await lease.getByTestId('lease-holder').textContent();
-        return shown !== null && shown !== '' && shown !== holder!.identity;
-      }, { timeout: 90_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const shown = await lease.getByTestId('lease-holder').textContent();
+            return shown !== null && shown !== '' && shown !== holder!.identity;
+          },
+          { timeout: 90_000 },
+        )
+        .toBe(true);
       expect(await page.getByTestId('mode').textContent()).toBe('LIVE');
       expect(await page.evaluate('window.hawkSamePage === true'), 'no reload happened').toBe(true);
       await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'compose-failover.png') });

@@ -13,7 +13,10 @@ const toolsDir = () => join(process.env.HAWK_CACHE ?? join(homedir(), '.cache', 
 export function helmBinary(): string {
   const candidates = [process.env.HAWK_HELM, join(toolsDir(), 'helm-v3.22.0', 'helm')];
   const found = candidates.find((path): path is string => !!path && existsSync(path));
-  if (!found) throw new Error(`helm not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which builds it from the Go module proxy`);
+  if (!found)
+    throw new Error(
+      `helm not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which builds it from the Go module proxy`,
+    );
   return found;
 }
 
@@ -32,7 +35,12 @@ export function helm(args: readonly string[]): string {
 /** The prometheus-operator CRDs that scripts/setup.sh fetches, so the lab can validate ServiceMonitor and PrometheusRule. */
 export function monitoringCrdsDir(): string {
   const candidates = [process.env.HAWK_MONITORING_CRDS, join(toolsDir(), 'prometheus-operator-v0.85.0', 'crds')];
-  const found = candidates.find((path): path is string => !!path && existsSync(join(path, 'monitoring.coreos.com_servicemonitors.yaml')));
-  if (!found) throw new Error(`prometheus-operator CRDs not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which fetches them from the Go module proxy`);
+  const found = candidates.find(
+    (path): path is string => !!path && existsSync(join(path, 'monitoring.coreos.com_servicemonitors.yaml')),
+  );
+  if (!found)
+    throw new Error(
+      `prometheus-operator CRDs not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which fetches them from the Go module proxy`,
+    );
   return found;
 }

@@ -10,8 +10,23 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { ensureLab, ensureWorkers, hawkInstall, hawkUninstall, planWorkers, rolloutDiagnosis, type HawkInstallResult, type Lab } from '@hawk/lab';
-import { collectBrowserErrors, expectNoBrowserErrors, launchChromium, OUTAGE_NOISE, type BrowserErrors } from '@hawk/testkit/browser';
+import {
+  ensureLab,
+  ensureWorkers,
+  hawkInstall,
+  hawkUninstall,
+  planWorkers,
+  rolloutDiagnosis,
+  type HawkInstallResult,
+  type Lab,
+} from '@hawk/lab';
+import {
+  collectBrowserErrors,
+  expectNoBrowserErrors,
+  launchChromium,
+  OUTAGE_NOISE,
+  type BrowserErrors,
+} from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
 import { REPO_ROOT } from './support/containers';
 
@@ -37,10 +52,14 @@ beforeAll(async () => {
   await ensureWorkers(lab, WORKERS, (line) => log(`workers: ${line}`));
   // A fresh install each run: the figure is helm install → first truthful page, not an upgrade.
   await hawkUninstall(lab, 'hawk', NAMESPACE);
-  await lab.waitFor(async () => (await lab.kube().raw(`/api/v1/namespaces/${NAMESPACE}`)).status === 404, 120_000, { description: `namespace ${NAMESPACE} gone` });
+  await lab.waitFor(async () => (await lab.kube().raw(`/api/v1/namespaces/${NAMESPACE}`)).status === 404, 120_000, {
+    description: `namespace ${NAMESPACE} gone`,
+  });
   // From the last commit: the shared checkout's uncommitted work of others must not break the build.
   installed = await hawkInstall(lab, { namespace: NAMESPACE, source: 'head', onProgress: log });
-  log(`images built and loaded in ${(installed.imagesMs / 1000).toFixed(1)}s; helm install → rolled out ${((installed.rolledOutAt - installed.helmStartedAt) / 1000).toFixed(1)}s`);
+  log(
+    `images built and loaded in ${(installed.imagesMs / 1000).toFixed(1)}s; helm install → rolled out ${((installed.rolledOutAt - installed.helmStartedAt) / 1000).toFixed(1)}s`,
+  );
   token = readFileSync(installed.tokenFile, 'utf8');
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
@@ -62,7 +81,11 @@ interface Pod {
 
 let clusterId: string;
 
-const holderShown = (kind: string) => page.locator(`[data-testid="lease"][data-lease="${kind}"]`).getByTestId('lease-holder').textContent({ timeout: 1_000 });
+const holderShown = (kind: string) =>
+  page
+    .locator(`[data-testid="lease"][data-lease="${kind}"]`)
+    .getByTestId('lease-holder')
+    .textContent({ timeout: 1_000 });
 const text = (id: string) => page.getByTestId(id).textContent({ timeout: 1_000 });
 const findingShown = (prefix: string) => page.locator(`[data-testid="finding"][data-finding-id^="${prefix}"]`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -113,13 +136,23 @@ interface HawkPod {
   status: { conditions?: { type: string; status: string }[] };
 }
 
-const hawkPods = async (): Promise<HawkPod[]> => (await lab.kube().json<{ items: HawkPod[] }>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Finstance%3Dhawk`)).items;
-const podReady = (p: HawkPod) => !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+const hawkPods = async (): Promise<HawkPod[]> =>
+  (
+    await lab
+      .kube()
+      .json<{ items: HawkPod[] }>(
+        `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Finstance%3Dhawk`,
+      )
+  ).items;
+const podReady = (p: HawkPod) =>
+  !p.metadata.deletionTimestamp && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
 describe('hawk installed into the lab with its Helm chart', () => {
   it('chromium on the web Service shows the lab truthfully: leaders, 3/3 apiservers, etcd 3/3 read from etcd', async () => {
     const url = installed.urls[0]!;
-    expect((await fetch(`${url}/api/clusters`)).status, 'the API behind the Service still requires the token').toBe(401);
+    expect((await fetch(`${url}/api/clusters`)).status, 'the API behind the Service still requires the token').toBe(
+      401,
+    );
     clusterId = await waitUntil(
       'the web Service to list the lab cluster',
       async () => {
@@ -133,12 +166,18 @@ describe('hawk installed into the lab with its Helm chart', () => {
     );
     await page.goto(`${url}/clusters/${clusterId}`);
     const truthfulAt = await untilTruthful('the page to show the lab truthfully', 120_000);
-    log(`FIGURE helm install → first truthful page: ${seconds(truthfulAt - installed.helmStartedAt)} (rollout ${seconds(installed.rolledOutAt - installed.helmStartedAt)})`);
+    log(
+      `FIGURE helm install → first truthful page: ${seconds(truthfulAt - installed.helmStartedAt)} (rollout ${seconds(installed.rolledOutAt - installed.helmStartedAt)})`,
+    );
     // No clusterName set: the in-cluster context goes by the clusterName kubeadm was given (the lab's), never inClusterContext.
     await expect.poll(() => page.locator('.cluster-head h1').textContent(), { timeout: 30_000 }).toBe('hawk-lab');
     await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('hawk-lab · hawk');
-    const listed = (await (await fetch(`${url}/api/clusters`, { headers: { authorization: `Bearer ${token}` } })).json()) as { clusters: { context: string; name: string }[] };
-    expect(listed.clusters.map(({ context, name }) => ({ context, name }))).toEqual([{ context: 'inClusterContext', name: 'hawk-lab' }]);
+    const listed = (await (
+      await fetch(`${url}/api/clusters`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { clusters: { context: string; name: string }[] };
+    expect(listed.clusters.map(({ context, name }) => ({ context, name }))).toEqual([
+      { context: 'inClusterContext', name: 'hawk-lab' },
+    ]);
     await shoot('helm-lab-healthy');
   });
 
@@ -146,7 +185,11 @@ describe('hawk installed into the lab with its Helm chart', () => {
     const kube = lab.kube();
     const name = 'dns-check';
     await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
-    await lab.waitFor(async () => (await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`)).status === 404, 60_000, { description: `old ${name} gone` });
+    await lab.waitFor(
+      async () => (await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`)).status === 404,
+      60_000,
+      { description: `old ${name} gone` },
+    );
     const lookups = ['kubernetes.default.svc.cluster.local', 'hawk-server', `hawk-web.${NAMESPACE}.svc.cluster.local`];
     await kube.json(`/api/v1/namespaces/${NAMESPACE}/pods`, {
       method: 'POST',
@@ -158,7 +201,14 @@ describe('hawk installed into the lab with its Helm chart', () => {
           restartPolicy: 'Never',
           automountServiceAccountToken: false,
           // hawk's server image has glibc's getent, which resolves as the pod's programs do (resolv.conf, search path).
-          containers: [{ name, image: installed.images.server, imagePullPolicy: 'Never', command: ['sh', '-c', lookups.map((h) => `getent hosts ${h}`).join(' && ')] }],
+          containers: [
+            {
+              name,
+              image: installed.images.server,
+              imagePullPolicy: 'Never',
+              command: ['sh', '-c', lookups.map((h) => `getent hosts ${h}`).join(' && ')],
+            },
+          ],
         },
       },
     });
@@ -179,7 +229,6 @@ describe('hawk installed into the lab with its Helm chart', () => {
     await kube.raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
   });
 
-
   // The outage hawk exists for, with hawk itself running as pods in the cluster that breaks.
   describe('in-cluster outages: the page stays truthful', () => {
     it('the controller-manager leader is killed: the finding and the new holder arrive without a reload', async () => {
@@ -189,86 +238,113 @@ describe('hawk installed into the lab with its Helm chart', () => {
       await lab.fault.killLeader('kube-controller-manager');
       await findingShown('LeaderElection').first().waitFor({ timeout: 60_000 });
       const findingAt = Date.now();
-      await expect.poll(async () => (await lab.leaseHolder('kube-controller-manager'))?.identity !== old, { timeout: 90_000 }).toBe(true);
+      await expect
+        .poll(async () => (await lab.leaseHolder('kube-controller-manager'))?.identity !== old, { timeout: 90_000 })
+        .toBe(true);
       const truthfulAt = await untilTruthful('the page to show the new controller-manager holder', 60_000);
-      log(`FIGURE kcm leader killed → finding on the page ${seconds(findingAt - killedAt)}, → new holder shown ${seconds(truthfulAt - killedAt)}`);
+      log(
+        `FIGURE kcm leader killed → finding on the page ${seconds(findingAt - killedAt)}, → new holder shown ${seconds(truthfulAt - killedAt)}`,
+      );
       expect(await page.evaluate('window.hawkSamePage === true'), 'no reload happened').toBe(true);
       await shoot('helm-lab-kcm-leader-killed');
       await lab.fault.heal();
     });
 
-    it('two etcd members stop (the cluster hawk runs in loses quorum): the page says so, then sees the recovery', duringOutage(async () => {
-      const stoppedAt = Date.now();
-      await lab.fault.stop('etcd', 2);
-      await lab.fault.stop('etcd', 3);
-      await expect.poll(() => text('quorum').catch(() => null), { timeout: 60_000 }).toMatch(/^quorum lost: 1\/3 healthy/);
-      await findingShown('EtcdQuorumLost').first().waitFor({ timeout: 60_000 });
-      const shownAt = Date.now();
-      log(`FIGURE two etcd members stopped → quorum loss on the page ${seconds(shownAt - stoppedAt)}`);
-      await shoot('helm-lab-etcd-quorum-lost');
-      const startedAt = Date.now();
-      await lab.fault.start('etcd', 2);
-      await lab.fault.start('etcd', 3);
-      const truthfulAt = await untilTruthful('the page to show etcd and the apiservers recovered', 180_000);
-      log(`FIGURE etcd members restarted → page truthful again ${seconds(truthfulAt - startedAt)}`);
-      await lab.fault.heal();
-    }));
+    it(
+      'two etcd members stop (the cluster hawk runs in loses quorum): the page says so, then sees the recovery',
+      duringOutage(async () => {
+        const stoppedAt = Date.now();
+        await lab.fault.stop('etcd', 2);
+        await lab.fault.stop('etcd', 3);
+        await expect
+          .poll(() => text('quorum').catch(() => null), { timeout: 60_000 })
+          .toMatch(/^quorum lost: 1\/3 healthy/);
+        await findingShown('EtcdQuorumLost').first().waitFor({ timeout: 60_000 });
+        const shownAt = Date.now();
+        log(`FIGURE two etcd members stopped → quorum loss on the page ${seconds(shownAt - stoppedAt)}`);
+        await shoot('helm-lab-etcd-quorum-lost');
+        const startedAt = Date.now();
+        await lab.fault.start('etcd', 2);
+        await lab.fault.start('etcd', 3);
+        const truthfulAt = await untilTruthful('the page to show etcd and the apiservers recovered', 180_000);
+        log(`FIGURE etcd members restarted → page truthful again ${seconds(truthfulAt - startedAt)}`);
+        await lab.fault.heal();
+      }),
+    );
 
-    it("hawk's pods are deleted one by one: the page is truthful again after each", duringOutage(async () => {
-      const names = (await hawkPods()).filter((p) => ['server', 'web'].includes(p.metadata.labels['app.kubernetes.io/component'] ?? '')).map((p) => p.metadata.name);
-      expect(names.length).toBe(4);
-      for (const name of names) {
-        const deletedAt = Date.now();
-        await lab.kube().raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
-        let disconnectedSeen = false;
-        await waitUntil(
-          `a replacement of ${name} Ready`,
-          async () => {
-            disconnectedSeen ||= (await page.getByTestId('disconnected').count()) > 0;
-            const pods = await hawkPods();
-            return !pods.some((p) => p.metadata.name === name) && pods.filter(podReady).length >= 4 ? true : undefined;
-          },
-          120_000,
-          () => rolloutDiagnosis(lab, NAMESPACE),
-        );
-        const replacedAt = Date.now();
-        const truthfulAt = await untilTruthful(`the page truthful after deleting ${name}`, 90_000);
-        log(`FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`);
-      }
-      await shoot('helm-lab-pods-replaced');
-    }));
-
-    it('the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful again once it is back', duringOutage(async () => {
-      // The browser enters through the first worker's NodePort; the other one, which runs hawk pods, is cut.
-      const [entry, cut] = planWorkers(lab.paths, WORKERS);
-      expect(installed.urls[0]).toContain(entry!.host.ip);
-      const onCut = (await hawkPods()).filter((p) => p.spec.nodeName === cut!.host.name).map((p) => p.metadata.name);
-      expect(onCut.length, `hawk pods on ${cut!.host.name}`).toBeGreaterThan(0);
-      const cutAt = Date.now();
-      execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'down']);
-      const shownAsLive: string[] = [];
-      let disconnectedAt: number | undefined;
-      try {
-        // The control plane does not change meanwhile: whatever the page shows as live must still be true.
-        while (Date.now() - cutAt < 60_000) {
-          const disconnected = (await page.getByTestId('disconnected').count()) > 0;
-          if (disconnected) disconnectedAt ??= Date.now();
-          else {
-            const wrong = await mismatch();
-            if (wrong) shownAsLive.push(`+${seconds(Date.now() - cutAt)} ${wrong}`);
-          }
-          await page.waitForTimeout(1000);
+    it(
+      "hawk's pods are deleted one by one: the page is truthful again after each",
+      duringOutage(async () => {
+        const names = (await hawkPods())
+          .filter((p) => ['server', 'web'].includes(p.metadata.labels['app.kubernetes.io/component'] ?? ''))
+          .map((p) => p.metadata.name);
+        expect(names.length).toBe(4);
+        for (const name of names) {
+          const deletedAt = Date.now();
+          await lab.kube().raw(`/api/v1/namespaces/${NAMESPACE}/pods/${name}`, { method: 'DELETE' });
+          let disconnectedSeen = false;
+          await waitUntil(
+            `a replacement of ${name} Ready`,
+            async () => {
+              disconnectedSeen ||= (await page.getByTestId('disconnected').count()) > 0;
+              const pods = await hawkPods();
+              return !pods.some((p) => p.metadata.name === name) && pods.filter(podReady).length >= 4
+                ? true
+                : undefined;
+            },
+            120_000,
+            () => rolloutDiagnosis(lab, NAMESPACE),
+          );
+          const replacedAt = Date.now();
+          const truthfulAt = await untilTruthful(`the page truthful after deleting ${name}`, 90_000);
+          log(
+            `FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`,
+          );
         }
-        await shoot('helm-lab-worker-cut');
-      } finally {
-        execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'up']);
-      }
-      const restoredAt = Date.now();
-      log(`FIGURE ${cut!.host.name} cut (${onCut.join(', ')}): ${disconnectedAt ? `page marked disconnected after ${seconds(disconnectedAt - cutAt)}` : 'page stayed connected'} in 60 s`);
-      expect(shownAsLive, 'the page showed something false as live').toEqual([]);
-      await waitUntil('the page reconnected', async () => ((await page.getByTestId('disconnected').count()) === 0 ? true : undefined), 90_000);
-      const truthfulAt = await untilTruthful(`the page truthful after ${cut!.host.name} is back`, 60_000);
-      log(`FIGURE ${cut!.host.name} back → page live and truthful ${seconds(truthfulAt - restoredAt)}`);
-    }));
+        await shoot('helm-lab-pods-replaced');
+      }),
+    );
+
+    it(
+      'the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful again once it is back',
+      duringOutage(async () => {
+        // The browser enters through the first worker's NodePort; the other one, which runs hawk pods, is cut.
+        const [entry, cut] = planWorkers(lab.paths, WORKERS);
+        expect(installed.urls[0]).toContain(entry!.host.ip);
+        const onCut = (await hawkPods()).filter((p) => p.spec.nodeName === cut!.host.name).map((p) => p.metadata.name);
+        expect(onCut.length, `hawk pods on ${cut!.host.name}`).toBeGreaterThan(0);
+        const cutAt = Date.now();
+        execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'down']);
+        const shownAsLive: string[] = [];
+        let disconnectedAt: number | undefined;
+        try {
+          // The control plane does not change meanwhile: whatever the page shows as live must still be true.
+          while (Date.now() - cutAt < 60_000) {
+            const disconnected = (await page.getByTestId('disconnected').count()) > 0;
+            if (disconnected) disconnectedAt ??= Date.now();
+            else {
+              const wrong = await mismatch();
+              if (wrong) shownAsLive.push(`+${seconds(Date.now() - cutAt)} ${wrong}`);
+            }
+            await page.waitForTimeout(1000);
+          }
+          await shoot('helm-lab-worker-cut');
+        } finally {
+          execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'up']);
+        }
+        const restoredAt = Date.now();
+        log(
+          `FIGURE ${cut!.host.name} cut (${onCut.join(', ')}): ${disconnectedAt ? `page marked disconnected after ${seconds(disconnectedAt - cutAt)}` : 'page stayed connected'} in 60 s`,
+        );
+        expect(shownAsLive, 'the page showed something false as live').toEqual([]);
+        await waitUntil(
+          'the page reconnected',
+          async () => ((await page.getByTestId('disconnected').count()) === 0 ? true : undefined),
+          90_000,
+        );
+        const truthfulAt = await untilTruthful(`the page truthful after ${cut!.host.name} is back`, 60_000);
+        log(`FIGURE ${cut!.host.name} back → page live and truthful ${seconds(truthfulAt - restoredAt)}`);
+      }),
+    );
   });
 });

@@ -19,13 +19,16 @@ const WEB_PORT = 3350;
 const work = mkdtempSync(join(tmpdir(), 'hawk-start-'));
 const KUBECONFIG = join(work, 'kubeconfig');
 // Port 9 (discard) on loopback: refused at once, so the cluster is listed as unreachable.
-writeFileSync(KUBECONFIG, `apiVersion: v1
+writeFileSync(
+  KUBECONFIG,
+  `apiVersion: v1
 kind: Config
 clusters: [{ name: nowhere, cluster: { server: 'https://127.0.0.1:9' } }]
 users: [{ name: nobody, user: { token: unused } }]
 contexts: [{ name: nowhere, context: { cluster: nowhere, user: nobody } }]
 current-context: nowhere
-`);
+`,
+);
 
 /** Every live process under `root`, from /proc (parent links). */
 function descendants(root: number): number[] {
@@ -61,12 +64,18 @@ const alive = (pid: number) => {
   }
 };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, output: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  output: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe().catch(() => undefined);
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}\n--- start output ---\n${output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}\n--- start output ---\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
@@ -77,7 +86,18 @@ describe('scripts/hawk start', () => {
       // What scripts/hawk execs after set-up: node running start.ts (tsx only loads it).
       const start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
         cwd: REPO_ROOT,
-        env: { ...process.env, KUBECONFIG, HAWK_CONFIG: '', HAWK_CONTEXTS: '', PORT: String(BACKEND_PORT), HOST: '127.0.0.1', HAWK_WEB_PORT: String(WEB_PORT), HAWK_TOKEN: '', HAWK_WEB_DIST_DIR: 'e2e/.next', HAWK_DB: join(work, `${signal}.db`) },
+        env: {
+          ...process.env,
+          KUBECONFIG,
+          HAWK_CONFIG: '',
+          HAWK_CONTEXTS: '',
+          PORT: String(BACKEND_PORT),
+          HOST: '127.0.0.1',
+          HAWK_WEB_PORT: String(WEB_PORT),
+          HAWK_TOKEN: '',
+          HAWK_WEB_DIST_DIR: 'e2e/.next',
+          HAWK_DB: join(work, `${signal}.db`),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let output = '';
@@ -87,10 +107,15 @@ describe('scripts/hawk start', () => {
       let tree: number[] = [];
       try {
         // A web build may run first (minutes on two cores when the e2e build is stale).
-        const clusters = await until('the web to proxy the backend\'s cluster list', async () => {
-          const response = await fetch(`http://127.0.0.1:${WEB_PORT}/api/clusters`);
-          return response.ok ? ((await response.json()) as unknown) : undefined;
-        }, 900_000, () => output);
+        const clusters = await until(
+          "the web to proxy the backend's cluster list",
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${WEB_PORT}/api/clusters`);
+            return response.ok ? ((await response.json()) as unknown) : undefined;
+          },
+          900_000,
+          () => output,
+        );
         expect(JSON.stringify(clusters)).toContain('"id"');
         expect((await fetch(`http://127.0.0.1:${WEB_PORT}/`)).status).toBe(200);
         // socket.io's handshake through the same origin (the long-polling transport's first request).
@@ -100,19 +125,33 @@ describe('scripts/hawk start', () => {
 
         tree = descendants(start.pid!);
         const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
-        expect(commands.some((command) => command.includes('apps/server/dist/server.js')), commands.join('\n')).toBe(true);
+        expect(
+          commands.some((command) => command.includes('apps/server/dist/server.js')),
+          commands.join('\n'),
+        ).toBe(true);
         // Next's standalone server renames its process (the web is hawk-web.mjs, which loads it).
-        expect(commands.some((command) => command.includes('hawk-web.mjs') || command.startsWith('next-server')), commands.join('\n')).toBe(true);
+        expect(
+          commands.some((command) => command.includes('hawk-web.mjs') || command.startsWith('next-server')),
+          commands.join('\n'),
+        ).toBe(true);
         expect(commands.join('\n')).not.toMatch(/\btsx\b.*src\/server\.ts|next start/);
 
         start.kill(signal);
         expect(await exited).toBe(0);
-        await until('every process start.ts started to be gone', async () => (tree.every((pid) => !alive(pid)) ? true : undefined), 15_000, () => `${output}\nstill alive: ${tree.filter(alive).join(', ')}`);
+        await until(
+          'every process start.ts started to be gone',
+          async () => (tree.every((pid) => !alive(pid)) ? true : undefined),
+          15_000,
+          () => `${output}\nstill alive: ${tree.filter(alive).join(', ')}`,
+        );
         await expect(fetch(`http://127.0.0.1:${BACKEND_PORT}/livez`)).rejects.toThrow();
-        expect(output).not.toMatch(/"next start" does not work with "output: standalone"|collects completely anonymous telemetry/);
+        expect(output).not.toMatch(
+          /"next start" does not work with "output: standalone"|collects completely anonymous telemetry/,
+        );
       } finally {
         // A failed assertion must not leave a hawk behind on these ports for the next test.
-        for (const pid of [start.pid!, ...tree, ...descendants(start.pid!)]) if (alive(pid)) process.kill(pid, 'SIGKILL');
+        for (const pid of [start.pid!, ...tree, ...descendants(start.pid!)])
+          if (alive(pid)) process.kill(pid, 'SIGKILL');
       }
     }, 1_000_000);
   }

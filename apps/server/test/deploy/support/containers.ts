@@ -16,14 +16,24 @@ export function requirePodman(): void {
   try {
     execFileSync('podman', ['--version'], { stdio: 'ignore' });
   } catch {
-    throw new Error('podman is missing: the image tests build and run hawk\'s images with it (apt-get install podman buildah runc; scripts/setup.sh does)');
+    throw new Error(
+      "podman is missing: the image tests build and run hawk's images with it (apt-get install podman buildah runc; scripts/setup.sh does)",
+    );
   }
 }
 
 /** Runs a command, resolving with its stdout; rejects with its output's tail when it fails. */
-export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let tail = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -60,7 +70,9 @@ export async function ensureNodeBase(log: (line: string) => void): Promise<void>
   } else {
     log(`pulling ${NODE_BASE}`);
     await run('podman', ['pull', NODE_BASE]).catch((error: Error) => {
-      throw new Error(`${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local stand-in) is missing\n${error.message}`);
+      throw new Error(
+        `${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local stand-in) is missing\n${error.message}`,
+      );
     });
   }
   if (!(await imageExists(NODE_BASE))) throw new Error(`${NODE_BASE} is still missing after making it`);
@@ -72,18 +84,34 @@ export async function ensureNodeBase(log: (line: string) => void): Promise<void>
  */
 export async function buildImage(dockerfile: string, tag: string, log: (line: string) => void): Promise<number> {
   const started = Date.now();
-  await run('podman', ['build', '--pull=never', '--network', 'host', '--format', 'docker', '-f', dockerfile, '-t', tag, '.']);
+  await run('podman', [
+    'build',
+    '--pull=never',
+    '--network',
+    'host',
+    '--format',
+    'docker',
+    '-f',
+    dockerfile,
+    '-t',
+    tag,
+    '.',
+  ]);
   const seconds = (Date.now() - started) / 1000;
   log(`built ${tag} from ${dockerfile} in ${seconds.toFixed(1)} s, ${(imageSize(tag) / 1e6).toFixed(0)} MB`);
   return seconds;
 }
 
 export function imageSize(tag: string): number {
-  return Number(execFileSync('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' }).trim());
+  return Number(
+    execFileSync('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { encoding: 'utf8' }).trim(),
+  );
 }
 
 export function imageConfig(tag: string): { User: string; Cmd: string[]; Env: string[] } {
-  return JSON.parse(execFileSync('podman', ['image', 'inspect', '--format', '{{json .Config}}', tag], { encoding: 'utf8' })) as { User: string; Cmd: string[]; Env: string[] };
+  return JSON.parse(
+    execFileSync('podman', ['image', 'inspect', '--format', '{{json .Config}}', tag], { encoding: 'utf8' }),
+  ) as { User: string; Cmd: string[]; Env: string[] };
 }
 
 /** Removes a container by name if it exists (a leftover of an interrupted run, or at the end). */
@@ -93,5 +121,7 @@ export async function removeContainer(name: string): Promise<void> {
 
 /** The container's stdout and stderr (hawk's errors go to stderr). */
 export async function containerLogs(name: string): Promise<string> {
-  return run('sh', ['-c', `podman logs --tail 40 ${name} 2>&1 | grep -v 'systemd connection'`]).catch((error: Error) => error.message);
+  return run('sh', ['-c', `podman logs --tail 40 ${name} 2>&1 | grep -v 'systemd connection'`]).catch(
+    (error: Error) => error.message,
+  );
 }
