@@ -156,12 +156,10 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
       await leadership.stop();
     }
     const coordination = restricted.makeApiClient(CoordinationV1Api);
-    await admin
-      .makeApiClient(CoordinationV1Api)
-      .createNamespacedLease({
-        namespace: NAMESPACE,
-        body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'other' } },
-      });
+    await admin.makeApiClient(CoordinationV1Api).createNamespacedLease({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'someone-else' }, spec: { holderIdentity: 'other' } },
+    });
     const forbidden: [string, () => Promise<unknown>][] = [
       [
         'update another Lease in its namespace',
