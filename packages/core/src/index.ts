@@ -36,4 +36,6 @@ export * from './distribution/discovery';
 export * from './rules/index';
 export * from './evaluate';
 export * from './summary';
+export * from './incidents/incidents';
+export * from './incidents/incident-summary';
 export * from './patch';

@@ -2,6 +2,7 @@ import { DEFAULT_CONFIG, type HawkConfig } from '../config';
 import { evaluateCluster } from '../evaluate';
 import type { ClusterState } from '../model/cluster';
 import type { Finding } from '../model/finding';
+import type { TimelineEvent } from '../model/timeline';
 import { deriveCluster } from '../analysis/derive';
 import type { FindingDraft, Rule } from '../rules/rule';
 import type { ClusterBuilder } from './builder';
@@ -93,4 +94,25 @@ export function judgeRule(
 ): readonly FindingDraft[] {
   const input = cluster.build();
   return rule.evaluate(input, deriveCluster(input, config, cluster.now), config, cluster.now);
+}
+
+/**
+ * timelineOf: a run's timeline as the server records it: findings opened and resolved, and the leader transitions
+ * the lease trackers recorded (each observed before the judgement that follows it).
+ */
+export function timelineOf(run: HawkRun, clusterId = run.state.identity.id): TimelineEvent[] {
+  const transitions = run.state.leases.flatMap((lease) =>
+    lease.transitions.map((transition): TimelineEvent => ({
+      kind: 'leader-transition',
+      clusterId,
+      at: transition.at,
+      transition,
+    })),
+  );
+  const findings = run.timeline.map(({ at, kind, finding }): TimelineEvent =>
+    kind === 'opened'
+      ? { kind: 'finding-opened', clusterId, at, finding }
+      : { kind: 'finding-resolved', clusterId, at, findingId: finding.id, title: finding.title },
+  );
+  return [...transitions, ...findings].sort((a, b) => a.at - b.at);
 }
