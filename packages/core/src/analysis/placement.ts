@@ -20,7 +20,9 @@ export function nodeOfInstance(instance: ApiServerInstance, nodes: readonly Cont
   return node?.name ?? null;
 }
 
-/** nodeOfMember: the node an etcd member runs on; kubeadm names members after their node, else match its URLs' hosts. */
+/**
+ * nodeOfMember: the node an etcd member runs on; kubeadm names members after their node, else match its URLs' hosts.
+ */
 export function nodeOfMember(member: EtcdMember, nodes: readonly ControlPlaneNode[]): string | null {
   const hosts = [...member.peerURLs, ...member.clientURLs].map(hostOf).filter((h): h is string => h !== null);
   const node =

@@ -79,55 +79,59 @@ describe('root-cause grouping', () => {
     ).toBeNull();
   });
 
-  it("without quorum, a load balancer relaying an apiserver's etcd failure is a consequence; one refusing connections is not", () => {
-    const cluster = aCluster().withApiServers(3).withEtcd(3);
-    const hawk = simulateHawk(cluster).advance(2_000);
-    cluster.stopEtcdMember(1).stopEtcdMember(2);
-    hawk.advance(2_000);
-    const input = cluster.build();
-    const ready = { at: cluster.now, ok: true, httpStatus: 200, latencyMs: 3, failedChecks: [], error: null };
-    // Probes race: instance 3 was last probed ready, while the LB's probe was relayed to instance 1, for
-    // longer than the grace a relayed failure gets (a load balancer's own health check would have acted).
-    const withFrontDoor = (readyz: ProbeResult): ClusterInput => ({
-      ...input,
-      apiServers: input.apiServers.map((instance, n) =>
-        n === 2
-          ? {
-              ...instance,
-              health: {
-                ...instance.health,
-                readyz: ready,
-                okSince: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1,
-              },
-            }
-          : instance,
-      ),
-      frontDoor: {
-        ...input.frontDoor,
-        health: {
-          livez: readyz,
-          readyz,
-          lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1,
-          okSince: null,
+  it(
+    "without quorum, a load balancer relaying an apiserver's etcd failure is a consequence; one refusing " +
+      'connections is not',
+    () => {
+      const cluster = aCluster().withApiServers(3).withEtcd(3);
+      const hawk = simulateHawk(cluster).advance(2_000);
+      cluster.stopEtcdMember(1).stopEtcdMember(2);
+      hawk.advance(2_000);
+      const input = cluster.build();
+      const ready = { at: cluster.now, ok: true, httpStatus: 200, latencyMs: 3, failedChecks: [], error: null };
+      // Probes race: instance 3 was last probed ready, while the LB's probe was relayed to instance 1, for
+      // longer than the grace a relayed failure gets (a load balancer's own health check would have acted).
+      const withFrontDoor = (readyz: ProbeResult): ClusterInput => ({
+        ...input,
+        apiServers: input.apiServers.map((instance, n) =>
+          n === 2
+            ? {
+                ...instance,
+                health: {
+                  ...instance.health,
+                  readyz: ready,
+                  okSince: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1,
+                },
+              }
+            : instance,
+        ),
+        frontDoor: {
+          ...input.frontDoor,
+          health: {
+            livez: readyz,
+            readyz,
+            lastOkAt: cluster.now - DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1,
+            okSince: null,
+          },
         },
-      },
-    });
-    const loadBalancerFinding = (readyz: ProbeResult) =>
-      evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find(
-        (f) => f.ruleId === 'LoadBalancerUnreachable',
-      );
-    expect(loadBalancerFinding(input.apiServers[0]!.health.readyz!)?.causedBy).toBe('EtcdQuorumLost');
-    expect(
-      loadBalancerFinding({
-        at: cluster.now,
-        ok: false,
-        httpStatus: null,
-        latencyMs: null,
-        failedChecks: [],
-        error: 'connect ECONNREFUSED',
-      })?.causedBy,
-    ).toBeNull();
-  });
+      });
+      const loadBalancerFinding = (readyz: ProbeResult) =>
+        evaluateCluster(withFrontDoor(readyz), hawk.state, DEFAULT_CONFIG, cluster.now).state.findings.find(
+          (f) => f.ruleId === 'LoadBalancerUnreachable',
+        );
+      expect(loadBalancerFinding(input.apiServers[0]!.health.readyz!)?.causedBy).toBe('EtcdQuorumLost');
+      expect(
+        loadBalancerFinding({
+          at: cluster.now,
+          ok: false,
+          httpStatus: null,
+          latencyMs: null,
+          failedChecks: [],
+          error: 'connect ECONNREFUSED',
+        })?.causedBy,
+      ).toBeNull();
+    },
+  );
 
   it.each([
     [['etcd'], true],

@@ -13,7 +13,8 @@ export function judgeCertificates(
 ): CertificateExpiry[] {
   const byCertificate = new Map<string, { first: ObservedCertificate; seenAt: Set<string> }>();
   for (const certificate of observed) {
-    const key = `${certificate.role === 'client' ? 'client' : 'server'}|${certificate.issuer}|${certificate.serialNumber}`;
+    const role = certificate.role === 'client' ? 'client' : 'server';
+    const key = `${role}|${certificate.issuer}|${certificate.serialNumber}`;
     const entry = byCertificate.get(key) ?? { first: certificate, seenAt: new Set<string>() };
     entry.seenAt.add(certificate.seenAt);
     // The instance's own address names it better than the front door relaying it.

@@ -23,9 +23,11 @@ export interface DistributionSignals {
 
 /** What no distribution shows hawk: said once, for every static-pod control plane. */
 const KUBEADM_CERTS =
-  "etcd itself is read only with a client certificate (kubeadm: /etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers' /readyz";
+  'etcd itself is read only with a client certificate (kubeadm: ' +
+  "/etc/kubernetes/pki/etcd/healthcheck-client.crt); without one, from the apiservers' /readyz";
 const LOOPBACK_HEALTH =
-  "controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm's default) are not reachable from here: their liveness is the kubelet's readiness of their mirror pods";
+  "controller-manager and scheduler /healthz bound to 127.0.0.1 (kubeadm's default) are not reachable from " +
+  "here: their liveness is the kubelet's readiness of their mirror pods";
 
 /**
  * detectDistribution names the distribution and its topology from what the API shows: the version
@@ -55,8 +57,11 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
       'stacked',
       ['the API serves config.openshift.io'],
       [
-        'control-plane pods run in openshift-kube-apiserver, openshift-kube-controller-manager, openshift-kube-scheduler and openshift-etcd, outside the kube-system pods hawk watches: candidates are not listed',
-        "the scheduler's Lease is openshift-kube-scheduler/kube-scheduler (137 s duration); a kube-system/kube-scheduler Lease without holder is a leftover, not a failure",
+        'control-plane pods run in openshift-kube-apiserver, openshift-kube-controller-manager, ' +
+          'openshift-kube-scheduler and openshift-etcd, outside the kube-system pods hawk watches: candidates ' +
+          'are not listed',
+        "the scheduler's Lease is openshift-kube-scheduler/kube-scheduler (137 s duration); a " +
+          'kube-system/kube-scheduler Lease without holder is a leftover, not a failure',
         'etcd health is reported by the operator in etcds.operator.openshift.io/cluster',
       ],
     );
@@ -77,7 +82,8 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
       'gke',
       'GKE: control plane managed',
       gke,
-      "default/kubernetes lists the provider's endpoint, not the apiserver instances: no apiserver count is judged from it",
+      "default/kubernetes lists the provider's endpoint, not the apiserver instances: no apiserver count is " +
+        'judged from it',
     );
 
   // 3. k3s and RKE2 stamp their builds.
@@ -88,12 +94,15 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
     const evidence = [k3s];
     if (etcdNodes.length > 0)
       evidence.push(
-        `${etcdNodes.length} node${etcdNodes.length === 1 ? '' : 's'} labelled node-role.kubernetes.io/etcd: embedded etcd members`,
+        `${etcdNodes.length} node${etcdNodes.length === 1 ? '' : 's'} labelled node-role.kubernetes.io/etcd: ` +
+          'embedded etcd members',
       );
     const label = etcd === 'embedded' ? 'k3s, embedded etcd' : 'k3s, SQLite or external datastore';
     return view('k3s', label, staticPods.length > 0 ? 'static-pods' : 'embedded', etcd, evidence, [
-      'no control-plane pods: apiserver, controller-manager and scheduler run inside each k3s server process; their standbys are not listed',
-      "the k3s and k3s-etcd Leases are held by a bare node name; etcd is read only with k3s's client certificate (/var/lib/rancher/k3s/server/tls/etcd/)",
+      'no control-plane pods: apiserver, controller-manager and scheduler run inside each k3s server ' +
+        'process; their standbys are not listed',
+      "the k3s and k3s-etcd Leases are held by a bare node name; etcd is read only with k3s's client " +
+        'certificate (/var/lib/rancher/k3s/server/tls/etcd/)',
       "anonymous /readyz answers 401: apiserver readiness needs the kubeconfig's credentials",
     ]);
   }
@@ -122,7 +131,8 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
       'os-service',
       [`node ${talos.name} runs ${talos.osImage}`],
       [
-        'etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API (talosctl etcd members)',
+        'etcd runs as a Talos service, not a pod: its members are not visible through the Kubernetes API ' +
+          '(talosctl etcd members)',
         LOOPBACK_HEALTH,
       ],
     );
@@ -136,19 +146,16 @@ export function detectDistribution(signals: DistributionSignals): DistributionVi
         : kubeadm.etcd === 'local'
           ? 'stacked'
           : placementOf(signals.etcdTopology, 'unknown');
+    const topology: EtcdTopology = placement === 'external' || placement === 'stacked' ? placement : 'unknown';
     const evidence = ['kube-system/kubeadm-config exists'];
     if (kubeadm.etcd) evidence.push(`its ClusterConfiguration has etcd.${kubeadm.etcd}`);
     if (kubeadm.controlPlaneEndpoint) evidence.push(`controlPlaneEndpoint ${kubeadm.controlPlaneEndpoint}`);
     else evidence.push('no controlPlaneEndpoint: the cluster was made for one control-plane node');
     return {
-      ...view(
-        'kubeadm',
-        `kubeadm, ${etcdPhrase(placement === 'external' ? 'external' : placement === 'stacked' ? 'stacked' : 'unknown', 'unknown')}`,
-        'static-pods',
-        placement,
-        evidence,
-        [LOOPBACK_HEALTH, KUBEADM_CERTS],
-      ),
+      ...view('kubeadm', `kubeadm, ${etcdPhrase(topology, 'unknown')}`, 'static-pods', placement, evidence, [
+        LOOPBACK_HEALTH,
+        KUBEADM_CERTS,
+      ]),
       controlPlaneEndpoint: kubeadm.controlPlaneEndpoint,
     };
   }
@@ -215,7 +222,8 @@ function managed(name: DistributionName, label: string, evidence: string, addres
     'managed',
     [evidence],
     [
-      "the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler and etcd are not visible",
+      "the control plane runs in the provider's account: apiserver instances, controller-manager, scheduler " +
+        'and etcd are not visible',
       addresses,
     ],
   );

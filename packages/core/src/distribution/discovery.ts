@@ -1,6 +1,8 @@
 import type { ControlPlanePod } from '../model/node';
 
-/** Control-plane components whose pods a name may start with, longest first so "kube-apiserver-x" is not read as "kube". */
+/**
+ * Control-plane components whose pods a name may start with, longest first so "kube-apiserver-x" is not read as "kube".
+ */
 const KNOWN_COMPONENTS = [
   'kube-controller-manager',
   'cloud-controller-manager',

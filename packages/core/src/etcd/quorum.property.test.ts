@@ -6,7 +6,10 @@ import { computeQuorum } from './quorum';
 const NOW = 1_000_000;
 const config = { etcdLeaderEvidenceMs: 5_000 };
 
-/** Members with ids 1…9; a reachable one reports a status naming some leader (or none) in some term, read some time ago. */
+/**
+ * Members with ids 1…9; a reachable one reports a status naming some leader (or none) in some term, read some
+ * time ago.
+ */
 const memberArb = fc
   .record({
     id: fc.integer({ min: 1, max: 9 }),

@@ -128,14 +128,18 @@ export interface LeaseView extends LeaseTrack {
   readonly expiresAt: number | null;
   /** When the lease turns renew-overdue if no renewal is observed: observed renewal + cadence + slack (epoch ms). */
   readonly overdueAt: number | null;
-  /** The renewal interval hawk expects of this holder (ms), and whether it was learned or guessed; see expectation.ts. */
+  /**
+   * The renewal interval hawk expects of this holder (ms), and whether it was learned or guessed; see expectation.ts.
+   */
   readonly expectedRenewal: RenewalExpectation | null;
   /**
    * Live (or unknown) candidates other than the holder, ready to take over: judged once by `standbysOf`
    * (lease/candidates.ts); screens list these and count them, never re-derive them.
    */
   readonly standbys: readonly Standby[];
-  /** The holder's clock is off from hawk's by more than config.clockSkewNoteMs: screens say so; never part of a verdict. */
+  /**
+   * The holder's clock is off from hawk's by more than config.clockSkewNoteMs: screens say so; never part of a verdict.
+   */
   readonly skewNoted: boolean;
   readonly freshness: Freshness;
 }

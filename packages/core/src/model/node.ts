@@ -23,7 +23,9 @@ export interface ControlPlanePod {
   readonly podIP: string | null;
   /** For kube-apiserver: its --etcd-servers, used to tell stacked from external etcd. */
   readonly etcdServers: readonly string[];
-  /** The kubelet's Ready condition on the mirror pod: false when the container is not running or failing. null unknown. */
+  /**
+   * The kubelet's Ready condition on the mirror pod: false when the container is not running or failing. null unknown.
+   */
   readonly ready?: boolean | null;
   /** Which label named the component: kubeadm/RKE2 `component`, Talos/kops `k8s-app`, or the pod name. */
   readonly componentLabel?: 'component' | 'k8s-app' | 'app.kubernetes.io/name' | 'name';

@@ -26,7 +26,8 @@ export const apiServerInstanceNotReady: Rule = {
               lastOkAt: instance.health.lastOkAt,
             },
             remediation:
-              'Check the instance\'s logs and its failing checks; an "etcd" check failing points at etcd, not at this apiserver.',
+              'Check the instance\'s logs and its failing checks; an "etcd" check failing points at etcd, ' +
+              'not at this apiserver.',
             commands: instance.address
               ? [
                   `kubectl get --raw='/readyz?verbose' --server=https://${instance.address}:${instance.port ?? 6443}`,

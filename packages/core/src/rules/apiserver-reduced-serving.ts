@@ -31,7 +31,8 @@ export const apiServerReducedServing: Rule = {
             .join(', '),
         },
         remediation:
-          'Bring the stopped instances back (static pod manifests in /etc/kubernetes/manifests, kubelet logs) before another one fails.',
+          'Bring the stopped instances back (static pod manifests in /etc/kubernetes/manifests, kubelet ' +
+          'logs) before another one fails.',
         commands: [
           'kubectl -n kube-system get pods -l component=kube-apiserver -o wide',
           "kubectl get --raw='/readyz?verbose'",

@@ -16,7 +16,8 @@ export const apiServerSingleInstance: Rule = {
             title: 'one apiserver: a single point of failure',
             evidence: { instances: 1, instance: input.apiServers[0]!.id },
             remediation:
-              'Run at least three control-plane nodes with kube-apiserver behind a load balancer, so one can restart or fail without an outage.',
+              'Run at least three control-plane nodes with kube-apiserver behind a load balancer, so one can ' +
+              'restart or fail without an outage.',
             commands: [
               'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide',
               'kubectl -n kube-system get pods -l component=kube-apiserver -o wide',

@@ -19,7 +19,8 @@ export const clusterControlPlaneNotVisible: Rule = {
               leaderLeases: Object.keys(input.leases).length,
             },
             remediation:
-              "The provider runs the control plane; its HA is theirs to report (check the provider's status page and SLA).",
+              "The provider runs the control plane; its HA is theirs to report (check the provider's status " +
+              'page and SLA).',
             commands: ["kubectl get --raw='/readyz?verbose'", 'kubectl -n kube-system get leases'],
           },
         ],

@@ -20,7 +20,8 @@ export const clusterUnreachable: Rule = {
               since: input.reachability.since,
             },
             remediation:
-              'Check the network path to the server in kubeconfig, the load balancer and the credentials; hawk shows nothing it cannot see.',
+              'Check the network path to the server in kubeconfig, the load balancer and the credentials; ' +
+              'hawk shows nothing it cannot see.',
             commands: [
               `kubectl --context ${input.identity.context} get --raw='/readyz?verbose'`,
               `kubectl --context ${input.identity.context} cluster-info`,

@@ -19,9 +19,11 @@ export const etcdAlarm: Rule = {
         ...(known ? {} : { severity: 'warning' as const, impact: 'degraded' as const }),
         remediation:
           alarm.alarm === 'NOSPACE'
-            ? 'The backend hit its quota: compact old revisions, defragment every member, then disarm the alarm; raise --quota-backend-bytes if the data really grew.'
+            ? 'The backend hit its quota: compact old revisions, defragment every member, then disarm the ' +
+              'alarm; raise --quota-backend-bytes if the data really grew.'
             : alarm.alarm === 'CORRUPT'
-              ? "A member's data diverged: remove and re-add that member from a healthy snapshot; do not disarm until it is replaced."
+              ? "A member's data diverged: remove and re-add that member from a healthy snapshot; do not " +
+                'disarm until it is replaced.'
               : "Read the alarm in etcd's logs before disarming it.",
         commands:
           alarm.alarm === 'NOSPACE'

@@ -1,6 +1,8 @@
 import { etcdctl, type Rule } from './rule';
 
-/** EtcdDbNearQuota: a member's database nears the backend quota; at the quota etcd raises NOSPACE and turns read-only. */
+/**
+ * EtcdDbNearQuota: a member's database nears the backend quota; at the quota etcd raises NOSPACE and turns read-only.
+ */
 export const etcdDbNearQuota: Rule = {
   id: 'EtcdDbNearQuota',
   component: 'etcd',
@@ -25,7 +27,8 @@ export const etcdDbNearQuota: Rule = {
           },
           ...(use.severity === 'critical' ? { severity: 'critical' as const } : {}),
           remediation:
-            'Compact and defragment (in use far below size means defrag alone frees it); otherwise find what grows (events, CRDs) or raise --quota-backend-bytes.',
+            'Compact and defragment (in use far below size means defrag alone frees it); otherwise find what ' +
+            'grows (events, CRDs) or raise --quota-backend-bytes.',
           commands: [etcdctl('endpoint status --cluster -w table'), etcdctl('defrag --cluster')],
         },
       ];

@@ -14,10 +14,13 @@ export const etcdLeaderFlapping: Rule = {
     return [
       {
         subject: null,
-        title: `etcd leader flapping: ${recent.length} leader changes in ${Math.round(config.flapWindowMs / 60_000)} min`,
+        title:
+          `etcd leader flapping: ${recent.length} leader changes in ` +
+          `${Math.round(config.flapWindowMs / 60_000)} min`,
         evidence: { changes: recent.length, windowMs: config.flapWindowMs, raftTerm: input.etcd.raftTerm },
         remediation:
-          'Look for members restarting, slow disks (wal fsync duration) or network latency between members beyond the election timeout.',
+          'Look for members restarting, slow disks (wal fsync duration) or network latency between members ' +
+          'beyond the election timeout.',
         commands: [
           etcdctl('endpoint status --cluster -w table'),
           'kubectl -n kube-system logs -l component=etcd --tail=200',

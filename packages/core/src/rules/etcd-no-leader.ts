@@ -16,7 +16,8 @@ export const etcdNoLeader: Rule = {
             title: 'etcd has no leader',
             evidence: { healthy: derived.quorum.healthy, voters: derived.quorum.voters, raftTerm: input.etcd.raftTerm },
             remediation:
-              'Without a leader etcd commits nothing. If quorum holds, an election should finish within seconds; persisting, look at network between members and disk latency (fsync).',
+              'Without a leader etcd commits nothing. If quorum holds, an election should finish within ' +
+              'seconds; persisting, look at network between members and disk latency (fsync).',
             commands: [etcdctl('endpoint status --cluster -w table'), etcdctl('endpoint health --cluster -w table')],
           },
         ],

@@ -25,7 +25,8 @@ describe('EtcdOneFailureFromQuorumLoss', () => {
       'the survivor names the draining leader',
       () => aCluster().withEtcd(3).drainEtcdMember(1).drainEtcdMember(3),
       [
-        'etcd 1/3 answering; raft still has a leader: cp-1, term 2 (not answering, named by cp-2); quorum held, one more failure loses it',
+        'etcd 1/3 answering; raft still has a leader: cp-1, term 2 (not answering, named by cp-2); quorum ' +
+          'held, one more failure loses it',
       ],
     ],
     [

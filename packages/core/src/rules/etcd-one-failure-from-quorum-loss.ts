@@ -16,7 +16,9 @@ export const etcdOneFailureFromQuorumLoss: Rule = {
     return [
       {
         subject: null,
-        title: `etcd ${byRaft ? `${quorum.evidence};` : `${quorum.healthy}/${quorum.voters}:`} quorum held, one more failure loses it`,
+        title:
+          `etcd ${byRaft ? `${quorum.evidence};` : `${quorum.healthy}/${quorum.voters}:`} quorum held, one ` +
+          'more failure loses it',
         evidence: {
           healthy: quorum.healthy,
           inRaft: quorum.inRaft,
@@ -27,7 +29,9 @@ export const etcdOneFailureFromQuorumLoss: Rule = {
           judgedFrom: quorum.evidence,
         },
         remediation: byRaft
-          ? 'Members that stopped answering are still counted by raft (a gracefully stopped etcd drains for up to its request timeout, 7 s by default, before leaving): once they leave, quorum is lost. Bring them back, or keep them running, before anything else.'
+          ? 'Members that stopped answering are still counted by raft (a gracefully stopped etcd drains for up ' +
+            'to its request timeout, 7 s by default, before leaving): once they leave, quorum is lost. Bring ' +
+            'them back, or keep them running, before anything else.'
           : 'Bring the missing members back before anything else; avoid maintenance on the remaining ones until then.',
         commands: [etcdctl('endpoint health --cluster -w table'), etcdctl('member list -w table')],
       },

@@ -19,7 +19,8 @@ describe('EtcdQuorumLost', () => {
       () => aCluster().withEtcd(1).stopEtcdMember(1),
       ['etcd quorum lost: 0/1 members healthy, 1 needed; no member reports a raft leader'],
     ],
-    // A graceful stop closes the client port at once; raft keeps the member while it drains, and the survivor still leads.
+    // A graceful stop closes the client port at once; raft keeps the member while it drains, and the survivor still
+    // leads.
     [
       '1/3 answering while two drain: raft still has its leader',
       () => aCluster().withEtcd(3).drainEtcdMember(2).drainEtcdMember(3),

@@ -32,7 +32,8 @@ export const etcdQuorumLost: Rule = {
           title: `etcd quorum lost: no apiserver (0/${readyz.answered}) can reach etcd`,
           evidence: { apiserversReportingEtcdOk: 0, answered: readyz.answered },
           remediation:
-            'Every apiserver fails its etcd check. Restore etcd members until a majority runs; do not remove members while quorum is lost.',
+            'Every apiserver fails its etcd check. Restore etcd members until a majority runs; do not remove ' +
+            'members while quorum is lost.',
           commands: COMMANDS,
         },
       ];
@@ -43,10 +44,14 @@ export const etcdQuorumLost: Rule = {
     return [
       {
         subject: null,
-        title: `etcd quorum lost: ${counts.healthy}/${counts.voters} members healthy, ${counts.quorum} needed; ${NO_LEADER}`,
+        title:
+          `etcd quorum lost: ${counts.healthy}/${counts.voters} members healthy, ${counts.quorum} needed; ` +
+          `${NO_LEADER}`,
         evidence: { ...counts, down: down.join(', '), judgedFrom: quorum.evidence },
         remediation:
-          'etcd accepts no writes: leases cannot renew and apiservers fail readiness. Restart the stopped members; if they are lost for good, restore from snapshot (etcdutl snapshot restore) or force a new cluster from the survivor.',
+          'etcd accepts no writes: leases cannot renew and apiservers fail readiness. Restart the stopped ' +
+          'members; if they are lost for good, restore from snapshot (etcdutl snapshot restore) or force a ' +
+          'new cluster from the survivor.',
         commands: COMMANDS,
       },
     ];

@@ -16,7 +16,8 @@ export const etcdSingleMember: Rule = {
             title: 'one etcd member: a single point of failure',
             evidence: { voters: 1 },
             remediation:
-              'Grow etcd to three (or five) members on separate nodes, and keep snapshots: with one member, its disk is the cluster.',
+              'Grow etcd to three (or five) members on separate nodes, and keep snapshots: with one member, ' +
+              'its disk is the cluster.',
             commands: [etcdctl('member list -w table'), etcdctl('snapshot save /var/lib/etcd-snapshot.db')],
           },
         ],

@@ -15,7 +15,11 @@ export const hawkSourceStale: Rule = {
       return [
         {
           subject: source,
-          title: `hawk's view of ${source} is ${freshness.state}${freshness.lastEventAt === null ? '' : `, data as of ${Math.round((now - freshness.lastEventAt) / 1000)} s ago`}`,
+          title:
+            `hawk's view of ${source} is ${freshness.state}` +
+            (freshness.lastEventAt === null
+              ? ''
+              : `, data as of ${Math.round((now - freshness.lastEventAt) / 1000)} s ago`),
           evidence: {
             source,
             state: freshness.state,
@@ -23,7 +27,8 @@ export const hawkSourceStale: Rule = {
             detail: freshness.detail ?? null,
           },
           remediation:
-            "hawk is relisting or reconnecting; what depends on this source is shown as unknown until it is live again. If it persists, check hawk's logs and its RBAC.",
+            'hawk is relisting or reconnecting; what depends on this source is shown as unknown until it is ' +
+            "live again. If it persists, check hawk's logs and its RBAC.",
           commands: [
             'kubectl auth can-i list leases -n kube-system',
             'kubectl auth can-i watch endpointslices -n default',

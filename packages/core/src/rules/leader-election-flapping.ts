@@ -17,14 +17,17 @@ export const leaderElectionFlapping: Rule = {
         {
           subject: leaseSubject(lease),
           component: findingComponentForLease(lease.component),
-          title: `${lease.name} leader flapping: ${recent.length} transitions in ${Math.round(config.flapWindowMs / 60_000)} min`,
+          title:
+            `${lease.name} leader flapping: ${recent.length} transitions in ` +
+            `${Math.round(config.flapWindowMs / 60_000)} min`,
           evidence: {
             transitions: recent.length,
             windowMs: config.flapWindowMs,
             holders: [...new Set(recent.map((t) => t.to ?? 'none'))].join(', '),
           },
           remediation:
-            'Leaders keep losing the lease: look for restarts (OOM, liveness probes), apiserver latency or etcd slowness making renewals miss the renew deadline.',
+            'Leaders keep losing the lease: look for restarts (OOM, liveness probes), apiserver latency or ' +
+            'etcd slowness making renewals miss the renew deadline.',
           commands: leaseCommands(lease),
         },
       ];

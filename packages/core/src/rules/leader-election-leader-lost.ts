@@ -16,14 +16,18 @@ export const leaderElectionLeaderLost: Rule = {
       .map((lease) => ({
         subject: leaseSubject(lease),
         component: findingComponentForLease(lease.component),
-        title: `${lease.name} leader lost: lease expired ${Math.round((now - lease.expiresAt!) / 1000)} s ago, no standby took over`,
+        title:
+          `${lease.name} leader lost: lease expired ${Math.round((now - lease.expiresAt!) / 1000)} s ago, no ` +
+          'standby took over',
         evidence: {
           holder: lease.record?.holderIdentity ?? null,
           expiredAt: lease.expiresAt,
           standbys: lease.standbys.length,
           leaseDurationSeconds: lease.record?.leaseDurationSeconds ?? null,
         },
-        remediation: `No ${lease.component} is leading, so its controllers do nothing. Start a candidate, or find why standbys cannot write the lease (apiserver or etcd down).`,
+        remediation:
+          `No ${lease.component} is leading, so its controllers do nothing. Start a candidate, or find why ` +
+          'standbys cannot write the lease (apiserver or etcd down).',
         commands: leaseCommands(lease),
       })),
 };

@@ -18,7 +18,9 @@ export const leaderElectionNoHolder: Rule = {
         component: findingComponentForLease(lease.component),
         title: `${lease.name} has no holder`,
         evidence: { lease: leaseSubject(lease), deleted: lease.record === null, candidates: lease.candidates.length },
-        remediation: `No ${lease.component} holds the lease: the component may be stopped everywhere, or the lease is left over from a removed component (then delete it).`,
+        remediation:
+          `No ${lease.component} holds the lease: the component may be stopped everywhere, or the lease is ` +
+          'left over from a removed component (then delete it).',
         commands: leaseCommands(lease),
       })),
 };

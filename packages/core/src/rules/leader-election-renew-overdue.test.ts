@@ -12,7 +12,8 @@ describe('LeaderElectionRenewOverdue', () => {
       true,
       5_000,
       [
-        'kube-controller-manager leader not renewing: cp-1_0f3c1a7e-5b1d-4c2e-9a8b-000000000001 silent for 5 s (expected every 2 s)',
+        'kube-controller-manager leader not renewing: cp-1_0f3c1a7e-5b1d-4c2e-9a8b-000000000001 silent for 5 ' +
+          's (expected every 2 s)',
       ],
     ],
     ["silent 20 s: expired, another rule's", true, 20_000, []],

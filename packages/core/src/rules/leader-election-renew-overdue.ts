@@ -11,14 +11,17 @@ export const leaderElectionRenewOverdue: Rule = {
   severity: 'warning',
   impact: 'degraded',
   summary:
-    'No renewal of a leader lease observed for longer than its expected cadence (learned, else guessed from the lease duration) plus slack.',
+    'No renewal of a leader lease observed for longer than its expected cadence (learned, else guessed from ' +
+    'the lease duration) plus slack.',
   evaluate: (input, derived, _config, now) =>
     derived.leases
       .filter((lease) => lease.status === 'renew-overdue' && !isLeftoverLease(input.distribution, lease))
       .map((lease) => ({
         subject: leaseSubject(lease),
         component: findingComponentForLease(lease.component),
-        title: `${lease.name} leader not renewing: ${lease.record?.holderIdentity ?? 'holder'} silent for ${seconds(now - lease.observedRenewAt!)} s${renewsEvery(lease)}`,
+        title:
+          `${lease.name} leader not renewing: ${lease.record?.holderIdentity ?? 'holder'} silent for ` +
+          `${seconds(now - lease.observedRenewAt!)} s${renewsEvery(lease)}`,
         evidence: {
           holder: lease.record?.holderIdentity ?? null,
           silentMs: now - lease.observedRenewAt!,
@@ -27,7 +30,9 @@ export const leaderElectionRenewOverdue: Rule = {
           expiresAt: lease.expiresAt,
           standbys: lease.standbys.length,
         },
-        remediation: `The holder stopped renewing (crashed, frozen, or cut off from the apiserver); a standby takes over when the lease expires. Check the holder's process and logs.`,
+        remediation:
+          'The holder stopped renewing (crashed, frozen, or cut off from the apiserver); a standby takes over ' +
+          "when the lease expires. Check the holder's process and logs.",
         commands: leaseCommands(lease),
       })),
 };
@@ -38,5 +43,8 @@ const seconds = (ms: number) => Math.round(ms / 1000);
 function renewsEvery(lease: LeaseView): string {
   const expected = lease.expectedRenewal;
   if (!expected) return '';
-  return ` (${expected.basis === 'learned' ? 'renews' : 'expected'} every ${Math.max(1, seconds(expected.cadenceMs))} s)`;
+  return (
+    ` (${expected.basis === 'learned' ? 'renews' : 'expected'} every ` +
+    `${Math.max(1, seconds(expected.cadenceMs))} s)`
+  );
 }

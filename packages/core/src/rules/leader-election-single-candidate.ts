@@ -35,7 +35,8 @@ export const leaderElectionSingleCandidate: Rule = {
           component: findingComponentForLease(lease.component),
           title:
             dead > 0
-              ? `${live} live candidate${live === 1 ? '' : 's'} for ${lease.name} (${dead} down${unseen > 0 ? `, ${unseen} not observable from here` : ''}): no standby to take over`
+              ? `${live} live candidate${live === 1 ? '' : 's'} for ${lease.name} (${dead} ` +
+                `down${unseen > 0 ? `, ${unseen} not observable from here` : ''}): no standby to take over`
               : `one candidate for ${lease.name}: no standby to take over`,
           evidence: {
             lease: leaseSubject(lease),
@@ -47,8 +48,10 @@ export const leaderElectionSingleCandidate: Rule = {
           },
           remediation:
             dead > 0
-              ? `Bring the ${lease.component} instances that are down back (their health endpoint does not answer), so a standby can acquire the lease when the leader dies.`
-              : `Run ${lease.component} on at least three control-plane nodes with --leader-elect=true, so a standby acquires the lease when the leader dies.`,
+              ? `Bring the ${lease.component} instances that are down back (their health endpoint does not ` +
+                'answer), so a standby can acquire the lease when the leader dies.'
+              : `Run ${lease.component} on at least three control-plane nodes with --leader-elect=true, so a ` +
+                'standby acquires the lease when the leader dies.',
           commands: leaseCommands(lease),
         };
       }),

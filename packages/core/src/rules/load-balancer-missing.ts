@@ -16,7 +16,9 @@ export const loadBalancerMissing: Rule = {
             title: 'no load balancer: kubeconfig points at a single apiserver instance',
             evidence: { server: input.frontDoor.url, instances: input.apiServers.length },
             remediation:
-              'Put the apiservers behind a load balancer (or kube-vip/keepalived VIP) and point kubeconfig and kubelets at it (kubeadm: --control-plane-endpoint); other instances do not help clients that cannot reach them.',
+              'Put the apiservers behind a load balancer (or kube-vip/keepalived VIP) and point kubeconfig ' +
+              'and kubelets at it (kubeadm: --control-plane-endpoint); other instances do not help clients ' +
+              'that cannot reach them.',
             commands: [
               "kubectl config view --minify -o jsonpath='{.clusters[0].cluster.server}'",
               'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide',

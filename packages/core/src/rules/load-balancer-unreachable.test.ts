@@ -74,9 +74,11 @@ describe('LoadBalancerUnreachable', () => {
       loadBalancerUnreachable.evaluate(input2, { serving: input.apiServers } as never, DEFAULT_CONFIG, cluster.now),
     ).toHaveLength(1);
   });
-  // Seen in kubeadm chaos (seed 31): one etcd member stopped; hawk's first front-door probe after 4 calm seconds, and its
+  // Seen in kubeadm chaos (seed 31): one etcd member stopped; hawk's first front-door probe after 4 calm seconds, and
+  // its
   // retry on a new connection, both went to that member's apiserver before HAProxy's check removed it (HAProxy had 2
-  // backends UP throughout). Its last success was 7.7 s old, so the grace counted from it had run out at the first failure.
+  // backends UP throughout). Its last success was 7.7 s old, so the grace counted from it had run out at the first
+  // failure.
   it('a relayed failure gets the grace from its first failure, however old the last success', () => {
     const cluster = aCluster().withApiServers(3);
     const input = cluster.build();
@@ -107,35 +109,40 @@ describe('LoadBalancerUnreachable', () => {
     expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs - 1)).toEqual([]);
     expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs + 1)).toHaveLength(1);
   });
-  // Seen in kubeadm replica chaos: quorum back, one apiserver serving again, HAProxy not yet passing to it (rise 2 × 1 s).
-  it("a relayed failure right after instances began serving again gets the grace from then, not from the LB's last success", () => {
-    const cluster = aCluster().withApiServers(3);
-    const input = cluster.build();
-    const relayed = {
-      at: cluster.now,
-      ok: false,
-      httpStatus: null,
-      latencyMs: null,
-      failedChecks: [],
-      error: 'other side closed (UND_ERR_SOCKET)',
-    };
-    const frontDoor = {
-      ...input.frontDoor,
-      health: { livez: relayed, readyz: relayed, lastOkAt: cluster.now - 30_000, okSince: null },
-    };
-    const judge = (servingForMs: number) => {
-      const serving = input.apiServers.map((instance) => ({
-        ...instance,
-        health: { ...instance.health, okSince: cluster.now - servingForMs },
-      }));
-      return loadBalancerUnreachable.evaluate(
-        { ...input, apiServers: serving, frontDoor },
-        { serving } as never,
-        DEFAULT_CONFIG,
-        cluster.now,
-      );
-    };
-    expect(judge(2_000)).toEqual([]);
-    expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs + 1)).toHaveLength(1);
-  });
+  // Seen in kubeadm replica chaos: quorum back, one apiserver serving again, HAProxy not yet passing to it (rise 2 × 1
+  // s).
+  it(
+    "a relayed failure right after instances began serving again gets the grace from then, not from the LB's " +
+      'last success',
+    () => {
+      const cluster = aCluster().withApiServers(3);
+      const input = cluster.build();
+      const relayed = {
+        at: cluster.now,
+        ok: false,
+        httpStatus: null,
+        latencyMs: null,
+        failedChecks: [],
+        error: 'other side closed (UND_ERR_SOCKET)',
+      };
+      const frontDoor = {
+        ...input.frontDoor,
+        health: { livez: relayed, readyz: relayed, lastOkAt: cluster.now - 30_000, okSince: null },
+      };
+      const judge = (servingForMs: number) => {
+        const serving = input.apiServers.map((instance) => ({
+          ...instance,
+          health: { ...instance.health, okSince: cluster.now - servingForMs },
+        }));
+        return loadBalancerUnreachable.evaluate(
+          { ...input, apiServers: serving, frontDoor },
+          { serving } as never,
+          DEFAULT_CONFIG,
+          cluster.now,
+        );
+      };
+      expect(judge(2_000)).toEqual([]);
+      expect(judge(DEFAULT_CONFIG.loadBalancerFailureGraceMs + 1)).toHaveLength(1);
+    },
+  );
 });

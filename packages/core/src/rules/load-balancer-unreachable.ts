@@ -25,7 +25,9 @@ export const loadBalancerUnreachable: Rule = {
     return [
       {
         subject: frontDoor.url,
-        title: `load balancer down: ${frontDoor.url} does not answer while ${derived.serving.length}/${input.apiServers.length} apiservers serve`,
+        title:
+          `load balancer down: ${frontDoor.url} does not answer while ` +
+          `${derived.serving.length}/${input.apiServers.length} apiservers serve`,
         evidence: {
           server: frontDoor.url,
           httpStatus: probe.httpStatus,
@@ -35,7 +37,8 @@ export const loadBalancerUnreachable: Rule = {
           failingSince: failingSince ?? null,
         },
         remediation:
-          'Restart or fail over the load balancer (HAProxy, cloud LB, VIP); clients and kubelets using its address are cut off although the apiservers are fine.',
+          'Restart or fail over the load balancer (HAProxy, cloud LB, VIP); clients and kubelets using its ' +
+          'address are cut off although the apiservers are fine.',
         commands: [
           `curl -k ${frontDoor.url}/readyz`,
           'kubectl -n default get endpointslices -l kubernetes.io/service-name=kubernetes -o wide',

@@ -2,7 +2,10 @@ import { isServing } from '../analysis/derive';
 import { nodeOfInstance, nodeOfMember } from '../analysis/placement';
 import type { Rule } from './rule';
 
-/** TopologyNodeDown: a control-plane node is NotReady, or every component on it is unreachable: the root of their findings. */
+/**
+ * TopologyNodeDown: a control-plane node is NotReady, or every component on it is unreachable: the root of their
+ * findings.
+ */
 export const topologyNodeDown: Rule = {
   id: 'TopologyNodeDown',
   component: 'topology',
@@ -29,7 +32,11 @@ export const topologyNodeDown: Rule = {
       return [
         {
           subject: node.name,
-          title: `control-plane node ${node.name} down${instances.length + members.length > 0 ? ` with ${instances.length} apiserver(s) and ${members.length} etcd member(s)` : ''}`,
+          title:
+            `control-plane node ${node.name} down` +
+            (instances.length + members.length > 0
+              ? ` with ${instances.length} apiserver(s) and ${members.length} etcd member(s)`
+              : ''),
           evidence: {
             node: node.name,
             ready: node.ready,

@@ -9,7 +9,8 @@ export const topologySingleNode: Rule = {
   impact: 'spof',
   summary: 'All control-plane components run on one node.',
   evaluate: (input) => {
-    // Placement is only judged from known nodes: instances on one host without Node objects (a lab on loopback) say nothing.
+    // Placement is only judged from known nodes: instances on one host without Node objects (a lab on loopback) say
+    // nothing.
     if (input.nodes.length === 0) return [];
     const used = new Set<string>(
       [
@@ -26,7 +27,8 @@ export const topologySingleNode: Rule = {
         title: `whole control plane on one node: ${nodes[0]!}`,
         evidence: { node: nodes[0]!, controlPlaneNodes: input.nodes.length },
         remediation:
-          'Spread apiserver, etcd, controller-manager and scheduler over at least three control-plane nodes (kubeadm join --control-plane).',
+          'Spread apiserver, etcd, controller-manager and scheduler over at least three control-plane nodes ' +
+          '(kubeadm join --control-plane).',
         commands: [
           'kubectl get nodes -l node-role.kubernetes.io/control-plane -o wide',
           'kubectl -n kube-system get pods -l tier=control-plane -o wide',

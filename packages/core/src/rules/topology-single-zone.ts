@@ -1,6 +1,9 @@
 import type { Rule } from './rule';
 
-/** TopologySingleZone: every control-plane node sits in one zone; a zone outage takes them all. Often by design, hence info. */
+/**
+ * TopologySingleZone: every control-plane node sits in one zone; a zone outage takes them all. Often by design, hence
+ * info.
+ */
 export const topologySingleZone: Rule = {
   id: 'TopologySingleZone',
   component: 'topology',

@@ -1,6 +1,8 @@
 import type { Rule } from './rule';
 
-/** TopologyStackedEtcd: etcd shares nodes with the apiservers; losing a node costs both. Normal for kubeadm, so info. */
+/**
+ * TopologyStackedEtcd: etcd shares nodes with the apiservers; losing a node costs both. Normal for kubeadm, so info.
+ */
 export const topologyStackedEtcd: Rule = {
   id: 'TopologyStackedEtcd',
   component: 'topology',
@@ -16,7 +18,8 @@ export const topologyStackedEtcd: Rule = {
             title: 'stacked etcd: each control-plane node failure costs an apiserver and an etcd member together',
             evidence: { topology: 'stacked', evidence: input.etcd.topologyEvidence.join('; ') },
             remediation:
-              'Fine with three or more nodes; for larger clusters consider external etcd so the failure domains decouple.',
+              'Fine with three or more nodes; for larger clusters consider external etcd so the failure ' +
+              'domains decouple.',
             commands: ['kubectl -n kube-system get pods -l component=etcd -o wide'],
           },
         ],

@@ -268,7 +268,10 @@ export class ClusterBuilder {
     return this;
   }
 
-  /** The instance's /readyz hangs past the probe timeout while etcd has no quorum (its etcd check blocks), instead of naming the check. */
+  /**
+   * The instance's /readyz hangs past the probe timeout while etcd has no quorum (its etcd check blocks), instead of
+   * naming the check.
+   */
   hangReadyzWithoutQuorum(index: number): this {
     this.instance(index).readyzHangs = true;
     return this;
@@ -587,7 +590,10 @@ export function aCluster(options: { id?: string; start?: number; config?: HawkCo
   return new ClusterBuilder(options);
 }
 
-/** A full-HA cluster as the lab runs it: 3 apiservers behind a load balancer, both leader leases with 3 candidates, 3 etcd members. */
+/**
+ * A full-HA cluster as the lab runs it: 3 apiservers behind a load balancer, both leader leases with 3 candidates, 3
+ * etcd members.
+ */
 export function aFullHaCluster(options: { id?: string; start?: number; config?: HawkConfig } = {}): ClusterBuilder {
   return aCluster(options)
     .withApiServers(3)

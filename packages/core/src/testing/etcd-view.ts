@@ -1,7 +1,10 @@
 import { DEFAULT_ETCD_QUOTA_BYTES } from '../etcd/topology';
 import type { EtcdView } from '../model/etcd';
 
-/** anEtcdView is an etcd read live through its own API: stacked, the default quota, no alarm; members and leader as told. */
+/**
+ * anEtcdView is an etcd read live through its own API: stacked, the default quota, no alarm; members and leader as
+ * told.
+ */
 export function anEtcdView(overrides: Partial<EtcdView> = {}): EtcdView {
   return {
     source: 'etcd-api',

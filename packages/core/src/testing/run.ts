@@ -36,7 +36,10 @@ export interface HawkRun {
   until(predicate: (state: ClusterState) => boolean, limitMs?: number, stepMs?: number): number | null;
 }
 
-/** simulateHawk runs hawk's judging loop on a cluster fixture: it evaluates it over time, carrying the previous state as the server does. */
+/**
+ * simulateHawk runs hawk's judging loop on a cluster fixture: it evaluates it over time, carrying the previous state as
+ * the server does.
+ */
 export function simulateHawk(cluster: ClusterBuilder, config: HawkConfig = DEFAULT_CONFIG): HawkRun {
   let state: ClusterState | null = null;
   const timeline: { at: number; kind: 'opened' | 'resolved'; finding: Finding }[] = [];
