@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { summarizeCluster } from '@hawk/core';
+import { incidentsOf, summarizeCluster, summarizeIncident, type Incident } from '@hawk/core';
 import {
   ClusterParams,
   List,
@@ -8,12 +8,17 @@ import {
   ClusterSummarySchema,
   ErrorSchema,
   FindingSchema,
+  IncidentSchema,
   parseTime,
   TimelineEventSchema,
   TimeParam,
 } from './schemas';
 
 const DAY_MS = 24 * 60 * 60_000;
+/** Incidents are looked for in the default history retention (7 days) unless `from` says otherwise. */
+const INCIDENT_WINDOW_MS = 7 * DAY_MS;
+/** Most timeline events one incidents request folds; past it the newest are missing and the answer says so. */
+const INCIDENT_EVENTS_LIMIT = 50_000;
 
 /** REST over the clusters: what the socket pushes, plus history (timeline and replay). */
 export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -24,6 +29,22 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     message: `no cluster with id ${JSON.stringify(id)}`,
   });
   const badRequest = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
+  const nameOf = (id: string) => states.snapshot(id)?.state.identity.name ?? id;
+
+  /** The incidents core derives from the stored timeline, so they survive whatever the timeline survives. */
+  async function incidentsIn(clusterId: string, window: { from?: string; to?: string }) {
+    const to = window.to === undefined ? Date.now() : parseTime(window.to);
+    const from = window.from === undefined ? to - INCIDENT_WINDOW_MS : parseTime(window.from);
+    if (Number.isNaN(from) || Number.isNaN(to) || from > to) return null;
+    const events = await history.timeline(clusterId, from, to, INCIDENT_EVENTS_LIMIT);
+    return { from, to, incidents: incidentsOf(events), truncated: events.length >= INCIDENT_EVENTS_LIMIT };
+  }
+  const shown = (incident: Incident, clusterName: string) => ({
+    ...incident,
+    title: incident.findings[0]?.title ?? '',
+    summary: incident.endedAt === null ? null : summarizeIncident(incident, clusterName),
+  });
+  const IncidentWindow = Type.Object({ from: Type.Optional(TimeParam), to: Type.Optional(TimeParam) });
 
   app.get(
     '/api/clusters',
@@ -138,6 +159,66 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         name: (state.identity.name as string | undefined) ?? state.identity.context,
       };
       return { clusterId: request.params.id, t, state: { ...state, identity } };
+    },
+  );
+
+  app.get(
+    '/api/clusters/:id/incidents',
+    {
+      schema: {
+        summary: 'Incidents derived from the timeline (default: the last 7 days), oldest first, with their summaries',
+        tags: ['history'],
+        params: ClusterParams,
+        querystring: IncidentWindow,
+        response: {
+          200: Type.Object({
+            clusterId: Type.String(),
+            from: Type.Number(),
+            to: Type.Number(),
+            truncated: Type.Boolean(),
+            incidents: List(IncidentSchema),
+          }),
+          400: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const found = await incidentsIn(request.params.id, request.query);
+      if (!found) return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
+      const name = nameOf(request.params.id);
+      return { clusterId: request.params.id, ...found, incidents: found.incidents.map((i) => shown(i, name)) };
+    },
+  );
+
+  app.get(
+    '/api/clusters/:id/incidents/:n/summary',
+    {
+      schema: {
+        summary: "One ended incident's summary, Markdown (n: the incident's number from /incidents)",
+        tags: ['history'],
+        params: Type.Object({ ...ClusterParams.properties, n: Type.Integer({ minimum: 0 }) }),
+        querystring: IncidentWindow,
+        response: { 200: Type.String(), 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { id, n } = request.params;
+      const found = await incidentsIn(id, request.query);
+      if (!found) return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
+      const incident = found.incidents.find((i) => i.n === n);
+      if (!incident)
+        return reply
+          .code(404)
+          .send({ statusCode: 404, error: 'Not Found', message: `no incident ${n} in ${id}'s history` });
+      if (incident.endedAt === null)
+        return reply
+          .code(409)
+          .send({
+            statusCode: 409,
+            error: 'Conflict',
+            message: `incident ${n} has not ended: its summary is written then`,
+          });
+      return reply.type('text/markdown; charset=utf-8').send(summarizeIncident(incident, nameOf(id)));
     },
   );
 };

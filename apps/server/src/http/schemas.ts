@@ -82,3 +82,39 @@ export const ClusterParams = Type.Object({ id: Type.String({ minLength: 1, maxLe
 export function parseTime(value: string): number {
   return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
 }
+
+const IncidentFindingSchema = Type.Object({
+  id: Type.String(),
+  ruleId: Type.String(),
+  severity: Type.String(),
+  component: Type.String(),
+  subject: Nullable(Type.String()),
+  title: Type.String(),
+  causedBy: Nullable(Type.String()),
+  openedAt: Type.Number(),
+  resolvedAt: Nullable(Type.Number()),
+  reopened: Type.Integer(),
+});
+
+/** An incident as core derived it from the timeline, with its Markdown summary once it ended. */
+export const IncidentSchema = Type.Object({
+  n: Type.Number({ description: 'the incident number: when it opened (epoch ms)' }),
+  openedAt: Type.Number(),
+  endedAt: Nullable(Type.Number()),
+  title: Type.String(),
+  findings: List(IncidentFindingSchema),
+  transitions: List(
+    Type.Object({
+      lease: Type.String(),
+      from: Nullable(Type.String()),
+      to: Nullable(Type.String()),
+      at: Type.Number(),
+      leaderlessMs: Nullable(Type.Number()),
+      handover: Type.Optional(Type.String()),
+    }),
+  ),
+  etcdLeaderChanges: List(
+    Type.Object({ at: Type.Number(), from: Nullable(Type.String()), to: Nullable(Type.String()) }),
+  ),
+  summary: Nullable(Type.String({ description: 'Markdown, once the incident ended' })),
+});
