@@ -39,6 +39,20 @@ describe('evaluateCluster', () => {
     ]);
   });
 
+  it('expected findings come after what is broken, stand apart from incidents and leave the verdict alone', () => {
+    const cluster = aFullHaCluster().withCertificate('apiserver', '10.213.0.11:6443', 3);
+    const hawk = simulateHawk(cluster).advance(2_000);
+    expect(hawk.state.verdict).toBe('ha-ok');
+    cluster.stopApiServer(3);
+    hawk.advance(2_000);
+    expect(hawk.state.verdict).toBe('degraded');
+    const findings = hawk.state.findings;
+    expect(findings.filter((f) => f.ruleId.startsWith('ApiServer')).map((f) => f.kind)).toEqual(['current', 'current']);
+    // Critical (3 days left) yet last, after even the info findings: nothing is broken by it yet.
+    expect(findings.at(-1)).toMatchObject({ kind: 'expected', severity: 'critical', ruleId: 'CertificateExpiring' });
+    expect(findings.at(-1)?.causedBy).toBeNull();
+  });
+
   it('a cluster still connecting has no findings and an unknown verdict', () => {
     const cluster = aFullHaCluster();
     const input = { ...cluster.build(), reachability: { state: 'connecting' as const } };

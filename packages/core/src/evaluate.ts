@@ -40,12 +40,16 @@ export function evaluateCluster(
   const impacts: Impact[] = [];
   const raw = rules.flatMap((rule) =>
     rule.evaluate(input, derived, config, now).map((draft): Finding => {
-      impacts.push(draft.impact ?? rule.impact);
+      const kind = draft.kind ?? rule.kind ?? 'current';
+      // What is only foreseen leaves the verdict alone: the cluster is not broken yet.
+      impacts.push(kind === 'expected' ? 'none' : (draft.impact ?? rule.impact));
       const id = findingId(rule.id, draft.subject);
       return {
         id,
         ruleId: rule.id,
         severity: draft.severity ?? rule.severity,
+        kind,
+        ...(kind === 'expected' && draft.expectedAt !== undefined ? { expectedAt: draft.expectedAt } : {}),
         component: draft.component ?? rule.component,
         subject: draft.subject,
         title: draft.title,
@@ -58,7 +62,8 @@ export function evaluateCluster(
     }),
   );
 
-  // 3. Group consequences under their root cause, then order: critical first, oldest first, roots before consequences.
+  // 3. Group consequences under their root cause, then order: what is broken before what is expected, critical first,
+  //    oldest first, roots before consequences.
   const findings = groupRootCauses(raw, input, derived).sort(compareFindings);
 
   const state: ClusterState = {
@@ -101,6 +106,7 @@ function rulesFor(input: ClusterInput): readonly Rule[] {
 
 function compareFindings(a: Finding, b: Finding): number {
   return (
+    Number(a.kind === 'expected') - Number(b.kind === 'expected') ||
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
     a.since - b.since ||
     Number(a.causedBy !== null) - Number(b.causedBy !== null) ||

@@ -22,6 +22,8 @@ export const FindingSchema = Type.Object({
   id: Type.String(),
   ruleId: Type.String(),
   severity: Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('info')]),
+  kind: Type.Union([Type.Literal('current'), Type.Literal('expected')]),
+  expectedAt: Type.Optional(Type.Number()),
   component: Type.String(),
   subject: Nullable(Type.String()),
   title: Type.String(),

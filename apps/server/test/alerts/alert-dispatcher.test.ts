@@ -30,6 +30,7 @@ function finding(id: string, severity: Finding['severity'] = 'critical'): Findin
     id,
     ruleId: 'LeaderLeaseExpired',
     severity,
+    kind: 'current',
     component: 'kube-controller-manager',
     subject: 'kube-system/kube-controller-manager',
     title: `leader lost (${id})`,

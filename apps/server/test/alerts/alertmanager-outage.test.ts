@@ -10,6 +10,7 @@ function finding(id: string): Finding {
     id,
     ruleId: 'EtcdQuorumLost',
     severity: 'critical',
+    kind: 'current',
     component: 'etcd',
     subject: null,
     title: `etcd quorum lost (${id})`,

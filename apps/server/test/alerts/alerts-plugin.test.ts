@@ -61,6 +61,7 @@ describe('the alerts plugin, configured by environment', () => {
       id: 'etcd-quorum-lost:lab',
       ruleId: 'EtcdQuorumLost',
       severity: 'critical',
+      kind: 'current',
       component: 'etcd',
       subject: null,
       title: 'etcd quorum lost: 1/3 members healthy, 2 needed',

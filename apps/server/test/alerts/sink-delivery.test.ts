@@ -39,6 +39,7 @@ function finding(id: string, overrides: Partial<Finding> = {}): Finding {
     id,
     ruleId: 'EtcdQuorumLost',
     severity: 'critical',
+    kind: 'current',
     component: 'etcd',
     subject: null,
     title: `etcd quorum lost (${id})`,

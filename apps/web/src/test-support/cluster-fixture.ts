@@ -77,6 +77,7 @@ export function aFinding(overrides: Partial<Finding> & Pick<Finding, 'id' | 'tit
   return {
     ruleId: overrides.id,
     severity: 'warning',
+    kind: 'current',
     component: 'cluster',
     subject: null,
     evidence: {},

@@ -13,7 +13,7 @@ const LEASE_FAILURES = new Set(['LeaderElectionRenewOverdue', 'LeaderElectionLea
  * - etcd quorum lost → apiservers failing their etcd check, leases not renewing, etcd without leader;
  * - a control-plane node down → the apiservers, etcd members and lease holders on it;
  * - no apiserver serving → hawk's watches going stale (it watches through them).
- * Chains are flattened: causedBy always names a root.
+ * Chains are flattened: causedBy always names a root. Expected findings stand apart (causedBy null, never a root).
  */
 export function groupRootCauses(findings: readonly Finding[], input: ClusterInput, derived: Derived): Finding[] {
   const byRule = (ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
@@ -62,7 +62,8 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
     }
   };
 
-  const direct = new Map(findings.map((f) => [f.id, causeOf(f)]));
+  // An expected finding foresees a failure, it is not one: it neither roots nor joins an incident.
+  const direct = new Map(findings.filter((f) => f.kind !== 'expected').map((f) => [f.id, causeOf(f)]));
   const rootOf = (id: string, seen = new Set<string>()): string => {
     const cause = direct.get(id) ?? null;
     if (cause === null || seen.has(cause) || !direct.has(cause)) return id;

@@ -1,4 +1,10 @@
 export type Severity = 'critical' | 'warning' | 'info';
+/**
+ * 'current': the condition holds now. 'expected': an early warning, nothing is broken yet but the trend says it will
+ * be (a certificate's end, etcd's quota, a leader's renewals running late); it never moves the verdict or roots an
+ * incident, and screens show it apart from what is broken.
+ */
+export type FindingKind = 'current' | 'expected';
 export type Component =
   | 'apiserver'
   | 'load-balancer'
@@ -21,6 +27,9 @@ export interface Finding {
   readonly id: string;
   readonly ruleId: string;
   readonly severity: Severity;
+  readonly kind: FindingKind;
+  /** For an expected finding, when the failure it foresees would happen at this rate (epoch ms), when it can say. */
+  readonly expectedAt?: number;
   readonly component: Component;
   /** Subject the finding is about (a lease, an instance id, a member name), null for cluster-wide ones. */
   readonly subject: string | null;

@@ -46,6 +46,12 @@ describe('CertificateExpiring', () => {
         'kube-apiserver serving certificate expires in 20 d 0 h (cp-1, 10.213.0.11:6443)',
       ],
     ]);
+    // Foreseen until it ends; once ended, clients fail its handshake now.
+    expect(drafts.map((d) => [d.kind ?? 'expected', d.expectedAt ?? null])).toEqual([
+      ['current', null],
+      ['expected', cluster.now + 3 * DAY],
+      ['expected', cluster.now + 20 * DAY],
+    ]);
     expect(drafts[1]?.commands).toContain('kubeadm certs renew all');
     expect(drafts[1]?.commands.at(-1)).toMatch(/^openssl s_client -connect 10\.213\.0\.12:2379 /);
     expect(drafts[2]?.evidence).toMatchObject({
@@ -60,6 +66,11 @@ describe('CertificateExpiring', () => {
     expect(state.verdict).toBe('ha-ok');
     expect(state.certificates?.map((c) => c.level)).toEqual(['critical']);
     expect(state.findings.map((f) => f.id)).toContain('CertificateExpiring:apiserver:01');
+    expect(state.findings.find((f) => f.ruleId === 'CertificateExpiring')).toMatchObject({
+      kind: 'expected',
+      expectedAt: cluster.now + 3 * DAY,
+      causedBy: null,
+    });
     const without = evaluateCluster(cluster.build(), null, DEFAULT_CONFIG, cluster.now).state;
     expect(without.certificates).toBeUndefined();
     expect(without.findings.filter((f) => f.ruleId === 'CertificateExpiring')).toEqual([]);

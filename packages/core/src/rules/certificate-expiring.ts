@@ -21,13 +21,14 @@ const ROLE_COMPONENT: Readonly<Record<CertificateExpiry['role'], Component>> = {
  * CertificateExpiring: a certificate hawk sees in the control plane's TLS handshakes, or its own client certificate,
  * ends within config.certificateWarningMs (critical within certificateCriticalMs). Expired serving certificates stop
  * every client at once, and kubeadm clusters reach that once a year when nobody renews; this says so weeks ahead.
- * It leaves the verdict alone: the control plane is still redundant today.
+ * An expected finding until the certificate ends (the control plane is still redundant today), current after.
  */
 export const certificateExpiring: Rule = {
   id: 'CertificateExpiring',
   component: 'cluster',
   severity: 'warning',
   impact: 'none',
+  kind: 'expected',
   summary: "A control-plane serving certificate or hawk's client certificate ends within certificateWarningMs.",
   evaluate: (_input, derived, _config, now) =>
     derived.certificates.filter((c) => c.level !== 'ok').map((c) => draftOf(c, now)),
@@ -50,6 +51,8 @@ function draftOf(certificate: CertificateExpiry, now: number): FindingDraft {
       remaining: when,
     },
     ...(certificate.level === 'warning' ? {} : { severity: 'critical' as const }),
+    // Once it has ended it is no longer foreseen: clients fail its handshake now.
+    ...(expired ? { kind: 'current' as const } : { expectedAt: certificate.notAfter }),
     component: ROLE_COMPONENT[certificate.role],
     ...(certificate.role === 'client' ? clientAdvice() : servingAdvice(certificate)),
   };

@@ -39,6 +39,8 @@ describe('EtcdQuotaExhaustionPredicted', () => {
     const { state } = evaluateCluster(input, null, DEFAULT_CONFIG, cluster.now);
     expect(state.verdict).toBe('ha-ok');
     expect(state.etcd.dbUse[0]?.trend?.fullAt).toBeGreaterThan(cluster.now);
+    const finding = state.findings.find((f) => f.ruleId === 'EtcdQuotaExhaustionPredicted');
+    expect(finding).toMatchObject({ kind: 'expected', expectedAt: state.etcd.dbUse[0]?.trend?.fullAt });
   });
 
   it('slow growth (a year to the quota) or none: no warning', () => {

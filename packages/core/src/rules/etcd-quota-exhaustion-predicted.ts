@@ -6,13 +6,14 @@ const MiB = 1024 ** 2;
 /**
  * EtcdQuotaExhaustionPredicted: a member's DB grows fast enough to reach the quota within
  * config.etcdQuotaEtaHorizonMs. EtcdDbNearQuota speaks at 80 % full; this speaks hours before, whatever the fill,
- * when something writes faster than compaction frees. An early warning: the verdict stays as it is.
+ * when something writes faster than compaction frees. An expected finding: the verdict stays as it is.
  */
 export const etcdQuotaExhaustionPredicted: Rule = {
   id: 'EtcdQuotaExhaustionPredicted',
   component: 'etcd',
   severity: 'warning',
   impact: 'none',
+  kind: 'expected',
   summary: "At the DB's recent growth rate, etcd reaches its quota (NOSPACE) within etcdQuotaEtaHorizonMs.",
   evaluate: (input, derived, config, now) => {
     if (!derived.etcdLive) return [];
@@ -27,6 +28,7 @@ export const etcdQuotaExhaustionPredicted: Rule = {
       return [
         {
           subject: member.name,
+          expectedAt: fullAt,
           title: `etcd ${member.name} DB grows ${growth}: NOSPACE ${eta} at this rate`,
           evidence: {
             member: member.name,

@@ -1,7 +1,7 @@
 import type { HawkConfig } from '../config';
 import type { Derived } from '../analysis/derive';
 import type { ClusterInput } from '../model/cluster';
-import type { Component, Evidence, Severity } from '../model/finding';
+import type { Component, Evidence, FindingKind, Severity } from '../model/finding';
 
 /** What a finding does to the cluster's verdict; 'none' leaves it ha-ok. */
 export type Impact = 'down' | 'unknown' | 'spof' | 'degraded' | 'none';
@@ -18,6 +18,10 @@ export interface FindingDraft {
   readonly impact?: Impact;
   /** Overrides the rule's component, e.g. a lease rule speaking for kube-scheduler. */
   readonly component?: Component;
+  /** Overrides the rule's kind, e.g. a certificate that has already expired is current, not expected. */
+  readonly kind?: FindingKind;
+  /** For an expected finding: when the foreseen failure would happen (epoch ms). */
+  readonly expectedAt?: number;
 }
 
 /** One rule: data an SRE can read, plus a pure judgement. */
@@ -27,6 +31,8 @@ export interface Rule {
   readonly component: Component;
   readonly severity: Severity;
   readonly impact: Impact;
+  /** 'expected' for early warnings; absent means 'current'. An expected finding's impact is always 'none'. */
+  readonly kind?: FindingKind;
   /** One line saying what the rule watches for. */
   readonly summary: string;
   readonly evaluate: (
