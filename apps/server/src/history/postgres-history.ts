@@ -1,4 +1,4 @@
-import { applyPatch, type ClusterState, type TimelineEvent } from '@hawk/core';
+import { applyPatch, type ClusterState, type StatePatch, type TimelineEvent } from '@hawk/core';
 import pg from 'pg';
 import type { Logger } from '../logger';
 import type { HistoryRepository } from './history-repository';
@@ -221,7 +221,7 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
       if (!base) return undefined;
       let state = base.body as ClusterState;
       for (const row of (await pool.query(SELECT_PATCHES, [clusterId, base.at, t, base.id])).rows) {
-        state = applyPatch(state, row.body as Partial<ClusterState>);
+        state = applyPatch(state, row.body as StatePatch);
       }
       return state;
     },

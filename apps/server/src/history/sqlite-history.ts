@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { applyPatch, type ClusterState, type TimelineEvent } from '@hawk/core';
+import { applyPatch, type ClusterState, type StatePatch, type TimelineEvent } from '@hawk/core';
 import type { HistoryRepository } from './history-repository';
 import { historySchema, nextStateRow, type ChainTail } from './history-rows';
 
@@ -103,7 +103,7 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
       if (!base) return undefined;
       let state = JSON.parse(String(base.body)) as ClusterState;
       for (const row of selectPatches.all(clusterId, base.id as number, t)) {
-        state = applyPatch(state, JSON.parse(String(row.body)) as Partial<ClusterState>);
+        state = applyPatch(state, JSON.parse(String(row.body)) as StatePatch);
       }
       return state;
     },

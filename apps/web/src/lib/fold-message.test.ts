@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterState } from '@hawk/core';
+import { diffStates, type ClusterState } from '@hawk/core';
 import { healthy } from '../test-support/cluster-fixture';
 import { foldMessage, INITIAL_VIEW, LIVE_TIMELINE_KEPT, type HawkMessage, type HawkView } from './fold-message';
 
@@ -40,6 +40,15 @@ describe('foldMessage', () => {
     expect(view.clusters.lab?.state.leases).toEqual([lease]);
     expect(view.clusters.lab?.state.verdict).toBe('ha-ok');
     expect(commands).toEqual([]);
+  });
+
+  it("applies core's keyed patch: only the renewed lease travels, the others stay as held", () => {
+    const renewed = { ...lab.leases[0]!, observedRenewAt: NOW + 1 };
+    const next = { ...lab, leases: [renewed, ...lab.leases.slice(1)], observedAt: NOW + 1 };
+    const parts = diffStates(lab, next);
+    expect(parts.leases).toEqual({ upsert: [renewed], remove: [] });
+    const { view } = foldAll([snapshot(7), patch(7, parts as never)]);
+    expect(view.clusters.lab?.state).toEqual(next);
   });
 
   it('on a version gap keeps what it shows and asks for a resync', () => {

@@ -1,6 +1,7 @@
 import type { ClusterState, Verdict } from './cluster';
 import type { Finding } from './finding';
 import type { TimelineEvent } from './timeline';
+import type { StatePatch } from '../patch';
 
 /** One tile of the overview. */
 export interface ClusterSummary {
@@ -20,12 +21,15 @@ export interface SnapshotMessage {
   readonly version: number;
   readonly state: ClusterState;
 }
-/** Replaces the named parts of the state at `baseVersion`, giving `version` (= baseVersion + 1). */
+/**
+ * Changes the named parts of the state at `baseVersion` (keyed arrays entry by entry, see core's applyPatch), giving
+ * `version` (= baseVersion + 1).
+ */
 export interface PatchMessage {
   readonly clusterId: string;
   readonly version: number;
   readonly baseVersion: number;
-  readonly parts: Partial<ClusterState>;
+  readonly parts: StatePatch;
 }
 export interface OverviewMessage {
   readonly version: number;
