@@ -1,6 +1,8 @@
 // Push latency: hub onState → a socket.io client in another process receives it, on loopback,
 // p50/p99 over 500 updates. Compared in the same run: versioned patches (what hawk sends) against a
-// full snapshot per update. Run: pnpm exec tsx bench/push-latency.ts
+// full snapshot per update. Patch size per lease renewal, as the client received it, beside the patch
+// that carried the whole leases array (hawk's before keyed patches), for the lab's two leader Leases
+// and with 100 more kept in one namespace (hawk's cap per namespace). Run: pnpm exec tsx bench/push-latency.ts
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,14 +18,19 @@ import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
 const UPDATES = 500;
 const GAP_MS = 4;
+// Leases hawk keeps beside the lab's own: the cap per namespace (sources/leases), all quiet.
+const TENANT_LEASES = 100;
 
 if (process.argv[2] === '--client') {
   // The browser's part, in its own process: record when each version arrives.
-  const received: [number, number][] = [];
+  const received: [number, number, number][] = [];
   const socket = io(process.argv[3]!, { transports: ['websocket'] });
-  socket.on('patch', (message: { version: number }) => received.push([message.version, clock()]));
+  // The size as sent: socket.io's packet is this JSON plus a few bytes of framing.
+  socket.on('patch', (message: { version: number }) =>
+    received.push([message.version, clock(), Buffer.byteLength(JSON.stringify(message))]),
+  );
   socket.on('snapshot', (message: { version: number }) => {
-    received.push([message.version, clock()]);
+    received.push([message.version, clock(), Buffer.byteLength(JSON.stringify(message))]);
     if (received.length === 1) process.send!('ready');
   });
   socket.on('connect', () => socket.emit('subscribe', { clusterId: 'lab' }));
@@ -53,24 +60,36 @@ if (process.argv[2] === '--client') {
   await nextMessage(child, (message) => message === 'ready');
 
   const sentAt = new Map<number, number>();
-  const bytes = { patches: 0, snapshots: 0 };
+  const wholeArrayBytes = new Map<number, number>();
   const { states, push } = app.hawk;
+  const tenantLeases = Array.from({ length: TENANT_LEASES }, (_, i) => ({
+    ...renewals[0]!.leases[0]!,
+    namespace: 'tenant',
+    name: `lease-${i}`,
+  }));
+  const withTenant = (state: ClusterState): ClusterState => ({ ...state, leases: [...state.leases, ...tenantLeases] });
   // 1. What hawk does: the hub's change goes through versioning, the room broadcast and history (every
-  // replica does this for its own clients; nothing is relayed between replicas).
-  for (let n = 1; n <= UPDATES; n++) {
+  // replica does this for its own clients; nothing is relayed between replicas). The same renewals with the
+  // tenant's Leases kept come second, each beside the patch that carried the leases array whole.
+  const pushRenewal = (state: ClusterState) => {
     const start = clock();
     const before = states.snapshot('lab')!;
-    hub.push(renewal(n));
+    hub.push(state);
     const after = states.snapshot('lab')!;
     sentAt.set(after.version, start);
-    bytes.patches += Buffer.byteLength(
-      JSON.stringify({
-        clusterId: 'lab',
-        version: after.version,
-        baseVersion: before.version,
-        parts: { leases: after.state.leases, observedAt: after.state.observedAt },
-      }),
-    );
+    const parts = { leases: after.state.leases, observedAt: after.state.observedAt };
+    const message = { clusterId: 'lab', version: after.version, baseVersion: before.version, parts };
+    wholeArrayBytes.set(after.version, Buffer.byteLength(JSON.stringify(message)));
+    return after.version;
+  };
+  for (let n = 1; n <= UPDATES; n++) {
+    pushRenewal(renewal(n));
+    await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+  }
+  let tenantFrom = 0;
+  for (let n = 1; n <= UPDATES / 5; n++) {
+    const version = pushRenewal(withTenant(renewal(UPDATES + n)));
+    if (n === 2) tenantFrom = version;
     await new Promise((resolve) => setTimeout(resolve, GAP_MS));
   }
   // 2. The obvious alternative: the whole state to the room on every change.
@@ -78,25 +97,34 @@ if (process.argv[2] === '--client') {
     const snapshot = { clusterId: 'lab', version: 100_000 + n, state: renewal(UPDATES + n) };
     sentAt.set(snapshot.version, clock());
     push.io.to('cluster:lab').emit('snapshot', snapshot);
-    bytes.snapshots += Buffer.byteLength(JSON.stringify(snapshot));
     await new Promise((resolve) => setTimeout(resolve, GAP_MS));
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
   child.send('done');
-  const received = (await nextMessage(child, Array.isArray)) as [number, number][];
+  const received = (await nextMessage(child, Array.isArray)) as [number, number, number][];
 
-  const latencies = (from: number, to: number) =>
-    received
-      .filter(([version]) => version >= from && version < to && sentAt.has(version))
-      .map(([version, at]) => at - sentAt.get(version)!);
-  const report = (name: string, values: number[], totalBytes: number) =>
+  const between = (from: number, to: number) =>
+    received.filter(([version]) => version >= from && version < to && sentAt.has(version));
+  const latencies = (from: number, to: number) => between(from, to).map(([version, at]) => at - sentAt.get(version)!);
+  const kib = (values: number[]) => `${(values.reduce((a, b) => a + b, 0) / values.length / 1024).toFixed(2)} KiB`;
+  const report = (name: string, from: number, to: number) =>
     console.log(
-      `${name.padEnd(26)} n=${values.length}  p50 ${quantile(values, 0.5).toFixed(3)} ms  p99 ` +
-        `${quantile(values, 0.99).toFixed(3)} ms  max ${Math.max(...values).toFixed(3)} ms  ` +
-        `${(totalBytes / UPDATES / 1024).toFixed(2)} KiB/update`,
+      `${name.padEnd(26)} n=${between(from, to).length}  p50 ${quantile(latencies(from, to), 0.5).toFixed(3)} ms  ` +
+        `p99 ${quantile(latencies(from, to), 0.99).toFixed(3)} ms  max ${Math.max(...latencies(from, to)).toFixed(3)} ms  ` +
+        `${kib(between(from, to).map(([, , size]) => size))}/update`,
     );
-  report('patches (hawk)', latencies(2, 100_000), bytes.patches);
-  report('full snapshot per update', latencies(100_001, 200_000), bytes.snapshots);
+  report('patches (hawk)', 2, UPDATES + 1);
+  report('full snapshot per update', 100_001, 200_000);
+  // Per renewal: what the client received against the whole-array patch, in the same run.
+  const sizes = (name: string, from: number, to: number) => {
+    const seen = between(from, to);
+    console.log(
+      `${name.padEnd(44)} n=${seen.length}  keyed patch ${kib(seen.map(([, , size]) => size))}  ` +
+        `whole leases array ${kib(seen.map(([version]) => wholeArrayBytes.get(version)!))}  (mean per renewal)`,
+    );
+  };
+  sizes('patch per renewal, lab (2 leader Leases)', 2, UPDATES + 1);
+  sizes(`patch per renewal, +${TENANT_LEASES} Leases kept in one namespace`, tenantFrom, 100_000);
 
   await app.close();
   rmSync(dir, { recursive: true, force: true });
