@@ -51,7 +51,10 @@ export const EnvSchema = Type.Object({
   HAWK_LEADER_LEASE: Type.Optional(
     Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$' }),
   ),
-  /** A header an authenticating proxy sets to the user's name (e.g. oauth2-proxy's X-Auth-Request-User); needs HAWK_TRUSTED_PROXY_CIDRS. */
+  /**
+   * A header an authenticating proxy sets to the user's name (e.g. oauth2-proxy's X-Auth-Request-User); needs
+   * HAWK_TRUSTED_PROXY_CIDRS.
+   */
   HAWK_TRUSTED_PROXY_HEADER: Type.Optional(Type.String({ pattern: "^[A-Za-z0-9!#$%&'*+.^_`|~-]+$" })),
   /** Comma-separated CIDRs of that proxy: the header counts only from these TCP peers. */
   HAWK_TRUSTED_PROXY_CIDRS: Type.Optional(Type.String({ minLength: 1 })),
@@ -73,13 +76,18 @@ export const EnvSchema = Type.Object({
   HAWK_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** Where people open hawk (e.g. https://hawk.example.internal): alerts link the cluster's page under it. */
   HAWK_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
-  /** Where docs/runbooks is published, if not the repository on GitHub: alerts' runbook_url is <base>/<alertname>.md. */
+  /**
+   * Where docs/runbooks is published, if not the repository on GitHub: alerts' runbook_url is <base>/<alertname>.md.
+   */
   HAWK_RUNBOOK_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** This replica's name in the leader lock and metrics. */
   HAWK_REPLICA_ID: Type.String({ minLength: 1, default: `${hostname()}-${process.pid}` }),
   /** REST requests per minute per client address. */
   HAWK_RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, default: 600 }),
-  /** YAML file choosing the contexts to watch and their options (etcd, probe interval, labels, lease namespaces); see cluster-config.ts. */
+  /**
+   * YAML file choosing the contexts to watch and their options (etcd, probe interval, labels, lease namespaces); see
+   * cluster-config.ts.
+   */
   HAWK_CONFIG: Type.Optional(Type.String({ minLength: 1 })),
   /**
    * The name screens, the page title, REST, metrics (`cluster_name`) and alerts give the cluster hawk
@@ -91,13 +99,18 @@ export const EnvSchema = Type.Object({
   HAWK_CLUSTER_NAME: Type.Optional(
     Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION }),
   ),
-  /** The in-cluster context's name when HAWK_CLUSTER_NAME is unset and kubeadm reports none; the chart sets `<namespace>/<release>`; default `in-cluster`. */
+  /**
+   * The in-cluster context's name when HAWK_CLUSTER_NAME is unset and kubeadm reports none; the chart sets
+   * `<namespace>/<release>`; default `in-cluster`.
+   */
   HAWK_CLUSTER_NAME_FALLBACK: Type.Optional(
     Type.String({ pattern: CLUSTER_NAME_PATTERN, description: CLUSTER_NAME_DESCRIPTION }),
   ),
   /** Comma-separated kubeconfig contexts to watch when HAWK_CONFIG is not set; default every context. */
   HAWK_CONTEXTS: Type.Optional(Type.String({ minLength: 1 })),
-  /** How often each apiserver, the front door and etcd are probed (ms); a cluster's probeIntervalMs in HAWK_CONFIG wins. */
+  /**
+   * How often each apiserver, the front door and etcd are probed (ms); a cluster's probeIntervalMs in HAWK_CONFIG wins.
+   */
   HAWK_PROBE_INTERVAL_MS: Type.Integer({ minimum: 200, maximum: 600_000, default: DEFAULT_PROBE_INTERVAL_MS }),
   /** Comma-separated etcd client URLs of the default cluster (the current context if watched, else the first). */
   HAWK_ETCD_ENDPOINTS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^,]+(,\\s*https?://[^,]+)*$' })),
@@ -113,7 +126,9 @@ export const EnvSchema = Type.Object({
    * kube-node-lease (node heartbeats, one per node) is refused.
    */
   HAWK_LEASE_NAMESPACES: Type.Optional(Type.String({ pattern: `^${NAMESPACE}(\\s*,\\s*${NAMESPACE})*$` })),
-  /** A holder's clock off from hawk's by more than this is pointed out on screens (ms); only a note, never a verdict. */
+  /**
+   * A holder's clock off from hawk's by more than this is pointed out on screens (ms); only a note, never a verdict.
+   */
   HAWK_CLOCK_SKEW_NOTE_MS: Type.Integer({ minimum: 0, default: DEFAULT_CONFIG.clockSkewNoteMs }),
   /** kubeconfig files, separated by ':' as for kubectl; default ~/.kube/config, or the pod's ServiceAccount. */
   KUBECONFIG: Type.Optional(Type.String({ minLength: 1 })),
@@ -225,6 +240,8 @@ export function assertSafeBinding(
     return;
   throw new EnvError(
     'HOST',
-    `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN or HAWK_TRUSTED_PROXY_HEADER (with HAWK_TRUSTED_PROXY_CIDRS), or HAWK_ALLOW_OPEN=1 behind a proxy that authenticates`,
+    `binding ${env.HOST} without HAWK_TOKEN would expose cluster data; set HAWK_TOKEN or ` +
+      'HAWK_TRUSTED_PROXY_HEADER (with HAWK_TRUSTED_PROXY_CIDRS), or HAWK_ALLOW_OPEN=1 behind a proxy that ' +
+      'authenticates',
   );
 }

@@ -22,7 +22,8 @@ export const historySchema = ({ prefix, rowId, epochMs, fullColumn, boolean, jso
     id ${rowId}, cluster_id TEXT NOT NULL, at ${epochMs} NOT NULL, kind TEXT NOT NULL, body ${json} NOT NULL);
   CREATE INDEX IF NOT EXISTS ${prefix}timeline_by_cluster_time ON ${prefix}timeline (cluster_id, at);
   CREATE TABLE IF NOT EXISTS ${prefix}states (
-    id ${rowId}, cluster_id TEXT NOT NULL, at ${epochMs} NOT NULL, ${fullColumn} ${boolean} NOT NULL, body ${json} NOT NULL);
+    id ${rowId}, cluster_id TEXT NOT NULL, at ${epochMs} NOT NULL, ${fullColumn} ${boolean} NOT NULL,
+    body ${json} NOT NULL);
   CREATE INDEX IF NOT EXISTS ${prefix}states_by_cluster_time ON ${prefix}states (cluster_id, at);
 `;
 
@@ -43,7 +44,8 @@ export interface StateRow {
 
 /**
  * nextStateRow: a full snapshot when there is no tail to patch or every `snapshotEvery` rows, else the parts that
- * changed since the tail; undefined when nothing did. `notBefore`: the time of the cluster's last row, when no tail is known.
+ * changed since the tail; undefined when nothing did. `notBefore`: the time of the cluster's last row, when no tail is
+ * known.
  */
 export function nextStateRow(
   tail: ChainTail | undefined,

@@ -29,7 +29,9 @@ export function registerAlertMetrics(registry: Registry, inputs: AlertMetricsInp
   });
   new Gauge({
     name: 'hawk_alert_notices_queued',
-    help: 'Notices waiting for delivery, over every sink: at most one per finding and sink, so flat while a sink is down.',
+    help:
+      'Notices waiting for delivery, over every sink: at most one per finding and sink, so flat while a sink is ' +
+      'down.',
     registers: [registry],
     collect() {
       this.set(inputs.stats().queued);

@@ -13,7 +13,8 @@ export const apiServerFamilies: readonly ClusterFamily[] = [
     name: 'hawk_apiserver_up',
     help: 'Whether the apiserver instance answered its last readiness probe (1) or not (0).',
     type: 'gauge',
-    // `apiserver`, not `instance`: Prometheus owns `instance` (the scrape target) and would rename ours `exported_instance`.
+    // `apiserver`, not `instance`: Prometheus owns `instance` (the scrape target) and would rename ours
+    // `exported_instance`.
     labelNames: ['cluster', 'apiserver'],
     generate: (state) =>
       state.apiServers.instances.flatMap((instance) => {
@@ -23,7 +24,9 @@ export const apiServerFamilies: readonly ClusterFamily[] = [
   },
   {
     name: 'hawk_load_balancer_up',
-    help: "Whether the kubeconfig's load balancer answered its last probe; absent when the kubeconfig points at an instance.",
+    help:
+      "Whether the kubeconfig's load balancer answered its last probe; absent when the kubeconfig points at an " +
+      'instance.',
     type: 'gauge',
     labelNames: ['cluster'],
     generate: (state) => {

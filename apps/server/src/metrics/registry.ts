@@ -136,7 +136,9 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   });
   new Gauge({
     name: 'hawk_replica_leader',
-    help: 'Whether this hawk replica holds the leader lock (writes shared history, sends webhook notifications); every replica observes.',
+    help:
+      'Whether this hawk replica holds the leader lock (writes shared history, sends webhook notifications); ' +
+      'every replica observes.',
     labelNames: ['replica'],
     registers: [registry],
     collect() {
@@ -146,7 +148,9 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   });
   new Gauge({
     name: 'hawk_replica_leader_lock_reachable',
-    help: "Whether this replica's last call to the leader lock's store (Redis, or the apiserver holding hawk's Lease) answered; 0 means elected side effects fall back to every replica.",
+    help:
+      "Whether this replica's last call to the leader lock's store (Redis, or the apiserver holding hawk's " +
+      'Lease) answered; 0 means elected side effects fall back to every replica.',
     labelNames: ['replica'],
     registers: [registry],
     collect() {
@@ -158,7 +162,9 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
     const lock = inputs.replicaLock;
     new Gauge({
       name: 'hawk_replica_leader_lock_info',
-      help: 'The leader lock hawk replicas elect on (a Lease or a Redis key) and its holder as this replica last observed it.',
+      help:
+        'The leader lock hawk replicas elect on (a Lease or a Redis key) and its holder as this replica last ' +
+        'observed it.',
       labelNames: ['replica', 'lock', 'name', 'holder'],
       registers: [registry],
       collect() {

@@ -18,7 +18,10 @@ export interface AppOptions {
   readonly socketLimits?: { readonly maxSubscriptions?: number; readonly maxFrameBytes?: number };
   /** Where logs go (default stdout); tests read them back to check that no secret is logged. */
   readonly logStream?: NodeJS.WritableStream;
-  /** Credentials for HAWK_LEADER_LEASE (default: the pod's ServiceAccount in a cluster, else KUBECONFIG or ~/.kube/config). */
+  /**
+   * Credentials for HAWK_LEADER_LEASE (default: the pod's ServiceAccount in a cluster, else KUBECONFIG or
+   * ~/.kube/config).
+   */
   readonly leaseKubeConfig?: KubeConfig;
   /** Redis key prefix shared by the replicas of one installation (default "hawk"). */
   readonly redisPrefix?: string;

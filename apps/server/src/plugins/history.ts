@@ -16,7 +16,9 @@ declare module 'fastify' {
   }
 }
 
-/** History: the given repository, else PostgreSQL at HAWK_DATABASE_URL, else the SQLite file at HAWK_DB; closed last. */
+/**
+ * History: the given repository, else PostgreSQL at HAWK_DATABASE_URL, else the SQLite file at HAWK_DB; closed last.
+ */
 export const historyPlugin = fp<AppOptions>(
   async (app, options) => {
     const { env } = options;

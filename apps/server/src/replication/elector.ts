@@ -7,7 +7,10 @@ export interface ElectorConfig {
   readonly identity: string;
   /** How long the lock lives without renewal (ms, default 10 000): a dead leader's successor waits at most this. */
   readonly leaseDurationMs?: number;
-  /** The leader steps down when it could not renew for this long (ms, default 7 000), before its lock can expire under it. */
+  /**
+   * The leader steps down when it could not renew for this long (ms, default 7 000), before its lock can expire under
+   * it.
+   */
   readonly renewDeadlineMs?: number;
   /** How often to try to acquire or renew (ms, default 2 000). */
   readonly retryPeriodMs?: number;
@@ -49,7 +52,8 @@ export function createElector(lock: LeaderLock, config: ElectorConfig): Leadersh
   const now = config.now ?? Date.now;
   if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs && retryPeriodMs > 0)) {
     throw new Error(
-      `leader election needs leaseDurationMs (${leaseDurationMs}) > renewDeadlineMs (${renewDeadlineMs}) > retryPeriodMs (${retryPeriodMs}) > 0`,
+      `leader election needs leaseDurationMs (${leaseDurationMs}) > renewDeadlineMs (${renewDeadlineMs}) > ` +
+        `retryPeriodMs (${retryPeriodMs}) > 0`,
     );
   }
 

@@ -21,7 +21,9 @@ export interface Leadership {
   holder(): string | null;
   /** How many times this replica gained or lost leadership. */
   transitions(): number;
-  /** `takeover` is 'expired' when this replica took a lock whose holder stopped renewing (it may have died mid-work). */
+  /**
+   * `takeover` is 'expired' when this replica took a lock whose holder stopped renewing (it may have died mid-work).
+   */
   onChange(listener: (leading: boolean, takeover: Takeover) => void): () => void;
   start(): Promise<void>;
   /** Releases the lock if held, so a successor need not wait for its expiry. */

@@ -10,9 +10,12 @@ const RENEW_IF_HELD =
 // A release leaves a marker beside the key, so the next holder knows it took over a lock given up,
 // not one whose holder went silent (a lock never held counts as silent: nobody sent anything).
 const RELEASE_IF_HELD =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]); return redis.call('DEL', KEYS[1]) else return 0 end";
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]); return " +
+  "redis.call('DEL', KEYS[1]) else return 0 end";
 const ACQUIRE =
-  "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then if redis.call('GET', KEYS[2]) then redis.call('DEL', KEYS[2]); return 'vacant' end return 'expired' elseif redis.call('GET', KEYS[1]) == ARGV[1] then return 'vacant' end return 0";
+  "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then if redis.call('GET', KEYS[2]) then " +
+  "redis.call('DEL', KEYS[2]); return 'vacant' end return 'expired' elseif redis.call('GET', KEYS[1]) == " +
+  "ARGV[1] then return 'vacant' end return 0";
 /** How long a release marker is kept (ms): far longer than a follower's retry period. */
 const RELEASE_MARKER_MS = 60_000;
 

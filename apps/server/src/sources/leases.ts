@@ -22,7 +22,9 @@ export const IDENTITY_LEASES = {
   labelSelector: IDENTITY_LABEL,
 } as const;
 
-/** mapLeaderLease reads a leader-election lease; a lease without holder or times still maps (it is shown as malformed). */
+/**
+ * mapLeaderLease reads a leader-election lease; a lease without holder or times still maps (it is shown as malformed).
+ */
 export function mapLeaderLease(raw: unknown): Mapped<LeaseRecord> {
   const record = parseLease(raw);
   if ('error' in record) return record;

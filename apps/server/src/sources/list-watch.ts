@@ -11,7 +11,9 @@ export interface WatchSpec {
 }
 
 export interface WatchHandlers {
-  /** The full current set, after every (re)list: replaces what was known, so deletions missed while away are not kept. */
+  /**
+   * The full current set, after every (re)list: replaces what was known, so deletions missed while away are not kept.
+   */
   onList(items: readonly unknown[]): void;
   onEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: unknown): void;
   /** The server spoke without a change (watch opened, bookmark): proof of life for the watchdog. */
@@ -47,7 +49,9 @@ export class ShortWatchError extends Error {
 /** A watch ended by the server sooner than this (ms) with no event is a failure, as in client-go. */
 const SHORT_WATCH_MS = 1000;
 
-/** Time allowed for list and watch response headers (ms): long enough for a busy apiserver, short enough to fail over. */
+/**
+ * Time allowed for list and watch response headers (ms): long enough for a busy apiserver, short enough to fail over.
+ */
 const HEADERS_TIMEOUT_MS = 5000;
 const LIST_PAGE = 500;
 

@@ -49,7 +49,10 @@ export function flagValue(containers: readonly unknown[], name: string): string 
   return null;
 }
 
-/** etcdServersOf reads `--etcd-servers` from the apiserver container's command and args ("--etcd-servers=a,b" or "--etcd-servers a,b"). */
+/**
+ * etcdServersOf reads `--etcd-servers` from the apiserver container's command and args ("--etcd-servers=a,b" or
+ * "--etcd-servers a,b").
+ */
 export function etcdServersOf(containers: readonly unknown[]): string[] {
   const value = flagValue(containers, '--etcd-servers');
   return value === null

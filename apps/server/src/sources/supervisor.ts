@@ -69,7 +69,8 @@ const HEALTHY_RUN_MS = 10_000;
  * createSupervisor keeps one source's session running, apart from the session's own logic:
  * 1. run the session; it lists, then watches until something goes wrong;
  * 2. on 410 Gone, relist at once (the data moved on, the server is fine);
- * 3. on silence longer than `staleAfterMs`, restart it at once, and call it stale if the relist does not succeed promptly;
+ * 3. on silence longer than `staleAfterMs`, restart it at once, and call it stale if the relist does not succeed
+ *    promptly;
  * 4. on any other error, wait a jittered exponential backoff, then go to 1.
  * Only one session runs at a time, so restarts never pile up.
  */

@@ -242,62 +242,70 @@ describe('Helm chart (real helm)', () => {
     ).toBeUndefined();
   });
 
-  it('watches leader-election Leases of the namespaces in leaseNamespaces with a read-only Role in each, and never node heartbeats', () => {
-    expect(env(find(render(), 'Deployment', 'hawk-server')).HAWK_LEASE_NAMESPACES).toBeUndefined();
-    expect(render().some((m) => m.metadata.name === 'hawk-lease-reader')).toBe(false);
-    const manifests = render(['--set', 'leaseNamespaces={cert-manager,ingress-nginx}']);
-    expect(env(find(manifests, 'Deployment', 'hawk-server')).HAWK_LEASE_NAMESPACES?.value).toBe(
-      'cert-manager,ingress-nginx',
-    );
-    const roles = manifests.filter((m) => m.kind === 'Role' && m.metadata.name === 'hawk-lease-reader');
-    expect(roles.map((role) => role.metadata.namespace)).toEqual(['cert-manager', 'ingress-nginx']);
-    for (const role of roles)
-      expect(role.rules).toEqual([
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch'] },
-      ]);
-    const bindings = manifests.filter(
-      (m) => m.kind === 'RoleBinding' && m.metadata.name === 'hawk-lease-reader',
-    ) as (Manifest & { roleRef: { name: string }; subjects: { name: string; namespace: string }[] })[];
-    expect(bindings.map((binding) => [binding.metadata.namespace, binding.roleRef.name, binding.subjects])).toEqual([
-      ['cert-manager', 'hawk-lease-reader', [{ kind: 'ServiceAccount', name: 'hawk', namespace: 'hawk' }]],
-      ['ingress-nginx', 'hawk-lease-reader', [{ kind: 'ServiceAccount', name: 'hawk', namespace: 'hawk' }]],
-    ]);
-    // Node heartbeats are not elections; kube-system is watched already.
-    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-node-lease}'])).toMatch(
-      /leaseNamespaces/,
-    );
-    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-system}'])).toMatch(
-      /leaseNamespaces/,
-    );
-  });
-
-  it("names the cluster hawk runs in by clusterName, else kubeadm's name or <namespace>/<release>, never inClusterContext", () => {
-    const named = env(find(render(['--set-string', 'clusterName=prod-eu (Frankfurt)']), 'Deployment', 'hawk-server'));
-    expect(named.HAWK_CLUSTER_NAME?.value).toBe('prod-eu (Frankfurt)');
-    expect(named.HAWK_CLUSTER_NAME_FALLBACK).toBeUndefined();
-    // Unset: the server prefers kubeadm's clusterName and falls back to the release, as namespace/name.
-    const unnamed = env(find(render([], 'watch'), 'Deployment', 'watch-hawk-server'));
-    expect(unnamed.HAWK_CLUSTER_NAME).toBeUndefined();
-    expect(unnamed.HAWK_CLUSTER_NAME_FALLBACK?.value).toBe('hawk/watch');
-    // What the chart renders, the backend accepts.
-    for (const variables of [named, unnamed]) {
-      const given = Object.fromEntries(
-        Object.values(variables).flatMap((variable) =>
-          variable.value !== undefined ? [[variable.name, variable.value]] : [],
-        ),
+  it(
+    'watches leader-election Leases of the namespaces in leaseNamespaces with a read-only Role in each, and ' +
+      'never node heartbeats',
+    () => {
+      expect(env(find(render(), 'Deployment', 'hawk-server')).HAWK_LEASE_NAMESPACES).toBeUndefined();
+      expect(render().some((m) => m.metadata.name === 'hawk-lease-reader')).toBe(false);
+      const manifests = render(['--set', 'leaseNamespaces={cert-manager,ingress-nginx}']);
+      expect(env(find(manifests, 'Deployment', 'hawk-server')).HAWK_LEASE_NAMESPACES?.value).toBe(
+        'cert-manager,ingress-nginx',
       );
-      expect(() => loadEnv({ ...given, HAWK_TOKEN: 'x'.repeat(16) })).not.toThrow();
-    }
-    expect(JSON.stringify(render())).not.toContain('inClusterContext');
-    // The schema refuses what the backend would refuse at start, before anything is installed.
-    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-string', 'clusterName= prod'])).toMatch(/clusterName/);
-    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-string', `clusterName=${'x'.repeat(129)}`])).toMatch(
-      /clusterName/,
-    );
-    expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-json', 'clusterName="line\\nbreak"'])).toMatch(
-      /clusterName/,
-    );
-  });
+      const roles = manifests.filter((m) => m.kind === 'Role' && m.metadata.name === 'hawk-lease-reader');
+      expect(roles.map((role) => role.metadata.namespace)).toEqual(['cert-manager', 'ingress-nginx']);
+      for (const role of roles)
+        expect(role.rules).toEqual([
+          { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch'] },
+        ]);
+      const bindings = manifests.filter(
+        (m) => m.kind === 'RoleBinding' && m.metadata.name === 'hawk-lease-reader',
+      ) as (Manifest & { roleRef: { name: string }; subjects: { name: string; namespace: string }[] })[];
+      expect(bindings.map((binding) => [binding.metadata.namespace, binding.roleRef.name, binding.subjects])).toEqual([
+        ['cert-manager', 'hawk-lease-reader', [{ kind: 'ServiceAccount', name: 'hawk', namespace: 'hawk' }]],
+        ['ingress-nginx', 'hawk-lease-reader', [{ kind: 'ServiceAccount', name: 'hawk', namespace: 'hawk' }]],
+      ]);
+      // Node heartbeats are not elections; kube-system is watched already.
+      expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-node-lease}'])).toMatch(
+        /leaseNamespaces/,
+      );
+      expect(helmFailure(['template', 'hawk', CHART_DIR, '--set', 'leaseNamespaces={kube-system}'])).toMatch(
+        /leaseNamespaces/,
+      );
+    },
+  );
+
+  it(
+    "names the cluster hawk runs in by clusterName, else kubeadm's name or <namespace>/<release>, never " +
+      'inClusterContext',
+    () => {
+      const named = env(find(render(['--set-string', 'clusterName=prod-eu (Frankfurt)']), 'Deployment', 'hawk-server'));
+      expect(named.HAWK_CLUSTER_NAME?.value).toBe('prod-eu (Frankfurt)');
+      expect(named.HAWK_CLUSTER_NAME_FALLBACK).toBeUndefined();
+      // Unset: the server prefers kubeadm's clusterName and falls back to the release, as namespace/name.
+      const unnamed = env(find(render([], 'watch'), 'Deployment', 'watch-hawk-server'));
+      expect(unnamed.HAWK_CLUSTER_NAME).toBeUndefined();
+      expect(unnamed.HAWK_CLUSTER_NAME_FALLBACK?.value).toBe('hawk/watch');
+      // What the chart renders, the backend accepts.
+      for (const variables of [named, unnamed]) {
+        const given = Object.fromEntries(
+          Object.values(variables).flatMap((variable) =>
+            variable.value !== undefined ? [[variable.name, variable.value]] : [],
+          ),
+        );
+        expect(() => loadEnv({ ...given, HAWK_TOKEN: 'x'.repeat(16) })).not.toThrow();
+      }
+      expect(JSON.stringify(render())).not.toContain('inClusterContext');
+      // The schema refuses what the backend would refuse at start, before anything is installed.
+      expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-string', 'clusterName= prod'])).toMatch(/clusterName/);
+      expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-string', `clusterName=${'x'.repeat(129)}`])).toMatch(
+        /clusterName/,
+      );
+      expect(helmFailure(['template', 'hawk', CHART_DIR, '--set-json', 'clusterName="line\\nbreak"'])).toMatch(
+        /clusterName/,
+      );
+    },
+  );
 
   it('routes one origin through the Ingress to the web, and derives the backend origins and allowed hosts from it', () => {
     const manifests = render([

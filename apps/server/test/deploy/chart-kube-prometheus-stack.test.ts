@@ -40,7 +40,8 @@ function operatorBinary(): string {
   const found = candidates.find((path): path is string => !!path && existsSync(path));
   if (!found)
     throw new Error(
-      `prometheus-operator not found (looked at ${candidates.filter(Boolean).join(', ')}): run deploy/scripts/build-prometheus-operator.sh`,
+      `prometheus-operator not found (looked at ${candidates.filter(Boolean).join(', ')}): run ` +
+        'deploy/scripts/build-prometheus-operator.sh',
     );
   return found;
 }
@@ -175,33 +176,37 @@ async function generatedConfig(): Promise<{ scrapeConfigs: ScrapeConfig[]; raw: 
 }
 
 describe('kube-prometheus-stack’s Prometheus (the real prometheus-operator) picks up hawk', () => {
-  it('scrapes the labelled release’s backend with its token, interval, timeout and relabelings, and not the unlabelled one', async () => {
-    const { scrapeConfigs, raw } = await generatedConfig();
-    const jobs = scrapeConfigs.map((job) => job.job_name);
-    log(`scrape jobs: ${jobs.join(', ')}`);
-    expect(jobs).toContain(`serviceMonitor/${HAWK_NS}/${LABELLED}/0`);
-    // The unlabelled release's ServiceMonitor exists, and the operator leaves it out.
-    await kube(`/apis/monitoring.coreos.com/v1/namespaces/${HAWK_NS}/servicemonitors/${UNLABELLED}`);
-    expect(jobs.some((job) => job.includes(`/${UNLABELLED}/`))).toBe(false);
-    const job = scrapeConfigs.find((j) => j.job_name === `serviceMonitor/${HAWK_NS}/${LABELLED}/0`)!;
-    expect(job.scrape_interval).toBe('20s');
-    expect(job.scrape_timeout).toBe('5s');
-    expect(job.kubernetes_sd_configs?.[0]?.namespaces?.names).toEqual([HAWK_NS]);
-    // The metrics-only token the backend's /metrics asks for, from the chart's token Secret: never the UI's.
-    const secret = await kube<{ data: Record<string, string> }>(
-      `/api/v1/namespaces/${HAWK_NS}/secrets/${LABELLED}-token`,
-    );
-    const token = Buffer.from(secret.data['metrics-token']!, 'base64').toString();
-    expect(token).not.toBe(Buffer.from(secret.data.token!, 'base64').toString());
-    expect(job.authorization?.type, raw).toBe('Bearer');
-    expect(job.authorization?.credentials, 'the token inline in the generated job').toBe(token);
-    expect(job.relabel_configs).toContainEqual(
-      expect.objectContaining({ target_label: 'source', replacement: 'hawk-ci' }),
-    );
-    expect(job.metric_relabel_configs).toContainEqual(
-      expect.objectContaining({ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }),
-    );
-  });
+  it(
+    'scrapes the labelled release’s backend with its token, interval, timeout and relabelings, and not the ' +
+      'unlabelled one',
+    async () => {
+      const { scrapeConfigs, raw } = await generatedConfig();
+      const jobs = scrapeConfigs.map((job) => job.job_name);
+      log(`scrape jobs: ${jobs.join(', ')}`);
+      expect(jobs).toContain(`serviceMonitor/${HAWK_NS}/${LABELLED}/0`);
+      // The unlabelled release's ServiceMonitor exists, and the operator leaves it out.
+      await kube(`/apis/monitoring.coreos.com/v1/namespaces/${HAWK_NS}/servicemonitors/${UNLABELLED}`);
+      expect(jobs.some((job) => job.includes(`/${UNLABELLED}/`))).toBe(false);
+      const job = scrapeConfigs.find((j) => j.job_name === `serviceMonitor/${HAWK_NS}/${LABELLED}/0`)!;
+      expect(job.scrape_interval).toBe('20s');
+      expect(job.scrape_timeout).toBe('5s');
+      expect(job.kubernetes_sd_configs?.[0]?.namespaces?.names).toEqual([HAWK_NS]);
+      // The metrics-only token the backend's /metrics asks for, from the chart's token Secret: never the UI's.
+      const secret = await kube<{ data: Record<string, string> }>(
+        `/api/v1/namespaces/${HAWK_NS}/secrets/${LABELLED}-token`,
+      );
+      const token = Buffer.from(secret.data['metrics-token']!, 'base64').toString();
+      expect(token).not.toBe(Buffer.from(secret.data.token!, 'base64').toString());
+      expect(job.authorization?.type, raw).toBe('Bearer');
+      expect(job.authorization?.credentials, 'the token inline in the generated job').toBe(token);
+      expect(job.relabel_configs).toContainEqual(
+        expect.objectContaining({ target_label: 'source', replacement: 'hawk-ci' }),
+      );
+      expect(job.metric_relabel_configs).toContainEqual(
+        expect.objectContaining({ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }),
+      );
+    },
+  );
 
   it('loads the labelled release’s rule groups (hawk’s alerting rules), not the unlabelled one’s', async () => {
     const expected = (

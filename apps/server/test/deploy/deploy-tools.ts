@@ -1,4 +1,7 @@
-/** Finds the real tools the deploy tests run (built or installed by scripts/setup.sh), failing clearly when one is missing. */
+/**
+ * Finds the real tools the deploy tests run (built or installed by scripts/setup.sh), failing clearly when one is
+ * missing.
+ */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -15,7 +18,8 @@ export function helmBinary(): string {
   const found = candidates.find((path): path is string => !!path && existsSync(path));
   if (!found)
     throw new Error(
-      `helm not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which builds it from the Go module proxy`,
+      `helm not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which builds ` +
+        'it from the Go module proxy',
     );
   return found;
 }
@@ -32,7 +36,10 @@ export function helm(args: readonly string[]): string {
   return execFileSync(helmBinary(), [...args], { encoding: 'utf8', cwd: REPO_ROOT });
 }
 
-/** The prometheus-operator CRDs that scripts/setup.sh fetches, so the lab can validate ServiceMonitor and PrometheusRule. */
+/**
+ * The prometheus-operator CRDs that scripts/setup.sh fetches, so the lab can validate ServiceMonitor and
+ * PrometheusRule.
+ */
 export function monitoringCrdsDir(): string {
   const candidates = [process.env.HAWK_MONITORING_CRDS, join(toolsDir(), 'prometheus-operator-v0.85.0', 'crds')];
   const found = candidates.find(
@@ -40,7 +47,8 @@ export function monitoringCrdsDir(): string {
   );
   if (!found)
     throw new Error(
-      `prometheus-operator CRDs not found (looked at ${candidates.filter(Boolean).join(', ')}): run scripts/setup.sh, which fetches them from the Go module proxy`,
+      `prometheus-operator CRDs not found (looked at ${candidates.filter(Boolean).join(', ')}): run ` +
+        'scripts/setup.sh, which fetches them from the Go module proxy',
     );
   return found;
 }

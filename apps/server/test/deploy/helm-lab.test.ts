@@ -58,7 +58,8 @@ beforeAll(async () => {
   // From the last commit: the shared checkout's uncommitted work of others must not break the build.
   installed = await hawkInstall(lab, { namespace: NAMESPACE, source: 'head', onProgress: log });
   log(
-    `images built and loaded in ${(installed.imagesMs / 1000).toFixed(1)}s; helm install → rolled out ${((installed.rolledOutAt - installed.helmStartedAt) / 1000).toFixed(1)}s`,
+    `images built and loaded in ${(installed.imagesMs / 1000).toFixed(1)}s; helm install → rolled out ` +
+      `${((installed.rolledOutAt - installed.helmStartedAt) / 1000).toFixed(1)}s`,
   );
   token = readFileSync(installed.tokenFile, 'utf8');
   browser = await launchChromium();
@@ -90,7 +91,10 @@ const text = (id: string) => page.getByTestId(id).textContent({ timeout: 1_000 }
 const findingShown = (prefix: string) => page.locator(`[data-testid="finding"][data-finding-id^="${prefix}"]`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** mismatch names the first thing the page shows of the healthy lab that the lab itself does not say; undefined when all agree. */
+/**
+ * mismatch names the first thing the page shows of the healthy lab that the lab itself does not say; undefined when all
+ * agree.
+ */
 async function mismatch(): Promise<string | undefined> {
   for (const kind of ['kube-controller-manager', 'kube-scheduler'] as const) {
     const holder = (await lab.leaseHolder(kind))?.identity;
@@ -167,9 +171,11 @@ describe('hawk installed into the lab with its Helm chart', () => {
     await page.goto(`${url}/clusters/${clusterId}`);
     const truthfulAt = await untilTruthful('the page to show the lab truthfully', 120_000);
     log(
-      `FIGURE helm install → first truthful page: ${seconds(truthfulAt - installed.helmStartedAt)} (rollout ${seconds(installed.rolledOutAt - installed.helmStartedAt)})`,
+      `FIGURE helm install → first truthful page: ${seconds(truthfulAt - installed.helmStartedAt)} (rollout ` +
+        `${seconds(installed.rolledOutAt - installed.helmStartedAt)})`,
     );
-    // No clusterName set: the in-cluster context goes by the clusterName kubeadm was given (the lab's), never inClusterContext.
+    // No clusterName set: the in-cluster context goes by the clusterName kubeadm was given (the lab's), never
+    // inClusterContext.
     await expect.poll(() => page.locator('.cluster-head h1').textContent(), { timeout: 30_000 }).toBe('hawk-lab');
     await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('hawk-lab · hawk');
     const listed = (await (
@@ -243,7 +249,8 @@ describe('hawk installed into the lab with its Helm chart', () => {
         .toBe(true);
       const truthfulAt = await untilTruthful('the page to show the new controller-manager holder', 60_000);
       log(
-        `FIGURE kcm leader killed → finding on the page ${seconds(findingAt - killedAt)}, → new holder shown ${seconds(truthfulAt - killedAt)}`,
+        `FIGURE kcm leader killed → finding on the page ${seconds(findingAt - killedAt)}, → new holder shown ` +
+          `${seconds(truthfulAt - killedAt)}`,
       );
       expect(await page.evaluate('window.hawkSamePage === true'), 'no reload happened').toBe(true);
       await shoot('helm-lab-kcm-leader-killed');
@@ -298,7 +305,8 @@ describe('hawk installed into the lab with its Helm chart', () => {
           const replacedAt = Date.now();
           const truthfulAt = await untilTruthful(`the page truthful after deleting ${name}`, 90_000);
           log(
-            `FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`,
+            `FIGURE deleted ${name}: replacement Ready ${seconds(replacedAt - deletedAt)}, page truthful ` +
+              `${seconds(truthfulAt - deletedAt)}${disconnectedSeen ? ' (showed disconnected meanwhile)' : ''}`,
           );
         }
         await shoot('helm-lab-pods-replaced');
@@ -306,7 +314,8 @@ describe('hawk installed into the lab with its Helm chart', () => {
     );
 
     it(
-      'the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful again once it is back',
+      'the worker running a hawk pod is cut off: the page never shows stale data as live, and is truthful ' +
+        'again once it is back',
       duringOutage(async () => {
         // The browser enters through the first worker's NodePort; the other one, which runs hawk pods, is cut.
         const [entry, cut] = planWorkers(lab.paths, WORKERS);
@@ -333,9 +342,10 @@ describe('hawk installed into the lab with its Helm chart', () => {
           execFileSync('ip', ['link', 'set', cut!.host.hostLink, 'up']);
         }
         const restoredAt = Date.now();
-        log(
-          `FIGURE ${cut!.host.name} cut (${onCut.join(', ')}): ${disconnectedAt ? `page marked disconnected after ${seconds(disconnectedAt - cutAt)}` : 'page stayed connected'} in 60 s`,
-        );
+        const shown = disconnectedAt
+          ? `page marked disconnected after ${seconds(disconnectedAt - cutAt)}`
+          : 'page stayed connected';
+        log(`FIGURE ${cut!.host.name} cut (${onCut.join(', ')}): ${shown} in 60 s`);
         expect(shownAsLive, 'the page showed something false as live').toEqual([]);
         await waitUntil(
           'the page reconnected',

@@ -49,7 +49,8 @@ const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: 
     probe,
     timeoutMs,
     async () =>
-      `--- ${SERVER_CONTAINER} ---\n${await containerLogs(SERVER_CONTAINER)}\n--- ${WEB_CONTAINER} ---\n${await containerLogs(WEB_CONTAINER)}`,
+      `--- ${SERVER_CONTAINER} ---\n${await containerLogs(SERVER_CONTAINER)}\n--- ${WEB_CONTAINER} ` +
+      `---\n${await containerLogs(WEB_CONTAINER)}`,
   );
 
 beforeAll(async () => {
@@ -165,42 +166,46 @@ describe('hawk images (podman) against the lab', () => {
     expect((await fetch(`${WEB_URL}/healthz`)).ok).toBe(true);
   });
 
-  it("chromium on the web container's URL shows the lab's leaders, then a killed leader live, over a proxied websocket", async () => {
-    mkdirSync(join(REPO_ROOT, 'docs', 'screenshots'), { recursive: true });
-    await page.goto(`${WEB_URL}/clusters/${clusterId}`);
-    const lease = page.locator('[data-testid="lease"][data-lease="kube-controller-manager"]');
-    await lease.waitFor({ timeout: 60_000 });
-    const holder = await lab.leaseHolder('kube-controller-manager');
-    expect(holder, 'the lab has a controller-manager leader').toBeDefined();
-    await expect
-      .poll(() => lease.getByTestId('lease-holder').textContent(), { timeout: 30_000 })
-      .toBe(holder!.identity);
-    // socket.io upgraded to a websocket on the page's own origin, through the web container's proxy.
-    await expect
-      .poll(() => websockets.filter((url) => url.startsWith(`ws://127.0.0.1:${WEB_PORT}/socket.io/`)).length, {
-        timeout: 20_000,
-      })
-      .toBeGreaterThan(0);
-    expect(websockets.every((url) => !url.includes(`:${BACKEND_PORT}`))).toBe(true);
+  it(
+    "chromium on the web container's URL shows the lab's leaders, then a killed leader live, over a proxied " +
+      'websocket',
+    async () => {
+      mkdirSync(join(REPO_ROOT, 'docs', 'screenshots'), { recursive: true });
+      await page.goto(`${WEB_URL}/clusters/${clusterId}`);
+      const lease = page.locator('[data-testid="lease"][data-lease="kube-controller-manager"]');
+      await lease.waitFor({ timeout: 60_000 });
+      const holder = await lab.leaseHolder('kube-controller-manager');
+      expect(holder, 'the lab has a controller-manager leader').toBeDefined();
+      await expect
+        .poll(() => lease.getByTestId('lease-holder').textContent(), { timeout: 30_000 })
+        .toBe(holder!.identity);
+      // socket.io upgraded to a websocket on the page's own origin, through the web container's proxy.
+      await expect
+        .poll(() => websockets.filter((url) => url.startsWith(`ws://127.0.0.1:${WEB_PORT}/socket.io/`)).length, {
+          timeout: 20_000,
+        })
+        .toBeGreaterThan(0);
+      expect(websockets.every((url) => !url.includes(`:${BACKEND_PORT}`))).toBe(true);
 
-    await page.evaluate('window.hawkSamePage = true');
-    await lab.fault.killLeader('kube-controller-manager');
-    const finding = page.locator(
-      '[data-testid="finding"][data-finding-id^="LeaderElection"][data-finding-id*="kube-controller-manager"]',
-    );
-    await finding.first().waitFor({ timeout: 30_000 });
-    await expect
-      .poll(
-        async () => {
-          const shown = await lease.getByTestId('lease-holder').textContent();
-          return shown !== null && shown !== '' && shown !== holder!.identity;
-        },
-        { timeout: 60_000 },
-      )
-      .toBe(true);
-    expect(await page.evaluate('window.hawkSamePage === true'), 'no reload happened').toBe(true);
-    await page.waitForTimeout(1000);
-    await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'container-live.png') });
-    log('screenshot docs/screenshots/container-live.png');
-  });
+      await page.evaluate('window.hawkSamePage = true');
+      await lab.fault.killLeader('kube-controller-manager');
+      const finding = page.locator(
+        '[data-testid="finding"][data-finding-id^="LeaderElection"][data-finding-id*="kube-controller-manager"]',
+      );
+      await finding.first().waitFor({ timeout: 30_000 });
+      await expect
+        .poll(
+          async () => {
+            const shown = await lease.getByTestId('lease-holder').textContent();
+            return shown !== null && shown !== '' && shown !== holder!.identity;
+          },
+          { timeout: 60_000 },
+        )
+        .toBe(true);
+      expect(await page.evaluate('window.hawkSamePage === true'), 'no reload happened').toBe(true);
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: join(REPO_ROOT, 'docs', 'screenshots', 'container-live.png') });
+      log('screenshot docs/screenshots/container-live.png');
+    },
+  );
 });

@@ -100,7 +100,8 @@ describe('least-privilege RBAC from the Helm chart, against the lab', () => {
           () =>
             reject(
               new Error(
-                `hawk with the chart's RBAC never saw the full control plane; last: ${JSON.stringify(hub.list()[0]?.findings.map((f) => f.title))}`,
+                "hawk with the chart's RBAC never saw the full control plane; last: " +
+                  `${JSON.stringify(hub.list()[0]?.findings.map((f) => f.title))}`,
               ),
             ),
           60_000,

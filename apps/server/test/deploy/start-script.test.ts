@@ -82,77 +82,82 @@ async function until<T>(
 
 describe('scripts/hawk start', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    it(`serves the page, the API and the socket on one origin, and on ${signal} stops the backend and the web before exiting`, async () => {
-      // What scripts/hawk execs after set-up: node running start.ts (tsx only loads it).
-      const start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          KUBECONFIG,
-          HAWK_CONFIG: '',
-          HAWK_CONTEXTS: '',
-          PORT: String(BACKEND_PORT),
-          HOST: '127.0.0.1',
-          HAWK_WEB_PORT: String(WEB_PORT),
-          HAWK_TOKEN: '',
-          HAWK_WEB_DIST_DIR: 'e2e/.next',
-          HAWK_DB: join(work, `${signal}.db`),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      start.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
-      let tree: number[] = [];
-      try {
-        // A web build may run first (minutes on two cores when the e2e build is stale).
-        const clusters = await until(
-          "the web to proxy the backend's cluster list",
-          async () => {
-            const response = await fetch(`http://127.0.0.1:${WEB_PORT}/api/clusters`);
-            return response.ok ? ((await response.json()) as unknown) : undefined;
+    it(
+      `serves the page, the API and the socket on one origin, and on ${signal} stops the backend and the web ` +
+        'before exiting',
+      async () => {
+        // What scripts/hawk execs after set-up: node running start.ts (tsx only loads it).
+        const start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+          cwd: REPO_ROOT,
+          env: {
+            ...process.env,
+            KUBECONFIG,
+            HAWK_CONFIG: '',
+            HAWK_CONTEXTS: '',
+            PORT: String(BACKEND_PORT),
+            HOST: '127.0.0.1',
+            HAWK_WEB_PORT: String(WEB_PORT),
+            HAWK_TOKEN: '',
+            HAWK_WEB_DIST_DIR: 'e2e/.next',
+            HAWK_DB: join(work, `${signal}.db`),
           },
-          900_000,
-          () => output,
-        );
-        expect(JSON.stringify(clusters)).toContain('"id"');
-        expect((await fetch(`http://127.0.0.1:${WEB_PORT}/`)).status).toBe(200);
-        // socket.io's handshake through the same origin (the long-polling transport's first request).
-        const handshake = await fetch(`http://127.0.0.1:${WEB_PORT}/socket.io/?EIO=4&transport=polling`);
-        expect(handshake.status).toBe(200);
-        expect(await handshake.text()).toContain('"sid"');
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        start.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        start.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+        let tree: number[] = [];
+        try {
+          // A web build may run first (minutes on two cores when the e2e build is stale).
+          const clusters = await until(
+            "the web to proxy the backend's cluster list",
+            async () => {
+              const response = await fetch(`http://127.0.0.1:${WEB_PORT}/api/clusters`);
+              return response.ok ? ((await response.json()) as unknown) : undefined;
+            },
+            900_000,
+            () => output,
+          );
+          expect(JSON.stringify(clusters)).toContain('"id"');
+          expect((await fetch(`http://127.0.0.1:${WEB_PORT}/`)).status).toBe(200);
+          // socket.io's handshake through the same origin (the long-polling transport's first request).
+          const handshake = await fetch(`http://127.0.0.1:${WEB_PORT}/socket.io/?EIO=4&transport=polling`);
+          expect(handshake.status).toBe(200);
+          expect(await handshake.text()).toContain('"sid"');
 
-        tree = descendants(start.pid!);
-        const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
-        expect(
-          commands.some((command) => command.includes('apps/server/dist/server.js')),
-          commands.join('\n'),
-        ).toBe(true);
-        // Next's standalone server renames its process (the web is hawk-web.mjs, which loads it).
-        expect(
-          commands.some((command) => command.includes('hawk-web.mjs') || command.startsWith('next-server')),
-          commands.join('\n'),
-        ).toBe(true);
-        expect(commands.join('\n')).not.toMatch(/\btsx\b.*src\/server\.ts|next start/);
+          tree = descendants(start.pid!);
+          const commands = tree.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' '));
+          expect(
+            commands.some((command) => command.includes('apps/server/dist/server.js')),
+            commands.join('\n'),
+          ).toBe(true);
+          // Next's standalone server renames its process (the web is hawk-web.mjs, which loads it).
+          expect(
+            commands.some((command) => command.includes('hawk-web.mjs') || command.startsWith('next-server')),
+            commands.join('\n'),
+          ).toBe(true);
+          expect(commands.join('\n')).not.toMatch(/\btsx\b.*src\/server\.ts|next start/);
 
-        start.kill(signal);
-        expect(await exited).toBe(0);
-        await until(
-          'every process start.ts started to be gone',
-          async () => (tree.every((pid) => !alive(pid)) ? true : undefined),
-          15_000,
-          () => `${output}\nstill alive: ${tree.filter(alive).join(', ')}`,
-        );
-        await expect(fetch(`http://127.0.0.1:${BACKEND_PORT}/livez`)).rejects.toThrow();
-        expect(output).not.toMatch(
-          /"next start" does not work with "output: standalone"|collects completely anonymous telemetry/,
-        );
-      } finally {
-        // A failed assertion must not leave a hawk behind on these ports for the next test.
-        for (const pid of [start.pid!, ...tree, ...descendants(start.pid!)])
-          if (alive(pid)) process.kill(pid, 'SIGKILL');
-      }
-    }, 1_000_000);
+          start.kill(signal);
+          expect(await exited).toBe(0);
+          await until(
+            'every process start.ts started to be gone',
+            async () => (tree.every((pid) => !alive(pid)) ? true : undefined),
+            15_000,
+            () => `${output}\nstill alive: ${tree.filter(alive).join(', ')}`,
+          );
+          await expect(fetch(`http://127.0.0.1:${BACKEND_PORT}/livez`)).rejects.toThrow();
+          expect(output).not.toMatch(
+            /"next start" does not work with "output: standalone"|collects completely anonymous telemetry/,
+          );
+        } finally {
+          // A failed assertion must not leave a hawk behind on these ports for the next test.
+          for (const pid of [start.pid!, ...tree, ...descendants(start.pid!)])
+            if (alive(pid)) process.kill(pid, 'SIGKILL');
+        }
+      },
+      1_000_000,
+    );
   }
 });

@@ -20,7 +20,8 @@ describe('the links of README.md and docs/', () => {
       const [path = '', anchor] = link.target.split('#', 2) as [string, string | undefined];
       const target = path === '' ? link.file : normalize(join(dirname(link.file), decodeURIComponent(path)));
       const where = `${link.file}:${link.line} → ${link.target}`;
-      if (relative(REPO_ROOT, join(REPO_ROOT, target)).startsWith('..')) broken.push(`${where}: outside the repository`);
+      const outside = relative(REPO_ROOT, join(REPO_ROOT, target)).startsWith('..');
+      if (outside) broken.push(`${where}: outside the repository`);
       else if (!existsSync(join(REPO_ROOT, target))) broken.push(`${where}: no such file`);
       else if (anchor !== undefined) {
         if (statSync(join(REPO_ROOT, target)).isDirectory() || !target.endsWith('.md'))

@@ -15,7 +15,9 @@ describe('the runnable commands of README.md and docs/', () => {
   it.each(blocks.map((block) => [`${block.file}:${block.line}`, block] as const))('%s', (_where, block) => {
     // The tools the blocks call, found as the other tests find them; a missing one fails with how to get it.
     const environment = { ...process.env, HAWK_HELM: helmBinary() };
-    if (block.script.includes('promtool')) requireCommand('promtool', 'apt-get install prometheus (scripts/setup.sh does)');
+    if (block.script.includes('promtool')) {
+      requireCommand('promtool', 'apt-get install prometheus (scripts/setup.sh does)');
+    }
     const run = spawnSync('bash', ['-euo', 'pipefail', '-c', block.script], {
       cwd: REPO_ROOT,
       env: environment,

@@ -10,7 +10,8 @@ function promtool(...args: string[]): { status: number | null; output: string } 
   const run = spawnSync('promtool', args, { cwd: RULES_DIR, encoding: 'utf8' });
   if (run.error) {
     throw new Error(
-      `promtool not found (${run.error.message}): install Debian's prometheus package (scripts/setup.sh does) to test the alerting rules`,
+      `promtool not found (${run.error.message}): install Debian's prometheus package (scripts/setup.sh does) ` +
+        'to test the alerting rules',
     );
   }
   return { status: run.status, output: `${run.stdout}${run.stderr}` };

@@ -37,7 +37,8 @@ const perLease = (state: ClusterState, family: string, value: (lease: LeaseView)
 const findingsActive = (state: ClusterState) =>
   (['critical', 'warning', 'info'] as const).map(
     (severity) =>
-      `hawk_findings_active{${lab},severity="${severity}"} ${state.findings.filter((f) => f.severity === severity).length}`,
+      `hawk_findings_active{${lab},severity="${severity}"} ` +
+      `${state.findings.filter((f) => f.severity === severity).length}`,
   );
 
 // Each row: a state in, the exposition lines of some families out (all of that family's lines).
@@ -48,7 +49,8 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
     families: {
       hawk_lease_holder_info: handedOver.leases.map(
         (lease) =>
-          `hawk_lease_holder_info{${lab},lease="${lease.namespace}/${lease.name}",holder="${lease.record!.holderIdentity}"} 1`,
+          `hawk_lease_holder_info{${lab},lease="${lease.namespace}/${lease.name}",` +
+          `holder="${lease.record!.holderIdentity}"} 1`,
       ),
       // A timestamp in seconds.
       hawk_lease_last_renewal_timestamp_seconds: perLease(
@@ -104,7 +106,9 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
     },
   },
   {
-    name: 'missing values emit no sample: no holder, never renewed, unprobed, no etcd source, kubeconfig at an instance',
+    name:
+      'missing values emit no sample: no holder, never renewed, unprobed, no etcd source, kubeconfig at an ' +
+      'instance',
     state: {
       ...healthy,
       leases: [{ ...healthy.leases[1]!, observedRenewAt: null, transitions: [], record: null }],
@@ -149,7 +153,8 @@ describe('metrics exposition', () => {
       'hawk_apiserver_probe_duration_seconds_count{cluster="lab",cluster_name="lab",apiserver="10.0.0.13:6443"} 1',
     ]);
     expect(lines).toContain(
-      'hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",apiserver="10.0.0.11:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_bucket{le="0.025",cluster="lab",cluster_name="lab",' +
+        'apiserver="10.0.0.11:6443"} 1',
     );
   });
 
@@ -197,7 +202,8 @@ describe('metrics exposition', () => {
       'hawk_watch_restarts_total{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",source="leases"} 2',
     ]);
     expect(lines).toContain(
-      'hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu (Frankfurt)",apiserver="10.0.0.11:6443"} 1',
+      'hawk_apiserver_probe_duration_seconds_count{cluster="inclustercontext",cluster_name="prod-eu ' +
+        '(Frankfurt)",apiserver="10.0.0.11:6443"} 1',
     );
     // One name per id: the label adds no series. Every series about a cluster has both; hawk's own have neither.
     const about = lines.filter((line) => line.includes('cluster="'));

@@ -79,23 +79,27 @@ describe('held connection', () => {
     connection.close();
   });
 
-  it('rebalance drops the connection without a loss report, and the next GET opens a new one (a pass-through LB balances it anew)', async () => {
-    const sessions = [fakeSession(), fakeSession()];
-    let opened = 0;
-    const { connection, losses } = setup(async () => sessions[opened++]!.session);
-    await connection.get('/readyz', 1500);
-    connection.rebalance();
-    expect(sessions[0]!.state.closed).toBe(true);
-    expect(connection.vouches()).toBe(false);
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(losses).toEqual([]);
-    expect(sessions[0]!.state.pings).toBe(0);
-    await connection.get('/readyz', 1500);
-    expect(opened).toBe(2);
-    expect(sessions[1]!.state.requests).toBe(1);
-    expect(connection.vouches()).toBe(true);
-    connection.close();
-  });
+  it(
+    'rebalance drops the connection without a loss report, and the next GET opens a new one (a pass-through LB ' +
+      'balances it anew)',
+    async () => {
+      const sessions = [fakeSession(), fakeSession()];
+      let opened = 0;
+      const { connection, losses } = setup(async () => sessions[opened++]!.session);
+      await connection.get('/readyz', 1500);
+      connection.rebalance();
+      expect(sessions[0]!.state.closed).toBe(true);
+      expect(connection.vouches()).toBe(false);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(losses).toEqual([]);
+      expect(sessions[0]!.state.pings).toBe(0);
+      await connection.get('/readyz', 1500);
+      expect(opened).toBe(2);
+      expect(sessions[1]!.state.requests).toBe(1);
+      expect(connection.vouches()).toBe(true);
+      connection.close();
+    },
+  );
 
   it('a refused connection fails the GET (the probe records it) without a loss report', async () => {
     const { connection, losses } = setup(() => Promise.reject(new Error('connect ECONNREFUSED 10.0.0.1:6443')));

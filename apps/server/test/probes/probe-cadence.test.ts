@@ -97,14 +97,18 @@ describe('probe cadence', () => {
     }
   });
 
-  it('an urged target (its connection lost) is asked at the next tick even in calm mode, and right after its last probe', () => {
-    const cadence = createProbeCadence(2000, 'front-door');
-    const probes = run(cadence, 0, 20_000, () => true, { urge: new Map([[10_250, 'b']]) });
-    const b = perTarget(probes, 'b');
-    expect(b).toContain(10_250);
-    // The round-robin goes on around it: still one calm pick per interval.
-    expect(probes.filter((p) => p.at > 0 && p.at !== 10_250).every((p) => p.at % 2000 === 0)).toBe(true);
-  });
+  it(
+    'an urged target (its connection lost) is asked at the next tick even in calm mode, and right after its last ' +
+      'probe',
+    () => {
+      const cadence = createProbeCadence(2000, 'front-door');
+      const probes = run(cadence, 0, 20_000, () => true, { urge: new Map([[10_250, 'b']]) });
+      const b = perTarget(probes, 'b');
+      expect(b).toContain(10_250);
+      // The round-robin goes on around it: still one calm pick per interval.
+      expect(probes.filter((p) => p.at > 0 && p.at !== 10_250).every((p) => p.at % 2000 === 0)).toBe(true);
+    },
+  );
 
   it('never two probes of one target at once: an urge while one is in flight waits for it to finish', () => {
     const cadence = createProbeCadence(2000);

@@ -100,7 +100,8 @@ describe('elector', () => {
     expect(steppedDown.leading).toBe(false);
     const afterRenewal = steppedDown.at - lastRenewal;
     console.log(
-      `[elector] hung renewal: stepped down ${afterRenewal} ms after the last renewal (renew deadline ${TIMINGS.renewDeadlineMs} ms)`,
+      `[elector] hung renewal: stepped down ${afterRenewal} ms after the last renewal (renew deadline ` +
+        `${TIMINGS.renewDeadlineMs} ms)`,
     );
     expect(afterRenewal).toBeGreaterThanOrEqual(TIMINGS.renewDeadlineMs);
     expect(afterRenewal).toBeLessThanOrEqual(TIMINGS.renewDeadlineMs + WATCH_MS + SLACK_MS);

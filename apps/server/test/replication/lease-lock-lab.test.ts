@@ -145,7 +145,8 @@ describe('Lease lock on the lab apiserver', () => {
 
     const sinceLastChange = tookOverAt - last!.renewTime!;
     console.log(
-      `[lease-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastChange} ms (lease ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`,
+      `[lease-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ` +
+        `${sinceLastChange} ms (lease ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`,
     );
     expect(sinceLastChange).toBeGreaterThanOrEqual(election.leaseDurationMs);
     expect(sinceLastChange).toBeLessThanOrEqual(
@@ -191,7 +192,8 @@ describe('Lease lock on the lab apiserver', () => {
           { timeout: 3_000 },
         )
         .toBe(
-          `hawk_replica_leader_lock_info{replica="hawk-a",lock="lease",name="${NAMESPACE}/${name}",holder="${leader.name}"} 1`,
+          `hawk_replica_leader_lock_info{replica="hawk-a",lock="lease",name="${NAMESPACE}/${name}",` +
+            `holder="${leader.name}"} 1`,
         );
     } finally {
       for (const replica of replicas) await replica.hawk.close().catch(() => undefined);

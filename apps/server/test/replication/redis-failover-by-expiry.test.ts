@@ -86,7 +86,8 @@ describe('Redis lock: failover by expiry after the leader is killed', () => {
 
     const sinceLastRenewal = tookOverAt - (expiresAt - election.leaseDurationMs);
     console.log(
-      `[redis-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ${sinceLastRenewal} ms (TTL ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`,
+      `[redis-lock] SIGKILL → takeover: ${tookOverAt - killedAt} ms; last renewal → takeover: ` +
+        `${sinceLastRenewal} ms (TTL ${election.leaseDurationMs} ms, retry ${election.retryPeriodMs} ms)`,
     );
     expect(tookOverAt).toBeGreaterThanOrEqual(expiresAt - 20); // Redis expired it; pTTL is read a few ms late
     expect(sinceLastRenewal).toBeLessThanOrEqual(election.leaseDurationMs + 2 * election.retryPeriodMs + SLACK_MS);

@@ -1,4 +1,6 @@
-/** The Redis lock against a real redis-server: how each acquisition was taken, so a new leader knows what to re-send. */
+/**
+ * The Redis lock against a real redis-server: how each acquisition was taken, so a new leader knows what to re-send.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { createRedisLock, type RedisClient } from '../../src/replication/redis-lock';

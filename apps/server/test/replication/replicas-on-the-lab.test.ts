@@ -97,7 +97,10 @@ async function tellsHealthy(replica: Replica): Promise<true | string> {
   if (!state) return `${replica.name}: no state`;
   const reachableMembers = state.etcd.members.filter((member) => member.reachable).length;
   if (state.verdict !== 'ha-ok' || reachableMembers !== 3)
-    return `${replica.name}: verdict ${state.verdict}, etcd ${reachableMembers}/3, findings ${state.findings.map((f) => f.ruleId).join(',')}`;
+    return (
+      `${replica.name}: verdict ${state.verdict}, etcd ${reachableMembers}/3, findings ` +
+      `${state.findings.map((f) => f.ruleId).join(',')}`
+    );
   const sessions = await watchSessions(replica);
   if (sessions.length === 0 || sessions.some((count) => count !== 1))
     return `${replica.name}: watch sessions ${JSON.stringify(sessions)}`;
@@ -279,7 +282,8 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     // The regaining replica and the other: both healthy, etcd 3/3, no duplicated watches.
     for (const replica of replicas)
       await until(`${replica.name} healthy after lead → follow → lead`, () => tellsHealthy(replica), 45_000);
-    // The lab stayed healthy throughout: a warning a replica opened (a thawed one calling leaders lost) is a false alarm.
+    // The lab stayed healthy throughout: a warning a replica opened (a thawed one calling leaders lost) is a false
+    // alarm.
     for (const replica of replicas)
       expect(
         await alarmsSince(replica, startedAt),
@@ -317,12 +321,17 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
             .join('\n');
           expect(
             state,
-            `${replica.name} answers during the outage (exit ${replica.child.process.exitCode ?? replica.child.process.signalCode ?? 'none'}); last logs:\n${lastLogs}`,
+            `${replica.name} answers during the outage (exit ` +
+              `${replica.child.process.exitCode ?? replica.child.process.signalCode ?? 'none'}); last ` +
+              `logs:\n${lastLogs}`,
           ).toBeDefined();
           const ageMs = Date.now() - state!.observedAt;
           worstAgeMs = Math.max(worstAgeMs, ageMs);
           expect(ageMs, `${replica.name}'s view is fresh`).toBeLessThanOrEqual(5_000);
-          const said = `verdict ${state!.verdict}, reachability ${state!.reachability.state}, etcd ${state!.etcd.quorum.healthy}/${state!.etcd.quorum.voters} (${state!.etcd.source}), findings ${state!.findings.map((f) => `${f.ruleId}${f.causedBy ? '<' : ''}`).join(', ')}`;
+          const said =
+            `verdict ${state!.verdict}, reachability ${state!.reachability.state}, etcd ` +
+            `${state!.etcd.quorum.healthy}/${state!.etcd.quorum.voters} (${state!.etcd.source}), findings ` +
+            `${state!.findings.map((f) => `${f.ruleId}${f.causedBy ? '<' : ''}`).join(', ')}`;
           expect(
             state!.findings.some((finding) => finding.ruleId === 'EtcdQuorumLost'),
             `${replica.name} still says quorum lost after ${Date.now() - lostAt} ms: ${said}`,
@@ -332,7 +341,9 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
       }
       const lock = await Promise.all(replicas.map(readiness));
       console.log(
-        `[replicas] quorum lost 75 s: oldest view ${worstAgeMs} ms; lock reachable ${lock.map((state) => state?.leaderLockReachable).join('/')}, leaders ${lock.map((state) => state?.leader).join('/')}`,
+        `[replicas] quorum lost 75 s: oldest view ${worstAgeMs} ms; lock reachable ` +
+          `${lock.map((state) => state?.leaderLockReachable).join('/')}, leaders ` +
+          `${lock.map((state) => state?.leader).join('/')}`,
       );
     } finally {
       await lab.fault.heal();

@@ -92,7 +92,8 @@ describe('two replicas electing on Redis', () => {
     expect(metrics.map((text) => /hawk_replica_leader_lock_info\{[^}]*\} 1/.exec(text)?.[0])).toEqual(
       replicas.map(
         (replica) =>
-          `hawk_replica_leader_lock_info{replica="${replica.name}",lock="redis",name="${prefix}:leader",holder="${leader.name}"} 1`,
+          `hawk_replica_leader_lock_info{replica="${replica.name}",lock="redis",name="${prefix}:leader",` +
+          `holder="${leader.name}"} 1`,
       ),
     );
   });

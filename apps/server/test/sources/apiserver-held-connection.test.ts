@@ -6,7 +6,10 @@ import { createClusterHub, type SourcesHub } from '../../src/hub/index';
 
 const INTERVAL_MS = 1000;
 const TIMEOUT_MS = 1500;
-/** Before the held connections a frozen instance was flagged when its next /readyz timed out: at worst one interval plus the timeout. */
+/**
+ * Before the held connections a frozen instance was flagged when its next /readyz timed out: at worst one interval plus
+ * the timeout.
+ */
 const OLD_WORST_CASE_MS = INTERVAL_MS + TIMEOUT_MS;
 /** The test reads the state every 50 ms and the hub coalesces changes for 50 ms. */
 const READ_SLACK_MS = 250;
@@ -94,7 +97,9 @@ describe('apiserver probes over held connections', () => {
     const calm = await probesDuring(calmWindowMs);
     const perSecond = total(calm) / (calmWindowMs / 1000);
     console.log(
-      `[held connections] steady state: ${total(calm)} /readyz answers in ${calmWindowMs / 1000} s (${perSecond.toFixed(2)}/s; every address every interval would be 4/s): ${JSON.stringify([...calm].map(([id, times]) => [id, times.size]))}`,
+      `[held connections] steady state: ${total(calm)} /readyz answers in ${calmWindowMs / 1000} s ` +
+        `(${perSecond.toFixed(2)}/s; every address every interval would be 4/s): ` +
+        `${JSON.stringify([...calm].map(([id, times]) => [id, times.size]))}`,
     );
     expect(perSecond).toBeLessThanOrEqual(1.5);
     expect(calm.size, 'every address is still asked now and then').toBe(4);
@@ -110,7 +115,8 @@ describe('apiserver probes over held connections', () => {
     const latency = flaggedAt - faultAt;
     const readyz = state().apiServers.instances.find((i) => i.id === FROZEN)!.health.readyz!;
     console.log(
-      `[held connections] apiserver 3 frozen → instance red in ${latency} ms (old worst case ${OLD_WORST_CASE_MS} ms): ${readyz.error}`,
+      `[held connections] apiserver 3 frozen → instance red in ${latency} ms (old worst case ` +
+        `${OLD_WORST_CASE_MS} ms): ${readyz.error}`,
     );
     expect(latency).toBeLessThanOrEqual(OLD_WORST_CASE_MS + READ_SLACK_MS);
     expect(readyz.httpStatus).toBeNull();

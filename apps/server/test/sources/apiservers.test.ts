@@ -111,7 +111,8 @@ describe('apiservers and the load balancer', () => {
       );
       const stats = direct.hub.sourceStats();
       console.log(
-        `[scenario 12] source stats after restart: ${JSON.stringify(stats.map((s) => [s.source, s.state, s.restarts, s.relists, s.staleRestarts]))}`,
+        '[scenario 12] source stats after restart: ' +
+          `${JSON.stringify(stats.map((s) => [s.source, s.state, s.restarts, s.relists, s.staleRestarts]))}`,
       );
       expect(stats.every((s) => s.state === 'live' || s.state === 'unavailable')).toBe(true);
       expect(stats.every((s) => s.lastEventAgeMs === null || s.lastEventAgeMs < 130_000)).toBe(true);

@@ -146,17 +146,21 @@ describe('cluster names: HAWK_CONFIG > HAWK_CLUSTER_NAME > kubeadm clusterName >
     expect(discoveredName(signal)).toBe(expected);
   });
 
-  it('4. the fallback: HAWK_CLUSTER_NAME_FALLBACK (the chart: <namespace>/<release>), else in-cluster; never inClusterContext', () => {
-    expect(names(inPod, { HAWK_CLUSTER_NAME_FALLBACK: 'monitoring/hawk' })).toEqual({
-      inClusterContext: ['monitoring/hawk', true],
-      prod: ['prod', false],
-    });
-    expect(names(['inClusterContext'], {})).toEqual({ inClusterContext: ['in-cluster', true] });
-    expect(nameCluster({ context: 'gke_acme_europe-west4_prod' })).toEqual({
-      name: 'gke_acme_europe-west4_prod',
-      discoverable: false,
-    });
-  });
+  it(
+    '4. the fallback: HAWK_CLUSTER_NAME_FALLBACK (the chart: <namespace>/<release>), else in-cluster; never ' +
+      'inClusterContext',
+    () => {
+      expect(names(inPod, { HAWK_CLUSTER_NAME_FALLBACK: 'monitoring/hawk' })).toEqual({
+        inClusterContext: ['monitoring/hawk', true],
+        prod: ['prod', false],
+      });
+      expect(names(['inClusterContext'], {})).toEqual({ inClusterContext: ['in-cluster', true] });
+      expect(nameCluster({ context: 'gke_acme_europe-west4_prod' })).toEqual({
+        name: 'gke_acme_europe-west4_prod',
+        discoverable: false,
+      });
+    },
+  );
 
   it('keeps the id stable whatever the name: URLs, socket rooms and the metrics label `cluster`', () => {
     const targets = resolveClusters({ kubeconfig: kubeconfig(inPod), env: loadEnv({ HAWK_CLUSTER_NAME: 'prod-eu' }) });
@@ -192,7 +196,8 @@ describe('cluster names are validated where they are given', () => {
   it('refuses a bad name in HAWK_CONFIG, and one name given to two clusters', () => {
     expect(parseConfigFile('clusters:\n  - { context: a, name: " a" }\n', 'x.yaml')).toEqual({
       error:
-        'x.yaml: clusters[0].name: must be a display name of 1-128 characters, without control characters or surrounding spaces (got " a")',
+        'x.yaml: clusters[0].name: must be a display name of 1-128 characters, without control characters or ' +
+        'surrounding spaces (got " a")',
     });
     expect(
       parseConfigFile('clusters:\n  - { context: a, name: prod }\n  - { context: b, name: prod }\n', 'x.yaml'),

@@ -44,9 +44,10 @@ describe('distribution and standby liveness on the lab', () => {
 
   it('steady state: ha-ok, 2 standbys per lease, every candidate live by what hawk can observe, nothing above info', () => {
     const state = h.state();
-    console.log(
-      `[standbys] ${state.leases.map((l) => `${l.name}: ${l.standbys.length} (${l.candidates.map((c) => c.liveBasis).join(', ')})`).join('; ')}`,
+    const standbys = state.leases.map(
+      (l) => `${l.name}: ${l.standbys.length} (${l.candidates.map((c) => c.liveBasis).join(', ')})`,
     );
+    console.log(`[standbys] ${standbys.join('; ')}`);
     expect(state.verdict).toBe('ha-ok');
     expect(aboveInfo(state)).toEqual([]);
     for (const name of LEADER_LEASES) {

@@ -71,7 +71,8 @@ describe("OpenShift's elector timings on the real components", () => {
     );
     const silentMs = overdueAt - lastSeen;
     console.log(
-      `[elector openshift] killed ${killedAt - lastSeen} ms after hawk's last renewal seen; not renewing ${silentMs} ms ` +
+      `[elector openshift] killed ${killedAt - lastSeen} ms after hawk's last renewal seen; not renewing ` +
+        `${silentMs} ms ` +
         `after it (${JSON.stringify(h.state().leases.find((l) => l.name === KCM)!.expectedRenewal)})`,
     );
     // Not before a renewal was due; no later than one retry period plus the 35 % slack of a guessed cadence.

@@ -41,7 +41,8 @@ async function etcdLog(path: string, offset: number): Promise<LogLine[]> {
  */
 function pollHasLeader(lab: Lab, host: string) {
   const script =
-    'while :; do v=$(curl -s -m 1 http://127.0.0.1:2381/metrics | grep "^etcd_server_has_leader "); echo "$(date +%s%3N) $v"; sleep 0.05; done';
+    'while :; do v=$(curl -s -m 1 http://127.0.0.1:2381/metrics | grep "^etcd_server_has_leader "); echo ' +
+    '"$(date +%s%3N) $v"; sleep 0.05; done';
   const child = spawn('ip', ['netns', 'exec', lab.host(host).netns, 'sh', '-c', script], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -124,9 +125,12 @@ describe('etcd quorum as raft counts it', () => {
       const firstOneAnswering = draining[0]?.at;
       const rel = (at: number | undefined) => (at === undefined ? '-' : `+${at - stopAt} ms`);
       console.log(
-        `[etcd raft quorum] stop call ${new Date(stopAt).toISOString()}; hawk saw 1/3 answering ${rel(firstOneAnswering)}; ` +
-          `process gone ${rel(goneAt)}; raft lost (log: "${raftLost!.msg}") ${rel(raftLostAt)}; has_leader 0 polled ${rel(metricLostAt)}; ` +
-          `EtcdQuorumLost opened ${rel(openedAt)} = ${openedAt! - raftLostAt} ms after raft; probe interval ${PROBE_INTERVAL_MS} ms; ` +
+        `[etcd raft quorum] stop call ${new Date(stopAt).toISOString()}; hawk saw 1/3 answering ` +
+          `${rel(firstOneAnswering)}; ` +
+          `process gone ${rel(goneAt)}; raft lost (log: "${raftLost!.msg}") ${rel(raftLostAt)}; has_leader 0 ` +
+          `polled ${rel(metricLostAt)}; ` +
+          `EtcdQuorumLost opened ${rel(openedAt)} = ${openedAt! - raftLostAt} ms after raft; probe interval ` +
+          `${PROBE_INTERVAL_MS} ms; ` +
           `evidence while draining: "${heldByRaft.at(-1)?.quorum.evidence ?? '-'}"`,
       );
       expect(heldByRaft.length, 'hawk judged quorum held by the raft leader while the member drained').toBeGreaterThan(
@@ -134,7 +138,8 @@ describe('etcd quorum as raft counts it', () => {
       );
       expect(openedAt!).toBeGreaterThanOrEqual(raftLostAt);
       expect(openedAt! - raftLostAt).toBeLessThanOrEqual(WITHIN_MS);
-      // The two readings of etcd agree: the metric flips when raft logs the loss (polled every 50 ms, plus curl's time).
+      // The two readings of etcd agree: the metric flips when raft logs the loss (polled every 50 ms, plus curl's
+      // time).
       expect(metricLostAt).toBeGreaterThanOrEqual(raftLostAt - 5);
       expect(metricLostAt - raftLostAt).toBeLessThan(500);
       expect(h.state().etcd.quorum).toMatchObject({ healthy: 1, hasQuorum: false, raftLeader: null });

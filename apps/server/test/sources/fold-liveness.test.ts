@@ -118,19 +118,23 @@ describe("candidate liveness on kubeadm's loopback-bound health ports", () => {
     expect(state.findings.find((f) => f.ruleId === 'LeaderElectionSingleCandidate')).toBeUndefined();
   });
 
-  it('one that answered and then refuses is down; after a restart (a new container life) its old answer no longer counts', () => {
-    const w = world([1, 2, 3].map((n) => mirrorPod(n, { bind: '0.0.0.0' })));
-    w.fold.recordComponentProbe(`${KCM}-cp-2`, healthy(T0), 'cp-2');
-    w.fold.recordComponentProbe(`${KCM}-cp-2`, refused(T0 + 1000), 'cp-2');
-    expect(w.candidates()[1]).toMatchObject({ live: false, liveBasis: 'health-endpoint' });
-    // The kubelet restarted it (e.g. with kubeadm's 127.0.0.1 binding): a refusal now is not a death.
-    w.fold.sinks.pods.upsert(
-      `${KCM}-cp-2`,
-      mirrorPod(2, { bind: '0.0.0.0', startedAt: '2026-12-02T04:05:00Z', restarts: 1 }),
-    );
-    w.fold.recordComponentProbe(`${KCM}-cp-2`, refused(T0 + 2000), 'cp-2');
-    expect(w.candidates()[1]).toMatchObject({ live: true, liveBasis: 'kubelet-readiness' });
-  });
+  it(
+    'one that answered and then refuses is down; after a restart (a new container life) its old answer no longer ' +
+      'counts',
+    () => {
+      const w = world([1, 2, 3].map((n) => mirrorPod(n, { bind: '0.0.0.0' })));
+      w.fold.recordComponentProbe(`${KCM}-cp-2`, healthy(T0), 'cp-2');
+      w.fold.recordComponentProbe(`${KCM}-cp-2`, refused(T0 + 1000), 'cp-2');
+      expect(w.candidates()[1]).toMatchObject({ live: false, liveBasis: 'health-endpoint' });
+      // The kubelet restarted it (e.g. with kubeadm's 127.0.0.1 binding): a refusal now is not a death.
+      w.fold.sinks.pods.upsert(
+        `${KCM}-cp-2`,
+        mirrorPod(2, { bind: '0.0.0.0', startedAt: '2026-12-02T04:05:00Z', restarts: 1 }),
+      );
+      w.fold.recordComponentProbe(`${KCM}-cp-2`, refused(T0 + 2000), 'cp-2');
+      expect(w.candidates()[1]).toMatchObject({ live: true, liveBasis: 'kubelet-readiness' });
+    },
+  );
 });
 
 describe('distribution in the fold', () => {

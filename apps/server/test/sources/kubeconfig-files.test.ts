@@ -117,7 +117,8 @@ describe('KUBECONFIG with two kubeadm admin.conf (the same context, cluster and 
     expect(warnings).toHaveLength(1);
     const [warning] = warnings;
     expect(warning?.message).toBe(
-      `kubeconfig ${second} repeats names of ${first}: context "kubernetes-admin@kubernetes" (watched as "kubernetes-admin@kubernetes-2"), ` +
+      `kubeconfig ${second} repeats names of ${first}: context "kubernetes-admin@kubernetes" (watched as ` +
+        '"kubernetes-admin@kubernetes-2"), ' +
         `cluster "kubernetes", user "kubernetes-admin"; each context is watched with its own file's cluster and user`,
     );
     expect(JSON.stringify(warning)).not.toMatch(/token-of/);

@@ -90,7 +90,8 @@ async function until(
     if (state && predicate(state)) return state;
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${id}: ${description}; reachability ${JSON.stringify(state?.reachability)}, sources ${JSON.stringify(state?.sources)}`,
+        `timed out after ${timeoutMs} ms waiting for ${id}: ${description}; reachability ` +
+          `${JSON.stringify(state?.reachability)}, sources ${JSON.stringify(state?.sources)}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -155,7 +156,9 @@ describe('KUBECONFIG=a:b, two copies of the lab admin.conf: one at the LB, one a
   });
 });
 
-/** An HTTP CONNECT proxy on loopback that tunnels to the lab's hosts only, requires a password, and counts its tunnels. */
+/**
+ * An HTTP CONNECT proxy on loopback that tunnels to the lab's hosts only, requires a password, and counts its tunnels.
+ */
 async function startProxy(allowed: ReadonlySet<string>, credentials: string) {
   const tunnels = new Map<string, number>();
   const open = new Set<Socket>();
@@ -314,7 +317,10 @@ describe("a cluster's proxy-url", () => {
 });
 
 describe('an exec credential plugin', () => {
-  /** Writes `name` next to its kubeconfig: a script printing `status` as an ExecCredential, noting each run and KUBERNETES_EXEC_INFO. */
+  /**
+   * Writes `name` next to its kubeconfig: a script printing `status` as an ExecCredential, noting each run and
+   * KUBERNETES_EXEC_INFO.
+   */
   function pluginKubeconfig(
     name: string,
     status: Record<string, string>,

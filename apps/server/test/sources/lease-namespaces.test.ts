@@ -37,7 +37,9 @@ async function until(
     if (predicate(state)) return state;
     if (Date.now() > deadline)
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${description}; leases: ${JSON.stringify(state.leases.map((l) => [l.component, l.status, l.record?.holderIdentity]))}; sources: ${JSON.stringify(state.sources)}`,
+        `timed out after ${timeoutMs} ms waiting for ${description}; leases: ` +
+          `${JSON.stringify(state.leases.map((l) => [l.component, l.status, l.record?.holderIdentity]))}; ` +
+          `sources: ${JSON.stringify(state.sources)}`,
       );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -65,7 +65,8 @@ describe('malformed objects', () => {
     });
     const zeroServed = zero.status === 201;
     console.log(
-      `[scenario 16] the API ${zeroServed ? 'accepted' : `refused (HTTP ${zero.status})`} a lease with leaseDurationSeconds 0`,
+      `[scenario 16] the API ${zeroServed ? 'accepted' : `refused (HTTP ${zero.status})`} a lease with ` +
+        'leaseDurationSeconds 0',
     );
 
     const seenAt = await h.until(

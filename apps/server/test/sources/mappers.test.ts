@@ -305,7 +305,8 @@ describe('mapControlPlaneNode', () => {
 
 describe('readyz', () => {
   const body =
-    '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]etcd-readiness ok\n[-]poststarthook/rbac/bootstrap-roles failed: not finished\nreadyz check failed\n';
+    '[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n[+]etcd-readiness ' +
+    'ok\n[-]poststarthook/rbac/bootstrap-roles failed: not finished\nreadyz check failed\n';
   it('parses failing and passing checks', () => {
     expect(parseReadyzVerbose(body)).toEqual({
       passed: ['ping', 'log', 'etcd-readiness'],
@@ -321,7 +322,8 @@ describe('etcd gateway', () => {
   const big = '11302309185988674844';
   it('keeps uint64 ids as strings, even when sent as bare numbers', () => {
     const parsed = parseGatewayJson(
-      `{"header":{"member_id":${big}},"leader":"${big}","dbSize":"20480","raftTerm":"4","raftIndex":"99","version":"3.6.5"}`,
+      `{"header":{"member_id":${big}},"leader":"${big}",` +
+        '"dbSize":"20480","raftTerm":"4","raftIndex":"99","version":"3.6.5"}',
     );
     const status = parseStatus(parsed);
     if ('error' in status) throw new Error(status.error);
@@ -446,7 +448,8 @@ describe('cluster config', () => {
   });
   it('accepts a valid file', () => {
     const result = parseConfigFile(
-      'probeIntervalMs: 1000\nclusters:\n  - context: prod\n    labels: { environment: prod }\n    etcd: { endpoints: [https://10.0.0.11:2379], ca: /ca.crt, cert: /c.crt, key: /c.key }\n',
+      'probeIntervalMs: 1000\nclusters:\n  - context: prod\n    labels: { environment: prod }\n    etcd: { ' +
+        'endpoints: [https://10.0.0.11:2379], ca: /ca.crt, cert: /c.crt, key: /c.key }\n',
       'test',
     );
     expect(result).toMatchObject({

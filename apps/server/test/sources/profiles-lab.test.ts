@@ -3,7 +3,8 @@ import type { ClusterState, DistributionName } from '@hawk/core';
 import { ensureLab, type LabProfile } from '@hawk/lab';
 import { aboveInfo, type LabHub, startLabHub } from '@hawk/testkit/lab-hub';
 
-// Issue 15: each shaped lab profile (kubeadm itself is covered by the other lab tests under HAWK_LAB_PROFILE) brought up once,
+// Issue 15: each shaped lab profile (kubeadm itself is covered by the other lab tests under HAWK_LAB_PROFILE) brought
+// up once,
 // hawk started on it, and its steady state judged: the distribution it shows, and no finding above info.
 // One bring-up per profile (each replaces the shared lab; afterAll puts the default back).
 const LEADER_LEASES = ['kube-controller-manager', 'kube-scheduler'];
@@ -56,7 +57,8 @@ const PROFILES: readonly Expectation[] = [
     },
   },
   {
-    // Nothing but the LB answers hawk, and no control-plane Pod or Node is in the API: managed, neither healthy nor broken.
+    // Nothing but the LB answers hawk, and no control-plane Pod or Node is in the API: managed, neither healthy nor
+    // broken.
     profile: 'managed-shaped',
     distribution: 'managed',
     label: 'managed: control plane not visible',
@@ -105,7 +107,9 @@ for (const expected of PROFILES) {
           });
         const state = hub.state();
         console.log(
-          `[profile ${expected.profile}] lab ready ${((readyAt - upAt) / 1000).toFixed(1)} s after ensureLab, hawk steady ${((steadyAt - readyAt) / 1000).toFixed(1)} s later: ${state.verdict}, "${state.distribution?.label}"; evidence: ${state.distribution?.evidence.join('; ')}`,
+          `[profile ${expected.profile}] lab ready ${((readyAt - upAt) / 1000).toFixed(1)} s after ensureLab, ` +
+            `hawk steady ${((steadyAt - readyAt) / 1000).toFixed(1)} s later: ${state.verdict}, ` +
+            `"${state.distribution?.label}"; evidence: ${state.distribution?.evidence.join('; ')}`,
         );
         expect(state.distribution).toMatchObject({ name: expected.distribution, label: expected.label });
         expect(aboveInfo(state)).toEqual([]);

@@ -49,7 +49,8 @@ describe('standby liveness', () => {
     );
     h.measure(`2 (${KCM} leader killed → new holder with standbys now 1)`, faultAt, failedOver);
     // Why it was judged down is what hawk could observe: a reachable /healthz failing (a probe-failed event), or on
-    // kubeadm's loopback-bound port, which hawk never reaches by design, the kubelet reporting the mirror pod not Ready.
+    // kubeadm's loopback-bound port, which hawk never reaches by design, the kubelet reporting the mirror pod not
+    // Ready.
     if (h.lab.options.profile === 'kubeadm') {
       expect(dead, 'the killed candidate').toMatchObject({ live: false, liveBasis: 'kubelet-readiness' });
       expect(dead?.liveNote).toMatch(/mirror pod not Ready/);

@@ -50,7 +50,9 @@ describe('lab variants', () => {
     for (const name of LEADER_LEASES) {
       const view = lease(state, name)!;
       console.log(
-        `[CLE] ${name}: holder ${view.record?.holderIdentity}, strategy ${view.record?.strategy}, candidates ${JSON.stringify(view.candidates.map((c) => [c.identity, c.node, c.live]))}, standbys ${view.standbys.map((s) => s.identity).join(' ')}`,
+        `[CLE] ${name}: holder ${view.record?.holderIdentity}, strategy ${view.record?.strategy}, candidates ` +
+          `${JSON.stringify(view.candidates.map((c) => [c.identity, c.node, c.live]))}, standbys ` +
+          `${view.standbys.map((s) => s.identity).join(' ')}`,
       );
       expect(view.candidates.every((c) => c.source === 'lease-candidate' && c.live === true)).toBe(true);
       expect(view.candidates.map((c) => c.node).sort()).toEqual(['cp-1', 'cp-2', 'cp-3']);

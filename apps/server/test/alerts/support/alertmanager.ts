@@ -99,7 +99,8 @@ export async function startAlertmanager(webhookUrl: string, port?: number): Prom
     child.once('error', (error) =>
       reject(
         new Error(
-          `prometheus-alertmanager could not be started (${error.message}): run scripts/setup.sh, which installs Debian's prometheus-alertmanager`,
+          `prometheus-alertmanager could not be started (${error.message}): run scripts/setup.sh, which ` +
+            "installs Debian's prometheus-alertmanager",
         ),
       ),
     );

@@ -17,7 +17,8 @@ export function requirePodman(): void {
     execFileSync('podman', ['--version'], { stdio: 'ignore' });
   } catch {
     throw new Error(
-      "podman is missing: the image tests build and run hawk's images with it (apt-get install podman buildah runc; scripts/setup.sh does)",
+      "podman is missing: the image tests build and run hawk's images with it (apt-get install podman buildah " +
+        'runc; scripts/setup.sh does)',
     );
   }
 }
@@ -60,7 +61,9 @@ async function imageExists(image: string): Promise<boolean> {
   );
 }
 
-/** node:24-bookworm-slim in podman's storage: the local stand-in where ../shared/container-base.sh exists, else pulled. */
+/**
+ * node:24-bookworm-slim in podman's storage: the local stand-in where ../shared/container-base.sh exists, else pulled.
+ */
 export async function ensureNodeBase(log: (line: string) => void): Promise<void> {
   if (await imageExists(NODE_BASE)) return;
   const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
@@ -71,7 +74,8 @@ export async function ensureNodeBase(log: (line: string) => void): Promise<void>
     log(`pulling ${NODE_BASE}`);
     await run('podman', ['pull', NODE_BASE]).catch((error: Error) => {
       throw new Error(
-        `${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local stand-in) is missing\n${error.message}`,
+        `${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local ` +
+          `stand-in) is missing\n${error.message}`,
       );
     });
   }

@@ -32,7 +32,8 @@ async function serverBinaries(): Promise<string> {
   const found = candidates.find((dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')));
   if (!found)
     throw new Error(
-      "PostgreSQL's initdb and pg_ctl were not found (pg_config --bindir, /usr/lib/postgresql/*/bin): install Debian's postgresql (scripts/setup.sh does)",
+      "PostgreSQL's initdb and pg_ctl were not found (pg_config --bindir, /usr/lib/postgresql/*/bin): install " +
+        "Debian's postgresql (scripts/setup.sh does)",
     );
   return found;
 }
