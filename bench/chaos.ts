@@ -24,13 +24,8 @@ import { ensureLab } from '@hawk/lab';
 import { percentile, processUsage, sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster, type FindingSighting } from './support/cluster-feed';
 import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResult } from './support/fault-plans';
-import {
-  JUDGED_RULES,
-  judgeSighting,
-  OBSERVATION_ALLOWANCE_MS,
-  type Judgement,
-  type LabRecord,
-} from './support/finding-evidence';
+import { OBSERVATION_ALLOWANCE_MS } from '@hawk/testkit/observation';
+import { JUDGED_RULES, judgeSighting, type Judgement, type LabRecord } from './support/finding-evidence';
 import { nowhereSpans, recordLoadBalancer, type LbSample } from './support/lb-record';
 import { holderChanges, recordLeaseTruth } from './support/lease-truth';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';

@@ -5,6 +5,7 @@
  * record shows its claim within the time hawk showed it (widened back by hawk's observation
  * latency); with no such evidence it stays a false alarm, and the evidence looked at is said.
  */
+import { OBSERVATION_ALLOWANCE_MS } from '@hawk/testkit/observation';
 import type { FindingSighting } from './cluster-feed';
 import { routesNowhere, type LbSample } from './lb-record';
 import type { LeaseChange } from './lease-truth';
@@ -28,13 +29,6 @@ export interface Judgement {
   readonly verdict: 'true' | 'false';
   readonly evidence: string;
 }
-
-/**
- * How long before hawk's sighting the claimed state may have ended (ms): hawk probes the front door
- * every 2 s (a probe may take 1.5 s), its Lease watch goes through an apiserver, and the sighting is
- * the bench's receipt of hawk's push. The record's own polls (250 ms) add to it.
- */
-export const OBSERVATION_ALLOWANCE_MS = 3_000;
 
 const clock = (at: number) => new Date(at).toISOString().slice(11, 23);
 

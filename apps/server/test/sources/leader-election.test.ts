@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { TimelineEvent } from '@hawk/core';
+import { startHawkServer, type RunningHawk } from '@hawk/testkit/hawk-server';
 import { finding, useLabHub } from '@hawk/testkit/lab-hub';
+import { OBSERVATION_ALLOWANCE_MS } from '@hawk/testkit/observation';
 
 const LOST_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
 const aboutLease = (name: string) => (subject: string | null) => subject?.endsWith(name) ?? false;
@@ -61,8 +63,49 @@ describe('leader election', () => {
     expect(resolved.length).toBeGreaterThan(0);
   }
 
-  it('scenario 2: the controller-manager leader is killed', async () => {
-    await lostAndTakenOver('2', 'kube-controller-manager', () => h.lab.fault.killLeader('kube-controller-manager'));
+  // hawk's REST over the same hub (started already: the app's start is a no-op then; the hub file stops it).
+  let hawk: RunningHawk | undefined;
+  const served = async () => (hawk ??= await startHawkServer({ ...h.hub, stop: async () => undefined }));
+  afterAll(() => hawk?.close());
+
+  it('scenario 2: the controller-manager leader is killed, and the incident summary says so in numbers', async () => {
+    const { url } = await served();
+    const lease = 'kube-controller-manager';
+    const before = h.state().leases.find((l) => l.name === lease)!;
+    // Overdue after the learned cadence plus slack: how long hawk waits before it may say anything.
+    const overdueAfterMs = before.overdueAt! - before.observedRenewAt!;
+    let killedAt = 0;
+    let lastRenewal = Number.NaN;
+    await lostAndTakenOver('2', lease, async () => {
+      const record = await h.lab.fault.killLeader(lease);
+      killedAt = Date.parse(record.at);
+      // Read once the holder can renew no more (as the chaos scorer does): its last renewTime is the gap's start.
+      lastRenewal = Date.parse((await h.lab.lease(lease))!.spec.renewTime!);
+    });
+    const faults = await h.lab.faultLog();
+    expect(faults.some((f) => f.action === 'kill' && Date.parse(f.at) === killedAt)).toBe(true);
+    const taken = (await h.lab.lease(lease))!.spec;
+    const acquiredAt = Date.parse(taken.acquireTime!);
+
+    const list = await waitForEndedIncident(url, h.clusterId, killedAt);
+    const summary = await (await fetch(`${url}/api/clusters/${h.clusterId}/incidents/${list.n}/summary`)).text();
+    console.log(`[incident summary] scenario 2\n${summary}`);
+    const read = readSummary(summary, lease);
+    // Each number the summary gives, against the lab's fault log and its own Lease reads.
+    expect(read.tookOver).toBe(taken.holderIdentity);
+    expect(Math.abs(read.gapMs - (acquiredAt - lastRenewal))).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    expect(Math.abs(read.tookOverAt - acquiredAt)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    expect(read.openedAt - (lastRenewal + overdueAfterMs)).toBeGreaterThanOrEqual(0);
+    expect(read.openedAt - (lastRenewal + overdueAfterMs)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    expect(read.openedAt - killedAt).toBeLessThanOrEqual(overdueAfterMs + OBSERVATION_ALLOWANCE_MS);
+    expect(Math.abs(read.endedAt - acquiredAt)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    const truthRecoveryMs = acquiredAt - (lastRenewal + overdueAfterMs);
+    expect(Math.abs(read.recoveryMs - truthRecoveryMs)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    console.log(
+      `[incident summary] scenario 2: gap ${read.gapMs} ms (lab ${acquiredAt - lastRenewal}), recovery ` +
+        `${read.recoveryMs} ms (lab ${truthRecoveryMs}), opened ${read.openedAt - killedAt} ms after the kill, ` +
+        `ended ${read.endedAt - acquiredAt} ms after the acquire`,
+    );
     await h.lab.fault.heal();
   });
 
@@ -71,3 +114,44 @@ describe('leader election', () => {
     await h.lab.fault.heal();
   });
 });
+
+/** Polls hawk's REST until an incident opened after `since` has ended; returns it. */
+async function waitForEndedIncident(url: string, clusterId: string, since: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await fetch(`${url}/api/clusters/${clusterId}/incidents?from=${since - 60_000}`);
+    const body = (await response.json()) as { incidents: { n: number; openedAt: number; endedAt: number | null }[] };
+    const ended = body.incidents.find((i) => i.openedAt >= since && i.endedAt !== null);
+    if (ended) return ended;
+    if (Date.now() > deadline) throw new Error(`no incident after ${since} ended in 30 s: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const clockAt = (day: string, clock: string) => Date.parse(`${day}T${clock}Z`);
+const seconds = (text: string) => {
+  const [, value, unit] = /^([\d.]+) (ms|s)$/.exec(text) ?? [];
+  if (!value) throw new Error(`not a short duration: ${text}`);
+  return unit === 'ms' ? Number(value) : Math.round(Number(value) * 1000);
+};
+
+/** The numbers a summary states, read back from its Markdown as a person would (to 0.1 s). */
+function readSummary(markdown: string, lease: string) {
+  const opening = /^(\d{4}-\d\d-\d\d), opened ([\d:.]+) UTC, ended ([\d:.]+) UTC; full recovery ([\d.]+ m?s) /m.exec(
+    markdown,
+  );
+  const gap = new RegExp(
+    `^- \`kube-system/${lease}\`: leaderless ([\\d.]+ m?s) .*; \`([^\`]+)\` took over at ([\\d:.]+) UTC`,
+    'm',
+  ).exec(markdown);
+  if (!opening || !gap) throw new Error(`the summary lacks its opening line or the ${lease} gap:\n${markdown}`);
+  const day = opening[1]!;
+  return {
+    openedAt: clockAt(day, opening[2]!),
+    endedAt: clockAt(day, opening[3]!),
+    recoveryMs: seconds(opening[4]!),
+    gapMs: seconds(gap[1]!),
+    tookOver: gap[2]!,
+    tookOverAt: clockAt(day, gap[3]!),
+  };
+}
