@@ -1,5 +1,5 @@
-import type { Severity, TimelineEvent } from '@hawk/core';
-import { SEVERITY_RANK } from '@hawk/core';
+import type { IncidentLog, Severity, TimelineEvent } from '@hawk/core';
+import { EMPTY_INCIDENT_LOG, foldIncident, SEVERITY_RANK, summarizeIncident } from '@hawk/core';
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
 import { isRetryable, type AlertNotice, type AlertSink } from './alert-notice';
@@ -106,16 +106,27 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     for (const state of sinks) if (!state.sink.elected || alone) hold(state, notice);
   };
 
+  // Incidents are folded as the timeline goes (only open ones are kept), so the resolve that ends one carries its summary.
+  let incidents: IncidentLog = EMPTY_INCIDENT_LOG;
+  const endedSummary = (event: TimelineEvent, clusterName: () => string): string | undefined => {
+    incidents = foldIncident(incidents, event);
+    const [ended] = incidents.ended;
+    if (!ended) return undefined;
+    incidents = { ...incidents, ended: [] };
+    return summarizeIncident(ended, clusterName());
+  };
+
   // Every replica tracks what fires, elected or not, so a new leader knows what to resolve.
   const onEvent = (event: TimelineEvent) => {
+    const name = () => options.hub.get?.(event.clusterId)?.identity.name ?? event.clusterId;
+    const incidentSummary = endedSummary(event, name);
     if (event.kind === 'finding-opened') {
       if (SEVERITY_RANK[event.finding.severity] > minRank) return;
       const key = keyOf(event.clusterId, event.finding.id);
       if (firing.has(key)) return;
-      const clusterName = options.hub.get?.(event.clusterId)?.identity.name ?? event.clusterId;
       const notice: AlertNotice = {
         clusterId: event.clusterId,
-        clusterName,
+        clusterName: name(),
         state: 'firing',
         finding: event.finding,
         resolvedAt: null,
@@ -127,7 +138,7 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
       const open = firing.get(key);
       if (!open) return;
       firing.delete(key);
-      enqueue({ ...open, state: 'resolved', resolvedAt: event.at });
+      enqueue({ ...open, state: 'resolved', resolvedAt: event.at, ...(incidentSummary ? { incidentSummary } : {}) });
     } else {
       return;
     }

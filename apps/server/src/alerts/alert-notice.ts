@@ -9,6 +9,21 @@ export interface AlertNotice {
   readonly finding: Finding;
   /** When the finding resolved (epoch ms); null while firing. */
   readonly resolvedAt: number | null;
+  /** On the resolve that ended an incident: its Markdown summary, written by core from the timeline. */
+  readonly incidentSummary?: string;
+}
+
+/** Whole lines of `text` within `limit` characters, with a note when some were left out (never half a line). */
+export function boundedLines(text: string, limit: number, note: string): string {
+  if (text.length <= limit) return text;
+  const kept: string[] = [];
+  let length = note.length + 1;
+  for (const line of text.split('\n')) {
+    if (length + line.length + 1 > limit) break;
+    kept.push(line);
+    length += line.length + 1;
+  }
+  return [...kept, note].join('\n');
 }
 
 /** A destination for notices. `send` rejects on delivery failure so the dispatcher can count and retry. */

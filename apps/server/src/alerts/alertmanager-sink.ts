@@ -1,4 +1,4 @@
-import { failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
+import { boundedLines, failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
 import { runbookUrl } from './runbooks';
 
 export interface AlertmanagerSinkOptions {
@@ -15,6 +15,9 @@ export interface AlertmanagerSinkOptions {
  * The alertname of a finding: its rule id under the Hawk prefix every hawk alert carries, once
  * (the rule HawkSourceStale stays HawkSourceStale).
  */
+/** Longest incident summary an annotation carries: Alertmanager keeps annotations in memory, per alert. */
+export const SUMMARY_ANNOTATION_LIMIT = 4_000;
+
 export const alertNameOf = (ruleId: string): string => (ruleId.startsWith('Hawk') ? ruleId : `Hawk${ruleId}`);
 
 /**
@@ -43,6 +46,15 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
             description: notice.finding.remediation,
             evidence: JSON.stringify(notice.finding.evidence),
             runbook_url: runbookUrl(alertname, options.runbookBaseUrl),
+            ...(notice.incidentSummary
+              ? {
+                  incident_summary: boundedLines(
+                    notice.incidentSummary,
+                    SUMMARY_ANNOTATION_LIMIT,
+                    '… (cut: the full summary is in hawk)',
+                  ),
+                }
+              : {}),
           },
           startsAt: new Date(notice.finding.since).toISOString(),
           ...(notice.resolvedAt !== null ? { endsAt: new Date(notice.resolvedAt).toISOString() } : {}),

@@ -1,4 +1,4 @@
-import { failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
+import { boundedLines, failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
 
 export interface WebhookSinkOptions {
   /** A Slack-compatible incoming-webhook URL (Slack, Mattermost, Rocket.Chat accept `{ text }`). */
@@ -19,6 +19,8 @@ const SEVERITY_MARK: Readonly<Record<string, string>> = {
  * anyway: a message stays well under that, and whole lines are dropped (never half an entity).
  */
 export const WEBHOOK_TEXT_LIMIT = 3_500;
+/** Longest incident summary in a message: it rides with its resolve line, inside the message's own limit. */
+const SUMMARY_LIMIT = 2_000;
 /** Longest title, evidence or remediation kept in one line: a finding's evidence may quote any value. */
 const FIELD_LIMIT = 400;
 
@@ -36,6 +38,17 @@ const cut = (text: string, limit = FIELD_LIMIT): string =>
 const slackLink = (url: string, label: string): string =>
   `<${escapeSlack(url.replace(/\|/g, '%7C').replace(/>/g, '%3E'))}|${label}>`;
 
+/** The summary is Markdown: in a code block Slack shows it as written, and escaping keeps it from mentioning anyone. */
+function summaryBlock(markdown: string): string {
+  const fence = '```';
+  const bounded = boundedLines(
+    markdown.replaceAll(fence, "'''"),
+    SUMMARY_LIMIT,
+    '… (cut: the full summary is in hawk)',
+  );
+  return `${fence}\n${escapeSlack(bounded)}\n${fence}`;
+}
+
 function formatLine(notice: AlertNotice, linkFor?: (notice: AlertNotice) => string): string {
   const { finding } = notice;
   const mark =
@@ -49,9 +62,10 @@ function formatLine(notice: AlertNotice, linkFor?: (notice: AlertNotice) => stri
   );
   const link = linkFor ? ` ${slackLink(linkFor(notice), 'open in hawk')}` : '';
   const todo = notice.state === 'firing' ? `\n> ${escapeSlack(cut(finding.remediation))}` : '';
+  const summary = notice.incidentSummary ? `\n${summaryBlock(notice.incidentSummary)}` : '';
   const title = escapeSlack(cut(finding.title));
   const cluster = escapeSlack(cut(notice.clusterName, 128));
-  return `${mark} [${cluster}] ${title}${evidence ? ` (${escapeSlack(evidence)})` : ''}${link}${todo}`;
+  return `${mark} [${cluster}] ${title}${evidence ? ` (${escapeSlack(evidence)})` : ''}${link}${todo}${summary}`;
 }
 
 /**

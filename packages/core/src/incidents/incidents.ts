@@ -49,6 +49,12 @@ export interface IncidentLog {
 
 export const EMPTY_INCIDENT_LOG: IncidentLog = { open: [], ended: [] };
 
+/**
+ * Most leadership changes one incident keeps (the first ones): an incident held open by a standing warning must not
+ * grow without end while leaders hand over for other reasons.
+ */
+const TRANSITIONS_KEPT = 50;
+
 /** Findings that say what hawk could not see: they belong to the incident they blind, not one of their own. */
 const BLINDING_RULES = new Set(['ClusterUnreachable', 'ClusterControlPlaneNotVisible']);
 export const isBlinding = (finding: Pick<IncidentFinding, 'ruleId' | 'component'>): boolean =>
@@ -150,13 +156,13 @@ export function foldIncident(log: IncidentLog, event: TimelineEvent): IncidentLo
     case 'leader-transition': {
       const lease = event.transition.lease;
       const incident = owner(log, event.clusterId, (f) => f.subject === lease);
-      if (!incident) return log;
+      if (!incident || incident.transitions.length >= TRANSITIONS_KEPT) return log;
       const updated = { ...incident, transitions: [...incident.transitions, event.transition] };
       return { ...log, open: log.open.map((i) => (i === incident ? updated : i)) };
     }
     case 'etcd-leader-change': {
       const incident = owner(log, event.clusterId, (f) => f.component === 'etcd');
-      if (!incident) return log;
+      if (!incident || incident.etcdLeaderChanges.length >= TRANSITIONS_KEPT) return log;
       const change = { at: event.at, from: event.from, to: event.to };
       const updated = { ...incident, etcdLeaderChanges: [...incident.etcdLeaderChanges, change] };
       return { ...log, open: log.open.map((i) => (i === incident ? updated : i)) };
