@@ -5,11 +5,13 @@ import { useMemo, useState } from 'react';
 import { parseTime } from '../lib/format';
 import { mergeTimeline } from '../lib/selectors';
 import { useStateAt, useTimelineHistory } from '../lib/use-history';
+import { useIncidents } from '../lib/use-incidents';
 import { timelineRange } from '../lib/timeline-range';
 import { useNow } from '../lib/use-now';
 import { withParams } from '../lib/urls';
 import { ClusterView } from './cluster-view';
 import { useHawk, useSubscription } from './hawk-provider';
+import { IncidentsPanel } from './incidents-panel';
 import { TimelinePanel } from './timeline-panel';
 
 const DEFAULT_SPAN_MS = 60 * 60_000;
@@ -46,6 +48,9 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
     [history.value, liveEvents, from, to],
   );
 
+  // An incident ends when a finding resolves: each live event may be one, so the list is read again.
+  const incidents = useIncidents(clusterId, `${view.connection.since}:${liveEvents?.length ?? 0}`);
+
   const scrub = (at: number) =>
     router.replace(withParams(pathname, params, { at: String(Math.min(at, Date.now())) }), { scroll: false });
   const changeSpan = (span: number) => {
@@ -66,6 +71,14 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
         error={history.error}
       />
     );
+
+  const incidentsPanel = <IncidentsPanel incidents={incidents.value} error={incidents.error} />;
+  const timelineAndIncidents = (
+    <>
+      {timeline}
+      {incidentsPanel}
+    </>
+  );
 
   if (pastAt !== null) {
     if (past.value)
@@ -88,5 +101,5 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
       view.lastError?.code === 'unknown-cluster' ? `hawk does not watch a cluster called "${clusterId}".` : null;
     return <p className="muted">{error ?? `waiting for ${clusterId}…`}</p>;
   }
-  return <ClusterView state={live.state} highlightFinding={params.get('finding')} timeline={timeline} />;
+  return <ClusterView state={live.state} highlightFinding={params.get('finding')} timeline={timelineAndIncidents} />;
 }
