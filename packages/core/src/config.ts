@@ -10,6 +10,8 @@ export interface KnownElectorTiming {
   readonly leaseDurationSeconds: number;
   /** The elector's retry period (ms): client-go renews once per retry period. */
   readonly retryPeriodMs: number;
+  /** The elector's renew deadline (ms): a leader that has not renewed for this long gives leadership up. */
+  readonly renewDeadlineMs?: number;
   /** Who runs with it, for the reader of a finding. */
   readonly source: string;
 }
@@ -47,6 +49,28 @@ export interface HawkConfig {
    * still bounds it from below, so one early short interval cannot make hawk impatient.
    */
   readonly cadenceMinSamples: number;
+  /**
+   * For a lease duration not in knownElectorTimings (or one without renewDeadlineMs), the renew deadline guessed as
+   * this fraction of it (0–1): kube's 10 s of 15 s, cert-manager's 40 s of 60 s.
+   */
+  readonly unknownElectorRenewDeadlineRatio: number;
+  /**
+   * A renewal interval at or past this fraction of the renew deadline is late (0–1): 6 s on kube's 10 s deadline,
+   * three retry periods missed, with 4 s left before the leader gives up.
+   */
+  readonly leaderMarginLateRatio: number;
+  /** The current holder's recent renewal intervals judged for margin (count). */
+  readonly leaderMarginWindow: number;
+  /**
+   * Late intervals among them that warn the holder is running out of margin (count): a run of them, not one slow
+   * renewal; on kube's 2 s cadence three of six late intervals take about half a minute.
+   */
+  readonly leaderMarginLateCount: number;
+  /**
+   * An apiserver whose /readyz takes this long (ms) is named as the likely cause of a leader's late renewals: a
+   * renewal is one request through it, so it answers the holder as slowly.
+   */
+  readonly leaderMarginSlowApiServerMs: number;
   /** Lease transitions within `flapWindowMs` that count as flapping. */
   readonly flapTransitions: number;
   /** Window for counting lease transitions and etcd leader changes (ms). */
@@ -103,17 +127,24 @@ export const DEFAULT_CONFIG: HawkConfig = {
     {
       leaseDurationSeconds: 15,
       retryPeriodMs: 2000,
+      renewDeadlineMs: 10_000,
       source: "client-go's and kube-controller-manager's defaults (15/10/2 s)",
     },
     {
       leaseDurationSeconds: 137,
       retryPeriodMs: 26_000,
+      renewDeadlineMs: 107_000,
       source: "OpenShift's controller-manager and scheduler (137/107/26 s)",
     },
   ],
   unknownElectorRetryRatio: 0.25,
   cadenceSamples: 16,
   cadenceMinSamples: 8,
+  unknownElectorRenewDeadlineRatio: 2 / 3,
+  leaderMarginLateRatio: 0.6,
+  leaderMarginWindow: 6,
+  leaderMarginLateCount: 3,
+  leaderMarginSlowApiServerMs: 1000,
   flapTransitions: 3,
   flapWindowMs: 10 * 60_000,
   etcdLeaderFlapChanges: 3,
@@ -152,7 +183,14 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
     }
   }
   if (config.renewOutlierRatio < 1) return { error: 'config.renewOutlierRatio must be at least 1' };
-  for (const key of ['renewSlackRatio', 'priorRenewSlackRatio', 'unknownElectorRetryRatio'] as const) {
+  const ratios = [
+    'renewSlackRatio',
+    'priorRenewSlackRatio',
+    'unknownElectorRetryRatio',
+    'unknownElectorRenewDeadlineRatio',
+    'leaderMarginLateRatio',
+  ] as const;
+  for (const key of ratios) {
     if (config[key] > 1) return { error: `config.${key} must be at most 1` };
   }
   if (config.etcdDbWarnRatio >= config.etcdDbCriticalRatio)
@@ -164,6 +202,8 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
   if (config.cadenceSamples < 1) return { error: 'config.cadenceSamples must be at least 1' };
   if (config.cadenceMinSamples < 1 || config.cadenceMinSamples > config.cadenceSamples)
     return { error: 'config.cadenceMinSamples must be between 1 and config.cadenceSamples' };
+  if (config.leaderMarginLateCount < 1 || config.leaderMarginLateCount > config.leaderMarginWindow)
+    return { error: 'config.leaderMarginLateCount must be between 1 and config.leaderMarginWindow' };
   return { config };
 }
 

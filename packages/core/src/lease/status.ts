@@ -3,6 +3,7 @@ import type { Freshness } from '../model/freshness';
 import type { LeaseStatus, LeaseTrack, LeaseView } from '../model/lease';
 import { standbysOf } from './candidates';
 import { expectRenewal } from './expectation';
+import { judgeMargin } from './margin';
 
 /**
  * judgeLease gives a track its status at `now` (hawk's clock, epoch ms). Only hawk's own stamps are
@@ -22,7 +23,7 @@ export function judgeLease(track: LeaseTrack, now: number, watchFreshness: Fresh
     standbys: standbysOf(track),
     skewNoted:
       track.skewMs !== null && !!track.record?.holderIdentity && Math.abs(track.skewMs) > config.clockSkewNoteMs,
-    freshness: watchFreshness,
+    margin: judgeMargin(track, config),
   };
 }
 

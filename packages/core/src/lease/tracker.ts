@@ -41,7 +41,11 @@ export function observeLease(
 
   // 3. Same holder wrote again: a renewal. Learn the cadence from the interval since the last renewal seen as one.
   if (oldHolder === newHolder) {
-    const recentIntervalsMs = rememberInterval(previous, record, observedAt, config);
+    const interval = intervalOf(previous, record, observedAt);
+    const recentIntervalsMs =
+      interval === null
+        ? previous.recentIntervalsMs
+        : [...previous.recentIntervalsMs, interval].slice(-config.cadenceSamples);
     return {
       track: {
         ...previous,
@@ -49,6 +53,10 @@ export function observeLease(
         observedRenewAt: observedAt,
         cadenceAnchorAt: observedAt,
         recentIntervalsMs,
+        holderIntervalsMs:
+          interval === null
+            ? (previous.holderIntervalsMs ?? [])
+            : [...(previous.holderIntervalsMs ?? []), interval].slice(-config.leaderMarginWindow),
         learnedCadenceMs: learnedCadence(recentIntervalsMs, config),
         skewMs: skewOf(record, observedAt) ?? previous.skewMs,
       },
@@ -73,6 +81,7 @@ export function observeLease(
       observedRenewAt: observedAt,
       holderSinceAt: newHolder === null ? null : observedAt,
       cadenceAnchorAt: null,
+      holderIntervalsMs: [],
       skewMs: skewOf(record, observedAt),
       transitions: [...previous.transitions, transition].slice(-config.transitionsKept),
     },
@@ -91,6 +100,7 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
     holderSinceAt: record?.holderIdentity ? observedAt : null,
     learnedCadenceMs: null,
     recentIntervalsMs: [],
+    holderIntervalsMs: [],
     cadenceAnchorAt: null,
     skewMs: skewOf(record, observedAt),
     transitions: [],
@@ -103,17 +113,11 @@ function firstTrack(record: LeaseRecord | null, observedAt: number): LeaseTrack 
  * An interval counts from the last renewal seen as a change only: from a first sight or a resume it is shorter than
  * the cadence. Intervals longer than the lease itself are gaps in hawk's view (or a paused holder), not the cadence.
  */
-function rememberInterval(
-  previous: LeaseTrack,
-  record: LeaseRecord | null,
-  observedAt: number,
-  config: HawkConfig,
-): readonly number[] {
-  if (previous.cadenceAnchorAt === null) return previous.recentIntervalsMs;
+function intervalOf(previous: LeaseTrack, record: LeaseRecord | null, observedAt: number): number | null {
+  if (previous.cadenceAnchorAt === null) return null;
   const interval = observedAt - previous.cadenceAnchorAt;
   const durationMs = (record?.leaseDurationSeconds ?? 0) * 1000;
-  if (interval <= 0 || (durationMs > 0 && interval > durationMs)) return previous.recentIntervalsMs;
-  return [...previous.recentIntervalsMs, interval].slice(-config.cadenceSamples);
+  return interval <= 0 || (durationMs > 0 && interval > durationMs) ? null : interval;
 }
 
 function learnedCadence(intervalsMs: readonly number[], config: HawkConfig): number | null {

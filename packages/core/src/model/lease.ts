@@ -113,6 +113,11 @@ export interface LeaseTrack {
    * too short.
    */
   readonly cadenceAnchorAt: number | null;
+  /**
+   * The current holder's recent renewal intervals (ms), newest last, bounded by config.leaderMarginWindow; emptied at a
+   * handover, so one holder's late renewals are never held against the next. Absent on tracks built before it was kept.
+   */
+  readonly holderIntervalsMs?: readonly number[];
   /** observed - holder's renewTime at the last renewal (ms): positive means the holder's clock is behind. */
   readonly skewMs: number | null;
   readonly transitions: readonly LeaderTransition[];
@@ -141,7 +146,26 @@ export interface LeaseView extends LeaseTrack {
    * The holder's clock is off from hawk's by more than config.clockSkewNoteMs: screens say so; never part of a verdict.
    */
   readonly skewNoted: boolean;
-  readonly freshness: Freshness;
+  /** How close the holder's recent renewals come to its renew deadline (lease/margin.ts); null without a holder. */
+  readonly margin: LeaderMargin | null;
+}
+
+/** The holder's recent renewal intervals against its elector's renew deadline, judged by lease/margin.ts. */
+export interface LeaderMargin {
+  /** The renew deadline judged against (ms): a known elector's, else a fraction of the lease duration. */
+  readonly renewDeadlineMs: number;
+  readonly deadlineBasis: 'known-elector' | 'lease-ratio';
+  /** The current holder's recent intervals judged (ms), newest last. */
+  readonly intervalsMs: readonly number[];
+  /** How many of them came at or past config.leaderMarginLateRatio of the deadline. */
+  readonly late: number;
+  /**
+   * The deadline minus the config.leaderMarginLateCount-th longest recent interval (ms): what the run of late renewals
+   * leaves; negative past the deadline, null with fewer intervals than that.
+   */
+  readonly marginMs: number | null;
+  /** At least config.leaderMarginLateCount late intervals: the holder is running out of margin. */
+  readonly low: boolean;
 }
 
 /**

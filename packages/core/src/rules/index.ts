@@ -18,6 +18,7 @@ import { hawkSourceStale } from './hawk-source-stale';
 import { leaderElectionFlapping } from './leader-election-flapping';
 import { leaderElectionLeaderLost } from './leader-election-leader-lost';
 import { leaderElectionMalformed } from './leader-election-malformed';
+import { leaderElectionMarginLow } from './leader-election-margin-low';
 import { leaderElectionNoHolder } from './leader-election-no-holder';
 import { leaderElectionRenewOverdue } from './leader-election-renew-overdue';
 import { leaderElectionSingleCandidate } from './leader-election-single-candidate';
@@ -44,6 +45,7 @@ export const CONTROL_PLANE_RULES: readonly Rule[] = [
   leaderElectionNoHolder,
   leaderElectionMalformed,
   leaderElectionFlapping,
+  leaderElectionMarginLow,
   etcdQuorumLost,
   etcdOneFailureFromQuorumLoss,
   etcdSingleMember,
