@@ -159,6 +159,19 @@ describe('hawk web against the lab', () => {
     expect(await holderShown('kube-controller-manager')).toBe(lease?.identity);
     expect(await page.evaluate(() => (window as unknown as { hawkSamePage?: boolean }).hawkSamePage)).toBe(true);
     await expect.poll(() => finding.count(), { timeout: 30_000 }).toBe(0);
+
+    // The incident ended with the takeover: it is listed, and its summary copies in one click.
+    const incident = page.getByTestId('incident').first();
+    await expect.poll(() => incident.getAttribute('data-ended'), { timeout: 30_000 }).toBe('true');
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: WEB_URL });
+    await incident.getByTestId('copy-summary').click();
+    await expect.poll(() => incident.getByTestId('copy-summary').textContent()).toBe('copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    log(`copied summary:\n${copied}`);
+    expect(copied).toMatch(/^## Incident \d+ on .*: kube-controller-manager leader/);
+    expect(copied).toContain(`\`${lease!.identity}\` took over`);
+    await incident.scrollIntoViewIfNeeded();
+    await shoot('cluster-incident');
   });
 
   it('says "disconnected, data as of" when the backend stops, and catches up by itself when it is back', async () => {

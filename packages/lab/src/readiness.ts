@@ -37,7 +37,8 @@ export async function readiness(lab: LabView, now = () => Date.now()): Promise<R
   }
   const endpoints = await lab.kubeAny((k) =>
     k.json<{ items: { endpoints?: { addresses: string[] }[] }[] }>(
-      '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+      '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices' +
+        '?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
     ),
   );
   const addresses = new Set(endpoints.items.flatMap((s) => (s.endpoints ?? []).flatMap((e) => e.addresses)));

@@ -30,7 +30,8 @@ describe('scenario 1: steady state, full HA', () => {
     const slices = await lab
       .kube()
       .json<{ items: { endpoints: { addresses: string[] }[] }[] }>(
-        '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
+        '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices' +
+          '?labelSelector=kubernetes.io%2Fservice-name%3Dkubernetes',
       );
     const addresses = slices.items.flatMap((s) => s.endpoints.flatMap((e) => e.addresses)).sort();
     expect(addresses).toEqual(lab.nodes.map((n) => n.ip));

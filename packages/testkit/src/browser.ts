@@ -74,8 +74,13 @@ export function collectBrowserErrors(page: Page, log: (line: string) => void = (
  * What the browser reports while hawk's backend, its pods, their node or the cluster's etcd are down on purpose: its
  * failed requests and socket. For allowWhile() in tests that cause such an outage; nothing else is excused.
  */
-export const OUTAGE_NOISE =
-  /Failed to load resource: the server responded with a status of 5\d\d|Failed to load resource: net::ERR_|WebSocket connection to '.*\/socket\.io\/.*' failed/;
+export const OUTAGE_NOISE = new RegExp(
+  [
+    'Failed to load resource: the server responded with a status of 5\\d\\d',
+    'Failed to load resource: net::ERR_',
+    "WebSocket connection to '.*/socket\\.io/.*' failed",
+  ].join('|'),
+);
 
 /** Throws with every error the page reported since the last check, if any. */
 export function expectNoBrowserErrors(errors: BrowserErrors | undefined): void {

@@ -130,7 +130,8 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
       const faultDoneAt = Date.now();
       const at = await seen;
       console.log(
-        `[fault→finding] scenario ${scenario}: ${at - faultAt} ms (the fault call itself took ${faultDoneAt - faultAt} ms)`,
+        `[fault→finding] scenario ${scenario}: ${at - faultAt} ms (the fault call itself took ` +
+          `${faultDoneAt - faultAt} ms)`,
       );
       return { faultAt, at };
     },

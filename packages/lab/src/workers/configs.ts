@@ -4,6 +4,16 @@ import { CLUSTER_DNS_IP, CNI_NETWORK, PAUSE_IMAGE, POD_CIDR, type WorkerPlan } f
 /** Where Debian's containernetworking-plugins put the CNI plugins. */
 export const CNI_BIN_DIR = '/usr/lib/cni';
 
+/** containerd plugins the workers do not need, off so they neither load nor fail on this host. */
+const DISABLED_PLUGINS = [
+  'io.containerd.snapshotter.v1.aufs',
+  'io.containerd.snapshotter.v1.btrfs',
+  'io.containerd.snapshotter.v1.zfs',
+  'io.containerd.snapshotter.v1.devmapper',
+  'io.containerd.tracing.processor.v1.otlp',
+  'io.containerd.internal.v1.tracing',
+];
+
 /**
  * containerdConfig gives each worker's containerd its own root, state, socket and plugin directories, so several run
  * side by side and nothing lands in /var/lib/containerd or /opt/containerd. `restrict_oom_score_adj`: root here lacks
@@ -15,7 +25,7 @@ export function containerdConfig(w: WorkerPlan): string {
   return `version = 2
 root = ${JSON.stringify(f.containerdRoot)}
 state = ${JSON.stringify(f.containerdState)}
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+disabled_plugins = [${DISABLED_PLUGINS.map((p) => JSON.stringify(p)).join(', ')}]
 
 [grpc]
   address = ${JSON.stringify(f.containerdSocket)}
