@@ -130,7 +130,8 @@ try {
     const check = () => {
       const at = performance.timeOrigin + performance.now();
       for (const component of components) {
-        const text = document.querySelector('[data-testid="lease"][data-lease="' + component + '"] .lease-holder .detail-only')?.textContent ?? '';
+        const selector = '[data-testid="lease"][data-lease="' + component + '"] .lease-holder .detail-only';
+        const text = document.querySelector(selector)?.textContent ?? '';
         if (last.get(component) !== text) { last.set(component, text); records.push({ component, text, at }); }
       }
     };

@@ -110,7 +110,8 @@ if (process.argv[2] === '--client') {
   const report = (name: string, from: number, to: number) =>
     console.log(
       `${name.padEnd(26)} n=${between(from, to).length}  p50 ${quantile(latencies(from, to), 0.5).toFixed(3)} ms  ` +
-        `p99 ${quantile(latencies(from, to), 0.99).toFixed(3)} ms  max ${Math.max(...latencies(from, to)).toFixed(3)} ms  ` +
+        `p99 ${quantile(latencies(from, to), 0.99).toFixed(3)} ms  max ` +
+        `${Math.max(...latencies(from, to)).toFixed(3)} ms  ` +
         `${kib(between(from, to).map(([, , size]) => size))}/update`,
     );
   report('patches (hawk)', 2, UPDATES + 1);

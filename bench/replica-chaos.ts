@@ -82,7 +82,7 @@ function hawkLeaseView(state: ClusterState, subject: string | null): Record<stri
     leaseDurationSeconds: lease.record?.leaseDurationSeconds ?? null,
     resourceVersion: lease.record?.resourceVersion ?? null,
     observedRenewAt: lease.observedRenewAt,
-    watch: lease.freshness.state,
+    watch: state.sources.leases?.state,
     observedAt: state.observedAt,
   };
 }
@@ -381,10 +381,11 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
     const result = await runFault(lab, replicas[0]!.feed, plan);
     const scores = replicas.map((replica, index) => scoreFeed(replica, plan, before[index]!, startedAt));
     results.push({ result, replicas: scores });
-    console.error(
-      `[chaos]   ` +
-        `${scores.map((s) => `${s.replica}: ${s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED'}, false alarms ${s.falseAlarms.join(', ') || 'none'}`).join('; ')}`,
-    );
+    const scored = scores.map((s) => {
+      const detected = s.detected ? `detected in ${s.detectionMs ?? '-'} ms` : 'MISSED';
+      return `${s.replica}: ${detected}, false alarms ${s.falseAlarms.join(', ') || 'none'}`;
+    });
+    console.error(`[chaos]   ${scored.join('; ')}`);
   }
 
   enter('end');
@@ -510,21 +511,33 @@ export async function runReplicaChaos(options: ReplicaChaosOptions) {
 
 export type ReplicaChaosSummary = Awaited<ReturnType<typeof runReplicaChaos>>;
 
+/** The false alarms a replica raised during faults of hawk itself (each entry is prefixed by the replica's name). */
+function hawkFaultAlarmsOf(summary: ReplicaChaosSummary, replica: string): number {
+  return summary.hawkFaults.reduce(
+    (sum, f) => sum + f.falseAlarms.filter((entry) => entry.startsWith(`${replica}: `)).length,
+    0,
+  );
+}
+
 export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
   return [
     `## ${summary.replicas} replicas electing on ${summary.lease}`,
     '',
-    "| replica | lab faults | recall | false alarms (quiet period and hawk's own faults included) | unexpected but true by etcd | fault → finding p50 (ms) | max (ms) |",
+    "| replica | lab faults | recall | false alarms (quiet period and hawk's own faults included) | unexpected " +
+      'but true by etcd | fault → finding p50 (ms) | max (ms) |',
     '|---|---|---|---|---|---|---|',
     ...summary.perReplica.map(
       (r) =>
         `| ${r.replica} | ${r.faults} | ${(r.recall * 100).toFixed(0)}% | ` +
-        `${r.falseAlarms + summary.hawkFaults.reduce((sum, f) => sum + f.falseAlarms.filter((entry) => entry.startsWith(`${r.replica}: `)).length, 0)} | ${r.trueUnexpected} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ${r.detectionMaxMs ?? '-'} |`,
+        `${r.falseAlarms + hawkFaultAlarmsOf(summary, r.replica)} ` +
+        `| ${r.trueUnexpected} | ${Number.isNaN(r.detectionP50Ms) ? '-' : r.detectionP50Ms} | ` +
+        `${r.detectionMaxMs ?? '-'} |`,
     ),
     '',
     '### Faults of hawk itself',
     '',
-    '| fault | other replicas: oldest view (ms) | another replica leads after (ms) | faulted replica fresh again after its return (ms) | all ha-ok after | false alarms |',
+    '| fault | other replicas: oldest view (ms) | another replica leads after (ms) | faulted replica fresh ' +
+      'again after its return (ms) | all ha-ok after | false alarms |',
     '|---|---|---|---|---|---|',
     ...summary.hawkFaults.map(
       (f) =>
@@ -570,7 +583,9 @@ export function replicaChaosMarkdown(summary: ReplicaChaosSummary): string {
       ? ['None.', '']
       : summary.falseAlarmTruth.flatMap((alarm) => [
           `- **${alarm.replica}: ${alarm.rule}** during "${alarm.fault}": ` +
-            `${'borneOutByTruth' in alarm && alarm.borneOutByTruth ? 'TRUE (etcd held the Lease released, empty holder)' : 'false alarm'}`,
+            ('borneOutByTruth' in alarm && alarm.borneOutByTruth
+              ? 'TRUE (etcd held the Lease released, empty holder)'
+              : 'false alarm'),
           ...alarm.openings.map((opening) => `  - ${truthLine(opening)}`),
         ])),
     '',

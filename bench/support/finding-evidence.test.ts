@@ -10,14 +10,16 @@ import type { LeaseChange } from './lease-truth';
 const T = Date.parse('2026-12-06T23:00:00.000Z');
 const HEADER =
   '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight';
-const stats = (...servers: [string, string][]) =>
-  [
+const stats = (...servers: [string, string][]) => {
+  const backend = servers.some(([, s]) => s.startsWith('UP')) ? 'UP' : 'DOWN';
+  return [
     HEADER,
     'stats,FRONTEND,,,0,1,4000,3,0,0,0,0,0,,,,,OPEN,',
     'kube-apiserver,FRONTEND,,,2,5,4000,90,0,0,0,0,0,,,,,OPEN,',
     ...servers.map(([name, status]) => `kube-apiserver,${name},0,0,1,2,,30,0,0,,0,,0,0,0,0,${status},1`),
-    `kube-apiserver,BACKEND,0,0,2,5,400,90,0,0,0,0,,0,0,0,0,${servers.some(([, s]) => s.startsWith('UP')) ? 'UP' : 'DOWN'},3`,
+    `kube-apiserver,BACKEND,0,0,2,5,400,90,0,0,0,0,,0,0,0,0,${backend},3`,
   ].join('\n');
+};
 
 const sighting = (ruleId: string, subject: string, openedAt: number, closedAt: number | null): FindingSighting => ({
   id: `${ruleId}/${subject}`,
@@ -72,7 +74,10 @@ describe('judgeSighting', () => {
       T,
       T + 2_500,
       'true',
-      /no holder from 22:59:59.500 to 23:00:02.000 \(rev 11\), 500 ms before hawk.s sighting opened; hawk cleared it 500 ms after etcd had a holder again$/,
+      new RegExp(
+        'no holder from 22:59:59.500 to 23:00:02.000 \\(rev 11\\), 500 ms before hawk.s sighting opened; ' +
+          'hawk cleared it 500 ms after etcd had a holder again$',
+      ),
     ],
     [
       'hawk showed it within the allowance after etcd had a holder again',
