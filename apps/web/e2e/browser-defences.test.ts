@@ -20,7 +20,8 @@ let page: Page;
 
 beforeAll(async () => {
   stage.labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
-  // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never skips.
+  // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never
+  // skips.
   stage.lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
   await ensureWebBuild(log);
   const historyFile = join(mkdtempSync(join(tmpdir(), 'hawk-defences-e2e-')), 'history.db');

@@ -49,8 +49,12 @@ async function bootBackend(): Promise<Started> {
 }
 
 /** What chromium logs while hawk's backend is stopped: the web's proxy answers 502, the socket's upgrade fails. */
-const BACKEND_DOWN =
-  /Failed to load resource: the server responded with a status of 502|WebSocket connection to '.*\/socket\.io\/.*' failed/;
+const BACKEND_DOWN = new RegExp(
+  [
+    'Failed to load resource: the server responded with a status of 502',
+    "WebSocket connection to '.*/socket\\.io/.*' failed",
+  ].join('|'),
+);
 
 const leaseCard = (component: string) => page.locator(`[data-testid="lease"][data-lease="${component}"]`);
 const holderShown = (component: string) => leaseCard(component).getByTestId('lease-holder').textContent();
@@ -65,7 +69,8 @@ async function shoot(name: string): Promise<void> {
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   stage.labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
-  // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never skips.
+  // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never
+  // skips.
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
   stage.lab = lab;
   await ensureWebBuild(log);
@@ -97,7 +102,8 @@ describe('hawk web against the lab', () => {
     const scripts = await Promise.all(measured);
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
     log(
-      `first load of / fetched ${scripts.length} scripts: ${kib(scripts.reduce((n, s) => n + s.encoded, 0))} transferred, ${kib(scripts.reduce((n, s) => n + s.decoded, 0))} uncompressed`,
+      `first load of / fetched ${scripts.length} scripts: ${kib(scripts.reduce((n, s) => n + s.encoded, 0))} ` +
+        `transferred, ${kib(scripts.reduce((n, s) => n + s.decoded, 0))} uncompressed`,
     );
     // With one cluster the wall shows its whole control plane rather than a tile (wall-screens.test.ts covers more).
     const verdict = page.locator('[data-testid="cluster-view"] .verdict');

@@ -29,7 +29,9 @@ await build({
   target: 'node24',
   // The proxy library is CommonJS and requires Node's built-ins: give the ES module a require().
   banner: {
-    js: "import { createRequire as hawkCreateRequire } from 'node:module'; const require = hawkCreateRequire(import.meta.url);",
+    js:
+      "import { createRequire as hawkCreateRequire } from 'node:module'; const require = " +
+      'hawkCreateRequire(import.meta.url);',
   },
   legalComments: 'none',
   logLevel: 'warning',

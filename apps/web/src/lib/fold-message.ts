@@ -45,7 +45,9 @@ export interface HawkView {
   readonly lastError: ErrorMessage | null;
 }
 
-/** What the socket hook feeds in: server events plus the socket's own lifecycle, each stamped with the browser clock. */
+/**
+ * What the socket hook feeds in: server events plus the socket's own lifecycle, each stamped with the browser clock.
+ */
 export type HawkMessage =
   | { readonly type: 'snapshot'; readonly at: number; readonly message: SnapshotMessage }
   | { readonly type: 'patch'; readonly at: number; readonly message: PatchMessage }

@@ -108,7 +108,10 @@ export function skewNote(lease: LeaseView): string | null {
   if (!lease.skewNoted || lease.skewMs === null) return null;
   // skewMs = observed − written: positive means the holder writes times in hawk's past.
   const direction = lease.skewMs > 0 ? 'behind' : 'ahead of';
-  return `holder's clock is ${formatDuration(Math.abs(lease.skewMs))} ${direction} hawk's; hawk judges by observed renewals, so this does not change the verdict`;
+  return (
+    `holder's clock is ${formatDuration(Math.abs(lease.skewMs))} ${direction} hawk's; hawk judges by observed ` +
+    'renewals, so this does not change the verdict'
+  );
 }
 
 /** One line for a timeline event, as shown in the strip's detail and the list. */
@@ -225,7 +228,10 @@ export function failureImpactLine(
   const fatal = impacts.filter((impact) => !impact.survivable);
   if (fatal.length === 0)
     return {
-      text: `losing any one ${impacts.length > 1 ? `of ${impacts.map((impact) => impact.name).join(', ')}` : impacts[0]!.name}: survivable`,
+      text:
+        'losing any one ' +
+        `${impacts.length > 1 ? `of ${impacts.map((impact) => impact.name).join(', ')}` : impacts[0]!.name}: ` +
+        'survivable',
       survivable: true,
     };
   const more = fatal.length > 1 ? ` (and ${fatal.length - 1} more not survivable)` : '';

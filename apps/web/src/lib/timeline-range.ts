@@ -4,7 +4,10 @@ export interface TimelineRange {
   readonly to: number;
   /** Whether the range came from the URL rather than following now. */
   readonly fixed: boolean;
-  /** The range history is fetched for: a following range is widened to whole steps, so it refetches once a step, not every second. */
+  /**
+   * The range history is fetched for: a following range is widened to whole steps, so it refetches once a step, not
+   * every second.
+   */
   readonly historyFrom: number;
   readonly historyTo: number;
 }

@@ -24,7 +24,10 @@ export interface Loaded<T> {
   readonly error: string | null;
 }
 
-/** The timeline history of [from, to] over REST, nothing while the range is not known; `reloadKey` refetches (after a reconnect). */
+/**
+ * The timeline history of [from, to] over REST, nothing while the range is not known; `reloadKey` refetches (after a
+ * reconnect).
+ */
 export function useTimelineHistory(
   clusterId: string,
   from: number | null,
@@ -66,7 +69,9 @@ export function useStateAt(clusterId: string, at: number | null): Loaded<Cluster
           setLoaded({
             value: null,
             loading: false,
-            error: `recorded by a hawk of another state model (${state.modelVersion}; this page reads ${MODEL_VERSION})`,
+            error:
+              `recorded by a hawk of another state model (${state.modelVersion}; this page reads ` +
+              `${MODEL_VERSION})`,
           });
         else setLoaded({ value: state, loading: false, error: null });
       })
