@@ -3,7 +3,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 /**
  * Test lanes, decided from each test file's imports (its own and those of the files it imports by
- * relative path or from @hawk/testkit and @hawk/server, its support modules), not from a list, so a new test lands in its lane by itself:
+ * relative path or from @hawk/testkit and @hawk/server, its support modules), not from a list, so a new test lands in
+ * its lane by itself:
  * - lab: imports @hawk/lab (real control plane in network namespaces);
  * - services: starts real processes (node:child_process: Redis, PostgreSQL, Alertmanager, promtool, podman, helm…);
  * - unit: neither.

@@ -164,6 +164,7 @@ if (!stopping) {
   });
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   console.log(
-    `[start] hawk: http://${shown}:${webPort} (wall display: http://${shown}:${webPort}/?kiosk=1); the API and the socket on the same origin`,
+    `[start] hawk: http://${shown}:${webPort} (wall display: http://${shown}:${webPort}/?kiosk=1); the API and ` +
+      'the socket on the same origin',
   );
 }

@@ -76,7 +76,8 @@ export const PANELS: readonly PanelSpec[] = [
   {
     title: 'Leader renewal age',
     description:
-      "Seconds since the newest renewal any replica observed (hawk's clock); past the lease duration the lease is expired.",
+      "Seconds since the newest renewal any replica observed (hawk's clock); past the lease duration the lease " +
+      'is expired.',
     type: 'timeseries',
     queries: [
       {
