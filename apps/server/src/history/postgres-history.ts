@@ -39,20 +39,25 @@ const BEGIN_WRITE = `BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_advisor
 // The last row of each cluster, which the next row's patch must be relative to.
 const SELECT_TAILS = `
   SELECT c.cluster_id, s.id, s.at FROM unnest($1::text[]) AS c(cluster_id)
-  CROSS JOIN LATERAL (SELECT id, at FROM hawk_states WHERE cluster_id = c.cluster_id ORDER BY at DESC, id DESC LIMIT 1) s`;
+  CROSS JOIN LATERAL (
+    SELECT id, at FROM hawk_states WHERE cluster_id = c.cluster_id ORDER BY at DESC, id DESC LIMIT 1) s`;
 // Rows are numbered in the order given, so ids follow the order the changes happened in.
 const INSERT_STATES = `
   INSERT INTO hawk_states (cluster_id, at, is_full, body)
-  SELECT cluster_id, at, is_full, body FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::json[]) WITH ORDINALITY AS r(cluster_id, at, is_full, body, n)
+  SELECT cluster_id, at, is_full, body
+  FROM unnest($1::text[], $2::bigint[], $3::boolean[], $4::json[])
+    WITH ORDINALITY AS r(cluster_id, at, is_full, body, n)
   ORDER BY n RETURNING id, cluster_id`;
 const INSERT_EVENTS = `
   INSERT INTO hawk_timeline (cluster_id, at, kind, body)
-  SELECT cluster_id, at, kind, body FROM unnest($1::text[], $2::bigint[], $3::text[], $4::json[]) WITH ORDINALITY AS r(cluster_id, at, kind, body, n)
+  SELECT cluster_id, at, kind, body
+  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::json[]) WITH ORDINALITY AS r(cluster_id, at, kind, body, n)
   ORDER BY n`;
 const SELECT_EVENTS =
   'SELECT body FROM hawk_timeline WHERE cluster_id = $1 AND at BETWEEN $2 AND $3 ORDER BY at, id LIMIT $4';
 const SELECT_BASE =
-  'SELECT id, at, body FROM hawk_states WHERE cluster_id = $1 AND is_full AND at <= $2 ORDER BY at DESC, id DESC LIMIT 1';
+  'SELECT id, at, body FROM hawk_states WHERE cluster_id = $1 AND is_full AND at <= $2 ' +
+  'ORDER BY at DESC, id DESC LIMIT 1';
 const SELECT_PATCHES =
   'SELECT body FROM hawk_states WHERE cluster_id = $1 AND at BETWEEN $2 AND $3 AND id > $4 ORDER BY at, id';
 // Rows before each cluster's last full snapshot at the cut are no longer needed by any replay.
