@@ -97,7 +97,7 @@ feed.onOpen((sighting, state) => {
     holderIdentity: lease.record?.holderIdentity ?? null,
     deleted: lease.record === null,
     resourceVersion: lease.record?.resourceVersion,
-    watch: lease.freshness.state,
+    watch: state.sources.leases?.state,
   };
   hawkSaw.set(`${sighting.id}@${sighting.openedAt}`, JSON.stringify({ ...evidence, ...(record ? { record } : {}) }));
 });

@@ -91,7 +91,7 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
         ) : (
           <div className="tiers">
             <ApiServersPanel apiServers={state.apiServers} freshness={state.sources['apiserver-probes']} />
-            <LeasesPanel leases={state.leases} />
+            <LeasesPanel leases={state.leases} watch={state.sources.leases} />
             <EtcdPanel etcd={state.etcd} />
           </div>
         )}

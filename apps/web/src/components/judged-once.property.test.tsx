@@ -89,7 +89,7 @@ describe('standbys: the lease card shows what core judged, and the finding agree
         fc.property(candidateSetArb, (set) => {
           const state = judge(set);
           const lease = state.leases[0]!;
-          const card = parse(renderToStaticMarkup(<LeasesPanel leases={state.leases} />));
+          const card = parse(renderToStaticMarkup(<LeasesPanel leases={state.leases} watch={state.sources.leases} />));
           const chips = [...card.querySelectorAll('[data-testid="standby"]')];
           const shown = chips.map((chip) => chip.getAttribute('title'));
 

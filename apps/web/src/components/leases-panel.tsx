@@ -1,6 +1,6 @@
 'use client';
 
-import type { LeaseView } from '@hawk/core';
+import type { Freshness, LeaseView } from '@hawk/core';
 import { formatClock, formatDuration, formatMs } from '../lib/format';
 import { HANDOVER_TEXT, LEASE_STATUS_TEXT, leaseHolder, leaseWindowMs, skewNote } from '../lib/selectors';
 import type { Display } from '../lib/verdict-display';
@@ -21,7 +21,7 @@ const STATUS_DISPLAY: Readonly<Record<LeaseView['status'], Display>> = {
 /** Transitions shown per lease; the timeline holds the rest. */
 const TRANSITIONS_SHOWN = 3;
 
-function Lease({ lease }: { lease: LeaseView }) {
+function Lease({ lease, watch }: { lease: LeaseView; watch: Freshness | undefined }) {
   const now = useViewNow();
   const stopAt = useCountdownStop();
   const holder = leaseHolder(lease);
@@ -89,13 +89,17 @@ function Lease({ lease }: { lease: LeaseView }) {
           ))}
         </ul>
       )}
-      <FreshnessLabel freshness={lease.freshness} />
+      <FreshnessLabel freshness={watch} />
     </article>
   );
 }
 
-/** Active-standby: per leader lease, who leads, how long until its lease runs out, who waits. */
-export function LeasesPanel({ leases }: { leases: readonly LeaseView[] }) {
+/**
+ * Active-standby: per leader lease, who leads, how long until its lease runs out, who waits. `watch` is the leases
+ * watch's freshness (state.sources.leases), one for all: core keeps no copy per lease, which would change every lease
+ * at every renewal and make each patch carry them all.
+ */
+export function LeasesPanel({ leases, watch }: { leases: readonly LeaseView[]; watch: Freshness | undefined }) {
   return (
     <section className="panel" aria-label="leader election">
       <header className="panel-head">
@@ -104,7 +108,7 @@ export function LeasesPanel({ leases }: { leases: readonly LeaseView[] }) {
       {leases.length === 0 ? (
         <p className="muted">no leader-election leases seen</p>
       ) : (
-        leases.map((lease) => <Lease key={`${lease.namespace}/${lease.name}`} lease={lease} />)
+        leases.map((lease) => <Lease key={`${lease.namespace}/${lease.name}`} lease={lease} watch={watch} />)
       )}
     </section>
   );
