@@ -109,6 +109,52 @@ describe('leader election', () => {
     await h.lab.fault.heal();
   });
 
+  it('an apiserver stopped and started: the incident summary matches the readiness the lab read itself', async () => {
+    const { url } = await served();
+    const before = Date.now();
+    // The lab's own view of cp-2's /readyz every 250 ms: when it went not ready and when it was ready again.
+    const truth = { notReadyAt: Number.NaN, readyAgainAt: Number.NaN };
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const ready = (await h.lab.apiServerReadiness()).find((a) => a.index === 2)?.ready;
+        if (!ready && Number.isNaN(truth.notReadyAt)) truth.notReadyAt = Date.now();
+        if (ready && !Number.isNaN(truth.notReadyAt) && Number.isNaN(truth.readyAgainAt))
+          truth.readyAgainAt = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+    const stop = await h.lab.fault.stopApiServer(2);
+    await h.until('apiserver cp-2 not ready', (s) => finding(s, 'ApiServerInstanceNotReady') !== undefined, 30_000);
+    await h.lab.fault.startApiServer(2);
+    const incident = await waitForEndedIncident(url, h.clusterId, before, 90_000);
+    const summary = await (await fetch(`${url}/api/clusters/${h.clusterId}/incidents/${incident.n}/summary`)).text();
+    console.log(`[incident summary] apiserver cp-2 stopped\n${summary}`);
+    // The lab's own read may come a poll after hawk's probe: wait for it, with a deadline.
+    const deadline = Date.now() + 15_000;
+    while (Number.isNaN(truth.readyAgainAt) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    watching = false;
+    await watcher;
+    expect(Number.isNaN(truth.readyAgainAt), `the lab saw cp-2 ready again: ${JSON.stringify(truth)}`).toBe(false);
+    const faults = await h.lab.faultLog();
+    expect(faults.some((f) => f.action === 'stop' && f.at === stop.at && f.target === stop.target)).toBe(true);
+
+    const read = readTimes(summary);
+    expect(summary).toContain('`ApiServerInstanceNotReady`');
+    expect(Math.abs(read.openedAt - truth.notReadyAt)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    expect(read.openedAt - Date.parse(stop.at)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    expect(Math.abs(read.endedAt - truth.readyAgainAt)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    const truthOutageMs = truth.readyAgainAt - truth.notReadyAt;
+    expect(Math.abs(read.recoveryMs - truthOutageMs)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
+    console.log(
+      `[incident summary] apiserver cp-2: opened ${read.openedAt - truth.notReadyAt} ms after the lab saw it not ready ` +
+        `(${read.openedAt - Date.parse(stop.at)} ms after the stop's record), ended ` +
+        `${read.endedAt - truth.readyAgainAt} ms after the lab saw it ready, recovery ${read.recoveryMs} ms (lab ` +
+        `${truthOutageMs} ms)`,
+    );
+    await h.lab.fault.heal();
+  });
+
   it('scenario 3: the scheduler leader is frozen', async () => {
     await lostAndTakenOver('3', 'kube-scheduler', () => h.lab.fault.freezeLeader('kube-scheduler'));
     await h.lab.fault.heal();
@@ -116,14 +162,14 @@ describe('leader election', () => {
 });
 
 /** Polls hawk's REST until an incident opened after `since` has ended; returns it. */
-async function waitForEndedIncident(url: string, clusterId: string, since: number) {
-  const deadline = Date.now() + 30_000;
+async function waitForEndedIncident(url: string, clusterId: string, since: number, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${url}/api/clusters/${clusterId}/incidents?from=${since - 60_000}`);
     const body = (await response.json()) as { incidents: { n: number; openedAt: number; endedAt: number | null }[] };
     const ended = body.incidents.find((i) => i.openedAt >= since && i.endedAt !== null);
     if (ended) return ended;
-    if (Date.now() > deadline) throw new Error(`no incident after ${since} ended in 30 s: ${JSON.stringify(body)}`);
+    if (Date.now() > deadline) throw new Error(`no incident after ${since} ended in time: ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -135,23 +181,28 @@ const seconds = (text: string) => {
   return unit === 'ms' ? Number(value) : Math.round(Number(value) * 1000);
 };
 
-/** The numbers a summary states, read back from its Markdown as a person would (to 0.1 s). */
-function readSummary(markdown: string, lease: string) {
+/** When the summary says the incident opened and ended, and its full recovery, read back as a person would. */
+function readTimes(markdown: string) {
   const opening = /^(\d{4}-\d\d-\d\d), opened ([\d:.]+) UTC, ended ([\d:.]+) UTC; full recovery ([\d.]+ m?s) /m.exec(
     markdown,
   );
+  if (!opening) throw new Error(`the summary lacks its opening line:\n${markdown}`);
+  const day = opening[1]!;
+  return {
+    day,
+    openedAt: clockAt(day, opening[2]!),
+    endedAt: clockAt(day, opening[3]!),
+    recoveryMs: seconds(opening[4]!),
+  };
+}
+
+/** The numbers a summary states, with the lease's gap (to 0.1 s). */
+function readSummary(markdown: string, lease: string) {
+  const times = readTimes(markdown);
   const gap = new RegExp(
     `^- \`kube-system/${lease}\`: leaderless ([\\d.]+ m?s) .*; \`([^\`]+)\` took over at ([\\d:.]+) UTC`,
     'm',
   ).exec(markdown);
-  if (!opening || !gap) throw new Error(`the summary lacks its opening line or the ${lease} gap:\n${markdown}`);
-  const day = opening[1]!;
-  return {
-    openedAt: clockAt(day, opening[2]!),
-    endedAt: clockAt(day, opening[3]!),
-    recoveryMs: seconds(opening[4]!),
-    gapMs: seconds(gap[1]!),
-    tookOver: gap[2]!,
-    tookOverAt: clockAt(day, gap[3]!),
-  };
+  if (!gap) throw new Error(`the summary lacks the ${lease} gap:\n${markdown}`);
+  return { ...times, gapMs: seconds(gap[1]!), tookOver: gap[2]!, tookOverAt: clockAt(times.day, gap[3]!) };
 }
