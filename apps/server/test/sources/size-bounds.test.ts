@@ -178,12 +178,13 @@ describe('size bounds on cluster data, on the lab', () => {
     const leasesBytes = Buffer.byteLength(JSON.stringify(state.leases));
     const sizes = renewals.map((patch) => patch.bytes).sort((a, b) => a - b);
     const rssNow = processUsage(hawk!.pid).rssBytes;
+    const largest = Math.max(0, ...inWindow.map((patch) => patch.bytes));
     console.log(
       `[bounds] created in ${(createdInMs / 1000).toFixed(1)} s; kept ${kept.length} of ${LEASES + 1}; ` +
         `hawk RSS peak ${(rssPeak / 2 ** 20).toFixed(0)} MiB, now ${(rssNow / 2 ** 20).toFixed(0)} MiB ` +
         `(chart limit ${(limit / 2 ** 20).toFixed(0)} MiB); ${renewals.length} kube-scheduler renewals in ` +
         `${LIVE_WINDOW_MS / 1000} s, patch p50 ${kib(sizes[Math.floor(sizes.length / 2)] ?? 0)}, ` +
-        `max ${kib(sizes.at(-1) ?? 0)}; all patches in the window max ${kib(Math.max(0, ...inWindow.map((p) => p.bytes)))}; ` +
+        `max ${kib(sizes.at(-1) ?? 0)}; all patches in the window max ${kib(largest)}; ` +
         `leases array ${kib(leasesBytes)}, whole state ${kib(stateBytes)}`,
     );
     expect(hawk!.alive(), `hawk died: ${hawk!.death()}`).toBe(true);
