@@ -22,6 +22,13 @@ describe('incidents', () => {
     expect(incidentsOf(timelineOf(hawk))).toEqual([]);
   });
 
+  it('an early warning (expected) opens none: a certificate ending in 20 days', () => {
+    const hawk = simulateHawk(aFullHaCluster().withCertificate('apiserver', '10.0.0.11:6443', 20)).advance(10_000);
+    const warning = hawk.state.findings.find((f) => f.ruleId === 'CertificateExpiring');
+    expect(warning).toMatchObject({ kind: 'expected', severity: 'warning' });
+    expect(incidentsOf(timelineOf(hawk))).toEqual([]);
+  });
+
   it('a killed leader: overdue escalating to lost is one incident, ended when the standby took over', () => {
     const hawk = killedControllerManager();
     const events = timelineOf(hawk);

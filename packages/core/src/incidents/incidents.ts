@@ -65,7 +65,8 @@ export const isBlinding = (finding: Pick<IncidentFinding, 'ruleId' | 'component'
  * (a standing fact of the topology) unless it was grouped under a root.
  */
 function opensIncident(finding: Finding): boolean {
-  if ('kind' in finding && finding.kind === 'expected') return false;
+  // Timelines recorded before findings had a kind hold current ones only.
+  if (finding.kind === 'expected') return false;
   return finding.severity !== 'info' || finding.causedBy !== null;
 }
 
