@@ -36,8 +36,8 @@ export const leaderElectionMarginLow: Rule = {
           component: findingComponentForLease(lease.component),
           title:
             `${lease.name} leader running out of margin: ${margin.late} of its last ${margin.intervalsMs.length} ` +
-            `renewals ${seconds(lateAfter(margin, config))} s or more apart, on a ${seconds(margin.renewDeadlineMs)} s ` +
-            `renew deadline${cause ? ` (${cause.short})` : ''}`,
+            `renewals ${seconds(lateAfter(margin, config))} s or more apart, ` +
+            `on a ${seconds(margin.renewDeadlineMs)} s renew deadline${cause ? ` (${cause.short})` : ''}`,
           evidence: {
             holder,
             renewDeadlineMs: margin.renewDeadlineMs,
@@ -55,7 +55,8 @@ export const leaderElectionMarginLow: Rule = {
                 'itself, CPU throttling of its pod or node, a paused or swapping process.'),
           commands: [
             ...leaseCommands(lease),
-            'kubectl get --raw /metrics | grep -E "^apiserver_request_duration_seconds_(sum|count)" | sort -k2 -n | tail',
+            'kubectl get --raw /metrics | grep -E "^apiserver_request_duration_seconds_(sum|count)" ' +
+              '| sort -k2 -n | tail',
           ],
         },
       ];
