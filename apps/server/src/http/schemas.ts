@@ -60,6 +60,8 @@ export const ClusterSummarySchema = Type.Object({
   verdict: Type.String(),
   worstFinding: Nullable(FindingSchema),
   findingCounts: Type.Object({ critical: Type.Integer(), warning: Type.Integer(), info: Type.Integer() }),
+  expectedCount: Type.Optional(Type.Integer()),
+  soonestExpected: Type.Optional(Nullable(FindingSchema)),
   observedAt: Type.Number(),
   labels: Labels,
 });

@@ -2,13 +2,14 @@
 
 import type { ClusterState, ClusterSummary } from '@hawk/core';
 import Link from 'next/link';
-import { formatClock } from '../lib/format';
+import { formatClock, formatExpected } from '../lib/format';
 import { componentGlance } from '../lib/selectors';
 import { useVerdictChange } from '../lib/use-verdict-change';
-import { SEVERITY_DISPLAY, VERDICT_DISPLAY } from '../lib/verdict-display';
+import { EXPECTED_DISPLAY, SEVERITY_DISPLAY, VERDICT_DISPLAY } from '../lib/verdict-display';
 import { ClusterName } from './cluster-name';
 import { FreshnessLabel } from './freshness-label';
 import { StatusIcon, StatusTag } from './status-icon';
+import { useViewNow } from './view-time';
 
 /** A verdict that just changed, in words; the tile's class makes it flash (or, without motion, stand out). */
 export function VerdictChangeNote({ change }: { change: ReturnType<typeof useVerdictChange> }) {
@@ -33,6 +34,8 @@ export function ClusterTile({
   const verdict = VERDICT_DISPLAY[summary.verdict];
   const change = useVerdictChange(summary.verdict);
   const { critical, warning } = summary.findingCounts;
+  const now = useViewNow();
+  const soonest = summary.soonestExpected ?? null;
   return (
     <Link
       href={href}
@@ -68,8 +71,16 @@ export function ClusterTile({
           ))}
         </dl>
       )}
+      {/* What core expects to fail: one calm line, never the tile's colour (the verdict is today's). */}
+      {soonest && (
+        <p className="tile-expected" title={soonest.title} data-testid="tile-expected">
+          <StatusTag display={EXPECTED_DISPLAY} /> {soonest.title}
+          {now ? ` · ${formatExpected(soonest, now)}` : ''}
+        </p>
+      )}
       <p className="tile-counts">
         {critical} critical · {warning} warning
+        {summary.expectedCount ? ` · ${summary.expectedCount} expected` : ''}
       </p>
       <FreshnessLabel at={summary.observedAt} />
     </Link>

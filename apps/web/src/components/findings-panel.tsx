@@ -2,10 +2,10 @@
 
 import type { Finding } from '@hawk/core';
 import { useEffect, useRef } from 'react';
-import { formatClock, formatDuration } from '../lib/format';
+import { formatClock, formatDuration, formatExpected } from '../lib/format';
 import { describeEvidenceList } from '../lib/evidence-text';
 import { groupFindings } from '../lib/selectors';
-import { SEVERITY_DISPLAY } from '../lib/verdict-display';
+import { EXPECTED_DISPLAY, SEVERITY_DISPLAY } from '../lib/verdict-display';
 import { CopyCommand } from './copy-command';
 import { StatusTag } from './status-icon';
 import { useViewNow } from './view-time';
@@ -38,24 +38,36 @@ function FindingCard({
   useEffect(() => {
     if (highlighted) ref.current?.scrollIntoView?.({ block: 'center' });
   }, [highlighted]);
+  const expected = finding.kind === 'expected';
+  // An expected finding keeps its severity as a word, never as the card's colour: it is foreseen, not broken.
+  const tone = expected ? `finding-expected expected-${finding.severity}` : `severity-${finding.severity}`;
   return (
     <article
       ref={ref}
       id={`finding-${finding.id}`}
-      className={`finding severity-${finding.severity}${highlighted ? ' finding-highlighted' : ''}`}
+      className={`finding ${tone}${highlighted ? ' finding-highlighted' : ''}`}
       data-testid="finding"
       data-finding-id={finding.id}
+      data-kind={finding.kind}
     >
       <header className="finding-head">
-        <StatusTag display={SEVERITY_DISPLAY[finding.severity]} />
+        <StatusTag display={expected ? EXPECTED_DISPLAY : SEVERITY_DISPLAY[finding.severity]} />
+        {expected && finding.severity !== 'info' && <span className="expected-severity">{finding.severity}</span>}
         <h3>{finding.title}</h3>
-        <span className="finding-since">
-          since {formatClock(finding.since)}
-          {now ? ` (${formatDuration(now - finding.since)})` : ''}
-        </span>
+        {expected ? (
+          <span className="finding-since finding-due" data-testid="finding-due">
+            {now ? formatExpected(finding, now) : `since ${formatClock(finding.since)}`}
+          </span>
+        ) : (
+          <span className="finding-since">
+            since {formatClock(finding.since)}
+            {now ? ` (${formatDuration(now - finding.since)})` : ''}
+          </span>
+        )}
       </header>
-      {/* Info findings fold their details away so the control plane stays above the fold; the linked one opens. */}
-      <details className="finding-details detail-only" open={finding.severity !== 'info' || highlighted}>
+      {/* Info and expected findings fold their details away so what is broken stays above the fold; the linked one
+          opens. */}
+      <details className="finding-details detail-only" open={(finding.severity !== 'info' && !expected) || highlighted}>
         <summary>evidence, what to do, commands</summary>
         <div className="finding-body">
           <EvidenceList evidence={finding.evidence} />
@@ -88,7 +100,10 @@ function FindingCard({
   );
 }
 
-/** Findings on top: root causes, critical first, each with what follows from it folded beneath. */
+/**
+ * Findings on top: root causes, critical first, each with what follows from it folded beneath; then, apart and calm,
+ * what core expects to fail (early warnings), each with when it is due.
+ */
 export function FindingsPanel({
   findings,
   highlightId = null,
@@ -96,13 +111,14 @@ export function FindingsPanel({
   findings: readonly Finding[];
   highlightId?: string | null;
 }) {
-  const groups = groupFindings(findings);
+  const groups = groupFindings(findings.filter((f) => f.kind !== 'expected'));
+  const expected = findings.filter((f) => f.kind === 'expected');
   return (
     <section className="panel findings" aria-label="findings">
       <h2>Findings</h2>
       {groups.length === 0 ? (
         <p className="all-clear" data-testid="no-findings">
-          No findings: nothing to act on.
+          {expected.length === 0 ? 'No findings: nothing to act on.' : 'Nothing broken now.'}
         </p>
       ) : (
         groups.map(({ root, consequences }) => (
@@ -113,6 +129,19 @@ export function FindingsPanel({
             highlighted={highlightId === root.id || consequences.some((c) => c.id === highlightId)}
           />
         ))
+      )}
+      {expected.length > 0 && (
+        <section className="findings-expected" aria-label="expected" data-testid="expected-findings">
+          <h3 className="findings-expected-head">Expected: early warnings, nothing broken yet</h3>
+          {expected.map((finding) => (
+            <FindingCard
+              key={finding.id}
+              finding={finding}
+              consequences={[]}
+              highlighted={highlightId === finding.id}
+            />
+          ))}
+        </section>
       )}
     </section>
   );

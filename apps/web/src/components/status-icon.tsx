@@ -33,6 +33,12 @@ const PATHS: Readonly<Record<Shape, React.ReactNode>> = {
     </>
   ),
   dot: <circle cx="8" cy="8" r="4.5" />,
+  clock: (
+    <>
+      <circle cx="8" cy="8" r="7" />
+      <path d="M8 4v4.3l2.8 1.8" className="icon-stroke" />
+    </>
+  ),
 };
 
 /** The shape half of "never colour alone": every state has its own outline, coloured by its tone. */

@@ -25,6 +25,16 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
+/**
+ * When an expected finding's failure is due, as core judged it (expectedAt), else how long it has been foreseen:
+ * "due in 3 d 0 h (2026-12-10 12:00:00)", "foreseen for 2 min 10 s".
+ */
+export function formatExpected(finding: { readonly expectedAt?: number; readonly since: number }, now: number): string {
+  return finding.expectedAt !== undefined
+    ? `due in ${formatDuration(finding.expectedAt - now)} (${formatDateTime(finding.expectedAt)})`
+    : `foreseen for ${formatDuration(now - finding.since)}`;
+}
+
 /** "1.2 s" for short gaps where tenths matter (leaderless time, latency above a second). */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -4,8 +4,8 @@ import type { CertificateLevel, Severity, SourceState, Verdict } from '@hawk/cor
  * How a verdict or severity is shown: a word, a tone (an Okabe–Ito colour in CSS) and a shape, so
  * no state is told by colour alone.
  */
-export type Tone = 'ok' | 'warn' | 'spof' | 'bad' | 'hidden' | 'unknown' | 'info';
-export type Shape = 'check' | 'triangle' | 'diamond' | 'cross' | 'dashed' | 'question' | 'dot';
+export type Tone = 'ok' | 'warn' | 'spof' | 'bad' | 'hidden' | 'unknown' | 'info' | 'expected';
+export type Shape = 'check' | 'triangle' | 'diamond' | 'cross' | 'dashed' | 'question' | 'dot' | 'clock';
 
 export interface Display {
   readonly label: string;
@@ -27,6 +27,12 @@ export const SEVERITY_DISPLAY: Readonly<Record<Severity, Display>> = {
   warning: { label: 'warning', tone: 'warn', shape: 'triangle' },
   info: { label: 'info', tone: 'info', shape: 'dot' },
 };
+
+/**
+ * An expected finding (an early warning core judged): its own calm tone and a clock, whatever its severity, so what is
+ * only foreseen never looks like what is broken.
+ */
+export const EXPECTED_DISPLAY: Display = { label: 'expected', tone: 'expected', shape: 'clock' };
 
 /** A certificate's level as core judged it: "expires soon" is a warning, not a failure, until the last week. */
 export const CERTIFICATE_LEVEL_DISPLAY: Readonly<Record<CertificateLevel, Display>> = {

@@ -34,6 +34,23 @@ export function certificatesDue(): Scenario {
   return scenarioOf(run.evaluate());
 }
 
+/**
+ * Issue 28 §2 beside a broken instance: the controller-manager leader frozen 7 s of every 9 s (renewing late, in time),
+ * an etcd certificate ending in 3 days, and apiserver 3 stopped: current and expected findings at once.
+ */
+export function earlyWarnings(): Scenario {
+  const run = steadyLab();
+  run.cluster.withCertificate('etcd', 'https://10.213.0.11:2379', 3);
+  for (let burst = 0; burst < 4; burst++) {
+    run.cluster.killLeaseHolder('kube-controller-manager');
+    run.advance(7_000, 500);
+    run.cluster.resumeLeaseHolder('kube-controller-manager');
+    run.advance(2_000, 500);
+  }
+  run.cluster.stopApiServer(3);
+  return scenarioOf(run.advance(1_000));
+}
+
 /** Scenario 1: steady state, full HA. */
 export function healthy(): Scenario {
   return scenarioOf(steadyLab());

@@ -11,7 +11,12 @@ export interface ClusterSummary {
   readonly name: string;
   readonly verdict: Verdict;
   readonly worstFinding: Finding | null;
+  /** Current findings by severity; expected ones are counted apart, below. */
   readonly findingCounts: Readonly<Record<'critical' | 'warning' | 'info', number>>;
+  /** Expected findings (early warnings) open; absent in summaries made before they existed. */
+  readonly expectedCount?: number;
+  /** The expected finding due first (by expectedAt, else the first), null with none. */
+  readonly soonestExpected?: Finding | null;
   readonly observedAt: number;
   readonly labels: Readonly<Record<string, string>>;
 }
