@@ -1,7 +1,14 @@
-import type { Severity } from '@hawk/core';
+import type { ClusterState, FindingKind, Severity } from '@hawk/core';
 import { bit, type ClusterFamily } from './family';
 
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+
+function bySeverity(state: ClusterState, kind: FindingKind) {
+  return SEVERITIES.map((severity) => ({
+    labels: { cluster: state.identity.id, severity },
+    value: state.findings.filter((finding) => finding.severity === severity && finding.kind === kind).length,
+  }));
+}
 
 /** The cluster as a whole: reachability, verdict, findings, and the freshness of hawk's sources. */
 export const clusterFamilies: readonly ClusterFamily[] = [
@@ -24,15 +31,19 @@ export const clusterFamilies: readonly ClusterFamily[] = [
   },
   {
     name: 'hawk_findings_active',
-    help: 'Findings open now, by severity.',
+    help: 'Current findings open now (what is broken), by severity; expected ones are in hawk_findings_expected.',
     type: 'gauge',
     labelNames: ['cluster', 'severity'],
     // Zero here is a measured zero: hawk judged the cluster and found nothing of that severity.
-    generate: (state) =>
-      SEVERITIES.map((severity) => ({
-        labels: { cluster: state.identity.id, severity },
-        value: state.findings.filter((finding) => finding.severity === severity).length,
-      })),
+    generate: (state) => bySeverity(state, 'current'),
+  },
+  {
+    // Apart, so a certificate due in 6 days (critical, expected) never counts as a critical failure.
+    name: 'hawk_findings_expected',
+    help: 'Expected findings open now (early warnings: nothing broken yet), by severity.',
+    type: 'gauge',
+    labelNames: ['cluster', 'severity'],
+    generate: (state) => bySeverity(state, 'expected'),
   },
   {
     // A timestamp, not an age (Prometheus' convention); silence is `time() - …`.

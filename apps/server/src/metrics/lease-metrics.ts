@@ -68,6 +68,37 @@ export const leaseFamilies: readonly ClusterFamily[] = [
       }),
   },
   {
+    name: 'hawk_lease_renew_deadline_seconds',
+    help: "The renew deadline hawk judges the holder's renewals against: a known elector's, else 2/3 of the lease.",
+    type: 'gauge',
+    labelNames: ['cluster', 'lease'],
+    generate: (state) =>
+      state.leases.flatMap((lease) =>
+        lease.margin
+          ? [
+              {
+                labels: { cluster: state.identity.id, lease: leaseName(lease) },
+                value: lease.margin.renewDeadlineMs / 1000,
+              },
+            ]
+          : [],
+      ),
+  },
+  {
+    name: 'hawk_lease_renew_margin_seconds',
+    help:
+      "Renew deadline minus the holder's 3rd longest of its last 6 renewal intervals (core's leaderMarginLateCount and " +
+      'leaderMarginWindow): what its late renewals leave before it gives leadership up.',
+    type: 'gauge',
+    labelNames: ['cluster', 'lease'],
+    generate: (state) =>
+      state.leases.flatMap((lease) =>
+        lease.margin?.marginMs == null
+          ? []
+          : [{ labels: { cluster: state.identity.id, lease: leaseName(lease) }, value: lease.margin.marginMs / 1000 }],
+      ),
+  },
+  {
     name: 'hawk_lease_standbys',
     help: 'Candidates other than the holder, ready to take over; 0 means the leader is a single point of failure.',
     type: 'gauge',

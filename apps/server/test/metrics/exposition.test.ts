@@ -34,12 +34,27 @@ const labelsOf = (lines: string[], name: string) =>
 const lab = 'cluster="lab",cluster_name="lab"';
 const perLease = (state: ClusterState, family: string, value: (lease: LeaseView) => number | string) =>
   state.leases.map((lease) => `${family}{${lab},lease="${lease.namespace}/${lease.name}"} ${value(lease)}`);
-const findingsActive = (state: ClusterState) =>
+const findingsOf = (state: ClusterState, kind: 'current' | 'expected') =>
   (['critical', 'warning', 'info'] as const).map(
     (severity) =>
-      `hawk_findings_active{${lab},severity="${severity}"} ` +
-      `${state.findings.filter((f) => f.severity === severity).length}`,
+      `hawk_findings_${kind === 'current' ? 'active' : 'expected'}{${lab},severity="${severity}"} ` +
+      `${state.findings.filter((f) => f.severity === severity && f.kind === kind).length}`,
   );
+const findingsActive = (state: ClusterState) => findingsOf(state, 'current');
+
+/** The controller-manager leader frozen 7 s of every 9 s, and an etcd certificate ending in 3 days. */
+function earlyWarnings(): ClusterState {
+  const lab = judgedLab('lab');
+  lab.cluster.withCertificate('etcd', '10.0.0.21:2379', 3);
+  for (let burst = 0; burst < 4; burst++) {
+    lab.cluster.killLeaseHolder('kube-controller-manager');
+    lab.advance(7_000, 500);
+    lab.cluster.resumeLeaseHolder('kube-controller-manager');
+    lab.advance(2_000, 500);
+  }
+  return lab.state;
+}
+const warned = earlyWarnings();
 
 // Each row: a state in, the exposition lines of some families out (all of that family's lines).
 const table: { name: string; state: ClusterState; families: Record<string, string[]> }[] = [
@@ -103,6 +118,23 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
         `hawk_etcd_db_size_bytes{${lab},member="cp-1"} ${down.etcd.members[0]!.status!.dbSizeBytes}`,
       ],
       hawk_findings_active: findingsActive(down),
+    },
+  },
+  {
+    name: 'early warnings: counted apart from what is broken; each lease with its renew deadline and margin',
+    state: warned,
+    families: {
+      hawk_findings_active: findingsActive(warned),
+      hawk_findings_expected: [
+        `hawk_findings_expected{${lab},severity="critical"} 1`, // the certificate: critical, yet no failure counted
+        `hawk_findings_expected{${lab},severity="warning"} 1`, // the leader running out of margin
+        `hawk_findings_expected{${lab},severity="info"} 0`,
+      ],
+      hawk_lease_renew_deadline_seconds: perLease(warned, 'hawk_lease_renew_deadline_seconds', () => 10),
+      // 3rd longest of the last 6 intervals: 7 s for the frozen controller-manager, 2 s for the scheduler.
+      hawk_lease_renew_margin_seconds: perLease(warned, 'hawk_lease_renew_margin_seconds', (lease) =>
+        lease.name === 'kube-controller-manager' ? 3 : 8,
+      ),
     },
   },
   {
