@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aFullHaCluster, identityOf, simulateHawk, timelineOf } from '../testing/index';
 import { formatDuration, summarizeIncident } from './incident-summary';
-import { incidentsOf } from './incidents';
+import { BURST_MS, incidentsOf } from './incidents';
 
 const KCM = 'kube-system/kube-controller-manager';
 
@@ -87,6 +87,25 @@ describe('incidents', () => {
     ]);
     expect(new Set(incidents.map((i) => i.n)).size).toBe(2);
     expect(summarizeIncident(incidents[1]!)).toContain('still open');
+  });
+
+  it('a failure in the wake of another joins its incident as what followed, though no rule ties them', () => {
+    const hawk = simulateHawk(aFullHaCluster()).advance(20_000);
+    hawk.cluster.killLeaseHolder('kube-controller-manager');
+    hawk.advance(5_000);
+    hawk.cluster.stopApiServer(2);
+    hawk.advance(13_000);
+    hawk.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
+    hawk.cluster.startApiServer(2);
+    hawk.advance(5_000);
+    const [incident, ...rest] = incidentsOf(timelineOf(hawk));
+    expect(rest).toEqual([]);
+    const apiserver = incident!.findings.find((f) => f.ruleId === 'ApiServerInstanceNotReady')!;
+    expect(apiserver.openedAt - incident!.openedAt).toBeLessThanOrEqual(BURST_MS);
+    expect(incident!.findings[0]!.ruleId).toBe('LeaderElectionRenewOverdue');
+    expect(incident!.endedAt).not.toBeNull();
+    const followed = summarizeIncident(incident!).split('### What followed')[1]!.split('###')[0]!;
+    expect(followed).toContain('(`ApiServerInstanceNotReady`, warning;');
   });
 
   it('a node down: its consequences join the incident of the root that grouped them', () => {

@@ -70,6 +70,10 @@ function opensIncident(finding: Finding): boolean {
   return finding.severity !== 'info' || finding.causedBy !== null;
 }
 
+/** How soon after an incident's latest finding a new failure still joins it (ms). */
+export const BURST_MS = 30_000;
+const latestOpening = (incident: Incident) => Math.max(...incident.findings.map((f) => f.openedAt));
+
 const has = (incident: Incident, id: string | null) => id !== null && incident.findings.some((f) => f.id === id);
 
 function mergeAll(incidents: readonly Incident[]): Incident {
@@ -106,6 +110,13 @@ function opened(log: IncidentLog, at: number, finding: Finding, clusterId: strin
       incident.openedAt === at,
   );
   if (joined.length === 0 && isBlinding(finding) && open.length > 0) joined = [open[open.length - 1]!];
+  // 2. A failure opening in the wake of another (a restarted etcd leader stalls apiservers, then a lease) is part of
+  //    the same story though no rule ties them: it joins the open incident whose latest finding opened in the last
+  //    BURST_MS. An incident held open by a standing warning opened long ago, so it takes nothing in.
+  if (joined.length === 0 && opensIncident(finding)) {
+    const wake = open.filter((incident) => at - latestOpening(incident) <= BURST_MS);
+    if (wake.length > 0) joined = [wake[wake.length - 1]!];
+  }
   if (joined.length === 0 && !opensIncident(finding)) return log;
   const member: IncidentFinding = {
     id: finding.id,
@@ -119,7 +130,7 @@ function opened(log: IncidentLog, at: number, finding: Finding, clusterId: strin
     resolvedAt: null,
     reopened: 0,
   };
-  // 2. Joining two incidents (a finding whose root is in one while it roots findings in another) makes them one.
+  // 3. Joining two incidents (a finding whose root is in one while it roots findings in another) makes them one.
   const base: Incident =
     joined.length === 0
       ? { clusterId, n: at, openedAt: at, endedAt: null, findings: [], transitions: [], etcdLeaderChanges: [] }
