@@ -4,10 +4,15 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { DEFAULT_CONFIG, NODE_LEASE_NAMESPACE } from '@hawk/core';
 import { CLUSTER_NAME_DESCRIPTION, CLUSTER_NAME_PATTERN } from './clusters/cluster-name';
+import { MAX_PROBE_INTERVAL_MS, MIN_PROBE_INTERVAL_MS, PROBE_INTERVAL_DESCRIPTION, SERVER_DEFAULTS } from './defaults';
 import { parseCidrs } from './security/trusted-proxy';
 
-/** Probe interval when neither HAWK_PROBE_INTERVAL_MS nor the config file sets one (ms). */
-export const DEFAULT_PROBE_INTERVAL_MS = 2000;
+/** A probe interval (ms), wherever one is read: HAWK_PROBE_INTERVAL_MS and the config file's probeIntervalMs. */
+export const ProbeInterval = Type.Integer({
+  minimum: MIN_PROBE_INTERVAL_MS,
+  maximum: MAX_PROBE_INTERVAL_MS,
+  description: PROBE_INTERVAL_DESCRIPTION,
+});
 
 /** A Kubernetes namespace name (an RFC 1123 label). */
 export const NAMESPACE_PATTERN = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
@@ -110,8 +115,9 @@ export const EnvSchema = Type.Object({
   HAWK_CONTEXTS: Type.Optional(Type.String({ minLength: 1 })),
   /**
    * How often each apiserver, the front door and etcd are probed (ms); a cluster's probeIntervalMs in HAWK_CONFIG wins.
+   * Under half core's loadBalancerFailureGraceMs: the front door is probed every second interval when all is calm.
    */
-  HAWK_PROBE_INTERVAL_MS: Type.Integer({ minimum: 200, maximum: 600_000, default: DEFAULT_PROBE_INTERVAL_MS }),
+  HAWK_PROBE_INTERVAL_MS: Type.Integer({ ...ProbeInterval, default: SERVER_DEFAULTS.probeIntervalMs }),
   /** Comma-separated etcd client URLs of the default cluster (the current context if watched, else the first). */
   HAWK_ETCD_ENDPOINTS: Type.Optional(Type.String({ pattern: '^\\s*https?://[^,]+(,\\s*https?://[^,]+)*$' })),
   /** PEM files for HAWK_ETCD_ENDPOINTS: the CA of the members' serving certs, and a client cert and key they accept. */
@@ -178,7 +184,9 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): HawkEnv {
   if (firstError) {
     const variable = firstError.path.replace(/^\//, '') || 'environment';
     const shown = SECRET_VARIABLES.has(variable) ? '(value hidden)' : `(got ${JSON.stringify(raw[variable] ?? null)})`;
-    throw new EnvError(variable, `${firstError.message} ${shown}`);
+    // A variable whose schema says what it wants is refused in those words, as the config file's fields are.
+    const wanted = firstError.schema.description;
+    throw new EnvError(variable, `${typeof wanted === 'string' ? `must be ${wanted}` : firstError.message} ${shown}`);
   }
   const env = converted as HawkEnv;
   assertTrustedProxy(env);

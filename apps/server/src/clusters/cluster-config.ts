@@ -3,11 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value, type ValueError } from '@sinclair/typebox/value';
 import { NODE_LEASE_NAMESPACE } from '@hawk/core';
-import { NAMESPACE_PATTERN } from '../env';
+import { NAMESPACE_PATTERN, ProbeInterval } from '../env';
 import { CLUSTER_NAME_DESCRIPTION, CLUSTER_NAME_PATTERN } from './cluster-name';
-
-/** A probe interval, in the bounds HAWK_PROBE_INTERVAL_MS has (ms). */
-const ProbeInterval = Type.Integer({ minimum: 200, maximum: 600_000 });
 
 /** Namespaces whose leader-election Leases are watched besides kube-system; kube-node-lease is refused. */
 const LeaseNamespaces = Type.Array(

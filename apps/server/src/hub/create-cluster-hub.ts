@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHub } from './cluster-hub';
 import { namedByEnv } from '../clusters/cluster-name';
 import { resolveClusters, type ClusterEnv, type ClusterTarget } from '../clusters/resolve-clusters';
+import { SERVER_DEFAULTS } from '../defaults';
 import type { HawkEnv } from '../env';
 import type { SourceStats } from '../sources/supervisor';
 import { ClusterRuntime } from './cluster-runtime';
@@ -23,9 +24,9 @@ export interface ClusterHubOptions {
   readonly contexts?: readonly string[];
   /** Apiserver and etcd probe interval where the config file sets none, instead of HAWK_PROBE_INTERVAL_MS (ms). */
   readonly probeIntervalMs?: number;
-  /** Timeout of one probe request (ms, default 1500). */
+  /** Timeout of one probe request (ms, default SERVER_DEFAULTS.probeTimeoutMs). */
   readonly probeTimeoutMs?: number;
-  /** How often each cluster's certificates are read again (ms, default 10 min: they change at renewals only). */
+  /** How often each cluster's certificates are read again (ms, default SERVER_DEFAULTS.certificateIntervalMs). */
   readonly certificateIntervalMs?: number;
   /** Thresholds for @hawk/core (default DEFAULT_CONFIG, with clockSkewNoteMs from HAWK_CLOCK_SKEW_NOTE_MS). */
   readonly config?: Partial<HawkConfig>;
@@ -76,10 +77,10 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
           config,
           now,
           logger: childLogger(logger, { cluster: target.id }),
-          probeTimeoutMs: options.probeTimeoutMs ?? 1500,
-          debounceMs: 50,
-          tickMs: 1000,
-          certificateIntervalMs: options.certificateIntervalMs ?? 10 * 60_000,
+          probeTimeoutMs: options.probeTimeoutMs ?? SERVER_DEFAULTS.probeTimeoutMs,
+          debounceMs: SERVER_DEFAULTS.judgeDebounceMs,
+          tickMs: SERVER_DEFAULTS.judgeTickMs,
+          certificateIntervalMs: options.certificateIntervalMs ?? SERVER_DEFAULTS.certificateIntervalMs,
           onState: stateListeners.emit,
           onTimeline: timelineListeners.emit,
         }),

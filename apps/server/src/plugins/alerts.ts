@@ -6,13 +6,10 @@ import {
   createWebhookSink,
   type AlertSink,
 } from '../alerts';
+import { SERVER_DEFAULTS } from '../defaults';
 import { registerAlertMetrics } from '../metrics/alert-metrics';
 import { mustActAlone } from '../replication/leadership';
 import type { AppOptions } from './app-options';
-
-/** Default elector timings (ms), as in elector.ts: what a takeover's re-send window is computed from. */
-const DEFAULT_LEASE_MS = 10_000;
-const DEFAULT_RETRY_MS = 2_000;
 
 /**
  * Sends findings to HAWK_ALERTMANAGER_URL (every replica: Alertmanager deduplicates by labels) and
@@ -47,7 +44,8 @@ export const alertsPlugin = fp<AppOptions>(
     registerAlertMetrics(app.hawkMetrics.registry, { sinks: sinks.map((sink) => sink.name), stats: dispatcher.stats });
     // A holder that stopped renewing may have died before sending: the window it could have been dead in.
     const takeoverWindowMs =
-      (options.election?.leaseDurationMs ?? DEFAULT_LEASE_MS) + (options.election?.retryPeriodMs ?? DEFAULT_RETRY_MS);
+      (options.election?.leaseDurationMs ?? SERVER_DEFAULTS.electorLeaseDurationMs) +
+      (options.election?.retryPeriodMs ?? SERVER_DEFAULTS.electorRetryPeriodMs);
     leadership.onChange((leading, takeover) => {
       if (leading) dispatcher.tookOver(takeover, takeoverWindowMs);
     });

@@ -1,3 +1,4 @@
+import { SERVER_DEFAULTS } from '../defaults';
 import { createListeners } from '../listeners';
 import type { Logger } from '../logger';
 import type { Leadership, LeadershipChange, Takeover } from './leadership';
@@ -5,14 +6,11 @@ import type { LeaderLock } from './leader-lock';
 
 export interface ElectorConfig {
   readonly identity: string;
-  /** How long the lock lives without renewal (ms, default 10 000): a dead leader's successor waits at most this. */
+  /** How long the lock lives without renewal (ms, default SERVER_DEFAULTS.electorLeaseDurationMs). */
   readonly leaseDurationMs?: number;
-  /**
-   * The leader steps down when it could not renew for this long (ms, default 7 000), before its lock can expire under
-   * it.
-   */
+  /** The leader steps down when it could not renew for this long (ms, default SERVER_DEFAULTS.electorRenewDeadlineMs). */
   readonly renewDeadlineMs?: number;
-  /** How often to try to acquire or renew (ms, default 2 000). */
+  /** How often to try to acquire or renew (ms, default SERVER_DEFAULTS.electorRetryPeriodMs). */
   readonly retryPeriodMs?: number;
   /** Longest wait for one lock call (ms, default renewDeadlineMs / 2): a black-holed store counts as unreachable. */
   readonly callTimeoutMs?: number;
@@ -45,9 +43,9 @@ function within<T>(call: Promise<T>, ms: number): Promise<T> {
  * another may take the expired lock.
  */
 export function createElector(lock: LeaderLock, config: ElectorConfig): Leadership {
-  const leaseDurationMs = config.leaseDurationMs ?? 10_000;
-  const renewDeadlineMs = config.renewDeadlineMs ?? 7_000;
-  const retryPeriodMs = config.retryPeriodMs ?? 2_000;
+  const leaseDurationMs = config.leaseDurationMs ?? SERVER_DEFAULTS.electorLeaseDurationMs;
+  const renewDeadlineMs = config.renewDeadlineMs ?? SERVER_DEFAULTS.electorRenewDeadlineMs;
+  const retryPeriodMs = config.retryPeriodMs ?? SERVER_DEFAULTS.electorRetryPeriodMs;
   const callTimeoutMs = config.callTimeoutMs ?? renewDeadlineMs / 2;
   const now = config.now ?? Date.now;
   if (!(leaseDurationMs > renewDeadlineMs && renewDeadlineMs > retryPeriodMs && retryPeriodMs > 0)) {

@@ -1,4 +1,5 @@
 import type { Freshness, SourceName } from '@hawk/core';
+import { SERVER_DEFAULTS } from '../defaults';
 import { describeError } from '../util/describe-error';
 import { GoneError } from './list-watch';
 import type { Logger } from '../logger';
@@ -43,10 +44,10 @@ export interface SupervisorOptions {
   onFreshness(freshness: Freshness): void;
   readonly now: () => number;
   readonly logger: Logger;
-  /** First retry delay (ms, default 250) and cap (ms, default 30 s); doubled per failure, with full jitter. */
+  /** First retry delay and cap (ms, default SERVER_DEFAULTS.watchBackoff*); doubled per failure, with full jitter. */
   readonly backoffInitialMs?: number;
   readonly backoffMaxMs?: number;
-  /** How often the watchdog looks (ms, default 1000). */
+  /** How often the watchdog looks (ms, default SERVER_DEFAULTS.watchCheckEveryMs). */
   readonly checkEveryMs?: number;
 }
 
@@ -75,8 +76,8 @@ const HEALTHY_RUN_MS = 10_000;
  * Only one session runs at a time, so restarts never pile up.
  */
 export function createSupervisor(options: SupervisorOptions): Supervisor {
-  const initialMs = options.backoffInitialMs ?? 250;
-  const maxMs = options.backoffMaxMs ?? 30_000;
+  const initialMs = options.backoffInitialMs ?? SERVER_DEFAULTS.watchBackoffInitialMs;
+  const maxMs = options.backoffMaxMs ?? SERVER_DEFAULTS.watchBackoffMaxMs;
   let freshness: Freshness = { state: 'reconnecting', lastEventAt: null };
   /** What the session left out, by path; carried on every freshness until a list keeps everything again. */
   let dropped: NonNullable<Freshness['dropped']> = {};
@@ -154,7 +155,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const silentMs = options.now() - lastActivityAt;
       if (silentMs > options.staleAfterMs())
         controller.abort(new StaleError(`no event for ${Math.round(silentMs / 1000)} s`));
-    }, options.checkEveryMs ?? 1000);
+    }, options.checkEveryMs ?? SERVER_DEFAULTS.watchCheckEveryMs);
     try {
       await options.session(controller.signal, report());
       return { error: controller.signal.reason ?? null, ranMs: options.now() - startedAt };

@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '@hawk/core';
+import { parseConfigFile } from '../../src/clusters/cluster-config';
 import { loadKubeContexts, resolveClusters } from '../../src/clusters/resolve-clusters';
-import { DEFAULT_PROBE_INTERVAL_MS, loadEnv } from '../../src/env';
+import { MAX_PROBE_INTERVAL_MS, SERVER_DEFAULTS } from '../../src/defaults';
+import { loadEnv } from '../../src/env';
 
 // Builds clients only; nothing here dials the (loopback) server.
 function kubeconfig(): KubeConfig {
@@ -25,22 +28,46 @@ describe('resolveClusters', () => {
   it('takes the probe interval from HAWK_PROBE_INTERVAL_MS (the Helm chart sets it), else the default', () => {
     expect(
       resolveClusters({ kubeconfig: kubeconfig(), contexts: ['prod'], env: loadEnv({}) })[0]?.probeIntervalMs,
-    ).toBe(DEFAULT_PROBE_INTERVAL_MS);
+    ).toBe(SERVER_DEFAULTS.probeIntervalMs);
     expect(
       resolveClusters({
         kubeconfig: kubeconfig(),
         contexts: ['prod'],
-        env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }),
+        env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '3000' }),
       })[0]?.probeIntervalMs,
-    ).toBe(5000);
+    ).toBe(3000);
     expect(
       resolveClusters({
         kubeconfig: kubeconfig(),
         contexts: ['prod'],
         probeIntervalMs: 700,
-        env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '5000' }),
+        env: loadEnv({ HAWK_PROBE_INTERVAL_MS: '3000' }),
       })[0]?.probeIntervalMs,
     ).toBe(700);
+  });
+
+  it("refuses an interval too slow for core's load balancer grace, in env and config file alike, saying why", () => {
+    // The front door is asked every second interval in calm mode: two intervals must stay under the grace.
+    expect(MAX_PROBE_INTERVAL_MS).toBe(3499);
+    expect(2 * MAX_PROBE_INTERVAL_MS).toBeLessThan(DEFAULT_CONFIG.loadBalancerFailureGraceMs);
+    expect(loadEnv({ HAWK_PROBE_INTERVAL_MS: String(MAX_PROBE_INTERVAL_MS) }).HAWK_PROBE_INTERVAL_MS).toBe(3499);
+    const why = /must be an integer from 200 to 3499 ms: .*loadBalancerFailureGraceMs \(7000 ms\) \(got "?3500"?\)/;
+    expect(() => loadEnv({ HAWK_PROBE_INTERVAL_MS: '3500' })).toThrow(why);
+    for (const text of [
+      'probeIntervalMs: 3500\nclusters: [{ context: prod }]',
+      'clusters: [{ context: prod, probeIntervalMs: 3500 }]',
+    ]) {
+      const parsed = parseConfigFile(text, 'hawk.yaml');
+      expect('error' in parsed ? parsed.error : 'accepted').toMatch(why);
+    }
+    expect(parseConfigFile('probeIntervalMs: 3499\nclusters: [{ context: prod }]', 'hawk.yaml')).toEqual({
+      config: { probeIntervalMs: 3499, clusters: [{ context: 'prod', labels: {} }] },
+    });
+    // The chart refuses the same at install time, in seconds (its template sends them as integer ms).
+    const chartSchema = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../../../deploy/helm/hawk/values.schema.json'), 'utf8'),
+    ) as { properties: { probeIntervalSeconds: { maximum: number } } };
+    expect(Math.trunc(chartSchema.properties.probeIntervalSeconds.maximum * 1000)).toBe(MAX_PROBE_INTERVAL_MS);
   });
 
   it.each(['50', '1.5', 'fast', '9999999'])('refuses HAWK_PROBE_INTERVAL_MS=%s, naming the variable', (value) => {
