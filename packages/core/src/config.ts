@@ -112,6 +112,35 @@ export interface HawkConfig {
   readonly etcdDbTrendMinBytesPerHour: number;
   /** A projected NOSPACE within this warns (ms): a day leaves time to find what writes. */
   readonly etcdQuotaEtaHorizonMs: number;
+  /**
+   * The window over which each etcd member's /metrics are read as a trend (ms): the deltas of its cumulative
+   * histograms and counters between the oldest and newest scrape in it. Long enough that one slow fsync or one
+   * stall does not decide, short enough to speak before raft gives up on a member.
+   */
+  readonly etcdDegradationWindowMs: number;
+  /** No degradation judged from scrapes spanning less than this (ms). */
+  readonly etcdDegradationMinSpanMs: number;
+  /** A p99 from fewer observations than this in the window (count) is not judged: it would be one or two writes. */
+  readonly etcdDegradationMinObservations: number;
+  /**
+   * A disk p99 past the guidance below warns only when it is also this multiple of the member's own p99 before the
+   * window (ratio ≥ 1): a disk that has always been that slow is the node's nature, and warning on it forever would
+   * cry wolf (the lab's shared disk runs at 13–15 ms fsync and 30–70 ms commit p99 when quiet, from one window
+   * to the next).
+   */
+  readonly etcdDegradationBaselineRatio: number;
+  /** WAL fsync p99 above this warns (ms): etcd's hardware guidance wants it under 10 ms. */
+  readonly etcdWalFsyncP99WarnMs: number;
+  /** Backend commit p99 above this warns (ms): etcd's guidance wants it under 25 ms. */
+  readonly etcdBackendCommitP99WarnMs: number;
+  /**
+   * Peer round-trip p99 to every peer above this warns (ms): etcd's heartbeat interval (100 ms by default), which
+   * its tuning guide sets near the round trip between members; past it heartbeats arrive late and the election
+   * timeout nears.
+   */
+  readonly etcdPeerRttP99WarnMs: number;
+  /** Heartbeats a leader sent late (over twice the interval) within the window that warn (count). */
+  readonly etcdHeartbeatFailuresWarn: number;
   /** A certificate ending within this warns (ms): 30 days leaves time to plan a renewal. */
   readonly certificateWarningMs: number;
   /** A certificate ending within this is critical (ms): 7 days, inside a week's on-call rotation. */
@@ -159,6 +188,14 @@ export const DEFAULT_CONFIG: HawkConfig = {
   etcdDbTrendMinSpanMs: 5 * 60_000,
   etcdDbTrendMinBytesPerHour: 16 * 1024 ** 2,
   etcdQuotaEtaHorizonMs: 24 * 3_600_000,
+  etcdDegradationWindowMs: 2 * 60_000,
+  etcdDegradationMinSpanMs: 60_000,
+  etcdDegradationMinObservations: 100,
+  etcdDegradationBaselineRatio: 3,
+  etcdWalFsyncP99WarnMs: 10,
+  etcdBackendCommitP99WarnMs: 25,
+  etcdPeerRttP99WarnMs: 100,
+  etcdHeartbeatFailuresWarn: 2,
   certificateWarningMs: 30 * 86_400_000,
   certificateCriticalMs: 7 * 86_400_000,
 };
@@ -183,6 +220,8 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
     }
   }
   if (config.renewOutlierRatio < 1) return { error: 'config.renewOutlierRatio must be at least 1' };
+  if (config.etcdDegradationBaselineRatio < 1)
+    return { error: 'config.etcdDegradationBaselineRatio must be at least 1' };
   const ratios = [
     'renewSlackRatio',
     'priorRenewSlackRatio',

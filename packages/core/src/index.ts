@@ -21,6 +21,7 @@ export * from './certificates/expiry';
 export * from './etcd/quorum';
 export * from './etcd/db-use';
 export * from './etcd/db-trend';
+export * from './etcd/degradation';
 export * from './etcd/leader-changes';
 export * from './etcd/leader-by-term';
 export * from './etcd/topology';

@@ -1,6 +1,6 @@
 import type { ApiServerFrontDoor, ApiServerInstance } from './apiserver';
 import type { CertificateExpiry, ObservedCertificate } from './certificate';
-import type { EtcdDbSample, EtcdDbUse, EtcdView, QuorumView } from './etcd';
+import type { EtcdDbSample, EtcdDbUse, EtcdMetricsSample, EtcdView, QuorumView } from './etcd';
 import type { DistributionView } from './distribution';
 import type { Finding } from './finding';
 import type { Freshness } from './freshness';
@@ -65,6 +65,8 @@ export interface ClusterInput {
   readonly certificates?: readonly ObservedCertificate[];
   /** Each member's recent DB sizes by member id, oldest first, for the quota projection; not passed to screens. */
   readonly etcdDbSamples?: Readonly<Record<string, readonly EtcdDbSample[]>>;
+  /** Each member's recent /metrics scrapes by member id, oldest first, for the degradation trend; not for screens. */
+  readonly etcdMetricsSamples?: Readonly<Record<string, readonly EtcdMetricsSample[]>>;
 }
 
 export type Verdict =

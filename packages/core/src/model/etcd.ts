@@ -115,3 +115,28 @@ export interface QuorumView {
   /** What the judgement rests on, in one line: "1/3 answering; raft still has a leader: cp-1, term 7". */
   readonly evidence: string;
 }
+
+/** A Prometheus histogram as etcd exports it: cumulative since the member started. */
+export interface CumulativeHistogram {
+  /** Upper bounds (seconds) with the count of observations at or below each, ascending; the last is +Inf. */
+  readonly buckets: readonly { readonly le: number; readonly count: number }[];
+  readonly count: number;
+  readonly sum: number;
+}
+
+/**
+ * One scrape of a member's /metrics, at hawk's clock: the few cumulative histograms and counters that tell a slow
+ * disk or a starved member before raft gives up on it. Null where the member did not export the family.
+ */
+export interface EtcdMetricsSample {
+  readonly at: number;
+  readonly walFsync: CumulativeHistogram | null;
+  readonly backendCommit: CumulativeHistogram | null;
+  /** Round-trip time to each peer, by the peer's member id (decimal, as elsewhere in the model). */
+  readonly peerRoundTrip: Readonly<Record<EtcdMemberId, CumulativeHistogram>>;
+  /** Heartbeats this member, as leader, sent later than twice the heartbeat interval. */
+  readonly heartbeatSendFailures: number | null;
+  /** Applies that took longer than etcd's 100 ms warning. */
+  readonly slowApplies: number | null;
+  readonly leaderChangesSeen: number | null;
+}

@@ -6,6 +6,7 @@ import { clusterControlPlaneNotVisible } from './cluster-control-plane-not-visib
 import { clusterUnreachable } from './cluster-unreachable';
 import { etcdAlarm } from './etcd-alarm';
 import { etcdDbNearQuota } from './etcd-db-near-quota';
+import { etcdDegrading } from './etcd-degrading';
 import { etcdEvenMemberCount } from './etcd-even-member-count';
 import { etcdLeaderFlapping } from './etcd-leader-flapping';
 import { etcdNoLeader } from './etcd-no-leader';
@@ -54,6 +55,7 @@ export const CONTROL_PLANE_RULES: readonly Rule[] = [
   etcdAlarm,
   etcdDbNearQuota,
   etcdQuotaExhaustionPredicted,
+  etcdDegrading,
   etcdLeaderFlapping,
   topologySingleNode,
   topologySingleZone,
