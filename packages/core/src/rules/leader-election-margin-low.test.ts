@@ -74,6 +74,14 @@ describe('LeaderElectionMarginLow', () => {
     expect(state.verdict).toBe('ha-ok');
   });
 
+  it('an apiserver stopped on another node is not named: a load balancer takes it out of the holder path', () => {
+    const run = simulateHawk(aFullHaCluster().withNodes(3)).advance(30_000);
+    bursts(run, 4);
+    run.cluster.stopApiServer(3);
+    run.advance(1_000);
+    expect(marginFinding(run)?.evidence.likelyCause).toBeNull();
+  });
+
   it('one late renewal (a GC pause) among on-time ones does not warn', () => {
     const run = simulateHawk(aFullHaCluster()).advance(30_000);
     bursts(run, 1, 8_000, 20_000);

@@ -2,6 +2,7 @@ import { nodeOfInstance } from '../analysis/placement';
 import { isLeftoverLease } from '../distribution/detect';
 import { holderNode } from '../lease/candidates';
 import { findingComponentForLease } from '../lease/lease-kind';
+import type { ApiServerInstance } from '../model/apiserver';
 import type { ClusterInput } from '../model/cluster';
 import type { LeaderMargin, LeaseView } from '../model/lease';
 import type { HawkConfig } from '../config';
@@ -74,17 +75,23 @@ interface Cause {
 
 /**
  * What hawk can see on the holder's path: the apiserver on its node (kubeadm points the controller-manager and the
- * scheduler at their node's apiserver) or any apiserver answering slowly or not ready, then etcd members unreachable
- * or apiservers failing their etcd check. null when none is visible.
+ * scheduler at their node's apiserver) answering slowly or not ready, else another apiserver answering slowly, then
+ * etcd members unreachable or apiservers failing their etcd check. null when none is visible.
  */
 function likelyCause(input: ClusterInput, lease: LeaseView, config: HawkConfig): Cause | null {
   const node = holderNode(lease);
-  const slow = input.apiServers.filter((instance) => {
-    const probe = instance.health.readyz;
-    return probe !== null && (!probe.ok || (probe.latencyMs ?? 0) >= config.leaderMarginSlowApiServerMs);
-  });
-  const local = slow.find((instance) => node !== null && nodeOfInstance(instance, input.nodes) === node);
-  const apiserver = local ?? slow[0];
+  const slow = (instance: ApiServerInstance) =>
+    (instance.health.readyz?.latencyMs ?? 0) >= config.leaderMarginSlowApiServerMs;
+  const local = input.apiServers.find(
+    (instance) =>
+      node !== null &&
+      nodeOfInstance(instance, input.nodes) === node &&
+      instance.health.readyz !== null &&
+      (!instance.health.readyz.ok || slow(instance)),
+  );
+  // Another node's instance is in the holder's path only through a load balancer, which takes a failing one out of
+  // rotation: only a slow one that still answers ready is named.
+  const apiserver = local ?? input.apiServers.find((instance) => instance.health.readyz?.ok === true && slow(instance));
   if (apiserver) {
     const probe = apiserver.health.readyz!;
     const how = probe.ok ? `answers /readyz in ${probe.latencyMs} ms` : 'fails /readyz';
