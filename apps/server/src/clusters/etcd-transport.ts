@@ -24,6 +24,11 @@ export interface EtcdTransport {
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<{ status: number; text: string }>;
+  /**
+   * GETs a path (the member's /metrics) with the same client certificate; a body over `maxBytes` is cut off and
+   * refused, so a member cannot make hawk hold an unbounded answer.
+   */
+  get(endpoint: string, path: string, timeoutMs: number, maxBytes: number): Promise<{ status: number; text: string }>;
   /** The certificate one member serves, read by a TLS handshake alone; null for a plain-HTTP endpoint. */
   servingCertificate(endpoint: string, timeoutMs: number): Promise<CertificateFacts | null>;
   close(): Promise<void>;
@@ -68,6 +73,34 @@ export function createEtcdTransport(endpoints: readonly string[], files: EtcdTls
           bodyTimeout: timeoutMs,
         });
         return { status: response.statusCode, text: await response.body.text() };
+      } finally {
+        abort.detach();
+      }
+    },
+    async get(endpoint, path, timeoutMs, maxBytes) {
+      const abort = linkAbort(
+        undefined,
+        timeoutMs,
+        () => new DOMException(`${endpoint}: no answer within ${timeoutMs} ms`, 'TimeoutError'),
+      );
+      try {
+        const response = await request(`${endpoint}${path}`, {
+          dispatcher: agent,
+          signal: abort.signal,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            response.body.destroy();
+            throw new Error(`${endpoint}${path}: answer over ${maxBytes} bytes`);
+          }
+          chunks.push(chunk);
+        }
+        return { status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') };
       } finally {
         abort.detach();
       }

@@ -13,6 +13,7 @@ import {
   type ControlPlaneNode,
   type EndpointHealth,
   type EtcdDbSample,
+  type EtcdMetricsSample,
   type EtcdView,
   type Freshness,
   type HawkConfig,
@@ -26,6 +27,7 @@ import {
 import { discoveredName } from '../clusters/cluster-name';
 import type { EndpointProbe } from '../probes/apiserver-probe';
 import { wentUnanswered, type ComponentHealth } from '../probes/component-health';
+import type { EtcdMetricsAnswer } from '../probes/etcd-metrics-scrape';
 import type { EtcdEndpointAnswer } from '../probes/etcd-probe';
 import type { EndpointSliceObservation } from '../sources/endpoint-slice';
 import { candidateIdentity, type LeaseCandidateObservation } from '../sources/lease-candidates';
@@ -111,6 +113,8 @@ export class ClusterObservationFold {
   private certificates: Map<string, ObservedCertificate> | null = null;
   /** Each member's DB size, one read per DB_SAMPLE_EVERY_MS, over the trend window: the quota projection's input. */
   private readonly dbSamples = new Map<string, EtcdDbSample[]>();
+  /** Each member's /metrics scrapes over the degradation window, by member id: the degradation trend's input. */
+  private readonly metricsSamples = new Map<string, EtcdMetricsSample[]>();
   private rounds = 0;
   private unreachableSince: number | null = null;
   private distrustFailuresUntil = 0;
@@ -297,6 +301,26 @@ export class ClusterObservationFold {
     for (const id of this.dbSamples.keys()) if (!this.etcd.members.some((m) => m.id === id)) this.dbSamples.delete(id);
   }
 
+  /**
+   * recordEtcdMetrics takes one round of /metrics scrapes. Each is filed under the member whose client URL was asked
+   * (an endpoint no member lists yet is kept back until one does); a member that did not answer keeps its window.
+   */
+  recordEtcdMetrics(answers: readonly EtcdMetricsAnswer[]): void {
+    const sameUrl = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+    for (const answer of answers) {
+      if (!('sample' in answer)) continue;
+      const member = this.etcd.members.find((m) => m.clientURLs.some((url) => sameUrl(url, answer.endpoint)));
+      if (!member) continue;
+      const samples = this.metricsSamples.get(member.id) ?? [];
+      samples.push(answer.sample);
+      while (samples[0]!.at < answer.sample.at - this.config.etcdDegradationWindowMs) samples.shift();
+      this.metricsSamples.set(member.id, samples);
+    }
+    for (const id of this.metricsSamples.keys())
+      if (!this.etcd.members.some((m) => m.id === id)) this.metricsSamples.delete(id);
+    this.changed();
+  }
+
   recordEtcdRound(answers: readonly EtcdEndpointAnswer[]): void {
     const now = this.now();
     const outcome = foldEtcdRound(this.etcd, answers, now, this.config.transitionsKept);
@@ -380,6 +404,7 @@ export class ClusterObservationFold {
       distribution,
       ...(this.certificates ? { certificates: [...this.certificates.values()] } : {}),
       etcdDbSamples: Object.fromEntries(this.dbSamples),
+      etcdMetricsSamples: Object.fromEntries(this.metricsSamples),
     };
   }
 

@@ -4,6 +4,7 @@ import type { EtcdTransport } from '../clusters/etcd-transport';
 import type { Logger } from '../logger';
 import { endpointProbe, getThrough, probeEndpoint, unanswered, type EndpointProbe } from '../probes/apiserver-probe';
 import { createComponentHealthProber, type ComponentHealthProber } from '../probes/component-health';
+import { ETCD_METRICS_EVERY_MS, scrapeEtcdMetrics } from '../probes/etcd-metrics-scrape';
 import { askEndpoint } from '../probes/etcd-probe';
 import { createHeldConnection, type HeldConnection } from '../probes/held-connection';
 import { createProbeCadence } from '../probes/probe-cadence';
@@ -206,7 +207,21 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
       )
     : null;
 
-  const loops = [components, etcdLoop].filter((loop): loop is ProbeLoop => loop !== null);
+  // etcd's own metrics, for the degradation trend: a slow cadence of its own, whatever the probes' pace.
+  const etcdMetricsLoop = etcd
+    ? createProbeLoop(
+        ETCD_METRICS_EVERY_MS,
+        () => ['etcd-metrics'],
+        async () => {
+          const answers = await Promise.all(
+            etcd.endpoints.map((endpoint) => scrapeEtcdMetrics(etcd, endpoint, Math.max(timeoutMs, 5_000), now)),
+          );
+          if (running()) fold.recordEtcdMetrics(answers);
+        },
+      )
+    : null;
+
+  const loops = [components, etcdLoop, etcdMetricsLoop].filter((loop): loop is ProbeLoop => loop !== null);
   return {
     start() {
       if (state !== 'new') return;

@@ -45,6 +45,7 @@ function member(alarmMs: number | null) {
         );
         signal?.addEventListener('abort', onAbort);
       }),
+    get: () => Promise.reject(new Error('no /metrics in this fake')),
     servingCertificate: async () => null,
     close: async () => undefined,
   };
