@@ -27,6 +27,7 @@ const USAGE = `usage: pnpm lab <command>
   fault stop-etcd-leader | restart-etcd-leader
   fault stop-lb | start-lb
   fault cut <node> | restore <node>          node: cp-2 or 2
+  fault throttle-etcd <index> <cpu ms per s> | unthrottle    CPU quota on one etcd member (cgroup)
   fault heal                restore the full healthy topology
   fault log                 the fault log (JSON lines)
   hawk-install [--set k=v …] [-f values.yaml …] [--release R] [--namespace NS] [--from-head]
@@ -162,6 +163,13 @@ async function fault(args: string[]): Promise<void> {
         return f.cutNode(nodeOf(a));
       case 'restore':
         return f.restoreNode(nodeOf(a));
+      case 'throttle-etcd': {
+        const quotaMs = Number(b);
+        if (!(quotaMs > 0)) throw new Error(`throttle-etcd: CPU ms per second must be positive, got ${b ?? '(none)'}`);
+        return f.throttleEtcd(indexOf(a), quotaMs);
+      }
+      case 'unthrottle':
+        return f.unthrottle();
       case 'heal':
         return f.heal();
       case 'log': {

@@ -1,5 +1,6 @@
 import type { FaultRecord } from './fault-log';
 import type { LabControl } from './control';
+import { throttleCpu, unthrottleAll } from './cpu-throttle';
 import type { LabView } from './lab-view';
 import { setHostLink } from './network';
 import { readiness } from './readiness';
@@ -140,9 +141,28 @@ export class Faults {
   }
 
   /**
-   * heal restores the full topology: links up, frozen processes thawed, stopped ones started in dependency order.
-   * Unless told not to, it then keeps doing so (as kubelets would) until the lab is ready: a thawed ex-leader exits
-   * by itself once it notices it lost the lease, and gets restarted here. A frozen controller-manager or scheduler is
+   * throttleEtcd limits one etcd member to `quotaMs` of CPU in every `periodMs` (a cgroup quota, as a container's CPU
+   * limit): a degradation that ramps from harmless (a quota it never reaches) to election-causing (the member stalls
+   * most of each period, and its heartbeats arrive late). Called again, it changes the limit; heal lifts it.
+   */
+  async throttleEtcd(index: number, quotaMs: number, periodMs = 1_000): Promise<FaultRecord> {
+    const c = this.lab.instance('etcd', index);
+    const pid = (await this.lab.state())?.pids[c.id];
+    if (pid === undefined || (await this.lab.processState(c)) === 'stopped') throw new Error(`${c.id} is not running`);
+    await this.control.mutate(() => throttleCpu(c.id, pid, quotaMs, periodMs));
+    return this.control.logFault('throttle-cpu', c.id, { pid, quotaMs, periodMs });
+  }
+
+  /** unthrottle lifts every CPU limit the lab set. */
+  async unthrottle(): Promise<FaultRecord> {
+    const released = await this.control.mutate(() => unthrottleAll());
+    return this.control.logFault('unthrottle-cpu', 'lab', { released });
+  }
+
+  /**
+   * heal restores the full topology: CPU limits lifted, links up, frozen processes thawed, stopped ones started in
+   * dependency order. Unless told not to, it then keeps doing so (as kubelets would) until the lab is ready: a thawed
+   * ex-leader exits by itself once it notices it lost the lease, and gets restarted here. A frozen controller-manager or scheduler is
    * restarted rather than thawed, so heal never returns with an ex-leader about to exit.
    */
   async heal(options: { wait?: boolean } = {}): Promise<FaultRecord> {
@@ -167,6 +187,7 @@ export class Faults {
   private async restoreOnce(): Promise<string[]> {
     const actions: string[] = [];
     await this.control.mutate(async () => {
+      for (const released of await unthrottleAll()) actions.push(`unthrottle ${released}`);
       for (const host of this.lab.topology.hosts) {
         if (!(await this.lab.isHostConnected(host.name))) {
           await setHostLink(host, true);
