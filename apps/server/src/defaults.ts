@@ -30,6 +30,15 @@ export const SERVER_DEFAULTS = {
   electorRenewDeadlineMs: 7_000,
   /** How often a replica tries to acquire or renew the leader lock (ms). */
   electorRetryPeriodMs: 2_000,
+  /**
+   * History stores a cluster's full state every this many changes (count); the rows between hold only changed
+   * parts, so a replay reads at most this many patches after its base.
+   */
+  historySnapshotEvery: 100,
+  /** PostgreSQL connections in the pool (count): one writer at a time, the rest for REST reads. */
+  postgresMaxConnections: 4,
+  /** How long to wait for a PostgreSQL connection before failing (ms). */
+  postgresConnectTimeoutMs: 10_000,
 } as const;
 
 /**

@@ -1,5 +1,6 @@
 import { applyPatch, type ClusterState, type StatePatch, type TimelineEvent } from '@hawk/core';
 import pg from 'pg';
+import { SERVER_DEFAULTS } from '../defaults';
 import type { Logger } from '../logger';
 import type { HistoryRepository } from './history-repository';
 import { historySchema, nextStateRow, type ChainTail } from './history-rows';
@@ -7,11 +8,11 @@ import { historySchema, nextStateRow, type ChainTail } from './history-rows';
 export interface PostgresHistoryOptions {
   /** postgres:// URL (HAWK_DATABASE_URL); it may carry a password, so it is never echoed. */
   readonly url: string;
-  /** A full snapshot every this many changes of a cluster (default 100); the rows between hold only changed parts. */
+  /** A full snapshot every this many changes of a cluster (default SERVER_DEFAULTS.historySnapshotEvery). */
   readonly snapshotEvery?: number;
-  /** Connections in the pool (default 4): one writer at a time, the rest for REST reads. */
+  /** Connections in the pool (default SERVER_DEFAULTS.postgresMaxConnections). */
   readonly maxConnections?: number;
-  /** How long to wait for a connection before failing, in ms (default 10 000). */
+  /** How long to wait for a connection before failing (ms, default SERVER_DEFAULTS.postgresConnectTimeoutMs). */
   readonly connectTimeoutMs?: number;
   /** Told about a pooled connection that broke while idle (the next query reconnects). */
   readonly log?: Pick<Logger, 'warn'>;
@@ -101,12 +102,12 @@ function reason(error: unknown): string {
  * the event loop share one transaction (group commit), run after the turn's socket writes.
  */
 export async function openPostgresHistory(options: PostgresHistoryOptions): Promise<HistoryRepository> {
-  const snapshotEvery = options.snapshotEvery ?? 100;
+  const snapshotEvery = options.snapshotEvery ?? SERVER_DEFAULTS.historySnapshotEvery;
   const where = describeDatabase(options.url);
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: options.maxConnections ?? 4,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    max: options.maxConnections ?? SERVER_DEFAULTS.postgresMaxConnections,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? SERVER_DEFAULTS.postgresConnectTimeoutMs,
     application_name: 'hawk',
   });
   // Without a listener, a connection dropped while idle (database restarted) would crash the process.

@@ -2,13 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { applyPatch, type ClusterState, type StatePatch, type TimelineEvent } from '@hawk/core';
+import { SERVER_DEFAULTS } from '../defaults';
 import type { HistoryRepository } from './history-repository';
 import { historySchema, nextStateRow, type ChainTail } from './history-rows';
 
 export interface SqliteHistoryOptions {
   /** File path, or ':memory:'. Its directory is created. */
   readonly path: string;
-  /** A full snapshot every this many changes of a cluster (default 100); the rows between hold only changed parts. */
+  /** A full snapshot every this many changes of a cluster (default SERVER_DEFAULTS.historySnapshotEvery). */
   readonly snapshotEvery?: number;
 }
 
@@ -30,7 +31,7 @@ const SCHEMA = historySchema({
  * transitions either. Group commit keeps that to one fsync per event-loop turn, whatever the rate.
  */
 export function openSqliteHistory(options: SqliteHistoryOptions): HistoryRepository {
-  const snapshotEvery = options.snapshotEvery ?? 100;
+  const snapshotEvery = options.snapshotEvery ?? SERVER_DEFAULTS.historySnapshotEvery;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
