@@ -27,6 +27,7 @@ import { FAULTS, runFault, seedFaults, seededRandom, significant, type FaultResu
 import { OBSERVATION_ALLOWANCE_MS } from '@hawk/testkit/observation';
 import { JUDGED_RULES, judgeSighting, type Judgement, type LabRecord } from './support/finding-evidence';
 import { nowhereSpans, recordLoadBalancer, type LbSample } from './support/lb-record';
+import { endedIncidentSummaries } from './support/incident-summaries';
 import { holderChanges, recordLeaseTruth } from './support/lease-truth';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
@@ -140,6 +141,7 @@ let backendDied: string | null = null;
 while (Date.now() - started < budgetMs) {
   const plan = next < order.length ? order[next++]! : pick(FAULTS);
   console.error(`[chaos] ${new Date().toISOString()} ${plan.name}`);
+  const episodeStart = Date.now();
   const result = await runFault(lab, feed, plan, judge);
   if (!hawk.alive()) {
     // Not a miss of hawk's judgement but its death: score what ran before, and say so.
@@ -154,6 +156,8 @@ while (Date.now() - started < budgetMs) {
       `truth ${result.gapTruthMs ?? '-'} ms / hawk ${result.gapHawkMs ?? '-'} ms, false alarms: ` +
       `${result.falseAlarms.join(', ') || 'none'}`,
   );
+  for (const summary of await endedIncidentSummaries(hawk.url, feed.clusterId, episodeStart))
+    console.error(`[chaos]   incident summary:\n${summary}`);
 }
 clearInterval(rssTimer);
 feed.close();
