@@ -12,8 +12,11 @@
  * real backend in a child process, followed over socket.io like the web follows it.
  *
  *   pnpm chaos [--seed 42] [--minutes 10] [--quiet-seconds 60] [--replicas 1]
+ *   pnpm chaos --degrade [--seed 42] [--episodes 3] [--step-seconds 40] [--quiet-seconds 120]
  *
  * With --replicas 2 or more, see replica-chaos.ts: hawk's own faults are added and every replica is scored.
+ * With --degrade, see degrade-chaos.ts: the etcd leader is starved step by step, and hawk's EtcdDegrading is timed
+ * against the first leader change.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -29,6 +32,7 @@ import { JUDGED_RULES, judgeSighting, type Judgement, type LabRecord } from './s
 import { nowhereSpans, recordLoadBalancer, type LbSample } from './support/lb-record';
 import { endedIncidentSummaries } from './support/incident-summaries';
 import { holderChanges, recordLeaseTruth } from './support/lease-truth';
+import { degradeChaosMarkdown, runDegradeChaos } from './degrade-chaos';
 import { replicaChaosMarkdown, runReplicaChaos } from './replica-chaos';
 
 const { values: args } = parseArgs({
@@ -37,6 +41,9 @@ const { values: args } = parseArgs({
     minutes: { type: 'string', default: '10' },
     'quiet-seconds': { type: 'string', default: '60' },
     replicas: { type: 'string', default: '1' },
+    degrade: { type: 'boolean', default: false },
+    episodes: { type: 'string', default: '3' },
+    'step-seconds': { type: 'string', default: '40' },
   },
 });
 const seed = Number(args.seed);
@@ -51,6 +58,25 @@ const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.le
 
 const lab = await ensureLab({}, { onProgress: (message) => console.error(`[lab] ${message}`) });
 await lab.fault.heal();
+if (args.degrade) {
+  const summary = await runDegradeChaos({
+    lab,
+    seed,
+    random,
+    episodes: Number(args.episodes),
+    quietMs,
+    stepMs: Number(args['step-seconds']) * 1000,
+  });
+  const markdown =
+    `# chaos --degrade ${new Date().toISOString()}\n\ncommit ${commit} at start, seed ${seed}, ` +
+    `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n${degradeChaosMarkdown(summary)}\n`;
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `chaos-degrade-seed-${seed}.json`), JSON.stringify(summary, null, 2));
+  writeFileSync(join(dir, 'chaos-degrade-latest.md'), markdown);
+  console.log(markdown);
+  process.exit(0);
+}
 const replicaCount = Number(args.replicas);
 if (replicaCount > 1) {
   const summary = await runReplicaChaos({
