@@ -76,7 +76,10 @@ export function groupRootCauses(findings: readonly Finding[], input: ClusterInpu
   });
 }
 
-/** failsEtcdCheck: the instance (or the load balancer relaying it) answers but reports its etcd checks failing ("etcd", "etcd-readiness"). */
+/**
+ * failsEtcdCheck: the instance (or the load balancer relaying it) answers but reports its etcd checks failing ("etcd",
+ * "etcd-readiness").
+ */
 export function failsEtcdCheck(endpoint: Pick<ApiServerInstance, 'health'>): boolean {
   const probe = endpoint.health.readyz;
   return (

@@ -45,7 +45,8 @@ export function summarizeIncident(incident: Incident, clusterName: string = inci
   const recovery =
     incident.endedAt === null
       ? 'still open'
-      : `ended ${clock(incident.endedAt)}; full recovery ${formatDuration(incident.endedAt - incident.openedAt)} after it opened`;
+      : `ended ${clock(incident.endedAt)}; full recovery ${formatDuration(incident.endedAt - incident.openedAt)} ` +
+        'after it opened';
   lines.push(`${day(incident.openedAt)}, opened ${clock(incident.openedAt)}, ${recovery}.`, '');
 
   lines.push('### What failed first', ...firsts.map((f) => findingLine(f, incident.openedAt)), '');

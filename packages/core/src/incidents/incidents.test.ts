@@ -67,8 +67,8 @@ describe('incidents', () => {
     ]);
     expect(lines[lines.indexOf('### Leaderless gaps') + 1]).toBe(
       `- \`${KCM}\`: leaderless ${formatDuration(transition.leaderlessMs!)} ` +
-        `(${clock(transition.at - transition.leaderlessMs!)} → ${clock(transition.at)}); \`${identityOf(2)}\` took over at ` +
-        `${clock(transition.at)} from \`${identityOf(1)}\` (the lease expired: holder crashed or hung)`,
+        `(${clock(transition.at - transition.leaderlessMs!)} → ${clock(transition.at)}); \`${identityOf(2)}\` ` +
+        `took over at ${clock(transition.at)} from \`${identityOf(1)}\` (the lease expired: holder crashed or hung)`,
     );
     expect(transition.leaderlessMs).toBeGreaterThan(15_000);
     expect(text).toContain('### What hawk could not see\n- nothing reported');

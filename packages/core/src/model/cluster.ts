@@ -57,7 +57,10 @@ export interface ClusterInput {
   readonly etcd: EtcdView;
   readonly nodes: readonly ControlPlaneNode[];
   readonly pods: readonly ControlPlanePod[];
-  /** The API serves no control-plane objects of its own (no apiserver pods, no component leases): a managed control plane. */
+  /**
+   * The API serves no control-plane objects of its own (no apiserver pods, no component leases): a managed control
+   * plane.
+   */
   readonly controlPlaneHidden: boolean;
   /** The distribution detected from the version, API groups, nodes, kubeadm-config and pods; absent until detected. */
   readonly distribution?: DistributionView;

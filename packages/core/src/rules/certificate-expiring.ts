@@ -68,7 +68,8 @@ function servingAdvice(certificate: CertificateExpiry): Pick<FindingDraft, 'reme
     commands: [
       'kubeadm certs check-expiration',
       'kubeadm certs renew all',
-      `openssl s_client -connect ${address.replace(/^https?:\/\//, '')} </dev/null 2>/dev/null | openssl x509 -noout -subject -enddate`,
+      `openssl s_client -connect ${address.replace(/^https?:\/\//, '')} </dev/null 2>/dev/null | openssl x509 ` +
+        '-noout -subject -enddate',
     ],
   };
 }

@@ -43,7 +43,8 @@ export const etcdQuotaExhaustionPredicted: Rule = {
             'rewriting objects. ' +
             (defragWouldFree
               ? 'Less than half the DB is in use: a defragmentation frees space now, one member at a time.'
-              : 'Most of the DB is in use: defragmenting frees little; stop the writer or raise --quota-backend-bytes.'),
+              : 'Most of the DB is in use: defragmenting frees little; stop the writer or raise ' +
+                '--quota-backend-bytes.'),
           commands: [
             etcdctl('endpoint status --cluster -w table'),
             "kubectl get --raw /metrics | grep '^apiserver_storage_objects' | sort -k2 -n | tail",

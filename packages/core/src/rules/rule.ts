@@ -44,7 +44,8 @@ export interface Rule {
 }
 
 export const ETCDCTL_ENV =
-  'ETCDCTL_API=3 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
+  'ETCDCTL_API=3 etcdctl --cacert=/etc/kubernetes/pki/etcd/ca.crt ' +
+  '--cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
 
 /** etcdctl command with kubeadm's client certificate paths, against every member. */
 export function etcdctl(args: string): string {
