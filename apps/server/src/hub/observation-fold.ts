@@ -387,7 +387,8 @@ export class ClusterObservationFold {
       etcdTopology: topology,
       controlPlaneHidden: seenHidden,
     });
-    // A provider's build (-eks-, -gke.) is managed even when it shows some leader Leases: nothing of it is judged as ours.
+    // A provider's build (-eks-, -gke.) is managed even when it shows some leader Leases: nothing of it is judged as
+    // ours.
     const hidden = seenHidden || distribution.controlPlane === 'managed';
     const etcd = etcdAsJudged(this.etcd, { hidden, topology, evidence, pods: [...this.pods.values()] });
     return {
@@ -439,7 +440,10 @@ export class ClusterObservationFold {
     this.listener.timeline?.(event);
   }
 
-  /** foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice, until forgotten. */
+  /**
+   * foldEndpoints merges the slices into the known endpoints; one that left is kept, marked out of the slice, until
+   * forgotten.
+   */
   private foldEndpoints(): void {
     const before = this.endpoints.size;
     for (const forgotten of mergeSliceEndpoints(this.endpoints, this.slices.values(), this.now(), FORGET_ENDPOINT_MS))

@@ -87,8 +87,8 @@ export const leaseFamilies: readonly ClusterFamily[] = [
   {
     name: 'hawk_lease_renew_margin_seconds',
     help:
-      "Renew deadline minus the holder's 3rd longest of its last 6 renewal intervals (core's leaderMarginLateCount and " +
-      'leaderMarginWindow): what its late renewals leave before it gives leadership up.',
+      "Renew deadline minus the holder's 3rd longest of its last 6 renewal intervals (core's " +
+      'leaderMarginLateCount and leaderMarginWindow): what its late renewals leave before it gives leadership up.',
     type: 'gauge',
     labelNames: ['cluster', 'lease'],
     generate: (state) =>

@@ -8,7 +8,10 @@ export interface ElectorConfig {
   readonly identity: string;
   /** How long the lock lives without renewal (ms, default SERVER_DEFAULTS.electorLeaseDurationMs). */
   readonly leaseDurationMs?: number;
-  /** The leader steps down when it could not renew for this long (ms, default SERVER_DEFAULTS.electorRenewDeadlineMs). */
+  /**
+   * The leader steps down when it could not renew for this long (ms, default SERVER_DEFAULTS.electorRenewDeadlineMs),
+   * before its lock can expire under it.
+   */
   readonly renewDeadlineMs?: number;
   /** How often to try to acquire or renew (ms, default SERVER_DEFAULTS.electorRetryPeriodMs). */
   readonly retryPeriodMs?: number;

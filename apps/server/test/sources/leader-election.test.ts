@@ -147,8 +147,8 @@ describe('leader election', () => {
     const truthOutageMs = truth.readyAgainAt - truth.notReadyAt;
     expect(Math.abs(read.recoveryMs - truthOutageMs)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
     console.log(
-      `[incident summary] apiserver cp-2: opened ${read.openedAt - truth.notReadyAt} ms after the lab saw it not ready ` +
-        `(${read.openedAt - Date.parse(stop.at)} ms after the stop's record), ended ` +
+      `[incident summary] apiserver cp-2: opened ${read.openedAt - truth.notReadyAt} ms after the lab saw it ` +
+        `not ready (${read.openedAt - Date.parse(stop.at)} ms after the stop's record), ended ` +
         `${read.endedAt - truth.readyAgainAt} ms after the lab saw it ready, recovery ${read.recoveryMs} ms (lab ` +
         `${truthOutageMs} ms)`,
     );
