@@ -1,4 +1,3 @@
-
 /** The Lease fields leader election writes, as read from the API; any may be missing on a malformed object. */
 export interface LeaseRecord {
   readonly namespace: string;
