@@ -119,6 +119,7 @@ describe('the real hub on the lab, behind the real server', () => {
       await get(`/api/clusters/${id}/findings`);
       await get(`/api/clusters/${id}/timeline?from=0`);
       await get(`/api/clusters/${id}/state-at?t=${Date.now()}`);
+      await get(`/api/clusters/${id}/incidents?from=0`);
     }
     await get('/metrics');
     await get('/docs/json');
