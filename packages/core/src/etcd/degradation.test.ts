@@ -136,14 +136,14 @@ describe('judgeEtcdDegradation', () => {
     expect(judgeEtcdDegradation('1', scrapes(intervals), config)!.signals).toEqual([]);
   });
 
-  it('heartbeats sent late warn; a single late heartbeat does not; slow applies are evidence, not a signal', () => {
+  it('heartbeats sent late warn; nine late in the window do not; slow applies are evidence, not a signal', () => {
     const late = (n: number) => (): Interval => ({ ...healthy(), heartbeatFailures: n, slowApplies: n });
     const one = times(13, healthy);
-    one[5] = late(1)();
+    one[5] = late(9)();
     expect(judgeEtcdDegradation('1', scrapes(one), config)!.signals).toEqual([]);
-    const judged = judgeEtcdDegradation('1', scrapes([...times(10, healthy), ...times(3, late(2))]), config)!;
-    expect(judged.signals).toEqual(['6 heartbeats sent late']);
-    expect(judged.slowApplies).toBe(6);
+    const judged = judgeEtcdDegradation('1', scrapes([...times(10, healthy), ...times(3, late(4))]), config)!;
+    expect(judged.signals).toEqual(['12 heartbeats sent late']);
+    expect(judged.slowApplies).toBe(12);
   });
 
   it("round trips to every peer past the heartbeat interval warn; one slow peer is that peer's trouble", () => {
