@@ -16,8 +16,8 @@ import { prometheusEtcdAlerts, type DerivedAlert, type MemberScrape } from './su
 const run = promisify(execFile);
 
 /** CPU ms a second the leader may use, in ramp order. The first two are more than etcd uses here: harmless. */
-const HARMLESS = [300, 200];
-const RAMP = [...HARMLESS, 100, 50, 30, 20, 15, 10, 7, 5, 3, 2];
+const HARMLESS = [200, 100];
+const RAMP = [...HARMLESS, 50, 30, 20, 15, 10, 7, 5, 3, 2];
 
 export interface DegradeEpisode {
   readonly member: string;

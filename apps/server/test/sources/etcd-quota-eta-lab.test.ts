@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ClusterState } from '@hawk/core';
 import { ensureLab } from '@hawk/lab';
 import { finding, startLabHub, type LabHub } from '@hawk/testkit/lab-hub';
 
@@ -7,9 +8,10 @@ const PREFIX = 'hawk-quota-eta-';
 /** Under the 1 MiB object limit; random, so etcd's DB cannot share pages between them. */
 const payload = () => Array.from({ length: 700 }, () => Math.random().toString(36).slice(2).padEnd(1024, 'x')).join('');
 
-// Issue 28 §4: a real writer grows the lab's etcd; hawk projects NOSPACE from the growth it observed, and lets go
+// Issue 28 §1 and §4, early warnings on one hub (the lab and hawk brought up once for both).
+// §4: a real writer grows the lab's etcd; hawk projects NOSPACE from the growth it observed, and lets go
 // once the growth stops. The windows are shortened by config (the defaults fit over 30 min, from 5 min of reads).
-describe('etcd quota ETA on the lab', () => {
+describe('etcd early warnings on the lab', () => {
   let h: LabHub | undefined;
   const written: string[] = [];
 
@@ -62,4 +64,58 @@ describe('etcd quota ETA on the lab', () => {
     );
     console.log(`[quota eta] cleared ${clearedAt - stoppedAt} ms after the writer stopped (window 90 s)`);
   });
+
+  // §1: the etcd leader's CPU is limited by a cgroup quota, as a container's CPU limit would: first to 200 ms a second
+  // (more than it uses: harmless), then to 20 ms (heartbeats late), then to 5 ms, where raft elects another leader.
+  // EtcdDegrading must stay silent at the harmless level and open before the leader changes (truth: the lab's own
+  // reads of etcd).
+  it('a starved etcd leader: silent while harmless, EtcdDegrading before the leader changes, resolved after', async () => {
+    h ??= await startLabHub({});
+    const lab = h.lab;
+    await h.until('etcd read', (s) => s.etcd.members.length === 3 && s.etcd.leaderId !== null, 60_000);
+    const leader = await lab.etcdLeader();
+    if (!leader) throw new Error('the lab has no etcd leader to degrade');
+    const degrading = (s: ClusterState) => finding(s, 'EtcdDegrading', (subject) => subject === leader.host);
+    try {
+      await lab.fault.throttleEtcd(leader.index, 200);
+      const harmlessUntil = Date.now() + 75_000;
+      while (Date.now() < harmlessUntil) {
+        expect(h.state().findings.filter((f) => f.ruleId === 'EtcdDegrading')).toEqual([]);
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      expect((await lab.etcdLeader())?.id).toBe(leader.id);
+
+      const starvedAt = Date.now();
+      await lab.fault.throttleEtcd(leader.index, 20);
+      const openedAt = await h.until(
+        `EtcdDegrading on ${leader.host} at 20 ms CPU a second`,
+        (s) => !!degrading(s),
+        90_000,
+      );
+      const warned = degrading(h.state())!;
+      // The warning is of use only if raft has not already moved: the lab's own read of etcd says who leads now.
+      expect((await lab.etcdLeader())?.id).toBe(leader.id);
+      console.log(`[etcd degrading] ${warned.title} (${openedAt - starvedAt} ms after 20 ms/s)`);
+      expect(warned.title).toMatch(new RegExp(`^etcd ${leader.host} is degrading: .+; leader elections likely$`));
+      expect(warned).toMatchObject({ severity: 'warning', kind: 'expected' });
+
+      await lab.fault.throttleEtcd(leader.index, 5);
+      const changedAt = await lab.waitFor(
+        async () => (((await lab.etcdLeader())?.id ?? leader.id) !== leader.id ? Date.now() : null),
+        120_000,
+        { description: 'etcd elects another leader at 5 ms CPU a second', intervalMs: 500 },
+      );
+      console.log(`[etcd degrading] leader left ${leader.host} ${changedAt - openedAt} ms after the warning opened`);
+      expect(changedAt).toBeGreaterThan(openedAt);
+    } finally {
+      await lab.fault.heal();
+    }
+    const healedAt = Date.now();
+    const resolvedAt = await h.until(
+      'EtcdDegrading resolved once the window is healthy again',
+      (s) => s.findings.every((f) => f.ruleId !== 'EtcdDegrading'),
+      240_000,
+    );
+    console.log(`[etcd degrading] resolved ${resolvedAt - healedAt} ms after heal (window 120 s)`);
+  }, 600_000);
 });
