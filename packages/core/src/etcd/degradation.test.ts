@@ -114,6 +114,19 @@ describe('judgeEtcdDegradation', () => {
     expect(judged.signals[1]).toMatch(/^backend commit p99 \d+(\.\d)? ms, was 8 ms \(etcd: < 25 ms\)$/);
   });
 
+  it('a member too new for a baseline (under 100 fsyncs before the window) is not judged on its disk', () => {
+    const slow = (): Interval => ({ ...healthy(), fsync: Array(30).fill(0.05) });
+    const fresh = scrapes(times(13, slow)).map((sample, i) => ({
+      ...sample,
+      walFsync: bulk(DISK_BOUNDS, 20 + i * 30, 0.05),
+      backendCommit: null,
+    }));
+    const judged = judgeEtcdDegradation('1', fresh, config)!;
+    expect(judged.walFsyncP99Ms).toBeGreaterThan(10);
+    expect(judged.walFsyncBeforeP99Ms).toBeNull();
+    expect(judged.signals).toEqual([]);
+  });
+
   it('a disk that was always this slow is not degrading: the window against what the member did before it', () => {
     const usual = (): Interval => ({ ...healthy(), fsync: [...healthy().fsync!.slice(1), 0.014] });
     const samples = scrapes(times(13, usual)).map((sample) => ({

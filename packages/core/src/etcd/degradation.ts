@@ -110,11 +110,11 @@ export function judgeEtcdDegradation(
   const walFsyncP99Ms = p99Ms(histogramDelta(first.walFsync, last.walFsync), config);
   const backendCommitP99Ms = p99Ms(histogramDelta(first.backendCommit, last.backendCommit), config);
   // What the member's disk did before the window, since it started: a disk that was always this slow is a fact of the
-  // node, not a trend toward an election.
+  // node, not a trend toward an election. A member too new to have a baseline is not judged on its disk yet.
   const walFsyncBeforeP99Ms = p99Ms(first.walFsync, config);
   const backendCommitBeforeP99Ms = p99Ms(first.backendCommit, config);
   const worse = (now: number | null, before: number | null, guidance: number) =>
-    now !== null && now > guidance && (before === null || now >= before * config.etcdDegradationBaselineRatio);
+    now !== null && before !== null && now > guidance && now >= before * config.etcdDegradationBaselineRatio;
   // A member slow to answer makes every peer's round trip to it slow, but only its own are slow to every peer: the
   // fastest peer's p99 is the member's own, and a follower of a starved leader is not blamed for it.
   let peerRttP99Ms: number | null = null;
