@@ -40,6 +40,8 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
             cluster_name: notice.clusterName,
             component: notice.finding.component,
             finding_id: notice.finding.id,
+            // An early warning says so, for routes that must not page on what is only foreseen.
+            ...(notice.finding.kind === 'expected' ? { kind: 'expected' } : {}),
           },
           annotations: {
             summary: notice.finding.title,

@@ -118,6 +118,26 @@ describe('alert dispatcher against a local HTTP receiver', () => {
     expect(webhook[1]).toContain('RESOLVED [lab] leader lost');
   });
 
+  it('labels an expected finding (an early warning) kind="expected", so a route can keep it from paging', async () => {
+    const hub = drivenHub();
+    const dispatcher = createAlertDispatcher({
+      hub,
+      sinks: [createAlertmanagerSink({ url: `${receiver.url}/am/` })],
+      repeatFiringMs: 0,
+    });
+    hub.emit(opened({ ...finding('margin:kcm', 'warning'), ruleId: 'LeaderElectionMarginLow', kind: 'expected' }));
+    await dispatcher.flush();
+    dispatcher.stop();
+    const [alert] = receiver.requests.find((request) => request.path === '/api/v2/alerts')!.body as {
+      labels: Record<string, string>;
+    }[];
+    expect(alert!.labels).toMatchObject({
+      alertname: 'HawkLeaderElectionMarginLow',
+      severity: 'warning',
+      kind: 'expected',
+    });
+  });
+
   it("labels alerts with the cluster's name as it was when the finding opened, and resolves under the same labels", async () => {
     const names: Record<string, string> = { lab: 'prod-eu (Frankfurt)' };
     const hub = drivenHub(names);
@@ -151,6 +171,7 @@ describe('alert dispatcher against a local HTTP receiver', () => {
       finding_id: 'lease-expired:kcm',
     });
     expect(sent[1]).toEqual(sent[0]);
+    expect(sent[0]).not.toHaveProperty('kind'); // a current finding: the labels as they always were
     const webhook = receiver.requests
       .filter((request) => request.path === '/hook')
       .map((request) => (request.body as { text: string }).text);
