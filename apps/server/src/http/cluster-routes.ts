@@ -211,13 +211,11 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
           .code(404)
           .send({ statusCode: 404, error: 'Not Found', message: `no incident ${n} in ${id}'s history` });
       if (incident.endedAt === null)
-        return reply
-          .code(409)
-          .send({
-            statusCode: 409,
-            error: 'Conflict',
-            message: `incident ${n} has not ended: its summary is written then`,
-          });
+        return reply.code(409).send({
+          statusCode: 409,
+          error: 'Conflict',
+          message: `incident ${n} has not ended: its summary is written then`,
+        });
       return reply.type('text/markdown; charset=utf-8').send(summarizeIncident(incident, nameOf(id)));
     },
   );
