@@ -105,6 +105,7 @@ export const IncidentSchema = Type.Object({
   n: Type.Number({ description: 'the incident number: when it opened (epoch ms)' }),
   openedAt: Type.Number(),
   endedAt: Nullable(Type.Number()),
+  recoveryMs: Nullable(Type.Number()),
   title: Type.String(),
   findings: List(IncidentFindingSchema),
   transitions: List(

@@ -52,9 +52,7 @@ export function IncidentsPanel({
             </div>
             <span className="muted">
               {formatDateTime(incident.openedAt)} ·{' '}
-              {incident.endedAt === null
-                ? 'ongoing'
-                : `recovered in ${formatDuration(incident.endedAt - incident.openedAt)}`}
+              {incident.recoveryMs === null ? 'ongoing' : `recovered in ${formatDuration(incident.recoveryMs)}`}
               {' · '}
               {incident.findings.length} finding{incident.findings.length === 1 ? '' : 's'}
               {incident.transitions.length > 0 &&

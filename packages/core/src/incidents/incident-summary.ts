@@ -43,10 +43,9 @@ export function summarizeIncident(incident: Incident, clusterName: string = inci
 
   lines.push(`## Incident ${incident.n} on ${plain(clusterName)}: ${plain(firsts[0]?.title ?? 'unknown')}`, '');
   const recovery =
-    incident.endedAt === null
+    incident.endedAt === null || incident.recoveryMs === null
       ? 'still open'
-      : `ended ${clock(incident.endedAt)}; full recovery ${formatDuration(incident.endedAt - incident.openedAt)} ` +
-        'after it opened';
+      : `ended ${clock(incident.endedAt)}; full recovery ${formatDuration(incident.recoveryMs)} ` + 'after it opened';
   lines.push(`${day(incident.openedAt)}, opened ${clock(incident.openedAt)}, ${recovery}.`, '');
 
   lines.push('### What failed first', ...firsts.map((f) => findingLine(f, incident.openedAt)), '');

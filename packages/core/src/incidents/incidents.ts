@@ -30,6 +30,8 @@ export interface Incident {
   readonly openedAt: number;
   /** When the last of its findings resolved (epoch ms); null while it lasts. */
   readonly endedAt: number | null;
+  /** From opening to the last resolve (ms): the time to full recovery; null while it lasts. */
+  readonly recoveryMs: number | null;
   /** Its findings in the order they opened; the first ones (opened at `openedAt`) are what failed first. */
   readonly findings: readonly IncidentFinding[];
   /** Leadership changes of leader-elected components seen while it lasted. */
@@ -133,7 +135,16 @@ function opened(log: IncidentLog, at: number, finding: Finding, clusterId: strin
   // 3. Joining two incidents (a finding whose root is in one while it roots findings in another) makes them one.
   const base: Incident =
     joined.length === 0
-      ? { clusterId, n: at, openedAt: at, endedAt: null, findings: [], transitions: [], etcdLeaderChanges: [] }
+      ? {
+          clusterId,
+          n: at,
+          openedAt: at,
+          endedAt: null,
+          recoveryMs: null,
+          findings: [],
+          transitions: [],
+          etcdLeaderChanges: [],
+        }
       : mergeAll(joined);
   const incident = { ...base, findings: [...base.findings, member] };
   return { ...log, open: [...log.open.filter((i) => !joined.includes(i)), incident] };
@@ -146,7 +157,10 @@ function resolved(log: IncidentLog, at: number, findingId: string, clusterId: st
   const updated = { ...incident, findings };
   if (findings.some((f) => f.resolvedAt === null))
     return { ...log, open: log.open.map((i) => (i === incident ? updated : i)) };
-  return { open: log.open.filter((i) => i !== incident), ended: [...log.ended, { ...updated, endedAt: at }] };
+  return {
+    open: log.open.filter((i) => i !== incident),
+    ended: [...log.ended, { ...updated, endedAt: at, recoveryMs: at - updated.openedAt }],
+  };
 }
 
 /** The open incident a leadership change belongs to: one whose findings name its lease, else the latest one. */
