@@ -53,7 +53,7 @@ export default tseslint.config(
       // Prettier wraps code at 120; this catches what it cannot break (strings, templates, comments, SQL). A test's
       // title stays whole on the line that opens it, so the name a failure prints can be searched for as printed.
       'max-len': [
-        'warn',
+        'error',
         { code: 120, ignoreUrls: true, ignorePattern: String.raw`^\s*(it|test|describe)(\.\w+)*\(|^import\s` },
       ],
     },

@@ -323,8 +323,10 @@ const judgedSection = [
   judgedTable,
 ].join('\n');
 const markdown =
-  `# chaos run ${summary.at}\n\ncommit ${summary.commit} at start, seed ${seed}, ${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
-  `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
+  `# chaos run ${summary.at}\n\ncommit ${summary.commit} at start, seed ${seed}, ` +
+  `${summary.machine.cpus} cores (${summary.machine.cpuModel}), ${summary.machine.memoryGiB} GiB\n\n` +
+  `recall ${(summary.recall * 100).toFixed(0)}% (${detected.length}/${results.length}); ` +
+  `false alarms ${summary.falseAlarms} (quiet ${summary.quietPeriodSeconds}s: ${quietFalseAlarms.length}); ` +
   `fault → finding p50 ${summary.detectionMs.p50} ms, p95 ${summary.detectionMs.p95} ms, max ` +
   `${summary.detectionMs.max} ms; leaderless gap error p50 ${summary.leaderlessGapErrorMs.p50} ms, max ` +
   `${summary.leaderlessGapErrorMs.max} ms (${gaps.length} failovers); hawk's peak RSS ${summary.hawkPeakRssMiB} ` +

@@ -107,7 +107,8 @@ async function openGrid(expected: Readonly<Record<string, string>>, path = '/?ki
   await page.setViewportSize(SIZES[0]);
   await page.goto(`${WEB_URL}${path}`);
   await expect.poll(tileVerdicts, { timeout: 90_000, interval: 500 }).toEqual(expected);
-  // Load the settled verdicts afresh: the steps a just-started backend passes through are not what the screenshot is of.
+  // Load the settled verdicts afresh: the steps a just-started backend passes through are not what the screenshot is
+  // of.
   await page.reload();
   await expect.poll(tileVerdicts, { timeout: 30_000, interval: 500 }).toEqual(expected);
   const withState = Object.keys(expected).filter((name) => name !== UNREACHABLE).length;
@@ -143,7 +144,8 @@ const fontPx = (selector: string) =>
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   stage.labWasRunning = (await openLab().catch(() => undefined)) !== undefined;
-  // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never skips.
+  // A missing prerequisite (binaries, root, network namespaces) throws here with the reason: the run fails, never
+  // skips.
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
   stage.lab = lab;
   await lab.fault.heal();

@@ -77,7 +77,10 @@ export interface HawkConfig {
   readonly flapWindowMs: number;
   /** etcd leader changes within the window that count as flapping. */
   readonly etcdLeaderFlapChanges: number;
-  /** Identity lease of an apiserver not renewed for this long (ms) means the instance stopped heartbeating; renewed every 10 s upstream. */
+  /**
+   * Identity lease of an apiserver not renewed for this long (ms) means the instance stopped heartbeating; renewed
+   * every 10 s upstream.
+   */
   readonly identityRenewStaleMs: number;
   /** DB size against quota that warns (fraction 0–1). */
   readonly etcdDbWarnRatio: number;
@@ -218,7 +221,9 @@ export function createConfig(overrides: Partial<HawkConfig> = {}): { config: Haw
       timing.retryPeriodMs < timing.leaseDurationSeconds * 1000
     )) {
       return {
-        error: `config.knownElectorTimings: retry period ${timing.retryPeriodMs} ms must be positive and below the lease of ${timing.leaseDurationSeconds} s`,
+        error:
+          `config.knownElectorTimings: retry period ${timing.retryPeriodMs} ms must be positive ` +
+          `and below the lease of ${timing.leaseDurationSeconds} s`,
       };
     }
   }

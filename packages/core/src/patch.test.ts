@@ -18,7 +18,9 @@ function judgedStates(): ClusterState[] {
 
 const POOL = judgedStates();
 
-/** One keyed array, drawn: entries of any pooled state, some renamed or changed, in any order, a key repeated at times. */
+/**
+ * One keyed array, drawn: entries of any pooled state, some renamed or changed, in any order, a key repeated at times.
+ */
 function keyedArb<T extends object>(pick: (state: ClusterState) => readonly T[], rename: (entry: T, n: number) => T) {
   const entries = POOL.flatMap(pick);
   if (entries.length === 0) return fc.constant<readonly T[]>([]);
@@ -60,7 +62,9 @@ const stateArb: fc.Arbitrary<ClusterState> = fc
 
 const KEYED = ['leases', 'findings', 'nodes', 'pods', 'failureImpacts'] as const;
 
-/** A state and one evolved from it: keyed entries kept, changed, dropped, added and at times reordered, as hawk sees. */
+/**
+ * A state and one evolved from it: keyed entries kept, changed, dropped, added and at times reordered, as hawk sees.
+ */
 const evolvedPairArb: fc.Arbitrary<[ClusterState, ClusterState]> = fc
   .tuple(stateArb, stateArb, fc.infiniteStream(fc.integer({ min: 0, max: 9 })), fc.boolean())
   .map(([prev, other, dice, shuffle]) => {

@@ -15,7 +15,8 @@ import { ensureWorkers } from './workers/start';
 import type { ComponentKind, LeaderElectedKind } from './topology';
 
 const USAGE = `usage: pnpm lab <command>
-  up [--profile kubeadm|kubeadm-bind-all|hand-made] [--nodes N] [--etcd-members N] [--external-etcd] [--cle] [--single-zone]
+  up [--profile kubeadm|kubeadm-bind-all|hand-made] [--nodes N] [--etcd-members N] [--external-etcd] [--cle]
+     [--single-zone]
      [--elector kube|openshift|operators] [--lease-duration S --renew-deadline S --retry-period S]
      [--workers N]          N worker nodes (kubelet, containerd, kube-proxy) that run real pods; kubeadm profile only;
                             without it a running lab keeps its workers, --workers 0 removes them
@@ -64,7 +65,9 @@ function leaderKindOf(name: string | undefined): LeaderElectedKind {
 
 function indexOf(value: string | undefined): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected an instance number (1, 2, …), got ${value ?? '(none)'}`);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`expected an instance number (1, 2, …), got ${value ?? '(none)'}`);
+  }
   return n;
 }
 

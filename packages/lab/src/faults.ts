@@ -162,7 +162,8 @@ export class Faults {
   /**
    * heal restores the full topology: CPU limits lifted, links up, frozen processes thawed, stopped ones started in
    * dependency order. Unless told not to, it then keeps doing so (as kubelets would) until the lab is ready: a thawed
-   * ex-leader exits by itself once it notices it lost the lease, and gets restarted here. A frozen controller-manager or scheduler is
+   * ex-leader exits by itself once it notices it lost the lease, and gets restarted here. A frozen controller-manager
+   * or scheduler is
    * restarted rather than thawed, so heal never returns with an ex-leader about to exit.
    */
   async heal(options: { wait?: boolean } = {}): Promise<FaultRecord> {

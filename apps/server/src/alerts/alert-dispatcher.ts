@@ -106,7 +106,8 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
     for (const state of sinks) if (!state.sink.elected || alone) hold(state, notice);
   };
 
-  // Incidents are folded as the timeline goes (only open ones are kept), so the resolve that ends one carries its summary.
+  // Incidents are folded as the timeline goes (only open ones are kept), so the resolve that ends one carries its
+  // summary.
   let incidents: IncidentLog = EMPTY_INCIDENT_LOG;
   const endedSummary = (event: TimelineEvent, clusterName: () => string): string | undefined => {
     incidents = foldIncident(incidents, event);

@@ -151,7 +151,8 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return reply.code(404).send({
           statusCode: 404,
           error: 'Not Found',
-          message: `no state of ${JSON.stringify(request.params.id)} recorded at or before ${new Date(t).toISOString()}`,
+          message:
+            `no state of ${JSON.stringify(request.params.id)} ` + `recorded at or before ${new Date(t).toISOString()}`,
         });
       // States recorded before clusters had names (model version 1) are shown under their context.
       const identity = {

@@ -85,12 +85,13 @@ export function ClusterPage({ clusterId }: { clusterId: string }) {
       return (
         <ClusterView state={past.value} pastAt={pastAt} highlightFinding={params.get('finding')} timeline={timeline} />
       );
+    const pastStatus = past.loading
+      ? 'loading the state as it was…'
+      : `no state for that moment: ${past.error ?? 'unknown'}`;
     return (
       <div className="cluster-view cluster-view-past">
         <div className="past-banner" role="status" data-testid="past-banner">
-          <strong>PAST</strong>{' '}
-          {past.loading ? 'loading the state as it was…' : `no state for that moment: ${past.error ?? 'unknown'}`} Press{' '}
-          <kbd>Esc</kbd> for live.
+          <strong>PAST</strong> {pastStatus} Press <kbd>Esc</kbd> for live.
         </div>
         {timeline}
       </div>

@@ -53,13 +53,19 @@ export function ClusterView({ state, pastAt = null, highlightFinding = null, tim
   return (
     <FrozenAtContext.Provider value={pastAt}>
       <div
-        className={`cluster-view${pastAt !== null ? ' cluster-view-past' : ''}${state.reachability.state === 'unreachable' ? ' cluster-view-unreachable' : ''}`}
+        className={[
+          'cluster-view',
+          pastAt !== null ? 'cluster-view-past' : '',
+          state.reachability.state === 'unreachable' ? 'cluster-view-unreachable' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
         data-testid="cluster-view"
       >
         {pastAt !== null && (
           <div className="past-banner" role="status" data-testid="past-banner">
-            <strong>PAST</strong> showing the cluster as it was at {formatDateTime(pastAt)}. Press <kbd>Esc</kbd> or{' '}
-            <kbd>L</kbd> for live.
+            <strong>PAST</strong> showing the cluster as it was at <time>{formatDateTime(pastAt)}</time>. Press{' '}
+            <kbd>Esc</kbd> or <kbd>L</kbd> for live.
           </div>
         )}
         <header className={`cluster-head tone-${verdict.tone}${change ? ' verdict-changed' : ''}`}>

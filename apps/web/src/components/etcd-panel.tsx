@@ -16,7 +16,13 @@ function QuorumBar({ quorum }: { quorum: Etcd['quorum'] }) {
         {cells.map((healthy, index) => (
           <span
             key={index}
-            className={`quorum-cell ${healthy ? 'quorum-cell-up' : 'quorum-cell-down'}${index === quorum.quorum - 1 ? ' quorum-line' : ''}`}
+            className={[
+              'quorum-cell',
+              healthy ? 'quorum-cell-up' : 'quorum-cell-down',
+              index === quorum.quorum - 1 ? 'quorum-line' : '',
+            ]
+              .filter(Boolean)
+              .join(' ')}
           />
         ))}
       </div>

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ListedIncident } from '../lib/use-incidents';
 import { IncidentsPanel } from './incidents-panel';
 
-/** The lab's shape judged by the real core: the controller-manager leader killed and replaced, then an apiserver down. */
+/**
+ * The lab's shape judged by the real core: the controller-manager leader killed and replaced, then an apiserver down.
+ */
 function listed(): ListedIncident[] {
   const run = simulateHawk(
     aCluster().withApiServers(3).withLease('kube-controller-manager').withLease('kube-scheduler').withEtcd(3),

@@ -46,7 +46,9 @@ export interface ObservedLeaseCandidate {
 /** How live each candidate is, as observed. */
 export interface CandidateLiveness {
   readonly now: number;
-  /** A component pod judged by componentLiveness: its own /healthz, else the kubelet's readiness, else not observable. */
+  /**
+   * A component pod judged by componentLiveness: its own /healthz, else the kubelet's readiness, else not observable.
+   */
   readonly pod: (pod: ControlPlanePod) => ComponentLiveness;
 }
 

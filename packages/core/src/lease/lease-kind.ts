@@ -27,7 +27,10 @@ export function findingComponentForLease(component: string): Component {
   return component === 'kube-controller-manager' || component === 'kube-scheduler' ? component : 'leader-election';
 }
 
-/** isLeaderElectionLease: any lease but node heartbeats and the apiserver identity heartbeats that live beside the elections. */
+/**
+ * isLeaderElectionLease: any lease but node heartbeats and the apiserver identity heartbeats that live beside the
+ * elections.
+ */
 export function isLeaderElectionLease(lease: Pick<LeaseRecord, 'namespace' | 'labels'>): boolean {
   return lease.namespace !== NODE_LEASE_NAMESPACE && lease.labels?.[APISERVER_IDENTITY_LABEL] === undefined;
 }

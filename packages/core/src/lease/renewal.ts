@@ -54,7 +54,8 @@ export function resumeObservation<T extends { readonly observedRenewAt: number |
 
 /**
  * leaderRecordChanged: a leader lease renewed (or changed hands). Compares the leader-election
- * fields only, as client-go compares its LeaderElectionRecord: resourceVersion also moves on metadata-only writes (an admin's label), which are not renewals.
+ * fields only, as client-go compares its LeaderElectionRecord: resourceVersion also moves on metadata-only writes (an
+ * admin's label), which are not renewals.
  */
 export function leaderRecordChanged(a: LeaseRecord | null, b: LeaseRecord | null): boolean {
   if (a === null || b === null) return a !== b;
