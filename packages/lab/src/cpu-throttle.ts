@@ -52,5 +52,7 @@ export async function unthrottleAll(): Promise<string[]> {
     await rmdir(group);
     released.push(entry.name);
   }
+  // The parent too: `down` promises no `hawk-` cgroup is left on the machine.
+  await rmdir(LAB_GROUP).catch(() => undefined);
   return released;
 }

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { haproxyConfig } from './components';
+import { unthrottleAll } from './cpu-throttle';
 import {
   type MirrorPod,
   imageFor,
@@ -288,6 +289,8 @@ export async function labDown(lifecycle: Pick<LifecycleOptions, 'onProgress' | '
     progress(`stopping ${pids.length} processes`);
     for (const pid of pids) signal(pid, 'SIGKILL');
     for (const pid of pids) await waitUntilExited(pid).catch(() => undefined);
+    // A throttled etcd's group outlives its process (faults.throttleEtcd).
+    await unthrottleAll();
     // Worker nodes (`up --workers`): their processes, mounts, cgroups and what the kubelet changed on the machine.
     const workerPids = await removeWorkers(paths);
     if (workerPids > 0) progress(`stopped ${workerPids} worker processes`);
