@@ -46,6 +46,25 @@ export const clusterFamilies: readonly ClusterFamily[] = [
     generate: (state) => bySeverity(state, 'expected'),
   },
   {
+    // A timestamp, not an age: it changes only when the certificate is renewed (a new serial, a new series).
+    name: 'hawk_certificate_expiry_timestamp_seconds',
+    help:
+      'Unix time at which a certificate hawk read ends (notAfter): each control-plane serving certificate seen in ' +
+      "a TLS handshake, and hawk's own client certificate.",
+    type: 'gauge',
+    labelNames: ['cluster', 'role', 'subject', 'serial_number'],
+    generate: (state) =>
+      (state.certificates ?? []).map((certificate) => ({
+        labels: {
+          cluster: state.identity.id,
+          role: certificate.role,
+          subject: certificate.subject,
+          serial_number: certificate.serialNumber,
+        },
+        value: certificate.notAfter / 1000,
+      })),
+  },
+  {
     // A timestamp, not an age (Prometheus' convention); silence is `time() - …`.
     name: 'hawk_watch_last_event_timestamp_seconds',
     help: 'Unix time at which a source (watch or probe) last delivered anything.',

@@ -54,6 +54,39 @@ export const etcdFamilies: readonly ClusterFamily[] = [
       ),
   },
   {
+    // Core's projection, exported rather than re-fitted by predict_linear, so the rule and the page say one ETA.
+    name: 'hawk_etcd_db_quota_full_timestamp_seconds',
+    help:
+      "Unix time at which the member's DB reaches the quota at its recent growth, as core projects it; absent " +
+      'while the DB is flat or shrinking, or hawk has too few reads to say.',
+    type: 'gauge',
+    labelNames: ['cluster', 'member'],
+    generate: whenKnown((state) =>
+      state.etcd.dbUse.flatMap((use) => {
+        const member = state.etcd.members.find((m) => m.id === use.memberId);
+        const fullAt = use.trend?.fullAt;
+        return member && fullAt != null
+          ? [{ labels: { cluster: state.identity.id, member: member.name }, value: fullAt / 1000 }]
+          : [];
+      }),
+    ),
+  },
+  {
+    // Core's judgement per member (its EtcdDegrading finding), so a rule needs no copy of etcd's tuning guidance.
+    name: 'hawk_etcd_member_degrading',
+    help:
+      "Whether core judges the member degrading (EtcdDegrading: its own metrics past etcd's tuning guidance); 0 " +
+      'also while hawk cannot read its /metrics.',
+    type: 'gauge',
+    labelNames: ['cluster', 'member'],
+    generate: whenKnown((state) =>
+      state.etcd.members.map((member) => ({
+        labels: { cluster: state.identity.id, member: member.name },
+        value: bit(state.findings.some((f) => f.ruleId === 'EtcdDegrading' && f.subject === member.name)),
+      })),
+    ),
+  },
+  {
     name: 'hawk_etcd_db_quota_bytes',
     help: 'Backend quota of the members (--quota-backend-bytes; 2 GiB when not known).',
     type: 'gauge',

@@ -1,4 +1,12 @@
-import type { ClusterState, LeaseView } from '@hawk/core';
+import {
+  DEFAULT_CONFIG,
+  evaluateCluster,
+  type ClusterState,
+  type CumulativeHistogram,
+  type EtcdMetricsSample,
+  type LeaseView,
+} from '@hawk/core';
+import { aFullHaCluster } from '@hawk/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createMetrics, type WatchCounters } from '../../src/metrics/registry';
 import { clusterState, judgedLab, quorumLost, T0 } from '@hawk/testkit/cluster-state';
@@ -55,6 +63,54 @@ function earlyWarnings(): ClusterState {
   return lab.state;
 }
 const warned = earlyWarnings();
+
+const MiB = 1024 ** 2;
+/** A histogram of `fast` observations at 2 ms and `slow` ones at 80 ms. */
+const histogram = (fast: number, slow: number): CumulativeHistogram => ({
+  buckets: [0.002, 0.08, Infinity].map((le) => ({ le, count: fast + (le >= 0.08 ? slow : 0) })),
+  count: fast + slow,
+  sum: fast * 0.002 + slow * 0.08,
+});
+
+/**
+ * Core judging the full-HA fixture whose members' DBs grew 20 MiB a minute for 20 minutes, and whose first member's
+ * disk slowed over the last two minutes (5 % of its fsyncs and commits at 80 ms): the quota ETA and EtcdDegrading.
+ */
+function etcdWarnings(): ClusterState {
+  const cluster = aFullHaCluster();
+  const input = cluster.build();
+  const [slow] = input.etcd.members;
+  const etcdDbSamples = Object.fromEntries(
+    input.etcd.members.map((member) => [
+      member.id,
+      Array.from({ length: 41 }, (_, i) => ({
+        at: cluster.now - (40 - i) * 30_000,
+        dbSizeBytes: member.status!.dbSizeBytes - (40 - i) * 10 * MiB,
+      })),
+    ]),
+  );
+  const scrapes: EtcdMetricsSample[] = Array.from({ length: 13 }, (_, i) => {
+    const writes = 100_000 + i * 300;
+    const late = Math.round(i * 300 * 0.05);
+    return {
+      at: cluster.now - (12 - i) * 10_000,
+      walFsync: histogram(writes - late, late),
+      backendCommit: histogram(writes - late, late),
+      peerRoundTrip: {},
+      heartbeatSendFailures: 0,
+      slowApplies: 0,
+      leaderChangesSeen: 0,
+    };
+  });
+  const withMetrics = { ...input, etcdDbSamples, etcdMetricsSamples: { [slow!.id]: scrapes } };
+  return evaluateCluster(withMetrics, null, DEFAULT_CONFIG, cluster.now).state;
+}
+const etcdWarned = etcdWarnings();
+const member = (state: ClusterState, family: string, value: (name: string, id: string) => number) =>
+  state.etcd.members.map(
+    (m) =>
+      `${family}{cluster="${state.identity.id}",cluster_name="${state.identity.name}",member="${m.name}"} ${value(m.name, m.id)}`,
+  );
 
 // Each row: a state in, the exposition lines of some families out (all of that family's lines).
 const table: { name: string; state: ClusterState; families: Record<string, string[]> }[] = [
@@ -131,9 +187,34 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
         `hawk_findings_expected{${lab},severity="info"} 0`,
       ],
       hawk_lease_renew_deadline_seconds: perLease(warned, 'hawk_lease_renew_deadline_seconds', () => 10),
+      // The certificate's end as a timestamp in seconds, whatever its level.
+      hawk_certificate_expiry_timestamp_seconds: [
+        `hawk_certificate_expiry_timestamp_seconds{${lab},role="etcd",subject="10.0.0.21:2379",` +
+          `serial_number="10.0.0.21:2379"} ${warned.certificates![0]!.notAfter / 1000}`,
+      ],
       // 3rd longest of the last 6 intervals: 7 s for the frozen controller-manager, 2 s for the scheduler.
       hawk_lease_renew_margin_seconds: perLease(warned, 'hawk_lease_renew_margin_seconds', (lease) =>
         lease.name === 'kube-controller-manager' ? 3 : 8,
+      ),
+    },
+  },
+  {
+    name: "etcd's early warnings: core's quota ETA per member, and the member it judges degrading",
+    state: etcdWarned,
+    families: {
+      hawk_etcd_db_quota_full_timestamp_seconds: member(
+        etcdWarned,
+        'hawk_etcd_db_quota_full_timestamp_seconds',
+        (_, id) => etcdWarned.etcd.dbUse.find((use) => use.memberId === id)!.trend!.fullAt! / 1000,
+      ),
+      // Only the first member's disk slowed: 1 for it, a judged 0 for the others.
+      hawk_etcd_member_degrading: member(etcdWarned, 'hawk_etcd_member_degrading', (name) =>
+        name === etcdWarned.etcd.members[0]!.name ? 1 : 0,
+      ),
+      hawk_findings_expected: ['critical', 'warning', 'info'].map(
+        (severity) =>
+          `hawk_findings_expected{cluster="${etcdWarned.identity.id}",cluster_name="${etcdWarned.identity.name}",` +
+          `severity="${severity}"} ${severity === 'warning' ? etcdWarned.etcd.members.length + 1 : 0}`,
       ),
     },
   },
@@ -165,6 +246,9 @@ const table: { name: string; state: ClusterState; families: Record<string, strin
       hawk_etcd_has_leader: [],
       hawk_etcd_quorum_size: [],
       hawk_etcd_db_size_bytes: [],
+      hawk_etcd_db_quota_full_timestamp_seconds: [],
+      hawk_etcd_member_degrading: [],
+      hawk_certificate_expiry_timestamp_seconds: [],
       hawk_watch_last_event_timestamp_seconds: [],
     },
   },
