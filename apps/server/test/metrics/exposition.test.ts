@@ -109,7 +109,8 @@ const etcdWarned = etcdWarnings();
 const member = (state: ClusterState, family: string, value: (name: string, id: string) => number) =>
   state.etcd.members.map(
     (m) =>
-      `${family}{cluster="${state.identity.id}",cluster_name="${state.identity.name}",member="${m.name}"} ${value(m.name, m.id)}`,
+      `${family}{cluster="${state.identity.id}",cluster_name="${state.identity.name}",member="${m.name}"} ` +
+      `${value(m.name, m.id)}`,
   );
 
 // Each row: a state in, the exposition lines of some families out (all of that family's lines).
