@@ -13,8 +13,10 @@ let timer: ReturnType<typeof setInterval> | undefined;
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
+  // Every new clock starts from the time it mounts, not the last tick (up to a second old, or older when the tick
+  // was kept running by others across a change of clock): React re-renders it when this differs from its first read.
+  now = Date.now();
   if (timer === undefined) {
-    now = Date.now();
     timer = setInterval(() => {
       now = Date.now();
       for (const notify of listeners) notify();
