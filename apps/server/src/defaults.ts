@@ -9,6 +9,11 @@ export const SERVER_DEFAULTS = {
   probeIntervalMs: 2_000,
   /** One probe request's timeout (ms): under the interval, so a hung target never holds up the next round. */
   probeTimeoutMs: 1_500,
+  /**
+   * How often an address whose last /readyz failed is asked again (ms): its return is seen within this, not a whole
+   * interval later, so an incident's end and recovery time are told to about half a second. One address's cost.
+   */
+  recoveringProbeEveryMs: 500,
   /** Changes arriving within this are judged once (ms): a relist's burst of events makes one state, not hundreds. */
   judgeDebounceMs: 50,
   /** How often time alone is judged again (ms): a lease falls overdue with no event to say so. */

@@ -9,6 +9,7 @@ import { askEndpoint } from '../probes/etcd-probe';
 import { createHeldConnection, type HeldConnection } from '../probes/held-connection';
 import { createProbeCadence } from '../probes/probe-cadence';
 import { createProbeLoop, type ProbeLoop } from '../probes/probe-loop';
+import { SERVER_DEFAULTS } from '../defaults';
 import { FRONT_DOOR } from './assemble';
 import type { ClusterObservationFold } from './observation-fold';
 
@@ -60,7 +61,7 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
   const prober: ComponentHealthProber | null = kube ? createComponentHealthProber() : null;
 
   const fastMs = options.intervalMs;
-  const cadence = createProbeCadence(fastMs, FRONT_DOOR);
+  const cadence = createProbeCadence(fastMs, FRONT_DOOR, SERVER_DEFAULTS.recoveringProbeEveryMs);
   const held = new Map<string, { base: string; connection: HeldConnection }>();
   /** Whether each address's last /readyz passed. */
   const lastReady = new Map<string, boolean>();
@@ -165,7 +166,7 @@ export function createProbeScheduler(options: ProbeSchedulerOptions): ProbeSched
       const base = baseOf(key);
       if (base === null) continue;
       cadence.started(key, at);
-      round.push(probe(key, base).finally(() => cadence.finished(key)));
+      round.push(probe(key, base).finally(() => cadence.finished(key, lastReady.get(key))));
     }
     if (round.length === 0) return;
     void Promise.allSettled(round).then(() => {

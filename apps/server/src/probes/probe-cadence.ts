@@ -13,13 +13,16 @@
  *   old, so a load balancer that briefly relays to an instance that just died is still within the
  *   grace its rule allows (loadBalancerFailureGraceMs) rather than judged down.
  * - urgent: a target whose connection was just lost is asked at once, whatever the mode.
+ * - recovering: a target whose last /readyz failed is asked every `recoveringMs` (never calm then), so its return
+ *   is seen, and an incident's end and recovery time told, within that rather than a whole interval later.
  */
 export interface ProbeCadence {
   /** The targets to probe at `now`; `calm` says whether every target is vouched for and the cluster is quiet. */
   due(targets: readonly string[], now: number, calm: boolean): string[];
   /** A probe of `target` started at `now` (call for each target `due` returned). */
   started(target: string, now: number): void;
-  finished(target: string): void;
+  /** The probe of `target` ended; `passed` false puts it on the recovering cadence until one passes. */
+  finished(target: string, passed?: boolean): void;
   /** Probe `target` at the next `due`, even in calm mode or when it was just probed. */
   urge(target: string): void;
 }
@@ -28,15 +31,16 @@ interface Track {
   lastStartedAt: number | null;
   inFlight: boolean;
   urgent: boolean;
+  failing: boolean;
 }
 
-export function createProbeCadence(fastMs: number, everyOther?: string): ProbeCadence {
+export function createProbeCadence(fastMs: number, everyOther?: string, recoveringMs = fastMs): ProbeCadence {
   const tracks = new Map<string, Track>();
   let lastCalmPickAt: number | null = null;
   let lastCalmPick: string | null = null;
   const track = (target: string): Track => {
     let found = tracks.get(target);
-    if (!found) tracks.set(target, (found = { lastStartedAt: null, inFlight: false, urgent: false }));
+    if (!found) tracks.set(target, (found = { lastStartedAt: null, inFlight: false, urgent: false, failing: false }));
     return found;
   };
   const olderFirst = (a: Track, b: Track) => (a.lastStartedAt ?? -Infinity) - (b.lastStartedAt ?? -Infinity);
@@ -47,7 +51,11 @@ export function createProbeCadence(fastMs: number, everyOther?: string): ProbeCa
       const idle = targets.filter((target) => !track(target).inFlight);
       const picked = new Set(idle.filter((target) => track(target).urgent || track(target).lastStartedAt === null));
       if (!calm) {
-        for (const target of idle) if (now - (track(target).lastStartedAt ?? -Infinity) >= fastMs) picked.add(target);
+        for (const target of idle) {
+          const { lastStartedAt, failing } = track(target);
+          if (now - (lastStartedAt ?? -Infinity) >= (failing ? Math.min(recoveringMs, fastMs) : fastMs))
+            picked.add(target);
+        }
       } else if (lastCalmPickAt === null || now - lastCalmPickAt >= fastMs) {
         const waiting = idle.filter((target) => !picked.has(target));
         const others = waiting.filter((target) => target !== everyOther);
@@ -68,9 +76,11 @@ export function createProbeCadence(fastMs: number, everyOther?: string): ProbeCa
       started.inFlight = true;
       started.urgent = false;
     },
-    finished(target) {
+    finished(target, passed) {
       const done = tracks.get(target);
-      if (done) done.inFlight = false;
+      if (!done) return;
+      done.inFlight = false;
+      if (passed !== undefined) done.failing = !passed;
     },
     urge(target) {
       track(target).urgent = true;

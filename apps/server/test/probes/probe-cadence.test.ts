@@ -110,6 +110,21 @@ describe('probe cadence', () => {
     },
   );
 
+  it('recovering: a target whose /readyz failed is asked every recovering interval until one passes', () => {
+    const cadence = createProbeCadence(2000, 'front-door', 500);
+    const asked: number[] = [];
+    // 'a' fails its probes until 3 s, then passes; each probe takes 100 ms.
+    for (let now = 0; now < 10_000; now += 250) {
+      if (!cadence.due(['front-door', 'a'], now, false).includes('a')) continue;
+      cadence.started('a', now);
+      asked.push(now);
+      cadence.finished('a', now >= 3_000);
+    }
+    expect(asked.filter((at) => at < 3_000)).toEqual([0, 500, 1000, 1500, 2000, 2500]);
+    // The first pass (3 s) puts it back on the interval: 5 s, 7 s, 9 s.
+    expect(asked.filter((at) => at >= 3_000)).toEqual([3000, 5000, 7000, 9000]);
+  });
+
   it('never two probes of one target at once: an urge while one is in flight waits for it to finish', () => {
     const cadence = createProbeCadence(2000);
     cadence.started('a', 0);
