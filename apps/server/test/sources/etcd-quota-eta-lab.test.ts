@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClusterState } from '@hawk/core';
+import { DEFAULT_CONFIG, type ClusterState } from '@hawk/core';
 import { ensureLab } from '@hawk/lab';
 import { finding, startLabHub, type LabHub } from '@hawk/testkit/lab-hub';
 
@@ -13,6 +13,9 @@ const payload = () => Array.from({ length: 700 }, () => Math.random().toString(3
 // once the growth stops. The windows are shortened by config (the defaults fit over 30 min, from 5 min of reads).
 describe('etcd early warnings on the lab', () => {
   let h: LabHub | undefined;
+  let hubStartedAt = 0;
+  /** When the first test's writer stopped: its heavy commits stay in etcd's metrics window for a while after. */
+  let writerStoppedAt = 0;
   const written: string[] = [];
 
   afterAll(async () => {
@@ -22,6 +25,7 @@ describe('etcd early warnings on the lab', () => {
   }, 120_000);
 
   it('a writer filling etcd: NOSPACE projected while it writes, the warning gone once it stops', async () => {
+    hubStartedAt = Date.now();
     h = await startLabHub({ config: { etcdDbTrendWindowMs: 90_000, etcdDbTrendMinSpanMs: 30_000 } });
     await h.until('etcd read with DB sizes', (s) => s.etcd.dbUse.length === 3, 60_000);
     const quiet = h.state();
@@ -48,6 +52,7 @@ describe('etcd early warnings on the lab', () => {
     } finally {
       writing = false;
       await writer;
+      writerStoppedAt = Date.now();
     }
     const predicted = finding(h.state(), 'EtcdQuotaExhaustionPredicted')!;
     console.log(`[quota eta] ${predicted.title} (${seenAt - startedAt} ms after the writer started)`);
@@ -70,9 +75,24 @@ describe('etcd early warnings on the lab', () => {
   // EtcdDegrading must stay silent at the harmless level and open before the leader changes (truth: the lab's own
   // reads of etcd).
   it('a starved etcd leader: silent while harmless, EtcdDegrading before the leader changes, resolved after', async () => {
-    h ??= await startLabHub({});
+    if (!h) {
+      hubStartedAt = Date.now();
+      h = await startLabHub({});
+    }
     const lab = h.lab;
     await h.until('etcd read', (s) => s.etcd.members.length === 3 && s.etcd.leaderId !== null, 60_000);
+    // "Silent while harmless" means something only over a window hawk judges and that holds no other load: wait until
+    // hawk has a full span of scrapes and the writer's commits above have left the window, then for it to be quiet.
+    const judgedFrom = Math.max(
+      hubStartedAt + DEFAULT_CONFIG.etcdDegradationMinSpanMs,
+      writerStoppedAt + DEFAULT_CONFIG.etcdDegradationWindowMs,
+    );
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, judgedFrom - Date.now())));
+    await h.until(
+      'no EtcdDegrading before the fault',
+      (s) => s.findings.every((f) => f.ruleId !== 'EtcdDegrading'),
+      60_000,
+    );
     const leader = await lab.etcdLeader();
     if (!leader) throw new Error('the lab has no etcd leader to degrade');
     const degrading = (s: ClusterState) => finding(s, 'EtcdDegrading', (subject) => subject === leader.host);
