@@ -28,8 +28,9 @@ export interface ReachabilitySeen {
 }
 
 /**
- * judgeReachability: connecting during the first look, reachable while any watch is live or any apiserver gave an
- * HTTP answer, else unreachable since the first moment it was judged so (carried in `unreachableSince`).
+ * judgeReachability: connecting during the first look, reachable while any watch is live or any apiserver answered
+ * (an HTTP status, or PINGs on its held connection), else unreachable since the first moment it was judged so
+ * (carried in `unreachableSince`).
  */
 export function judgeReachability(
   seen: ReachabilitySeen,
@@ -39,8 +40,11 @@ export function judgeReachability(
   if (seen.error)
     return { reachability: { state: 'unreachable', error: seen.error, since: seen.startedAt }, unreachableSince };
   const watching = WATCHES.some((source) => seen.freshness[source]?.state === 'live');
+  // An apiserver answers when it gave any HTTP status, or when its /readyz timed out on a held connection whose PINGs
+  // it still answers (the probe scheduler then marks it live): blocked on etcd, as every instance is without quorum,
+  // it is reached and not serving. Calling that "unreachable" would hide the cause (etcd) behind the network.
   const answered = [...seen.health.values()].some(
-    (health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null,
+    (health) => health.readyz?.httpStatus != null || health.livez?.httpStatus != null || health.livez?.ok === true,
   );
   // Until every known apiserver has been probed once, judging would call them "not probed yet".
   const firstLook =
