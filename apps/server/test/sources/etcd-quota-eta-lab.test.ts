@@ -68,7 +68,8 @@ describe('etcd early warnings on the lab', () => {
       240_000,
     );
     console.log(`[quota eta] cleared ${clearedAt - stoppedAt} ms after the writer stopped (window 90 s)`);
-  });
+    // Its own waits: the hub's start, the writer (180 s at most), the 90 s window to clear (240 s at most).
+  }, 540_000);
 
   // §1: the etcd leader's CPU is limited by a cgroup quota, as a container's CPU limit would: first to 200 ms a second
   // (more than it uses: harmless), then to 20 ms (heartbeats late), then to 5 ms, where raft elects another leader.
