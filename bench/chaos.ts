@@ -12,11 +12,13 @@
  * real backend in a child process, followed over socket.io like the web follows it.
  *
  *   pnpm chaos [--seed 42] [--minutes 10] [--quiet-seconds 60] [--replicas 1]
- *   pnpm chaos --degrade [--seed 42] [--episodes 3] [--step-seconds 40] [--quiet-seconds 120]
+ *   pnpm chaos --degrade [--seed 42] [--episodes 3] [--margin-episodes 2] [--step-seconds 40] [--quiet-seconds 120]
  *
  * With --replicas 2 or more, see replica-chaos.ts: hawk's own faults are added and every replica is scored.
  * With --degrade, see degrade-chaos.ts: the etcd leader is starved step by step, and hawk's EtcdDegrading is timed
- * against the first leader change.
+ * against the first leader change, then a Lease holder is frozen in longer and longer bursts and hawk's
+ * LeaderElectionMarginLow is timed against the Lease changing hands. With --episodes 0 only the margin episodes run,
+ * and their results go to chaos-degrade-margin-* so the etcd figures stay.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -43,6 +45,7 @@ const { values: args } = parseArgs({
     replicas: { type: 'string', default: '1' },
     degrade: { type: 'boolean', default: false },
     episodes: { type: 'string', default: '3' },
+    'margin-episodes': { type: 'string', default: '2' },
     'step-seconds': { type: 'string', default: '40' },
   },
 });
@@ -64,6 +67,7 @@ if (args.degrade) {
     seed,
     random,
     episodes: Number(args.episodes),
+    marginEpisodes: Number(args['margin-episodes']),
     quietMs,
     stepMs: Number(args['step-seconds']) * 1000,
   });
@@ -72,8 +76,9 @@ if (args.degrade) {
     `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n${degradeChaosMarkdown(summary)}\n`;
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `chaos-degrade-seed-${seed}.json`), JSON.stringify(summary, null, 2));
-  writeFileSync(join(dir, 'chaos-degrade-latest.md'), markdown);
+  const name = summary.episodes.length === 0 ? 'chaos-degrade-margin' : 'chaos-degrade';
+  writeFileSync(join(dir, `${name}-seed-${seed}.json`), JSON.stringify(summary, null, 2));
+  writeFileSync(join(dir, `${name}-latest.md`), markdown);
   console.log(markdown);
   process.exit(0);
 }

@@ -1,9 +1,11 @@
 /**
  * `pnpm chaos --degrade`: ramps a CPU limit on the etcd leader (the lab's throttleEtcd, a cgroup quota) from harmless
  * to election-causing, episode after episode, and measures how long before the first etcd leader change (or Lease
- * loss) hawk's EtcdDegrading opened. Truth is the lab's: who leads etcd (its own status reads) and who holds the
- * controller-manager and scheduler Leases, polled every 500 ms. Beside it, what Prometheus' etcd-mixin alerts would
- * have said over the same run, derived from the same members' /metrics with those alerts' expressions and `for:`.
+ * loss) hawk's EtcdDegrading opened. Then the margin episodes (support/margin-episodes.ts): a Lease holder frozen in
+ * longer and longer bursts until the Lease changes hands, against hawk's LeaderElectionMarginLow. Truth is the lab's:
+ * who leads etcd (its own status reads) and who holds the controller-manager and scheduler Leases, polled every
+ * 500 ms. Beside it, what Prometheus' etcd-mixin alerts would have said over the same run, derived from the same
+ * members' /metrics with those alerts' expressions and `for:`.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -11,6 +13,13 @@ import type { Lab, LeaderElectedKind } from '@hawk/lab';
 import { etcdMetricsSample } from '@hawk/server/etcd-metrics';
 import { sleep, spawnHawkProcess } from '@hawk/testkit/hawk-process';
 import { followCluster, type ClusterFeed } from './support/cluster-feed';
+import {
+  marginEpisodesMarkdown,
+  marginSightings,
+  recordMarginEvidence,
+  runMarginEpisode,
+  type MarginEpisode,
+} from './support/margin-episodes';
 import { prometheusEtcdAlerts, type DerivedAlert, type MemberScrape } from './support/prometheus-etcd-alerts';
 
 const run = promisify(execFile);
@@ -42,6 +51,9 @@ export interface DegradeSummary {
   readonly quietMs: number;
   readonly quietWarnings: readonly string[];
   readonly episodes: readonly DegradeEpisode[];
+  /** LeaderElectionMarginLow opened in the quiet period (titles). */
+  readonly quietMarginWarnings: readonly string[];
+  readonly marginEpisodes: readonly MarginEpisode[];
   readonly prometheus: readonly DerivedAlert[];
   readonly stepMs: number;
 }
@@ -136,6 +148,7 @@ export async function runDegradeChaos(options: {
   readonly seed: number;
   readonly random: () => number;
   readonly episodes: number;
+  readonly marginEpisodes: number;
   readonly quietMs: number;
   readonly stepMs: number;
 }): Promise<DegradeSummary> {
@@ -143,6 +156,7 @@ export async function runDegradeChaos(options: {
   await lab.fault.heal();
   const hawk = await spawnHawkProcess(lab.env());
   const feed = await followCluster(hawk.url);
+  const marginEvidence = recordMarginEvidence(feed);
   const scrapes: MemberScrape[] = [];
   let scraping = true;
   const scraper = (async () => {
@@ -161,16 +175,26 @@ export async function runDegradeChaos(options: {
     const quietWarnings = degrading()
       .filter((s) => s.openedAt >= quietFrom)
       .map((s) => s.title);
+    const quietMarginWarnings = marginSightings(feed)
+      .filter((s) => s.openedAt >= quietFrom)
+      .map((s) => s.title);
     const episodes: DegradeEpisode[] = [];
     for (let n = 0; n < options.episodes; n++) {
       console.error(`[degrade] episode ${n + 1}`);
       episodes.push(await runEpisode(lab, feed, random, stepMs));
+    }
+    const marginEpisodes: MarginEpisode[] = [];
+    for (let n = 0; n < options.marginEpisodes; n++) {
+      console.error(`[degrade] margin episode ${n + 1}`);
+      marginEpisodes.push(await runMarginEpisode({ lab, feed, evidence: marginEvidence, random, stepMs }));
     }
     return {
       seed: options.seed,
       quietMs: options.quietMs,
       quietWarnings,
       episodes,
+      quietMarginWarnings,
+      marginEpisodes,
       prometheus: prometheusEtcdAlerts(scrapes),
       stepMs,
     };
@@ -185,7 +209,7 @@ export async function runDegradeChaos(options: {
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
-export function degradeChaosMarkdown(summary: DegradeSummary): string {
+function etcdEpisodesMarkdown(summary: DegradeSummary): string {
   const first = (e: DegradeEpisode) =>
     [e.leaderChangeAt, e.leaseLossAt].filter((t): t is number => t !== null).sort((a, b) => a - b)[0] ?? null;
   const leads = summary.episodes
@@ -228,4 +252,17 @@ export function degradeChaosMarkdown(summary: DegradeSummary): string {
     '| --- | --- | --- | --- | --- |',
     ...prometheus,
   ].join('\n');
+}
+
+/** The run's report: a section for each kind of episode that ran. */
+export function degradeChaosMarkdown(summary: DegradeSummary): string {
+  const sections: string[] = [];
+  if (summary.episodes.length > 0) sections.push(`## etcd degrading\n\n${etcdEpisodesMarkdown(summary)}`);
+  if (summary.marginEpisodes.length > 0) {
+    const quiet = { ms: summary.quietMs, warnings: summary.quietMarginWarnings };
+    sections.push(
+      `## A leader running out of margin\n\n${marginEpisodesMarkdown(summary.marginEpisodes, quiet, summary.stepMs)}`,
+    );
+  }
+  return sections.join('\n\n');
 }
