@@ -140,6 +140,13 @@ describe('leader election', () => {
     expect(faults.some((f) => f.action === 'stop' && f.at === stop.at && f.target === stop.target)).toBe(true);
 
     const read = readTimes(summary);
+    // hawk's own sighting of cp-2's first passing /readyz: where any gap to the lab's read comes from.
+    const recovered = h.timeline.find(
+      (e): e is Extract<TimelineEvent, { kind: 'probe-recovered' }> =>
+        e.kind === 'probe-recovered' && e.at >= before && /cp-2|\.12:/.test(e.target),
+    );
+    const sighting = recovered ? `${recovered.at - truth.readyAgainAt} ms` : '? ms (no probe-recovered event)';
+    console.log(`[incident summary] apiserver cp-2: hawk's probe passed ${sighting} after the lab's read`);
     expect(summary).toContain('`ApiServerInstanceNotReady`');
     expect(Math.abs(read.openedAt - truth.notReadyAt)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
     expect(read.openedAt - Date.parse(stop.at)).toBeLessThanOrEqual(OBSERVATION_ALLOWANCE_MS);
