@@ -13,7 +13,7 @@ import { sleep } from '@hawk/testkit/hawk-process';
 import type { ClusterFeed, FindingSighting } from './cluster-feed';
 
 /** Seconds the holder is frozen in each cycle, in ramp order; the first three are harmless (see above). */
-export const FREEZE_RAMP_S = [1, 2, 3, 5, 7, 9, 11, 13, 15, 18];
+const FREEZE_RAMP_S = [1, 2, 3, 5, 7, 9, 11, 13, 15, 18];
 const HARMLESS_FREEZE_S = 3;
 /** Running time between freezes: one retry period, so the thawed holder renews before the next freeze. */
 const THAW_MS = 2_000;
