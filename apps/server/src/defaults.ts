@@ -14,6 +14,22 @@ export const SERVER_DEFAULTS = {
    * interval later, so an incident's end and recovery time are told to about half a second. One address's cost.
    */
   recoveringProbeEveryMs: 500,
+  /**
+   * The probe scheduler ticks every quarter interval, at least this often (ms), so urgent probes and each interval are
+   * kept to within it.
+   */
+  probeTickMaxMs: 250,
+  /** ...and at most this often (ms): a fast interval does not spin the timer. */
+  probeTickMinMs: 50,
+  /**
+   * How often a held apiserver connection is PINGed (ms): its timeout is the probe timeout, so a frozen instance is
+   * seen within this plus that.
+   */
+  heldConnectionPingEveryMs: 500,
+  /** How often each etcd member's /metrics is read (ms): the degradation trend is judged over minutes. */
+  etcdMetricsEveryMs: 10_000,
+  /** The least time an etcd /metrics read is given (ms): a few hundred KiB, more than a probe's small answer. */
+  etcdMetricsTimeoutMinMs: 5_000,
   /** Changes arriving within this are judged once (ms): a relist's burst of events makes one state, not hundreds. */
   judgeDebounceMs: 50,
   /** How often time alone is judged again (ms): a lease falls overdue with no event to say so. */

@@ -5,7 +5,7 @@ import { createWatchSessions } from '../sources/registry';
 import { createSupervisor, type SourceStats, type Supervisor } from '../sources/supervisor';
 import type { Logger } from '../logger';
 import { ClusterObservationFold } from './observation-fold';
-import { createProbeScheduler, type ProbeScheduler } from './probe-scheduler';
+import { ProbeScheduler } from './probe-scheduler';
 import { sweepCertificates } from '../probes/certificate-sweep';
 import { logTimeline } from './timeline-log';
 
@@ -82,15 +82,15 @@ export class ClusterRuntime {
         // Watches fail over to these addresses when the front door is down; a new instance is probed now.
         target.kube?.setInstanceBases(endpoints.map((endpoint) => instanceBase(endpoint.address, endpoint.port)));
         if (added) {
-          this.probes?.kickApiservers();
+          this.probes?.kick();
           this.readCertificates();
         }
       },
-      componentsAdded: () => this.probes?.kickComponents(),
+      componentsAdded: () => this.probes?.kick(),
     });
     this.probes =
       target.kube || target.etcd
-        ? createProbeScheduler({
+        ? new ProbeScheduler({
             fold: this.fold,
             kube: target.kube,
             etcd: target.etcd,

@@ -4,9 +4,6 @@ import type { EtcdTransport } from '../clusters/etcd-transport';
 /** etcd's /metrics runs to a few hundred KiB with its gRPC series; more than this is not etcd's answer. */
 export const ETCD_METRICS_MAX_BYTES = 4 * 1024 ** 2;
 
-/** How often each member's /metrics is read (ms): the degradation trend is judged over minutes. */
-export const ETCD_METRICS_EVERY_MS = 10_000;
-
 const WAL_FSYNC = 'etcd_disk_wal_fsync_duration_seconds';
 const BACKEND_COMMIT = 'etcd_disk_backend_commit_duration_seconds';
 const PEER_RTT = 'etcd_network_peer_round_trip_time_seconds';

@@ -1,6 +1,8 @@
 /**
- * ProbeCadence decides when each apiserver address (the instances and the front door) is asked for
- * `/readyz`. Pure: the caller passes the clock, so it is tested with a fake one.
+ * ProbeCadence decides when each target of one kind of probe is asked, never while its last probe is in flight. Pure:
+ * the caller passes the clock, so it is tested with a fake one. The scheduler keeps one per kind: the apiserver
+ * addresses (the instances and the front door, asked for `/readyz`, the only kind ever calm), the components'
+ * /healthz, etcd, and etcd's metrics, each with its interval.
  *
  * - fast (today's cadence): every target each `fastMs`. Used whenever anything is not known good.
  * - calm: every target is vouched for (its held connection answers PINGs, its last /readyz passed,
