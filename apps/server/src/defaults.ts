@@ -56,6 +56,42 @@ export const SERVER_DEFAULTS = {
    * parts, so a replay reads at most this many patches after its base.
    */
   historySnapshotEvery: 100,
+  /** Sends per alert sink per window (count): a flapping leader does not flood a channel; the rest go batched. */
+  alertMaxSendsPerWindow: 10,
+  /** The alert rate-limit window (ms). */
+  alertWindowMs: 60_000,
+  /** How often held notices are flushed at most (ms; sooner when the window is shorter). */
+  alertFlushEveryMs: 5_000,
+  /** Firing alerts are re-sent this often (ms): within Alertmanager's resolve_timeout (5 m), so they stay active. */
+  alertRepeatFiringMs: 60_000,
+  /** Notices one sink holds (count): one per open finding, so only more open findings than this drop the oldest. */
+  alertMaxQueuedPerSink: 1000,
+  /** One delivery to Alertmanager or a webhook (ms): a hung receiver frees the sink's queue for a retry. */
+  alertSinkTimeoutMs: 5_000,
+  /** Subscriptions one socket may hold (count): bounds the rooms a client can make hawk fill. */
+  socketMaxSubscriptions: 64,
+  /** Largest frame a client may send (bytes): client frames are tiny. */
+  socketMaxFrameBytes: 16 * 1024,
+  /** Sockets one client may hold open at once (count): a few tabs and wall screens. */
+  socketMaxPerClient: 32,
+  /** New sessions one client may open per minute (count), beyond a burst of as many. */
+  socketHandshakesPerMinute: 120,
+  /** Snapshots (each a whole cluster state) one client may ask for per minute (count). */
+  socketSnapshotsPerMinute: 120,
+  /** socket.io's heartbeat (ms): a dead peer is noticed within this plus socketPingTimeoutMs (15 s). */
+  socketPingIntervalMs: 10_000,
+  /** How long a heartbeat may go unanswered (ms). */
+  socketPingTimeoutMs: 5_000,
+  /** A client back within this (ms) gets the patches it missed replayed instead of a whole snapshot. */
+  socketRecoveryMs: 2 * 60_000,
+  /** One discovery or cluster-info GET (ms, headers and body each): a busy apiserver answers well within it. */
+  discoveryTimeoutMs: 5_000,
+  /** Connecting to Redis, the leader lock's store (ms): an unreachable lock is known within this, so a replica acts. */
+  redisConnectTimeoutMs: 2_000,
+  /** The first wait before reconnecting to Redis (ms); doubled per failure up to redisReconnectMaxMs. */
+  redisReconnectFirstMs: 100,
+  /** The longest wait between Redis reconnects (ms): well under the leader lease, so a returning lock is seen soon. */
+  redisReconnectMaxMs: 2_000,
   /** PostgreSQL connections in the pool (count): one writer at a time, the rest for REST reads. */
   postgresMaxConnections: 4,
   /** How long to wait for a PostgreSQL connection before failing (ms). */

@@ -3,6 +3,7 @@ import { EMPTY_INCIDENT_LOG, foldIncident, SEVERITY_RANK, summarizeIncident } fr
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
 import { isRetryable, type AlertNotice, type AlertSink } from './alert-notice';
+import { SERVER_DEFAULTS } from '../defaults';
 
 export interface AlertDispatcherOptions {
   /** Findings come from onTimeline; `get` gives the cluster's name (its id when absent). */
@@ -10,11 +11,14 @@ export interface AlertDispatcherOptions {
   readonly sinks: readonly AlertSink[];
   /** Least severe finding that is sent (default warning: info findings are for the screen only). */
   readonly minSeverity?: Severity;
-  /** At most this many sends per sink per window; the rest wait for the next window, batched (default 10). */
+  /**
+   * At most this many sends per sink per window; the rest wait for the next window, batched. Unset options here take
+   * their defaults from SERVER_DEFAULTS.
+   */
   readonly maxSendsPerWindow?: number;
-  /** Rate-limit window (ms, default 60 s). */
+  /** Rate-limit window (ms). */
   readonly windowMs?: number;
-  /** Firing alerts are re-sent this often so Alertmanager keeps them active (ms, default 60 s; 0 disables). */
+  /** Firing alerts are re-sent this often so Alertmanager keeps them active (ms; 0 disables). */
   readonly repeatFiringMs?: number;
   /**
    * Whether this replica sends to elected sinks now (see AlertSink.elected): the leader, or every
@@ -22,8 +26,8 @@ export interface AlertDispatcherOptions {
    */
   readonly actsAlone?: () => boolean;
   /**
-   * Most notices one sink holds (default 1000). A notice per finding is held at most once (its
-   * latest state), so only more open findings than this could reach it; the oldest are dropped then.
+   * Most notices one sink holds. A notice per finding is held at most once (its latest state), so only more
+   * open findings than this could reach it; the oldest are dropped then.
    */
   readonly maxQueuedPerSink?: number;
   readonly now?: () => number;
@@ -74,10 +78,10 @@ interface SinkState {
 export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
   const now = options.now ?? Date.now;
   const minRank = SEVERITY_RANK[options.minSeverity ?? 'warning'];
-  const maxSends = options.maxSendsPerWindow ?? 10;
-  const windowMs = options.windowMs ?? 60_000;
+  const maxSends = options.maxSendsPerWindow ?? SERVER_DEFAULTS.alertMaxSendsPerWindow;
+  const windowMs = options.windowMs ?? SERVER_DEFAULTS.alertWindowMs;
   const firing = new Map<string, AlertNotice>();
-  const maxQueued = options.maxQueuedPerSink ?? 1000;
+  const maxQueued = options.maxQueuedPerSink ?? SERVER_DEFAULTS.alertMaxQueuedPerSink;
   const sinks: SinkState[] = options.sinks.map((sink) => ({
     sink,
     queue: new Map(),
@@ -187,9 +191,9 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
   }
 
   const unsubscribe = options.hub.onTimeline(onEvent);
-  const tick = setInterval(() => void flush(), Math.min(windowMs, 5000));
+  const tick = setInterval(() => void flush(), Math.min(windowMs, SERVER_DEFAULTS.alertFlushEveryMs));
   tick.unref();
-  const repeatMs = options.repeatFiringMs ?? 60_000;
+  const repeatMs = options.repeatFiringMs ?? SERVER_DEFAULTS.alertRepeatFiringMs;
   const repeat =
     repeatMs > 0
       ? setInterval(() => {

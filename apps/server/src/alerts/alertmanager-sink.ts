@@ -1,5 +1,6 @@
 import { boundedLines, failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
 import { runbookUrl } from './runbooks';
+import { SERVER_DEFAULTS } from '../defaults';
 
 export interface AlertmanagerSinkOptions {
   /** Base URL of Alertmanager, e.g. http://alertmanager:9093. */
@@ -8,6 +9,7 @@ export interface AlertmanagerSinkOptions {
   readonly linkFor?: (notice: AlertNotice) => string;
   /** Where docs/runbooks/ is published (default: the repository's docs/runbooks on GitHub). */
   readonly runbookBaseUrl?: string;
+  /** One delivery's timeout (ms, default SERVER_DEFAULTS.alertSinkTimeoutMs). */
   readonly timeoutMs?: number;
 }
 
@@ -67,7 +69,7 @@ export function createAlertmanagerSink(options: AlertmanagerSinkOptions): AlertS
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? SERVER_DEFAULTS.alertSinkTimeoutMs),
       });
       if (!response.ok) throw await failedDelivery('alertmanager', response);
     },

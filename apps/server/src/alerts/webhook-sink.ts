@@ -1,10 +1,12 @@
 import { boundedLines, failedDelivery, type AlertNotice, type AlertSink } from './alert-notice';
+import { SERVER_DEFAULTS } from '../defaults';
 
 export interface WebhookSinkOptions {
   /** A Slack-compatible incoming-webhook URL (Slack, Mattermost, Rocket.Chat accept `{ text }`). */
   readonly url: string;
   /** The cluster's page in hawk for a notice, linked from its line. */
   readonly linkFor?: (notice: AlertNotice) => string;
+  /** One delivery's timeout (ms, default SERVER_DEFAULTS.alertSinkTimeoutMs). */
   readonly timeoutMs?: number;
 }
 
@@ -100,7 +102,7 @@ export function createWebhookSink(options: WebhookSinkOptions): AlertSink {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ text: formatWebhookText(notices, options.linkFor) }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? SERVER_DEFAULTS.alertSinkTimeoutMs),
       });
       // The URL is a secret (it is the credential): never in the error.
       if (!response.ok) throw await failedDelivery('webhook', response);

@@ -9,6 +9,7 @@ import { createSoloLeadership, type Leadership } from '../replication/leadership
 import { createLeaseLockFromKubeConfig, parseLeaseRef } from '../replication/lease-lock';
 import { createRedisLock, type RedisClient } from '../replication/redis-lock';
 import type { AppOptions } from './app-options';
+import { SERVER_DEFAULTS } from '../defaults';
 
 export interface HawkLeadership {
   readonly leadership: Leadership;
@@ -58,7 +59,11 @@ function chooseLeadership(options: AppOptions, log: FastifyBaseLogger): HawkLead
     const redis: RedisClient = createClient({
       url: env.HAWK_REDIS_URL,
       disableOfflineQueue: true,
-      socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
+      socket: {
+        connectTimeout: SERVER_DEFAULTS.redisConnectTimeoutMs,
+        reconnectStrategy: (retries) =>
+          Math.min(SERVER_DEFAULTS.redisReconnectFirstMs * 2 ** retries, SERVER_DEFAULTS.redisReconnectMaxMs),
+      },
     });
     // Logged without the URL: it may carry a password.
     redis.on('error', (error: Error) => log.warn({ err: { message: error.message } }, 'redis connection error'));

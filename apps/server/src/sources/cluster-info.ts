@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { KubeClient } from '../clusters/kube-client';
 import { field, isRaw, list, text } from './raw';
 import type { Session } from './supervisor';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** The read-only GETs distribution detection makes, besides the watches. */
 export const CLUSTER_INFO_PATHS = {
@@ -62,7 +63,11 @@ type Answer = { readonly status: number; readonly body: unknown } | { readonly s
 
 async function getJson(client: KubeClient, path: string, signal: AbortSignal): Promise<Answer> {
   try {
-    const response = await client.open(path, { signal, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
+    const response = await client.open(path, {
+      signal,
+      headersTimeoutMs: SERVER_DEFAULTS.discoveryTimeoutMs,
+      bodyTimeoutMs: SERVER_DEFAULTS.discoveryTimeoutMs,
+    });
     const textBody = await response.body.text();
     return { status: response.status, body: response.status === 200 ? (JSON.parse(textBody) as unknown) : null };
   } catch (error) {

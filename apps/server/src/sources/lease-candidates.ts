@@ -1,5 +1,6 @@
 import type { KubeClient } from '../clusters/kube-client';
 import { field, list, nameOf, text, type Mapped } from './raw';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** API versions that serve LeaseCandidate, newest first (coordinated leader election). */
 export const LEASE_CANDIDATE_VERSIONS = ['v1', 'v1beta1', 'v1alpha2'] as const;
@@ -51,7 +52,10 @@ export function pickServedVersion(groupVersions: Readonly<Record<string, unknown
 
 /** discoverLeaseCandidates asks the API which coordination.k8s.io version serves LeaseCandidates, if any. */
 export async function discoverLeaseCandidates(client: KubeClient, signal: AbortSignal): Promise<string | null> {
-  const group = await client.open('/apis/coordination.k8s.io', { signal, headersTimeoutMs: 5000 });
+  const group = await client.open('/apis/coordination.k8s.io', {
+    signal,
+    headersTimeoutMs: SERVER_DEFAULTS.discoveryTimeoutMs,
+  });
   const groupText = await group.body.text();
   if (group.status !== 200) throw new Error(`discovery /apis/coordination.k8s.io: HTTP ${group.status}`);
   const served = new Set(
@@ -60,7 +64,10 @@ export async function discoverLeaseCandidates(client: KubeClient, signal: AbortS
   const documents: Record<string, unknown> = {};
   for (const version of LEASE_CANDIDATE_VERSIONS) {
     if (!served.has(version)) continue;
-    const response = await client.open(`/apis/coordination.k8s.io/${version}`, { signal, headersTimeoutMs: 5000 });
+    const response = await client.open(`/apis/coordination.k8s.io/${version}`, {
+      signal,
+      headersTimeoutMs: SERVER_DEFAULTS.discoveryTimeoutMs,
+    });
     const body = await response.body.text();
     if (response.status === 200) documents[version] = JSON.parse(body);
   }

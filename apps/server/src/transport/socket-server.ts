@@ -16,6 +16,7 @@ import { KeyedBudget, KeyedCount } from './client-limits';
 import type { RequestOriginPolicy } from '../security/request-origin';
 import { ResyncFrame, SubscriptionFrame } from './client-frames';
 import type { VersionedStates } from './versioned-states';
+import { SERVER_DEFAULTS } from '../defaults';
 
 export interface SocketServerOptions {
   readonly states: VersionedStates;
@@ -23,17 +24,17 @@ export interface SocketServerOptions {
   readonly authenticator?: Authenticator;
   /** Which pages may connect: checked on every socket.io request, the WebSocket upgrade included. */
   readonly origins: RequestOriginPolicy;
-  /** Subscriptions one socket may hold (default 64): bounds the rooms a client can make us fill. */
+  /** Subscriptions one socket may hold: bounds the rooms a client can make us fill. Unset limits: SERVER_DEFAULTS. */
   readonly maxSubscriptions?: number;
-  /** Largest frame a client may send, in bytes (default 16 KiB): client frames are tiny. */
+  /** Largest frame a client may send, in bytes: client frames are tiny. */
   readonly maxFrameBytes?: number;
   /** Who a handshake stands for (X-Forwarded-For from hawk's web only); default the TCP peer. */
   readonly clients?: ClientAddressing;
-  /** Sockets one client may hold open at once (default 32: a few tabs and wall screens). */
+  /** Sockets one client may hold open at once (a few tabs and wall screens). */
   readonly maxSocketsPerClient?: number;
-  /** New sessions one client may open per minute (default 120), beyond a burst of as many. */
+  /** New sessions one client may open per minute, beyond a burst of as many. */
   readonly handshakesPerMinute?: number;
-  /** Snapshots (subscribe or resync: each a whole cluster state) one client may ask for per minute (default 120). */
+  /** Snapshots (subscribe or resync: each a whole cluster state) one client may ask for per minute. */
   readonly snapshotsPerMinute?: number;
   readonly log: Pick<Logger, 'warn'> & Partial<Pick<Logger, 'debug'>>;
 }
@@ -58,12 +59,12 @@ const CLIENT_EVENTS = new Set(['subscribe', 'unsubscribe', 'resync']);
 /** Attaches socket.io to Fastify's http server (fastify-socket.io does not support Fastify 5). */
 export function createPushServer(httpServer: HttpServer, options: SocketServerOptions): PushServer {
   const { states, log } = options;
-  const maxSubscriptions = options.maxSubscriptions ?? 64;
+  const maxSubscriptions = options.maxSubscriptions ?? SERVER_DEFAULTS.socketMaxSubscriptions;
   const clientOf = (request: IncomingMessage) =>
     options.clients?.clientOf(request.socket.remoteAddress, request.headers) ?? request.socket.remoteAddress ?? '';
-  const maxSocketsPerClient = options.maxSocketsPerClient ?? 32;
-  const handshakesPerMinute = options.handshakesPerMinute ?? 120;
-  const snapshotsPerMinute = options.snapshotsPerMinute ?? 120;
+  const maxSocketsPerClient = options.maxSocketsPerClient ?? SERVER_DEFAULTS.socketMaxPerClient;
+  const handshakesPerMinute = options.handshakesPerMinute ?? SERVER_DEFAULTS.socketHandshakesPerMinute;
+  const snapshotsPerMinute = options.snapshotsPerMinute ?? SERVER_DEFAULTS.socketSnapshotsPerMinute;
   const handshakes = new KeyedBudget(handshakesPerMinute, handshakesPerMinute / 60);
   const snapshots = new KeyedBudget(snapshotsPerMinute, snapshotsPerMinute / 60);
   const openSockets = new KeyedCount();
@@ -99,13 +100,14 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
       }
       callback(null, true);
     },
-    maxHttpBufferSize: options.maxFrameBytes ?? 16 * 1024,
-    // A dead peer is noticed within pingInterval + pingTimeout (15 s).
-    pingInterval: 10_000,
-    pingTimeout: 5_000,
-    // A client back within 2 minutes gets the patches it missed replayed instead of a snapshot;
-    // the middleware still runs so a revoked token cannot resume a session.
-    connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+    maxHttpBufferSize: options.maxFrameBytes ?? SERVER_DEFAULTS.socketMaxFrameBytes,
+    pingInterval: SERVER_DEFAULTS.socketPingIntervalMs,
+    pingTimeout: SERVER_DEFAULTS.socketPingTimeoutMs,
+    // The middleware still runs on a recovered session, so a revoked token cannot resume it.
+    connectionStateRecovery: {
+      maxDisconnectionDuration: SERVER_DEFAULTS.socketRecoveryMs,
+      skipMiddlewares: false,
+    },
   });
 
   io.use((socket, next) => {
