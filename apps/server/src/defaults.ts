@@ -92,6 +92,14 @@ export const SERVER_DEFAULTS = {
   redisReconnectFirstMs: 100,
   /** The longest wait between Redis reconnects (ms): well under the leader lease, so a returning lock is seen soon. */
   redisReconnectMaxMs: 2_000,
+  /** An idle connection to an apiserver or etcd is kept this long (ms): over the probe interval, so probes reuse it. */
+  agentKeepAliveMs: 10_000,
+  /** A client replaced by new credentials is closed this long after (ms): its open watches reach their timeout first.
+  retiredAgentCloseMs: 10 * 60_000,
+  /** LeaseCandidate discovery is asked again this long after it found none (ms): an upgrade may turn it on. */
+  leaseCandidateRecheckMs: 10 * 60_000,
+  /** A SQLite statement waits this long for a lock another connection holds (ms) before it fails. */
+  sqliteBusyTimeoutMs: 5_000,
   /** PostgreSQL connections in the pool (count): one writer at a time, the rest for REST reads. */
   postgresMaxConnections: 4,
   /** How long to wait for a PostgreSQL connection before failing (ms). */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, buildConnector, request } from 'undici';
 import { linkAbort } from './linked-abort';
 import { readServingCertificate, type CertificateFacts } from './peer-certificate';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** Paths to PEM files for the etcd client; read once at start-up. */
 export interface EtcdTlsFiles {
@@ -52,7 +53,7 @@ export function createEtcdTransport(endpoints: readonly string[], files: EtcdTls
   const key = readPem('key', files.key);
   if ((cert === undefined) !== (key === undefined)) throw new Error('etcd.cert and etcd.key must be given together');
   const tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
-  const agent = new Agent({ connect: tls, keepAliveTimeout: 10_000 });
+  const agent = new Agent({ connect: tls, keepAliveTimeout: SERVER_DEFAULTS.agentKeepAliveMs });
   const normalized = endpoints.map((endpoint) => endpoint.replace(/\/+$/, ''));
   return {
     endpoints: normalized,

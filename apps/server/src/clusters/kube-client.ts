@@ -10,6 +10,7 @@ import { factsOfPem, readServingCertificate, type CertificateFacts } from './pee
 import { createProxyTunnel, tunnelConnector } from './proxy-tunnel';
 import { describeError } from '../util/describe-error';
 import { hostPort } from '../util/host-port';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** A response whose body has not been read yet; `base` says which address answered. */
 export interface KubeStream {
@@ -143,7 +144,7 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       // Open watches still use the old agent; let them finish before closing it.
       const old = material.agent;
       retired.push(old);
-      setTimeout(() => void old.close(), 10 * 60_000).unref();
+      setTimeout(() => void old.close(), SERVER_DEFAULTS.retiredAgentCloseMs).unref();
     }
     const connect = {
       ...(options.ca ? { ca: options.ca } : {}),
@@ -152,7 +153,10 @@ export function createKubeClient(kubeConfig: KubeConfig): KubeClient {
       ...(options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
       ...(options.servername ? { servername: options.servername } : {}),
     };
-    const agent = new Agent({ connect: tunnel ? tunnelConnector(tunnel, connect) : connect, keepAliveTimeout: 10_000 });
+    const agent = new Agent({
+      connect: tunnel ? tunnelConnector(tunnel, connect) : connect,
+      keepAliveTimeout: SERVER_DEFAULTS.agentKeepAliveMs,
+    });
     material = { key, headers, connect, agent };
     return material;
   }

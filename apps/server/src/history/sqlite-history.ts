@@ -34,7 +34,8 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
   const snapshotEvery = options.snapshotEvery ?? SERVER_DEFAULTS.historySnapshotEvery;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  db.exec(`PRAGMA busy_timeout = ${SERVER_DEFAULTS.sqliteBusyTimeoutMs};`);
   db.exec(SCHEMA);
 
   const insertEvent = db.prepare('INSERT INTO timeline (cluster_id, at, kind, body) VALUES (?, ?, ?, ?)');

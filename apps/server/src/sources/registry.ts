@@ -16,6 +16,7 @@ import { CONTROL_PLANE_NODES, mapControlPlaneNode } from './nodes';
 import { CONTROL_PLANE_PODS, mapControlPlanePod, type PodObservation } from './pods';
 import type { Mapped } from './raw';
 import type { Session, SessionReport } from './supervisor';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** Where a watch delivers: the full set after each list, then single changes. */
 export interface WatchSink<T> {
@@ -309,7 +310,7 @@ export function createWatchSessions(
         sinks.leaseCandidates.replace(new Map());
         // Discovery is asked again after a while: the feature may be turned on by an upgrade.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 10 * 60_000);
+          const timer = setTimeout(resolve, SERVER_DEFAULTS.leaseCandidateRecheckMs);
           signal.addEventListener('abort', () => {
             clearTimeout(timer);
             resolve();
