@@ -94,7 +94,7 @@ export const SERVER_DEFAULTS = {
   redisReconnectMaxMs: 2_000,
   /** An idle connection to an apiserver or etcd is kept this long (ms): over the probe interval, so probes reuse it. */
   agentKeepAliveMs: 10_000,
-  /** A client replaced by new credentials is closed this long after (ms): its open watches reach their timeout first.
+  /** A client replaced by new credentials is closed this long after (ms): its open watches time out first. */
   retiredAgentCloseMs: 10 * 60_000,
   /** LeaseCandidate discovery is asked again this long after it found none (ms): an upgrade may turn it on. */
   leaseCandidateRecheckMs: 10 * 60_000,
