@@ -29,6 +29,7 @@ const USAGE = `usage: pnpm lab <command>
   fault stop-lb | start-lb
   fault cut <node> | restore <node>          node: cp-2 or 2
   fault throttle-etcd <index> <cpu ms per s> | unthrottle    CPU quota on one etcd member (cgroup)
+  fault shorten-cert apiserver|etcd <index> <hours>   kubeadm re-issues its serving certificate for <hours>, restarts it
   fault heal                restore the full healthy topology
   fault log                 the fault log (JSON lines)
   hawk-install [--set k=v …] [-f values.yaml …] [--release R] [--namespace NS] [--from-head]
@@ -173,6 +174,11 @@ async function fault(args: string[]): Promise<void> {
       }
       case 'unthrottle':
         return f.unthrottle();
+      case 'shorten-cert': {
+        const kind = kindOf(a);
+        if (kind !== 'kube-apiserver' && kind !== 'etcd') throw new Error(`shorten-cert: apiserver or etcd, got ${a}`);
+        return f.shortenCertificate(kind, indexOf(b), Number(args[3]));
+      }
       case 'heal':
         return f.heal();
       case 'log': {

@@ -1,8 +1,18 @@
 import type { FaultRecord } from './fault-log';
+import {
+  KUBEADM_VALIDITY_HOURS,
+  SERVING_KINDS,
+  type ServingKind,
+  isShortened,
+  readServingCertificate,
+  reissueServingCertificate,
+  servingCertificateName,
+} from './certificates';
 import type { LabControl } from './control';
 import { throttleCpu, unthrottleAll } from './cpu-throttle';
 import type { LabView } from './lab-view';
 import { setHostLink } from './network';
+import { kubeadmMade } from './options';
 import { readiness } from './readiness';
 import type { ComponentInstance, ComponentKind, LeaderElectedKind } from './topology';
 import { instancesOf } from './topology';
@@ -160,14 +170,42 @@ export class Faults {
   }
 
   /**
-   * heal restores the full topology: CPU limits lifted, links up, frozen processes thawed, stopped ones started in
-   * dependency order. Unless told not to, it then keeps doing so (as kubelets would) until the lab is ready: a thawed
-   * ex-leader exits by itself once it notices it lost the lease, and gets restarted here. A frozen controller-manager
-   * or scheduler is
-   * restarted rather than thawed, so heal never returns with an ex-leader about to exit.
+   * shortenCertificate has kubeadm re-issue one apiserver's or etcd member's serving certificate for `validityHours`
+   * (`kubeadm certs renew` with certificateValidityPeriod set), then restarts that instance so its handshakes serve it:
+   * a certificate ending in days, without waiting a year. kubeadm-made labs only; heal re-issues it for kubeadm's year.
+   */
+  async shortenCertificate(kind: ServingKind, index: number, validityHours: number): Promise<FaultRecord> {
+    if (!kubeadmMade(this.lab.options.profile))
+      throw new Error(`the ${this.lab.options.profile} lab's certificates are not kubeadm's`);
+    if (!(validityHours > 0 && validityHours < KUBEADM_VALIDITY_HOURS))
+      throw new Error(`a shortened certificate lasts under ${KUBEADM_VALIDITY_HOURS} h, got ${validityHours}`);
+    const c = this.lab.instance(kind, index);
+    await this.lab.assertNetwork();
+    const issued = await this.control.mutate(async () => {
+      const renewed = await reissueServingCertificate(
+        this.lab.paths,
+        this.lab.binDir,
+        this.lab.host(c.host),
+        kind,
+        validityHours,
+      );
+      await this.control.stopComponent(c, 'terminate');
+      await this.control.startComponent(c);
+      return renewed;
+    });
+    const pid = (await this.lab.state())?.pids[c.id];
+    return this.control.logFault('shorten-certificate', c.id, { ...issued, pid });
+  }
+
+  /**
+   * heal restores the full topology: shortened certificates re-issued for kubeadm's year, CPU limits lifted, links up,
+   * frozen processes thawed, stopped ones started in dependency order. Unless told not to, it then keeps doing so (as
+   * kubelets would) until the lab is ready: a thawed ex-leader exits by itself once it notices it lost the lease, and
+   * gets restarted here. A frozen controller-manager or scheduler is restarted rather than thawed, so heal never
+   * returns with an ex-leader about to exit.
    */
   async heal(options: { wait?: boolean } = {}): Promise<FaultRecord> {
-    const actions = await this.restoreOnce();
+    const actions = [...(await this.restoreCertificates()), ...(await this.restoreOnce())];
     const record = await this.control.logFault('heal', 'lab', { actions });
     if (options.wait ?? true) {
       await this.lab.waitFor(
@@ -183,6 +221,27 @@ export class Faults {
       for (const c of this.lab.topology.components) await this.control.reportPodStatus(c);
     }
     return record;
+  }
+
+  /**
+   * restoreCertificates re-issues, for kubeadm's year, each serving certificate shortenCertificate left, and stops its
+   * instance: restoreOnce then starts it on the new one.
+   */
+  private async restoreCertificates(): Promise<string[]> {
+    if (!kubeadmMade(this.lab.options.profile)) return [];
+    const actions: string[] = [];
+    await this.control.mutate(async () => {
+      for (const kind of SERVING_KINDS) {
+        for (const c of instancesOf(this.lab.topology, kind)) {
+          const issued = await readServingCertificate(this.lab.paths, c.host, kind);
+          if (!issued || !isShortened(issued)) continue;
+          await reissueServingCertificate(this.lab.paths, this.lab.binDir, this.lab.host(c.host), kind);
+          await this.control.stopComponent(c, 'terminate');
+          actions.push(`reissue ${servingCertificateName(kind)} ${c.id}`);
+        }
+      }
+    });
+    return actions;
   }
 
   private async restoreOnce(): Promise<string[]> {

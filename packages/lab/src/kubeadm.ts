@@ -147,9 +147,16 @@ export function kubeadmConfig(topology: LabTopology, options: LabOptions, paths:
 
 /**
  * runKubeadm runs `kubeadm <args>` as `host`: in its network namespace (phases that talk to the API use the local
- * apiserver) and a private mount namespace where the node's directory is /etc/kubernetes.
+ * apiserver) and a private mount namespace where the node's directory is /etc/kubernetes. `config` defaults to the
+ * node's kubeadm.yaml.
  */
-async function runKubeadm(paths: LabPaths, binDir: string, host: LabHost, args: readonly string[]): Promise<string> {
+export async function runKubeadm(
+  paths: LabPaths,
+  binDir: string,
+  host: LabHost,
+  args: readonly string[],
+  config = join(nodeDir(paths, host.name), 'kubeadm.yaml'),
+): Promise<string> {
   const dir = nodeDir(paths, host.name);
   return must(
     'ip',
@@ -165,7 +172,7 @@ async function runKubeadm(paths: LabPaths, binDir: string, host: LabHost, args: 
       join(binDir, 'kubeadm'),
       ...args,
       '--config',
-      join(dir, 'kubeadm.yaml'),
+      config,
     ],
     120_000,
   );
