@@ -162,12 +162,19 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     lab = await ensureLab();
     const admin = new KubeConfig();
     admin.loadFromFile(lab.env().KUBECONFIG!);
-    await admin
-      .makeApiClient(CoreV1Api)
-      .createNamespace({ body: { metadata: { name: NAMESPACE } } })
-      .catch((error: { code?: number }) => {
-        if (error.code !== 409) throw error;
-      });
+    // The file before may have just torn its worker nodes down: the front door can refuse a few seconds more, so the
+    // namespace is made with a deadline rather than on the first try (CI: one connect timed out after helm-lab).
+    const core = admin.makeApiClient(CoreV1Api);
+    await until(
+      `namespace ${NAMESPACE} made (or there) through the lab's front door`,
+      () =>
+        core.createNamespace({ body: { metadata: { name: NAMESPACE } } }).then(
+          () => true as const,
+          (error: { code?: number; message?: string }) =>
+            error.code === 409 ? (true as const) : `${error.code ?? ''} ${error.message ?? String(error)}`,
+        ),
+      60_000,
+    );
     receiver = await startReceiver();
     alertmanager = await startAlertmanager(`${receiver.url}/alertmanager-notification`);
     replicas.push(await start('hawk-a'), await start('hawk-b'));
