@@ -12,6 +12,15 @@ function onDisk(node: string, file: string) {
   return { serialNumber: certificate.serialNumber, notAfter: Date.parse(certificate.validTo) };
 }
 
+/** What core's finding for a certificate on disk must say: expected (due at its notAfter), with its serial. */
+const expectedFor = (severity: string, component: string, file: ReturnType<typeof onDisk>) => ({
+  severity,
+  kind: 'expected',
+  component,
+  expectedAt: file.notAfter,
+  evidence: { serialNumber: file.serialNumber, notAfter: new Date(file.notAfter).toISOString() },
+});
+
 const byRole = (state: ClusterState, role: CertificateExpiry['role']) =>
   (state.certificates ?? []).filter((certificate) => certificate.role === role);
 const read = (state: ClusterState, role: CertificateExpiry['role']) =>
@@ -88,22 +97,10 @@ describe('certificates hawk sees on the lab', () => {
       const [critical, warning] = subjects.map((subject) => expiring(state).find((f) => f.subject === subject)!);
       console.log(`[certificates] ${[critical!.title, warning!.title].join('\n  ')}`);
       // Core's judgement: expected (foreseen, due at notAfter), never moving the verdict.
-      expect(critical).toMatchObject({
-        severity: 'critical',
-        kind: 'expected',
-        component: 'apiserver',
-        expectedAt: apiserver.notAfter,
-        evidence: { serialNumber: apiserver.serialNumber, notAfter: new Date(apiserver.notAfter).toISOString() },
-      });
+      expect(critical).toMatchObject(expectedFor('critical', 'apiserver', apiserver));
       expect(critical!.title).toMatch(/^kube-apiserver serving certificate expires in 2 d 23 h \(/);
       expect(critical!.commands).toContain('kubeadm certs renew all');
-      expect(warning).toMatchObject({
-        severity: 'warning',
-        kind: 'expected',
-        component: 'etcd',
-        expectedAt: member.notAfter,
-        evidence: { serialNumber: member.serialNumber, notAfter: new Date(member.notAfter).toISOString() },
-      });
+      expect(warning).toMatchObject(expectedFor('warning', 'etcd', member));
       expect(warning!.title).toMatch(/^etcd serving certificate expires in 19 d 23 h \(/);
       expect(state.verdict).toBe('ha-ok');
       expect([critical!.causedBy, warning!.causedBy]).toEqual([null, null]);
