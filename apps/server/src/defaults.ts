@@ -30,10 +30,26 @@ export const SERVER_DEFAULTS = {
   etcdMetricsEveryMs: 10_000,
   /** The least time an etcd /metrics read is given (ms): a few hundred KiB, more than a probe's small answer. */
   etcdMetricsTimeoutMinMs: 5_000,
+  /**
+   * How long an etcd alarm read may take once the member's status and member list have answered (ms). etcd serves
+   * those two locally, but an alarm read is a raft request: without a leader it waits for the whole timeout, and the
+   * status that says so (no leader: quorum lost) would wait with it. A member with a leader commits it within
+   * milliseconds.
+   */
+  etcdAlarmGraceMs: 250,
+  /**
+   * How often a member's DB size is kept for the quota projection (ms): probes read it every couple of seconds, and a
+   * 30-minute fit needs no more than one read in ten seconds.
+   */
+  etcdDbSampleEveryMs: 10_000,
   /** Changes arriving within this are judged once (ms): a relist's burst of events makes one state, not hundreds. */
   judgeDebounceMs: 50,
   /** How often time alone is judged again (ms): a lease falls overdue with no event to say so. */
   judgeTickMs: 1_000,
+  /** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
+  firstLookMs: 10_000,
+  /** An endpoint that left the slice and has not answered for this long is forgotten (ms). */
+  forgetEndpointMs: 10 * 60_000,
   /** How often each cluster's certificates are read again (ms): they change at renewals only. */
   certificateIntervalMs: 10 * 60_000,
   /** A failed watch's first retry delay (ms); doubled per failure, with full jitter, up to watchBackoffMaxMs. */
@@ -42,6 +58,11 @@ export const SERVER_DEFAULTS = {
   watchBackoffMaxMs: 30_000,
   /** How often a watch's silence is checked (ms). */
   watchCheckEveryMs: 1_000,
+  /**
+   * List and watch response headers, and a list's body (ms): long enough for a busy apiserver, short enough to fail
+   * over.
+   */
+  listWatchHeadersTimeoutMs: 5_000,
   /**
    * The replicas' leader lock lives this long without renewal (ms): a dead leader's successor waits at most this.
    * client-go's relation holds for the three: lease duration > renew deadline > retry period.
@@ -56,6 +77,10 @@ export const SERVER_DEFAULTS = {
    * parts, so a replay reads at most this many patches after its base.
    */
   historySnapshotEvery: 100,
+  /** Events one timeline request returns when it names no limit (count). */
+  historyTimelineLimit: 1_000,
+  /** Most timeline events one incidents request folds (count); past it the newest are missing and the answer says. */
+  incidentEventsLimit: 50_000,
   /** Sends per alert sink per window (count): a flapping leader does not flood a channel; the rest go batched. */
   alertMaxSendsPerWindow: 10,
   /** The alert rate-limit window (ms). */
@@ -86,6 +111,8 @@ export const SERVER_DEFAULTS = {
   socketRecoveryMs: 2 * 60_000,
   /** One discovery or cluster-info GET (ms, headers and body each): a busy apiserver answers well within it. */
   discoveryTimeoutMs: 5_000,
+  /** A distribution does not change under a running cluster (ms): a look every 10 minutes catches upgrades. */
+  clusterInfoEveryMs: 10 * 60_000,
   /** Connecting to Redis, the leader lock's store (ms): an unreachable lock is known within this, so a replica acts. */
   redisConnectTimeoutMs: 2_000,
   /** The first wait before reconnecting to Redis (ms); doubled per failure up to redisReconnectMaxMs. */
@@ -94,6 +121,8 @@ export const SERVER_DEFAULTS = {
   redisReconnectMaxMs: 2_000,
   /** An idle connection to an apiserver or etcd is kept this long (ms): over the probe interval, so probes reuse it. */
   agentKeepAliveMs: 10_000,
+  /** Time allowed for a proxy's answer to CONNECT plus the TLS handshake behind it (ms), as undici's default. */
+  proxyConnectTimeoutMs: 10_000,
   /** A client replaced by new credentials is closed this long after (ms): its open watches time out first. */
   retiredAgentCloseMs: 10 * 60_000,
   /** LeaseCandidate discovery is asked again this long after it found none (ms): an upgrade may turn it on. */
@@ -104,6 +133,10 @@ export const SERVER_DEFAULTS = {
   postgresMaxConnections: 4,
   /** How long to wait for a PostgreSQL connection before failing (ms). */
   postgresConnectTimeoutMs: 10_000,
+  /** A request slower than this is worth an operator's attention (ms): logged at info, even a polled route's. */
+  slowRequestMs: 1_000,
+  /** Longest a graceful shutdown may take before the process exits anyway (ms); under Kubernetes' 30 s grace. */
+  shutdownDeadlineMs: 10_000,
 } as const;
 
 /**

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { createApp } from './app';
+import { SERVER_DEFAULTS } from './defaults';
 import { assertSafeBinding, commaList, EnvError, loadEnv, type HawkEnv } from './env';
 import { createClusterHub } from './hub/index';
-
-/** Longest a graceful shutdown may take before the process exits anyway (ms); under Kubernetes' 30 s grace. */
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 /** What an operator reads first: what this replica watches, how replicas elect, where history goes, who may ask. */
 function startupSummary(env: HawkEnv, app: FastifyInstance, url: string): Record<string, unknown> {
@@ -40,9 +38,12 @@ try {
       app.log.info({ signal }, 'shutting down');
       // A close that hangs (a lock call, a database) must not leave a process behind that nobody watches.
       setTimeout(() => {
-        app.log.error({ signal, afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish: exiting anyway');
+        app.log.error(
+          { signal, afterMs: SERVER_DEFAULTS.shutdownDeadlineMs },
+          'shutdown did not finish: exiting anyway',
+        );
         process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
+      }, SERVER_DEFAULTS.shutdownDeadlineMs).unref();
       void app.close().then(() => process.exit(0));
     });
   }

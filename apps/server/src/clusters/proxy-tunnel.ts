@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
 import { hostPort } from '../util/host-port';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /**
  * ProxyTunnel reaches an address through a cluster's kubeconfig `proxy-url`, as kubectl does: an
@@ -17,9 +18,6 @@ export interface ProxyTunnel {
   /** Opens a TCP tunnel to host:port; rejects when the proxy refuses or says nothing within timeoutMs. */
   open(host: string, port: number, timeoutMs: number): Promise<Socket>;
 }
-
-/** Time allowed for the proxy's answer to CONNECT plus the TLS handshake behind it (ms), as undici's default. */
-const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * createProxyTunnel parses a kubeconfig `proxy-url`. It throws for what it cannot speak (another
@@ -178,10 +176,10 @@ function ipv6Bytes(address: string): Buffer {
  * connector does (certificate checks, session cache, ALPN): `tls` as undici's `connect` option.
  */
 export function tunnelConnector(tunnel: ProxyTunnel, tls: buildConnector.BuildOptions): buildConnector.connector {
-  const overTunnel = buildConnector({ ...tls, timeout: CONNECT_TIMEOUT_MS });
+  const overTunnel = buildConnector({ ...tls, timeout: SERVER_DEFAULTS.proxyConnectTimeoutMs });
   return (options, callback) => {
     const host = options.hostname.replace(/^\[|\]$/g, '');
-    tunnel.open(host, Number(options.port) || 443, CONNECT_TIMEOUT_MS).then(
+    tunnel.open(host, Number(options.port) || 443, SERVER_DEFAULTS.proxyConnectTimeoutMs).then(
       (socket) => overTunnel({ ...options, httpSocket: socket }, callback),
       (error: Error) => callback(error, null),
     );

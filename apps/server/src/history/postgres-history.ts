@@ -216,7 +216,7 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
   return {
     appendTimeline: (event) => enqueue({ kind: 'event', event }),
     appendState: (state) => enqueue({ kind: 'state', state }),
-    async timeline(clusterId, from, to, limit = 1000) {
+    async timeline(clusterId, from, to, limit = SERVER_DEFAULTS.historyTimelineLimit) {
       await flush(); // read your writes
       const result = await pool.query(SELECT_EVENTS, [clusterId, from, to, limit]);
       return result.rows.map((row) => row.body as TimelineEvent);

@@ -95,7 +95,7 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
       written.set(clusterId, row.tail);
       return enqueue(clusterId, () => insertState.run(clusterId, row.at, row.full ? 1 : 0, row.body));
     },
-    async timeline(clusterId, from, to, limit = 1000) {
+    async timeline(clusterId, from, to, limit = SERVER_DEFAULTS.historyTimelineLimit) {
       flush(); // read your writes
       return selectEvents.all(clusterId, from, to, limit).map((row) => JSON.parse(String(row.body)) as TimelineEvent);
     },

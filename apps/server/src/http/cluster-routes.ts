@@ -13,12 +13,11 @@ import {
   TimelineEventSchema,
   TimeParam,
 } from './schemas';
+import { SERVER_DEFAULTS } from '../defaults';
 
 const DAY_MS = 24 * 60 * 60_000;
 /** Incidents are looked for in the default history retention (7 days) unless `from` says otherwise. */
 const INCIDENT_WINDOW_MS = 7 * DAY_MS;
-/** Most timeline events one incidents request folds; past it the newest are missing and the answer says so. */
-const INCIDENT_EVENTS_LIMIT = 50_000;
 
 /** REST over the clusters: what the socket pushes, plus history (timeline and replay). */
 export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -36,8 +35,13 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const to = window.to === undefined ? Date.now() : parseTime(window.to);
     const from = window.from === undefined ? to - INCIDENT_WINDOW_MS : parseTime(window.from);
     if (Number.isNaN(from) || Number.isNaN(to) || from > to) return null;
-    const events = await history.timeline(clusterId, from, to, INCIDENT_EVENTS_LIMIT);
-    return { from, to, incidents: incidentsOf(events), truncated: events.length >= INCIDENT_EVENTS_LIMIT };
+    const events = await history.timeline(clusterId, from, to, SERVER_DEFAULTS.incidentEventsLimit);
+    return {
+      from,
+      to,
+      incidents: incidentsOf(events),
+      truncated: events.length >= SERVER_DEFAULTS.incidentEventsLimit,
+    };
   }
   const shown = (incident: Incident, clusterName: string) => ({
     ...incident,
@@ -105,7 +109,9 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           from: Type.Optional(TimeParam),
           to: Type.Optional(TimeParam),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 })),
+          limit: Type.Optional(
+            Type.Integer({ minimum: 1, maximum: 10_000, default: SERVER_DEFAULTS.historyTimelineLimit }),
+          ),
         }),
         response: {
           200: Type.Object({

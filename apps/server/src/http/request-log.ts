@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** Routes polled by machines (the web's /livez every 2 s, kubelets, Prometheus): routine answers log at debug. */
 const POLLED_ROUTES = new Set(['/livez', '/readyz', '/metrics']);
-
-/** A request slower than this is worth an operator's attention (ms). */
-export const SLOW_REQUEST_MS = 1000;
 
 /**
  * One line per request, at a level an operator can keep at info: routine answers (health probes, scrapes, any
@@ -19,7 +17,7 @@ export function logRequests(app: FastifyInstance): void {
     const details = { method: request.method, url: request.url, status, ms };
     if (status >= 500) request.log.error(details, 'request failed');
     else if (status >= 400) request.log.info(details, 'request refused');
-    else if (ms >= SLOW_REQUEST_MS)
+    else if (ms >= SERVER_DEFAULTS.slowRequestMs)
       request.log.info(details, POLLED_ROUTES.has(route ?? '') ? 'probe slow' : 'request slow');
     else request.log.debug(details, POLLED_ROUTES.has(route ?? '') ? 'probe' : 'request');
   });

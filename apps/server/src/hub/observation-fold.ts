@@ -25,6 +25,7 @@ import {
   type TimelineEvent,
 } from '@hawk/core';
 import { discoveredName } from '../clusters/cluster-name';
+import { SERVER_DEFAULTS } from '../defaults';
 import type { EndpointProbe } from '../probes/apiserver-probe';
 import { wentUnanswered, type ComponentHealth } from '../probes/component-health';
 import type { EtcdMetricsAnswer } from '../probes/etcd-metrics-scrape';
@@ -49,9 +50,6 @@ import { judgeReachability } from './reachability';
 import { emptyEtcdView, etcdAsJudged, etcdFromReadyz, etcdUnavailable, foldEtcdRound } from './etcd-fold';
 import { leaseSink, mapSink, renewalSink } from './fold-sinks';
 
-/** An endpoint that left the slice and has not answered for this long is forgotten (ms). */
-export const FORGET_ENDPOINT_MS = 10 * 60_000;
-
 /** The cluster as configured: who it is, and what hawk can ask. */
 export interface FoldTarget {
   readonly identity: ClusterIdentity;
@@ -74,12 +72,6 @@ export interface FoldListener {
   /** A component pod with a health endpoint appeared (probe it now). */
   componentsAdded?(): void;
 }
-
-/**
- * How often a member's DB size is kept for the quota projection (ms): probes read it every couple of seconds, and a
- * 30-minute fit needs no more than one read in ten seconds.
- */
-const DB_SAMPLE_EVERY_MS = 10_000;
 
 /**
  * ClusterObservationFold is everything hawk observed of one cluster, and nothing else: watch events
@@ -111,7 +103,7 @@ export class ClusterObservationFold {
   private etcd: EtcdView;
   /** The last certificate read at each address (role and where), null until the first sweep ended. */
   private certificates: Map<string, ObservedCertificate> | null = null;
-  /** Each member's DB size, one read per DB_SAMPLE_EVERY_MS, over the trend window: the quota projection's input. */
+  /** Each member's DB size, one read per etcdDbSampleEveryMs, over the trend window: the quota projection's input. */
   private readonly dbSamples = new Map<string, EtcdDbSample[]>();
   /** Each member's /metrics scrapes over the degradation window, by member id: the degradation trend's input. */
   private readonly metricsSamples = new Map<string, EtcdMetricsSample[]>();
@@ -292,7 +284,7 @@ export class ClusterObservationFold {
     for (const member of this.etcd.members) {
       if (!member.status) continue;
       const samples = this.dbSamples.get(member.id) ?? [];
-      if (samples.length > 0 && now - samples.at(-1)!.at < DB_SAMPLE_EVERY_MS) continue;
+      if (samples.length > 0 && now - samples.at(-1)!.at < SERVER_DEFAULTS.etcdDbSampleEveryMs) continue;
       samples.push({ at: now, dbSizeBytes: member.status.dbSizeBytes });
       while (samples[0]!.at < now - this.config.etcdDbTrendWindowMs) samples.shift();
       this.dbSamples.set(member.id, samples);
@@ -446,7 +438,12 @@ export class ClusterObservationFold {
    */
   private foldEndpoints(): void {
     const before = this.endpoints.size;
-    for (const forgotten of mergeSliceEndpoints(this.endpoints, this.slices.values(), this.now(), FORGET_ENDPOINT_MS))
+    for (const forgotten of mergeSliceEndpoints(
+      this.endpoints,
+      this.slices.values(),
+      this.now(),
+      SERVER_DEFAULTS.forgetEndpointMs,
+    ))
       this.health.delete(forgotten);
     this.listener.endpointsChanged?.([...this.endpoints.values()], this.endpoints.size > before);
   }

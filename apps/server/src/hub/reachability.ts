@@ -1,8 +1,6 @@
 import type { EndpointHealth, Freshness, Reachability, SourceName } from '@hawk/core';
 import { FRONT_DOOR } from './assemble';
-
-/** Longest wait for the first complete look (slice listed, every instance probed) before judging anyway (ms). */
-export const FIRST_LOOK_MS = 10_000;
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** The watched sources: one live means the cluster answers. */
 const WATCHES: readonly SourceName[] = [
@@ -48,7 +46,7 @@ export function judgeReachability(
   );
   // Until every known apiserver has been probed once, judging would call them "not probed yet".
   const firstLook =
-    now - seen.startedAt < FIRST_LOOK_MS &&
+    now - seen.startedAt < SERVER_DEFAULTS.firstLookMs &&
     (seen.rounds === 0 ||
       seen.endpoints.some((key) => !seen.health.has(key)) ||
       seen.freshness.endpointslice?.lastEventAt == null);

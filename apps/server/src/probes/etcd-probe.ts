@@ -1,6 +1,7 @@
 import type { EtcdAlarm, EtcdMember, EtcdMemberStatus } from '@hawk/core';
 import { describeError } from '../util/describe-error';
 import type { EtcdTransport } from '../clusters/etcd-transport';
+import { SERVER_DEFAULTS } from '../defaults';
 import { parseAlarms, parseGatewayJson, parseMemberList, parseStatus, type GatewayMember } from './etcd-gateway';
 
 /** What one endpoint said in one round. */
@@ -12,13 +13,6 @@ export interface EtcdEndpointAnswer {
   readonly alarms: readonly EtcdAlarm[] | null;
   readonly error: string | null;
 }
-
-/**
- * How long an alarm read may take once the member's status and member list have answered (ms). etcd serves those two
- * locally, but an alarm read is a raft request: without a leader it waits for the whole timeout, and the status that
- * says so (no leader: quorum lost) would wait with it. A member with a leader commits it within milliseconds.
- */
-export const ALARM_GRACE_MS = 250;
 
 async function call(
   transport: EtcdTransport,
@@ -35,7 +29,8 @@ async function call(
 
 /**
  * askEndpoint reads one member's status, its member list and alarms; each endpoint is judged on its own answer. The
- * alarms are waited for at most ALARM_GRACE_MS after the other two (null when not read: the fold keeps the last read).
+ * alarms are waited for at most SERVER_DEFAULTS.etcdAlarmGraceMs after the other two (null when not read: the fold
+ * keeps the last read).
  */
 export async function askEndpoint(
   transport: EtcdTransport,
@@ -60,7 +55,7 @@ export async function askEndpoint(
     const members = parseMemberList(listBody);
     if ('error' in status)
       return { endpoint, memberId: null, status: null, members: null, alarms: null, error: status.error };
-    const alarmBody = await within(alarm, ALARM_GRACE_MS);
+    const alarmBody = await within(alarm, SERVER_DEFAULTS.etcdAlarmGraceMs);
     return {
       endpoint,
       memberId: status.memberId,

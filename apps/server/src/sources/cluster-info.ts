@@ -13,9 +13,6 @@ export const CLUSTER_INFO_PATHS = {
   kubeadmConfig: '/api/v1/namespaces/kube-system/configmaps/kubeadm-config',
 } as const;
 
-/** A distribution does not change under a running cluster: a look every 10 minutes catches upgrades. */
-export const CLUSTER_INFO_EVERY_MS = 10 * 60_000;
-
 /** gitVersionOf reads /version's gitVersion ("v1.31.4+k3s1"). */
 export function gitVersionOf(body: unknown): string | null {
   return text(field(body, 'gitVersion'));
@@ -114,7 +111,7 @@ function kubeadmConfigOf(
 export function clusterInfoSession(
   client: KubeClient,
   sink: (info: ClusterInfoSignals) => void,
-  everyMs = CLUSTER_INFO_EVERY_MS,
+  everyMs = SERVER_DEFAULTS.clusterInfoEveryMs,
 ): Session {
   return async (signal, report) => {
     let previous: ClusterInfoSignals | null = null;

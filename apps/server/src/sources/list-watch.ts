@@ -1,4 +1,5 @@
 import type { KubeClient } from '../clusters/kube-client';
+import { SERVER_DEFAULTS } from '../defaults';
 
 /** What to list and watch: one collection path with optional selectors. */
 export interface WatchSpec {
@@ -49,10 +50,6 @@ export class ShortWatchError extends Error {
 /** A watch ended by the server sooner than this (ms) with no event is a failure, as in client-go. */
 const SHORT_WATCH_MS = 1000;
 
-/**
- * Time allowed for list and watch response headers (ms): long enough for a busy apiserver, short enough to fail over.
- */
-const HEADERS_TIMEOUT_MS = 5000;
 const LIST_PAGE = 500;
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
@@ -94,8 +91,8 @@ async function list(client: KubeClient, spec: WatchSpec, signal: AbortSignal): P
       });
     const response = await client.open(path, {
       signal,
-      headersTimeoutMs: HEADERS_TIMEOUT_MS,
-      bodyTimeoutMs: HEADERS_TIMEOUT_MS,
+      headersTimeoutMs: SERVER_DEFAULTS.listWatchHeadersTimeoutMs,
+      bodyTimeoutMs: SERVER_DEFAULTS.listWatchHeadersTimeoutMs,
     });
     const text = await response.body.text();
     if (response.status !== 200) throw statusError(response.status, text, `list ${spec.path}`);
@@ -133,7 +130,11 @@ async function watchOnce(
       fieldSelector: spec.fieldSelector,
     });
   // No body timeout: silence is judged by the supervisor's watchdog, which knows what silence means per source.
-  const response = await client.open(path, { signal, headersTimeoutMs: HEADERS_TIMEOUT_MS, bodyTimeoutMs: 0 });
+  const response = await client.open(path, {
+    signal,
+    headersTimeoutMs: SERVER_DEFAULTS.listWatchHeadersTimeoutMs,
+    bodyTimeoutMs: 0,
+  });
   if (response.status !== 200) throw statusError(response.status, await response.body.text(), `watch ${spec.path}`);
   handlers.onActivity();
   let latest = resourceVersion;

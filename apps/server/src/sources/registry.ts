@@ -1,7 +1,7 @@
 import type { ClusterInfoSignals, LeaseRecord, ControlPlaneNode, SourceName } from '@hawk/core';
 import type { KubeClient } from '../clusters/kube-client';
 import type { Logger } from '../logger';
-import { CLUSTER_INFO_EVERY_MS, clusterInfoSession } from './cluster-info';
+import { clusterInfoSession } from './cluster-info';
 import { KUBERNETES_ENDPOINT_SLICES, mapEndpointSlice, type EndpointSliceObservation } from './endpoint-slice';
 import { discoverLeaseCandidates, mapLeaseCandidate, type LeaseCandidateObservation } from './lease-candidates';
 import {
@@ -296,7 +296,7 @@ export function createWatchSessions(
   sources.push({
     name: 'cluster-info',
     session: clusterInfoSession(client, sinks.clusterInfo),
-    staleAfterMs: () => CLUSTER_INFO_EVERY_MS + 60_000,
+    staleAfterMs: () => SERVER_DEFAULTS.clusterInfoEveryMs + 60_000,
   });
   sources.push({
     name: 'lease-candidates',

@@ -12,7 +12,7 @@ import { clusterState } from '@hawk/testkit/cluster-state';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { createApp } from '../../src/app';
 import { loadEnv } from '../../src/env';
-import { SLOW_REQUEST_MS } from '../../src/http/request-log';
+import { SERVER_DEFAULTS } from '../../src/defaults';
 
 const TOKEN = 'a-long-enough-token-for-tests';
 
@@ -47,7 +47,7 @@ describe('request logging', () => {
     });
     // A route as slow as a slow cluster call, to see that slowness is logged.
     app.get('/api/slow-for-test', async () => {
-      await new Promise((resolve) => setTimeout(resolve, SLOW_REQUEST_MS + 100));
+      await new Promise((resolve) => setTimeout(resolve, SERVER_DEFAULTS.slowRequestMs + 100));
       return { done: true };
     });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -78,7 +78,7 @@ describe('request logging', () => {
     expect(refused).toMatchObject({ level: INFO, url: '/api/clusters', status: 401 });
     const slow = lines().find((line) => line.msg === 'request slow');
     expect(slow).toMatchObject({ level: INFO, url: '/api/slow-for-test', status: 200 });
-    expect(slow!.ms).toBeGreaterThanOrEqual(SLOW_REQUEST_MS);
+    expect(slow!.ms).toBeGreaterThanOrEqual(SERVER_DEFAULTS.slowRequestMs);
     expect(logged).not.toContain(TOKEN);
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EndpointHealth, ProbeResult } from '@hawk/core';
-import { FIRST_LOOK_MS, judgeReachability, type ReachabilitySeen } from '../../src/hub/reachability';
+import { SERVER_DEFAULTS } from '../../src/defaults';
+import { judgeReachability, type ReachabilitySeen } from '../../src/hub/reachability';
 
 const T0 = Date.parse('2026-12-07T09:00:00Z');
-const AFTER_FIRST_LOOK = T0 + FIRST_LOOK_MS + 1_000;
+const AFTER_FIRST_LOOK = T0 + SERVER_DEFAULTS.firstLookMs + 1_000;
 
 const timedOut: ProbeResult = {
   at: AFTER_FIRST_LOOK,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EtcdTransport } from '../../src/clusters/etcd-transport';
-import { ALARM_GRACE_MS, askEndpoint } from '../../src/probes/etcd-probe';
+import { SERVER_DEFAULTS } from '../../src/defaults';
+import { askEndpoint } from '../../src/probes/etcd-probe';
 import { foldEtcdRound, emptyEtcdView } from '../../src/hub/etcd-fold';
 
 const ENDPOINT = 'https://10.0.0.11:2379';
@@ -64,8 +65,8 @@ describe('askEndpoint', () => {
       alarms: null,
       status: { leaderId: '', raftTerm: '7', errors: ['etcdserver: no leader'] },
     });
-    expect(took).toBeGreaterThanOrEqual(ALARM_GRACE_MS - 5);
-    expect(took).toBeLessThan(ALARM_GRACE_MS + 200);
+    expect(took).toBeGreaterThanOrEqual(SERVER_DEFAULTS.etcdAlarmGraceMs - 5);
+    expect(took).toBeLessThan(SERVER_DEFAULTS.etcdAlarmGraceMs + 200);
     // Given up rather than left hanging on a connection until its timeout.
     expect(aborted).toEqual(['/v3/maintenance/alarm']);
   });

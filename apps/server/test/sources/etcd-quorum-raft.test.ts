@@ -7,7 +7,7 @@ import { finding, useLabHub, type LabHub } from '@hawk/testkit/lab-hub';
 
 /**
  * hawk's etcd probe interval here (ms). A quorum loss is seen at the first etcd round after it: within one interval,
- * plus the round (the survivor's status at once, its alarm read given up after ALARM_GRACE_MS, 250 ms) and the hub's
+ * plus the round (the survivor's status at once, its alarm read given up after etcdAlarmGraceMs, 250 ms) and the hub's
  * debounce (50 ms). At the server's default of 2 s, "within 1 s" cannot hold; at 500 ms it can.
  */
 const PROBE_INTERVAL_MS = 500;

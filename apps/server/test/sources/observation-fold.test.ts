@@ -10,9 +10,9 @@ import {
 import type { EndpointProbe } from '../../src/probes/apiserver-probe';
 import type { EtcdEndpointAnswer } from '../../src/probes/etcd-probe';
 import type { PodObservation } from '../../src/sources/pods';
-import { ClusterObservationFold, FORGET_ENDPOINT_MS, type FoldTarget } from '../../src/hub/observation-fold';
+import { SERVER_DEFAULTS } from '../../src/defaults';
+import { ClusterObservationFold, type FoldTarget } from '../../src/hub/observation-fold';
 import { FRONT_DOOR, type KnownEndpoint } from '../../src/hub/assemble';
-import { FIRST_LOOK_MS } from '../../src/hub/reachability';
 import { leaseWatchStaleAfterMs } from '../../src/sources/registry';
 
 // The fold is pure: watch events and probe results in, ClusterInput out, on a fake clock.
@@ -148,7 +148,7 @@ const answer = (n: number, leader: string | null, term = '5'): EtcdEndpointAnswe
       };
 
 describe('apiserver endpoints', () => {
-  it('keeps an endpoint that left the slice, then forgets it after FORGET_ENDPOINT_MS without an answer', () => {
+  it('keeps an endpoint that left the slice, then forgets it after forgetEndpointMs without an answer', () => {
     const w = world();
     w.fold.sinks.endpointSlices.replace(slice('10.0.0.11', '10.0.0.12'));
     expect(w.endpointChanges.at(-1)?.added).toBe(true);
@@ -158,7 +158,7 @@ describe('apiserver endpoints', () => {
     w.fold.recordApiserverProbe('10.0.0.12:6443', probe(w.now, false), 'apiserver 10.0.0.12:6443');
     const kept = w.fold.input().apiServers.find((instance) => instance.id === '10.0.0.12:6443');
     expect(kept).toMatchObject({ inEndpointSlice: false, health: { readyz: { ok: false } } });
-    w.advance(FORGET_ENDPOINT_MS);
+    w.advance(SERVER_DEFAULTS.forgetEndpointMs);
     w.fold.sinks.endpointSlices.replace(slice('10.0.0.11'));
     expect(w.fold.input().apiServers.map((instance) => instance.id)).toContain('10.0.0.12:6443');
     w.advance(1);
@@ -172,7 +172,7 @@ describe('apiserver endpoints', () => {
     const w = world();
     w.fold.sinks.endpointSlices.replace(slice('10.0.0.11', '10.0.0.12'));
     w.fold.sinks.endpointSlices.replace(slice('10.0.0.11'));
-    w.advance(FORGET_ENDPOINT_MS + 1000);
+    w.advance(SERVER_DEFAULTS.forgetEndpointMs + 1000);
     w.fold.recordApiserverProbe('10.0.0.12:6443', probe(w.now, true), 'x');
     w.advance(60_000);
     w.fold.sinks.endpointSlices.replace(slice('10.0.0.11'));
@@ -206,10 +206,10 @@ describe('apiserver endpoints', () => {
 describe('reachability', () => {
   it.each([
     ['connecting during the first look', 0, false, false, 'connecting'],
-    ['connecting until every known apiserver was probed', FIRST_LOOK_MS - 1, true, false, 'connecting'],
-    ['reachable once a watch is live', FIRST_LOOK_MS, true, false, 'reachable'],
-    ['reachable when only a probe answered', FIRST_LOOK_MS, false, true, 'reachable'],
-    ['unreachable past the first look with no answer', FIRST_LOOK_MS, false, false, 'unreachable'],
+    ['connecting until every known apiserver was probed', SERVER_DEFAULTS.firstLookMs - 1, true, false, 'connecting'],
+    ['reachable once a watch is live', SERVER_DEFAULTS.firstLookMs, true, false, 'reachable'],
+    ['reachable when only a probe answered', SERVER_DEFAULTS.firstLookMs, false, true, 'reachable'],
+    ['unreachable past the first look with no answer', SERVER_DEFAULTS.firstLookMs, false, false, 'unreachable'],
   ])('%s', (_, elapsed, watching, answered, state) => {
     const w = world();
     w.advance(elapsed);
@@ -225,13 +225,13 @@ describe('reachability', () => {
 
   it('keeps the time it became unreachable', () => {
     const w = world();
-    w.advance(FIRST_LOOK_MS);
+    w.advance(SERVER_DEFAULTS.firstLookMs);
     const first = w.fold.input().reachability;
     w.advance(5000);
     expect(w.fold.input().reachability).toEqual(first);
     expect(first).toMatchObject({
       state: 'unreachable',
-      since: T0 + FIRST_LOOK_MS,
+      since: T0 + SERVER_DEFAULTS.firstLookMs,
       error: 'no answer from any apiserver',
     });
   });
