@@ -34,27 +34,6 @@ export interface AlertDispatcherOptions {
   readonly log?: Pick<Logger, 'warn'>;
 }
 
-export interface AlertDispatcher {
-  stop(): void;
-  /**
-   * This replica just became the one that sends to elected sinks. After a takeover from a holder
-   * that stopped renewing (it may have died before sending), findings opened within `windowMs`
-   * before now are sent again: a possible duplicate rather than a lost page.
-   */
-  tookOver(takeover: 'vacant' | 'expired', windowMs: number): void;
-  /** Sends what is queued now, ignoring the timer (tests, shutdown); respects the rate limit. */
-  flush(): Promise<void>;
-  stats(): {
-    readonly sent: number;
-    /** Notices in failed deliveries (each attempt counts). */
-    readonly failed: number;
-    /** Notices given up: refused by the receiver (4xx) or pushed out of a full queue. */
-    readonly dropped: number;
-    readonly queued: number;
-    readonly active: number;
-  };
-}
-
 interface SinkState {
   readonly sink: AlertSink;
   /**
@@ -69,66 +48,104 @@ interface SinkState {
   inflight: Promise<void>;
 }
 
+const keyOf = (clusterId: string, findingId: string) => `${clusterId}\u0000${findingId}`;
+const noticeKey = (notice: AlertNotice) => keyOf(notice.clusterId, notice.finding.id);
+
 /**
- * Turns findings opening and resolving into notices. Deduplicates by finding id (a finding already
- * firing is not sent again on re-open from another replica's replay), sends resolve messages, and
- * rate-limits per sink so a flapping leader does not flood the channel: excess notices wait and go
- * out together in the next window.
+ * AlertDispatcher turns findings opening and resolving into notices. Deduplicates by finding id (a finding already
+ * firing is not sent again on re-open from another replica's replay), sends resolve messages, and rate-limits per sink
+ * so a flapping leader does not flood the channel: excess notices wait and go out together in the next window.
  */
-export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
-  const now = options.now ?? Date.now;
-  const minRank = SEVERITY_RANK[options.minSeverity ?? 'warning'];
-  const maxSends = options.maxSendsPerWindow ?? SERVER_DEFAULTS.alertMaxSendsPerWindow;
-  const windowMs = options.windowMs ?? SERVER_DEFAULTS.alertWindowMs;
-  const firing = new Map<string, AlertNotice>();
-  const maxQueued = options.maxQueuedPerSink ?? SERVER_DEFAULTS.alertMaxQueuedPerSink;
-  const sinks: SinkState[] = options.sinks.map((sink) => ({
-    sink,
-    queue: new Map(),
-    windowStart: now(),
-    sendsInWindow: 0,
-    inflight: Promise.resolve(),
-  }));
-  let sent = 0;
-  let failed = 0;
-  let dropped = 0;
+export class AlertDispatcher {
+  private readonly now: () => number;
+  private readonly minRank: number;
+  private readonly maxSends: number;
+  private readonly windowMs: number;
+  private readonly maxQueued: number;
+  private readonly actsAlone: () => boolean;
+  /** What fires, by cluster and finding: every replica tracks it, elected or not, so a new leader knows what ends. */
+  private readonly firing = new Map<string, AlertNotice>();
+  private readonly sinks: SinkState[];
+  private sent = 0;
+  private failed = 0;
+  private dropped = 0;
+  /** Incidents folded as the timeline goes (only open ones kept), so the resolve that ends one carries its summary. */
+  private incidents: IncidentLog = EMPTY_INCIDENT_LOG;
+  private readonly unsubscribe: () => void;
+  private readonly tick: NodeJS.Timeout;
+  private readonly repeat: NodeJS.Timeout | null;
 
-  const keyOf = (clusterId: string, findingId: string) => `${clusterId}\u0000${findingId}`;
-  const noticeKey = (notice: AlertNotice) => keyOf(notice.clusterId, notice.finding.id);
-  const actsAlone = options.actsAlone ?? (() => true);
-  /** Holds `notice` for `state`'s sink: the finding's latest state replaces an older one still waiting. */
-  const hold = (state: SinkState, notice: AlertNotice) => {
-    state.queue.set(noticeKey(notice), notice);
-    for (const key of state.queue.keys()) {
-      if (state.queue.size <= maxQueued) break;
-      state.queue.delete(key);
-      dropped += 1;
-    }
-  };
-  const enqueue = (notice: AlertNotice) => {
-    const alone = actsAlone();
-    for (const state of sinks) if (!state.sink.elected || alone) hold(state, notice);
-  };
+  constructor(private readonly options: AlertDispatcherOptions) {
+    this.now = options.now ?? Date.now;
+    this.minRank = SEVERITY_RANK[options.minSeverity ?? 'warning'];
+    this.maxSends = options.maxSendsPerWindow ?? SERVER_DEFAULTS.alertMaxSendsPerWindow;
+    this.windowMs = options.windowMs ?? SERVER_DEFAULTS.alertWindowMs;
+    this.maxQueued = options.maxQueuedPerSink ?? SERVER_DEFAULTS.alertMaxQueuedPerSink;
+    this.actsAlone = options.actsAlone ?? (() => true);
+    this.sinks = options.sinks.map((sink) => ({
+      sink,
+      queue: new Map(),
+      windowStart: this.now(),
+      sendsInWindow: 0,
+      inflight: Promise.resolve(),
+    }));
+    this.unsubscribe = options.hub.onTimeline((event) => this.onEvent(event));
+    this.tick = setInterval(() => void this.flush(), Math.min(this.windowMs, SERVER_DEFAULTS.alertFlushEveryMs));
+    this.tick.unref();
+    const repeatMs = options.repeatFiringMs ?? SERVER_DEFAULTS.alertRepeatFiringMs;
+    this.repeat = repeatMs > 0 ? setInterval(() => this.repeatFiring(), repeatMs) : null;
+    this.repeat?.unref();
+  }
 
-  // Incidents are folded as the timeline goes (only open ones are kept), so the resolve that ends one carries its
-  // summary.
-  let incidents: IncidentLog = EMPTY_INCIDENT_LOG;
-  const endedSummary = (event: TimelineEvent, clusterName: () => string): string | undefined => {
-    incidents = foldIncident(incidents, event);
-    const [ended] = incidents.ended;
-    if (!ended) return undefined;
-    incidents = { ...incidents, ended: [] };
-    return summarizeIncident(ended, clusterName());
-  };
+  stop(): void {
+    this.unsubscribe();
+    clearInterval(this.tick);
+    if (this.repeat) clearInterval(this.repeat);
+  }
 
-  // Every replica tracks what fires, elected or not, so a new leader knows what to resolve.
-  const onEvent = (event: TimelineEvent) => {
-    const name = () => options.hub.get?.(event.clusterId)?.identity.name ?? event.clusterId;
-    const incidentSummary = endedSummary(event, name);
+  /**
+   * This replica just became the one that sends to elected sinks. After a takeover from a holder that stopped renewing
+   * (it may have died before sending), findings opened within `windowMs` before now are sent again: a possible
+   * duplicate rather than a lost page.
+   */
+  tookOver(takeover: 'vacant' | 'expired', windowMs: number): void {
+    if (takeover !== 'expired') return;
+    const since = this.now() - windowMs;
+    const recent = [...this.firing.values()].filter((notice) => notice.finding.since >= since);
+    for (const state of this.sinks) if (state.sink.elected) for (const notice of recent) this.hold(state, notice);
+    if (recent.length > 0) void this.flush();
+  }
+
+  /** Sends what is queued now, ignoring the timer (tests, shutdown); respects the rate limit. */
+  flush(): Promise<void> {
+    const sends = this.sinks.map((state) => (state.inflight = state.inflight.then(() => this.sendQueued(state))));
+    return Promise.all(sends).then(() => undefined);
+  }
+
+  /** A property, not a method: it is handed on unbound (the alert metrics read it). */
+  readonly stats = (): {
+    readonly sent: number;
+    /** Notices in failed deliveries (each attempt counts). */
+    readonly failed: number;
+    /** Notices given up: refused by the receiver (4xx) or pushed out of a full queue. */
+    readonly dropped: number;
+    readonly queued: number;
+    readonly active: number;
+  } => ({
+    sent: this.sent,
+    failed: this.failed,
+    dropped: this.dropped,
+    queued: this.sinks.reduce((sum, state) => sum + state.queue.size, 0),
+    active: this.firing.size,
+  });
+
+  private onEvent(event: TimelineEvent): void {
+    const name = () => this.options.hub.get?.(event.clusterId)?.identity.name ?? event.clusterId;
+    const incidentSummary = this.endedSummary(event, name);
     if (event.kind === 'finding-opened') {
-      if (SEVERITY_RANK[event.finding.severity] > minRank) return;
+      if (SEVERITY_RANK[event.finding.severity] > this.minRank) return;
       const key = keyOf(event.clusterId, event.finding.id);
-      if (firing.has(key)) return;
+      if (this.firing.has(key)) return;
       const notice: AlertNotice = {
         clusterId: event.clusterId,
         clusterName: name(),
@@ -136,96 +153,91 @@ export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDis
         finding: event.finding,
         resolvedAt: null,
       };
-      firing.set(key, notice);
-      enqueue(notice);
+      this.firing.set(key, notice);
+      this.enqueue(notice);
     } else if (event.kind === 'finding-resolved') {
       const key = keyOf(event.clusterId, event.findingId);
-      const open = firing.get(key);
+      const open = this.firing.get(key);
       if (!open) return;
-      firing.delete(key);
-      enqueue({ ...open, state: 'resolved', resolvedAt: event.at, ...(incidentSummary ? { incidentSummary } : {}) });
+      this.firing.delete(key);
+      const summary = incidentSummary ? { incidentSummary } : {};
+      this.enqueue({ ...open, state: 'resolved', resolvedAt: event.at, ...summary });
     } else {
       return;
     }
-    void flush();
-  };
+    void this.flush();
+  }
 
-  async function sendQueued(state: SinkState): Promise<void> {
-    const at = now();
-    if (at - state.windowStart >= windowMs) {
+  /** Folds `event` into the open incidents; the summary of the incident it ended, if it ended one. */
+  private endedSummary(event: TimelineEvent, clusterName: () => string): string | undefined {
+    this.incidents = foldIncident(this.incidents, event);
+    const [ended] = this.incidents.ended;
+    if (!ended) return undefined;
+    this.incidents = { ...this.incidents, ended: [] };
+    return summarizeIncident(ended, clusterName());
+  }
+
+  /** Re-queues what fires: Alertmanager forgets an alert not re-sent within its resolve_timeout. */
+  private repeatFiring(): void {
+    // Elected sinks (a chat) are left out: there a repeat would be a second page.
+    for (const notice of this.firing.values())
+      for (const state of this.sinks)
+        if (!state.sink.elected && !state.queue.has(noticeKey(notice))) this.hold(state, notice);
+    void this.flush();
+  }
+
+  private enqueue(notice: AlertNotice): void {
+    const alone = this.actsAlone();
+    for (const state of this.sinks) if (!state.sink.elected || alone) this.hold(state, notice);
+  }
+
+  /** Holds `notice` for `state`'s sink: the finding's latest state replaces an older one still waiting. */
+  private hold(state: SinkState, notice: AlertNotice): void {
+    state.queue.set(noticeKey(notice), notice);
+    for (const key of state.queue.keys()) {
+      if (state.queue.size <= this.maxQueued) break;
+      state.queue.delete(key);
+      this.dropped += 1;
+    }
+  }
+
+  private async sendQueued(state: SinkState): Promise<void> {
+    const at = this.now();
+    if (at - state.windowStart >= this.windowMs) {
       state.windowStart = at;
       state.sendsInWindow = 0;
     }
-    if (state.queue.size === 0 || state.sendsInWindow >= maxSends) return;
+    if (state.queue.size === 0 || state.sendsInWindow >= this.maxSends) return;
     // The batch stays queued while it is in flight (a retry keeps its place, the queue length is
     // honest); what is delivered, or refused for good, leaves unless a newer state replaced it meanwhile.
     const batch = [...state.queue.values()];
-    const settle = () => {
-      for (const notice of batch)
-        if (state.queue.get(noticeKey(notice)) === notice) state.queue.delete(noticeKey(notice));
-    };
     state.sendsInWindow += 1;
     try {
       await state.sink.send(batch);
-      sent += batch.length;
-      settle();
+      this.sent += batch.length;
+      settle(state, batch);
     } catch (error) {
-      failed += batch.length;
+      this.failed += batch.length;
       const retry = isRetryable(error);
       if (!retry) {
         // The receiver refused the request itself (4xx): the same batch would be refused again.
-        dropped += batch.length;
-        settle();
+        this.dropped += batch.length;
+        settle(state, batch);
       }
-      options.log?.warn(
+      this.options.log?.warn(
         { sink: state.sink.name, notices: batch.length, retry, err: (error as Error).message },
         retry ? 'alert sink delivery failed; retrying' : 'alert sink refused the notices; dropped',
       );
     }
   }
+}
 
-  function flush(): Promise<void> {
-    return Promise.all(sinks.map((state) => (state.inflight = state.inflight.then(() => sendQueued(state))))).then(
-      () => undefined,
-    );
-  }
+/** Removes a sent batch from the sink's queue, except notices a newer state of the same finding replaced meanwhile. */
+function settle(state: SinkState, batch: readonly AlertNotice[]): void {
+  for (const notice of batch) if (state.queue.get(noticeKey(notice)) === notice) state.queue.delete(noticeKey(notice));
+}
 
-  const unsubscribe = options.hub.onTimeline(onEvent);
-  const tick = setInterval(() => void flush(), Math.min(windowMs, SERVER_DEFAULTS.alertFlushEveryMs));
-  tick.unref();
-  const repeatMs = options.repeatFiringMs ?? SERVER_DEFAULTS.alertRepeatFiringMs;
-  const repeat =
-    repeatMs > 0
-      ? setInterval(() => {
-          // Alertmanager forgets an alert not re-sent within its resolve_timeout; a chat would repeat the page.
-          for (const notice of firing.values())
-            for (const state of sinks)
-              if (!state.sink.elected && !state.queue.has(noticeKey(notice))) hold(state, notice);
-          void flush();
-        }, repeatMs)
-      : null;
-  repeat?.unref();
-
-  return {
-    stop() {
-      unsubscribe();
-      clearInterval(tick);
-      if (repeat) clearInterval(repeat);
-    },
-    flush,
-    tookOver(takeover, windowMs) {
-      if (takeover !== 'expired') return;
-      const since = now() - windowMs;
-      const recent = [...firing.values()].filter((notice) => notice.finding.since >= since);
-      for (const state of sinks) if (state.sink.elected) for (const notice of recent) hold(state, notice);
-      if (recent.length > 0) void flush();
-    },
-    stats: () => ({
-      sent,
-      failed,
-      dropped,
-      queued: sinks.reduce((sum, state) => sum + state.queue.size, 0),
-      active: firing.size,
-    }),
-  };
+/** createAlertDispatcher starts an AlertDispatcher: it listens to the hub's timeline until stopped. */
+export function createAlertDispatcher(options: AlertDispatcherOptions): AlertDispatcher {
+  return new AlertDispatcher(options);
 }
