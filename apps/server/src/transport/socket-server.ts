@@ -56,62 +56,116 @@ const OVERVIEW_ROOM = 'overview';
 const clusterRoom = (clusterId: string) => `cluster:${clusterId}`;
 const CLIENT_EVENTS = new Set(['subscribe', 'unsubscribe', 'resync']);
 
-/** Attaches socket.io to Fastify's http server (fastify-socket.io does not support Fastify 5). */
-export function createPushServer(httpServer: HttpServer, options: SocketServerOptions): PushServer {
-  const { states, log } = options;
-  const maxSubscriptions = options.maxSubscriptions ?? SERVER_DEFAULTS.socketMaxSubscriptions;
-  const clientOf = (request: IncomingMessage) =>
-    options.clients?.clientOf(request.socket.remoteAddress, request.headers) ?? request.socket.remoteAddress ?? '';
-  const maxSocketsPerClient = options.maxSocketsPerClient ?? SERVER_DEFAULTS.socketMaxPerClient;
-  const handshakesPerMinute = options.handshakesPerMinute ?? SERVER_DEFAULTS.socketHandshakesPerMinute;
-  const snapshotsPerMinute = options.snapshotsPerMinute ?? SERVER_DEFAULTS.socketSnapshotsPerMinute;
-  const handshakes = new KeyedBudget(handshakesPerMinute, handshakesPerMinute / 60);
-  const snapshots = new KeyedBudget(snapshotsPerMinute, snapshotsPerMinute / 60);
-  const openSockets = new KeyedCount();
+const reject = (socket: HawkSocket, code: ErrorMessage['code'], message: string): void => {
+  socket.emit('hawk-error', { code, message });
+};
+const subscriptionCount = (socket: HawkSocket) => socket.rooms.size - 1; // every socket is in its own room
+const roomOf = (subscription: Subscription) =>
+  'clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM;
+
+/** One engine.io session as its connection event hands it over: the request that opened it, and its end. */
+interface EngineSession {
+  request: IncomingMessage;
+  once(event: 'close', f: () => void): void;
+}
+
+/** socket.io behind hawk's guards: origin and host, the token, and per-client limits on sockets and snapshots. */
+class SocketPushServer implements PushServer {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  private readonly maxSubscriptions: number;
+  private readonly maxSocketsPerClient: number;
+  private readonly handshakesPerMinute: number;
+  private readonly snapshotsPerMinute: number;
+  private readonly handshakes: KeyedBudget;
+  private readonly snapshots: KeyedBudget;
+  /** Sessions held per client, counted at the engine (one per browser tab, whatever its namespaces). */
+  private readonly openSockets = new KeyedCount();
   /** Refusals are logged once per client and minute at most: a flood must not become a flood of log lines. */
-  const refusalLogged = new KeyedBudget(1, 1 / 60);
-  const refuse = (client: string, reason: string) => {
-    if (refusalLogged.take(`${client} ${reason}`)) log.warn({ client, reason }, 'socket refused');
-  };
+  private readonly refusalLogged = new KeyedBudget(1, 1 / 60);
 
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
-    cors: { origin: [...options.origins.webOrigins], credentials: false },
-    // cors does not apply to WebSocket upgrades: without this any page could read a token-less hawk.
-    allowRequest: (request, callback) => {
-      const allowed =
-        options.origins.hostAllowed(request.headers.host) && options.origins.originAllowed(request.headers);
-      if (!allowed) {
-        log.warn(
-          { origin: request.headers.origin ?? null, host: request.headers.host ?? null },
-          'socket refused: foreign origin or host',
-        );
-        return callback('origin not allowed', false);
-      }
-      // Only a new session (no sid) costs a handshake; a session's own polls and its upgrade do not.
-      if (new URL(request.url ?? '/', 'http://hawk').searchParams.has('sid')) return callback(null, true);
-      const client = clientOf(request);
-      if (openSockets.get(client) >= maxSocketsPerClient) {
-        refuse(client, `more than ${maxSocketsPerClient} open sockets`);
-        return callback('too many sockets from this client', false);
-      }
-      if (!handshakes.take(client)) {
-        refuse(client, `more than ${handshakesPerMinute} handshakes a minute`);
-        return callback('too many handshakes from this client', false);
-      }
-      callback(null, true);
-    },
-    maxHttpBufferSize: options.maxFrameBytes ?? SERVER_DEFAULTS.socketMaxFrameBytes,
-    pingInterval: SERVER_DEFAULTS.socketPingIntervalMs,
-    pingTimeout: SERVER_DEFAULTS.socketPingTimeoutMs,
-    // The middleware still runs on a recovered session, so a revoked token cannot resume it.
-    connectionStateRecovery: {
-      maxDisconnectionDuration: SERVER_DEFAULTS.socketRecoveryMs,
-      skipMiddlewares: false,
-    },
-  });
+  constructor(
+    httpServer: HttpServer,
+    private readonly options: SocketServerOptions,
+  ) {
+    this.maxSubscriptions = options.maxSubscriptions ?? SERVER_DEFAULTS.socketMaxSubscriptions;
+    this.maxSocketsPerClient = options.maxSocketsPerClient ?? SERVER_DEFAULTS.socketMaxPerClient;
+    this.handshakesPerMinute = options.handshakesPerMinute ?? SERVER_DEFAULTS.socketHandshakesPerMinute;
+    this.snapshotsPerMinute = options.snapshotsPerMinute ?? SERVER_DEFAULTS.socketSnapshotsPerMinute;
+    this.handshakes = new KeyedBudget(this.handshakesPerMinute, this.handshakesPerMinute / 60);
+    this.snapshots = new KeyedBudget(this.snapshotsPerMinute, this.snapshotsPerMinute / 60);
+    this.io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+      cors: { origin: [...options.origins.webOrigins], credentials: false },
+      // cors does not apply to WebSocket upgrades: without this any page could read a token-less hawk.
+      allowRequest: (request, callback) => this.allowRequest(request, callback),
+      maxHttpBufferSize: options.maxFrameBytes ?? SERVER_DEFAULTS.socketMaxFrameBytes,
+      pingInterval: SERVER_DEFAULTS.socketPingIntervalMs,
+      pingTimeout: SERVER_DEFAULTS.socketPingTimeoutMs,
+      // The middleware still runs on a recovered session, so a revoked token cannot resume it.
+      connectionStateRecovery: {
+        maxDisconnectionDuration: SERVER_DEFAULTS.socketRecoveryMs,
+        skipMiddlewares: false,
+      },
+    });
+    this.io.use((socket, next) => this.authenticate(socket, next));
+    this.io.engine.on('connection', (session: EngineSession) => this.countSession(session));
+    this.io.on('connection', (socket) => this.listen(socket));
+  }
 
-  io.use((socket, next) => {
-    const { authenticator } = options;
+  broadcastPatch(patch: PatchMessage): void {
+    this.io.to(clusterRoom(patch.clusterId)).emit('patch', patch);
+  }
+
+  broadcastOverview(overview: OverviewMessage): void {
+    this.io.to(OVERVIEW_ROOM).emit('overview', overview);
+  }
+
+  broadcastTimeline(event: TimelineEvent): void {
+    this.io.to(clusterRoom(event.clusterId)).emit('timeline', event);
+  }
+
+  /** A property, not a method: it is handed on unbound (the metrics read it). */
+  readonly localClients = (): number => this.io.of('/').sockets.size;
+
+  async close(): Promise<void> {
+    // Not io.close(): that also closes the http server, which Fastify owns and closes itself.
+    this.io.local.disconnectSockets(true);
+    this.io.engine.close();
+  }
+
+  private clientOf(request: IncomingMessage): string {
+    const peer = request.socket.remoteAddress;
+    return this.options.clients?.clientOf(peer, request.headers) ?? peer ?? '';
+  }
+
+  private refuse(client: string, reason: string): void {
+    if (this.refusalLogged.take(`${client} ${reason}`)) this.options.log.warn({ client, reason }, 'socket refused');
+  }
+
+  private allowRequest(request: IncomingMessage, callback: (err: string | null, success: boolean) => void): void {
+    const { origins, log } = this.options;
+    if (!origins.hostAllowed(request.headers.host) || !origins.originAllowed(request.headers)) {
+      log.warn(
+        { origin: request.headers.origin ?? null, host: request.headers.host ?? null },
+        'socket refused: foreign origin or host',
+      );
+      return callback('origin not allowed', false);
+    }
+    // Only a new session (no sid) costs a handshake; a session's own polls and its upgrade do not.
+    if (new URL(request.url ?? '/', 'http://hawk').searchParams.has('sid')) return callback(null, true);
+    const client = this.clientOf(request);
+    if (this.openSockets.get(client) >= this.maxSocketsPerClient) {
+      this.refuse(client, `more than ${this.maxSocketsPerClient} open sockets`);
+      return callback('too many sockets from this client', false);
+    }
+    if (!this.handshakes.take(client)) {
+      this.refuse(client, `more than ${this.handshakesPerMinute} handshakes a minute`);
+      return callback('too many handshakes from this client', false);
+    }
+    callback(null, true);
+  }
+
+  private authenticate(socket: HawkSocket, next: (err?: Error) => void): void {
+    const { authenticator, log } = this.options;
     if (!authenticator?.required) return next();
     const presented: unknown = socket.handshake.auth?.token;
     // The TCP peer of the handshake request, never a forwarded-for header.
@@ -124,107 +178,91 @@ export function createPushServer(httpServer: HttpServer, options: SocketServerOp
     if (principal.user !== null)
       log.debug?.({ user: principal.user, via: principal.via, socket: socket.id }, 'socket authenticated');
     next();
-  });
+  }
 
-  const reject = (socket: HawkSocket, code: ErrorMessage['code'], message: string) =>
-    socket.emit('hawk-error', { code, message });
-  const subscriptionCount = (socket: HawkSocket) => socket.rooms.size - 1; // every socket is in its own room
+  private countSession(session: EngineSession): void {
+    const client = this.clientOf(session.request);
+    this.openSockets.add(client);
+    session.once('close', () => this.openSockets.remove(client));
+  }
 
-  const sendSnapshot = (socket: HawkSocket, clusterId: string): boolean => {
-    const snapshot = states.snapshot(clusterId);
-    if (!snapshot) {
-      reject(socket, 'unknown-cluster', `no cluster with id ${JSON.stringify(clusterId.slice(0, 64))}`);
-      return false;
-    }
-    socket.emit('snapshot', snapshot);
-    return true;
-  };
-
-  const subscribe = (socket: HawkSocket, frame: unknown) => {
-    if (!SubscriptionFrame.Check(frame))
-      return reject(socket, 'bad-request', 'subscribe expects {clusterId: string} or {overview: true}');
-    const subscription = frame as Subscription;
-    const room = 'clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM;
-    if (!socket.rooms.has(room) && subscriptionCount(socket) >= maxSubscriptions) {
-      return reject(socket, 'too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`);
-    }
-    if ('clusterId' in subscription) {
-      // Join before the snapshot: a patch racing it then shows up as a version the client can order.
-      if (!states.snapshot(subscription.clusterId)) return sendSnapshot(socket, subscription.clusterId);
-      void socket.join(room);
-      sendSnapshot(socket, subscription.clusterId);
-    } else {
-      void socket.join(room);
-      socket.emit('overview', states.overview());
-    }
-  };
-
-  const unsubscribe = (socket: HawkSocket, frame: unknown) => {
-    if (!SubscriptionFrame.Check(frame))
-      return reject(socket, 'bad-request', 'unsubscribe expects {clusterId: string} or {overview: true}');
-    const subscription = frame as Subscription;
-    void socket.leave('clusterId' in subscription ? clusterRoom(subscription.clusterId) : OVERVIEW_ROOM);
-  };
-
-  const resync = (socket: HawkSocket, frame: unknown) => {
-    if (!ResyncFrame.Check(frame)) return reject(socket, 'bad-request', 'resync expects {clusterId: string}');
-    sendSnapshot(socket, frame.clusterId);
-  };
-
-  /** A snapshot is a whole cluster state: within the client's budget, or refused with a reason it can show. */
-  const withinSnapshotBudget = (socket: HawkSocket): boolean => {
-    const client = clientOf(socket.request);
-    if (snapshots.take(client)) return true;
-    refuse(client, `more than ${snapshotsPerMinute} snapshots a minute`);
-    reject(socket, 'bad-request', `too many subscribe/resync requests: at most ${snapshotsPerMinute} a minute`);
-    return false;
-  };
-
-  // Sessions held per client, counted at the engine (one per browser tab, whatever its namespaces).
-  io.engine.on(
-    'connection',
-    (engineSocket: { request: IncomingMessage; once(event: 'close', f: () => void): void }) => {
-      const client = clientOf(engineSocket.request);
-      openSockets.add(client);
-      engineSocket.once('close', () => openSockets.remove(client));
-    },
-  );
-
-  io.on('connection', (socket) => {
+  private listen(socket: HawkSocket): void {
     // Handlers are guarded: whatever a client sends, it gets an error event and the server carries on.
-    const guard = (handler: (socket: HawkSocket, frame: unknown) => void) => (frame: unknown) => {
+    const guard = (handler: (frame: unknown) => void) => (frame: unknown) => {
       try {
-        handler(socket, frame);
+        handler(frame);
       } catch (error) {
-        log.warn({ err: error, socket: socket.id }, 'socket handler failed');
+        this.options.log.warn({ err: error, socket: socket.id }, 'socket handler failed');
         reject(socket, 'bad-request', 'request could not be handled');
       }
     };
     socket.on(
       'subscribe',
-      guard((target, frame) => withinSnapshotBudget(target) && subscribe(target, frame)),
+      guard((frame) => this.withinSnapshotBudget(socket) && this.subscribe(socket, frame)),
     );
-    socket.on('unsubscribe', guard(unsubscribe));
+    socket.on(
+      'unsubscribe',
+      guard((frame) => this.unsubscribe(socket, frame)),
+    );
     socket.on(
       'resync',
-      guard((target, frame) => withinSnapshotBudget(target) && resync(target, frame)),
+      guard((frame) => this.withinSnapshotBudget(socket) && this.resync(socket, frame)),
     );
     socket.onAny((event: unknown) => {
       if (typeof event !== 'string' || !CLIENT_EVENTS.has(event))
         reject(socket, 'bad-request', `unknown event ${JSON.stringify(String(event).slice(0, 64))}`);
     });
-  });
+  }
 
-  return {
-    io,
-    broadcastPatch: (patch) => io.to(clusterRoom(patch.clusterId)).emit('patch', patch),
-    broadcastOverview: (overview) => io.to(OVERVIEW_ROOM).emit('overview', overview),
-    broadcastTimeline: (event) => io.to(clusterRoom(event.clusterId)).emit('timeline', event),
-    localClients: () => io.of('/').sockets.size,
-    async close() {
-      // Not io.close(): that also closes the http server, which Fastify owns and closes itself.
-      io.local.disconnectSockets(true);
-      io.engine.close();
-    },
-  };
+  private sendSnapshot(socket: HawkSocket, clusterId: string): void {
+    const snapshot = this.options.states.snapshot(clusterId);
+    if (!snapshot) reject(socket, 'unknown-cluster', `no cluster with id ${JSON.stringify(clusterId.slice(0, 64))}`);
+    else socket.emit('snapshot', snapshot);
+  }
+
+  private subscribe(socket: HawkSocket, frame: unknown): void {
+    if (!SubscriptionFrame.Check(frame))
+      return reject(socket, 'bad-request', 'subscribe expects {clusterId: string} or {overview: true}');
+    const subscription = frame as Subscription;
+    const room = roomOf(subscription);
+    if (!socket.rooms.has(room) && subscriptionCount(socket) >= this.maxSubscriptions) {
+      return reject(socket, 'too-many-subscriptions', `at most ${this.maxSubscriptions} subscriptions per connection`);
+    }
+    if ('clusterId' in subscription) {
+      // Join before the snapshot: a patch racing it then shows up as a version the client can order.
+      if (!this.options.states.snapshot(subscription.clusterId))
+        return this.sendSnapshot(socket, subscription.clusterId);
+      void socket.join(room);
+      this.sendSnapshot(socket, subscription.clusterId);
+    } else {
+      void socket.join(room);
+      socket.emit('overview', this.options.states.overview());
+    }
+  }
+
+  private unsubscribe(socket: HawkSocket, frame: unknown): void {
+    if (!SubscriptionFrame.Check(frame))
+      return reject(socket, 'bad-request', 'unsubscribe expects {clusterId: string} or {overview: true}');
+    void socket.leave(roomOf(frame as Subscription));
+  }
+
+  private resync(socket: HawkSocket, frame: unknown): void {
+    if (!ResyncFrame.Check(frame)) return reject(socket, 'bad-request', 'resync expects {clusterId: string}');
+    this.sendSnapshot(socket, frame.clusterId);
+  }
+
+  /** A snapshot is a whole cluster state: within the client's budget, or refused with a reason it can show. */
+  private withinSnapshotBudget(socket: HawkSocket): boolean {
+    const client = this.clientOf(socket.request);
+    if (this.snapshots.take(client)) return true;
+    this.refuse(client, `more than ${this.snapshotsPerMinute} snapshots a minute`);
+    const limit = this.snapshotsPerMinute;
+    reject(socket, 'bad-request', `too many subscribe/resync requests: at most ${limit} a minute`);
+    return false;
+  }
+}
+
+/** Attaches socket.io to Fastify's http server (fastify-socket.io does not support Fastify 5). */
+export function createPushServer(httpServer: HttpServer, options: SocketServerOptions): PushServer {
+  return new SocketPushServer(httpServer, options);
 }
