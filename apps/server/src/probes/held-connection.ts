@@ -30,134 +30,137 @@ export interface HeldConnectionOptions {
  * connection at once; a frozen one keeps its TCP socket (the kernel still acknowledges) but stops
  * answering PINGs, which a TCP-level check would not notice.
  */
-export interface HeldConnection {
+export class HeldConnection {
+  private session: KubeSession | null = null;
+  private opening: Promise<KubeSession> | null = null;
+  /** Why the address is asked with plain requests instead, once it turned out not to offer HTTP/2. */
+  private noHttp2: string | null = null;
+  private closed = false;
+  /** The next PING, or the deadline of the one in flight. */
+  private pingTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: HeldConnectionOptions) {}
+
   /** True while a connection is open and its PINGs come back in time. */
-  vouches(): boolean;
+  vouches(): boolean {
+    return this.session !== null && this.session.usable() && this.noHttp2 === null;
+  }
+
   /** GET over the held connection, opening one first when none is held; `timeoutMs` covers both. */
-  get(path: string, timeoutMs: number): ReturnType<ProbeGet>;
+  async get(path: string, timeoutMs: number): ReturnType<ProbeGet> {
+    if (this.noHttp2 !== null) return this.options.fallback(timeoutMs)(path);
+    const deadline = performance.now() + timeoutMs;
+    let held: KubeSession;
+    try {
+      held = await this.ensure(timeoutMs);
+    } catch (error) {
+      const message = describeError(error);
+      if (!message.includes('HTTP/2 not offered')) throw error;
+      this.noHttp2 = message;
+      this.options.onNoHttp2?.(message);
+      return this.options.fallback(timeoutMs)(path);
+    }
+    return held.get(path, Math.max(1, Math.round(deadline - performance.now())));
+  }
+
   /** Drops the open connection without calling onLost: the next get opens a new one (for an LB, balanced anew). */
-  rebalance(): void;
+  rebalance(): void {
+    this.drop();
+  }
+
   /** Final: closes the connection and stops pinging, without calling onLost. */
-  close(): void;
-}
+  close(): void {
+    this.closed = true;
+    this.drop();
+  }
 
-export function createHeldConnection(options: HeldConnectionOptions): HeldConnection {
-  let session: KubeSession | null = null;
-  let opening: Promise<KubeSession> | null = null;
-  let noHttp2: string | null = null;
-  let closed = false;
-  let pingTimer: NodeJS.Timeout | null = null;
+  /** The open connection, or a new one (one opening at a time, shared by concurrent gets). */
+  private async ensure(timeoutMs: number): Promise<KubeSession> {
+    if (this.session?.usable()) return this.session;
+    if (this.session) {
+      // Credentials rotated: replace it quietly, it did not fail.
+      const old = this.session;
+      this.session = null;
+      this.stopPinging();
+      old.close();
+    }
+    this.opening ??= this.options
+      .open(timeoutMs)
+      .then((held) => {
+        if (this.closed) {
+          held.close();
+          throw new Error('connection closed');
+        }
+        this.adopt(held);
+        return held;
+      })
+      .finally(() => {
+        this.opening = null;
+      });
+    return this.opening;
+  }
 
-  const stopPinging = () => {
-    if (pingTimer) clearTimeout(pingTimer);
-    pingTimer = null;
-  };
+  private adopt(held: KubeSession): void {
+    this.session = held;
+    held.onClose((reason) => this.lose(held, 'closed', reason));
+    if (this.session === held) this.schedulePing(held);
+  }
 
-  const lose = (held: KubeSession, how: ConnectionLoss, detail: string) => {
-    if (session !== held) return;
-    session = null;
-    stopPinging();
+  /** Closes the open connection, if any, as hawk's own choice: onLost is not called. */
+  private drop(): void {
+    this.stopPinging();
+    const held = this.session;
+    this.session = null;
+    held?.close();
+  }
+
+  private lose(held: KubeSession, how: ConnectionLoss, detail: string): void {
+    if (this.session !== held) return;
+    this.session = null;
+    this.stopPinging();
     held.close(detail);
-    if (!closed) options.onLost(how, detail);
-  };
+    if (!this.closed) this.options.onLost(how, detail);
+  }
 
-  const schedulePing = (held: KubeSession) => {
-    stopPinging();
-    pingTimer = setTimeout(() => ping(held), options.pingEveryMs);
-    pingTimer.unref();
-  };
+  private stopPinging(): void {
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = null;
+  }
 
-  const ping = (held: KubeSession) => {
-    if (session !== held) return;
+  private schedulePing(held: KubeSession): void {
+    this.stopPinging();
+    this.pingTimer = setTimeout(() => this.ping(held), this.options.pingEveryMs);
+    this.pingTimer.unref();
+  }
+
+  private ping(held: KubeSession): void {
+    if (this.session !== held) return;
+    const { pingTimeoutMs } = this.options;
     let answered = false;
     // "timed out": the process is there but stalled, not gone (core's stalledWhileAlive reads it so).
     // Decided after one more turn of the event loop: if hawk itself was stalled (a long GC, its own
     // SIGSTOP), an answer already waiting in the socket is read first and the process is not blamed.
-    const deadline = setTimeout(
-      () =>
-        setImmediate(
-          () =>
-            answered ||
-            lose(held, 'silent', `timed out: no answer to an HTTP/2 PING within ${options.pingTimeoutMs} ms`),
-        ),
-      options.pingTimeoutMs,
-    );
+    const silent = () =>
+      answered || this.lose(held, 'silent', `timed out: no answer to an HTTP/2 PING within ${pingTimeoutMs} ms`);
+    const deadline = setTimeout(() => setImmediate(silent), pingTimeoutMs);
     deadline.unref();
-    pingTimer = deadline;
+    this.pingTimer = deadline;
     held.ping().then(
       () => {
         answered = true;
         clearTimeout(deadline);
-        if (session === held) schedulePing(held);
+        if (this.session === held) this.schedulePing(held);
       },
       (error: unknown) => {
         answered = true;
         clearTimeout(deadline);
-        lose(held, 'closed', describeError(error));
+        this.lose(held, 'closed', describeError(error));
       },
     );
-  };
+  }
+}
 
-  /** Closes the open connection, if any, as hawk's own choice: onLost is not called. */
-  const drop = () => {
-    stopPinging();
-    const held = session;
-    session = null;
-    held?.close();
-  };
-
-  const adopt = (held: KubeSession) => {
-    session = held;
-    held.onClose((reason) => lose(held, 'closed', reason));
-    if (session === held) schedulePing(held);
-  };
-
-  const ensure = async (timeoutMs: number): Promise<KubeSession> => {
-    if (session?.usable()) return session;
-    if (session) {
-      // Credentials rotated: replace it quietly, it did not fail.
-      const old = session;
-      session = null;
-      stopPinging();
-      old.close();
-    }
-    opening ??= options
-      .open(timeoutMs)
-      .then((held) => {
-        if (closed) {
-          held.close();
-          throw new Error('connection closed');
-        }
-        adopt(held);
-        return held;
-      })
-      .finally(() => {
-        opening = null;
-      });
-    return opening;
-  };
-
-  return {
-    vouches: () => session !== null && session.usable() && noHttp2 === null,
-    async get(path, timeoutMs) {
-      if (noHttp2 !== null) return options.fallback(timeoutMs)(path);
-      const deadline = performance.now() + timeoutMs;
-      let held: KubeSession;
-      try {
-        held = await ensure(timeoutMs);
-      } catch (error) {
-        const message = describeError(error);
-        if (!message.includes('HTTP/2 not offered')) throw error;
-        noHttp2 = message;
-        options.onNoHttp2?.(message);
-        return options.fallback(timeoutMs)(path);
-      }
-      return held.get(path, Math.max(1, Math.round(deadline - performance.now())));
-    },
-    rebalance: drop,
-    close() {
-      closed = true;
-      drop();
-    },
-  };
+/** createHeldConnection holds nothing yet: the first get opens the connection. */
+export function createHeldConnection(options: HeldConnectionOptions): HeldConnection {
+  return new HeldConnection(options);
 }
