@@ -18,7 +18,9 @@
  * With --degrade, see degrade-chaos.ts: the etcd leader is starved step by step, and hawk's EtcdDegrading is timed
  * against the first leader change, then a Lease holder is frozen in longer and longer bursts and hawk's
  * LeaderElectionMarginLow is timed against the Lease changing hands. With --episodes 0 only the margin episodes run,
- * and their results go to chaos-degrade-margin-* so the etcd figures stay.
+ * and their results go to chaos-degrade-margin-* so the etcd figures stay; with both at 0 it is a quiet run alone
+ * (--quiet-seconds 1800: the false warnings of half an hour), in chaos-degrade-quiet-*. A real Prometheus evaluating
+ * etcd-mixin's alerts runs beside every --degrade run.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -76,7 +78,13 @@ if (args.degrade) {
     `${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB\n\n${degradeChaosMarkdown(summary)}\n`;
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  const name = summary.episodes.length === 0 ? 'chaos-degrade-margin' : 'chaos-degrade';
+  // A run of quiet alone (no episodes) counts false alarms over a long calm, kept apart from the episodes' figures.
+  const name =
+    summary.episodes.length > 0
+      ? 'chaos-degrade'
+      : summary.marginEpisodes.length > 0
+        ? 'chaos-degrade-margin'
+        : 'chaos-degrade-quiet';
   writeFileSync(join(dir, `${name}-seed-${seed}.json`), JSON.stringify(summary, null, 2));
   writeFileSync(join(dir, `${name}-latest.md`), markdown);
   console.log(markdown);

@@ -4,8 +4,8 @@
  * loss) hawk's EtcdDegrading opened. Then the margin episodes (support/margin-episodes.ts): a Lease holder frozen in
  * longer and longer bursts until the Lease changes hands, against hawk's LeaderElectionMarginLow. Truth is the lab's:
  * who leads etcd (its own status reads) and who holds the controller-manager and scheduler Leases, polled every
- * 500 ms. Beside it, what Prometheus' etcd-mixin alerts would have said over the same run, derived from the same
- * members' /metrics with those alerts' expressions and `for:`.
+ * 500 ms. Beside it, what Prometheus' etcd-mixin alerts said over the same run: a real Prometheus scraping the
+ * members and evaluating those alerts, and the same expressions derived from hawk's own scrapes as a cross-check.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,6 +21,7 @@ import {
   type MarginEpisode,
 } from './support/margin-episodes';
 import { prometheusEtcdAlerts, type DerivedAlert, type MemberScrape } from './support/prometheus-etcd-alerts';
+import { RealPrometheus, type PrometheusAlertSeen } from './support/real-prometheus';
 
 const run = promisify(execFile);
 
@@ -55,6 +56,10 @@ export interface DegradeSummary {
   readonly quietMarginWarnings: readonly string[];
   readonly marginEpisodes: readonly MarginEpisode[];
   readonly prometheus: readonly DerivedAlert[];
+  /** What the real Prometheus beside the run had pending or firing. */
+  readonly prometheusSeen: readonly PrometheusAlertSeen[];
+  readonly runStartedAt: number;
+  readonly runEndedAt: number;
   readonly stepMs: number;
 }
 
@@ -154,7 +159,15 @@ export async function runDegradeChaos(options: {
 }): Promise<DegradeSummary> {
   const { lab, random, stepMs } = options;
   await lab.fault.heal();
-  const hawk = await spawnHawkProcess(lab.env());
+  const runStartedAt = Date.now();
+  const env = lab.env();
+  const prometheus = await RealPrometheus.start({
+    endpoints: (env.HAWK_ETCD_ENDPOINTS ?? '').split(',').filter(Boolean),
+    ca: env.HAWK_ETCD_CA ?? '',
+    cert: env.HAWK_ETCD_CERT ?? '',
+    key: env.HAWK_ETCD_KEY ?? '',
+  });
+  const hawk = await spawnHawkProcess(env);
   const feed = await followCluster(hawk.url);
   const marginEvidence = recordMarginEvidence(feed);
   const scrapes: MemberScrape[] = [];
@@ -196,6 +209,9 @@ export async function runDegradeChaos(options: {
       quietMarginWarnings,
       marginEpisodes,
       prometheus: prometheusEtcdAlerts(scrapes),
+      prometheusSeen: prometheus.alerts(),
+      runStartedAt,
+      runEndedAt: Date.now(),
       stepMs,
     };
   } finally {
@@ -204,6 +220,7 @@ export async function runDegradeChaos(options: {
     await lab.fault.heal();
     feed.close();
     await hawk.stop();
+    await prometheus.stop();
   }
 }
 
@@ -226,11 +243,6 @@ function etcdEpisodesMarkdown(summary: DegradeSummary): string {
       `${e.harmlessWarnings} |`
     );
   });
-  const prometheus = summary.prometheus.map(
-    (a) =>
-      `| ${a.alert} | ${a.member} | ${a.pendingAt === null ? 'never' : new Date(a.pendingAt).toISOString()} | ` +
-      `${a.firingAt === null ? 'never' : new Date(a.firingAt).toISOString()} | ${a.peak} |`,
-  );
   return [
     `Ramp: CPU ms a second for the etcd leader, ${RAMP.join(' → ')} (${HARMLESS.join(' and ')} harmless), ` +
       `each level ${seconds(summary.stepMs)} ± 25 % (seeded), until the first etcd leader change or Lease loss.`,
@@ -244,13 +256,40 @@ function etcdEpisodesMarkdown(summary: DegradeSummary): string {
     '',
     `Lead time: median ${seconds(median)}, min ${seconds(leads[0] ?? null)}, max ${seconds(leads.at(-1) ?? null)} ` +
       `(${leads.length} of ${summary.episodes.length} episodes warned before the change).`,
+  ].join('\n');
+}
+
+/** etcd-mixin's alerts over the whole run: what the real Prometheus said, then the same expressions derived. */
+function prometheusMarkdown(summary: DegradeSummary): string {
+  const at = (t: number | null) => (t === null ? 'never' : `+${seconds(t - summary.runStartedAt)}`);
+  const real = summary.prometheusSeen.map(
+    (a) => `| ${a.alert} | ${a.instance} | ${at(a.pendingAt)} | ${at(a.firingAt)} |`,
+  );
+  const derived = summary.prometheus.map(
+    (a) => `| ${a.alert} | ${a.member} | ${at(a.pendingAt)} | ${at(a.firingAt)} | ${a.peak} |`,
+  );
+  // hawk's side on the same clock, so the two can be read against each other.
+  const hawkSide = summary.episodes.map(
+    (e, i) =>
+      `- episode ${i + 1}: hawk's EtcdDegrading ${at(e.warningAt)}, etcd leader changed ${at(e.leaderChangeAt)}, ` +
+      `Lease lost ${at(e.leaseLossAt)}`,
+  );
+  return [
+    `A real Prometheus (Debian's) scraped every member's /metrics every 15 s for the whole run ` +
+      `(${seconds(summary.runEndedAt - summary.runStartedAt)}) and evaluated etcd-mixin's etcdHighFsyncDurations, ` +
+      'etcdHighCommitDurations and etcdHighNumberOfLeaderChanges with their `for:`. ' +
+      'Times are from the start of the run.',
     '',
-    "Prometheus' etcd-mixin alerts over the same run (derived from the same /metrics, scraped every 15 s, with the " +
-      "alerts' expressions and `for:`; not a real Prometheus):",
+    real.length === 0
+      ? 'None of them was ever pending or firing.'
+      : ['| alert | instance | pending since | firing |', '| --- | --- | --- | --- |', ...real].join('\n'),
+    '',
+    ...(hawkSide.length > 0 ? ['On the same clock:', '', ...hawkSide, ''] : []),
+    'The same expressions derived from hawk-independent scrapes of the same members (a cross-check):',
     '',
     '| alert | member | condition first true | would fire (after `for:`) | peak value |',
     '| --- | --- | --- | --- | --- |',
-    ...prometheus,
+    ...derived,
   ].join('\n');
 }
 
@@ -264,5 +303,6 @@ export function degradeChaosMarkdown(summary: DegradeSummary): string {
       `## A leader running out of margin\n\n${marginEpisodesMarkdown(summary.marginEpisodes, quiet, summary.stepMs)}`,
     );
   }
+  sections.push(`## Prometheus' etcd-mixin over the same run\n\n${prometheusMarkdown(summary)}`);
   return sections.join('\n\n');
 }
