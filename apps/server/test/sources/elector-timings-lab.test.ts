@@ -44,10 +44,12 @@ describe("OpenShift's elector timings on the real components", () => {
     console.log(`[elector openshift] phase ${name}: ${((Date.now() - phaseFrom) / 1000).toFixed(1)} s`);
     phaseFrom = Date.now();
   };
+  // Each replacement of the lab, step by step.
+  const progress = { onProgress: (line: string) => console.log(`[elector openshift] lab: ${line}`) };
 
   beforeAll(async () => {
     phaseFrom = Date.now();
-    lab = await ensureLab({ leaderElection: OPENSHIFT });
+    lab = await ensureLab({ leaderElection: OPENSHIFT }, progress);
     phase("lab on OpenShift's timings");
     h = await startLabHub({ lab });
     firstSightAt = await h.until(
@@ -62,7 +64,7 @@ describe("OpenShift's elector timings on the real components", () => {
   afterAll(async () => {
     phaseFrom = Date.now();
     await h?.stop();
-    await ensureLab();
+    await ensureLab({}, progress);
     phase('lab back on default timings');
   }, 300_000);
 
