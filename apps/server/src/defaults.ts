@@ -137,6 +137,28 @@ export const SERVER_DEFAULTS = {
   slowRequestMs: 1_000,
   /** Longest a graceful shutdown may take before the process exits anyway (ms); under Kubernetes' 30 s grace. */
   shutdownDeadlineMs: 10_000,
+  /** A timeline request that names no `from` covers this much before its `to` (ms): the last day. */
+  timelineWindowMs: 24 * 60 * 60_000,
+  /** Incidents are looked for this far back unless `from` says (ms): the default history retention, 7 days. */
+  incidentWindowMs: 7 * 24 * 60 * 60_000,
+  /** The server-side timeout of watches on quiet resources (s): each ends and resumes about every minute. */
+  quietWatchSeconds: 60,
+  /** A quiet watch silent this long, not even resuming, is restarted (ms): two of its timeouts. */
+  quietWatchStaleMs: 120_000,
+  /** Least silence of the leases watch that restarts it while leader leases are held (ms). */
+  renewingLeasesStaleMs: 10_000,
+  /** A watch the server ends sooner than this (ms) having sent nothing is a failure, as in client-go. */
+  shortWatchMs: 1_000,
+  /** Objects per list page (count), as client-go's reflector pages. */
+  listPageSize: 500,
+  /** After a silent watch is restarted, how long its relist may take before the source is called stale (ms). */
+  staleGraceMs: 5_000,
+  /** A session that ran this long before failing was healthy: its failure starts the backoff afresh (ms). */
+  healthyRunMs: 10_000,
+  /** How often the leading replica prunes history past its retention (ms). */
+  historyPruneEveryMs: 60 * 60_000,
+  /** How long a Redis lock's release marker is kept (ms): far longer than a follower's retry period. */
+  redisReleaseMarkerMs: 60_000,
 } as const;
 
 /**

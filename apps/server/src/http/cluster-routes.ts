@@ -15,10 +15,6 @@ import {
 } from './schemas';
 import { SERVER_DEFAULTS } from '../defaults';
 
-const DAY_MS = 24 * 60 * 60_000;
-/** Incidents are looked for in the default history retention (7 days) unless `from` says otherwise. */
-const INCIDENT_WINDOW_MS = 7 * DAY_MS;
-
 /** REST over the clusters: what the socket pushes, plus history (timeline and replay). */
 export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { states, history } = app.hawk;
@@ -33,7 +29,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The incidents core derives from the stored timeline, so they survive whatever the timeline survives. */
   async function incidentsIn(clusterId: string, window: { from?: string; to?: string }) {
     const to = window.to === undefined ? Date.now() : parseTime(window.to);
-    const from = window.from === undefined ? to - INCIDENT_WINDOW_MS : parseTime(window.from);
+    const from = window.from === undefined ? to - SERVER_DEFAULTS.incidentWindowMs : parseTime(window.from);
     if (Number.isNaN(from) || Number.isNaN(to) || from > to) return null;
     const events = await history.timeline(clusterId, from, to, SERVER_DEFAULTS.incidentEventsLimit);
     return {
@@ -126,7 +122,8 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const to = request.query.to === undefined ? Date.now() : parseTime(request.query.to);
-      const from = request.query.from === undefined ? to - DAY_MS : parseTime(request.query.from);
+      const from =
+        request.query.from === undefined ? to - SERVER_DEFAULTS.timelineWindowMs : parseTime(request.query.from);
       if (Number.isNaN(from) || Number.isNaN(to) || from > to)
         return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
       const events = await history.timeline(request.params.id, from, to, request.query.limit);

@@ -1,4 +1,5 @@
 import type { createClient } from 'redis';
+import { SERVER_DEFAULTS } from '../defaults';
 import type { LeaderLock } from './leader-lock';
 
 export type RedisClient = ReturnType<typeof createClient>;
@@ -16,8 +17,6 @@ const ACQUIRE =
   "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then if redis.call('GET', KEYS[2]) then " +
   "redis.call('DEL', KEYS[2]); return 'vacant' end return 'expired' elseif redis.call('GET', KEYS[1]) == " +
   "ARGV[1] then return 'vacant' end return 0";
-/** How long a release marker is kept (ms): far longer than a follower's retry period. */
-const RELEASE_MARKER_MS = 60_000;
 
 /** A Redis key with a TTL: expiry is judged by Redis's single clock, so replica clock skew does not matter. */
 export function createRedisLock(client: RedisClient, key: string): LeaderLock {
@@ -35,7 +34,7 @@ export function createRedisLock(client: RedisClient, key: string): LeaderLock {
     async release(identity) {
       await client.eval(RELEASE_IF_HELD, {
         keys: [key, `${key}:released`],
-        arguments: [identity, String(RELEASE_MARKER_MS)],
+        arguments: [identity, String(SERVER_DEFAULTS.redisReleaseMarkerMs)],
       });
     },
     holder: async () => (await client.get(key)) ?? null,

@@ -1,4 +1,5 @@
 import type { ClusterState, TimelineEvent } from '@hawk/core';
+import { SERVER_DEFAULTS } from '../defaults';
 import type { HistoryRepository } from '../history/history-repository';
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
@@ -32,8 +33,6 @@ export interface Replica {
   /** Every cluster's sources have synced or failed once. */
   ready(): boolean;
 }
-
-const PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * createReplica runs one hawk replica. Every replica observes: its hub watches, probes and judges
@@ -89,7 +88,7 @@ export function createReplica(options: ReplicaOptions): Replica {
       // Election runs beside observation; a lock store that hangs must not hold up serving.
       void leadership.start().catch((error: unknown) => log.error({ err: error }, 'leader election failed to start'));
       prune();
-      pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+      pruneTimer = setInterval(prune, SERVER_DEFAULTS.historyPruneEveryMs);
       pruneTimer.unref();
     },
     async stop() {

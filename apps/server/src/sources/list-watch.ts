@@ -39,18 +39,13 @@ export class HttpStatusError extends Error {
   }
 }
 
-/** ShortWatchError: the server ended a watch within SHORT_WATCH_MS having sent nothing. */
+/** ShortWatchError: the server ended a watch within SERVER_DEFAULTS.shortWatchMs having sent nothing. */
 export class ShortWatchError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ShortWatchError';
   }
 }
-
-/** A watch ended by the server sooner than this (ms) with no event is a failure, as in client-go. */
-const SHORT_WATCH_MS = 1000;
-
-const LIST_PAGE = 500;
 
 function query(params: Record<string, string | number | boolean | undefined>): string {
   const search = new URLSearchParams();
@@ -86,7 +81,7 @@ async function list(client: KubeClient, spec: WatchSpec, signal: AbortSignal): P
       query({
         labelSelector: spec.labelSelector,
         fieldSelector: spec.fieldSelector,
-        limit: LIST_PAGE,
+        limit: SERVER_DEFAULTS.listPageSize,
         continue: continueToken,
       });
     const response = await client.open(path, {
@@ -185,7 +180,7 @@ export async function runListWatch(
     // As client-go's reflector: a watch the server ends at once with nothing in it is a failure
     // (an apiserver whose cache is rebuilding after etcd came back does this), not a normal end.
     // Re-opening it at once would spin; the supervisor's backoff paces the retries instead.
-    if (watched.events === 0 && performance.now() - openedAt < SHORT_WATCH_MS && !signal.aborted) {
+    if (watched.events === 0 && performance.now() - openedAt < SERVER_DEFAULTS.shortWatchMs && !signal.aborted) {
       throw new ShortWatchError(
         `watch ${spec.path}: closed by the server after ${Math.round(performance.now() - openedAt)} ms with no event`,
       );

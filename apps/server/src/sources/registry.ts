@@ -43,10 +43,6 @@ export interface WatchSource<T> {
  */
 export const MAX_LEASES_PER_NAMESPACE = 100;
 
-/** Quiet resources: the watch ends and resumes every minute, so two minutes without even that is silence. */
-const QUIET_WATCH_SECONDS = 60;
-const QUIET_STALE_MS = 120_000;
-
 export interface Observations {
   readonly leases: WatchSink<LeaseRecord>;
   readonly identityLeases: WatchSink<IdentityLeaseObservation>;
@@ -210,16 +206,13 @@ function leaderLeaseSession(
 /** A randomised server-side watch timeout spreads the clusters' resumes apart (s). */
 const jitteredSeconds = (base: number) => Math.round(base * (0.8 + Math.random() * 0.4));
 
-/** Least silence of the leases watch that restarts it while leader leases are held (ms). */
-const RENEWING_LEASES_STALE_MS = 10_000;
-
 /**
  * leaseWatchStaleAfterMs: with leases held, the watch is restarted a second before the soonest renewal falls
  * overdue, so a dead watch is relisted before hawk would blame a holder for its silence; never sooner than 10 s.
  */
 export function leaseWatchStaleAfterMs(silenceBudgetMs: number | null): number {
-  if (silenceBudgetMs === null) return QUIET_STALE_MS;
-  return Math.max(RENEWING_LEASES_STALE_MS, silenceBudgetMs - 1000);
+  if (silenceBudgetMs === null) return SERVER_DEFAULTS.quietWatchStaleMs;
+  return Math.max(SERVER_DEFAULTS.renewingLeasesStaleMs, silenceBudgetMs - 1000);
 }
 
 export interface SourceSessions {
@@ -240,10 +233,10 @@ export function createWatchSessions(
   logger: Logger,
   leaseNamespaces: readonly string[] = [],
 ): SourceSessions[] {
-  const quiet = () => QUIET_STALE_MS;
+  const quiet = () => SERVER_DEFAULTS.quietWatchStaleMs;
   const leases = (namespace: string): WatchSource<LeaseRecord> => ({
     name: 'leases',
-    spec: { ...leaderLeasesIn(namespace), watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+    spec: { ...leaderLeasesIn(namespace), watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
     map: mapLeaderLease,
     maxObjects: MAX_LEASES_PER_NAMESPACE,
     staleAfterMs: () => leaseWatchStaleAfterMs(leaseSilenceBudgetMs()),
@@ -258,7 +251,7 @@ export function createWatchSessions(
     session(
       {
         name: 'identity-leases',
-        spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
         map: mapIdentityLease,
         staleAfterMs: quiet,
       },
@@ -267,7 +260,10 @@ export function createWatchSessions(
     session(
       {
         name: 'endpointslice',
-        spec: { ...KUBERNETES_ENDPOINT_SLICES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        spec: {
+          ...KUBERNETES_ENDPOINT_SLICES,
+          watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds),
+        },
         map: mapEndpointSlice,
         staleAfterMs: quiet,
       },
@@ -276,7 +272,7 @@ export function createWatchSessions(
     session(
       {
         name: 'pods',
-        spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
         map: mapControlPlanePod,
         staleAfterMs: quiet,
       },
@@ -285,7 +281,7 @@ export function createWatchSessions(
     session(
       {
         name: 'nodes',
-        spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS) },
+        spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
         map: mapControlPlaneNode,
         staleAfterMs: quiet,
       },
@@ -321,7 +317,7 @@ export function createWatchSessions(
       }
       const spec = {
         path: `/apis/coordination.k8s.io/${version}/namespaces/kube-system/leasecandidates`,
-        watchTimeoutSeconds: jitteredSeconds(QUIET_WATCH_SECONDS),
+        watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds),
       };
       await watchSession(
         client,

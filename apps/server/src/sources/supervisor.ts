@@ -60,12 +60,6 @@ export interface Supervisor {
 
 class StaleError extends Error {}
 
-/** After a silent watch is restarted, how long its relist may take before the source is called stale (ms). */
-const STALE_GRACE_MS = 5000;
-
-/** A session that ran this long before failing was healthy: its failure starts the backoff afresh (ms). */
-const HEALTHY_RUN_MS = 10_000;
-
 /**
  * createSupervisor keeps one source's session running, apart from the session's own logic:
  * 1. run the session; it lists, then watches until something goes wrong;
@@ -174,7 +168,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const { error, ranMs } = await runOnce();
       if (stopped) break;
       restarts += 1;
-      if (ranMs >= HEALTHY_RUN_MS) failures = 0;
+      if (ranMs >= SERVER_DEFAULTS.healthyRunMs) failures = 0;
       if (error instanceof StaleError) {
         staleRestarts += 1;
         lastError = error.message;
@@ -186,7 +180,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const timer = setTimeout(() => {
           if (!stopped && syncs === syncsBefore)
             setFreshness({ state: 'stale', lastEventAt: silentSince, detail: `${error.message}, restarting watch` });
-        }, STALE_GRACE_MS);
+        }, SERVER_DEFAULTS.staleGraceMs);
         timer.unref();
         continue;
       }
