@@ -303,6 +303,15 @@ export function degradeChaosMarkdown(summary: DegradeSummary): string {
       `## A leader running out of margin\n\n${marginEpisodesMarkdown(summary.marginEpisodes, quiet, summary.stepMs)}`,
     );
   }
+  // A quiet run alone has no episode section to say how quiet it was.
+  if (summary.episodes.length === 0 && summary.marginEpisodes.length === 0) {
+    const titles = [...summary.quietWarnings, ...summary.quietMarginWarnings];
+    sections.push(
+      `## Quiet\n\n${seconds(summary.quietMs)} with no fault: EtcdDegrading opened ${summary.quietWarnings.length} ` +
+        `times, LeaderElectionMarginLow ${summary.quietMarginWarnings.length} times` +
+        (titles.length ? `: ${titles.join('; ')}` : '.'),
+    );
+  }
   sections.push(`## Prometheus' etcd-mixin over the same run\n\n${prometheusMarkdown(summary)}`);
   return sections.join('\n\n');
 }
