@@ -28,18 +28,34 @@ afterEach(async () => {
   await Promise.all(repositories.splice(0).map((repository) => repository.close().catch(() => undefined)));
 });
 
+/** How long the busy hawk may take to start and report its commits: a deadline that says where it got to. */
+const BUSY_HAWK_DEADLINE_MS = 90_000;
+
 /** Runs test/history/support/busy-hawk.ts on `store` and kills it with SIGKILL once it reported `atLeast` commits. */
 async function killBusyHawk(store: string, atLeast: number): Promise<number> {
+  const startedAt = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/busy-hawk.ts'), store], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let lastReported = 0;
+  let firstReportAt: number | null = null;
+  const deadline = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, BUSY_HAWK_DEADLINE_MS);
   await new Promise<void>((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code) => reject(new Error(`busy hawk exited early (${code})`)));
+    child.on('exit', (code, signal) =>
+      reject(
+        new Error(
+          `busy hawk exited (${code ?? signal}) after ${Date.now() - startedAt} ms having reported ${lastReported} ` +
+            `of ${atLeast} commits (first report ${firstReportAt === null ? 'never' : `at ${firstReportAt} ms`})`,
+        ),
+      ),
+    );
     child.stdout.on('data', (chunk: Buffer) => {
       const lines = chunk.toString().trim().split('\n');
       lastReported = Number(lines.at(-1));
+      firstReportAt ??= Date.now() - startedAt;
       // Kill mid-stream, well into a run of patches between snapshots.
       if (lastReported >= atLeast) {
         child.removeAllListeners('exit');
@@ -48,6 +64,7 @@ async function killBusyHawk(store: string, atLeast: number): Promise<number> {
       }
     });
   });
+  clearTimeout(deadline);
   await new Promise((resolve) => child.once('exit', resolve));
   return lastReported;
 }
@@ -116,17 +133,21 @@ describe.each(historyBackends)('$name history', (backend) => {
     for (const state of states) expect(await reopened.stateAt('lab', state.observedAt)).toEqual(state);
   });
 
-  it('loses nothing committed when the backend is killed with SIGKILL', async () => {
-    const store = await backend.newStore();
-    const lastReported = await killBusyHawk(store, 150);
-    const history = await open(store, 100);
-    const events = await history.timeline('lab', T0, T0 + 1_000_000, 10_000);
-    // Every change the process reported was committed before it said so.
-    expect(events.length).toBeGreaterThanOrEqual(lastReported);
-    expect(events.map((event) => event.at)).toEqual(events.map((_, index) => T0 + (index + 1) * 1_000));
-    const replayed = await history.stateAt('lab', T0 + lastReported * 1_000);
-    expect(replayed?.observedAt).toBe(T0 + lastReported * 1_000);
-  }, 30_000);
+  it(
+    'loses nothing committed when the backend is killed with SIGKILL',
+    async () => {
+      const store = await backend.newStore();
+      const lastReported = await killBusyHawk(store, 150);
+      const history = await open(store, 100);
+      const events = await history.timeline('lab', T0, T0 + 1_000_000, 10_000);
+      // Every change the process reported was committed before it said so.
+      expect(events.length).toBeGreaterThanOrEqual(lastReported);
+      expect(events.map((event) => event.at)).toEqual(events.map((_, index) => T0 + (index + 1) * 1_000));
+      const replayed = await history.stateAt('lab', T0 + lastReported * 1_000);
+      expect(replayed?.observedAt).toBe(T0 + lastReported * 1_000);
+    },
+    BUSY_HAWK_DEADLINE_MS + 30_000,
+  );
 });
 
 describe('PostgreSQL history shared by replicas', () => {
