@@ -36,12 +36,11 @@ async function killBusyHawk(store: string, atLeast: number): Promise<number> {
   const startedAt = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/busy-hawk.ts'), store], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: BUSY_HAWK_DEADLINE_MS,
+    killSignal: 'SIGKILL',
   });
   let lastReported = 0;
   let firstReportAt: number | null = null;
-  const deadline = setTimeout(() => {
-    child.kill('SIGKILL');
-  }, BUSY_HAWK_DEADLINE_MS);
   await new Promise<void>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) =>
@@ -64,7 +63,6 @@ async function killBusyHawk(store: string, atLeast: number): Promise<number> {
       }
     });
   });
-  clearTimeout(deadline);
   await new Promise((resolve) => child.once('exit', resolve));
   return lastReported;
 }
