@@ -4,6 +4,9 @@ import { DEFAULT_CONFIG } from '@hawk/core';
  * The server's defaults, in one place, each with its unit and why (what hawk judges by lives in core's config.ts).
  * Options and environment variables fall back to these; no other module writes a default number.
  */
+/** Quiet resources' watch timeout (s), named because their staleness is derived from it. */
+const QUIET_WATCH_SECONDS = 60;
+
 export const SERVER_DEFAULTS = {
   /** How often each apiserver, the front door and etcd are probed (ms) when neither env nor config file says. */
   probeIntervalMs: 2_000,
@@ -142,9 +145,9 @@ export const SERVER_DEFAULTS = {
   /** Incidents are looked for this far back unless `from` says (ms): the default history retention, 7 days. */
   incidentWindowMs: 7 * 24 * 60 * 60_000,
   /** The server-side timeout of watches on quiet resources (s): each ends and resumes about every minute. */
-  quietWatchSeconds: 60,
+  quietWatchSeconds: QUIET_WATCH_SECONDS,
   /** A quiet watch silent this long, not even resuming, is restarted (ms): two of its timeouts. */
-  quietWatchStaleMs: 120_000,
+  quietWatchStaleMs: 2 * QUIET_WATCH_SECONDS * 1000,
   /** Least silence of the leases watch that restarts it while leader leases are held (ms). */
   renewingLeasesStaleMs: 10_000,
   /** A watch the server ends sooner than this (ms) having sent nothing is a failure, as in client-go. */
