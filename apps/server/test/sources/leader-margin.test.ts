@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '@hawk/core';
+import type { ComponentKind } from '@hawk/lab';
+import { sleep } from '@hawk/testkit/hawk-process';
 import { finding, useLabHub } from '@hawk/testkit/lab-hub';
 
 const aboutLease = (name: string) => (subject: string | null) => subject?.endsWith(name) ?? false;
@@ -8,23 +10,31 @@ const aboutLease = (name: string) => (subject: string | null) => subject?.endsWi
 // renew deadline, yet in time, so the lease never expires. The margin warning opens while it still leads.
 describe('leader margin', () => {
   const h = useLabHub();
+  const lease = 'kube-controller-manager';
+  const marginLow = (s: Parameters<typeof finding>[0]) => finding(s, 'LeaderElectionMarginLow', aboutLease(lease));
 
-  it('the controller-manager leader frozen 7 s of every 9 s: the margin warning opens with no lease loss, clears after', async () => {
-    const lease = 'kube-controller-manager';
-    const marginLow = (s: Parameters<typeof finding>[0]) => finding(s, 'LeaderElectionMarginLow', aboutLease(lease));
-    const holder = (await h.lab.leaseHolder(lease))!;
-    const transitionsBefore = holder.lease.spec.leaseTransitions ?? 0;
-    expect(marginLow(h.state())).toBeFalsy(); // the quiet lab, renewing every 2 s, is not warned about
+  /** Freezes one instance 7 s of every 9 s until the returned stop is awaited, which leaves it thawed. */
+  const freezeInBursts = (kind: ComponentKind, index: number): (() => Promise<void>) => {
     let bursting = true;
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     const bursts = (async () => {
       while (bursting) {
-        await h.lab.fault.freeze(lease, holder.instance.index);
+        await h.lab.fault.freeze(kind, index);
         await sleep(7_000);
-        await h.lab.fault.thaw(lease, holder.instance.index);
+        await h.lab.fault.thaw(kind, index);
         await sleep(2_000);
       }
     })();
+    return async () => {
+      bursting = false;
+      await bursts;
+    };
+  };
+
+  it('the controller-manager leader frozen 7 s of every 9 s: the margin warning opens with no lease loss, clears after', async () => {
+    const holder = (await h.lab.leaseHolder(lease))!;
+    const transitionsBefore = holder.lease.spec.leaseTransitions ?? 0;
+    expect(marginLow(h.state())).toBeFalsy(); // the quiet lab, renewing every 2 s, is not warned about
+    const stopBursts = freezeInBursts(lease, holder.instance.index);
     const startedAt = Date.now();
     try {
       const openedAt = await h.until(`${lease}: margin warning opens`, (s) => !!marginLow(s), 90_000);
@@ -34,8 +44,7 @@ describe('leader margin', () => {
       expect(h.state().leases.find((l) => l.name === lease)!.record!.holderIdentity).toBe(holder.identity);
       await sleep(20_000); // two more bursts under the warning: still the same holder, no loss
     } finally {
-      bursting = false;
-      await bursts;
+      await stopBursts();
     }
     const stoppedAt = Date.now();
     const after = (await h.lab.lease(lease))!.spec;
@@ -57,8 +66,6 @@ describe('leader margin', () => {
   // node's apiserver). That apiserver frozen 7 s of every 9 s delays each renewal until it thaws; the warning must name
   // it as the likely cause, and the holder must not change.
   it("the apiserver on the holder's node frozen 7 s of every 9 s: the margin warning names it", async () => {
-    const lease = 'kube-controller-manager';
-    const marginLow = (s: Parameters<typeof finding>[0]) => finding(s, 'LeaderElectionMarginLow', aboutLease(lease));
     // A clean start: none of the holder's recent intervals late (the test above leaves some behind after it clears),
     // so the warning below is opened by this fault alone.
     await h.until(
@@ -72,16 +79,7 @@ describe('leader margin', () => {
     const holder = (await h.lab.leaseHolder(lease))!;
     const node = `cp-${holder.instance.index}`;
     const transitionsBefore = holder.lease.spec.leaseTransitions ?? 0;
-    let bursting = true;
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-    const bursts = (async () => {
-      while (bursting) {
-        await h.lab.fault.freeze('kube-apiserver', holder.instance.index);
-        await sleep(7_000);
-        await h.lab.fault.thaw('kube-apiserver', holder.instance.index);
-        await sleep(2_000);
-      }
-    })();
+    const stopBursts = freezeInBursts('kube-apiserver', holder.instance.index);
     const startedAt = Date.now();
     const causes = new Set<string>();
     try {
@@ -99,8 +97,7 @@ describe('leader margin', () => {
       expect(warned.kind).toBe('expected');
       expect(warned.title).toMatch(new RegExp(`\\(apiserver \\S+ (answers /readyz in \\d+ ms|fails /readyz)\\)$`));
     } finally {
-      bursting = false;
-      await bursts;
+      await stopBursts();
       await h.lab.fault.heal();
     }
     console.log(`[leader margin] likely causes seen while warned: ${JSON.stringify([...causes])}`);
