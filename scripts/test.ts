@@ -1,0 +1,122 @@
+/**
+ * `pnpm test`: every check CI runs, in two lanes at once.
+ * - lab lane: the tests that use the lab (projects lab, server, e2e), one file after another, as before. Most of its
+ *   time is waiting on the real control plane (leases running out, windows filling), not CPU.
+ * - checks lane: typecheck, lint, then the tests that need no lab (core, web, server-unit, server-services, bench)
+ *   with core's coverage. It runs at a lower CPU priority, so the lab's load-sensitive tests (CPU quotas, frozen
+ *   processes, leader elections) keep the CPU they had when everything ran in one line; it fills the lab's waits.
+ * The checks lane's output is printed in one block when it ends, so the lab lane's live output stays readable.
+ * The exit code is non-zero when any step fails; every step runs to the end, so one run says everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const REPO_ROOT = join(import.meta.dirname, '..');
+/** Lower than the lab's processes (nice 0), yet not starved: its services tests have deadlines of their own. */
+const CHECKS_NICENESS = 10;
+
+interface Step {
+  readonly name: string;
+  readonly command: readonly string[];
+}
+
+interface LaneResult {
+  readonly lane: string;
+  /** The steps that failed: every step runs even after one fails, so one run says everything. */
+  readonly failed: readonly string[];
+  readonly seconds: number;
+}
+
+const LAB_LANE: readonly Step[] = [
+  {
+    name: 'lab tests',
+    command: ['pnpm', 'exec', 'vitest', 'run', '--project', 'lab', '--project', 'server', '--project', 'e2e'],
+  },
+];
+
+const CHECKS_LANE: readonly Step[] = [
+  { name: 'typecheck', command: ['pnpm', 'typecheck'] },
+  { name: 'lint', command: ['pnpm', 'lint'] },
+  {
+    name: 'tests without the lab (coverage of core)',
+    command: [
+      'pnpm',
+      'exec',
+      'vitest',
+      'run',
+      '--coverage',
+      ...['core', 'web', 'server-unit', 'server-services', 'bench'].flatMap((project) => ['--project', project]),
+    ],
+  },
+];
+
+const running = new Set<ChildProcess>();
+
+function runStep(step: Step, options: { niceness: number; onOutput: (chunk: Buffer) => void }): Promise<number> {
+  const [program, ...args] =
+    options.niceness === 0 ? step.command : ['nice', '-n', String(options.niceness), ...step.command];
+  const child = spawn(program!, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.stdout.on('data', options.onOutput);
+  child.stderr.on('data', options.onOutput);
+  return new Promise((resolve) => {
+    child.once('error', (error) => {
+      options.onOutput(Buffer.from(`[test] could not start ${step.command.join(' ')}: ${error.message}\n`));
+      resolve(127);
+    });
+    child.once('close', (code, signal) => {
+      running.delete(child);
+      resolve(code ?? (signal ? 128 : 1));
+    });
+  });
+}
+
+async function runLane(
+  lane: string,
+  steps: readonly Step[],
+  options: { niceness: number; live: boolean },
+): Promise<LaneResult> {
+  const started = Date.now();
+  const buffered: Buffer[] = [];
+  const onOutput = options.live
+    ? (chunk: Buffer) => process.stdout.write(chunk)
+    : (chunk: Buffer) => buffered.push(chunk);
+  const failed: string[] = [];
+  for (const step of steps) {
+    const stepStarted = Date.now();
+    const code = await runStep(step, { niceness: options.niceness, onOutput });
+    const seconds = Math.round((Date.now() - stepStarted) / 1000);
+    console.log(`[test] ${lane}: ${step.name} ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s`);
+    if (code !== 0) failed.push(step.name);
+  }
+  if (!options.live) {
+    console.log(`\n[test] ---- ${lane} lane output ----`);
+    process.stdout.write(Buffer.concat(buffered));
+    console.log(`[test] ---- end of ${lane} lane output ----\n`);
+  }
+  return { lane, failed, seconds: Math.round((Date.now() - started) / 1000) };
+}
+
+if (process.argv.length > 2) {
+  console.error(
+    'pnpm test runs everything and takes no arguments; for some files: ' +
+      'pnpm exec vitest run --project <project> <files> (with the lab lock for lab files)',
+  );
+  process.exit(2);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const child of running) child.kill(signal);
+  });
+}
+
+const results = await Promise.all([
+  runLane('lab', LAB_LANE, { niceness: 0, live: true }),
+  runLane('checks', CHECKS_LANE, { niceness: CHECKS_NICENESS, live: false }),
+]);
+for (const result of results) {
+  const verdict = result.failed.length === 0 ? 'passed' : `FAILED (${result.failed.join(', ')})`;
+  console.log(`[test] ${result.lane} lane ${verdict} in ${result.seconds} s`);
+}
+process.exitCode = results.every((result) => result.failed.length === 0) ? 0 : 1;
