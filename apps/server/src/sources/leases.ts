@@ -15,8 +15,6 @@ export function leaderLeasesIn(namespace: string) {
   } as const;
 }
 
-export const LEADER_LEASES = leaderLeasesIn('kube-system');
-
 export const IDENTITY_LEASES = {
   path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases',
   labelSelector: IDENTITY_LABEL,
