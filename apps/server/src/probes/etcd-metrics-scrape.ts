@@ -1,5 +1,6 @@
 import type { CumulativeHistogram, EtcdMetricsSample } from '@hawk/core';
 import type { EtcdTransport } from '../clusters/etcd-transport';
+import { describeError } from '../util/describe-error';
 
 /** etcd's /metrics runs to a few hundred KiB with its gRPC series; more than this is not etcd's answer. */
 export const ETCD_METRICS_MAX_BYTES = 4 * 1024 ** 2;
@@ -138,6 +139,6 @@ export async function scrapeEtcdMetrics(
     if (response.status !== 200) return { endpoint, error: `/metrics: HTTP ${response.status}` };
     return { endpoint, sample: etcdMetricsSample(response.text, now()) };
   } catch (error) {
-    return { endpoint, error: error instanceof Error ? error.message : String(error) };
+    return { endpoint, error: describeError(error) };
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { histogramQuantile, judgeEtcdDegradation, DEFAULT_CONFIG } from '@hawk/core';
-import { etcdMetricsSample, parseMetricSeries } from '../../src/probes/etcd-metrics-scrape';
+import type { EtcdTransport } from '../../src/clusters/etcd-transport';
+import { etcdMetricsSample, parseMetricSeries, scrapeEtcdMetrics } from '../../src/probes/etcd-metrics-scrape';
 
 /**
  * etcd 3.6.8's own /metrics (a single member run here after 20 puts), cut to the families hawk reads and a few it
@@ -148,5 +149,18 @@ describe('etcd /metrics scrape', () => {
     expect(judgeEtcdDegradation('1', slow, DEFAULT_CONFIG)?.signals).toEqual([
       expect.stringMatching(/^WAL fsync p99 \d+(\.\d)? ms/),
     ]);
+  });
+
+  it('a member that cannot be reached says why, also when the error has no message of its own', async () => {
+    // What node's connect gives when every address of a name refuses: an AggregateError whose message is empty.
+    const refused = (address: string) =>
+      Object.assign(new Error(`connect ECONNREFUSED ${address}`), { code: 'ECONNREFUSED' });
+    const transport = {
+      get: () => Promise.reject(new AggregateError([refused('10.0.0.11:2379'), refused('[fd00::11]:2379')], '')),
+    } as unknown as EtcdTransport;
+    expect(await scrapeEtcdMetrics(transport, 'https://etcd-1:2379', 1_000, () => 0)).toEqual({
+      endpoint: 'https://etcd-1:2379',
+      error: 'connect ECONNREFUSED 10.0.0.11:2379; connect ECONNREFUSED [fd00::11]:2379',
+    });
   });
 });
