@@ -4,6 +4,7 @@ import type { ClusterState, Finding, TimelineEvent } from '@hawk/core';
 import { ensureLab, type Lab } from '@hawk/lab';
 import { loadEnv } from '@hawk/server/env';
 import { createClusterHub, type ClusterHubOptions, type SourcesHub } from '@hawk/server/hub';
+import { setUpStep } from './set-up-step';
 
 /** A hub watching the lab, with the helpers the scenario tests read like. */
 export interface LabHub {
@@ -70,7 +71,7 @@ export function labKubeConfig(
 }
 
 export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: Lab } = {}): Promise<LabHub> {
-  const lab = options.lab ?? (await ensureLab());
+  const lab = options.lab ?? (await setUpStep('bring the lab up', () => ensureLab()));
   const env = loadEnv({ ...lab.env(), HAWK_CONFIG: '', HAWK_CONTEXTS: '' });
   const kubeconfig = options.kubeconfig ?? labKubeConfig(lab);
   const hub = createClusterHub({
@@ -83,8 +84,11 @@ export async function startLabHub(options: Partial<ClusterHubOptions> & { lab?: 
   const timeline: TimelineEvent[] = [];
   hub.onTimeline((event) => timeline.push(event));
   const startedAt = Date.now();
-  await hub.start();
-  const clusterId = hub.list()[0]!.identity.id;
+  const server = kubeconfig.getCurrentCluster()?.server ?? 'no server in the kubeconfig';
+  await setUpStep(`start a hub on the lab (${server})`, () => hub.start());
+  const first = hub.list()[0];
+  if (!first) throw new Error(`set-up failed: the hub on the lab (${server}) lists no cluster after its start`);
+  const clusterId = first.identity.id;
   const state = (id = clusterId) => hub.get(id)!;
   const until = async (
     description: string,
@@ -170,8 +174,8 @@ export function useLabHub(
 ): LabHub {
   let hub: LabHub | undefined;
   beforeAll(async () => {
-    const lab = await ensureLab();
-    await lab.fault.heal();
+    const lab = await setUpStep('bring the lab up', () => ensureLab());
+    await setUpStep('heal the lab', () => lab.fault.heal());
     hub = await startLabHub({ ...options, lab });
     await hub.until(description, ready, 60_000);
   });
