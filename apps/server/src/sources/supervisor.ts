@@ -51,17 +51,10 @@ export interface SupervisorOptions {
   readonly checkEveryMs?: number;
 }
 
-export interface Supervisor {
-  start(): void;
-  stop(): Promise<void>;
-  freshness(): Freshness;
-  stats(): SourceStats;
-}
-
 class StaleError extends Error {}
 
 /**
- * createSupervisor keeps one source's session running, apart from the session's own logic:
+ * Supervisor keeps one source's session running, apart from the session's own logic:
  * 1. run the session; it lists, then watches until something goes wrong;
  * 2. on 410 Gone, relist at once (the data moved on, the server is fine);
  * 3. on silence longer than `staleAfterMs`, restart it at once, and call it stale if the relist does not succeed
@@ -69,173 +62,214 @@ class StaleError extends Error {}
  * 4. on any other error, wait a jittered exponential backoff, then go to 1.
  * Only one session runs at a time, so restarts never pile up.
  */
-export function createSupervisor(options: SupervisorOptions): Supervisor {
-  const initialMs = options.backoffInitialMs ?? SERVER_DEFAULTS.watchBackoffInitialMs;
-  const maxMs = options.backoffMaxMs ?? SERVER_DEFAULTS.watchBackoffMaxMs;
-  let freshness: Freshness = { state: 'reconnecting', lastEventAt: null };
+export class Supervisor {
+  private latest: Freshness = { state: 'reconnecting', lastEventAt: null };
   /** What the session left out, by path; carried on every freshness until a list keeps everything again. */
-  let dropped: NonNullable<Freshness['dropped']> = {};
-  let restarts = 0;
-  let relists = 0;
-  let staleRestarts = 0;
-  let syncs = 0;
-  let lastError: string | null = null;
-  let lastActivityAt = options.now();
-  let unavailable = false;
-  let stopped = true;
-  let current: AbortController | null = null;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
+  private dropped: NonNullable<Freshness['dropped']> = {};
+  private restarts = 0;
+  private relists = 0;
+  private staleRestarts = 0;
+  private syncs = 0;
+  private lastError: string | null = null;
+  private lastActivityAt: number;
+  private unavailable = false;
+  private stopped = true;
+  private current: AbortController | null = null;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
 
-  const setFreshness = (state: Freshness) => {
+  constructor(private readonly options: SupervisorOptions) {
+    this.lastActivityAt = options.now();
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.loop = this.supervise();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.current?.abort();
+    this.wake?.();
+    await this.loop;
+  }
+
+  freshness(): Freshness {
+    return this.latest;
+  }
+
+  stats(): SourceStats {
+    const lastEventAt = this.latest.lastEventAt;
+    return {
+      clusterId: this.options.clusterId,
+      source: this.options.name,
+      state: this.latest.state,
+      restarts: this.restarts,
+      relists: this.relists,
+      staleRestarts: this.staleRestarts,
+      lastEventAt,
+      lastEventAgeMs: lastEventAt === null ? null : this.options.now() - lastEventAt,
+      lastError: this.lastError,
+    };
+  }
+
+  private setFreshness(state: Freshness): void {
     const { dropped: _previous, ...rest } = state;
-    const next: Freshness = Object.keys(dropped).length > 0 ? { ...rest, dropped } : rest;
+    const next: Freshness = Object.keys(this.dropped).length > 0 ? { ...rest, dropped: this.dropped } : rest;
+    const latest = this.latest;
     if (
-      next.state === freshness.state &&
-      next.lastEventAt === freshness.lastEventAt &&
-      next.detail === freshness.detail &&
-      next.dropped === freshness.dropped
+      next.state === latest.state &&
+      next.lastEventAt === latest.lastEventAt &&
+      next.detail === latest.detail &&
+      next.dropped === latest.dropped
     )
       return;
-    freshness = next;
-    options.onFreshness(next);
-  };
+    this.latest = next;
+    this.options.onFreshness(next);
+  }
 
-  const report = (): SessionReport => ({
-    activity() {
-      const at = options.now();
-      lastActivityAt = at;
-      setFreshness({
-        state: freshness.state,
-        lastEventAt: at,
-        ...(freshness.state === 'live' ? {} : { detail: freshness.detail }),
-      });
-    },
-    synced() {
-      syncs += 1;
-      const at = options.now();
-      lastActivityAt = at;
-      lastError = null;
-      setFreshness({ state: 'live', lastEventAt: at });
-    },
-    unavailable(detail) {
-      unavailable = true;
-      setFreshness({ state: 'unavailable', lastEventAt: options.now(), detail });
-    },
-    dropped(path, kept, count) {
-      const { [path]: _previous, ...others } = dropped;
-      dropped = count > 0 ? { ...others, [path]: { kept, dropped: count } } : others;
-      setFreshness(freshness);
-    },
-  });
+  /** What one session is handed; its members may be passed on unbound (a list-watch's onActivity). */
+  private report(): SessionReport {
+    return {
+      activity: () => {
+        const at = this.options.now();
+        this.lastActivityAt = at;
+        this.setFreshness({
+          state: this.latest.state,
+          lastEventAt: at,
+          ...(this.latest.state === 'live' ? {} : { detail: this.latest.detail }),
+        });
+      },
+      synced: () => {
+        this.syncs += 1;
+        const at = this.options.now();
+        this.lastActivityAt = at;
+        this.lastError = null;
+        this.setFreshness({ state: 'live', lastEventAt: at });
+      },
+      unavailable: (detail) => {
+        this.unavailable = true;
+        this.setFreshness({ state: 'unavailable', lastEventAt: this.options.now(), detail });
+      },
+      dropped: (path, kept, count) => {
+        const { [path]: _previous, ...others } = this.dropped;
+        this.dropped = count > 0 ? { ...others, [path]: { kept, dropped: count } } : others;
+        this.setFreshness(this.latest);
+      },
+    };
+  }
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
-      wake = () => {
+      this.wake = () => {
         clearTimeout(timer);
         resolve();
       };
     });
+  }
 
-  async function runOnce(): Promise<{ error: unknown; ranMs: number }> {
+  private async runOnce(): Promise<{ error: unknown; ranMs: number }> {
     const controller = new AbortController();
-    current = controller;
-    unavailable = false;
-    lastActivityAt = options.now();
-    const startedAt = options.now();
+    this.current = controller;
+    this.unavailable = false;
+    this.lastActivityAt = this.options.now();
+    const startedAt = this.options.now();
     const watchdog = setInterval(() => {
-      if (unavailable || controller.signal.aborted) return;
-      const silentMs = options.now() - lastActivityAt;
-      if (silentMs > options.staleAfterMs())
+      if (this.unavailable || controller.signal.aborted) return;
+      const silentMs = this.options.now() - this.lastActivityAt;
+      if (silentMs > this.options.staleAfterMs())
         controller.abort(new StaleError(`no event for ${Math.round(silentMs / 1000)} s`));
-    }, options.checkEveryMs ?? SERVER_DEFAULTS.watchCheckEveryMs);
+    }, this.options.checkEveryMs ?? SERVER_DEFAULTS.watchCheckEveryMs);
     try {
-      await options.session(controller.signal, report());
-      return { error: controller.signal.reason ?? null, ranMs: options.now() - startedAt };
+      await this.options.session(controller.signal, this.report());
+      return { error: controller.signal.reason ?? null, ranMs: this.options.now() - startedAt };
     } catch (error) {
-      return { error: controller.signal.aborted ? controller.signal.reason : error, ranMs: options.now() - startedAt };
+      const reason = controller.signal.aborted ? controller.signal.reason : error;
+      return { error: reason, ranMs: this.options.now() - startedAt };
     } finally {
       clearInterval(watchdog);
       controller.abort();
-      current = null;
+      this.current = null;
     }
   }
 
-  async function supervise(): Promise<void> {
+  private async supervise(): Promise<void> {
     let failures = 0;
-    while (!stopped) {
-      const { error, ranMs } = await runOnce();
-      if (stopped) break;
-      restarts += 1;
+    while (!this.stopped) {
+      const { error, ranMs } = await this.runOnce();
+      if (this.stopped) break;
+      this.restarts += 1;
       if (ranMs >= SERVER_DEFAULTS.healthyRunMs) failures = 0;
       if (error instanceof StaleError) {
-        staleRestarts += 1;
-        lastError = error.message;
-        options.logger.warn({ source: options.name, reason: error.message }, 'source silent: restarting its watch');
-        // Silence may be a quiet cluster (every leader stopped renewing) or a dead watch: the relist
-        // tells. Only if it does not come back promptly is the data called stale.
-        const syncsBefore = syncs;
-        const silentSince = freshness.lastEventAt;
-        const timer = setTimeout(() => {
-          if (!stopped && syncs === syncsBefore)
-            setFreshness({ state: 'stale', lastEventAt: silentSince, detail: `${error.message}, restarting watch` });
-        }, SERVER_DEFAULTS.staleGraceMs);
-        timer.unref();
+        this.restartedSilent(error);
         continue;
       }
       if (error instanceof GoneError) {
-        relists += 1;
-        lastError = error.message;
-        options.logger.info({ source: options.name }, 'watch expired (410 Gone): relisting');
-        setFreshness({
-          state: freshness.state === 'live' ? 'reconnecting' : freshness.state,
-          lastEventAt: freshness.lastEventAt,
-          detail: '410 Gone, relisting',
-        });
+        this.relisting(error);
         // A second 410 in a row is not the data moving on: back off as for any error.
         if (failures++ === 0) continue;
       } else {
         failures += 1;
-        lastError = describeError(error);
-        options.logger.warn({ source: options.name, error: lastError }, 'source failed: reconnecting');
-        setFreshness({
-          state: freshness.state === 'stale' ? 'stale' : 'reconnecting',
-          lastEventAt: freshness.lastEventAt,
-          detail: lastError,
-        });
+        this.failed(error);
       }
-      const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 20));
-      await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+      await this.backOff(failures);
     }
   }
 
-  return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      loop = supervise();
-    },
-    async stop() {
-      stopped = true;
-      current?.abort();
-      wake?.();
-      await loop;
-    },
-    freshness: () => freshness,
-    stats() {
-      const lastEventAt = freshness.lastEventAt;
-      return {
-        clusterId: options.clusterId,
-        source: options.name,
-        state: freshness.state,
-        restarts,
-        relists,
-        staleRestarts,
-        lastEventAt,
-        lastEventAgeMs: lastEventAt === null ? null : options.now() - lastEventAt,
-        lastError,
-      };
-    },
-  };
+  /** The watchdog restarted a silent session. */
+  private restartedSilent(error: StaleError): void {
+    this.staleRestarts += 1;
+    this.lastError = error.message;
+    this.options.logger.warn(
+      { source: this.options.name, reason: error.message },
+      'source silent: restarting its watch',
+    );
+    // Silence may be a quiet cluster (every leader stopped renewing) or a dead watch: the relist
+    // tells. Only if it does not come back promptly is the data called stale.
+    const syncsBefore = this.syncs;
+    const silentSince = this.latest.lastEventAt;
+    const timer = setTimeout(() => {
+      if (!this.stopped && this.syncs === syncsBefore)
+        this.setFreshness({ state: 'stale', lastEventAt: silentSince, detail: `${error.message}, restarting watch` });
+    }, SERVER_DEFAULTS.staleGraceMs);
+    timer.unref();
+  }
+
+  /** 410 Gone: the watch expired and the session relists. */
+  private relisting(error: GoneError): void {
+    this.relists += 1;
+    this.lastError = error.message;
+    this.options.logger.info({ source: this.options.name }, 'watch expired (410 Gone): relisting');
+    this.setFreshness({
+      state: this.latest.state === 'live' ? 'reconnecting' : this.latest.state,
+      lastEventAt: this.latest.lastEventAt,
+      detail: '410 Gone, relisting',
+    });
+  }
+
+  /** Any other error: the session reconnects after a backoff. */
+  private failed(error: unknown): void {
+    this.lastError = describeError(error);
+    this.options.logger.warn({ source: this.options.name, error: this.lastError }, 'source failed: reconnecting');
+    this.setFreshness({
+      state: this.latest.state === 'stale' ? 'stale' : 'reconnecting',
+      lastEventAt: this.latest.lastEventAt,
+      detail: this.lastError,
+    });
+  }
+
+  /** Waits between half and all of the exponential ceiling (jittered, so sources do not retry in step). */
+  private backOff(failures: number): Promise<void> {
+    const initialMs = this.options.backoffInitialMs ?? SERVER_DEFAULTS.watchBackoffInitialMs;
+    const maxMs = this.options.backoffMaxMs ?? SERVER_DEFAULTS.watchBackoffMaxMs;
+    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 20));
+    return this.sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}
+
+/** createSupervisor starts nothing: call start(). */
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  return new Supervisor(options);
 }
