@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aFullHaCluster, identityOf, simulateHawk, timelineOf } from '../testing/index';
 import { formatDuration, summarizeIncident } from './incident-summary';
+import type { TimelineEvent } from '../model/timeline';
 import { BURST_MS, incidentsOf } from './incidents';
 
 const KCM = 'kube-system/kube-controller-manager';
@@ -106,6 +107,29 @@ describe('incidents', () => {
     expect(incident!.endedAt).not.toBeNull();
     const followed = summarizeIncident(incident!).split('### What followed')[1]!.split('###')[0]!;
     expect(followed).toContain('(`ApiServerInstanceNotReady`, warning;');
+  });
+
+  it("an opening seen again while open (a restarted hawk's first judgement) is no reopen; one after resolving is", () => {
+    const events = timelineOf(killedControllerManager());
+    const overdue = events.find(
+      (e): e is Extract<TimelineEvent, { kind: 'finding-opened' }> =>
+        e.kind === 'finding-opened' && e.finding.ruleId === 'LeaderElectionRenewOverdue',
+    )!;
+    const resolvedAt = events.find((e) => e.kind === 'finding-resolved' && e.findingId === overdue.finding.id)!.at;
+    const openedAgainAt = (at: number) => [
+      ...events.filter((e) => e.at <= at),
+      { ...overdue, at },
+      ...events.filter((e) => e.at > at),
+    ];
+
+    expect(incidentsOf(openedAgainAt(overdue.at + 4_000))).toEqual(incidentsOf(events));
+
+    const [reopened] = incidentsOf(openedAgainAt(resolvedAt + 500));
+    expect(reopened!.findings.find((f) => f.id === overdue.finding.id)).toMatchObject({
+      reopened: 1,
+      resolvedAt: null,
+    });
+    expect(summarizeIncident(reopened!)).toContain('opened 2 times');
   });
 
   it('a node down: its consequences join the incident of the root that grouped them', () => {

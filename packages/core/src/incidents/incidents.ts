@@ -94,6 +94,9 @@ function mergeAll(incidents: readonly Incident[]): Incident {
 function opened(log: IncidentLog, at: number, finding: Finding, clusterId: string): IncidentLog {
   const open = log.open.filter((incident) => incident.clusterId === clusterId);
   const again = open.find((incident) => has(incident, finding.id));
+  // Seen opening while still open: a restarted hawk's first judgement, or a second replica writing a shared history.
+  // The same opening observed again, not a reopen.
+  if (again?.findings.some((f) => f.id === finding.id && f.resolvedAt === null)) return log;
   if (again) {
     const findings = again.findings.map((f) =>
       f.id === finding.id ? { ...f, resolvedAt: null, reopened: f.reopened + 1 } : f,
