@@ -1,5 +1,6 @@
 import type { IncidentLog, Severity, TimelineEvent } from '@hawk/core';
 import { EMPTY_INCIDENT_LOG, foldIncident, SEVERITY_RANK, summarizeIncident } from '@hawk/core';
+import type { HistoryRepository } from '../history/history-repository';
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
 import { isRetryable, type AlertNotice, type AlertSink } from './alert-notice';
@@ -30,6 +31,14 @@ export interface AlertDispatcherOptions {
    * open findings than this could reach it; the oldest are dropped then.
    */
   readonly maxQueuedPerSink?: number;
+  /**
+   * The stored timeline the open incidents are read from at start, so a resolve after a restart mid-incident carries
+   * the whole incident (what /incidents/:n/summary says), not only what this process saw. Unset: live events only.
+   */
+  readonly storedTimeline?: {
+    readonly history: Pick<HistoryRepository, 'timeline'>;
+    readonly clusterIds: readonly string[];
+  };
   readonly now?: () => number;
   readonly log?: Pick<Logger, 'warn'>;
 }
@@ -71,6 +80,10 @@ export class AlertDispatcher {
   private dropped = 0;
   /** Incidents folded as the timeline goes (only open ones kept), so the resolve that ends one carries its summary. */
   private incidents: IncidentLog = EMPTY_INCIDENT_LOG;
+  /** Live events seen while the stored timeline is being read, folded again after it; null when not reading. */
+  private beforeSeeded: TimelineEvent[] | null = null;
+  /** Settles once the stored timeline was read into the open incidents, or given up on (tests wait for it). */
+  readonly seeded: Promise<void>;
   private readonly unsubscribe: () => void;
   private readonly tick: NodeJS.Timeout;
   private readonly repeat: NodeJS.Timeout | null;
@@ -90,6 +103,7 @@ export class AlertDispatcher {
       inflight: Promise.resolve(),
     }));
     this.unsubscribe = options.hub.onTimeline((event) => this.onEvent(event));
+    this.seeded = options.storedTimeline ? this.seed(options.storedTimeline) : Promise.resolve();
     this.tick = setInterval(() => void this.flush(), Math.min(this.windowMs, SERVER_DEFAULTS.alertFlushEveryMs));
     this.tick.unref();
     const repeatMs = options.repeatFiringMs ?? SERVER_DEFAULTS.alertRepeatFiringMs;
@@ -98,6 +112,7 @@ export class AlertDispatcher {
   }
 
   stop(): void {
+    this.beforeSeeded = null;
     this.unsubscribe();
     clearInterval(this.tick);
     if (this.repeat) clearInterval(this.repeat);
@@ -168,13 +183,65 @@ export class AlertDispatcher {
     void this.flush();
   }
 
+  /**
+   * Reads the open incidents from the stored timeline up to this start: the window and event limit of
+   * /incidents. Live events fold meanwhile as they come (nothing waits for the history) and are folded again after
+   * what was stored; events stamped from this start on are taken live only, so none is folded twice.
+   */
+  private async seed(stored: NonNullable<AlertDispatcherOptions['storedTimeline']>): Promise<void> {
+    const until = this.now() - 1;
+    const from = until - SERVER_DEFAULTS.incidentWindowMs;
+    const limit = SERVER_DEFAULTS.incidentEventsLimit;
+    this.beforeSeeded = [];
+    try {
+      const timelines = await Promise.all(
+        stored.clusterIds.map((id) => stored.history.timeline(id, from, until, limit)),
+      );
+      const live = this.beforeSeeded;
+      if (live === null) return;
+      const log = [...timelines.flat(), ...live].reduce(foldIncident, EMPTY_INCIDENT_LOG);
+      // What ended among the live events was sent already.
+      this.incidents = { open: log.open, ended: [] };
+      if (timelines.some((events) => events.length >= limit))
+        this.options.log?.warn(
+          { limit },
+          'incident history holds more events than are read at start (the newest left out): summaries may miss them',
+        );
+    } catch (error) {
+      this.options.log?.warn(
+        { err: (error as Error).message },
+        'incident history unreadable at start: summaries sent with resolves may start late (at this start)',
+      );
+    } finally {
+      this.beforeSeeded = null;
+    }
+  }
+
   /** Folds `event` into the open incidents; the summary of the incident it ended, if it ended one. */
   private endedSummary(event: TimelineEvent, clusterName: () => string): string | undefined {
     this.incidents = foldIncident(this.incidents, event);
+    this.keepUntilSeeded(event);
     const [ended] = this.incidents.ended;
     if (!ended) return undefined;
     this.incidents = { ...this.incidents, ended: [] };
+    if (this.beforeSeeded !== null)
+      this.options.log?.warn(
+        { clusterId: ended.clusterId, incident: ended.n },
+        'incident ended before the stored timeline was read: its summary may start late (at this start)',
+      );
     return summarizeIncident(ended, clusterName());
+  }
+
+  /** Holds a live event for folding after the stored timeline; gives the read up rather than hold without bound. */
+  private keepUntilSeeded(event: TimelineEvent): void {
+    if (this.beforeSeeded === null) return;
+    this.beforeSeeded.push(event);
+    if (this.beforeSeeded.length < SERVER_DEFAULTS.incidentEventsLimit) return;
+    this.beforeSeeded = null;
+    this.options.log?.warn(
+      { events: SERVER_DEFAULTS.incidentEventsLimit },
+      'incident history not read before this many live events: summaries may start late (at this start)',
+    );
   }
 
   /** Re-queues what fires: Alertmanager forgets an alert not re-sent within its resolve_timeout. */

@@ -38,6 +38,11 @@ export const alertsPlugin = fp<AppOptions>(
       hub: app.hawkHub,
       sinks,
       actsAlone: () => mustActAlone(leadership),
+      // An incident open when this replica (re)started is told whole, as /incidents tells it.
+      storedTimeline: {
+        history: app.hawkHistory.repository,
+        clusterIds: app.hawkHub.list().map((state) => state.identity.id),
+      },
       ...(options.alertRepeatMs !== undefined ? { repeatFiringMs: options.alertRepeatMs } : {}),
       log: app.log,
     });
@@ -53,5 +58,9 @@ export const alertsPlugin = fp<AppOptions>(
       dispatcher.stop();
     });
   },
-  { name: 'hawk-alerts', fastify: '5.x', dependencies: ['hawk-hub', 'hawk-leadership', 'hawk-metrics'] },
+  {
+    name: 'hawk-alerts',
+    fastify: '5.x',
+    dependencies: ['hawk-hub', 'hawk-history', 'hawk-leadership', 'hawk-metrics'],
+  },
 );
