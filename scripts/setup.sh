@@ -8,10 +8,15 @@ TOOLS="$HAWK_CACHE/tools"
 mkdir -p "$TOOLS"
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. Debian packages the lab (its worker nodes: containerd, CNI plugins, gcc for the pause image), the fan-out, alerting and browser tests use;
-#    podman's dnsname plugin (only Recommended, so not installed here otherwise) lets compose's containers find each other by name.
+# 1. Debian packages the lab (its worker nodes: containerd, CNI plugins, gcc for the pause image), the fan-out,
+#    alerting and browser tests use; podman's dnsname plugin (only Recommended, so not installed here otherwise) lets
+#    compose's containers find each other by name.
 apt_needed=()
-for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux podman:podman buildah:buildah runc:runc debootstrap:debootstrap prometheus-alertmanager:prometheus-alertmanager containerd:containerd /usr/lib/cni/bridge:containernetworking-plugins /usr/lib/cni/dnsname:golang-github-containernetworking-plugin-dnsname gcc:build-essential; do
+for pair in haproxy:haproxy redis-server:redis-server pg_ctlcluster:postgresql chromium:chromium ip:iproute2 \
+  openssl:openssl promtool:prometheus docker-compose:docker-compose flock:util-linux podman:podman buildah:buildah \
+  runc:runc debootstrap:debootstrap prometheus-alertmanager:prometheus-alertmanager containerd:containerd \
+  /usr/lib/cni/bridge:containernetworking-plugins \
+  /usr/lib/cni/dnsname:golang-github-containernetworking-plugin-dnsname gcc:build-essential; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || apt_needed+=("${pair#*:}")
 done
 if [ ${#apt_needed[@]} -gt 0 ]; then
@@ -39,9 +44,11 @@ export PNPM_HOME="$TOOLS/pnpm-home"
 export npm_config_store_dir="$HAWK_CACHE/pnpm-store"
 
 # 4. Workspace dependencies.
-( cd "$HAWK_ROOT" && if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent; else pnpm install --reporter=silent; fi )
+( cd "$HAWK_ROOT" && if [ -f pnpm-lock.yaml ]; then pnpm install --frozen-lockfile --reporter=silent
+  else pnpm install --reporter=silent; fi )
 
-# 5. The lab's Kubernetes and etcd binaries and the workers' CoreDNS, built from the Go module proxy (HAWK_LAB_COREDNS=0 skips CoreDNS).
+# 5. The lab's Kubernetes and etcd binaries and the workers' CoreDNS, built from the Go module proxy
+#    (HAWK_LAB_COREDNS=0 skips CoreDNS).
 bash "$HAWK_ROOT/packages/lab/scripts/build-binaries.sh"
 # helm, to lint and render the chart in the tests.
 export HAWK_HELM="$(bash "$HAWK_ROOT/deploy/scripts/install-helm.sh" | tail -n 1)"
@@ -53,7 +60,8 @@ export HAWK_PROMETHEUS_OPERATOR="$(bash "$HAWK_ROOT/deploy/scripts/build-prometh
 # 6. Containers (the image and compose tests): podman set up for this machine kind (runc, cgroupfs) and a local
 # node:24-bookworm-slim, since public images cannot be pulled here; ../shared/container-base.sh makes both (cached).
 # Elsewhere the tests pull the real image, and fail saying so if they cannot.
-if ! podman image exists docker.io/library/node:24-bookworm-slim 2>/dev/null && [ -f "$HAWK_ROOT/../shared/container-base.sh" ]; then
+if ! podman image exists docker.io/library/node:24-bookworm-slim 2>/dev/null &&
+  [ -f "$HAWK_ROOT/../shared/container-base.sh" ]; then
   log "making the local node:24-bookworm-slim base image (../shared/container-base.sh)"
   bash "$HAWK_ROOT/../shared/container-base.sh" >/dev/null
 fi

@@ -22,10 +22,16 @@ COREDNS_OUT="$CACHE_ROOT/coredns/$COREDNS_VERSION"
 COREDNS_PLUGINS='reload|ready|health|prometheus|errors|log|loadbalance|cache|hosts|kubernetes|loop|forward|whoami'
 want_coredns() { [ "${HAWK_LAB_COREDNS:-1}" = 1 ]; }
 
-all_built() { for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done; ! want_coredns || [ -x "$COREDNS_OUT/coredns" ]; }
+all_built() {
+  for b in "${BINARIES[@]}"; do [ -x "$OUT/$b" ] || return 1; done
+  ! want_coredns || [ -x "$COREDNS_OUT/coredns" ]
+}
 if all_built; then echo "lab binaries $K8S_VERSION: cached in $OUT"; exit 0; fi
 
-command -v go >/dev/null || { echo "go is not on PATH: the lab builds Kubernetes from source and needs Go" >&2; exit 1; }
+command -v go >/dev/null || {
+  echo "go is not on PATH: the lab builds Kubernetes from source and needs Go" >&2
+  exit 1
+}
 mkdir -p "$OUT" "$WRAPPER"
 started=$(date +%s)
 
@@ -75,8 +81,10 @@ git_commit="0000000000000000000000000000000000000000"
 build_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
 ver_pkg=k8s.io/component-base/version
-ldflags="-s -w -X $ver_pkg.gitVersion=$K8S_VERSION -X $ver_pkg.gitMajor=1 -X $ver_pkg.gitMinor=$minor -X $ver_pkg.gitTreeState=clean -X $ver_pkg.gitCommit=$git_commit -X $ver_pkg.buildDate=$build_date"
-ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$K8S_VERSION -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$minor"
+ldflags="-s -w -X $ver_pkg.gitVersion=$K8S_VERSION -X $ver_pkg.gitMajor=1 -X $ver_pkg.gitMinor=$minor"
+ldflags="$ldflags -X $ver_pkg.gitTreeState=clean -X $ver_pkg.gitCommit=$git_commit -X $ver_pkg.buildDate=$build_date"
+client_pkg=k8s.io/client-go/pkg/version
+ldflags="$ldflags -X $client_pkg.gitVersion=$K8S_VERSION -X $client_pkg.gitMajor=1 -X $client_pkg.gitMinor=$minor"
 export CGO_ENABLED=0
 # Two cores and linking kube-apiserver peaks near 2 GiB: one package build at a time is the safe default.
 parallel="${HAWK_BUILD_JOBS:-2}"
@@ -93,18 +101,26 @@ if [ ! -x "$OUT/etcd" ]; then
 fi
 # The pod sandbox's pause process, from the release's own C source (static, so the image is FROM scratch).
 if [ ! -x "$OUT/pause" ]; then
-  command -v gcc >/dev/null || { echo "gcc is not on PATH: the worker pause image is compiled from build/pause/linux/pause.c" >&2; exit 1; }
+  command -v gcc >/dev/null || {
+    echo "gcc is not on PATH: the worker pause image is compiled from build/pause/linux/pause.c" >&2
+    exit 1
+  }
   gcc -Os -static -Wall -Werror -DVERSION="$K8S_VERSION-hawk" -o "$OUT/pause.tmp" "$k8s_dir/build/pause/linux/pause.c"
   mv "$OUT/pause.tmp" "$OUT/pause"
 fi
 if want_coredns && [ ! -x "$COREDNS_OUT/coredns" ]; then
   echo "building coredns $COREDNS_VERSION (plugins: ${COREDNS_PLUGINS//|/ }) ..."
-  coredns_mod=$(cd "$CACHE_ROOT" && go mod download -json "github.com/coredns/coredns@$COREDNS_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  coredns_mod=$(cd "$CACHE_ROOT" && go mod download -json "github.com/coredns/coredns@$COREDNS_VERSION" |
+    sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   [ -d "$coredns_mod" ] || { echo "could not download github.com/coredns/coredns@$COREDNS_VERSION" >&2; exit 1; }
   coredns_src="$CACHE_ROOT/coredns/$COREDNS_VERSION-src"
   rm -rf "$coredns_src" && mkdir -p "$COREDNS_OUT" && cp -r "$coredns_mod" "$coredns_src" && chmod -R u+w "$coredns_src"
-  { grep '^#' "$coredns_mod/plugin.cfg"; grep -E "^($COREDNS_PLUGINS):" "$coredns_mod/plugin.cfg"; } > "$coredns_src/plugin.cfg"
-  ( cd "$coredns_src" && go generate coredns.go && go build -p "$parallel" -trimpath -ldflags "-s -w" -o "$COREDNS_OUT/coredns.tmp" . )
+  {
+    grep '^#' "$coredns_mod/plugin.cfg"
+    grep -E "^($COREDNS_PLUGINS):" "$coredns_mod/plugin.cfg"
+  } > "$coredns_src/plugin.cfg"
+  ( cd "$coredns_src" && go generate coredns.go &&
+    go build -p "$parallel" -trimpath -ldflags "-s -w" -o "$COREDNS_OUT/coredns.tmp" . )
   mv "$COREDNS_OUT/coredns.tmp" "$COREDNS_OUT/coredns"
   rm -rf "$coredns_src"
 fi
