@@ -55,22 +55,26 @@ const PROBE_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Builds hawk's own registry: cluster families are generated from the states on each scrape. */
 export function createMetrics(inputs: MetricsInputs): HawkMetrics {
   const registry = new Registry();
-  const now = inputs.now ?? Date.now;
   if (inputs.processMetrics) collectDefaultMetrics({ register: registry });
-
+  registerClusterFamilies(registry, inputs.clusters, inputs.now ?? Date.now);
   const clusterNames = () => new Map(inputs.clusters().map((state) => [state.identity.id, state.identity.name]));
+  if (inputs.sourceStats) registerWatchMetrics(registry, inputs.sourceStats, clusterNames);
+  registerReplicaMetrics(registry, inputs);
+  return { registry, observeState: probeDurationObserver(registry) };
+}
+
+/** Each cluster family as a gauge or counter whose samples core's states give at scrape time, with `cluster_name`. */
+function registerClusterFamilies(registry: Registry, clusters: () => readonly ClusterState[], now: () => number): void {
   for (const family of CLUSTER_FAMILIES) {
     const [first, ...rest] = family.labelNames;
     const labelNames = first === 'cluster' ? [first, CLUSTER_NAME_LABEL, ...rest] : [...family.labelNames];
     const samples = () => {
       const at = now();
-      return inputs
-        .clusters()
-        .flatMap((state) =>
-          family
-            .generate(state, at)
-            .map((sample) => ({ ...sample, labels: withClusterName(sample.labels, state.identity.name) })),
-        );
+      return clusters().flatMap((state) =>
+        family
+          .generate(state, at)
+          .map((sample) => ({ ...sample, labels: withClusterName(sample.labels, state.identity.name) })),
+      );
     };
     const configuration = { name: family.name, help: family.help, labelNames, registers: [registry] };
     if (family.type === 'gauge') {
@@ -91,41 +95,45 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       });
     }
   }
+}
 
-  if (inputs.sourceStats) {
-    const sourceStats = inputs.sourceStats;
-    new Gauge({
-      name: 'hawk_watch_sessions',
-      help: 'Watch sessions running per cluster and source: exactly 1 when healthy; more means duplicated watches.',
-      labelNames: ['cluster', CLUSTER_NAME_LABEL, 'source'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        const names = clusterNames();
-        for (const stat of sourceStats())
-          this.inc(
-            { cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source },
-            1,
-          );
-      },
-    });
-    new Counter({
-      name: 'hawk_watch_restarts_total',
-      help: 'Times a watch was restarted (error, 410 Gone, relist).',
-      labelNames: ['cluster', CLUSTER_NAME_LABEL, 'source'],
-      registers: [registry],
-      collect() {
-        this.reset();
-        const names = clusterNames();
-        for (const stat of sourceStats())
-          this.inc(
-            { cluster: stat.clusterId, cluster_name: names.get(stat.clusterId) ?? stat.clusterId, source: stat.source },
-            stat.restarts,
-          );
-      },
-    });
-  }
+/** The watches' sessions and restarts, per cluster and source, from the hub's counters. */
+function registerWatchMetrics(
+  registry: Registry,
+  sourceStats: () => readonly WatchCounters[],
+  clusterNames: () => Map<string, string>,
+): void {
+  const labelsOf = (stat: WatchCounters, names: Map<string, string>) => ({
+    cluster: stat.clusterId,
+    cluster_name: names.get(stat.clusterId) ?? stat.clusterId,
+    source: stat.source,
+  });
+  new Gauge({
+    name: 'hawk_watch_sessions',
+    help: 'Watch sessions running per cluster and source: exactly 1 when healthy; more means duplicated watches.',
+    labelNames: ['cluster', CLUSTER_NAME_LABEL, 'source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const names = clusterNames();
+      for (const stat of sourceStats()) this.inc(labelsOf(stat, names), 1);
+    },
+  });
+  new Counter({
+    name: 'hawk_watch_restarts_total',
+    help: 'Times a watch was restarted (error, 410 Gone, relist).',
+    labelNames: ['cluster', CLUSTER_NAME_LABEL, 'source'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const names = clusterNames();
+      for (const stat of sourceStats()) this.inc(labelsOf(stat, names), stat.restarts);
+    },
+  });
+}
 
+/** hawk's own side: socket clients, and this replica's leadership, lock and transitions. */
+function registerReplicaMetrics(registry: Registry, inputs: MetricsInputs): void {
   new Gauge({
     name: 'hawk_socket_clients',
     help: 'socket.io clients connected to this replica.',
@@ -186,7 +194,10 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
       this.inc({ replica: inputs.replica.identity }, inputs.replica.transitions());
     },
   });
+}
 
+/** The probe latency histogram, fed from each new state (only probes not seen before count). */
+function probeDurationObserver(registry: Registry): HawkMetrics['observeState'] {
   const probeDuration = new Histogram({
     name: 'hawk_apiserver_probe_duration_seconds',
     help: "Latency of hawk's readiness probes of each apiserver instance.",
@@ -195,20 +206,16 @@ export function createMetrics(inputs: MetricsInputs): HawkMetrics {
     registers: [registry],
   });
   const lastProbeAt = new Map<string, number>();
-
-  return {
-    registry,
-    observeState(state) {
-      for (const instance of state.apiServers.instances) {
-        const probe = instance.health.readyz;
-        const key = `${state.identity.id}\u0000${instance.id}`;
-        if (!probe || probe.latencyMs === null || lastProbeAt.get(key) === probe.at) continue;
-        lastProbeAt.set(key, probe.at);
-        probeDuration.observe(
-          { cluster: state.identity.id, cluster_name: state.identity.name, apiserver: instance.id },
-          probe.latencyMs / 1000,
-        );
-      }
-    },
+  return (state) => {
+    for (const instance of state.apiServers.instances) {
+      const probe = instance.health.readyz;
+      const key = `${state.identity.id}\u0000${instance.id}`;
+      if (!probe || probe.latencyMs === null || lastProbeAt.get(key) === probe.at) continue;
+      lastProbeAt.set(key, probe.at);
+      probeDuration.observe(
+        { cluster: state.identity.id, cluster_name: state.identity.name, apiserver: instance.id },
+        probe.latencyMs / 1000,
+      );
+    }
   };
 }
