@@ -221,6 +221,12 @@ export interface SourceSessions {
   readonly staleAfterMs: () => number;
 }
 
+/** A list-watch spec for a source whose watch may be quiet: the apiserver ends it after a jittered few minutes. */
+const quietWatch = <S extends Omit<WatchSpec, 'watchTimeoutSeconds'>>(spec: S) => ({
+  ...spec,
+  watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds),
+});
+
 /**
  * createWatchSessions is the registry: every resource hawk watches in one cluster.
  * `leaseSilenceBudgetMs` says how long the leases watch may be silent while leader leases are held (null when none
@@ -236,12 +242,17 @@ export function createWatchSessions(
   const quiet = () => SERVER_DEFAULTS.quietWatchStaleMs;
   const leases = (namespace: string): WatchSource<LeaseRecord> => ({
     name: 'leases',
-    spec: { ...leaderLeasesIn(namespace), watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
+    spec: quietWatch(leaderLeasesIn(namespace)),
     map: mapLeaderLease,
     maxObjects: MAX_LEASES_PER_NAMESPACE,
     staleAfterMs: () => leaseWatchStaleAfterMs(leaseSilenceBudgetMs()),
   });
-  const sources: SourceSessions[] = [
+  const session = <T>(source: WatchSource<T>, sink: WatchSink<T>): SourceSessions => ({
+    name: source.name,
+    session: watchSession(client, source, sink, logger),
+    staleAfterMs: source.staleAfterMs,
+  });
+  return [
     {
       name: 'leases',
       session: leaderLeaseSession(client, ['kube-system', ...leaseNamespaces].map(leases), sinks.leases, logger),
@@ -249,91 +260,74 @@ export function createWatchSessions(
     },
     // Identity leases renew every 10 s per apiserver; with one apiserver left, 30 s of silence is still not normal.
     session(
-      {
-        name: 'identity-leases',
-        spec: { ...IDENTITY_LEASES, watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
-        map: mapIdentityLease,
-        staleAfterMs: quiet,
-      },
+      { name: 'identity-leases', spec: quietWatch(IDENTITY_LEASES), map: mapIdentityLease, staleAfterMs: quiet },
       sinks.identityLeases,
     ),
     session(
       {
         name: 'endpointslice',
-        spec: {
-          ...KUBERNETES_ENDPOINT_SLICES,
-          watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds),
-        },
+        spec: quietWatch(KUBERNETES_ENDPOINT_SLICES),
         map: mapEndpointSlice,
         staleAfterMs: quiet,
       },
       sinks.endpointSlices,
     ),
     session(
-      {
-        name: 'pods',
-        spec: { ...CONTROL_PLANE_PODS, watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
-        map: mapControlPlanePod,
-        staleAfterMs: quiet,
-      },
+      { name: 'pods', spec: quietWatch(CONTROL_PLANE_PODS), map: mapControlPlanePod, staleAfterMs: quiet },
       sinks.pods,
     ),
     session(
-      {
-        name: 'nodes',
-        spec: { ...CONTROL_PLANE_NODES, watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds) },
-        map: mapControlPlaneNode,
-        staleAfterMs: quiet,
-      },
+      { name: 'nodes', spec: quietWatch(CONTROL_PLANE_NODES), map: mapControlPlaneNode, staleAfterMs: quiet },
       sinks.nodes,
     ),
-  ];
-  // Read every 10 minutes; silence up to a period plus a minute is normal.
-  sources.push({
-    name: 'cluster-info',
-    session: clusterInfoSession(client, sinks.clusterInfo),
-    staleAfterMs: () => SERVER_DEFAULTS.clusterInfoEveryMs + 60_000,
-  });
-  sources.push({
-    name: 'lease-candidates',
-    staleAfterMs: quiet,
-    session: async (signal, report) => {
-      const version = await discoverLeaseCandidates(client, signal);
-      if (version === null) {
-        report.unavailable(
-          'LeaseCandidate is not served (coordinated leader election is off); candidates come from pods',
-        );
-        sinks.leaseCandidates.replace(new Map());
-        // Discovery is asked again after a while: the feature may be turned on by an upgrade.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, SERVER_DEFAULTS.leaseCandidateRecheckMs);
-          signal.addEventListener('abort', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        if (!signal.aborted) throw new Error('re-checking LeaseCandidate discovery');
-        return;
-      }
-      const spec = {
-        path: `/apis/coordination.k8s.io/${version}/namespaces/kube-system/leasecandidates`,
-        watchTimeoutSeconds: jitteredSeconds(SERVER_DEFAULTS.quietWatchSeconds),
-      };
-      await watchSession(
-        client,
-        { name: 'lease-candidates', spec, map: mapLeaseCandidate, staleAfterMs: quiet },
-        sinks.leaseCandidates,
-        logger,
-      )(signal, report);
+    // Read every 10 minutes; silence up to a period plus a minute is normal.
+    {
+      name: 'cluster-info',
+      session: clusterInfoSession(client, sinks.clusterInfo),
+      staleAfterMs: () => SERVER_DEFAULTS.clusterInfoEveryMs + 60_000,
     },
-  });
-  return sources;
+    {
+      name: 'lease-candidates',
+      staleAfterMs: quiet,
+      session: leaseCandidatesSession(client, sinks.leaseCandidates, logger, quiet),
+    },
+  ];
+}
 
-  function session<T>(source: WatchSource<T>, sink: WatchSink<T>): SourceSessions {
-    return {
-      name: source.name,
-      session: watchSession(client, source, sink, logger),
-      staleAfterMs: source.staleAfterMs,
-    };
-  }
+/**
+ * leaseCandidatesSession watches LeaseCandidates at the version discovery names; where they are not served it says
+ * so (candidates then come from pods) and asks discovery again after a while.
+ */
+function leaseCandidatesSession(
+  client: KubeClient,
+  sink: WatchSink<LeaseCandidateObservation>,
+  logger: Logger,
+  staleAfterMs: () => number,
+): Session {
+  return async (signal, report) => {
+    const version = await discoverLeaseCandidates(client, signal);
+    if (version === null) {
+      report.unavailable(
+        'LeaseCandidate is not served (coordinated leader election is off); candidates come from pods',
+      );
+      sink.replace(new Map());
+      // Discovery is asked again after a while: the feature may be turned on by an upgrade.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, SERVER_DEFAULTS.leaseCandidateRecheckMs);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      if (!signal.aborted) throw new Error('re-checking LeaseCandidate discovery');
+      return;
+    }
+    const spec = quietWatch({ path: `/apis/coordination.k8s.io/${version}/namespaces/kube-system/leasecandidates` });
+    await watchSession(
+      client,
+      { name: 'lease-candidates', spec, map: mapLeaseCandidate, staleAfterMs },
+      sink,
+      logger,
+    )(signal, report);
+  };
 }
