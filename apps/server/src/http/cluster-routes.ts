@@ -14,37 +14,27 @@ import {
   TimeParam,
 } from './schemas';
 import { SERVER_DEFAULTS } from '../defaults';
+import type { HistoryRepository } from '../history/history-repository';
 
-/** REST over the clusters: what the socket pushes, plus history (timeline and replay). */
+type HawkApp = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/** REST over the clusters: what the socket pushes, plus history (timeline and replay) and incidents. */
 export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { states, history } = app.hawk;
-  const notFound = (id: string) => ({
-    statusCode: 404,
-    error: 'Not Found',
-    message: `no cluster with id ${JSON.stringify(id)}`,
-  });
-  const badRequest = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
-  const nameOf = (id: string) => states.snapshot(id)?.state.identity.name ?? id;
+  liveRoutes(app);
+  historyRoutes(app);
+  incidentRoutes(app);
+};
 
-  /** The incidents core derives from the stored timeline, so they survive whatever the timeline survives. */
-  async function incidentsIn(clusterId: string, window: { from?: string; to?: string }) {
-    const to = window.to === undefined ? Date.now() : parseTime(window.to);
-    const from = window.from === undefined ? to - SERVER_DEFAULTS.incidentWindowMs : parseTime(window.from);
-    if (Number.isNaN(from) || Number.isNaN(to) || from > to) return null;
-    const events = await history.timeline(clusterId, from, to, SERVER_DEFAULTS.incidentEventsLimit);
-    return {
-      from,
-      to,
-      incidents: incidentsOf(events),
-      truncated: events.length >= SERVER_DEFAULTS.incidentEventsLimit,
-    };
-  }
-  const shown = (incident: Incident, clusterName: string) => ({
-    ...incident,
-    title: incident.findings[0]?.title ?? '',
-    summary: incident.endedAt === null ? null : summarizeIncident(incident, clusterName),
-  });
-  const IncidentWindow = Type.Object({ from: Type.Optional(TimeParam), to: Type.Optional(TimeParam) });
+const notFound = (id: string) => ({
+  statusCode: 404,
+  error: 'Not Found',
+  message: `no cluster with id ${JSON.stringify(id)}`,
+});
+const badRequest = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
+
+/** What the socket pushes, asked once: every cluster's summary, one cluster's state, its findings. */
+function liveRoutes(app: HawkApp): void {
+  const { states } = app.hawk;
 
   app.get(
     '/api/clusters',
@@ -94,6 +84,11 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         : reply.code(404).send(notFound(request.params.id));
     },
   );
+}
+
+/** The stored timeline, and a past state replayed from history. */
+function historyRoutes(app: HawkApp): void {
+  const { history } = app.hawk;
 
   app.get(
     '/api/clusters/:id/timeline',
@@ -165,6 +160,34 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { clusterId: request.params.id, t, state: { ...state, identity } };
     },
   );
+}
+
+/** The incidents core derives from the stored timeline, so they survive whatever the timeline survives. */
+async function incidentsIn(history: HistoryRepository, clusterId: string, window: { from?: string; to?: string }) {
+  const to = window.to === undefined ? Date.now() : parseTime(window.to);
+  const from = window.from === undefined ? to - SERVER_DEFAULTS.incidentWindowMs : parseTime(window.from);
+  if (Number.isNaN(from) || Number.isNaN(to) || from > to) return null;
+  const events = await history.timeline(clusterId, from, to, SERVER_DEFAULTS.incidentEventsLimit);
+  return {
+    from,
+    to,
+    incidents: incidentsOf(events),
+    truncated: events.length >= SERVER_DEFAULTS.incidentEventsLimit,
+  };
+}
+
+const shown = (incident: Incident, clusterName: string) => ({
+  ...incident,
+  title: incident.findings[0]?.title ?? '',
+  summary: incident.endedAt === null ? null : summarizeIncident(incident, clusterName),
+});
+
+const IncidentWindow = Type.Object({ from: Type.Optional(TimeParam), to: Type.Optional(TimeParam) });
+
+/** Incidents in a window with their summaries, and one ended incident's summary as Markdown. */
+function incidentRoutes(app: HawkApp): void {
+  const { states, history } = app.hawk;
+  const nameOf = (id: string) => states.snapshot(id)?.state.identity.name ?? id;
 
   app.get(
     '/api/clusters/:id/incidents',
@@ -187,7 +210,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const found = await incidentsIn(request.params.id, request.query);
+      const found = await incidentsIn(history, request.params.id, request.query);
       if (!found) return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
       const name = nameOf(request.params.id);
       return { clusterId: request.params.id, ...found, incidents: found.incidents.map((i) => shown(i, name)) };
@@ -207,7 +230,7 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { id, n } = request.params;
-      const found = await incidentsIn(id, request.query);
+      const found = await incidentsIn(history, id, request.query);
       if (!found) return reply.code(400).send(badRequest('from and to must be times with from ≤ to'));
       const incident = found.incidents.find((i) => i.n === n);
       if (!incident)
@@ -223,4 +246,4 @@ export const clusterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply.type('text/markdown; charset=utf-8').send(summarizeIncident(incident, nameOf(id)));
     },
   );
-};
+}
