@@ -10,6 +10,7 @@ import {
   describeClash,
   loadKubeContexts as readKubeContexts,
   mergeKubeconfigs,
+  type KubeContext,
   type KubeContexts,
 } from './kubeconfig-files';
 import { silentLogger, type Logger } from '../logger';
@@ -119,19 +120,7 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
   const kube = options.kubeconfig
     ? mergeKubeconfigs([{ source: 'the given kubeconfig', config: options.kubeconfig }])
     : loadKubeContexts(env);
-  for (const file of kube.missing) logger.warn({ file }, `kubeconfig ${file} does not exist: skipped, as kubectl does`);
-  for (const clash of kube.clashes) {
-    logger.warn(
-      {
-        file: clash.source,
-        earlierFile: clash.earlierSource,
-        contexts: clash.contexts,
-        clusters: clash.clusters,
-        users: clash.users,
-      },
-      describeClash(clash),
-    );
-  }
+  warnAboutKubeconfigs(kube, logger);
   const configPath = options.configFile ?? env.HAWK_CONFIG;
   const file = configPath ? loadConfigFile(configPath) : undefined;
   const fromEnv = commaList(env.HAWK_CONTEXTS);
@@ -170,43 +159,67 @@ export function resolveClusters(options: ResolveOptions): ClusterTarget[] {
       ),
     };
     const context = kube.contexts.find((candidate) => candidate.name === entry.context);
-    if (!context)
-      return {
-        ...base,
-        server: '',
-        kube: null,
-        etcd: null,
-        etcdError: null,
-        error: `context "${entry.context}" is not in the kubeconfig`,
-      };
-    const server = context.kubeConfig.getCurrentCluster()?.server ?? '';
-    const failed = (message: string): ClusterTarget => ({
+    return connect(base, context, entry.etcd ?? (index === envEtcdIndex ? envEtcd : undefined));
+  });
+}
+
+/** Logs, once each, the KUBECONFIG files that do not exist and the names a later file repeats. */
+function warnAboutKubeconfigs(kube: KubeContexts, logger: Logger): void {
+  for (const file of kube.missing) logger.warn({ file }, `kubeconfig ${file} does not exist: skipped, as kubectl does`);
+  for (const clash of kube.clashes) {
+    logger.warn(
+      {
+        file: clash.source,
+        earlierFile: clash.earlierSource,
+        contexts: clash.contexts,
+        clusters: clash.clusters,
+        users: clash.users,
+      },
+      describeClash(clash),
+    );
+  }
+}
+
+/** What a cluster target holds before its clients are made. */
+type TargetBase = Omit<ClusterTarget, 'server' | 'kube' | 'etcd' | 'etcdError' | 'error'>;
+
+/** connect builds a cluster's clients from its context; what cannot be built becomes the cluster's own error. */
+function connect(base: TargetBase, context: KubeContext | undefined, etcdEntry?: EtcdConfigEntry): ClusterTarget {
+  if (!context)
+    return {
       ...base,
-      server,
+      server: '',
       kube: null,
       etcd: null,
       etcdError: null,
-      error: `context "${entry.context}": ${message}`,
-    });
-    // A plugin missing now would fail every request: say so once, on this cluster, naming the command.
-    const missingPlugin = missingExecPlugin(context.kubeConfig.getCurrentUser());
-    if (missingPlugin) return failed(missingPlugin);
-    let client: KubeClient;
-    try {
-      client = createKubeClient(context.kubeConfig);
-    } catch (error) {
-      return failed((error as Error).message);
-    }
-    const etcdEntry = entry.etcd ?? (index === envEtcdIndex ? envEtcd : undefined);
-    let etcd: EtcdTransport | null = null;
-    let etcdError: string | null = null;
-    if (etcdEntry) {
-      try {
-        etcd = createEtcdTransport(etcdEntry.endpoints, etcdEntry);
-      } catch (error) {
-        etcdError = (error as Error).message;
-      }
-    }
-    return { ...base, server, kube: client, etcd, etcdError, error: null };
+      error: `context "${base.context}" is not in the kubeconfig`,
+    };
+  const server = context.kubeConfig.getCurrentCluster()?.server ?? '';
+  const failed = (message: string): ClusterTarget => ({
+    ...base,
+    server,
+    kube: null,
+    etcd: null,
+    etcdError: null,
+    error: `context "${base.context}": ${message}`,
   });
+  // A plugin missing now would fail every request: say so once, on this cluster, naming the command.
+  const missingPlugin = missingExecPlugin(context.kubeConfig.getCurrentUser());
+  if (missingPlugin) return failed(missingPlugin);
+  let client: KubeClient;
+  try {
+    client = createKubeClient(context.kubeConfig);
+  } catch (error) {
+    return failed((error as Error).message);
+  }
+  let etcd: EtcdTransport | null = null;
+  let etcdError: string | null = null;
+  if (etcdEntry) {
+    try {
+      etcd = createEtcdTransport(etcdEntry.endpoints, etcdEntry);
+    } catch (error) {
+      etcdError = (error as Error).message;
+    }
+  }
+  return { ...base, server, kube: client, etcd, etcdError, error: null };
 }
