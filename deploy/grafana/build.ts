@@ -190,11 +190,12 @@ export const PANELS: readonly PanelSpec[] = [
 
 const DATASOURCE = { type: 'prometheus', uid: VARIABLES.datasource };
 
-export function buildDashboard(): object {
+/** Panels laid out left to right in rows of Grafana's 24 columns, a row as tall as its tallest panel. */
+function gridPositions(specs: readonly PanelSpec[]): { h: number; w: number; x: number; y: number }[] {
   let x = 0;
   let y = 0;
   let rowHeight = 0;
-  const panels = PANELS.map((spec, index) => {
+  return specs.map((spec) => {
     const height = spec.height ?? 8;
     if (x + spec.width > 24) {
       x = 0;
@@ -204,31 +205,41 @@ export function buildDashboard(): object {
     const gridPos = { h: height, w: spec.width, x, y };
     x += spec.width;
     rowHeight = Math.max(rowHeight, height);
-    return {
-      id: index + 1,
-      type: spec.type,
-      title: spec.title,
-      description: spec.description,
-      datasource: DATASOURCE,
-      gridPos,
-      targets: spec.queries.map((query, queryIndex) => ({
-        refId: String.fromCharCode(65 + queryIndex),
-        datasource: DATASOURCE,
-        expr: query.expr,
-        legendFormat: query.legend,
-        ...(spec.type === 'table' ? { instant: true, format: 'table' } : { range: true }),
-      })),
-      fieldConfig: {
-        defaults: {
-          ...(spec.unit ? { unit: spec.unit } : {}),
-          ...(spec.mappings ? { mappings: spec.mappings } : {}),
-          ...(spec.thresholds ? { thresholds: { mode: 'absolute', steps: spec.thresholds } } : {}),
-        },
-        overrides: [],
-      },
-      options: {},
-    };
+    return gridPos;
   });
+}
+
+/** One panel of Grafana's JSON model from its spec: its queries as targets, unit, mappings and thresholds. */
+function panelOf(spec: PanelSpec, index: number, gridPos: { h: number; w: number; x: number; y: number }): object {
+  return {
+    id: index + 1,
+    type: spec.type,
+    title: spec.title,
+    description: spec.description,
+    datasource: DATASOURCE,
+    gridPos,
+    targets: spec.queries.map((query, queryIndex) => ({
+      refId: String.fromCharCode(65 + queryIndex),
+      datasource: DATASOURCE,
+      expr: query.expr,
+      legendFormat: query.legend,
+      ...(spec.type === 'table' ? { instant: true, format: 'table' } : { range: true }),
+    })),
+    fieldConfig: {
+      defaults: {
+        ...(spec.unit ? { unit: spec.unit } : {}),
+        ...(spec.mappings ? { mappings: spec.mappings } : {}),
+        ...(spec.thresholds ? { thresholds: { mode: 'absolute', steps: spec.thresholds } } : {}),
+      },
+      overrides: [],
+    },
+    options: {},
+  };
+}
+
+export function buildDashboard(): object {
+  const positions = gridPositions(PANELS);
+  const panels = PANELS.map((spec, index) => panelOf(spec, index, positions[index]!));
   return {
     title: 'hawk: control-plane HA',
     uid: 'hawk-control-plane',
