@@ -40,6 +40,8 @@ export interface DegradeEpisode {
   warningTitle: string | null;
   /** EtcdDegrading opened while the level was harmless (any member). */
   harmlessWarnings: number;
+  /** Their titles (member and signals), so a false warning says what hawk saw. */
+  harmlessWarningTitles: string[];
   /** The lab's truth: the first etcd leader change and the first Lease holder change after the episode started. */
   leaderChangeAt: number | null;
   leaderChangeLevel: number | null;
@@ -104,6 +106,7 @@ async function runEpisode(lab: Lab, feed: ClusterFeed, random: () => number, ste
     warningLevel: null,
     warningTitle: null,
     harmlessWarnings: 0,
+    harmlessWarningTitles: [],
     leaderChangeAt: null,
     leaderChangeLevel: null,
     leaseLossAt: null,
@@ -119,7 +122,10 @@ async function runEpisode(lab: Lab, feed: ClusterFeed, random: () => number, ste
       await sleep(500);
       const now = Date.now();
       const opened = degrading().filter((s) => s.openedAt >= episode.startedAt);
-      if (HARMLESS.includes(level)) episode.harmlessWarnings = opened.length;
+      if (HARMLESS.includes(level)) {
+        episode.harmlessWarnings = opened.length;
+        episode.harmlessWarningTitles = opened.map((sighting) => sighting.title);
+      }
       const mine = opened.find((s) => s.subject === leader.host);
       if (mine && episode.warningAt === null) {
         episode.warningAt = mine.openedAt;
@@ -256,6 +262,9 @@ function etcdEpisodesMarkdown(summary: DegradeSummary): string {
     '',
     `Lead time: median ${seconds(median)}, min ${seconds(leads[0] ?? null)}, max ${seconds(leads.at(-1) ?? null)} ` +
       `(${leads.length} of ${summary.episodes.length} episodes warned before the change).`,
+    ...summary.episodes.flatMap((e, i) =>
+      e.harmlessWarningTitles.map((title) => `- Episode ${i + 1}, at a harmless level: ${title}`),
+    ),
   ].join('\n');
 }
 
