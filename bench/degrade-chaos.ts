@@ -186,8 +186,13 @@ export async function runDegradeChaos(options: {
   })();
   const degrading = () => feed.sightings().filter((s) => s.ruleId === 'EtcdDegrading');
   try {
-    // hawk needs a window of reads before it judges at all; the quiet period starts once it can.
+    // hawk needs a window of reads before it judges at all; the quiet period starts once it can, and from a clean
+    // window, as each episode does: a lab just (re)started is slow for a while, and hawk rightly says so until that
+    // leaves its window. Counting only openings inside the period would hide what was still open at its start.
     await sleep(70_000);
+    await feed.waitFor((state) => state.findings.every((f) => f.ruleId !== 'EtcdDegrading'), 300_000);
+    for (const before of degrading())
+      console.error(`[degrade] before the quiet period (lab settling): ${before.title}`);
     const quietFrom = Date.now();
     console.error(`[degrade] quiet for ${Math.round(options.quietMs / 1000)} s`);
     await sleep(options.quietMs);
