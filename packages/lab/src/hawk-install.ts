@@ -1,19 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { hawkImages, type ImageSource, REPO_ROOT } from './hawk-images';
 import type { Lab } from './lab';
 import { hawkCacheDir } from './paths';
-import { must, run } from './shell';
+import { run } from './shell';
 import { clusterDnsReady } from './workers/dns';
 import { importImage } from './workers/images';
 import { type WorkerPlan, planWorkers } from './workers/plan';
 import { readWorkersState } from './workers/start';
 
-/** hawk's repository: the Dockerfiles' build context and the chart. */
-export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 export const CHART_DIR = join(REPO_ROOT, 'deploy', 'helm', 'hawk');
-const NODE_BASE = 'docker.io/library/node:24-bookworm-slim';
 /** The NodePort of the web Service on every worker: fixed, so the browser's origin is known before the install. */
 export const HAWK_NODE_PORT = 30080;
 export const ETCD_CLIENT_SECRET = 'hawk-etcd-client';
@@ -25,11 +22,8 @@ export interface HawkInstallOptions {
   readonly valuesFiles?: readonly string[];
   readonly release?: string;
   readonly namespace?: string;
-  /**
-   * What the images are built from: the working tree (default: what a developer just changed) or the last commit,
-   * exported apart (a shared checkout's uncommitted work of others never lands in the images).
-   */
-  readonly source?: 'worktree' | 'head';
+  /** What the images are built from (default: the working tree, what a developer just changed). */
+  readonly source?: ImageSource;
   readonly onProgress?: (line: string) => void;
 }
 
@@ -56,51 +50,6 @@ export function helmBinary(): string {
   return found;
 }
 
-const imageCache = () => join(hawkCacheDir(), 'images');
-
-/**
- * buildHawkImage builds one of hawk's images with podman from the repository (podman's layer cache makes an unchanged
- * rebuild cost seconds) and tags it by its image id, so a changed image is a new tag and `helm upgrade` rolls it.
- */
-async function buildHawkImage(
-  component: 'server' | 'web',
-  context: string,
-  progress: (line: string) => void,
-): Promise<{ image: string; archive: string }> {
-  const started = Date.now();
-  const local = `localhost/hawk-${component}:local`;
-  await must(
-    'podman',
-    [
-      'build',
-      '--pull=never',
-      '--network',
-      'host',
-      '--format',
-      'docker',
-      '-f',
-      `apps/${component}/Dockerfile`,
-      '-t',
-      local,
-      context,
-    ],
-    1_800_000,
-  ).catch((error: Error) => {
-    throw new Error(`podman build of apps/${component}/Dockerfile: ${error.message.slice(-3000)}`);
-  });
-  const id = (await must('podman', ['image', 'inspect', '--format', '{{.Id}}', local])).trim().slice(0, 12);
-  const image = `localhost/hawk-${component}:lab-${id}`;
-  await must('podman', ['tag', local, image]);
-  const archive = join(imageCache(), `hawk-${component}-${id}.oci.tar`);
-  if (!existsSync(archive)) {
-    await mkdir(imageCache(), { recursive: true });
-    await must('podman', ['save', '--format', 'oci-archive', '--output', `${archive}.tmp`, image], 300_000);
-    await rename(`${archive}.tmp`, archive);
-  }
-  progress(`${image} ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  return { image, archive };
-}
-
 /** importOnce loads an image into a worker's containerd unless it already has it (pods use imagePullPolicy Never). */
 async function importOnce(w: WorkerPlan, image: string, archive: string): Promise<void> {
   const listed = await run('ctr', [
@@ -115,26 +64,6 @@ async function importOnce(w: WorkerPlan, image: string, archive: string): Promis
   ]);
   if (listed.code === 0 && listed.stdout.trim() === image) return;
   await importImage(w.files.containerdSocket, archive);
-}
-
-/** exportHead writes the last commit's files to a directory of their own, as the images' build context. */
-async function exportHead(): Promise<{ dir: string; commit: string }> {
-  const commit = (await must('git', ['-C', REPO_ROOT, 'rev-parse', '--short', 'HEAD'])).trim();
-  const dir = await mkdtemp(join(tmpdir(), 'hawk-install-'));
-  await must('sh', ['-c', 'git -C "$1" archive --format=tar HEAD | tar -x -C "$2"', 'sh', REPO_ROOT, dir], 120_000);
-  return { dir, commit };
-}
-
-async function ensureNodeBase(progress: (line: string) => void): Promise<void> {
-  if ((await run('podman', ['image', 'exists', NODE_BASE])).code === 0) return;
-  const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
-  if (!existsSync(script))
-    throw new Error(
-      `${NODE_BASE} is not in podman's storage (podman pull ${NODE_BASE}, or ../shared/container-base.sh makes a ` +
-        `local stand-in)`,
-    );
-  progress(`making ${NODE_BASE} with ${script}`);
-  await must('bash', [script], 1_800_000);
 }
 
 /**
@@ -191,19 +120,7 @@ export async function hawkInstall(lab: Lab, options: HawkInstallOptions = {}): P
   const helm = helmBinary();
 
   const imagesStarted = Date.now();
-  await ensureNodeBase(progress);
-  const head = options.source === 'head' ? await exportHead() : undefined;
-  progress(`building hawk-server and hawk-web with podman from ${head ? `commit ${head.commit}` : 'the working tree'}`);
-  const [server, web] = await (async () => {
-    try {
-      return [
-        await buildHawkImage('server', head?.dir ?? REPO_ROOT, progress),
-        await buildHawkImage('web', head?.dir ?? REPO_ROOT, progress),
-      ];
-    } finally {
-      if (head) await rm(head.dir, { recursive: true, force: true });
-    }
-  })();
+  const { server, web } = await hawkImages(options.source ?? 'worktree', progress);
   progress(`importing both images into ${plans.map((w) => w.host.name).join(', ')}`);
   await Promise.all(
     plans.map(async (w) =>

@@ -39,3 +39,4 @@ export {
   type HawkInstallOptions,
   type HawkInstallResult,
 } from './hawk-install';
+export { hawkImages } from './hawk-images';
