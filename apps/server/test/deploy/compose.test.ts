@@ -4,9 +4,10 @@
  * port, watching the lab. Chromium loads the page through the web; one replica container is stopped and the
  * page stays live (a leader killed afterwards shows up on the same page). Run under `flock /tmp/hawk-lab.lock`.
  *
- * The images are built with podman beforehand (the layers the image test caches) and compose runs with
- * --no-build; public images cannot be pulled here, so redis:7-bookworm is a local stand-in built from
- * support/redis-standin.Dockerfile, under the public name the compose file uses.
+ * The images are built with podman beforehand, from the last commit and once per content of their inputs (shared
+ * with the image and chart tests: support/containers.ts), and compose runs with --no-build; public images cannot be
+ * pulled here, so redis:7-bookworm is a local stand-in built from support/redis-standin.Dockerfile, under the public
+ * name the compose file uses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, copyFileSync, mkdtempSync } from 'node:fs';
@@ -24,12 +25,12 @@ import {
 } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
 import {
-  buildImage,
   ensureNodeBase,
   REPO_ROOT,
   requirePodman,
   run,
   SERVER_IMAGE,
+  tagHawkImages,
   WEB_IMAGE,
 } from './support/containers';
 import { requireCommand } from './deploy-tools';
@@ -76,8 +77,7 @@ beforeAll(async () => {
   requireCommand('docker-compose', 'apt-get install docker-compose (scripts/setup.sh does)');
   await ensureNodeBase(log);
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
-  await buildImage('apps/server/Dockerfile', SERVER_IMAGE, log);
-  await buildImage('apps/web/Dockerfile', WEB_IMAGE, log);
+  await tagHawkImages(log);
   // Docker's API normalises the compose file's short names to docker.io/library/…: tag the local builds so.
   await run('podman', ['tag', SERVER_IMAGE, 'docker.io/library/hawk-server:local']);
   await run('podman', ['tag', WEB_IMAGE, 'docker.io/library/hawk-web:local']);

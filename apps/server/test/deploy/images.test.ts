@@ -13,7 +13,6 @@ import { ensureLab, type Lab } from '@hawk/lab';
 import { collectBrowserErrors, expectNoBrowserErrors, launchChromium, type BrowserErrors } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
 import {
-  buildImage,
   containerLogs,
   ensureNodeBase,
   imageConfig,
@@ -23,6 +22,7 @@ import {
   requirePodman,
   run,
   SERVER_IMAGE,
+  tagHawkImages,
   WEB_IMAGE,
 } from './support/containers';
 
@@ -57,8 +57,7 @@ beforeAll(async () => {
   requirePodman();
   await ensureNodeBase(log);
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
-  await buildImage('apps/server/Dockerfile', SERVER_IMAGE, log);
-  await buildImage('apps/web/Dockerfile', WEB_IMAGE, log);
+  await tagHawkImages(log);
   await removeContainer(SERVER_CONTAINER);
   await removeContainer(WEB_CONTAINER);
 

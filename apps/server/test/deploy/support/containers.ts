@@ -1,11 +1,12 @@
 /**
- * Building and running hawk's images with podman for the image and compose tests. Public images cannot be
+ * Running hawk's images with podman for the image and compose tests. Public images cannot be
  * pulled on this machine kind, so the base image is a local stand-in made by ../shared/container-base.sh
  * under its public name; elsewhere it is pulled. A missing podman or base image fails the test, never skips it.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { hawkImages } from '@hawk/lab';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..');
 export const NODE_BASE = 'docker.io/library/node:24-bookworm-slim';
@@ -83,27 +84,21 @@ export async function ensureNodeBase(log: (line: string) => void): Promise<void>
 }
 
 /**
- * Builds an image from the repository root. podman keeps every layer, so a rerun with unchanged sources
- * costs seconds; --pull=never because the base is local here (and must not be replaced by a pull).
+ * hawk's two images from the last commit (the shared checkout's uncommitted work stays out), under SERVER_IMAGE and
+ * WEB_IMAGE. @hawk/lab's hawkImages builds each once per content of its build inputs and every file of the run that
+ * needs it (this one, helm-lab's chart install) reuses that build.
  */
-export async function buildImage(dockerfile: string, tag: string, log: (line: string) => void): Promise<number> {
+export async function tagHawkImages(log: (line: string) => void): Promise<void> {
   const started = Date.now();
-  await run('podman', [
-    'build',
-    '--pull=never',
-    '--network',
-    'host',
-    '--format',
-    'docker',
-    '-f',
-    dockerfile,
-    '-t',
-    tag,
-    '.',
-  ]);
-  const seconds = (Date.now() - started) / 1000;
-  log(`built ${tag} from ${dockerfile} in ${seconds.toFixed(1)} s, ${(imageSize(tag) / 1e6).toFixed(0)} MB`);
-  return seconds;
+  const images = await hawkImages('head', log);
+  for (const [image, tag] of [
+    [images.server.image, SERVER_IMAGE],
+    [images.web.image, WEB_IMAGE],
+  ] as const) {
+    await run('podman', ['tag', image, tag]);
+    log(`${tag} is ${image}, ${(imageSize(tag) / 1e6).toFixed(0)} MB`);
+  }
+  log(`images ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
 export function imageSize(tag: string): number {
