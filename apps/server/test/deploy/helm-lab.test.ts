@@ -2,14 +2,17 @@
  * hawk installed into the lab by its own Helm chart, as a user installs it into a cluster: a kubeadm-made lab with two
  * worker nodes (kubelet, containerd, kube-proxy, CoreDNS), hawk's images built with podman and loaded into the
  * workers, the etcd client Secret, `helm install` of deploy/helm/hawk (the chart's ServiceAccount, RBAC and probes),
- * and then Debian's chromium on the web Service's NodePort over the lab bridge sees the lab as it is. Run under
+ * and then Debian's chromium on the web Service's NodePort over the lab bridge sees the lab as it is. Then, on the same
+ * workers and images, the chart with every standard key set (deploy/helm/hawk/ci/all-keys-values.yaml) installs and
+ * rolls out (issue 25 §2): the cluster accepting and running what chart-values.test.ts renders. Run under
  * `flock /tmp/hawk-lab.lock`: it replaces the default lab with the kubeadm one and puts the default back.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
 import {
   ensureLab,
   ensureWorkers,
@@ -28,11 +31,14 @@ import {
   type BrowserErrors,
 } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
+import { CHART_DIR, monitoringCrdsDir } from './deploy-tools';
 import { REPO_ROOT } from './support/containers';
 
 const log = (line: string) => console.log(`[helm-lab] ${line}`);
 const WORKERS = 2;
 const NAMESPACE = 'hawk';
+const VALUES_NAMESPACE = 'hawk-values';
+const ALL_KEYS = join(CHART_DIR, 'ci', 'all-keys-values.yaml');
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
 
 let lab: Lab;
@@ -71,9 +77,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (!lab) return;
-  await hawkUninstall(lab, 'hawk', NAMESPACE).catch((error: Error) => log(`uninstall: ${error.message}`));
+  const started = Date.now();
+  for (const namespace of [NAMESPACE, VALUES_NAMESPACE])
+    await hawkUninstall(lab, 'hawk', namespace).catch((error: Error) => log(`uninstall: ${error.message}`));
+  await lab
+    .kubeAny((kube) => kube.raw('/apis/scheduling.k8s.io/v1/priorityclasses/hawk-ci', { method: 'DELETE' }))
+    .catch(() => undefined);
   await ensureWorkers(lab, 0);
   await ensureLab();
+  log(`releases, PriorityClass and workers removed in ${seconds(Date.now() - started)}`);
 }, 600_000);
 
 interface Pod {
@@ -356,5 +368,133 @@ describe('hawk installed into the lab with its Helm chart', () => {
         log(`FIGURE ${cut!.host.name} back → page live and truthful ${seconds(truthfulAt - restoredAt)}`);
       }),
     );
+  });
+});
+
+interface ValuesPod {
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: {
+    priorityClassName?: string;
+    priority?: number;
+    nodeName?: string;
+    securityContext?: Record<string, unknown>;
+    tolerations?: { key?: string }[];
+    nodeSelector?: Record<string, string>;
+    topologySpreadConstraints?: unknown[];
+    imagePullSecrets?: { name: string }[];
+    volumes: { name: string; configMap?: { name: string } }[];
+    containers: { name: string; envFrom?: unknown[]; volumeMounts?: { name: string; mountPath: string }[] }[];
+  };
+  status: { conditions?: { type: string; status: string }[] };
+}
+
+const create = (collection: string, name: string, object: unknown) =>
+  lab.kubeAny((kube) => kube.createIfAbsent(collection, name, object));
+
+// On the workers and with the images the browser's part used: no second bring-up, build or import.
+describe('the chart with every standard key set, on a lab with kubelets', () => {
+  let valuesInstalled: HawkInstallResult;
+
+  beforeAll(async () => {
+    // One NodePort and cluster-wide names for both releases: the browser's goes first, and its page with it, so that
+    // hawk going away is not an error of the page.
+    await browser?.close();
+    browser = undefined;
+    errors = undefined;
+    await hawkUninstall(lab, 'hawk', NAMESPACE);
+    await hawkUninstall(lab, 'hawk', VALUES_NAMESPACE);
+    await lab.waitFor(
+      async () => (await lab.kube().raw(`/api/v1/namespaces/${VALUES_NAMESPACE}`)).status === 404,
+      120_000,
+      { description: `namespace ${VALUES_NAMESPACE} gone` },
+    );
+    // What the values file names and a cluster provides: the monitoring CRDs, a PriorityClass, the ConfigMaps.
+    const crds = monitoringCrdsDir();
+    for (const file of readdirSync(crds).filter((name) => /servicemonitors|prometheusrules/.test(name))) {
+      const crd = parse(readFileSync(join(crds, file), 'utf8')) as { metadata: { name: string } };
+      await create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd.metadata.name, crd);
+    }
+    await create('/apis/scheduling.k8s.io/v1/priorityclasses', 'hawk-ci', {
+      apiVersion: 'scheduling.k8s.io/v1',
+      kind: 'PriorityClass',
+      metadata: { name: 'hawk-ci' },
+      value: 1000,
+    });
+    await create('/api/v1/namespaces', VALUES_NAMESPACE, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: VALUES_NAMESPACE },
+    });
+    for (const [name, data] of [
+      ['hawk-ci-env', { HAWK_CI_FROM_ENV_FROM: 'yes' }],
+      ['hawk-ci-config', { 'hawk.yaml': '# mounted by extraVolumes\n' }],
+    ] as const)
+      await create(`/api/v1/namespaces/${VALUES_NAMESPACE}/configmaps`, name, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name },
+        data,
+      });
+    valuesInstalled = await hawkInstall(lab, {
+      namespace: VALUES_NAMESPACE,
+      source: 'head',
+      valuesFiles: [ALL_KEYS],
+      onProgress: (line) => log(`values: ${line}`),
+    });
+    const rollout = (valuesInstalled.rolledOutAt - valuesInstalled.helmStartedAt) / 1000;
+    log(`values: helm install → rolled out in ${rollout.toFixed(1)}s`);
+  }, 900_000);
+
+  it('rolls out every pod Ready with the keys applied by the cluster', async () => {
+    const pods = (
+      await lab
+        .kube()
+        .json<{ items: ValuesPod[] }>(
+          `/api/v1/namespaces/${VALUES_NAMESPACE}/pods?labelSelector=app.kubernetes.io%2Finstance%3Dhawk`,
+        )
+    ).items;
+    const byComponent = (component: string) =>
+      pods.filter((pod) => pod.metadata.labels['app.kubernetes.io/component'] === component);
+    expect(byComponent('server')).toHaveLength(2);
+    expect(byComponent('web')).toHaveLength(2);
+    for (const pod of pods) {
+      const where = pod.metadata.name;
+      expect(
+        pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        where,
+      ).toBe(true);
+      expect(pod.metadata.labels, where).toMatchObject({ team: 'platform', 'example.com/tier': 'monitoring' });
+      expect(pod.metadata.annotations?.['example.com/scraped-by'], where).toBe('hawk-ci');
+      // The admission controller resolved the PriorityClass to its value.
+      expect([pod.spec.priorityClassName, pod.spec.priority], where).toEqual(['hawk-ci', 1000]);
+      expect(pod.spec.securityContext, where).not.toHaveProperty('fsGroup');
+      expect(pod.spec.securityContext, where).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+      expect(pod.spec.topologySpreadConstraints, where).toHaveLength(1);
+      expect(pod.spec.imagePullSecrets, where).toEqual([{ name: 'hawk-ci-pull' }]);
+      expect(pod.spec.containers[0]!.envFrom, where).toEqual([{ configMapRef: { name: 'hawk-ci-env' } }]);
+    }
+    for (const pod of byComponent('server')) {
+      expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+      expect(pod.spec.tolerations?.map((t) => t.key)).toContain('example.com/dedicated');
+      expect(pod.spec.volumes).toContainEqual(
+        expect.objectContaining({ name: 'config', configMap: expect.objectContaining({ name: 'hawk-ci-config' }) }),
+      );
+      expect(pod.spec.containers[0]!.volumeMounts).toContainEqual(
+        expect.objectContaining({ name: 'config', mountPath: '/etc/hawk/config' }),
+      );
+    }
+    for (const pod of byComponent('web')) expect(pod.spec.nodeSelector).toEqual({ 'kubernetes.io/arch': 'amd64' });
+    const account = await lab
+      .kube()
+      .json<{ metadata: { annotations?: Record<string, string> } }>(
+        `/api/v1/namespaces/${VALUES_NAMESPACE}/serviceaccounts/hawk`,
+      );
+    expect(account.metadata.annotations?.['example.com/role']).toBe('hawk-reader');
+    const monitor = await lab
+      .kube()
+      .json<{ metadata: { labels: Record<string, string> } }>(
+        `/apis/monitoring.coreos.com/v1/namespaces/${VALUES_NAMESPACE}/servicemonitors/hawk`,
+      );
+    expect(monitor.metadata.labels.release).toBe('kps');
   });
 });
