@@ -22,6 +22,36 @@ const SCHEMA = historySchema({
   json: 'TEXT',
 });
 
+/** The file (its directory made), in WAL with synchronous=FULL, and the schema. */
+function openDatabase(path: string): DatabaseSync {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
+  db.exec(`PRAGMA busy_timeout = ${SERVER_DEFAULTS.sqliteBusyTimeoutMs};`);
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Every statement the repository runs, prepared once. */
+function statements(db: DatabaseSync) {
+  return {
+    insertEvent: db.prepare('INSERT INTO timeline (cluster_id, at, kind, body) VALUES (?, ?, ?, ?)'),
+    insertState: db.prepare('INSERT INTO states (cluster_id, at, full, body) VALUES (?, ?, ?, ?)'),
+    selectEvents: db.prepare(
+      'SELECT body FROM timeline WHERE cluster_id = ? AND at BETWEEN ? AND ? ORDER BY at, id LIMIT ?',
+    ),
+    selectBase: db.prepare(
+      'SELECT id, body FROM states WHERE cluster_id = ? AND full = 1 AND at <= ? ORDER BY id DESC LIMIT 1',
+    ),
+    selectPatches: db.prepare('SELECT body FROM states WHERE cluster_id = ? AND id > ? AND at <= ? ORDER BY id'),
+    selectPruneFloor: db.prepare(
+      'SELECT cluster_id, MAX(id) AS id FROM states WHERE full = 1 AND at <= ? GROUP BY cluster_id',
+    ),
+    deleteStatesBelow: db.prepare('DELETE FROM states WHERE cluster_id = ? AND id < ?'),
+    deleteEventsBefore: db.prepare('DELETE FROM timeline WHERE at < ?'),
+  };
+}
+
 /**
  * History in an embedded SQLite file (node:sqlite), nothing to install.
  *
@@ -32,26 +62,8 @@ const SCHEMA = historySchema({
  */
 export function openSqliteHistory(options: SqliteHistoryOptions): HistoryRepository {
   const snapshotEvery = options.snapshotEvery ?? SERVER_DEFAULTS.historySnapshotEvery;
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  const db = new DatabaseSync(options.path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-  db.exec(`PRAGMA busy_timeout = ${SERVER_DEFAULTS.sqliteBusyTimeoutMs};`);
-  db.exec(SCHEMA);
-
-  const insertEvent = db.prepare('INSERT INTO timeline (cluster_id, at, kind, body) VALUES (?, ?, ?, ?)');
-  const insertState = db.prepare('INSERT INTO states (cluster_id, at, full, body) VALUES (?, ?, ?, ?)');
-  const selectEvents = db.prepare(
-    'SELECT body FROM timeline WHERE cluster_id = ? AND at BETWEEN ? AND ? ORDER BY at, id LIMIT ?',
-  );
-  const selectBase = db.prepare(
-    'SELECT id, body FROM states WHERE cluster_id = ? AND full = 1 AND at <= ? ORDER BY id DESC LIMIT 1',
-  );
-  const selectPatches = db.prepare('SELECT body FROM states WHERE cluster_id = ? AND id > ? AND at <= ? ORDER BY id');
-  const selectPruneFloor = db.prepare(
-    'SELECT cluster_id, MAX(id) AS id FROM states WHERE full = 1 AND at <= ? GROUP BY cluster_id',
-  );
-  const deleteStatesBelow = db.prepare('DELETE FROM states WHERE cluster_id = ? AND id < ?');
-  const deleteEventsBefore = db.prepare('DELETE FROM timeline WHERE at < ?');
+  const db = openDatabase(options.path);
+  const sql = statements(db);
 
   // What the last row of each cluster holds, to store only the changed parts next time. A fresh
   // process starts every cluster with a full snapshot, so no row depends on memory lost in a crash.
@@ -86,25 +98,27 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
   return {
     appendTimeline(event) {
       const body = JSON.stringify(event);
-      return enqueue(event.clusterId, () => insertEvent.run(event.clusterId, event.at, event.kind, body));
+      return enqueue(event.clusterId, () => sql.insertEvent.run(event.clusterId, event.at, event.kind, body));
     },
     async appendState(state) {
       const clusterId = state.identity.id;
       const row = nextStateRow(written.get(clusterId), state, snapshotEvery);
       if (!row) return;
       written.set(clusterId, row.tail);
-      return enqueue(clusterId, () => insertState.run(clusterId, row.at, row.full ? 1 : 0, row.body));
+      return enqueue(clusterId, () => sql.insertState.run(clusterId, row.at, row.full ? 1 : 0, row.body));
     },
     async timeline(clusterId, from, to, limit = SERVER_DEFAULTS.historyTimelineLimit) {
       flush(); // read your writes
-      return selectEvents.all(clusterId, from, to, limit).map((row) => JSON.parse(String(row.body)) as TimelineEvent);
+      return sql.selectEvents
+        .all(clusterId, from, to, limit)
+        .map((row) => JSON.parse(String(row.body)) as TimelineEvent);
     },
     async stateAt(clusterId, t) {
       flush();
-      const base = selectBase.get(clusterId, t);
+      const base = sql.selectBase.get(clusterId, t);
       if (!base) return undefined;
       let state = JSON.parse(String(base.body)) as ClusterState;
-      for (const row of selectPatches.all(clusterId, base.id as number, t)) {
+      for (const row of sql.selectPatches.all(clusterId, base.id as number, t)) {
         state = applyPatch(state, JSON.parse(String(row.body)) as StatePatch);
       }
       return state;
@@ -115,10 +129,10 @@ export function openSqliteHistory(options: SqliteHistoryOptions): HistoryReposit
       try {
         let states = 0;
         // Rows before each cluster's last full snapshot at the cut are no longer needed by any replay.
-        for (const floor of selectPruneFloor.all(before)) {
-          states += Number(deleteStatesBelow.run(floor.cluster_id as string, floor.id as number).changes);
+        for (const floor of sql.selectPruneFloor.all(before)) {
+          states += Number(sql.deleteStatesBelow.run(floor.cluster_id as string, floor.id as number).changes);
         }
-        const timeline = Number(deleteEventsBefore.run(before).changes);
+        const timeline = Number(sql.deleteEventsBefore.run(before).changes);
         db.exec('COMMIT');
         return { timeline, states };
       } catch (error) {
