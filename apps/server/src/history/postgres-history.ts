@@ -94,6 +94,98 @@ function reason(error: unknown): string {
 }
 
 /**
+ * createSchema reaches the database and creates the schema, one replica at a time: concurrent CREATE TABLE IF NOT
+ * EXISTS may otherwise collide in the catalog. It fails naming the database, and ends the pool, when it cannot.
+ */
+async function createSchema(pool: pg.Pool, where: string): Promise<void> {
+  try {
+    const client = await pool.connect();
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); ${SCHEMA} COMMIT;`);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`history: cannot use PostgreSQL at ${where}: ${reason(error)}`, { cause: error });
+  }
+}
+
+/**
+ * writeEntries writes one batch in one transaction: each cluster's states as a full snapshot or a patch on this
+ * process's own last row, and the timeline events; every entry's promise settles with the commit.
+ */
+async function writeEntries(
+  pool: pg.Pool,
+  written: Map<string, Written>,
+  snapshotEvery: number,
+  batch: readonly Entry[],
+): Promise<void> {
+  const client = await pool.connect().catch((error: unknown) => error as Error);
+  if (client instanceof Error) {
+    for (const entry of batch) entry.reject(client);
+    return;
+  }
+  const states = batch.filter((entry) => entry.kind === 'state');
+  const events = batch.filter((entry) => entry.kind === 'event');
+  const clusterIds = [...new Set(states.map((entry) => entry.state.identity.id))];
+  const after = new Map<string, Written>();
+  try {
+    await client.query(BEGIN_WRITE);
+    // A patch is written only on this process's own last row: another replica may have written since.
+    const tails = new Map<string, { id: number; at: number }>();
+    if (clusterIds.length > 0) {
+      for (const row of (await client.query(SELECT_TAILS, [clusterIds])).rows)
+        tails.set(row.cluster_id, { id: Number(row.id), at: Number(row.at) });
+    }
+    const rows: { clusterId: string; at: number; full: boolean; body: string }[] = [];
+    const chain = new Map<string, ChainTail | undefined>();
+    for (const id of clusterIds) chain.set(id, written.get(id)?.id === tails.get(id)?.id ? written.get(id) : undefined);
+    for (const { state } of states) {
+      const clusterId = state.identity.id;
+      const row = nextStateRow(chain.get(clusterId), state, snapshotEvery, tails.get(clusterId)?.at);
+      if (!row) continue;
+      rows.push({ clusterId, at: row.at, full: row.full, body: row.body });
+      chain.set(clusterId, row.tail);
+    }
+    if (rows.length > 0) {
+      const inserted = await client.query(INSERT_STATES, [
+        rows.map((row) => row.clusterId),
+        rows.map((row) => row.at),
+        rows.map((row) => row.full),
+        rows.map((row) => row.body),
+      ]);
+      const lastIds = new Map<string, number>();
+      for (const row of inserted.rows)
+        lastIds.set(row.cluster_id, Math.max(Number(row.id), lastIds.get(row.cluster_id) ?? 0));
+      for (const [clusterId, id] of lastIds) after.set(clusterId, { ...chain.get(clusterId)!, id });
+    }
+    if (events.length > 0) {
+      const list = events.map((entry) => entry.event);
+      await client.query(INSERT_EVENTS, [
+        list.map((event) => event.clusterId),
+        list.map((event) => event.at),
+        list.map((event) => event.kind),
+        list.map((event) => JSON.stringify(event)),
+      ]);
+    }
+    await client.query('COMMIT');
+    for (const [clusterId, entry] of after) written.set(clusterId, entry);
+    for (const entry of batch) entry.resolve();
+    client.release();
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // A connection that failed mid-transaction is not given back for reuse.
+    client.release(error as Error);
+    for (const id of clusterIds) written.delete(id);
+    for (const entry of batch) entry.reject(error);
+  }
+}
+
+/**
  * History in PostgreSQL, shared by several replicas: the elected leader writes, every replica reads.
  * Opening creates the schema if missing and fails, naming the database, when it cannot be reached.
  *
@@ -115,90 +207,14 @@ export async function openPostgresHistory(options: PostgresHistoryOptions): Prom
     options.log?.warn({ err: { message: reason(error) } }, `history: idle connection to ${where} lost`),
   );
 
-  // 1. Reach the database and create the schema; one replica at a time, as concurrent
-  //    CREATE TABLE IF NOT EXISTS may otherwise collide in the catalog.
-  try {
-    const client = await pool.connect();
-    try {
-      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); ${SCHEMA} COMMIT;`);
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw new Error(`history: cannot use PostgreSQL at ${where}: ${reason(error)}`, { cause: error });
-  }
+  // 1. Reach the database and create the schema.
+  await createSchema(pool, where);
 
   // 2. Group commit: one batch at a time, in order, each in one transaction.
   const written = new Map<string, Written>();
   let queue: Entry[] = [];
   let writing: Promise<void> = Promise.resolve();
-
-  const writeBatch = async (batch: readonly Entry[]) => {
-    const client = await pool.connect().catch((error: unknown) => error as Error);
-    if (client instanceof Error) {
-      for (const entry of batch) entry.reject(client);
-      return;
-    }
-    const states = batch.filter((entry) => entry.kind === 'state');
-    const events = batch.filter((entry) => entry.kind === 'event');
-    const clusterIds = [...new Set(states.map((entry) => entry.state.identity.id))];
-    const after = new Map<string, Written>();
-    try {
-      await client.query(BEGIN_WRITE);
-      // A patch is written only on this process's own last row: another replica may have written since.
-      const tails = new Map<string, { id: number; at: number }>();
-      if (clusterIds.length > 0) {
-        for (const row of (await client.query(SELECT_TAILS, [clusterIds])).rows)
-          tails.set(row.cluster_id, { id: Number(row.id), at: Number(row.at) });
-      }
-      const rows: { clusterId: string; at: number; full: boolean; body: string }[] = [];
-      const chain = new Map<string, ChainTail | undefined>();
-      for (const id of clusterIds)
-        chain.set(id, written.get(id)?.id === tails.get(id)?.id ? written.get(id) : undefined);
-      for (const { state } of states) {
-        const clusterId = state.identity.id;
-        const row = nextStateRow(chain.get(clusterId), state, snapshotEvery, tails.get(clusterId)?.at);
-        if (!row) continue;
-        rows.push({ clusterId, at: row.at, full: row.full, body: row.body });
-        chain.set(clusterId, row.tail);
-      }
-      if (rows.length > 0) {
-        const inserted = await client.query(INSERT_STATES, [
-          rows.map((row) => row.clusterId),
-          rows.map((row) => row.at),
-          rows.map((row) => row.full),
-          rows.map((row) => row.body),
-        ]);
-        const lastIds = new Map<string, number>();
-        for (const row of inserted.rows)
-          lastIds.set(row.cluster_id, Math.max(Number(row.id), lastIds.get(row.cluster_id) ?? 0));
-        for (const [clusterId, id] of lastIds) after.set(clusterId, { ...chain.get(clusterId)!, id });
-      }
-      if (events.length > 0) {
-        const list = events.map((entry) => entry.event);
-        await client.query(INSERT_EVENTS, [
-          list.map((event) => event.clusterId),
-          list.map((event) => event.at),
-          list.map((event) => event.kind),
-          list.map((event) => JSON.stringify(event)),
-        ]);
-      }
-      await client.query('COMMIT');
-      for (const [clusterId, entry] of after) written.set(clusterId, entry);
-      for (const entry of batch) entry.resolve();
-      client.release();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // A connection that failed mid-transaction is not given back for reuse.
-      client.release(error as Error);
-      for (const id of clusterIds) written.delete(id);
-      for (const entry of batch) entry.reject(error);
-    }
-  };
+  const writeBatch = (batch: readonly Entry[]) => writeEntries(pool, written, snapshotEvery, batch);
 
   /** Sends what is queued; resolves once everything written so far is committed (or failed). */
   const flush = () => {
