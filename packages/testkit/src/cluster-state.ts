@@ -1,5 +1,12 @@
-import type { ClusterState } from '@hawk/core';
-import { aCluster, simulateHawk, type ClusterBuilder, type HawkRun } from '@hawk/core/testing';
+import type { ClusterState, TimelineEvent } from '@hawk/core';
+import {
+  aCluster,
+  aFullHaCluster,
+  simulateHawk,
+  timelineOf,
+  type ClusterBuilder,
+  type HawkRun,
+} from '@hawk/core/testing';
 
 /**
  * Judged cluster states for the transport's, history's and metrics' tests and the bench, made by the
@@ -72,4 +79,17 @@ export function leaseRenewals(count: number, id = 'lab'): ClusterState[] {
     const { leases, observedAt } = run.advance(RENEW_EVERY_MS).state;
     return { ...base, observedAt, leases };
   });
+}
+
+/**
+ * Scenario 2's timeline as the real core judges it: the controller-manager leader killed, a standby taking over, then
+ * quiet. One incident, for the tests of its summary (the API, the notification, a restart in its middle).
+ */
+export function killedLeaderTimeline(): TimelineEvent[] {
+  const run = simulateHawk(aFullHaCluster()).advance(20_000);
+  run.cluster.killLeaseHolder('kube-controller-manager');
+  run.advance(18_000);
+  run.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
+  run.advance(5_000);
+  return timelineOf(run, 'lab');
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { incidentsOf, summarizeIncident, type TimelineEvent } from '@hawk/core';
-import { aFullHaCluster, simulateHawk, timelineOf } from '@hawk/core/testing';
+import { killedLeaderTimeline } from '@hawk/testkit/cluster-state';
 import { createAlertDispatcher, createAlertmanagerSink, createWebhookSink } from '../../src/alerts';
 import { SUMMARY_ANNOTATION_LIMIT } from '../../src/alerts/alertmanager-sink';
 import { formatWebhookText, WEBHOOK_TEXT_LIMIT } from '../../src/alerts/webhook-sink';
@@ -18,16 +18,6 @@ async function startReceiver() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
-}
-
-/** Scenario 2 judged by the real core: the controller-manager leader killed, a standby taking over. */
-function killedLeaderTimeline(): TimelineEvent[] {
-  const run = simulateHawk(aFullHaCluster()).advance(20_000);
-  run.cluster.killLeaseHolder('kube-controller-manager');
-  run.advance(18_000);
-  run.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
-  run.advance(5_000);
-  return timelineOf(run, 'lab');
 }
 
 function hubOf() {

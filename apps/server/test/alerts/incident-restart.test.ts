@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { incidentsOf, summarizeIncident, type Finding, type TimelineEvent } from '@hawk/core';
-import { aFullHaCluster, simulateHawk, timelineOf } from '@hawk/core/testing';
-import { clusterState } from '@hawk/testkit/cluster-state';
+import { clusterState, killedLeaderTimeline } from '@hawk/testkit/cluster-state';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { createAlertDispatcher, createAlertmanagerSink } from '../../src/alerts';
 import { createApp } from '../../src/app';
@@ -35,16 +34,6 @@ async function startReceiver() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const summaries = () => alerts.flatMap((alert) => alert.annotations.incident_summary ?? []);
   return { url, alerts, summaries, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** Scenario 2 judged by the real core: the controller-manager leader killed, a standby taking over. */
-function killedLeaderTimeline(): TimelineEvent[] {
-  const run = simulateHawk(aFullHaCluster()).advance(20_000);
-  run.cluster.killLeaseHolder('kube-controller-manager');
-  run.advance(18_000);
-  run.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
-  run.advance(5_000);
-  return timelineOf(run, 'lab');
 }
 
 const EVENTS = killedLeaderTimeline();

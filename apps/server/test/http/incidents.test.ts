@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { summarizeIncident, incidentsOf } from '@hawk/core';
 import { aFullHaCluster, simulateHawk, timelineOf } from '@hawk/core/testing';
-import { clusterState } from '@hawk/testkit/cluster-state';
+import { clusterState, killedLeaderTimeline } from '@hawk/testkit/cluster-state';
 import { startHawkServer, type RunningHawk } from '@hawk/testkit/hawk-server';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 
@@ -11,16 +11,6 @@ afterEach(async () => {
   await hawk?.close();
   hawk = undefined;
 });
-
-/** Scenario 2 judged by the real core: the controller-manager leader killed, a standby taking over, then quiet. */
-function killedLeaderTimeline() {
-  const run = simulateHawk(aFullHaCluster()).advance(20_000);
-  run.cluster.killLeaseHolder('kube-controller-manager');
-  run.advance(18_000);
-  run.cluster.acquireLease('kube-controller-manager', 2).removeCandidate('kube-controller-manager', 1);
-  run.advance(5_000);
-  return timelineOf(run, 'lab');
-}
 
 interface IncidentsBody {
   incidents: { n: number; endedAt: number | null; title: string; summary: string | null }[];
