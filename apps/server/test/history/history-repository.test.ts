@@ -134,10 +134,17 @@ describe.each(historyBackends)('$name history', (backend) => {
   it(
     'loses nothing committed when the backend is killed with SIGKILL',
     async () => {
+      // Each step's time, printed as it passes: two clean-clone runs timed out here at the test's own deadline (not
+      // the busy hawk's, which names its progress), and this says which step they were in.
+      const startedAt = Date.now();
+      const step = (name: string) => console.log(`[sigkill ${backend.name}] ${name} at ${Date.now() - startedAt} ms`);
       const store = await backend.newStore();
+      step('store made; busy hawk spawning');
       const lastReported = await killBusyHawk(store, 150);
+      step(`busy hawk killed after reporting ${lastReported}; reopening`);
       const history = await open(store, 100);
       const events = await history.timeline('lab', T0, T0 + 1_000_000, 10_000);
+      step(`reopened, ${events.length} events read`);
       // Every change the process reported was committed before it said so.
       expect(events.length).toBeGreaterThanOrEqual(lastReported);
       expect(events.map((event) => event.at)).toEqual(events.map((_, index) => T0 + (index + 1) * 1_000));
