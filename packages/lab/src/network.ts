@@ -60,8 +60,9 @@ async function linkExists(name: string): Promise<boolean> {
 export async function createNetwork(topology: LabTopology): Promise<void> {
   await assertSubnetFree(topology);
   if (!(await linkExists(topology.bridge))) {
-    await must('ip', ['link', 'add', topology.bridge, 'type', 'bridge']);
+    await must('ip', ['link', 'add', topology.bridge, 'address', NETWORK.bridgeMac, 'type', 'bridge']);
   }
+  await must('ip', ['link', 'set', 'dev', topology.bridge, 'address', NETWORK.bridgeMac]);
   await run('ip', ['addr', 'replace', `${topology.bridgeIp}/${topology.prefixLength}`, 'dev', topology.bridge]);
   await run('ip', ['addr', 'replace', `${NETWORK.labClientIp}/${topology.prefixLength}`, 'dev', topology.bridge]);
   await must('ip', ['link', 'set', topology.bridge, 'up']);
@@ -94,6 +95,9 @@ export async function verifyNetwork(topology: LabTopology): Promise<string[]> {
     problems.push(`bridge ${topology.bridge} with ${topology.bridgeIp} is missing`);
   else if (!bridge.stdout.includes(`"${NETWORK.labClientIp}"`))
     problems.push(`bridge ${topology.bridge} lacks the lab's client address ${NETWORK.labClientIp}`);
+  const link = await run('ip', ['-j', 'link', 'show', 'dev', topology.bridge]);
+  if (link.code === 0 && !link.stdout.includes(`"address":"${NETWORK.bridgeMac}"`))
+    problems.push(`bridge ${topology.bridge}'s MAC is not the lab's fixed ${NETWORK.bridgeMac}`);
   const namespaces = new Set(await listLabNetns());
   for (const h of topology.hosts) {
     if (!namespaces.has(h.netns)) {

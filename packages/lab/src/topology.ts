@@ -43,6 +43,12 @@ export const NETWORK = {
   subnet: '10.213.0.0/24',
   bridge: 'hawk-br0',
   bridgeIp: '10.213.0.1',
+  /**
+   * Set, not inherited: a bridge left to itself takes the lowest MAC of its ports, so a worker's link coming or going
+   * changed it, and the LB kept the old one for 10.213.0.1 (where hawk dials from): 25-40 s of unanswered
+   * connections from the host side after workers started or stopped, while the lab's own address still got through.
+   */
+  bridgeMac: '02:68:61:77:6b:01',
   prefixLength: 24,
   loadBalancerIp: '10.213.0.10',
   /** A second host-side address the lab's own clients dial from, so a profile can refuse everyone else (hawk). */

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lab, ensureLab, labPaths, mustResolveLabOptions } from '../src/index';
 import { KubeApiError } from '../src/kube-client';
+import { API_PORT, HOST_LINK_PREFIX, NETWORK } from '../src/topology';
 import { PAUSE_IMAGE, ensureWorkers, hostIptablesChains, planWorkers, readWorkersState } from '../src/workers';
 
 const WORKERS = 2;
@@ -166,5 +168,63 @@ describe(`lab with ${WORKERS} worker nodes`, () => {
       90_000,
       { description: `namespace ${NAMESPACE} deleted` },
     );
+  });
+
+  it("keeps the bridge's MAC while links come and go, so the LB still answers the host side at once", async () => {
+    const lb = lab.topology.hosts.find((h) => h.role === 'load-balancer')!;
+    const bridgeMac = () =>
+      (
+        JSON.parse(execFileSync('ip', ['-j', 'link', 'show', 'dev', NETWORK.bridge], { encoding: 'utf8' })) as {
+          address: string;
+        }[]
+      )[0]!.address;
+    // What the LB has cached for the host side's main address, where hawk dials from.
+    const lbNeighbour = () =>
+      (
+        JSON.parse(
+          execFileSync('ip', ['-n', lb.netns, '-j', 'neigh', 'show', NETWORK.bridgeIp], { encoding: 'utf8' }),
+        ) as { lladdr?: string }[]
+      )[0]?.lladdr;
+    /** A TCP connection from 10.213.0.1 to the LB: how long until it was answered, or why not within 3 s. */
+    const connectFromHost = () =>
+      new Promise<number>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connect({ host: lb.ip, port: API_PORT, localAddress: NETWORK.bridgeIp, timeout: 3000 });
+        const end = (outcome: () => void) => {
+          socket.destroy();
+          outcome();
+        };
+        socket.once('connect', () => end(() => resolve(Date.now() - started)));
+        socket.once('timeout', () =>
+          end(() => reject(new Error(`${lb.ip}:${API_PORT} unanswered from ${NETWORK.bridgeIp} within 3 s`))),
+        );
+        socket.once('error', (error) => end(() => reject(error)));
+      });
+    // A link like a worker's, with a MAC below any random one: a bridge left to itself would take that MAC, and give
+    // it back when the link goes.
+    const link = `${HOST_LINK_PREFIX}mac-probe`;
+    execFileSync('ip', [
+      'link',
+      'add',
+      link,
+      'address',
+      '02:00:00:00:00:01',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `${link}p`,
+    ]);
+    try {
+      execFileSync('ip', ['link', 'set', link, 'master', NETWORK.bridge, 'up']);
+      expect(bridgeMac()).toBe(NETWORK.bridgeMac);
+      await connectFromHost();
+    } finally {
+      execFileSync('ip', ['link', 'del', link]);
+    }
+    expect(bridgeMac()).toBe(NETWORK.bridgeMac);
+    // The LB's cached address for the host is the one the bridge still has, so a new connection is answered at once.
+    expect(lbNeighbour()).toBe(NETWORK.bridgeMac);
+    console.log(`[workers] a new connection from the host side answered in ${await connectFromHost()} ms`);
   });
 });
