@@ -139,6 +139,20 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     return leading.length === 1 ? leading[0] : undefined;
   };
 
+  /** Waits until exactly one replica says it leads, and returns it. */
+  const oneLeader = async (timeoutMs: number): Promise<Replica> => {
+    let leading: Replica | undefined;
+    await until(
+      'exactly one replica leading',
+      async () => {
+        leading = await leader();
+        return leading ? true : 'none or both leading';
+      },
+      timeoutMs,
+    );
+    return leading!;
+  };
+
   /** Freezes `frozen` until the other replica leads, then thaws it; returns how long the takeover took. */
   const freezeUntilTakeover = async (frozen: Replica): Promise<number> => {
     const other = replicas.find((replica) => replica !== frozen)!;
@@ -275,7 +289,9 @@ describe('two hawk replicas on the lab, electing on a Lease in the cluster they 
     const startedAt = Date.now();
     for (const replica of replicas)
       await until(`${replica.name} healthy at start`, () => tellsHealthy(replica), 60_000);
-    const first = (await leader())!;
+    // A renewal of hawk's own Lease can fail while an etcd member restarts (the test before): it may be between
+    // holders for a moment, so this waits for exactly one leader rather than reading once.
+    const first = await oneLeader(30_000);
     const tookOver = await freezeUntilTakeover(first);
     const second = replicas.find((replica) => replica !== first)!;
     await until(
