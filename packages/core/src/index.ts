@@ -39,4 +39,5 @@ export * from './evaluate';
 export * from './summary';
 export * from './incidents/incidents';
 export * from './incidents/incident-summary';
+export * from './incidents/carried-findings';
 export * from './patch';
