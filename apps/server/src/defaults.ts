@@ -55,6 +55,12 @@ export const SERVER_DEFAULTS = {
   forgetEndpointMs: 10 * 60_000,
   /** How often each cluster's certificates are read again (ms): they change at renewals only. */
   certificateIntervalMs: 10 * 60_000,
+  /**
+   * A finding the stored timeline left open, and not open again after this long of judgements that saw the whole
+   * cluster, cleared while no hawk judged and is resolved then (ms): longer than any finding still true takes to open
+   * again after a start (OpenShift's 137 s lease is the longest wait among the default electors).
+   */
+  carriedFindingSettleMs: 5 * 60_000,
   /** A failed watch's first retry delay (ms); doubled per failure, with full jitter, up to watchBackoffMaxMs. */
   watchBackoffInitialMs: 250,
   /** The longest wait before a failed watch is retried (ms). */

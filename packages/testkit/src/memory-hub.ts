@@ -1,4 +1,4 @@
-import type { ClusterState, TimelineEvent } from '@hawk/core';
+import type { CarriedFinding, ClusterState, TimelineEvent } from '@hawk/core';
 import type { ClusterHub } from '@hawk/server/hub';
 import { createListeners } from '@hawk/server/listeners';
 
@@ -9,6 +9,8 @@ export interface MemoryHub extends ClusterHub {
   setSettled(settled: boolean): void;
   readonly started: number;
   readonly running: boolean;
+  /** What the server handed each cluster of what its stored timeline left open (ClusterHub.carryOver). */
+  readonly carriedOver: ReadonlyMap<string, readonly CarriedFinding[]>;
 }
 
 export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHub {
@@ -22,7 +24,12 @@ export function createMemoryHub(initial: readonly ClusterState[] = []): MemoryHu
   let settled = true;
   let started = 0;
   let running = false;
+  const carriedOver = new Map<string, readonly CarriedFinding[]>();
   return {
+    carriedOver,
+    carryOver(clusterId, findings) {
+      carriedOver.set(clusterId, findings);
+    },
     get started() {
       return started;
     },

@@ -1,5 +1,5 @@
-import type { IncidentLog, Severity, TimelineEvent } from '@hawk/core';
-import { EMPTY_INCIDENT_LOG, foldIncident, SEVERITY_RANK, summarizeIncident } from '@hawk/core';
+import type { Finding, IncidentLog, Severity, TimelineEvent } from '@hawk/core';
+import { EMPTY_INCIDENT_LOG, findingsLeftOpen, foldIncident, SEVERITY_RANK, summarizeIncident } from '@hawk/core';
 import type { HistoryRepository } from '../history/history-repository';
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
@@ -74,6 +74,11 @@ export class AlertDispatcher {
   private readonly actsAlone: () => boolean;
   /** What fires, by cluster and finding: every replica tracks it, elected or not, so a new leader knows what ends. */
   private readonly firing = new Map<string, AlertNotice>();
+  /**
+   * What the stored timeline left open and has not fired here since this start: if the hub finds one cleared while no
+   * hawk judged (ClusterHub.carryOver), its resolve still goes out, for the page an earlier process sent.
+   */
+  private readonly leftOpen = new Map<string, { readonly clusterId: string; readonly finding: Finding }>();
   private readonly sinks: SinkState[];
   private sent = 0;
   private failed = 0;
@@ -160,6 +165,7 @@ export class AlertDispatcher {
     if (event.kind === 'finding-opened') {
       if (SEVERITY_RANK[event.finding.severity] > this.minRank) return;
       const key = keyOf(event.clusterId, event.finding.id);
+      this.leftOpen.delete(key);
       if (this.firing.has(key)) return;
       const notice: AlertNotice = {
         clusterId: event.clusterId,
@@ -172,9 +178,13 @@ export class AlertDispatcher {
       this.enqueue(notice);
     } else if (event.kind === 'finding-resolved') {
       const key = keyOf(event.clusterId, event.findingId);
-      const open = this.firing.get(key);
+      const stored = this.leftOpen.get(key);
+      const open =
+        this.firing.get(key) ??
+        (stored && { ...stored, clusterName: name(), state: 'firing' as const, resolvedAt: null });
       if (!open) return;
       this.firing.delete(key);
+      this.leftOpen.delete(key);
       const summary = incidentSummary ? { incidentSummary } : {};
       this.enqueue({ ...open, state: 'resolved', resolvedAt: event.at, ...summary });
     } else {
@@ -200,6 +210,14 @@ export class AlertDispatcher {
       const live = this.beforeSeeded;
       if (live === null) return;
       const log = [...timelines.flat(), ...live].reduce(foldIncident, EMPTY_INCIDENT_LOG);
+      stored.clusterIds.forEach((clusterId, index) => {
+        for (const finding of findingsLeftOpen([
+          ...timelines[index]!,
+          ...live.filter((e) => e.clusterId === clusterId),
+        ]))
+          if (SEVERITY_RANK[finding.severity] <= this.minRank && !this.firing.has(keyOf(clusterId, finding.id)))
+            this.leftOpen.set(keyOf(clusterId, finding.id), { clusterId, finding });
+      });
       // What ended among the live events was sent already.
       this.incidents = { open: log.open, ended: [] };
       if (timelines.some((events) => events.length >= limit))

@@ -1,4 +1,4 @@
-import type { ClusterState, TimelineEvent } from '@hawk/core';
+import type { CarriedFinding, ClusterState, TimelineEvent } from '@hawk/core';
 
 /**
  * The seam between the sources (which watch clusters and judge them with @hawk/core) and the
@@ -17,4 +17,9 @@ export interface ClusterHub {
   onTimeline(listener: (event: TimelineEvent) => void): () => void;
   /** True once every cluster's sources have either synced or reported an error (for /readyz). */
   settled(): boolean;
+  /**
+   * Hands a started cluster the findings the stored timeline left open; those that cleared while no hawk judged are
+   * resolved once the cluster has been judged whole for a while. Optional: a hub that judges nothing has none.
+   */
+  carryOver?(clusterId: string, findings: readonly CarriedFinding[]): void;
 }

@@ -1,4 +1,13 @@
-import { evaluateCluster, type ClusterState, type HawkConfig, type TimelineEvent } from '@hawk/core';
+import {
+  evaluateCluster,
+  NOTHING_CARRIED,
+  settleCarried,
+  type CarriedFinding,
+  type CarriedFindings,
+  type ClusterState,
+  type HawkConfig,
+  type TimelineEvent,
+} from '@hawk/core';
 import { instanceBase } from '../clusters/kube-client';
 import type { ClusterTarget } from '../clusters/resolve-clusters';
 import { createWatchSessions } from '../sources/registry';
@@ -25,6 +34,8 @@ export interface ClusterRuntimeOptions {
   readonly tickMs: number;
   /** How often every certificate is read again (ms); a new apiserver instance is read when it appears. */
   readonly certificateIntervalMs: number;
+  /** How long whole judgements must run before a finding carried over a restart and not open again is resolved (ms). */
+  readonly carriedSettleMs: number;
   onState(state: ClusterState): void;
   onTimeline(event: TimelineEvent): void;
 }
@@ -54,6 +65,8 @@ export class ClusterRuntime {
   /** A sweep under way: sweeps asked for meanwhile run once after it. */
   private certificateSweep: Promise<void> | null = null;
   private certificateSweepAgain = false;
+  /** Findings the stored timeline left open when this process started (see carryOver). */
+  private carried: CarriedFindings = NOTHING_CARRIED;
 
   constructor(private readonly options: ClusterRuntimeOptions) {
     const { target, now } = options;
@@ -114,6 +127,14 @@ export class ClusterRuntime {
 
   current(): ClusterState {
     return this.state;
+  }
+
+  /**
+   * carryOver hands over the findings a stored timeline left open: those not open again once whole judgements have run
+   * for carriedSettleMs cleared while no hawk was judging, and are resolved then (core's settleCarried).
+   */
+  carryOver(findings: readonly CarriedFinding[]): void {
+    this.carried = { findings, judgeableSince: null };
   }
 
   /** Settled once every source has synced, reported itself unavailable, or failed at least once. */
@@ -281,7 +302,14 @@ export class ClusterRuntime {
     this.armDeadline(now);
     for (const finding of evaluation.opened)
       this.options.onTimeline({ kind: 'finding-opened', clusterId: this.id, at: now, finding });
-    for (const finding of evaluation.resolved)
+    const settled = settleCarried(this.carried, evaluation.state, now, this.options.carriedSettleMs);
+    this.carried = settled.carried;
+    if (settled.cleared.length > 0)
+      this.options.logger.info(
+        { cluster: this.id, findings: settled.cleared.map((finding) => finding.id) },
+        'findings left open from before this start are not open now: resolved (they cleared while no hawk judged)',
+      );
+    for (const finding of [...evaluation.resolved, ...settled.cleared])
       this.options.onTimeline({
         kind: 'finding-resolved',
         clusterId: this.id,

@@ -1,4 +1,11 @@
-import { mustCreateConfig, type ClusterState, type HawkConfig, type SourceName, type TimelineEvent } from '@hawk/core';
+import {
+  mustCreateConfig,
+  type CarriedFinding,
+  type ClusterState,
+  type HawkConfig,
+  type SourceName,
+  type TimelineEvent,
+} from '@hawk/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterHub } from './cluster-hub';
 import { namedByEnv } from '../clusters/cluster-name';
@@ -28,6 +35,8 @@ export interface ClusterHubOptions {
   readonly probeTimeoutMs?: number;
   /** How often each cluster's certificates are read again (ms, default SERVER_DEFAULTS.certificateIntervalMs). */
   readonly certificateIntervalMs?: number;
+  /** See SERVER_DEFAULTS.carriedFindingSettleMs (ms, its default). */
+  readonly carriedSettleMs?: number;
   /** Thresholds for @hawk/core (default DEFAULT_CONFIG, with clockSkewNoteMs from HAWK_CLOCK_SKEW_NOTE_MS). */
   readonly config?: Partial<HawkConfig>;
   /** hawk's clock (epoch ms); injected by tests. */
@@ -40,6 +49,7 @@ export interface ClusterHubOptions {
 export interface SourcesHub extends ClusterHub {
   /** Restarts, relists, stale restarts and last-event age of every watch of every cluster, read at call time. */
   sourceStats(): readonly SourceStats[];
+  carryOver(clusterId: string, findings: readonly CarriedFinding[]): void;
 }
 
 export type { SourceName, SourceStats };
@@ -81,6 +91,7 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
           debounceMs: SERVER_DEFAULTS.judgeDebounceMs,
           tickMs: SERVER_DEFAULTS.judgeTickMs,
           certificateIntervalMs: options.certificateIntervalMs ?? SERVER_DEFAULTS.certificateIntervalMs,
+          carriedSettleMs: options.carriedSettleMs ?? SERVER_DEFAULTS.carriedFindingSettleMs,
           onState: stateListeners.emit,
           onTimeline: timelineListeners.emit,
         }),
@@ -130,6 +141,7 @@ export function createClusterHub(options: ClusterHubOptions): SourcesHub {
     onState: stateListeners.add,
     onTimeline: timelineListeners.add,
     settled: () => runtimes.every((runtime) => runtime.settled()),
+    carryOver: (clusterId, findings) => runtimes.find((runtime) => runtime.id === clusterId)?.carryOver(findings),
     sourceStats: () => runtimes.flatMap((runtime) => runtime.sourceStats()),
   };
 }

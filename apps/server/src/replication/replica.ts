@@ -1,4 +1,4 @@
-import type { ClusterState, TimelineEvent } from '@hawk/core';
+import { findingsLeftOpen, type ClusterState, type TimelineEvent } from '@hawk/core';
 import { SERVER_DEFAULTS } from '../defaults';
 import type { HistoryRepository } from '../history/history-repository';
 import type { ClusterHub } from '../hub';
@@ -69,6 +69,22 @@ export function createReplica(options: ReplicaOptions): Replica {
 
   const prune = () => persist('prune', () => history.prune(Date.now() - options.retentionMs));
 
+  /** Each cluster gets what the stored timeline left open, read in the background: a slow history holds up nothing. */
+  const carryOverStoredFindings = async () => {
+    const to = Date.now();
+    for (const state of hub.list()) {
+      const clusterId = state.identity.id;
+      const stored = await history.timeline(
+        clusterId,
+        to - SERVER_DEFAULTS.incidentWindowMs,
+        to,
+        SERVER_DEFAULTS.incidentEventsLimit,
+      );
+      const left = findingsLeftOpen(stored);
+      if (left.length > 0) hub.carryOver?.(clusterId, left);
+    }
+  };
+
   return {
     async start() {
       unsubscribers.push(
@@ -85,6 +101,10 @@ export function createReplica(options: ReplicaOptions): Replica {
       );
       await hub.start();
       for (const state of hub.list()) publishState(state);
+      if (hub.carryOver)
+        void carryOverStoredFindings().catch((error: unknown) =>
+          log.error({ err: error }, 'history: open findings not read; any that cleared meanwhile stay open'),
+        );
       // Election runs beside observation; a lock store that hangs must not hold up serving.
       void leadership.start().catch((error: unknown) => log.error({ err: error }, 'leader election failed to start'));
       prune();

@@ -9,7 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { incidentsOf, summarizeIncident, type Finding, type TimelineEvent } from '@hawk/core';
+import {
+  findingsLeftOpen,
+  formatDuration,
+  incidentsOf,
+  summarizeIncident,
+  type Finding,
+  type TimelineEvent,
+} from '@hawk/core';
 import { clusterState, killedLeaderTimeline } from '@hawk/testkit/cluster-state';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { createAlertDispatcher, createAlertmanagerSink } from '../../src/alerts';
@@ -38,6 +45,7 @@ async function startReceiver() {
 
 const EVENTS = killedLeaderTimeline();
 const overdue = EVENTS.find((e) => e.kind === 'finding-opened' && e.finding.ruleId === 'LeaderElectionRenewOverdue')!;
+const OVERDUE_TITLE = overdue.kind === 'finding-opened' ? overdue.finding.title : '';
 /** The replica restarts after the leader went overdue, before it was lost. */
 const RESTART = overdue.at + 4_000;
 const BEFORE = EVENTS.filter((e) => e.at < RESTART);
@@ -233,11 +241,11 @@ describe('the server restarted on its SQLite history mid-incident', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async () => {
+  const start = async (db = 'history.db') => {
     const hub = createMemoryHub([clusterState('lab')]);
     const app = await createApp({
       env: loadEnv({
-        HAWK_DB: join(dir, 'history.db'),
+        HAWK_DB: join(dir, db),
         HAWK_LOG_LEVEL: 'silent',
         HAWK_TOKEN: TOKEN,
         HAWK_ALERTMANAGER_URL: receiver.url,
@@ -272,5 +280,39 @@ describe('the server restarted on its SQLite history mid-incident', () => {
 
     expect(response.statusCode).toBe(200);
     expect(receiver.summaries()).toEqual([response.body]);
+  });
+
+  it('the incident ended while no server ran: the hub gets what was left open, and its resolve ends the incident', async () => {
+    const before = Date.now() - 1_000 - overdue.at;
+    const stored = shifted(BEFORE, before);
+    const first = await start('ended-while-down.db');
+    for (const event of stored) first.hub.emitTimeline(event);
+    await first.app.close();
+
+    const second = await start('ended-while-down.db');
+    const deadline = Date.now() + 10_000;
+    while (!second.hub.carriedOver.has('lab') && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const carried = second.hub.carriedOver.get('lab') ?? [];
+    expect(carried).toEqual(findingsLeftOpen(stored));
+    expect(carried.map((finding) => finding.title)).toContain(OVERDUE_TITLE);
+
+    // The hub's part (core's settleCarried, proven on the lab): none of them open again, so each is resolved.
+    const resolvedAt = Date.now();
+    const summariesBefore = receiver.summaries().length;
+    for (const { id, title } of carried)
+      second.hub.emitTimeline({ kind: 'finding-resolved', clusterId: 'lab', at: resolvedAt, findingId: id, title });
+    while (receiver.summaries().length === summariesBefore && Date.now() < deadline + 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const n = overdue.at + before;
+    const response = await second.app.inject({
+      url: `/api/clusters/lab/incidents/${n}/summary?to=${resolvedAt}`,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    await second.app.close();
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain(`full recovery ${formatDuration(resolvedAt - n)} after it opened`);
+    expect(receiver.summaries().at(-1)).toBe(response.body);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { judgesWholeCluster, type TimelineEvent } from '@hawk/core';
 import { ensureLab } from '@hawk/lab';
 import { createKubeClient, instanceBase, type KubeClient } from '../../src/clusters/kube-client';
 import { labKubeConfig, startLabHub, steady, type LabHub } from '@hawk/testkit/lab-hub';
@@ -93,4 +94,45 @@ describe('a hub started, stopped and started again', () => {
       previous = current;
     }
   }
+});
+
+// Issue 28's incidents across a restart: a finding the stored timeline left open, cleared while no hawk judged, is
+// resolved once the new hub has judged the whole lab for the settle period (shortened here from 5 min); one that is
+// open again in the new judgement is the judgement's own and is never resolved from what was carried.
+describe('a hub started over a stored timeline that left findings open', () => {
+  const SETTLE_MS = 5_000;
+  let h: LabHub;
+  beforeAll(async () => {
+    const lab = await ensureLab();
+    await lab.fault.heal();
+    h = await startLabHub({ lab, carriedSettleMs: SETTLE_MS });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('resolves the one that cleared after the settle period, once, and leaves the one still open alone', async () => {
+    await h.until('the lab judged whole, with a finding open', (s) => judgesWholeCluster(s) && s.findings.length > 0);
+    const stillOpen = h.state().findings[0]!;
+    const cleared = { id: 'LeaderElectionLeaderLost/kube-system/kube-scheduler', title: 'lost before this start' };
+    const resolvesOf = (id: string) =>
+      h.timeline.filter(
+        (event): event is Extract<TimelineEvent, { kind: 'finding-resolved' }> =>
+          event.kind === 'finding-resolved' && event.findingId === id,
+      );
+    const carriedAt = Date.now();
+    h.hub.carryOver(h.clusterId, [cleared, stillOpen]);
+    const deadline = carriedAt + SETTLE_MS + 15_000;
+    while (resolvesOf(cleared.id).length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const [resolve] = resolvesOf(cleared.id);
+    expect(resolve, `no resolve of the carried finding within ${deadline - carriedAt} ms`).toBeDefined();
+    console.log(`[carried] resolved ${resolve!.at - carriedAt} ms after it was carried over (settle ${SETTLE_MS} ms)`);
+    expect(resolve!.at - carriedAt).toBeGreaterThanOrEqual(SETTLE_MS);
+    // Judgements go on every second: still one resolve, and none of the finding open in them.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(resolvesOf(cleared.id)).toHaveLength(1);
+    expect(resolvesOf(stillOpen.id)).toEqual([]);
+    expect(h.state().findings.map((finding) => finding.id)).toContain(stillOpen.id);
+  });
 });
