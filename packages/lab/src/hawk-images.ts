@@ -172,14 +172,25 @@ async function exportCommit(commit: string): Promise<string> {
   return dir;
 }
 
+/**
+ * ensureNodeBase makes sure podman has the Dockerfiles' base: public images cannot be pulled on this machine kind, so
+ * ../shared/container-base.sh makes a local stand-in under the public name where it exists; elsewhere it is pulled.
+ */
 async function ensureNodeBase(progress: (line: string) => void): Promise<void> {
   if ((await run('podman', ['image', 'exists', NODE_BASE])).code === 0) return;
   const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
-  if (!existsSync(script))
-    throw new Error(
-      `${NODE_BASE} is not in podman's storage (podman pull ${NODE_BASE}, or ../shared/container-base.sh makes a ` +
-        `local stand-in)`,
-    );
-  progress(`making ${NODE_BASE} with ${script}`);
-  await must('bash', [script], 1_800_000);
+  if (existsSync(script)) {
+    progress(`making ${NODE_BASE} with ${script}`);
+    await must('bash', [script], 1_800_000);
+  } else {
+    progress(`pulling ${NODE_BASE}`);
+    const pulled = await run('podman', ['pull', NODE_BASE], 1_800_000);
+    if (pulled.code !== 0)
+      throw new Error(
+        `${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local stand-in) is ` +
+          `missing\n${pulled.stderr.trim().split('\n').slice(-5).join('\n')}`,
+      );
+  }
+  if ((await run('podman', ['image', 'exists', NODE_BASE])).code !== 0)
+    throw new Error(`${NODE_BASE} is still missing after making it`);
 }

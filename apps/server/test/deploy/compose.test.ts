@@ -24,15 +24,7 @@ import {
   type BrowserErrors,
 } from '@hawk/testkit/browser';
 import { waitUntil } from '@hawk/testkit/web-processes';
-import {
-  ensureNodeBase,
-  REPO_ROOT,
-  requirePodman,
-  run,
-  SERVER_IMAGE,
-  tagHawkImages,
-  WEB_IMAGE,
-} from './support/containers';
+import { REPO_ROOT, requirePodman, run, SERVER_IMAGE, tagHawkImages, WEB_IMAGE } from './support/containers';
 import { requireCommand } from './deploy-tools';
 
 const log = (line: string) => console.log(`[compose] ${line}`);
@@ -75,7 +67,6 @@ const webHealth = async () => (await (await fetch(`${WEB_URL}/healthz`)).json())
 beforeAll(async () => {
   requirePodman();
   requireCommand('docker-compose', 'apt-get install docker-compose (scripts/setup.sh does)');
-  await ensureNodeBase(log);
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
   await tagHawkImages(log);
   // Docker's API normalises the compose file's short names to docker.io/library/…: tag the local builds so.

@@ -14,7 +14,6 @@ import { collectBrowserErrors, expectNoBrowserErrors, launchChromium, type Brows
 import { waitUntil } from '@hawk/testkit/web-processes';
 import {
   containerLogs,
-  ensureNodeBase,
   imageConfig,
   imageSize,
   removeContainer,
@@ -55,7 +54,6 @@ const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: 
 
 beforeAll(async () => {
   requirePodman();
-  await ensureNodeBase(log);
   lab = await ensureLab({}, { onProgress: (line) => log(`lab: ${line}`) });
   await tagHawkImages(log);
   await removeContainer(SERVER_CONTAINER);

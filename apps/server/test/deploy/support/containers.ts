@@ -1,15 +1,13 @@
 /**
- * Running hawk's images with podman for the image and compose tests. Public images cannot be
- * pulled on this machine kind, so the base image is a local stand-in made by ../shared/container-base.sh
- * under its public name; elsewhere it is pulled. A missing podman or base image fails the test, never skips it.
+ * Running hawk's images with podman for the image and compose tests. The images come from @hawk/lab's hawkImages, which
+ * also makes sure of their base (a local stand-in where public images cannot be pulled). A missing podman or base
+ * image fails the test, never skips it.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { hawkImages } from '@hawk/lab';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..', '..', '..', '..');
-export const NODE_BASE = 'docker.io/library/node:24-bookworm-slim';
 export const SERVER_IMAGE = 'localhost/hawk-server:local';
 export const WEB_IMAGE = 'localhost/hawk-web:local';
 
@@ -53,34 +51,6 @@ export function run(
       else reject(new Error(`${command} ${args.join(' ')} failed (${signal ?? `exit ${code}`})\n${tail}`));
     });
   });
-}
-
-async function imageExists(image: string): Promise<boolean> {
-  return run('podman', ['image', 'exists', image]).then(
-    () => true,
-    () => false,
-  );
-}
-
-/**
- * node:24-bookworm-slim in podman's storage: the local stand-in where ../shared/container-base.sh exists, else pulled.
- */
-export async function ensureNodeBase(log: (line: string) => void): Promise<void> {
-  if (await imageExists(NODE_BASE)) return;
-  const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
-  if (existsSync(script)) {
-    log(`making ${NODE_BASE} with ${script}`);
-    await run('bash', [script]);
-  } else {
-    log(`pulling ${NODE_BASE}`);
-    await run('podman', ['pull', NODE_BASE]).catch((error: Error) => {
-      throw new Error(
-        `${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local ` +
-          `stand-in) is missing\n${error.message}`,
-      );
-    });
-  }
-  if (!(await imageExists(NODE_BASE))) throw new Error(`${NODE_BASE} is still missing after making it`);
 }
 
 /**
