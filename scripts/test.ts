@@ -2,9 +2,11 @@
  * `pnpm test`: every check CI runs, in two lanes at once.
  * - lab lane: the tests that use the lab (projects lab, server, e2e), one file after another, as before. Most of its
  *   time is waiting on the real control plane (leases running out, windows filling), not CPU.
- * - checks lane: typecheck, lint, then the tests that need no lab (core, web, server-unit, server-services, bench)
- *   with core's coverage. It runs at a lower CPU priority, so the lab's load-sensitive tests (CPU quotas, frozen
- *   processes, leader elections) keep the CPU they had when everything ran in one line; it fills the lab's waits.
+ * - checks lane: hawk's images from HEAD (built here, beside the lab's first files, so the lab lane's image tests and
+ *   helm-lab find them built instead of waiting a minute for podman), typecheck, lint, then the tests that need no lab
+ *   (core, web, server-unit, server-services, bench) with core's coverage. It runs at a lower CPU priority, so the
+ *   lab's load-sensitive tests (CPU quotas, frozen processes, leader elections) keep the CPU they had when everything
+ *   ran in one line; it fills the lab's waits.
  * The checks lane's output is printed in one block when it ends, so the lab lane's live output stays readable.
  * The exit code is non-zero when any step fails; every step runs to the end, so one run says everything.
  */
@@ -35,6 +37,7 @@ const LAB_LANE: readonly Step[] = [
 ];
 
 const CHECKS_LANE: readonly Step[] = [
+  { name: "hawk's images from HEAD", command: ['pnpm', 'lab', 'images'] },
   { name: 'typecheck', command: ['pnpm', 'typecheck'] },
   { name: 'lint', command: ['pnpm', 'lint'] },
   {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withMutationLock } from './lock';
 import { hawkCacheDir } from './paths';
 import { must, run } from './shell';
 
@@ -29,13 +30,24 @@ export type ImageSource = 'worktree' | 'head';
 
 const imageCache = () => join(hawkCacheDir(), 'images');
 
+/** Both images' worst build on a cold layer cache (dependencies installed, Next.js built), with room. */
+const IMAGE_BUILD_TIMEOUT_MS = 1_800_000;
+
 /**
  * hawkImages gives hawk's server and web images. From HEAD they are built once per content of their build inputs: a
  * tag named by the hash of those inputs (see inputsKey) is reused when podman has it, so every test file of a run
  * (and a later run of the same sources) shares one build instead of repeating podman's cached build, 8-12 s an image.
  * From the working tree they are always built (podman's layer cache keeps an unchanged rebuild to seconds).
+ * One process at a time builds: `pnpm test` builds HEAD's images beside the lab's first files (`pnpm lab images`),
+ * and a test file asking meanwhile waits for that build instead of repeating it.
  */
 export async function hawkImages(source: ImageSource, progress: (line: string) => void): Promise<HawkImages> {
+  await mkdir(imageCache(), { recursive: true });
+  const building = join(imageCache(), 'build.lock');
+  return withMutationLock(building, () => buildOrReuse(source, progress), IMAGE_BUILD_TIMEOUT_MS);
+}
+
+async function buildOrReuse(source: ImageSource, progress: (line: string) => void): Promise<HawkImages> {
   await ensureNodeBase(progress);
   if (source === 'worktree') {
     progress('building hawk-server and hawk-web with podman from the working tree');
@@ -156,7 +168,7 @@ async function buildHawkImage(
   const dockerfile = `apps/${component}/Dockerfile`;
   const file = join(context, dockerfile);
   const args = ['build', '--pull=never', '--network', 'host', '--format', 'docker', '-f', file, '-t', tag, context];
-  await must('podman', args, 1_800_000).catch((error: Error) => {
+  await must('podman', args, IMAGE_BUILD_TIMEOUT_MS).catch((error: Error) => {
     throw new Error(`podman build of ${dockerfile}: ${error.message.slice(-3000)}`);
   });
   const built = await imageFor(component, tag);

@@ -2,7 +2,8 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sleep } from './shell';
 
-let heldDepth = 0;
+/** How deep this process holds each lock directory: re-entrant per lock, so holding one never skips another. */
+const heldDepth = new Map<string, number>();
 
 function alive(pid: number): boolean {
   try {
@@ -16,15 +17,17 @@ function alive(pid: number): boolean {
 /**
  * withMutationLock serialises lab mutations across processes with a lock directory (mkdir is atomic) holding the
  * owner's pid; a lock whose owner died is taken over. Re-entrant within one process, so `up` may call fault helpers.
- * It is advisory and separate from /tmp/hawk-lab.lock, which callers hold around whole test runs.
+ * It is advisory and separate from /tmp/hawk-lab.lock, which callers hold around whole test runs. Any directory may be
+ * such a lock: hawk's image builds take one of their own.
  */
 export async function withMutationLock<T>(lockDir: string, action: () => Promise<T>, timeoutMs = 600_000): Promise<T> {
-  if (heldDepth > 0) {
-    heldDepth++;
+  const depth = heldDepth.get(lockDir) ?? 0;
+  if (depth > 0) {
+    heldDepth.set(lockDir, depth + 1);
     try {
       return await action();
     } finally {
-      heldDepth--;
+      heldDepth.set(lockDir, depth);
     }
   }
   const owner = join(lockDir, 'pid');
@@ -49,11 +52,11 @@ export async function withMutationLock<T>(lockDir: string, action: () => Promise
       else await sleep(200);
     }
   }
-  heldDepth = 1;
+  heldDepth.set(lockDir, 1);
   try {
     return await action();
   } finally {
-    heldDepth = 0;
+    heldDepth.delete(lockDir);
     await rm(lockDir, { recursive: true, force: true });
   }
 }
