@@ -3,7 +3,9 @@ import { ensureLab } from '@hawk/lab';
 import type { ClusterState } from '@hawk/core';
 import { finding, startLabHub, type LabHub } from '@hawk/testkit/lab-hub';
 
-// Lab variants replace the shared default lab: they live in this one file, which puts the default back.
+// Lab variants replace the shared default lab: they live in this one file, which puts the default back. Each bring-up
+// (10-15 s) serves both what the lab itself must be in that variant (read with its own clients) and what hawk makes of
+// it.
 const LEADER_LEASES = ['kube-controller-manager', 'kube-scheduler'];
 const lease = (state: ClusterState, name: string) => state.leases.find((l) => l.name === name);
 
@@ -18,6 +20,25 @@ describe('lab variants', () => {
   it('scenario 11 and coordinated leader election: 4 etcd members warned with why; candidates from LeaseCandidates', async () => {
     const upAt = Date.now();
     const lab = await ensureLab({ etcdMembers: 4, coordinatedLeaderElection: true });
+    // The lab as it reads itself: four healthy members (quorum 3), six LeaseCandidates, the CLE strategy.
+    const etcd = await lab.etcdStatus();
+    expect(etcd.members.map((m) => m.name).sort()).toEqual(['cp-1', 'cp-2', 'cp-3', 'etcd-4']);
+    expect([etcd.healthyCount, etcd.quorum]).toEqual([4, 3]);
+    const labCandidates = await lab.waitFor(
+      async () => {
+        const list = await lab
+          .kube()
+          .json<{ items: { spec: { leaseName: string } }[] }>(
+            '/apis/coordination.k8s.io/v1beta1/namespaces/kube-system/leasecandidates',
+          );
+        return list.items.length === 6 ? list.items : undefined;
+      },
+      30_000,
+      { description: 'six LeaseCandidates' },
+    );
+    expect(labCandidates.filter((c) => c.spec.leaseName === 'kube-scheduler')).toHaveLength(3);
+    expect((await lab.lease('kube-controller-manager'))?.spec.strategy).toBe('OldestEmulationVersion');
+
     h = await startLabHub({ lab });
     const seenAt = await h.until(
       'EtcdEvenMemberCount',
@@ -65,6 +86,19 @@ describe('lab variants', () => {
   it('scenario 10: a single-master cluster names every SPOF', async () => {
     const upAt = Date.now();
     const lab = await ensureLab({ nodes: 1 });
+    // The lab as it reads itself: one of everything, no load balancer.
+    expect(lab.hasLoadBalancer).toBe(false);
+    expect(lab.apiServerUrl).toBe('https://10.213.0.11:6443');
+    expect((await lab.processes()).map((p) => p.id)).toEqual([
+      'etcd-cp-1',
+      'kube-apiserver-cp-1',
+      'kube-controller-manager-cp-1',
+      'kube-scheduler-cp-1',
+    ]);
+    const etcd = await lab.etcdStatus();
+    expect([etcd.statuses.length, etcd.quorum, etcd.leader]).toEqual([1, 1, 'cp-1']);
+    expect((await lab.leaseHolder('kube-scheduler'))?.node).toBe('cp-1');
+
     h = await startLabHub({ lab });
     const spofs = (s: ClusterState) =>
       finding(s, 'ApiServerSingleInstance') !== undefined &&
