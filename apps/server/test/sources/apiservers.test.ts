@@ -29,6 +29,15 @@ describe('apiservers and the load balancer', () => {
     expect(
       h.timeline.some((e) => e.kind === 'probe-failed' && e.target.includes(instanceId(3)) && e.at >= faultAt),
     ).toBe(true);
+    // The lab's own reads, apart from hawk: apiserver 3 not ready, 1 and 2 ready, the LB still serving.
+    await h.lab.waitFor(
+      async () => (await h.lab.apiServerReadiness()).map((a) => a.ready).join() === 'true,true,false',
+      10_000,
+      { description: 'by the lab: apiserver 3 not ready, 1 and 2 ready' },
+    );
+    await h.lab.waitFor(async () => (await h.lab.kube().readyz()).ready, 10_000, {
+      description: 'by the lab: the LB serving with 2 apiservers',
+    });
     await h.lab.fault.heal();
     await h.until(
       'apiserver 3 back',

@@ -12,6 +12,7 @@ describe('etcd leader restarts', () => {
     for (let round = 1; round <= 3; round++) {
       const before = changes();
       const leaderBefore = h.state().etcd.leaderId;
+      const labLeaderBefore = await h.lab.etcdLeader();
       const { faultAt } = await h.faultUntil(
         `9 (etcd leader restart ${round} → leader change counted)`,
         () => h.lab.fault.restartEtcdLeader(),
@@ -19,6 +20,15 @@ describe('etcd leader restarts', () => {
         60_000,
       );
       if (round === 1) firstAt = faultAt;
+      // The lab's own read of etcd, apart from hawk: another member leads.
+      await h.lab.waitFor(
+        async () => {
+          const leader = await h.lab.etcdLeader();
+          return leader && leader.id !== labLeaderBefore?.id ? leader : undefined;
+        },
+        30_000,
+        { description: `by the lab: another etcd leader after restart ${round}` },
+      );
       // Let the restarted member rejoin before forcing the next election.
       await h.until('3/3 members healthy again', (s) => s.etcd.quorum.healthy === 3, 60_000);
     }

@@ -22,6 +22,17 @@ describe('etcd members stop', () => {
       expect(state.etcd.quorum).toMatchObject({ voters: 3, healthy: 2, hasQuorum: true, failuresTolerated: 0 });
       expect(state.etcd.members.find((m) => m.name === `cp-${followers[0]}`)?.reachable).toBe(false);
       expect(finding(state, 'EtcdQuorumLost')).toBeUndefined();
+      // The lab's own read of etcd, apart from hawk: 2/3 healthy with a leader, the stopped member unhealthy.
+      const labStatus = await h.lab.waitFor(
+        async () => {
+          const status = await h.lab.etcdStatus();
+          return status.healthyCount === 2 && status.leader ? status : undefined;
+        },
+        30_000,
+        { description: 'by the lab: etcd 2/3 with a leader' },
+      );
+      expect(labStatus.hasQuorum).toBe(true);
+      expect(labStatus.statuses.find((status) => status.name === `cp-${followers[0]}`)?.healthy).toBe(false);
 
       const { faultAt: secondAt } = await h.faultUntil(
         '8 (second etcd member stops → "etcd quorum lost")',

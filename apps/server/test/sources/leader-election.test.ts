@@ -5,6 +5,8 @@ import { finding, useLabHub } from '@hawk/testkit/lab-hub';
 import { OBSERVATION_ALLOWANCE_MS } from '@hawk/testkit/observation';
 
 const LOST_RULES = ['LeaderElectionRenewOverdue', 'LeaderElectionLeaderLost'];
+/** Past the lease duration, the lab's takeover may take a standby's next retry and scheduling noise on two cores. */
+const FAILOVER_SLACK_MS = 10_000;
 const aboutLease = (name: string) => (subject: string | null) => subject?.endsWith(name) ?? false;
 const lostFinding = (name: string) => (state: Parameters<typeof finding>[0]) =>
   LOST_RULES.some((rule) => finding(state, rule, aboutLease(name)));
@@ -20,6 +22,7 @@ describe('leader election', () => {
   ) {
     const before = h.state().leases.find((l) => l.name === lease)!;
     const oldHolder = before.record!.holderIdentity;
+    const labBefore = (await h.lab.leaseHolder(lease))!;
     const { faultAt } = await h.faultUntil(
       `${scenario} (${lease} leader stops renewing → not-renewing finding)`,
       fault,
@@ -36,6 +39,15 @@ describe('leader election', () => {
       60_000,
     );
     h.measure(`${scenario} (${lease} leader stops renewing → standby acquires)`, faultAt, takenAt);
+    // The lab's own read, apart from hawk: the old holder's process no longer renews (killed, or frozen as /proc
+    // shows), another node holds the Lease within its duration plus slack, and leaseTransitions grew.
+    expect(await h.lab.processState(labBefore.instance)).toMatch(/^(stopped|frozen)$/);
+    const labAfter = (await h.lab.leaseHolder(lease))!;
+    expect(labAfter.node).not.toBe(labBefore.node);
+    expect(Date.parse(labAfter.lease.spec.acquireTime!) - faultAt).toBeLessThan(
+      h.lab.options.leaderElection.leaseDurationSeconds * 1000 + FAILOVER_SLACK_MS,
+    );
+    expect(labAfter.lease.spec.leaseTransitions ?? 0).toBeGreaterThan(labBefore.lease.spec.leaseTransitions ?? 0);
     const transition = h.timeline.find(
       (e): e is Extract<TimelineEvent, { kind: 'leader-transition' }> =>
         e.kind === 'leader-transition' && e.transition.lease.endsWith(lease) && e.at >= faultAt,
@@ -173,6 +185,8 @@ describe('leader election', () => {
   it('scenario 3: the scheduler leader is frozen', async () => {
     await lostAndTakenOver('3', 'kube-scheduler', () => h.lab.fault.freezeLeader('kube-scheduler'));
     await h.lab.fault.heal();
+    // The lab's heal thaws the frozen process: the whole topology runs again.
+    expect((await h.lab.processes()).every((p) => p.state === 'running')).toBe(true);
   });
 });
 
