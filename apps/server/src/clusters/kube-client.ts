@@ -86,6 +86,16 @@ interface SessionCredentials {
   current(): boolean;
 }
 
+/**
+ * Hands an HTTP/2 event's outcome on from the next turn of the event loop. node:http2 emits stream and session events
+ * from inside nghttp2's frame handling and may run promise continuations before returning to it; a continuation that
+ * closes or reuses the session there re-enters nghttp2, which it does not allow (Node 24 crashes seen under connection
+ * churn: nodejs/undici#5643). An apiserver going away is exactly that churn, and the moment hawk must stay up.
+ */
+function outsideFrameHandling<T>(settle: (value: T) => void, value: T): void {
+  setImmediate(() => settle(value));
+}
+
 /** One HTTP/2 connection held to one address (KubeClient.openSession). */
 class Http2KubeSession implements KubeSession {
   private closeReason = 'closed';
@@ -200,23 +210,29 @@ class Http2KubeSession implements KubeSession {
       stream.once('end', () => {
         clearTimeout(timer);
         // A stream ended by its connection's end, not by an answer.
-        if (status === 0) reject(new Error(`${base}: no response, the connection ended (${this.closeReason})`));
-        else resolve({ status, body });
+        if (status === 0) outsideFrameHandling(reject, this.connectionEnded());
+        else outsideFrameHandling(resolve, { status, body });
       });
       stream.once('error', (error) => {
         clearTimeout(timer);
-        reject(error);
+        outsideFrameHandling(reject, error);
       });
       stream.once('close', () => {
         clearTimeout(timer);
-        if (status === 0) reject(new Error(`${base}: no response, the connection ended (${this.closeReason})`));
+        if (status === 0) outsideFrameHandling(reject, this.connectionEnded());
       });
     });
   }
 
+  private connectionEnded(): Error {
+    return new Error(`${this.base}: no response, the connection ended (${this.closeReason})`);
+  }
+
   ping(): Promise<number> {
     return new Promise((resolve, reject) => {
-      const sent = this.session.ping((error, durationMs) => (error ? reject(error) : resolve(durationMs)));
+      const sent = this.session.ping((error, durationMs) =>
+        error ? outsideFrameHandling(reject, error) : outsideFrameHandling(resolve, durationMs),
+      );
       if (!sent) reject(new Error(`${this.base}: PING not sent (session closing or too many outstanding)`));
     });
   }
@@ -227,7 +243,7 @@ class Http2KubeSession implements KubeSession {
 
   onClose(listener: (reason: string) => void): void {
     if (this.session.closed || this.session.destroyed) listener(this.closeReason);
-    else this.session.once('close', () => listener(this.closeReason));
+    else this.session.once('close', () => outsideFrameHandling(listener, this.closeReason));
   }
 
   close(reason?: string): void {
