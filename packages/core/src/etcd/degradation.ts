@@ -24,6 +24,12 @@ export interface EtcdDegradation {
   readonly leaderChanges: number | null;
   /** One short phrase per signal past its threshold ("WAL fsync p99 42 ms (etcd: < 10 ms)"); empty when healthy. */
   readonly signals: readonly string[];
+  /**
+   * Whether the signals are the kind raft's elections follow from: heartbeats already late, every peer's round trip
+   * past the heartbeat interval, or a WAL fsync p99 at or past it (the leader syncs its WAL in the loop that sends
+   * heartbeats). A disk slower than the guidance yet well inside the interval slows writes, not leadership.
+   */
+  readonly electionsLikely: boolean;
 }
 
 /**
@@ -136,7 +142,10 @@ export function judgeEtcdDegradation(
   const leaderChanges = counterDelta(first.leaderChangesSeen, last.leaderChangesSeen);
 
   const signals: string[] = [];
-  if (worse(walFsyncP99Ms, walFsyncBeforeP99Ms, config.etcdWalFsyncP99WarnMs))
+  const walFsyncWorse = worse(walFsyncP99Ms, walFsyncBeforeP99Ms, config.etcdWalFsyncP99WarnMs);
+  const everyPeerSlow = fastestPeerMs !== null && fastestPeerMs > config.etcdPeerRttP99WarnMs;
+  const heartbeatsLate = heartbeatSendFailures !== null && heartbeatSendFailures >= config.etcdHeartbeatFailuresWarn;
+  if (walFsyncWorse)
     signals.push(
       `WAL fsync p99 ${ms(walFsyncP99Ms!)}` +
         `${walFsyncBeforeP99Ms === null ? '' : `, was ${ms(walFsyncBeforeP99Ms)}`}` +
@@ -148,13 +157,12 @@ export function judgeEtcdDegradation(
         `${backendCommitBeforeP99Ms === null ? '' : `, was ${ms(backendCommitBeforeP99Ms)}`}` +
         ` (etcd: < ${config.etcdBackendCommitP99WarnMs} ms)`,
     );
-  if (fastestPeerMs !== null && fastestPeerMs > config.etcdPeerRttP99WarnMs)
+  if (everyPeerSlow)
     signals.push(
       `round trips to every peer p99 ${ms(fastestPeerMs)} or more ` +
         `(heartbeat interval ${config.etcdPeerRttP99WarnMs} ms)`,
     );
-  if (heartbeatSendFailures !== null && heartbeatSendFailures >= config.etcdHeartbeatFailuresWarn)
-    signals.push(`${heartbeatSendFailures} heartbeats sent late`);
+  if (heartbeatsLate) signals.push(`${heartbeatSendFailures} heartbeats sent late`);
   return {
     memberId,
     spanMs: last.at - first.at,
@@ -168,5 +176,7 @@ export function judgeEtcdDegradation(
     slowApplies,
     leaderChanges,
     signals,
+    electionsLikely:
+      heartbeatsLate || everyPeerSlow || (walFsyncWorse && walFsyncP99Ms! >= config.etcdPeerRttP99WarnMs),
   };
 }

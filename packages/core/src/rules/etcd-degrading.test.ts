@@ -18,17 +18,17 @@ function histogram(fast: number, slow: number, slowSeconds: number): CumulativeH
 }
 
 /**
- * Two minutes of scrapes of one member: 1,800 fsyncs and commits a minute, `slowShare` of them at 80 ms, and
- * `lateHeartbeats` heartbeats sent late each scrape.
+ * Two minutes of scrapes of one member: 1,800 fsyncs and commits a minute, `slowShare` of them at `slowSeconds` (80 ms
+ * unless said), and `lateHeartbeats` heartbeats sent late each scrape.
  */
-function scrapes(now: number, slowShare: number, lateHeartbeats = 0): EtcdMetricsSample[] {
+function scrapes(now: number, slowShare: number, lateHeartbeats = 0, slowSeconds = 0.08): EtcdMetricsSample[] {
   return Array.from({ length: 13 }, (_, i) => {
     const writes = 100_000 + i * 300;
     const slow = Math.round(i * 300 * slowShare);
     return {
       at: now - (12 - i) * 10_000,
-      walFsync: histogram(writes - slow, slow, 0.08),
-      backendCommit: histogram(writes - slow, slow, 0.08),
+      walFsync: histogram(writes - slow, slow, slowSeconds),
+      backendCommit: histogram(writes - slow, slow, slowSeconds),
       peerRoundTrip: {},
       heartbeatSendFailures: 7 + i * lateHeartbeats,
       slowApplies: 3,
@@ -75,6 +75,32 @@ describe('EtcdDegrading', () => {
       severity: 'warning',
       kind: 'expected',
     });
+  });
+
+  // etcd syncs its WAL in the loop that sends heartbeats: a p99 well inside the 100 ms interval slows writes only.
+  it.each([
+    { slowMs: 40, consequence: 'writes slowing', electionsLikely: false },
+    { slowMs: 200, consequence: 'leader elections likely', electionsLikely: true },
+  ])('a slower disk alone, fsyncs at $slowMs ms: "$consequence"', ({ slowMs, consequence, electionsLikely }) => {
+    const cluster = aFullHaCluster();
+    const input = cluster.build();
+    const [member] = input.etcd.members;
+    const withMetrics = {
+      ...input,
+      etcdMetricsSamples: { [member!.id]: scrapes(cluster.now, 0.03, 0, slowMs / 1000) },
+    };
+    const drafts = etcdDegrading.evaluate(
+      withMetrics,
+      deriveCluster(withMetrics, DEFAULT_CONFIG, cluster.now),
+      DEFAULT_CONFIG,
+      cluster.now,
+    );
+    expect(drafts).toHaveLength(1);
+    expect(drafts[0]!.title).toMatch(
+      new RegExp(`^etcd ${member!.name} is degrading: WAL fsync p99 .*; ${consequence}$`),
+    );
+    expect(drafts[0]!.title).not.toMatch(/heartbeats/);
+    expect(drafts[0]!.evidence.electionsLikely).toBe(electionsLikely);
   });
 
   it('healthy members, or no scrapes yet: nothing', () => {

@@ -6,8 +6,9 @@ const round = (value: number | null) => (value === null ? null : Math.round(valu
 /**
  * EtcdDegrading: one member's own metrics, over the recent window, are past etcd's tuning guidance (slow WAL fsync or
  * backend commit, peer round trips near the heartbeat interval, heartbeats sent late, slow applies). Raft has not
- * given up on it yet; at this trend it will, and a leader election stalls every write for a second or more. An early
- * warning: the verdict stays as it is, and it resolves once the window is healthy again.
+ * given up on it yet. The title says what follows: leader elections (each stalls every write for a second or more)
+ * once heartbeats suffer, else slower writes. An early warning: the verdict stays as it is, and it resolves once the
+ * window is healthy again.
  */
 export const etcdDegrading: Rule = {
   id: 'EtcdDegrading',
@@ -15,7 +16,7 @@ export const etcdDegrading: Rule = {
   severity: 'warning',
   impact: 'none',
   kind: 'expected',
-  summary: "An etcd member's metrics trend past etcd's tuning guidance: leader elections likely.",
+  summary: "An etcd member's metrics trend past etcd's tuning guidance: writes slow, then leader elections follow.",
   evaluate: (input, _derived, config) => {
     const samples = input.etcdMetricsSamples ?? {};
     return input.etcd.members.flatMap((member) => {
@@ -26,7 +27,9 @@ export const etcdDegrading: Rule = {
       return [
         {
           subject: member.name,
-          title: `etcd ${member.name} is degrading: ${judged.signals.join(', ')}; leader elections likely`,
+          title:
+            `etcd ${member.name} is degrading: ${judged.signals.join(', ')}; ` +
+            (judged.electionsLikely ? 'leader elections likely' : 'writes slowing'),
           evidence: {
             member: member.name,
             leader: leads,
@@ -40,6 +43,7 @@ export const etcdDegrading: Rule = {
             heartbeatSendFailures: judged.heartbeatSendFailures,
             slowApplies: judged.slowApplies,
             leaderChanges: judged.leaderChanges,
+            electionsLikely: judged.electionsLikely,
           },
           remediation:
             `Look at ${member.name}'s node: its disk (other writers on the etcd volume, a throttled cloud disk), its ` +
