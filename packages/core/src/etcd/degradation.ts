@@ -159,7 +159,7 @@ export function judgeEtcdDegradation(
     );
   if (everyPeerSlow)
     signals.push(
-      `round trips to every peer p99 ${ms(fastestPeerMs)} or more ` +
+      `round trips to every peer p99 ${ms(fastestPeerMs!)} or more ` +
         `(heartbeat interval ${config.etcdPeerRttP99WarnMs} ms)`,
     );
   if (heartbeatsLate) signals.push(`${heartbeatSendFailures} heartbeats sent late`);
