@@ -93,3 +93,13 @@ export function killedLeaderTimeline(): TimelineEvent[] {
   run.advance(5_000);
   return timelineOf(run, 'lab');
 }
+
+/** A timeline moved by `ms`: every stamp in it (the event's, a finding's since, a transition's), as if it ran later. */
+export const shiftedTimeline = (events: readonly TimelineEvent[], ms: number): TimelineEvent[] =>
+  events.map((event) =>
+    event.kind === 'leader-transition'
+      ? { ...event, at: event.at + ms, transition: { ...event.transition, at: event.transition.at + ms } }
+      : event.kind === 'finding-opened'
+        ? { ...event, at: event.at + ms, finding: { ...event.finding, since: event.finding.since + ms } }
+        : { ...event, at: event.at + ms },
+  );

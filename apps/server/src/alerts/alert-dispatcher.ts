@@ -1,6 +1,6 @@
 import type { Finding, IncidentLog, Severity, TimelineEvent } from '@hawk/core';
 import { EMPTY_INCIDENT_LOG, findingsLeftOpen, foldIncident, SEVERITY_RANK, summarizeIncident } from '@hawk/core';
-import type { HistoryRepository } from '../history/history-repository';
+import type { TimelineAtStart } from '../history/timeline-at-start';
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
 import { isRetryable, type AlertNotice, type AlertSink } from './alert-notice';
@@ -36,7 +36,7 @@ export interface AlertDispatcherOptions {
    * the whole incident (what /incidents/:n/summary says), not only what this process saw. Unset: live events only.
    */
   readonly storedTimeline?: {
-    readonly history: Pick<HistoryRepository, 'timeline'>;
+    readonly atStart: TimelineAtStart;
     readonly clusterIds: readonly string[];
   };
   readonly now?: () => number;
@@ -194,19 +194,16 @@ export class AlertDispatcher {
   }
 
   /**
-   * Reads the open incidents from the stored timeline up to this start: the window and event limit of
-   * /incidents. Live events fold meanwhile as they come (nothing waits for the history) and are folded again after
-   * what was stored; events stamped from this start on are taken live only, so none is folded twice.
+   * Reads the open incidents from the stored timeline up to this start (the read the replica shares: the window and
+   * event limit of /incidents). Live events fold meanwhile as they come (nothing waits for the history) and are
+   * folded again after what was stored; events stamped from this start on are taken live only, so none is folded
+   * twice.
    */
   private async seed(stored: NonNullable<AlertDispatcherOptions['storedTimeline']>): Promise<void> {
-    const until = this.now() - 1;
-    const from = until - SERVER_DEFAULTS.incidentWindowMs;
-    const limit = SERVER_DEFAULTS.incidentEventsLimit;
+    const { limit } = stored.atStart;
     this.beforeSeeded = [];
     try {
-      const timelines = await Promise.all(
-        stored.clusterIds.map((id) => stored.history.timeline(id, from, until, limit)),
-      );
+      const timelines = await Promise.all(stored.clusterIds.map((id) => stored.atStart.read(id)));
       const live = this.beforeSeeded;
       if (live === null) return;
       const log = [...timelines.flat(), ...live].reduce(foldIncident, EMPTY_INCIDENT_LOG);

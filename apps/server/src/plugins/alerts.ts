@@ -40,7 +40,7 @@ export const alertsPlugin = fp<AppOptions>(
       actsAlone: () => mustActAlone(leadership),
       // An incident open when this replica (re)started is told whole, as /incidents tells it.
       storedTimeline: {
-        history: app.hawkHistory.repository,
+        atStart: app.hawkHistory.atStart,
         clusterIds: app.hawkHub.list().map((state) => state.identity.id),
       },
       ...(options.alertRepeatMs !== undefined ? { repeatFiringMs: options.alertRepeatMs } : {}),

@@ -9,7 +9,7 @@ import type { AppOptions } from './app-options';
  */
 export const replicationPlugin = fp<AppOptions>(
   async (app, { env }) => {
-    const { repository: history, shared } = app.hawkHistory;
+    const { repository: history, shared, atStart } = app.hawkHistory;
     const { leadership } = app.hawkLeadership;
     const { states, push } = app.hawkPush;
     const metrics = app.hawkMetrics;
@@ -18,6 +18,7 @@ export const replicationPlugin = fp<AppOptions>(
       leadership,
       states,
       history,
+      storedAtStart: atStart,
       push,
       onAccepted: metrics.observeState,
       sharedHistory: shared,

@@ -1,6 +1,7 @@
 import { findingsLeftOpen, type ClusterState, type TimelineEvent } from '@hawk/core';
 import { SERVER_DEFAULTS } from '../defaults';
 import type { HistoryRepository } from '../history/history-repository';
+import type { TimelineAtStart } from '../history/timeline-at-start';
 import type { ClusterHub } from '../hub';
 import type { Logger } from '../logger';
 import type { VersionedStates } from '../transport/versioned-states';
@@ -12,6 +13,8 @@ export interface ReplicaOptions {
   readonly leadership: Leadership;
   readonly states: VersionedStates;
   readonly history: HistoryRepository;
+  /** The stored timeline as this process found it: what it left open is carried over to each cluster's runtime. */
+  readonly storedAtStart: TimelineAtStart;
   readonly push: Pick<PushServer, 'broadcastPatch' | 'broadcastOverview' | 'broadcastTimeline'>;
   /** Called with every state this replica judges, e.g. for histograms. */
   readonly onAccepted?: (state: ClusterState) => void;
@@ -71,16 +74,9 @@ export function createReplica(options: ReplicaOptions): Replica {
 
   /** Each cluster gets what the stored timeline left open, read in the background: a slow history holds up nothing. */
   const carryOverStoredFindings = async () => {
-    const to = Date.now();
     for (const state of hub.list()) {
       const clusterId = state.identity.id;
-      const stored = await history.timeline(
-        clusterId,
-        to - SERVER_DEFAULTS.incidentWindowMs,
-        to,
-        SERVER_DEFAULTS.incidentEventsLimit,
-      );
-      const left = findingsLeftOpen(stored);
+      const left = findingsLeftOpen(await options.storedAtStart.read(clusterId));
       if (left.length > 0) hub.carryOver?.(clusterId, left);
     }
   };

@@ -17,13 +17,14 @@ import {
   type Finding,
   type TimelineEvent,
 } from '@hawk/core';
-import { clusterState, killedLeaderTimeline } from '@hawk/testkit/cluster-state';
+import { clusterState, killedLeaderTimeline, shiftedTimeline } from '@hawk/testkit/cluster-state';
 import { createMemoryHub } from '@hawk/testkit/memory-hub';
 import { createAlertDispatcher, createAlertmanagerSink } from '../../src/alerts';
 import { createApp } from '../../src/app';
 import { SERVER_DEFAULTS } from '../../src/defaults';
 import { loadEnv } from '../../src/env';
 import type { HistoryRepository } from '../../src/history/history-repository';
+import { timelineAtStart } from '../../src/history/timeline-at-start';
 import { historyBackends, openHistory } from '../history/support/history-backends';
 
 type AlertBody = { labels: Record<string, string>; annotations: Record<string, string>; endsAt?: string }[];
@@ -69,14 +70,6 @@ function afterRestart(firstJudgementAt: number): TimelineEvent[] {
 }
 
 /** Every event moved by `ms` (a transition carries its own time too). */
-const shifted = (events: readonly TimelineEvent[], ms: number): TimelineEvent[] =>
-  events.map((event) =>
-    event.kind === 'leader-transition'
-      ? { ...event, at: event.at + ms, transition: { ...event.transition, at: event.transition.at + ms } }
-      : event.kind === 'finding-opened'
-        ? { ...event, at: event.at + ms, finding: { ...event.finding, since: event.finding.since + ms } }
-        : { ...event, at: event.at + ms },
-  );
 
 /** The ended incidents' summaries as the HTTP route derives them: the stored timeline, its window and limit. */
 async function storedSummaries(history: HistoryRepository, to: number): Promise<string[]> {
@@ -136,7 +129,7 @@ describe.each(historyBackends)('$name history: the notifying replica restarts mi
       repeatFiringMs: 0,
       maxSendsPerWindow: 1000,
       now: () => RESTART,
-      storedTimeline: { history: read, clusterIds: ['lab'] },
+      storedTimeline: { atStart: timelineAtStart(read, RESTART), clusterIds: ['lab'] },
       log,
     });
     const live = async (event: TimelineEvent) => {
@@ -207,7 +200,7 @@ describe('a history that cannot be read at start', () => {
       repeatFiringMs: 0,
       maxSendsPerWindow: 1000,
       now: () => RESTART,
-      storedTimeline: { history: { timeline }, clusterIds: ['lab'] },
+      storedTimeline: { atStart: timelineAtStart({ timeline }, RESTART), clusterIds: ['lab'] },
       log,
     });
     const rest = afterRestart(RESTART + 1_000);
@@ -261,12 +254,12 @@ describe('the server restarted on its SQLite history mid-incident', () => {
     // are later than its start), however long the restart took.
     const before = Date.now() - 1_000 - overdue.at;
     const first = await start();
-    for (const event of shifted(BEFORE, before)) first.hub.emitTimeline(event);
+    for (const event of shiftedTimeline(BEFORE, before)) first.hub.emitTimeline(event);
     await first.app.close();
 
     const second = await start();
     const after = Math.max(before, Date.now() + 1_000 - RESTART);
-    const rest = shifted(afterRestart(RESTART + 1_000), after);
+    const rest = shiftedTimeline(afterRestart(RESTART + 1_000), after);
     for (const event of rest) second.hub.emitTimeline(event);
     const deadline = Date.now() + 10_000;
     while (receiver.summaries().length === 0 && Date.now() < deadline)
@@ -284,7 +277,7 @@ describe('the server restarted on its SQLite history mid-incident', () => {
 
   it('the incident ended while no server ran: the hub gets what was left open, and its resolve ends the incident', async () => {
     const before = Date.now() - 1_000 - overdue.at;
-    const stored = shifted(BEFORE, before);
+    const stored = shiftedTimeline(BEFORE, before);
     const first = await start('ended-while-down.db');
     for (const event of stored) first.hub.emitTimeline(event);
     await first.app.close();
