@@ -3,6 +3,7 @@ import { deriveCluster } from '../analysis/derive';
 import { DEFAULT_CONFIG } from '../config';
 import { evaluateCluster } from '../evaluate';
 import type { CumulativeHistogram, EtcdMetricsSample } from '../model/etcd';
+import type { ClusterInput } from '../model/cluster';
 import { aFullHaCluster } from '../testing/index';
 import { etcdDegrading } from './etcd-degrading';
 
@@ -37,6 +38,11 @@ function scrapes(now: number, slowShare: number, lateHeartbeats = 0, slowSeconds
   });
 }
 
+/** The rule's drafts for a cluster input at `now`, derived and judged with the default config. */
+function degrading(input: ClusterInput, now: number) {
+  return etcdDegrading.evaluate(input, deriveCluster(input, DEFAULT_CONFIG, now), DEFAULT_CONFIG, now);
+}
+
 describe('EtcdDegrading', () => {
   it('a member whose disk slows (3 % of fsyncs at 80 ms) and leads with late heartbeats: named with the evidence', () => {
     const cluster = aFullHaCluster();
@@ -46,12 +52,7 @@ describe('EtcdDegrading', () => {
       ...input,
       etcdMetricsSamples: { [leader!.id]: scrapes(cluster.now, 0.03, 1), [follower!.id]: scrapes(cluster.now, 0) },
     };
-    const drafts = etcdDegrading.evaluate(
-      withMetrics,
-      deriveCluster(withMetrics, DEFAULT_CONFIG, cluster.now),
-      DEFAULT_CONFIG,
-      cluster.now,
-    );
+    const drafts = degrading(withMetrics, cluster.now);
     expect(drafts).toHaveLength(1);
     expect(drafts[0]!.subject).toBe(leader!.name);
     expect(drafts[0]!.title).toMatch(
@@ -89,12 +90,7 @@ describe('EtcdDegrading', () => {
       ...input,
       etcdMetricsSamples: { [member!.id]: scrapes(cluster.now, 0.03, 0, slowMs / 1000) },
     };
-    const drafts = etcdDegrading.evaluate(
-      withMetrics,
-      deriveCluster(withMetrics, DEFAULT_CONFIG, cluster.now),
-      DEFAULT_CONFIG,
-      cluster.now,
-    );
+    const drafts = degrading(withMetrics, cluster.now);
     expect(drafts).toHaveLength(1);
     expect(drafts[0]!.title).toMatch(
       new RegExp(`^etcd ${member!.name} is degrading: WAL fsync p99 .*; ${consequence}$`),
@@ -107,9 +103,7 @@ describe('EtcdDegrading', () => {
     const cluster = aFullHaCluster();
     const input = cluster.build();
     const samples = Object.fromEntries(input.etcd.members.map((m) => [m.id, scrapes(cluster.now, 0.001)]));
-    for (const judged of [{ ...input, etcdMetricsSamples: samples }, input]) {
-      const derived = deriveCluster(judged, DEFAULT_CONFIG, cluster.now);
-      expect(etcdDegrading.evaluate(judged, derived, DEFAULT_CONFIG, cluster.now)).toEqual([]);
-    }
+    for (const judged of [{ ...input, etcdMetricsSamples: samples }, input])
+      expect(degrading(judged, cluster.now)).toEqual([]);
   });
 });
