@@ -7,8 +7,7 @@ import type { HistoryRepository } from './history-repository';
  * up to the moment before the start, so nothing this process judges itself is in it.
  */
 export interface TimelineAtStart {
-  /** The last moment the read covers (epoch ms): later events reach a reader live, never from this read. */
-  readonly until: number;
+  /** At most this many events a cluster: a read this long may have left the oldest out. */
   readonly limit: number;
   read(clusterId: string): Promise<readonly TimelineEvent[]>;
 }
@@ -27,7 +26,6 @@ export function timelineAtStart(history: Pick<HistoryRepository, 'timeline'>, st
   const limit = SERVER_DEFAULTS.incidentEventsLimit;
   const reads = new Map<string, Promise<readonly TimelineEvent[]>>();
   return {
-    until,
     limit,
     read(clusterId) {
       const kept = reads.get(clusterId);
