@@ -30,7 +30,7 @@ export type ImageSource = 'worktree' | 'head';
 
 const imageCache = () => join(hawkCacheDir(), 'images');
 
-/** Both images' worst build on a cold layer cache (dependencies installed, Next.js built), with room. */
+/** An image's worst build on a cold layer cache (the base made, dependencies installed, Next.js built), with room. */
 const IMAGE_BUILD_TIMEOUT_MS = 1_800_000;
 
 /**
@@ -193,10 +193,10 @@ async function ensureNodeBase(progress: (line: string) => void): Promise<void> {
   const script = join(REPO_ROOT, '..', 'shared', 'container-base.sh');
   if (existsSync(script)) {
     progress(`making ${NODE_BASE} with ${script}`);
-    await must('bash', [script], 1_800_000);
+    await must('bash', [script], IMAGE_BUILD_TIMEOUT_MS);
   } else {
     progress(`pulling ${NODE_BASE}`);
-    const pulled = await run('podman', ['pull', NODE_BASE], 1_800_000);
+    const pulled = await run('podman', ['pull', NODE_BASE], IMAGE_BUILD_TIMEOUT_MS);
     if (pulled.code !== 0)
       throw new Error(
         `${NODE_BASE} is neither in podman's storage nor pullable, and ${script} (which makes a local stand-in) is ` +
