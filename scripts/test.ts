@@ -8,6 +8,7 @@
  *   lab's load-sensitive tests (CPU quotas, frozen processes, leader elections) keep the CPU they had when everything
  *   ran in one line; it fills the lab's waits.
  * The checks lane's output is printed in one block when it ends, so the lab lane's live output stays readable.
+ * A failed step's report is printed again at the very end: CI keeps only the tail of a long run's output.
  * The exit code is non-zero when any step fails; every step runs to the end, so one run says everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,11 +23,32 @@ interface Step {
   readonly command: readonly string[];
 }
 
+interface FailedStep {
+  readonly name: string;
+  readonly report: string;
+}
+
 interface LaneResult {
   readonly lane: string;
   /** The steps that failed: every step runs even after one fails, so one run says everything. */
-  readonly failed: readonly string[];
+  readonly failed: readonly FailedStep[];
   readonly seconds: number;
+}
+
+/** Lines of a failed step's output repeated at the end. */
+const FAILURE_REPORT_MAX_LINES = 200;
+
+/**
+ * What a failed step said about its failure: vitest's failures section (from its first "Failed Tests", "Failed
+ * Suites" or "Unhandled" banner) when there is one, else the step's last lines.
+ */
+function failureReport(output: string): string {
+  const lines = output.split('\n');
+  const banner = lines.findIndex((line) => /⎯{2,}.*(Failed Tests|Failed Suites|Unhandled)/.test(line));
+  const from = banner >= 0 ? banner : Math.max(0, lines.length - FAILURE_REPORT_MAX_LINES);
+  const report = lines.slice(from, from + FAILURE_REPORT_MAX_LINES);
+  const cut = lines.length - from > FAILURE_REPORT_MAX_LINES ? ['[test] (cut; the whole output is above)'] : [];
+  return [...report, ...cut].join('\n');
 }
 
 const LAB_LANE: readonly Step[] = [
@@ -84,13 +106,20 @@ async function runLane(
   const onOutput = options.live
     ? (chunk: Buffer) => process.stdout.write(chunk)
     : (chunk: Buffer) => buffered.push(chunk);
-  const failed: string[] = [];
+  const failed: FailedStep[] = [];
   for (const step of steps) {
     const stepStarted = Date.now();
-    const code = await runStep(step, { niceness: options.niceness, onOutput });
+    const stepOutput: Buffer[] = [];
+    const code = await runStep(step, {
+      niceness: options.niceness,
+      onOutput: (chunk) => {
+        stepOutput.push(chunk);
+        onOutput(chunk);
+      },
+    });
     const seconds = Math.round((Date.now() - stepStarted) / 1000);
     console.log(`[test] ${lane}: ${step.name} ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s`);
-    if (code !== 0) failed.push(step.name);
+    if (code !== 0) failed.push({ name: step.name, report: failureReport(Buffer.concat(stepOutput).toString()) });
   }
   if (!options.live) {
     console.log(`\n[test] ---- ${lane} lane output ----`);
@@ -119,7 +148,14 @@ const results = await Promise.all([
   runLane('checks', CHECKS_LANE, { niceness: CHECKS_NICENESS, live: false }),
 ]);
 for (const result of results) {
-  const verdict = result.failed.length === 0 ? 'passed' : `FAILED (${result.failed.join(', ')})`;
+  for (const step of result.failed) {
+    console.log(`\n[test] ---- ${result.lane} lane: ${step.name} failed; what it said ----`);
+    console.log(step.report);
+  }
+}
+for (const result of results) {
+  const verdict =
+    result.failed.length === 0 ? 'passed' : `FAILED (${result.failed.map((step) => step.name).join(', ')})`;
   console.log(`[test] ${result.lane} lane ${verdict} in ${result.seconds} s`);
 }
 process.exitCode = results.every((result) => result.failed.length === 0) ? 0 : 1;
