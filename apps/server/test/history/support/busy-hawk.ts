@@ -16,8 +16,13 @@ const history = await openHistory(process.argv[2]!);
 const committed = (change: number) => () => {
   process.stdout.write(`${change}\n`);
 };
+/**
+ * The changes are stamped from testkit's fixed T0, in 2025. The app prunes history past its retention as it starts,
+ * so the retention reaches back past T0: otherwise that prune, racing the first commits, deleted any it ran after.
+ */
+const retentionHours = Math.ceil((Date.now() - T0) / 3_600_000) + 24;
 const app = await createApp({
-  env: loadEnv({ HAWK_LOG_LEVEL: 'silent' }),
+  env: loadEnv({ HAWK_LOG_LEVEL: 'silent', HAWK_HISTORY_RETENTION_HOURS: String(retentionHours) }),
   hub,
   // The app's own repository, watched: a change is reported when its timeline row is committed.
   history: {
