@@ -1,17 +1,19 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LAB_INSTANCE } from './topology';
 
 /**
  * CPU throttling of one lab process by a cgroup quota, as a container's CPU limit does: the process runs at most
  * `quotaMs` in every `periodMs`, then waits for the next period. A degradation, not a failure: it serves, more and
  * more slowly as the quota shrinks, until it cannot keep raft's heartbeats on time. cgroup v1's cpu controller or
- * v2's cpu.max, whichever the machine mounts; each throttled process gets its own group under `hawk-lab`.
+ * v2's cpu.max, whichever the machine mounts; each throttled process gets its own group under `hawk-lab` (lab N's
+ * under `hawk-lab-N`).
  */
 const ROOT = '/sys/fs/cgroup';
 const V2 = existsSync(join(ROOT, 'cgroup.controllers'));
 const CPU_ROOT = V2 ? ROOT : join(ROOT, 'cpu');
-const LAB_GROUP = join(CPU_ROOT, 'hawk-lab');
+const LAB_GROUP = join(CPU_ROOT, LAB_INSTANCE === 0 ? 'hawk-lab' : `hawk-lab-${LAB_INSTANCE}`);
 
 /** Why the lab cannot throttle here, or null when it can. */
 export function cpuThrottleUnavailable(): string | null {

@@ -20,6 +20,7 @@ export {
 } from './options';
 export {
   planTopology,
+  labIp,
   type LabTopology,
   type LabHost,
   type ComponentInstance,

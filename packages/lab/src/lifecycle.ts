@@ -27,7 +27,7 @@ import {
 } from './paths';
 import { generatePki } from './pki';
 import { missingPrerequisites } from './prerequisites';
-import { findLabProcesses, signal, waitUntilExited } from './processes';
+import { findLabProcesses, signal, waitUntilExited, type LabProcessQuery } from './processes';
 import { readiness } from './readiness';
 import { readState, writeState } from './state';
 import { type ComponentKind, NETWORK, instancesOf } from './topology';
@@ -56,8 +56,8 @@ export async function openLab(paths = labPaths()): Promise<Lab | undefined> {
 
 /**
  * ensureLab returns a ready lab built from `input`. A running lab with the same options is reused (healed if
- * something is down); a lab with other options, or debris from a crashed run, is torn down first: only one lab runs
- * per machine, because all labs share the `hawk-` names and the 10.213.0.0/24 range.
+ * something is down); a lab with other options, or debris from a crashed run, is torn down first: one lab per
+ * instance (HAWK_LAB_INSTANCE), because its names and range are the instance's (topology.ts).
  */
 export async function ensureLab(input: LabOptionsInput = {}, lifecycle: LifecycleOptions = {}): Promise<Lab> {
   const options = mustResolveLabOptions(input);
@@ -264,10 +264,19 @@ async function recordHistory(paths: LabPaths, event: string, detail: string): Pr
   await appendFile(paths.history, `${JSON.stringify(line)}\n`).catch(() => undefined);
 }
 
+async function labProcessQuery(paths: LabPaths): Promise<LabProcessQuery> {
+  return {
+    binaries: LAB_BINARIES.map((b) => join(binaryDir(), b)),
+    haproxyBinary: HAPROXY_BINARY,
+    haproxyConfig: paths.haproxyConfig,
+    scripts: [K3S_LEASE_HOLDER],
+    netns: await listLabNetns(),
+  };
+}
+
 /** leftovers names what a crashed run could have left: namespaces, and processes of the lab's binaries. */
 async function leftovers(paths: LabPaths): Promise<string[]> {
-  const binaries = LAB_BINARIES.map((b) => join(binaryDir(), b));
-  const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig, [K3S_LEASE_HOLDER]);
+  const pids = await findLabProcesses(await labProcessQuery(paths));
   return [...(await listLabNetns()), ...pids.map((p) => `pid ${p}`), ...(await workerLeftovers(paths))];
 }
 
@@ -284,8 +293,7 @@ export async function labDown(lifecycle: Pick<LifecycleOptions, 'onProgress' | '
   const paths = lifecycle.paths ?? labPaths();
   const progress = lifecycle.onProgress ?? (() => {});
   return withMutationLock(paths.mutationLock, async () => {
-    const binaries = LAB_BINARIES.map((b) => join(binaryDir(), b));
-    const pids = await findLabProcesses(binaries, HAPROXY_BINARY, paths.haproxyConfig, [K3S_LEASE_HOLDER]);
+    const pids = await findLabProcesses(await labProcessQuery(paths));
     progress(`stopping ${pids.length} processes`);
     for (const pid of pids) signal(pid, 'SIGKILL');
     for (const pid of pids) await waitUntilExited(pid).catch(() => undefined);

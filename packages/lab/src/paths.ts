@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAB_INSTANCE } from './topology';
 
 /** The Kubernetes release the lab runs; build-binaries.sh reads the same variable. */
 export const K8S_VERSION = process.env.HAWK_K8S_VERSION ?? 'v1.36.3';
@@ -47,7 +48,10 @@ export interface LabPaths {
   readonly history: string;
 }
 
-export function labPaths(root = process.env.HAWK_LAB_DIR ?? '/tmp/hawk-lab'): LabPaths {
+/** Lab 0 lives in /tmp/hawk-lab, lab N beside it in /tmp/hawk-lab-N (topology.ts: LAB_INSTANCE). */
+const DEFAULT_LAB_DIR = LAB_INSTANCE === 0 ? '/tmp/hawk-lab' : `/tmp/hawk-lab-${LAB_INSTANCE}`;
+
+export function labPaths(root = process.env.HAWK_LAB_DIR ?? DEFAULT_LAB_DIR): LabPaths {
   return {
     root,
     state: join(root, 'state.json'),

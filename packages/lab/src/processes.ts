@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { readFile, readdir, readlink, stat } from 'node:fs/promises';
 import type { CommandLine } from './components';
 import { ETC_KUBERNETES } from './paths';
 import type { LabHost } from './topology';
@@ -113,28 +113,50 @@ export async function waitUntilGone(pid: number, binary: string, timeoutMs = 5_0
   throw new Error(`pid ${pid} (${binary}) did not exit`);
 }
 
+/** What identifies one lab's processes for the crash-safe sweep of `down`. */
+export interface LabProcessQuery {
+  /** The lab's binaries, by path. */
+  readonly binaries: readonly string[];
+  readonly haproxyBinary: string;
+  /** haproxy counts when started from this config. */
+  readonly haproxyConfig: string;
+  /** The lab's own scripts, by path as their interpreter's first argument. */
+  readonly scripts: readonly string[];
+  /** The lab's network namespaces: every lab process runs in one, and another lab's run in its own. */
+  readonly netns: readonly string[];
+}
+
+/** The named namespaces as /proc/<pid>/ns/net names them (`net:[inode]`); the bind mount in /run/netns has it. */
+async function namespaceIds(names: readonly string[]): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const name of names) {
+    const info = await stat(`/run/netns/${name}`).catch(() => undefined);
+    if (info) ids.add(`net:[${info.ino}]`);
+  }
+  return ids;
+}
+
 /**
- * findLabProcesses lists pids running any of `binaries`, haproxy processes started from our config, and processes
- * running the lab's own scripts (`scripts`, by path in the command line): the crash-safe sweep for `down`.
+ * findLabProcesses lists the pids in the lab's namespaces that run one of its binaries, haproxy from its config, or
+ * one of its scripts: the crash-safe sweep for `down`, which leaves another lab on the machine alone.
  */
-export async function findLabProcesses(
-  binaries: readonly string[],
-  haproxyBinary: string,
-  haproxyConfig: string,
-  scripts: readonly string[] = [],
-): Promise<number[]> {
+export async function findLabProcesses(query: LabProcessQuery): Promise<number[]> {
+  const namespaces = await namespaceIds(query.netns);
   const pids: number[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     const exe = await executable(pid);
     if (exe === undefined) continue;
-    if (binaries.includes(exe)) {
+    const netns = await readlink(`/proc/${pid}/ns/net`).catch(() => undefined);
+    if (netns === undefined || !namespaces.has(netns)) continue;
+    if (query.binaries.includes(exe)) {
       pids.push(pid);
       continue;
     }
     const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if ((exe === haproxyBinary && args.includes(haproxyConfig)) || scripts.some((s) => args[1] === s)) pids.push(pid);
+    if ((exe === query.haproxyBinary && args.includes(query.haproxyConfig)) || query.scripts.some((s) => args[1] === s))
+      pids.push(pid);
   }
   return pids;
 }

@@ -39,27 +39,51 @@ export interface LabTopology {
   readonly apiEndpoint: { readonly ip: string; readonly port: number };
 }
 
+/**
+ * Which lab of this machine a process drives (HAWK_LAB_INSTANCE): 0, the default, or 1-9 for labs beside it. Each
+ * has its own subnet, bridge, namespaces, links, directory and cgroup, so `pnpm test` can fault one lab in one lane
+ * while another lane waits out a long lease on the next. Workers (kubelets and what they change on the machine) run
+ * on lab 0 only.
+ */
+export const LAB_INSTANCE = labInstance(process.env.HAWK_LAB_INSTANCE);
+
+function labInstance(value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  if (!/^\d$/.test(value)) throw new Error(`HAWK_LAB_INSTANCE must be a digit 0-9, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/** The lab's /24: 10.213.0.0/24 for lab 0, 10.214.0.0/24 for lab 1, … */
+const SUBNET_PREFIX = `10.${213 + LAB_INSTANCE}.0`;
+
+/** labIp is the lab's address ending in `lastOctet`. */
+export const labIp = (lastOctet: number): string => `${SUBNET_PREFIX}.${lastOctet}`;
+
+const LOAD_BALANCER_OCTET = 10;
+
 export const NETWORK = {
-  subnet: '10.213.0.0/24',
-  bridge: 'hawk-br0',
-  bridgeIp: '10.213.0.1',
+  subnet: `${SUBNET_PREFIX}.0/24`,
+  bridge: `hawk-br${LAB_INSTANCE}`,
+  bridgeIp: labIp(1),
   /**
    * Set, not inherited: a bridge left to itself takes the lowest MAC of its ports, so a worker's link coming or going
    * changed it, and the LB kept the old one for 10.213.0.1 (where hawk dials from): 25-40 s of unanswered
    * connections from the host side after workers started or stopped, while the lab's own address still got through.
    */
-  bridgeMac: '02:68:61:77:6b:01',
+  bridgeMac: `02:68:61:77:6b:${(LAB_INSTANCE + 1).toString(16).padStart(2, '0')}`,
   prefixLength: 24,
-  loadBalancerIp: '10.213.0.10',
+  loadBalancerIp: labIp(LOAD_BALANCER_OCTET),
   /** A second host-side address the lab's own clients dial from, so a profile can refuse everyone else (hawk). */
-  labClientIp: '10.213.0.2',
+  labClientIp: labIp(2),
   /** cp-i gets .(10+i), etcd-i gets .(20+i). */
   controlPlaneBase: 10,
   etcdBase: 20,
 } as const;
 
-export const NETNS_PREFIX = 'hawk-';
-export const HOST_LINK_PREFIX = 'hk-';
+/** Lab 0's names keep their short prefixes; another lab's carry its number: hawk1-cp-1, hk1-cp-1. */
+const INSTANCE_TAG = LAB_INSTANCE === 0 ? '' : String(LAB_INSTANCE);
+export const NETNS_PREFIX = `hawk${INSTANCE_TAG}-`;
+export const HOST_LINK_PREFIX = `hk${INSTANCE_TAG}-`;
 export const API_PORT = 6443;
 export const ETCD_CLIENT_PORT = 2379;
 export const ETCD_PEER_PORT = 2380;
@@ -75,7 +99,7 @@ function host(name: string, role: HostRole, lastOctet: number, zone: string): La
   return {
     name,
     role,
-    ip: `10.213.0.${lastOctet}`,
+    ip: labIp(lastOctet),
     netns: `${NETNS_PREFIX}${name}`,
     hostLink: `${HOST_LINK_PREFIX}${name}`,
     zone,
@@ -91,8 +115,7 @@ export function planTopology(options: LabOptions): LabTopology {
     components.push({ id: `${kind}-${hostName}`, kind, index, host: hostName });
 
   const hasLoadBalancer = options.nodes > 1;
-  if (hasLoadBalancer)
-    hosts.push(host('lb', 'load-balancer', NETWORK.loadBalancerIp.split('.').map(Number)[3]!, zoneOf(1)));
+  if (hasLoadBalancer) hosts.push(host('lb', 'load-balancer', LOAD_BALANCER_OCTET, zoneOf(1)));
   for (let i = 1; i <= options.nodes; i++)
     hosts.push(host(`cp-${i}`, 'control-plane', NETWORK.controlPlaneBase + i, zoneOf(i)));
   for (let m = 1; m <= options.etcdMembers; m++) {

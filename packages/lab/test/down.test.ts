@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ensureLab, labDown, labPaths } from '../src/index';
 import { withMutationLock } from '../src/lock';
@@ -12,15 +12,38 @@ function leftovers(): string[] {
   const links = (JSON.parse(execFileSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[])
     .map((l) => l.ifname)
     .filter((n) => n.startsWith('hk-') || n === 'hawk-br0');
-  const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+  // Another lab on the machine (HAWK_LAB_INSTANCE, a second test lane's) keeps its processes in its own namespaces.
+  const otherLabs = new Set(
+    execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.split(' ')[0]!)
+      .filter((name) => /^hawk\d+-/.test(name))
+      .flatMap((name) => {
+        const inode = statSync(`/run/netns/${name}`, { throwIfNoEntry: false })?.ino;
+        return inode === undefined ? [] : [`net:[${inode}]`];
+      }),
+  );
+  const inOtherLab = (pid: string) => {
+    try {
+      return otherLabs.has(readlinkSync(`/proc/${pid}/ns/net`));
+    } catch {
+      return false;
+    }
+  };
+  const processes = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
     .split('\n')
-    .filter((a) => /\/k8s\/v[\d.]+\/bin\/(kube|etcd)|hawk-lab\/haproxy\.cfg|containerd.*hawk-lab/.test(a));
+    .map((line) => line.trim().split(/\s+(.*)/s) as [string, string?])
+    .filter(
+      ([pid, args = '']) =>
+        /\/k8s\/v[\d.]+\/bin\/(kube|etcd)|hawk-lab\/haproxy\.cfg|containerd.*hawk-lab/.test(args) && !inOtherLab(pid),
+    )
+    .map(([pid, args]) => `${pid} ${args}`);
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
     .split('\n')
     .filter((l) => l.includes(labPaths().root));
   const cgroups = readdirSync('/sys/fs/cgroup').flatMap((h) =>
     readdirSync(`/sys/fs/cgroup/${h}`)
-      .filter((d) => d.startsWith('hawk-'))
+      .filter((d) => d.startsWith('hawk-') && !/^hawk-lab-\d+$/.test(d))
       .map((d) => `${h}/${d}`),
   );
   return [

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolveLabOptions } from '../src/options';
 import { cidrsOverlap } from '../src/network';
 import { planTopology } from '../src/topology';
@@ -63,6 +63,33 @@ describe('lab topology', () => {
       '10.213.0.22',
       '10.213.0.23',
     ]);
+  });
+
+  it('another instance (HAWK_LAB_INSTANCE=1): its own subnet, bridge, namespaces, links, directory and cgroup', async () => {
+    const before = process.env.HAWK_LAB_INSTANCE;
+    process.env.HAWK_LAB_INSTANCE = '1';
+    vi.resetModules();
+    try {
+      const topology = await import('../src/topology');
+      const t = topology.planTopology(resolveLabOptions().options);
+      expect(t.hosts.map((h) => `${h.name}=${h.ip} ${h.netns} ${h.hostLink}`)).toEqual([
+        'lb=10.214.0.10 hawk1-lb hk1-lb',
+        'cp-1=10.214.0.11 hawk1-cp-1 hk1-cp-1',
+        'cp-2=10.214.0.12 hawk1-cp-2 hk1-cp-2',
+        'cp-3=10.214.0.13 hawk1-cp-3 hk1-cp-3',
+      ]);
+      expect([t.subnet, t.bridge, t.bridgeIp]).toEqual(['10.214.0.0/24', 'hawk-br1', '10.214.0.1']);
+      expect(topology.NETWORK.labClientIp).toBe('10.214.0.2');
+      const { labPaths } = await import('../src/paths');
+      expect(labPaths().root).toBe('/tmp/hawk-lab-1');
+      process.env.HAWK_LAB_INSTANCE = 'two';
+      vi.resetModules();
+      await expect(import('../src/topology')).rejects.toThrow('HAWK_LAB_INSTANCE must be a digit 0-9, not "two"');
+    } finally {
+      if (before === undefined) delete process.env.HAWK_LAB_INSTANCE;
+      else process.env.HAWK_LAB_INSTANCE = before;
+      vi.resetModules();
+    }
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureLab } from '@hawk/lab';
+import { ensureLab, labIp } from '@hawk/lab';
 import type { ClusterState } from '@hawk/core';
 import { finding, startLabHub, type LabHub } from '@hawk/testkit/lab-hub';
 
@@ -88,7 +88,8 @@ describe('lab variants', () => {
     const lab = await ensureLab({ nodes: 1 });
     // The lab as it reads itself: one of everything, no load balancer.
     expect(lab.hasLoadBalancer).toBe(false);
-    expect(lab.apiServerUrl).toBe('https://10.213.0.11:6443');
+    // cp-1's address on whichever lab this lane drives (HAWK_LAB_INSTANCE).
+    expect(lab.apiServerUrl).toBe(`https://${labIp(11)}:6443`);
     expect((await lab.processes()).map((p) => p.id)).toEqual([
       'etcd-cp-1',
       'kube-apiserver-cp-1',

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { LabPaths } from '../paths';
-import { HOST_LINK_PREFIX, NETNS_PREFIX } from '../topology';
+import { HOST_LINK_PREFIX, NETNS_PREFIX, labIp } from '../topology';
 
 /** At most nine workers: wk-i takes 10.213.0.(30+i), the address plan's next free block. */
 export const MAX_WORKERS = 9;
@@ -65,7 +65,7 @@ export function planWorkers(paths: LabPaths, count: number): WorkerPlan[] {
     const dir = join(workersDir(paths), name);
     const host: WorkerHost = {
       name,
-      ip: `10.213.0.${WORKER_BASE + index}`,
+      ip: labIp(WORKER_BASE + index),
       netns: `${NETNS_PREFIX}${name}`,
       hostLink: `${HOST_LINK_PREFIX}${name}`,
     };

@@ -9,7 +9,7 @@ import { withMutationLock } from '../lock';
 import { showsKubeadm } from '../options';
 import { type CertPair, issue } from '../pki';
 import { must, run } from '../shell';
-import { NETWORK } from '../topology';
+import { LAB_INSTANCE, NETWORK } from '../topology';
 import { CNI_BIN_DIR, cniConfig, containerdConfig, kubeProxyConfig, kubeletConfig } from './configs';
 import { clusterDnsReady, corednsAvailable, corednsBinary, corednsImageArchive, installClusterDns } from './dns';
 import { recordHostBefore } from './host-effects';
@@ -79,6 +79,9 @@ export async function ensureWorkers(
   options: WorkerOptions = {},
 ): Promise<void> {
   const plans = planWorkers(lab.paths, count);
+  if (count > 0 && LAB_INSTANCE !== 0) {
+    throw new Error(`workers run on lab 0 only (kubelets change the machine); this is lab ${LAB_INSTANCE}`);
+  }
   if (count > 0 && !showsKubeadm(lab.options.profile)) {
     throw new Error(
       `workers need a lab on the kubeadm profile (this one is ${lab.options.profile}): pnpm lab up --profile ` +

@@ -4,7 +4,7 @@ import type { LabPaths } from '../paths';
 import { binaryDir } from '../paths';
 import { signal } from '../processes';
 import { run, sleep } from '../shell';
-import { NETNS_PREFIX } from '../topology';
+import { LAB_INSTANCE, NETNS_PREFIX } from '../topology';
 import { hostLeftovers, restoreHost } from './host-effects';
 import { WORKER_PREFIX, workersDir } from './plan';
 
@@ -86,6 +86,9 @@ export async function workerMounts(paths: LabPaths): Promise<string[]> {
  * host directories. The namespaces, links and files go with the lab's own `down`. Returns how many processes it killed.
  */
 export async function removeWorkers(paths: LabPaths): Promise<number> {
+  // Kubelets, containerd and the machine's CNI state are found machine-wide: only lab 0 runs workers, and another
+  // lab's `down` must not take lab 0's.
+  if (LAB_INSTANCE !== 0) return 0;
   let killed = 0;
   // Pods' processes can fork while we kill; a few rounds empty the cgroups.
   for (let round = 0; round < 20; round++) {
@@ -113,6 +116,7 @@ async function anyContainerd(): Promise<boolean> {
 
 /** workerLeftovers names anything of the workers that is still there: `down` reports it and the down test checks it. */
 export async function workerLeftovers(paths: LabPaths): Promise<string[]> {
+  if (LAB_INSTANCE !== 0) return [];
   return [
     ...(await workerProcesses(paths)).map((p) => `worker pid ${p}`),
     ...(await workerMounts(paths)).map((m) => `mount ${m}`),
