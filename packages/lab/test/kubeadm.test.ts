@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { basename } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ensureLab, type Lab } from '../src/index';
+import { ensureLab, labIp, type Lab } from '../src/index';
 
 /** Listening TCP sockets inside a host's network namespace, as `address:port`. */
 function listening(lab: Lab, host: string): string[] {
@@ -56,13 +56,13 @@ describe('kubeadm-made lab (kubeadm defaults)', () => {
       pods.items.find((p) => p.metadata.name === 'kube-apiserver-cp-2')?.metadata.annotations[
         'kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint'
       ],
-    ).toBe('10.213.0.12:6443');
+    ).toBe(`${labIp(12)}:6443`);
   });
 
   it('binds controller-manager and scheduler health ports and etcd metrics to loopback, as kubeadm does', () => {
     const sockets = listening(lab, 'cp-2');
     expect(sockets).toEqual(
-      expect.arrayContaining(['127.0.0.1:10257', '127.0.0.1:10259', '127.0.0.1:2381', '10.213.0.12:2379', '*:6443']),
+      expect.arrayContaining(['127.0.0.1:10257', '127.0.0.1:10259', '127.0.0.1:2381', `${labIp(12)}:2379`, '*:6443']),
     );
     expect(sockets.filter((s) => /:(10257|10259|2381)$/.test(s) && !s.startsWith('127.0.0.1:'))).toEqual([]);
   });
@@ -76,7 +76,7 @@ describe('kubeadm-made lab (kubeadm defaults)', () => {
       etcd: { local?: unknown; external?: unknown };
       kubernetesVersion: string;
     };
-    expect(config.controlPlaneEndpoint).toBe('10.213.0.10:6443');
+    expect(config.controlPlaneEndpoint).toBe(`${labIp(10)}:6443`);
     expect(config.etcd.local).toBeDefined();
     expect(config.kubernetesVersion).toBe('v1.36.3');
   });
@@ -102,7 +102,7 @@ describe('kubeadm-made lab (kubeadm defaults)', () => {
     const env = lab.env();
     expect(env.HAWK_ETCD_CERT).toMatch(/\/pki\/etcd\/healthcheck-client\.crt$/);
     expect(env.HAWK_ETCD_CA).toMatch(/\/pki\/etcd\/ca\.crt$/);
-    expect(env.HAWK_ETCD_ENDPOINTS).toBe('https://10.213.0.11:2379,https://10.213.0.12:2379,https://10.213.0.13:2379');
+    expect(env.HAWK_ETCD_ENDPOINTS).toBe([11, 12, 13].map((octet) => `https://${labIp(octet)}:2379`).join(','));
   });
 });
 
@@ -129,9 +129,9 @@ describe('kubeadm-made external etcd', () => {
       .json<{ data: { ClusterConfiguration: string } }>('/api/v1/namespaces/kube-system/configmaps/kubeadm-config');
     const config = parse(cm.data.ClusterConfiguration) as { etcd: { external?: { endpoints: string[] } } };
     expect(config.etcd.external?.endpoints).toEqual([
-      'https://10.213.0.21:2379',
-      'https://10.213.0.22:2379',
-      'https://10.213.0.23:2379',
+      `https://${labIp(21)}:2379`,
+      `https://${labIp(22)}:2379`,
+      `https://${labIp(23)}:2379`,
     ]);
   });
 });
